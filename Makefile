@@ -1,0 +1,24 @@
+# Makefile for the engagement extension (PGXS)
+
+EXTENSION  = engagement
+MODULE_big = engagement
+OBJS       = src/engagement.o src/nps.o
+DATA       = $(wildcard sql/engagement--*.sql)
+PGFILEDESC = "engagement - customer-engagement analytics"
+
+# pg_regress tests: sql/<name>.sql against expected/<name>.out
+REGRESS      = nps
+REGRESS_OPTS = --load-extension=engagement
+
+# TAP tests (PostgreSQL::Test::Cluster)
+TAP_TESTS   = 1
+PROVE_TESTS = test/t/*.pl
+
+# the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
+PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
+
+EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)

@@ -1,0 +1,390 @@
+--
+-- Net Promoter Score: nps(), nps_agg(), npsagg, accessors, rollup, windows.
+--
+-- Expected values come from formulas.md section 1 (worked examples N1..N7,
+-- computed by hand from the published formulas of brendan-r/NPS R/nps.R and
+-- Kish's effective sample size), or from the plain-SQL FILTER idiom over the
+-- same rows.
+--
+SET extra_float_digits = 0;
+
+-- the trinomial variance on the -1..1 scale, recovered from nps_stderr
+CREATE FUNCTION unit_var(a npsagg) RETURNS double precision
+	LANGUAGE sql IMMUTABLE
+	AS $$ SELECT power(nps_stderr(a) / 100, 2) * effective_responses(a) $$;
+
+-- a 0..10 score table from a list of (score, count)
+CREATE FUNCTION scores(VARIADIC pairs integer[])
+	RETURNS TABLE (score integer)
+	LANGUAGE sql IMMUTABLE
+	AS $$
+		SELECT pairs[2 * i - 1]
+		FROM generate_subscripts(pairs, 1) AS i,
+			 generate_series(1, pairs[2 * i])
+		WHERE i <= array_length(pairs, 1) / 2
+	$$;
+
+--
+-- Worked examples
+--
+
+-- N1: p_P = 1/2, p_0 = 1/3, p_D = 1/6 -> NPS 1/3, variance 5/9
+SELECT round(nps(score)::numeric, 6) AS nps_points,
+	   round(unit_var(nps_agg(score))::numeric, 7) AS variance
+FROM scores(10, 3, 8, 2, 0, 1);
+
+-- N2/N3: n = 1000, 250 promoters, 75 detractors
+-- NPS 17.5; Var 0.294375; SE 0.0171574; MOE95 0.033628; CI (0.14137, 0.20863)
+SELECT round(nps(a)::numeric, 6) AS nps,
+	   round(unit_var(a)::numeric, 6) AS variance,
+	   round(nps_stderr(a)::numeric, 5) AS stderr,
+	   round(nps_margin(a)::numeric, 4) AS margin95,
+	   round(nps_lower(a)::numeric, 3) AS lower95,
+	   round(nps_upper(a)::numeric, 3) AS upper95,
+	   promoters(a), passives(a), detractors(a), responses(a),
+	   effective_responses(a)
+FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s;
+
+-- other confidence levels: z(0.90) = 1.6448536, z(0.99) = 2.5758293
+SELECT round((nps_margin(a, 0.90) / nps_stderr(a))::numeric, 7) AS z90,
+	   round((nps_margin(a, 0.99) / nps_stderr(a))::numeric, 7) AS z99,
+	   round((nps_margin(a, 0.95) / nps_stderr(a))::numeric, 7) AS z95
+FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s;
+
+-- N5: n = 11, 9 promoters, 2 detractors: Wald CI (0.1805, 1.0922) clamped to 100
+SELECT round(nps(a)::numeric, 4) AS nps,
+	   round(unit_var(a)::numeric, 6) AS variance,
+	   round(nps_stderr(a)::numeric, 4) AS stderr,
+	   round(nps_lower(a)::numeric, 2) AS lower95,
+	   nps_upper(a) AS upper95_clamped,
+	   round((nps(a) + nps_margin(a))::numeric, 2) AS unclamped_upper
+FROM (SELECT nps_agg(score) AS a FROM scores(10, 9, 0, 2)) s;
+
+-- N6: A = 250P/75D of 1000, B = 200P/100D of 800
+-- NPS_B = 12.5, SE_diff = 0.0272689, z = 1.83359, p = 0.06671
+SELECT round(difference::numeric, 6) AS difference,
+	   round(z::numeric, 5) AS z,
+	   round(p_value::numeric, 5) AS p_value
+FROM nps_compare((SELECT nps_agg(score) FROM scores(9, 250, 7, 675, 6, 75)),
+				 (SELECT nps_agg(score) FROM scores(9, 200, 7, 500, 6, 100)));
+-- swapping the surveys flips the sign, not the p-value
+SELECT round(difference::numeric, 6) AS difference,
+	   round(z::numeric, 5) AS z,
+	   round(p_value::numeric, 5) AS p_value
+FROM nps_compare('(v=1,promoters=200,passives=500,detractors=100)',
+				 '(v=1,promoters=250,passives=675,detractors=75)');
+
+-- N7: scores [10, 9, 7, 3], weights [1, 2, 1, 4]
+-- NPS_w = -12.5, n_eff = 2.909091, Var = 0.859375, SE = 0.543516
+SELECT a,
+	   nps(a),
+	   round(effective_responses(a)::numeric, 6) AS n_eff,
+	   round(unit_var(a)::numeric, 6) AS variance,
+	   round(nps_stderr(a)::numeric, 4) AS stderr,
+	   responses(a), promoters(a), passives(a), detractors(a)
+FROM (SELECT nps_agg(s, w) AS a
+	  FROM (VALUES (10, 1.0), (9, 2.0), (7, 1.0), (3, 4.0)) v(s, w)) t;
+
+--
+-- Edge cases and NULL rules
+--
+
+-- NULL scores are skipped; all NULL or no rows give NULL
+SELECT nps(s) AS with_null, nps_agg(s) AS state
+FROM (VALUES (10), (NULL), (3), (NULL)) v(s);
+SELECT nps(s) IS NULL AS all_null, nps_agg(s) IS NULL AS state_null
+FROM (VALUES (NULL::integer), (NULL)) v(s);
+SELECT nps(s) IS NULL AS empty, nps_agg(s) IS NULL AS state_empty,
+	   nps_agg(s, 1.0) IS NULL AS weighted_empty
+FROM (VALUES (1)) v(s) WHERE false;
+SELECT rollup(a) IS NULL AS rollup_empty
+FROM (VALUES (NULL::npsagg)) v(a);
+
+-- one row: NPS is exact, the standard error is zero, the interval a point
+SELECT nps(a), nps_stderr(a), nps_margin(a), nps_lower(a), nps_upper(a)
+FROM (SELECT nps_agg(9) AS a) s;
+SELECT nps(0), nps(7), nps(10);
+
+-- all passives: NPS 0 with no spread
+SELECT nps(a), nps_stderr(a), nps_lower(a), nps_upper(a)
+FROM (SELECT nps_agg(score) AS a FROM scores(7, 5, 8, 5)) s;
+
+-- all detractors: the interval is clamped at -100
+SELECT nps(a), nps_lower(a), nps_upper(a)
+FROM (SELECT nps_agg(score) AS a FROM scores(0, 3)) s;
+
+-- category boundaries: 6 detractor, 7 and 8 passive, 9 promoter
+SELECT s, nps_agg(s) FROM generate_series(0, 10) s GROUP BY s ORDER BY s;
+
+-- weights: NULL weight skips the row, zero weight drops it, others count
+SELECT nps_agg(s, w)
+FROM (VALUES (10, 2.0), (3, NULL), (0, 0.0), (NULL, 5.0), (8, 0.5)) v(s, w);
+-- all weights zero or NULL: no responses
+SELECT nps_agg(s, w) IS NULL AS no_weight
+FROM (VALUES (10, 0.0), (3, NULL)) v(s, w);
+-- equal weights give the unweighted NPS and n_eff = n
+SELECT nps(nps_agg(s, 3.5)) = nps(nps_agg(s)) AS same_nps,
+	   effective_responses(nps_agg(s, 3.5)) AS n_eff,
+	   round(nps_stderr(nps_agg(s, 3.5))::numeric, 9) =
+	   round(nps_stderr(nps_agg(s))::numeric, 9) AS same_stderr
+FROM scores(10, 4, 8, 3, 2, 2) t(s);
+
+--
+-- Errors
+--
+SELECT nps(s) FROM (VALUES (5), (11)) v(s);
+SELECT nps(s) FROM (VALUES (-1)) v(s);
+SELECT nps_agg(s) FROM (VALUES (2147483647)) v(s);
+SELECT nps_agg(s, 1.0) FROM (VALUES (12)) v(s);
+-- a bad score is an error even when its weight would drop the row
+SELECT nps_agg(s, w) FROM (VALUES (12, NULL::float8)) v(s, w);
+SELECT nps_agg(9, -1.0);
+SELECT nps_agg(9, 'NaN');
+SELECT nps_agg(9, 'Infinity');
+SELECT nps_agg(9, 1e-200);
+SELECT nps_agg(9, 1e200);
+SELECT nps_margin(nps_agg(9), 0);
+SELECT nps_lower(nps_agg(9), 1);
+SELECT nps_upper(nps_agg(9), 'NaN');
+SELECT nps_margin(nps_agg(9), -0.5);
+-- support functions refuse to run outside an aggregate
+SELECT nps_trans(NULL, 9);
+-- counts that would overflow
+SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg
+	 + '(v=1,promoters=1,passives=0,detractors=0)'::npsagg;
+SELECT '(v=1,promoters=9223372036854775807,passives=1,detractors=0)'::npsagg;
+SELECT rollup(a) FROM (VALUES
+	('(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg),
+	('(v=1,promoters=0,passives=4611686018427387904,detractors=0)'::npsagg)) v(a);
+-- the largest representable total is fine
+SELECT responses(a), nps(a)
+FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=4611686018427387903)'::npsagg AS a) s;
+
+--
+-- Text input and output
+--
+SELECT '(v=1,promoters=250,passives=675,detractors=75)'::npsagg;
+SELECT ' ( v = 1 , promoters = 1 , passives = 2 , detractors = 3 ) '::npsagg;
+SELECT '(v=1,promoters=0,passives=0,detractors=0)'::npsagg AS empty_state,
+	   nps('(v=1,promoters=0,passives=0,detractors=0)'::npsagg) AS empty_nps,
+	   effective_responses('(v=1,promoters=0,passives=0,detractors=0)'::npsagg);
+-- weighted states round-trip bit for bit
+CREATE TABLE w AS
+	SELECT nps_agg(s % 11, 0.1 + (s % 7) / 3.0) AS a
+	FROM generate_series(1, 1000) s;
+SELECT a::text::npsagg::text = a::text AS text_round_trip,
+	   nps(a::text::npsagg) = nps(a) AS same_nps,
+	   nps_stderr(a::text::npsagg) = nps_stderr(a) AS same_stderr
+FROM w;
+-- malformed text
+SELECT ''::npsagg;
+SELECT '('::npsagg;
+SELECT '(v=1)'::npsagg;
+SELECT 'v=1,promoters=1,passives=2,detractors=3'::npsagg;
+SELECT '(v=2,promoters=1,passives=2,detractors=3)'::npsagg;
+SELECT '(v=1,passives=2,promoters=1,detractors=3)'::npsagg;
+SELECT '(v=1,promoters=1,passives=2,detractors=3'::npsagg;
+SELECT '(v=1,promoters=1,passives=2,detractors=3))'::npsagg;
+SELECT '(v=1,promoters=1,passives=2,detractors=3) x'::npsagg;
+SELECT '(v=1,promoters=-1,passives=2,detractors=3)'::npsagg;
+SELECT '(v=1,promoters=1.5,passives=2,detractors=3)'::npsagg;
+SELECT '(v=1,promoters=99999999999999999999,passives=2,detractors=3)'::npsagg;
+SELECT '(v=1,promotersx=1,passives=2,detractors=3)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=nan,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0x10,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e999,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=1,detractor_weight=0,weight_squares=4)'::npsagg;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=5)'::npsagg;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=2)'::npsagg AS consistent;
+
+--
+-- Agreement with the plain-SQL idiom on generated data, 500 groups
+--
+CREATE TABLE survey AS
+	SELECT i AS id,
+		   i % 500 AS grp,
+		   date '2025-01-01' + (i % 365) AS day,
+		   CASE WHEN i % 97 = 0 THEN NULL
+				ELSE (abs(hashint4(i)) % 11 + abs(hashint4(i + 7)) % 11 + i % 5) % 11
+		   END AS score,
+		   0.25 + (abs(hashint4(i * 3)) % 1000) / 400.0 AS weight
+	FROM generate_series(1, 200000) i;
+CREATE INDEX ON survey (id);
+ANALYZE survey;
+
+WITH ours AS (
+	SELECT grp, nps(score) AS nps, nps_agg(score) AS a,
+		   nps_agg(score, weight) AS wa
+	FROM survey GROUP BY grp
+), idiom AS (
+	SELECT grp,
+		   100.0 * (count(*) FILTER (WHERE score >= 9)
+					- count(*) FILTER (WHERE score <= 6)) / count(score) AS nps,
+		   count(*) FILTER (WHERE score >= 9)::float8 / count(score) AS pp,
+		   count(*) FILTER (WHERE score <= 6)::float8 / count(score) AS pd,
+		   count(score) AS n,
+		   (sum(weight) FILTER (WHERE score >= 9)
+			- sum(weight) FILTER (WHERE score <= 6))
+			/ sum(weight) FILTER (WHERE score IS NOT NULL) AS wnps,
+		   sum(weight) FILTER (WHERE score IS NOT NULL) ^ 2
+			/ sum(weight ^ 2) FILTER (WHERE score IS NOT NULL) AS neff,
+		   sum(weight) FILTER (WHERE score >= 9)
+			/ sum(weight) FILTER (WHERE score IS NOT NULL) AS wpp,
+		   sum(weight) FILTER (WHERE score <= 6)
+			/ sum(weight) FILTER (WHERE score IS NOT NULL) AS wpd
+	FROM survey GROUP BY grp
+)
+SELECT count(*) AS groups,
+	   count(*) FILTER (WHERE abs(o.nps - i.nps) > 1e-9) AS nps_mismatch,
+	   count(*) FILTER (WHERE abs(nps(o.a) - i.nps) > 1e-9) AS state_mismatch,
+	   count(*) FILTER (WHERE responses(o.a) <> i.n) AS count_mismatch,
+	   count(*) FILTER (WHERE abs(nps_stderr(o.a)
+			- 100 * sqrt((i.pp + i.pd - (i.pp - i.pd) ^ 2) / i.n)) > 1e-9) AS se_mismatch,
+	   count(*) FILTER (WHERE abs(nps(o.wa) - 100 * i.wnps) > 1e-9) AS wnps_mismatch,
+	   count(*) FILTER (WHERE abs(effective_responses(o.wa) - i.neff) > 1e-6) AS neff_mismatch,
+	   count(*) FILTER (WHERE abs(nps_stderr(o.wa)
+			- 100 * sqrt((i.wpp + i.wpd - (i.wpp - i.wpd) ^ 2) / i.neff)) > 1e-9) AS wse_mismatch
+FROM ours o JOIN idiom i USING (grp);
+
+-- a rollup of daily states equals the direct aggregate, weighted or not
+CREATE TABLE daily AS
+	SELECT day, nps_agg(score) AS a, nps_agg(score, weight) AS wa
+	FROM survey GROUP BY day;
+SELECT (SELECT rollup(a)::text FROM daily) = (SELECT nps_agg(score)::text FROM survey) AS rollup_equal,
+	   (SELECT rollup(a) FROM daily) AS whole_year;
+SELECT abs(nps(r.wa) - nps(d.wa)) < 1e-9 AS weighted_nps_equal,
+	   abs(effective_responses(r.wa) - effective_responses(d.wa)) < 1e-6 AS weighted_neff_equal
+FROM (SELECT rollup(wa) AS wa FROM daily) r,
+	 (SELECT nps_agg(score, weight) AS wa FROM survey) d;
+-- monthly rollups of the daily states match a direct monthly aggregate
+SELECT count(*) AS months,
+	   count(*) FILTER (WHERE m.a::text <> d.a::text) AS mismatches
+FROM (SELECT date_trunc('month', day) AS month, rollup(a) AS a
+	  FROM daily GROUP BY 1) m
+JOIN (SELECT date_trunc('month', day) AS month, nps_agg(score) AS a
+	  FROM survey GROUP BY 1) d USING (month);
+-- the operator is the same merge
+SELECT ((SELECT a FROM daily ORDER BY day LIMIT 1) + (SELECT a FROM daily ORDER BY day OFFSET 1 LIMIT 1))::text
+	 = (SELECT rollup(a)::text FROM (SELECT a FROM daily ORDER BY day LIMIT 2) s) AS operator_is_rollup;
+-- merging weighted and unweighted states counts unweighted responses with weight 1
+SELECT '(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)'::npsagg
+	 + '(v=1,promoters=1,passives=0,detractors=2)'::npsagg;
+
+--
+-- Window frames: the inverse transition gives the same as recomputing
+--
+SELECT count(*) AS rows_checked,
+	   count(*) FILTER (WHERE w.nps IS DISTINCT FROM l.nps) AS nps_mismatch,
+	   count(*) FILTER (WHERE w.a::text IS DISTINCT FROM l.a::text) AS state_mismatch
+FROM (SELECT id,
+			 nps(score) OVER (ORDER BY id ROWS BETWEEN 29 PRECEDING AND CURRENT ROW) AS nps,
+			 nps_agg(score) OVER (ORDER BY id ROWS BETWEEN 29 PRECEDING AND CURRENT ROW) AS a
+	  FROM survey WHERE id <= 3000) w
+JOIN LATERAL (SELECT nps(score) AS nps, nps_agg(score) AS a
+			  FROM survey s WHERE s.id BETWEEN w.id - 29 AND w.id) l ON true;
+-- frames that hold only NULL scores give NULL, then recover
+SELECT i, nps(s) OVER (ORDER BY i ROWS 1 PRECEDING)
+FROM (VALUES (1, 10), (2, NULL), (3, NULL), (4, 0), (5, 9)) v(i, s);
+-- rolling 30-day NPS over daily states, with and without weights
+SELECT count(*) AS days,
+	   count(*) FILTER (WHERE w.a::text IS DISTINCT FROM l.a::text) AS mismatch,
+	   count(*) FILTER (WHERE abs(nps(w.wa) - nps(l.wa)) > 1e-9) AS weighted_mismatch
+FROM (SELECT day,
+			 rollup(a) OVER (ORDER BY day ROWS 29 PRECEDING) AS a,
+			 rollup(wa) OVER (ORDER BY day ROWS 29 PRECEDING) AS wa
+	  FROM daily) w
+JOIN LATERAL (SELECT rollup(a) AS a, rollup(wa) AS wa FROM daily d
+			  WHERE d.day BETWEEN w.day - 29 AND w.day) l ON true;
+
+--
+-- Parallel and partial aggregation use the combine function
+--
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT nps(score) FROM survey;
+SELECT nps(score) = (SELECT 100.0 * (count(*) FILTER (WHERE score >= 9)
+					 - count(*) FILTER (WHERE score <= 6)) / count(score) FROM survey)::float8
+	   OR abs(nps(score) - (SELECT 100.0 * (count(*) FILTER (WHERE score >= 9)
+					 - count(*) FILTER (WHERE score <= 6)) / count(score) FROM survey)::float8) < 1e-9
+	   AS parallel_matches,
+	   nps_agg(score)::text = (SELECT rollup(a)::text FROM daily) AS parallel_state_matches
+FROM survey;
+EXPLAIN (COSTS OFF) SELECT grp % 3, nps_agg(score, weight) FROM survey GROUP BY 1;
+SELECT count(*) FILTER (WHERE abs(nps(p.wa) - nps(s.wa)) > 1e-9) AS weighted_parallel_mismatch
+FROM (SELECT grp % 3 AS g, nps_agg(score, weight) AS wa FROM survey GROUP BY 1) p
+JOIN (SELECT grp % 3 AS g, rollup(wa) AS wa
+	  FROM (SELECT grp, nps_agg(score, weight) AS wa FROM survey GROUP BY grp) x
+	  GROUP BY 1) s USING (g);
+EXPLAIN (COSTS OFF) SELECT rollup(a) FROM daily;
+SELECT rollup(a)::text = (SELECT nps_agg(score)::text FROM survey) AS parallel_rollup_matches
+FROM daily;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+-- partitionwise partial aggregation (combine without workers)
+CREATE TABLE survey_part (id int, grp int, score int, weight float8)
+	PARTITION BY LIST (grp);
+CREATE TABLE survey_part_0 PARTITION OF survey_part FOR VALUES IN (0);
+CREATE TABLE survey_part_1 PARTITION OF survey_part FOR VALUES IN (1);
+CREATE TABLE survey_part_2 PARTITION OF survey_part FOR VALUES IN (2);
+INSERT INTO survey_part SELECT id, grp % 3, score, weight FROM survey;
+ANALYZE survey_part;
+SET enable_partitionwise_aggregate = on;
+SET max_parallel_workers_per_gather = 0;
+EXPLAIN (COSTS OFF) SELECT nps_agg(score) FROM survey_part;
+SELECT (SELECT nps_agg(score)::text FROM survey_part)
+	 = (SELECT nps_agg(score)::text FROM survey) AS partitionwise_matches,
+	   (SELECT abs(nps(nps_agg(score, weight)) - (SELECT nps(nps_agg(score, weight)) FROM survey))
+		FROM survey_part) < 1e-9 AS weighted_partitionwise_matches;
+RESET max_parallel_workers_per_gather;
+RESET enable_partitionwise_aggregate;
+
+-- hash aggregation
+SET enable_sort = off;
+SELECT count(*) FILTER (WHERE h.a::text <> d.a::text) AS hash_mismatch
+FROM (SELECT day, nps_agg(score) AS a FROM survey GROUP BY day) h
+JOIN daily d USING (day);
+RESET enable_sort;
+
+--
+-- Binary send/receive through COPY
+--
+\copy daily TO 'results/nps_daily.bin' WITH (FORMAT binary)
+CREATE TABLE daily_copy (LIKE daily);
+\copy daily_copy FROM 'results/nps_daily.bin' WITH (FORMAT binary)
+SELECT count(*) AS copied,
+	   count(*) FILTER (WHERE c.a::text <> d.a::text OR c.wa::text <> d.wa::text) AS mismatch
+FROM daily d JOIN daily_copy c USING (day);
+\copy daily TO 'results/nps_daily.txt'
+TRUNCATE daily_copy;
+\copy daily_copy FROM 'results/nps_daily.txt'
+SELECT count(*) AS copied,
+	   count(*) FILTER (WHERE c.a::text <> d.a::text OR c.wa::text <> d.wa::text) AS mismatch
+FROM daily d JOIN daily_copy c USING (day);
+
+--
+-- A BI-friendly view: monthly NPS with its interval
+--
+CREATE VIEW monthly_nps AS
+	SELECT month,
+		   responses(a) AS responses,
+		   round(nps(a)::numeric, 1) AS nps,
+		   round(nps_lower(a)::numeric, 1) AS nps_lower,
+		   round(nps_upper(a)::numeric, 1) AS nps_upper,
+		   a AS state
+	FROM (SELECT date_trunc('month', day)::date AS month, rollup(a) AS a
+		  FROM daily GROUP BY 1) m;
+SELECT * FROM monthly_nps ORDER BY month LIMIT 3;
+
+DROP VIEW monthly_nps;
+DROP TABLE survey, survey_part, daily, daily_copy, w;
+DROP FUNCTION unit_var(npsagg), scores(integer[]);

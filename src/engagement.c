@@ -1,0 +1,311 @@
+/*-------------------------------------------------------------------------
+ *
+ * engagement.c
+ *	  Module magic block and the helpers every capability shares: state
+ *	  headers, aggregate-context checks, the text-format cursor, float
+ *	  formatting, interval lengths and the normal distribution.
+ *
+ * IDENTIFICATION
+ *	  src/engagement.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+
+#include "common/int.h"
+#include "common/shortest_dec.h"
+#include "libpq/pqformat.h"
+#include "utils/float.h"
+
+PG_MODULE_MAGIC;
+
+/*
+ * State headers
+ */
+void
+eng_init_header(EngStateHeader *hdr, Size size, uint8 version, uint8 flags)
+{
+	SET_VARSIZE(hdr, size);
+	hdr->version = version;
+	hdr->flags = flags;
+	hdr->reserved = 0;
+}
+
+void
+eng_check_header(const EngStateHeader *hdr, Size expected_size,
+				 uint8 version, uint8 valid_flags, const char *typname)
+{
+	if (VARSIZE(hdr) != expected_size)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid %s value: wrong length %u", typname,
+					   (unsigned) VARSIZE(hdr)),
+				errdetail("Expected %u bytes.", (unsigned) expected_size));
+	if (hdr->version != version)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("unsupported %s format version %d", typname,
+					   (int) hdr->version),
+				errdetail("This version of the extension reads format version %d.",
+						  (int) version));
+	if ((hdr->flags & ~valid_flags) != 0 || hdr->reserved != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid %s value: unknown flag bits", typname));
+}
+
+MemoryContext
+eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "%s called in non-aggregate context", funcname);
+	return aggcontext;
+}
+
+/*
+ * Text-format cursor
+ */
+void
+eng_cursor_init(EngTextCursor *c, const char *input, const char *typname)
+{
+	c->input = input;
+	c->p = input;
+	c->typname = typname;
+}
+
+void
+eng_cursor_error(EngTextCursor *c, const char *detail)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			errmsg("invalid input syntax for type %s: \"%s\"",
+				   c->typname, c->input),
+			detail ? errdetail("%s", detail) : 0);
+}
+
+static void
+eng_cursor_skip_space(EngTextCursor *c)
+{
+	while (*c->p != '\0' && isspace((unsigned char) *c->p))
+		c->p++;
+}
+
+bool
+eng_cursor_accept(EngTextCursor *c, char ch)
+{
+	eng_cursor_skip_space(c);
+	if (*c->p == ch)
+	{
+		c->p++;
+		return true;
+	}
+	return false;
+}
+
+void
+eng_cursor_expect(EngTextCursor *c, char ch)
+{
+	if (!eng_cursor_accept(c, ch))
+	{
+		char		detail[64];
+
+		snprintf(detail, sizeof(detail), "Expected \"%c\" at offset %d.",
+				 ch, (int) (c->p - c->input));
+		eng_cursor_error(c, detail);
+	}
+}
+
+/* Expect "key" followed by "=". */
+void
+eng_cursor_expect_key(EngTextCursor *c, const char *key)
+{
+	size_t		len = strlen(key);
+
+	eng_cursor_skip_space(c);
+	if (strncmp(c->p, key, len) != 0 ||
+		isalnum((unsigned char) c->p[len]) || c->p[len] == '_')
+	{
+		char		detail[128];
+
+		snprintf(detail, sizeof(detail), "Expected \"%s=\" at offset %d.",
+				 key, (int) (c->p - c->input));
+		eng_cursor_error(c, detail);
+	}
+	c->p += len;
+	eng_cursor_expect(c, '=');
+}
+
+int64
+eng_cursor_int64(EngTextCursor *c)
+{
+	char	   *end;
+	long long	v;
+
+	eng_cursor_skip_space(c);
+	if (!(isdigit((unsigned char) *c->p) ||
+		  ((*c->p == '-' || *c->p == '+') && isdigit((unsigned char) c->p[1]))))
+		eng_cursor_error(c, "Expected an integer.");
+	errno = 0;
+	v = strtoll(c->p, &end, 10);
+	if (errno == ERANGE)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("value out of range in %s input: \"%s\"",
+					   c->typname, c->input));
+	c->p = end;
+	return (int64) v;
+}
+
+double
+eng_cursor_float8(EngTextCursor *c)
+{
+	char	   *end;
+	double		v;
+
+	eng_cursor_skip_space(c);
+	/* strtod would accept "nan", "inf" and hex floats: allow only decimals */
+	if (!(isdigit((unsigned char) *c->p) || *c->p == '.' ||
+		  ((*c->p == '-' || *c->p == '+') &&
+		   (isdigit((unsigned char) c->p[1]) || c->p[1] == '.'))))
+		eng_cursor_error(c, "Expected a finite number.");
+	if ((c->p[0] == '0' && (c->p[1] == 'x' || c->p[1] == 'X')) ||
+		((c->p[0] == '-' || c->p[0] == '+') && c->p[1] == '0' &&
+		 (c->p[2] == 'x' || c->p[2] == 'X')))
+		eng_cursor_error(c, "Expected a decimal number.");
+	errno = 0;
+	v = strtod(c->p, &end);
+	if (end == c->p)
+		eng_cursor_error(c, "Expected a finite number.");
+	if (errno == ERANGE && (v == 0.0 || isinf(v)) )
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("value out of range in %s input: \"%s\"",
+					   c->typname, c->input));
+	c->p = end;
+	return v;
+}
+
+void
+eng_cursor_expect_end(EngTextCursor *c)
+{
+	eng_cursor_skip_space(c);
+	if (*c->p != '\0')
+		eng_cursor_error(c, "Junk after the closing parenthesis.");
+}
+
+void
+eng_append_float8(StringInfo buf, double value)
+{
+	char		tmp[DOUBLE_SHORTEST_DECIMAL_LEN];
+
+	double_to_shortest_decimal_buf(value, tmp);
+	appendStringInfoString(buf, tmp);
+}
+
+double
+eng_recv_finite_float8(StringInfo buf, const char *typname)
+{
+	double		v = pq_getmsgfloat8(buf);
+
+	if (isnan(v) || isinf(v))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("invalid external %s value", typname),
+				errdetail("A weight is not a finite number."));
+	return v;
+}
+
+/*
+ * Time helpers
+ */
+int64
+eng_interval_usecs_positive(const Interval *iv, const char *what)
+{
+	int64		usecs;
+	int64		part;
+
+	if (pg_mul_s64_overflow((int64) iv->month, INT64CONST(30) * USECS_PER_DAY,
+							&usecs) ||
+		pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &part) ||
+		pg_add_s64_overflow(usecs, part, &usecs) ||
+		pg_add_s64_overflow(usecs, iv->time, &usecs))
+		ereport(ERROR,
+				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				errmsg("%s is out of range", what));
+	if (usecs <= 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s must be positive", what));
+	return usecs;
+}
+
+/*
+ * Normal distribution
+ */
+
+/* P(Z <= x) */
+static double
+eng_norm_cdf(double x)
+{
+	return 0.5 * erfc(-x / M_SQRT2);
+}
+
+/*
+ * Quantile of the standard normal distribution for 0 < p < 1.
+ *
+ * A rational starting value (Abramowitz and Stegun 26.2.23, error below
+ * 4.5e-4) is refined by Halley steps on the exact CDF from erfc(); the
+ * cubic convergence gives full double precision after three steps.
+ */
+double
+eng_norm_quantile(double p)
+{
+	double		q = (p < 0.5) ? p : 1.0 - p;
+	double		t;
+	double		x;
+
+	Assert(p > 0.0 && p < 1.0);
+
+	/* solve Phi(x) = q for the lower tail, where erfc() is accurate */
+	t = sqrt(-2.0 * log(q));
+	x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) /
+		  (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
+
+	for (int i = 0; i < 3; i++)
+	{
+		double		density = exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
+		double		step;
+
+		if (density <= 0.0)
+			break;
+		step = (eng_norm_cdf(x) - q) / density;
+		/* Halley: x -= u / (1 + x u / 2) */
+		x -= step / (1.0 + 0.5 * x * step);
+	}
+	return (p < 0.5) ? x : -x;
+}
+
+/* Two-sided p-value of a z statistic: 2 * (1 - Phi(|z|)). */
+double
+eng_norm_two_sided_p(double z)
+{
+	return erfc(fabs(z) / M_SQRT2);
+}
+
+double
+eng_confidence_z(double confidence)
+{
+	if (isnan(confidence) || confidence <= 0.0 || confidence >= 1.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("confidence level must be between 0 and 1, exclusive"),
+				errdetail("The confidence level given was %g.", confidence));
+	return -eng_norm_quantile(0.5 * (1.0 - confidence));
+}

@@ -1,0 +1,101 @@
+/*-------------------------------------------------------------------------
+ *
+ * engagement.h
+ *	  Declarations shared by every capability of the engagement extension:
+ *	  the versioned header of stored states, error helpers, text-format
+ *	  parsing helpers, time helpers and normal-distribution helpers.
+ *
+ * IDENTIFICATION
+ *	  src/engagement.h
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef ENGAGEMENT_H
+#define ENGAGEMENT_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "lib/stringinfo.h"
+#include "utils/timestamp.h"
+
+/*
+ * Every stored state type is a varlena that starts with this header.  The
+ * version byte names the layout of what follows; readers reject versions
+ * they do not know, so a future layout can be added without misreading old
+ * values.  "reserved" must be zero today and is checked on every input path.
+ */
+typedef struct EngStateHeader
+{
+	int32		vl_len_;		/* varlena header (do not touch directly) */
+	uint8		version;		/* layout version of the payload */
+	uint8		flags;			/* type-specific flag bits */
+	uint16		reserved;		/* must be zero */
+} EngStateHeader;				/* 8 bytes: payloads start 8-byte aligned */
+
+/* Initialise the header of a freshly palloc0'd state of total size "size". */
+extern void eng_init_header(EngStateHeader *hdr, Size size, uint8 version,
+							uint8 flags);
+
+/*
+ * Check the header of a state found on disk or built by an input function:
+ * exact size, known version, only known flag bits, zero reserved fields.
+ * Raises XX001 (data corrupted) naming the type when anything is off.
+ */
+extern void eng_check_header(const EngStateHeader *hdr, Size expected_size,
+							 uint8 version, uint8 valid_flags,
+							 const char *typname);
+
+/*
+ * The aggregate memory context of the current call, or an error when the
+ * function was not called as an aggregate support function.
+ */
+extern MemoryContext eng_agg_context(FunctionCallInfo fcinfo,
+									 const char *funcname);
+
+/*
+ * A cursor over the text form of a state.  Every helper raises 22P02
+ * ("invalid input syntax for type ...") quoting the whole input.
+ */
+typedef struct EngTextCursor
+{
+	const char *input;			/* whole input string, for messages */
+	const char *p;				/* current position */
+	const char *typname;		/* type being parsed */
+} EngTextCursor;
+
+extern void eng_cursor_init(EngTextCursor *c, const char *input,
+							const char *typname);
+extern void eng_cursor_expect(EngTextCursor *c, char ch);
+extern bool eng_cursor_accept(EngTextCursor *c, char ch);
+extern void eng_cursor_expect_key(EngTextCursor *c, const char *key);
+extern int64 eng_cursor_int64(EngTextCursor *c);
+extern double eng_cursor_float8(EngTextCursor *c);
+extern void eng_cursor_expect_end(EngTextCursor *c);
+pg_attribute_noreturn() extern void eng_cursor_error(EngTextCursor *c,
+													  const char *detail);
+
+/* Append a double so that it reads back bit for bit (shortest exact form). */
+extern void eng_append_float8(StringInfo buf, double value);
+
+/* Binary-input helper: read a float8 and require it to be finite. */
+extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
+
+/*
+ * Length of an interval in microseconds, months counted as 30 days and days
+ * as 24 hours (the convention PostgreSQL uses to compare intervals).
+ * "what" names the argument in the error raised when it is not positive.
+ */
+extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
+
+/* Standard normal distribution. */
+extern double eng_norm_quantile(double p);
+extern double eng_norm_two_sided_p(double z);
+
+/*
+ * The z value of a two-sided confidence level, which must lie strictly
+ * between 0 and 1 (22023 otherwise).
+ */
+extern double eng_confidence_z(double confidence);
+
+#endif							/* ENGAGEMENT_H */

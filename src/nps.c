@@ -1,0 +1,797 @@
+/*-------------------------------------------------------------------------
+ *
+ * nps.c
+ *	  Net Promoter Score: the npsagg state type, its aggregates (nps,
+ *	  nps_agg, rollup), moving-aggregate support, accessors with
+ *	  confidence intervals and the two-sample comparison.
+ *
+ * A response scores 0..10: 9-10 is a promoter, 7-8 a passive, 0-6 a
+ * detractor.  NPS = 100 * (p_P - p_D).  The variance of one response's
+ * score on the -1..1 scale is p_P + p_D - (p_P - p_D)^2; the standard error
+ * divides it by n, or by Kish's effective sample size (sum w)^2 / sum w^2
+ * for weighted states.
+ *
+ * IDENTIFICATION
+ *	  src/nps.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+
+#define NPSAGG_VERSION		1
+#define NPSAGG_WEIGHTED		0x01	/* the weight fields are in use */
+#define NPSAGG_VALID_FLAGS	NPSAGG_WEIGHTED
+
+/* Accepted weights: zero (row dropped) or within these bounds. */
+#define NPS_MIN_WEIGHT		1e-100
+#define NPS_MAX_WEIGHT		1e100
+
+enum
+{
+	NPS_PROMOTER = 0,
+	NPS_PASSIVE = 1,
+	NPS_DETRACTOR = 2
+};
+
+typedef struct NpsAgg
+{
+	EngStateHeader hdr;
+	int64		n[3];			/* responses per category */
+	double		w[3];			/* sum of weights per category (weighted) */
+	double		w2;				/* sum of squared weights (weighted) */
+} NpsAgg;
+
+#define DatumGetNpsAggP(d)	((NpsAgg *) PG_DETOAST_DATUM(d))
+#define PG_GETARG_NPSAGG_P(n)	DatumGetNpsAggP(PG_GETARG_DATUM(n))
+
+static const char *const nps_category_names[3] = {
+	"promoters", "passives", "detractors"
+};
+static const char *const nps_weight_names[3] = {
+	"promoter_weight", "passive_weight", "detractor_weight"
+};
+
+/* score -> category */
+static const uint8 nps_category[11] = {
+	NPS_DETRACTOR, NPS_DETRACTOR, NPS_DETRACTOR, NPS_DETRACTOR,
+	NPS_DETRACTOR, NPS_DETRACTOR, NPS_DETRACTOR,
+	NPS_PASSIVE, NPS_PASSIVE,
+	NPS_PROMOTER, NPS_PROMOTER
+};
+
+static NpsAgg *
+nps_new(MemoryContext cxt, uint8 flags)
+{
+	NpsAgg	   *st = MemoryContextAllocZero(cxt, sizeof(NpsAgg));
+
+	eng_init_header(&st->hdr, sizeof(NpsAgg), NPSAGG_VERSION, flags);
+	return st;
+}
+
+static inline int
+nps_classify(int32 score)
+{
+	if (score < 0 || score > 10)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("NPS score %d is out of range", score),
+				errdetail("Scores must be integers between 0 and 10."));
+	return nps_category[score];
+}
+
+static int64
+nps_total(const NpsAgg *st)
+{
+	/* cannot overflow: every path that builds a state checks the total */
+	return st->n[0] + st->n[1] + st->n[2];
+}
+
+/*
+ * Check everything a state read from outside (text, binary, a table) must
+ * satisfy, so that accessors can trust it.
+ */
+static void
+nps_validate(const NpsAgg *st, int errcode_value)
+{
+	int64		total = 0;
+
+	eng_check_header(&st->hdr, sizeof(NpsAgg), NPSAGG_VERSION,
+					 NPSAGG_VALID_FLAGS, "npsagg");
+
+	for (int i = 0; i < 3; i++)
+	{
+		if (st->n[i] < 0)
+			ereport(ERROR,
+					errcode(errcode_value),
+					errmsg("invalid npsagg value"),
+					errdetail("The count of %s is negative.",
+							  nps_category_names[i]));
+		if (pg_add_s64_overflow(total, st->n[i], &total))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("npsagg response count is out of range"));
+	}
+
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+	{
+		double		wsum = 0.0;
+
+		for (int i = 0; i < 3; i++)
+		{
+			if (!isfinite(st->w[i]) || st->w[i] < 0.0 ||
+				(st->w[i] > 0.0) != (st->n[i] > 0))
+				ereport(ERROR,
+						errcode(errcode_value),
+						errmsg("invalid npsagg value"),
+						errdetail("The %s must be a finite number, positive exactly when there are %s.",
+								  nps_weight_names[i], nps_category_names[i]));
+			wsum += st->w[i];
+		}
+
+		/* Cauchy-Schwarz: (sum w)^2 / n <= sum w^2 <= (sum w)^2 */
+		if (!isfinite(st->w2) || st->w2 < 0.0 ||
+			(st->w2 > 0.0) != (total > 0) ||
+			(total > 0 &&
+			 (st->w2 > wsum * wsum * (1.0 + 1e-6) ||
+			  st->w2 < wsum * wsum / (double) total * (1.0 - 1e-6))))
+			ereport(ERROR,
+					errcode(errcode_value),
+					errmsg("invalid npsagg value"),
+					errdetail("The weight_squares value is inconsistent with the weights."));
+	}
+	else if (st->w[0] != 0.0 || st->w[1] != 0.0 || st->w[2] != 0.0 ||
+			 st->w2 != 0.0)
+		ereport(ERROR,
+				errcode(errcode_value),
+				errmsg("invalid npsagg value"),
+				errdetail("An unweighted state carries weights."));
+}
+
+/*
+ * A state argument as read from a table or another function: detoasted and
+ * checked.
+ */
+static NpsAgg *
+nps_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	NpsAgg	   *st = PG_GETARG_NPSAGG_P(argno);
+
+	nps_validate(st, ERRCODE_DATA_CORRUPTED);
+	return st;
+}
+
+/*
+ * The transition state of an aggregate, to be updated in place.  The value
+ * normally is the plain palloc'd struct we created; anything else (a short
+ * header after a trip through a tuple) is copied into the aggregate context.
+ */
+static NpsAgg *
+nps_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
+	MemoryContext old;
+	NpsAgg	   *st;
+
+	if (!VARATT_IS_EXTENDED(raw))
+		return (NpsAgg *) raw;
+	old = MemoryContextSwitchTo(aggcontext);
+	st = (NpsAgg *) PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/* View an unweighted state as a weighted one: every response weighs 1. */
+static void
+nps_make_weighted(NpsAgg *st)
+{
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+		return;
+	for (int i = 0; i < 3; i++)
+		st->w[i] = (double) st->n[i];
+	st->w2 = (double) nps_total(st);
+	st->hdr.flags |= NPSAGG_WEIGHTED;
+}
+
+/* dst += src; an unweighted side counts every response with weight 1 */
+static void
+nps_merge(NpsAgg *dst, const NpsAgg *src)
+{
+	int64		total;
+
+	if ((dst->hdr.flags | src->hdr.flags) & NPSAGG_WEIGHTED)
+	{
+		NpsAgg		tmp = *src;
+
+		nps_make_weighted(dst);
+		nps_make_weighted(&tmp);
+		for (int i = 0; i < 3; i++)
+			dst->w[i] += tmp.w[i];
+		dst->w2 += tmp.w2;
+	}
+	for (int i = 0; i < 3; i++)
+		if (pg_add_s64_overflow(dst->n[i], src->n[i], &dst->n[i]))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("npsagg response count is out of range"));
+	if (pg_add_s64_overflow(dst->n[0], dst->n[1], &total) ||
+		pg_add_s64_overflow(total, dst->n[2], &total))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("npsagg response count is out of range"));
+}
+
+/*
+ * Proportions of promoters and detractors and the (effective) sample size.
+ * Returns false for an empty state.
+ */
+static bool
+nps_props(const NpsAgg *st, double *pp, double *pd, double *neff)
+{
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+	{
+		double		wsum = st->w[0] + st->w[1] + st->w[2];
+
+		if (wsum <= 0.0)
+			return false;
+		*pp = st->w[NPS_PROMOTER] / wsum;
+		*pd = st->w[NPS_DETRACTOR] / wsum;
+		*neff = (wsum / st->w2) * wsum;
+	}
+	else
+	{
+		int64		n = nps_total(st);
+
+		if (n == 0)
+			return false;
+		*pp = (double) st->n[NPS_PROMOTER] / (double) n;
+		*pd = (double) st->n[NPS_DETRACTOR] / (double) n;
+		*neff = (double) n;
+	}
+	return true;
+}
+
+/* Variance of one response's score on the -1..1 scale. */
+static double
+nps_unit_variance(double pp, double pd)
+{
+	double		v = pp + pd - (pp - pd) * (pp - pd);
+
+	return (v > 0.0) ? v : 0.0;
+}
+
+/* NPS points and standard error in points; false for an empty state. */
+static bool
+nps_estimate(const NpsAgg *st, double *points, double *se)
+{
+	double		pp,
+				pd,
+				neff;
+
+	if (!nps_props(st, &pp, &pd, &neff))
+		return false;
+	*points = 100.0 * (pp - pd);
+	*se = 100.0 * sqrt(nps_unit_variance(pp, pd) / neff);
+	return true;
+}
+
+/*****************************************************************************
+ * Type I/O
+ *****************************************************************************/
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_in);
+Datum
+engagement_npsagg_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	NpsAgg	   *st = nps_new(CurrentMemoryContext, 0);
+	int64		version;
+
+	eng_cursor_init(&c, input, "npsagg");
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != NPSAGG_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported npsagg format version %lld",
+					   (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  NPSAGG_VERSION));
+	for (int i = 0; i < 3; i++)
+	{
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, nps_category_names[i]);
+		st->n[i] = eng_cursor_int64(&c);
+	}
+	if (eng_cursor_accept(&c, ','))
+	{
+		st->hdr.flags |= NPSAGG_WEIGHTED;
+		for (int i = 0; i < 3; i++)
+		{
+			if (i > 0)
+				eng_cursor_expect(&c, ',');
+			eng_cursor_expect_key(&c, nps_weight_names[i]);
+			st->w[i] = eng_cursor_float8(&c);
+		}
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "weight_squares");
+		st->w2 = eng_cursor_float8(&c);
+	}
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+
+	nps_validate(st, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_out);
+Datum
+engagement_npsagg_out(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *st = nps_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d", NPSAGG_VERSION);
+	for (int i = 0; i < 3; i++)
+		appendStringInfo(&buf, ",%s=" INT64_FORMAT, nps_category_names[i],
+						 st->n[i]);
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+	{
+		for (int i = 0; i < 3; i++)
+		{
+			appendStringInfo(&buf, ",%s=", nps_weight_names[i]);
+			eng_append_float8(&buf, st->w[i]);
+		}
+		appendStringInfoString(&buf, ",weight_squares=");
+		eng_append_float8(&buf, st->w2);
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/*
+ * Binary form: version byte, flags byte, three int64 counts, and for a
+ * weighted state four float8 (three weight sums, sum of squares).
+ */
+PG_FUNCTION_INFO_V1(engagement_npsagg_recv);
+Datum
+engagement_npsagg_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	NpsAgg	   *st = nps_new(CurrentMemoryContext, 0);
+	int			version = pq_getmsgbyte(buf);
+	int			flags = pq_getmsgbyte(buf);
+
+	if (version != NPSAGG_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported npsagg format version %d", version),
+				errdetail("This version of the extension reads format version %d.",
+						  NPSAGG_VERSION));
+	if ((flags & ~NPSAGG_VALID_FLAGS) != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("invalid npsagg flags %d", flags));
+	st->hdr.flags = (uint8) flags;
+	for (int i = 0; i < 3; i++)
+		st->n[i] = pq_getmsgint64(buf);
+	if (flags & NPSAGG_WEIGHTED)
+	{
+		for (int i = 0; i < 3; i++)
+			st->w[i] = pq_getmsgfloat8(buf);
+		st->w2 = pq_getmsgfloat8(buf);
+	}
+	nps_validate(st, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(st);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_send);
+Datum
+engagement_npsagg_send(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *st = nps_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, NPSAGG_VERSION);
+	pq_sendbyte(&buf, st->hdr.flags);
+	for (int i = 0; i < 3; i++)
+		pq_sendint64(&buf, st->n[i]);
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+	{
+		for (int i = 0; i < 3; i++)
+			pq_sendfloat8(&buf, st->w[i]);
+		pq_sendfloat8(&buf, st->w2);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/*****************************************************************************
+ * Aggregate support
+ *****************************************************************************/
+
+/*
+ * nps_agg(integer) / nps(integer) transition, also the moving-aggregate
+ * forward function: the state is created on the first call, even for a NULL
+ * score, because a moving-aggregate transition must not return NULL.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_trans);
+Datum
+engagement_nps_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
+	NpsAgg	   *st;
+
+	if (PG_ARGISNULL(0))
+		st = nps_new(aggcontext, 0);
+	else
+		st = nps_state_for_update(fcinfo, aggcontext);
+
+	if (!PG_ARGISNULL(1))
+	{
+		int			cat = nps_classify(PG_GETARG_INT32(1));
+
+		/* an int64 counter cannot realistically overflow; check anyway */
+		if (unlikely(pg_add_s64_overflow(st->n[cat], 1, &st->n[cat])))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("npsagg response count is out of range"));
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* Moving-aggregate inverse: remove one score (exact, counts only). */
+PG_FUNCTION_INFO_V1(engagement_nps_inv);
+Datum
+engagement_nps_inv(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_inv");
+	NpsAgg	   *st;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "engagement_nps_inv called with a NULL state");
+	st = nps_state_for_update(fcinfo, aggcontext);
+	if (!PG_ARGISNULL(1))
+	{
+		int			cat = nps_classify(PG_GETARG_INT32(1));
+
+		if (st->n[cat] <= 0)
+			elog(ERROR, "npsagg inverse transition removed a response never added");
+		st->n[cat]--;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* nps_agg(integer, double precision) transition. */
+PG_FUNCTION_INFO_V1(engagement_nps_wtrans);
+Datum
+engagement_nps_wtrans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_wtrans");
+	NpsAgg	   *st;
+	int			cat;
+	double		w;
+
+	if (PG_ARGISNULL(0))
+		st = nps_new(aggcontext, NPSAGG_WEIGHTED);
+	else
+		st = nps_state_for_update(fcinfo, aggcontext);
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	cat = nps_classify(PG_GETARG_INT32(1));
+	if (PG_ARGISNULL(2))
+		PG_RETURN_POINTER(st);
+
+	w = PG_GETARG_FLOAT8(2);
+	if (isnan(w) || isinf(w))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("NPS weight must be a finite number"),
+				errdetail("The weight given was %g.", w));
+	if (w < 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("NPS weight must not be negative"),
+				errdetail("The weight given was %g.", w));
+	if (w == 0.0)
+		PG_RETURN_POINTER(st);	/* zero weight: the response is dropped */
+	if (w < NPS_MIN_WEIGHT || w > NPS_MAX_WEIGHT)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("NPS weight %g is out of range", w),
+				errdetail("Weights must be zero or between %g and %g.",
+						  NPS_MIN_WEIGHT, NPS_MAX_WEIGHT));
+
+	nps_make_weighted(st);
+	if (pg_add_s64_overflow(st->n[cat], 1, &st->n[cat]))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("npsagg response count is out of range"));
+	st->w[cat] += w;
+	st->w2 += w * w;
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * Combine function (strict: nodeAgg copies the first non-null state into
+ * the aggregate context itself).
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_combine);
+Datum
+engagement_nps_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_combine");
+	NpsAgg	   *st = nps_state_for_update(fcinfo, aggcontext);
+
+	nps_merge(st, nps_getarg(fcinfo, 1));
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * rollup(npsagg) transition and moving-aggregate forward function: never
+ * returns NULL (see engagement_nps_trans).
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_rollup_trans);
+Datum
+engagement_nps_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_trans");
+	NpsAgg	   *st;
+
+	if (PG_ARGISNULL(0))
+		st = nps_new(aggcontext, 0);
+	else
+		st = nps_state_for_update(fcinfo, aggcontext);
+	if (!PG_ARGISNULL(1))
+		nps_merge(st, nps_getarg(fcinfo, 1));
+	PG_RETURN_POINTER(st);
+}
+
+/*
+ * rollup(npsagg) inverse: exact for unweighted states.  Weighted sums are
+ * not subtracted (floating-point removal is not exact): returning NULL makes
+ * the window machinery recompute the frame.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_rollup_inv);
+Datum
+engagement_nps_rollup_inv(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_inv");
+	NpsAgg	   *st;
+	NpsAgg	   *src;
+
+	if (PG_ARGISNULL(0))
+		elog(ERROR, "engagement_nps_rollup_inv called with a NULL state");
+	st = nps_state_for_update(fcinfo, aggcontext);
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(st);
+	src = nps_getarg(fcinfo, 1);
+	if ((st->hdr.flags | src->hdr.flags) & NPSAGG_WEIGHTED)
+		PG_RETURN_NULL();
+	for (int i = 0; i < 3; i++)
+	{
+		if (st->n[i] < src->n[i])
+			elog(ERROR, "npsagg inverse transition removed responses never added");
+		st->n[i] -= src->n[i];
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* Final function of nps(integer): NPS points, NULL without responses. */
+PG_FUNCTION_INFO_V1(engagement_nps_final);
+Datum
+engagement_nps_final(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *st;
+	double		points,
+				se;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (NpsAgg *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (!nps_estimate(st, &points, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(points);
+}
+
+/*
+ * Final function of nps_agg and rollup: a copy of the state (the window
+ * machinery may keep updating the original), NULL without responses.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_agg_final);
+Datum
+engagement_nps_agg_final(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *st;
+	NpsAgg	   *result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	st = (NpsAgg *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	if (nps_total(st) == 0)
+		PG_RETURN_NULL();
+	result = palloc(sizeof(NpsAgg));
+	memcpy(result, st, sizeof(NpsAgg));
+	PG_RETURN_POINTER(result);
+}
+
+/*****************************************************************************
+ * Operators and accessors
+ *****************************************************************************/
+
+/* npsagg + npsagg */
+PG_FUNCTION_INFO_V1(engagement_npsagg_add);
+Datum
+engagement_npsagg_add(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *a = nps_getarg(fcinfo, 0);
+	NpsAgg	   *b = nps_getarg(fcinfo, 1);
+	NpsAgg	   *result = palloc(sizeof(NpsAgg));
+
+	memcpy(result, a, sizeof(NpsAgg));
+	nps_merge(result, b);
+	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_nps);
+Datum
+engagement_npsagg_nps(PG_FUNCTION_ARGS)
+{
+	double		points,
+				se;
+
+	if (!nps_estimate(nps_getarg(fcinfo, 0), &points, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(points);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_promoters);
+Datum
+engagement_npsagg_promoters(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(nps_getarg(fcinfo, 0)->n[NPS_PROMOTER]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_passives);
+Datum
+engagement_npsagg_passives(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(nps_getarg(fcinfo, 0)->n[NPS_PASSIVE]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_detractors);
+Datum
+engagement_npsagg_detractors(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(nps_getarg(fcinfo, 0)->n[NPS_DETRACTOR]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_responses);
+Datum
+engagement_npsagg_responses(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(nps_total(nps_getarg(fcinfo, 0)));
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_effective_responses);
+Datum
+engagement_npsagg_effective_responses(PG_FUNCTION_ARGS)
+{
+	double		pp,
+				pd,
+				neff;
+
+	if (!nps_props(nps_getarg(fcinfo, 0), &pp, &pd, &neff))
+		PG_RETURN_FLOAT8(0.0);
+	PG_RETURN_FLOAT8(neff);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_stderr);
+Datum
+engagement_npsagg_stderr(PG_FUNCTION_ARGS)
+{
+	double		points,
+				se;
+
+	if (!nps_estimate(nps_getarg(fcinfo, 0), &points, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(se);
+}
+
+/*
+ * Margin of error and interval bounds at a confidence level.  which: 0 the
+ * margin, -1 the lower bound, +1 the upper bound (bounds clamped to
+ * [-100, 100]).
+ */
+static Datum
+nps_interval_common(FunctionCallInfo fcinfo, int which)
+{
+	NpsAgg	   *st = nps_getarg(fcinfo, 0);
+	double		z = eng_confidence_z(PG_GETARG_FLOAT8(1));
+	double		points,
+				se,
+				margin;
+
+	if (!nps_estimate(st, &points, &se))
+		PG_RETURN_NULL();
+	margin = z * se;
+	if (which == 0)
+		PG_RETURN_FLOAT8(margin);
+	if (which < 0)
+		PG_RETURN_FLOAT8(Max(-100.0, points - margin));
+	PG_RETURN_FLOAT8(Min(100.0, points + margin));
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_margin);
+Datum
+engagement_npsagg_margin(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_lower);
+Datum
+engagement_npsagg_lower(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(engagement_npsagg_upper);
+Datum
+engagement_npsagg_upper(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, 1);
+}
+
+/*
+ * nps_compare(a, b) -> (difference, z, p_value): Wald test of two
+ * independent surveys.  z and p_value are NULL when both variances are zero.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_compare);
+Datum
+engagement_nps_compare(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *a = nps_getarg(fcinfo, 0);
+	NpsAgg	   *b = nps_getarg(fcinfo, 1);
+	TupleDesc	tupdesc;
+	Datum		values[3];
+	bool		nulls[3] = {false, false, false};
+	double		pa,
+				da,
+				na,
+				pb,
+				db,
+				nb;
+	double		diff,
+				se;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		elog(ERROR, "return type must be a row type");
+	if (!nps_props(a, &pa, &da, &na) || !nps_props(b, &pb, &db, &nb))
+		PG_RETURN_NULL();
+
+	diff = 100.0 * ((pa - da) - (pb - db));
+	se = 100.0 * sqrt(nps_unit_variance(pa, da) / na +
+					  nps_unit_variance(pb, db) / nb);
+	values[0] = Float8GetDatum(diff);
+	if (se > 0.0)
+	{
+		values[1] = Float8GetDatum(diff / se);
+		values[2] = Float8GetDatum(eng_norm_two_sided_p(diff / se));
+	}
+	else
+		nulls[1] = nulls[2] = true;
+
+	tupdesc = BlessTupleDesc(tupdesc);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}

@@ -1,0 +1,204 @@
+#
+# Fuzz the text input and binary receive functions of every state type with
+# thousands of random and mutated values.  Each value must either be accepted
+# or be refused with one of the input-error SQLSTATEs; the server must never
+# crash (no backend terminated by a signal).
+#
+# The mutation source is seeded, so a failure reproduces; set ENG_FUZZ_SEED
+# and ENG_FUZZ_COUNT to explore further.
+#
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $seed  = $ENV{ENG_FUZZ_SEED}  // 20261123;
+my $count = $ENV{ENG_FUZZ_COUNT} // 4000;
+srand($seed);
+note "fuzz seed $seed, $count values per type and path";
+
+my $node = PostgreSQL::Test::Cluster->new('fuzz');
+$node->init;
+$node->append_conf('postgresql.conf',
+	"extension_destdir = '$ENV{EXT_DESTDIR}'")
+  if $ENV{EXT_DESTDIR};
+$node->start;
+$node->safe_psql('postgres', 'CREATE EXTENSION engagement');
+
+# Valid seeds per state type, in text form.  Each capability adds its type.
+my %seeds = (
+	npsagg => [
+		'(v=1,promoters=250,passives=675,detractors=75)',
+		'(v=1,promoters=0,passives=0,detractors=0)',
+		'(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)',
+		'(v=1,promoters=9223372036854775807,passives=0,detractors=0)',
+	],
+);
+
+# Pieces a mutation splices in.
+my @tokens = (
+	'(', ')', ',', '=', '-', '+', '.', 'e', 'E', ' ', "\t", "\n", '0', '1',
+	'9', '2147483648', '9223372036854775808', '-9223372036854775809',
+	'1e308', '1e-320', 'nan', 'inf', '-inf', 'Infinity', '0x1p3', 'v=2',
+	'promoters=', 'weight_squares=', '""', '\\', "'", '%s', '%n', '\x01',
+	'x' x 300,
+);
+
+sub mutate
+{
+	my ($s) = @_;
+	my $rounds = 1 + int(rand(4));
+	for (1 .. $rounds)
+	{
+		my $len = length($s);
+		my $pos = $len ? int(rand($len + 1)) : 0;
+		my $op  = int(rand(7));
+		if ($op == 0) { substr($s, $pos, 0) = $tokens[ rand @tokens ]; }
+		elsif ($op == 1 && $len) { substr($s, $pos, 1 + int(rand(5))) = ''; }
+		elsif ($op == 2 && $len)
+		{
+			substr($s, $pos, 1) = chr(32 + int(rand(95)));
+		}
+		elsif ($op == 3) { $s = substr($s, 0, $pos); }
+		elsif ($op == 4 && $len)
+		{
+			my $from = int(rand($len));
+			$s .= substr($s, $from, 1 + int(rand(20)));
+		}
+		elsif ($op == 5)
+		{
+			# replace one number by another
+			my @nums = ('0', '-1', '1', '18446744073709551616', '1.5', '1e300',
+				'4611686018427387904', '-0', '00000000000000000000001');
+			$s =~ s/(\d+(?:\.\d+)?)/$nums[rand @nums]/e;
+		}
+		else
+		{
+			$s = join('', map { chr(32 + int(rand(95))) } 1 .. int(rand(40)));
+		}
+	}
+	return $s;
+}
+
+sub sql_literal
+{
+	my ($s) = @_;
+	$s =~ s/'/''/g;
+	return "'$s'";
+}
+
+my $tmp = PostgreSQL::Test::Utils::tempdir;
+
+foreach my $type (sort keys %seeds)
+{
+	#
+	# Text input: every value goes through the input function inside its own
+	# subtransaction; any SQLSTATE outside the allowed set is reported.
+	#
+	my @values = map { mutate($seeds{$type}[ rand @{ $seeds{$type} } ]) } 1 .. $count;
+	push @values, @{ $seeds{$type} };
+	my $sql = "CREATE TABLE fuzz_text_$type (s text);\n"
+	  . "INSERT INTO fuzz_text_$type VALUES "
+	  . join(",\n", map { '(' . sql_literal($_) . ')' } @values) . ";\n";
+	$sql .= <<"EOSQL";
+DO \$\$
+DECLARE
+	r record;
+	ok int := 0;
+	refused int := 0;
+	v $type;
+BEGIN
+	FOR r IN SELECT s FROM fuzz_text_$type LOOP
+		BEGIN
+			v := r.s::$type;
+			-- an accepted value must print and read back to itself
+			IF v::text::$type\::text <> v::text THEN
+				RAISE EXCEPTION 'round trip changed %', r.s;
+			END IF;
+			ok := ok + 1;
+		EXCEPTION
+			WHEN invalid_text_representation OR numeric_value_out_of_range
+				OR data_corrupted THEN
+				refused := refused + 1;
+		END;
+	END LOOP;
+	RAISE NOTICE 'accepted %, refused %', ok, refused;
+END
+\$\$;
+EOSQL
+	my ($ret, $stdout, $stderr) = $node->psql('postgres', $sql);
+	is($ret, 0, "$type text input: every mutated value accepted or refused cleanly")
+	  or diag($stderr);
+	like($stderr, qr/accepted \d+, refused \d+/, "$type text input: summary");
+	note $stderr =~ /(accepted \d+, refused \d+)/ ? $1 : '';
+
+	#
+	# Binary receive: take the binary form of the seeds, mutate the bytes and
+	# feed each through COPY FROM (FORMAT binary).
+	#
+	my $hex = $node->safe_psql('postgres',
+		"SELECT string_agg(encode(${type}_send(s::$type), 'hex'), ' ') "
+		  . "FROM unnest(ARRAY[" . join(',', map { sql_literal($_) } @{ $seeds{$type} })
+		  . "]) s");
+	my @bin = map { pack('H*', $_) } split / /, $hex;
+	$node->safe_psql('postgres', "CREATE TABLE fuzz_bin_$type (v $type)");
+
+	my $script = "\\set VERBOSITY verbose\n";
+	for my $i (1 .. $count)
+	{
+		my $b = $bin[ rand @bin ];
+		my $ops = 1 + int(rand(3));
+		for (1 .. $ops)
+		{
+			my $op = int(rand(5));
+			my $len = length($b);
+			if ($op == 0 && $len)
+			{
+				substr($b, int(rand($len)), 1) = chr(int(rand(256)));
+			}
+			elsif ($op == 1) { $b = substr($b, 0, int(rand($len + 1))); }
+			elsif ($op == 2) { $b .= join('', map { chr(int(rand(256))) } 1 .. 1 + int(rand(16))); }
+			elsif ($op == 3 && $len)
+			{
+				# flip one bit
+				my $p = int(rand($len));
+				substr($b, $p, 1) = chr(ord(substr($b, $p, 1)) ^ (1 << int(rand(8))));
+			}
+			else
+			{
+				$b = join('', map { chr(int(rand(256))) } 1 .. int(rand(72)));
+			}
+		}
+		my $file = "$tmp/${type}_$i.bin";
+		open(my $fh, '>:raw', $file) or die "cannot write $file: $!";
+		print $fh "PGCOPY\n\377\r\n\0", pack('N', 0), pack('N', 0);
+		print $fh pack('n', 1), pack('N', length($b)), $b;
+		print $fh pack('n', 0xFFFF);
+		close $fh;
+		$script .= "COPY fuzz_bin_$type FROM '$file' WITH (FORMAT binary);\n";
+	}
+	($ret, $stdout, $stderr) =
+	  $node->psql('postgres', $script, on_error_stop => 0);
+	my @errors = ($stderr =~ /^(?:psql:[^\n]*?)?ERROR:\s+([0-9A-Z]{5}):/mg);
+	my %allowed = map { $_ => 1 } qw(22P03 08P01 22003 XX001);
+	my @bad = grep { !$allowed{$_} } @errors;
+	is(scalar(@bad), 0, "$type binary receive: only input-error SQLSTATEs")
+	  or diag(join("\n", grep { /ERROR/ } split /\n/, $stderr));
+	my $accepted = $node->safe_psql('postgres', "SELECT count(*) FROM fuzz_bin_$type");
+	note "$type binary: accepted $accepted, refused " . scalar(@errors);
+
+	# whatever was accepted must be usable and print/read back unchanged
+	is( $node->safe_psql('postgres',
+			"SELECT count(*) FROM fuzz_bin_$type WHERE v::text::$type\::text <> v::text"),
+		'0', "$type binary receive: accepted values round-trip");
+}
+
+# The server survived: still answering, and no backend died by a signal.
+is($node->safe_psql('postgres', 'SELECT 1'), '1', 'server still answers');
+my $log = slurp_file($node->logfile);
+unlike($log, qr/terminated by signal/, 'no backend terminated by a signal');
+
+$node->stop;
+done_testing();

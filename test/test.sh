@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# test/test.sh: run every test of the engagement extension.
+#
+#   bash test/test.sh
+#
+# Installs what is missing (Debian bookworm, PostgreSQL 15), builds with
+# warnings as errors, then runs the pg_regress suite and the TAP tests
+# against throw-away clusters.  Works as root (CI) and as a normal user.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+eng_install_deps "${ENG_BASE_PACKAGES[@]}"
+eng_drop_root test.sh "$@"
+
+eng_build
+cd "$ENG_ROOT"
+
+# installcheck runs the pg_regress suite, then the TAP tests (TAP_TESTS = 1);
+# TAP nodes load the staged build through EXT_DESTDIR.
+eng_log "pg_regress and TAP tests"
+export EXT_DESTDIR="$ENG_STAGE"
+if ! eng_virtualenv make -s with_llvm=no installcheck PROVE_FLAGS="--timer"; then
+	[ -f regression.diffs ] && head -n 300 regression.diffs
+	for f in tmp_check/log/regress_log_*; do
+		[ -f "$f" ] && { echo "--- $f"; tail -n 40 "$f"; }
+	done
+	exit 1
+fi
+
+eng_log "all tests passed"
