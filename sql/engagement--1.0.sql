@@ -192,3 +192,168 @@ CREATE FUNCTION nps_compare(a npsagg, b npsagg,
 							OUT p_value double precision)
 	AS 'MODULE_PATHNAME', 'engagement_nps_compare'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+--
+-- Multichannel journeys and sessions
+--
+
+CREATE FUNCTION session_number(ts timestamptz, gap interval) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_session_number'
+	LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION session_number(timestamptz, interval) IS '1-based session index: a new session starts when the time since the previous row exceeds gap';
+
+CREATE FUNCTION session_number(ts timestamptz, gap interval, max_length interval)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_session_number_max'
+	LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION session_number(timestamptz, interval, interval) IS '1-based session index with an inactivity gap and a maximum session length';
+
+CREATE TYPE journey;
+
+CREATE FUNCTION journey_in(cstring) RETURNS journey
+	AS 'MODULE_PATHNAME', 'engagement_journey_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION journey_out(journey) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_journey_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION journey_recv(internal) RETURNS journey
+	AS 'MODULE_PATHNAME', 'engagement_journey_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION journey_send(journey) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_journey_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE journey (
+	INTERNALLENGTH = variable,
+	INPUT = journey_in,
+	OUTPUT = journey_out,
+	RECEIVE = journey_recv,
+	SEND = journey_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE journey IS 'a customer''s touches in time order: channels and events dictionary-encoded, times delta-encoded';
+
+CREATE FUNCTION journey_trans(internal, timestamptz, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_journey_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION journey_trans(internal, timestamptz, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_journey_trans_event'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION journey_rollup_trans(internal, journey) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_journey_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION journey_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_journey_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION journey_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_journey_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION journey_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_journey_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION journey_final(internal) RETURNS journey
+	AS 'MODULE_PATHNAME', 'engagement_journey_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE journey_agg(ts timestamptz, channel text) (
+	SFUNC = journey_trans,
+	STYPE = internal,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE journey_agg(timestamptz, text) IS 'the journey of (time, channel) touches';
+
+CREATE AGGREGATE journey_agg(ts timestamptz, channel text, event text) (
+	SFUNC = journey_trans,
+	STYPE = internal,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE journey_agg(timestamptz, text, text) IS 'the journey of (time, channel, event) touches';
+
+CREATE AGGREGATE rollup(journey) (
+	SFUNC = journey_rollup_trans,
+	STYPE = internal,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(journey) IS 'merge journeys';
+
+CREATE FUNCTION touches(journey) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_journey_touches'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION first_touch(journey) RETURNS text
+	AS 'MODULE_PATHNAME', 'engagement_journey_first_touch'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION last_touch(journey) RETURNS text
+	AS 'MODULE_PATHNAME', 'engagement_journey_last_touch'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION first_touch_at(journey) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'engagement_journey_first_ts'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION last_touch_at(journey) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'engagement_journey_last_ts'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION channel_path(journey, collapse_repeats boolean DEFAULT true)
+	RETURNS text[]
+	AS 'MODULE_PATHNAME', 'engagement_journey_channel_path'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION channel_switches(journey) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_journey_channel_switches'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION session_count(journey, gap interval) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_journey_session_count'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sessions(journey, gap interval,
+						 split_on_channel boolean DEFAULT false,
+						 OUT session integer,
+						 OUT started timestamptz,
+						 OUT ended timestamptz,
+						 OUT touches integer,
+						 OUT channels text[],
+						 OUT entry_channel text,
+						 OUT exit_channel text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_journey_sessions'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+
+CREATE FUNCTION channel_transitions(journey,
+									OUT from_channel text,
+									OUT to_channel text,
+									OUT n bigint)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_journey_channel_transitions'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;

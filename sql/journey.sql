@@ -1,0 +1,290 @@
+--
+-- Multichannel journeys and sessions: session_number(), journey_agg(),
+-- journey accessors, sessions(), channel_transitions(), rollup(journey).
+--
+-- Expected values come from formulas.md section 7 (the inactivity-gap rule
+-- and its worked example) and from the plain-SQL LAG + running-sum idiom
+-- over the same rows.
+--
+SET timezone = 'UTC';
+
+CREATE TABLE ex (customer int, ts timestamptz, channel text, event text);
+-- formulas.md 7.4: 10:00 web | 10:20 web | 10:55 web | 11:00 email |
+-- 23:50 web | 00:05 web (next day); inactivity-only rule, 30 minutes:
+-- sessions {10:00,10:20} {10:55,11:00} {23:50,00:05}
+INSERT INTO ex VALUES
+	(1, '2026-01-05 10:00', 'web', 'view'),
+	(1, '2026-01-05 10:20', 'web', 'click'),
+	(1, '2026-01-05 10:55', 'web', NULL),
+	(1, '2026-01-05 11:00', 'email', 'click'),
+	(1, '2026-01-05 23:50', 'web', 'view'),
+	(1, '2026-01-06 00:05', 'app', 'open');
+
+SELECT ts, channel, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+FROM ex ORDER BY ts;
+SELECT session_count(journey_agg(ts, channel), '30 minutes') FROM ex;
+SELECT * FROM sessions((SELECT journey_agg(ts, channel, event) FROM ex), '30 minutes');
+-- a channel change also splits when asked to
+SELECT session, started, ended, touches, channels
+FROM sessions((SELECT journey_agg(ts, channel) FROM ex), '30 minutes', true);
+
+-- the gap is inclusive: exactly 30 minutes continues, one microsecond more splits
+SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+FROM (VALUES (timestamptz '2026-01-01 00:00'),
+			 ('2026-01-01 00:30'),
+			 ('2026-01-01 01:00:00.000001')) v(ts);
+
+-- Bob's visit (Google Analytics help, formulas.md 7.1): 14:01, 14:04, then a
+-- 31-minute lunch break: the hit after lunch starts a new session
+SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+FROM (VALUES (timestamptz '2026-08-14 14:01'), ('2026-08-14 14:04'),
+			 ('2026-08-14 14:35')) v(ts);
+
+-- maximum session length: a touch every 10 minutes for two hours, sessions
+-- of at most one hour (a touch exactly one hour after the start stays in)
+SELECT ts, session_number(ts, '30 minutes', '1 hour') OVER (ORDER BY ts)
+FROM generate_series(timestamptz '2026-01-01 08:00', '2026-01-01 10:00', '10 minutes') ts;
+
+-- ties: equal times are one session; a journey sorts them by channel, then
+-- event, whatever the input order
+SELECT journey_agg(ts, channel, event ORDER BY channel DESC) AS canonical
+FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'),
+			 ('2026-01-01 09:00', 'app', NULL),
+			 ('2026-01-01 09:00', 'web', 'a'),
+			 ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event);
+SELECT (SELECT journey_agg(ts, channel, event ORDER BY channel DESC, event)::text
+		FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'), ('2026-01-01 09:00', 'app', NULL),
+					 ('2026-01-01 09:00', 'web', 'a'), ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event))
+	 = (SELECT journey_agg(ts, channel, event ORDER BY event NULLS LAST, channel)::text
+		FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'), ('2026-01-01 09:00', 'app', NULL),
+					 ('2026-01-01 09:00', 'web', 'a'), ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event))
+	   AS input_order_does_not_matter;
+
+--
+-- Accessors
+--
+SELECT touches(j), first_touch(j), last_touch(j), first_touch_at(j), last_touch_at(j),
+	   channel_path(j), channel_path(j, false) AS full_path, channel_switches(j)
+FROM (SELECT journey_agg(ts, channel, event) AS j FROM ex) s;
+SELECT * FROM channel_transitions((SELECT journey_agg(ts, channel) FROM ex));
+
+-- one touch
+SELECT touches(j), channel_path(j), channel_switches(j), session_count(j, '1 minute')
+FROM (SELECT journey_agg(timestamptz '2026-01-01', 'store') AS j) s;
+SELECT * FROM sessions((SELECT journey_agg(timestamptz '2026-01-01', 'store')), '1 minute');
+SELECT count(*) AS transitions FROM channel_transitions((SELECT journey_agg(timestamptz '2026-01-01', 'store')));
+
+--
+-- NULL rules
+--
+-- NULL times are skipped (and get a NULL session number); NULL channels are
+-- skipped; a NULL event leaves the touch without an event
+SELECT journey_agg(ts, channel, event)
+FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', NULL),
+			 (NULL, 'web', 'x'),
+			 ('2026-01-01 09:05', NULL, 'y'),
+			 ('2026-01-01 09:10', 'app', 'z')) v(ts, channel, event);
+SELECT journey_agg(ts, channel) IS NULL AS all_skipped
+FROM (VALUES (NULL::timestamptz, 'web'), ('2026-01-01', NULL)) v(ts, channel);
+SELECT journey_agg(ts, channel) IS NULL AS no_rows FROM ex WHERE false;
+SELECT ts, session_number(ts, '1 hour') OVER (ORDER BY ts NULLS FIRST)
+FROM (VALUES (timestamptz '2026-01-01 09:00'), (NULL), ('2026-01-01 11:00')) v(ts);
+SELECT rollup(j) IS NULL AS rollup_of_nulls FROM (VALUES (NULL::journey)) v(j);
+
+--
+-- Errors
+--
+SELECT session_number(ts, '0 minutes') OVER (ORDER BY ts) FROM ex;
+SELECT session_number(ts, '-5 minutes') OVER (ORDER BY ts) FROM ex;
+SELECT session_number(ts, NULL) OVER (ORDER BY ts) FROM ex;
+SELECT session_number(ts, '30 minutes', '0 seconds') OVER (ORDER BY ts) FROM ex;
+SELECT session_number(ts, '30 minutes') OVER (ORDER BY ts DESC) FROM ex;
+SELECT session_count(journey_agg(ts, channel), '-1 second') FROM ex;
+SELECT * FROM sessions((SELECT journey_agg(ts, channel) FROM ex), '0 minutes');
+SELECT journey_agg(ts, 'web') FROM (VALUES (timestamptz 'infinity')) v(ts);
+SELECT journey_agg(ts, 'web') FROM (VALUES (timestamptz '10000-01-01')) v(ts);
+SELECT journey_agg(timestamptz '2026-01-01', repeat('x', 1001));
+-- months count as 30 days in a gap
+SELECT session_count(journey_agg(ts, 'web'), '1 mon')
+FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-31'), ('2026-03-02 00:00:01')) v(ts);
+
+--
+-- Text input and output
+--
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])'::journey;
+SELECT ' ( v = 1 , touches = [ 2026-01-05T10:00:00Z  web  view , 2026-01-05T10:04:00.000250Z email ] ) '::journey;
+-- quoting: names outside [A-Za-z0-9_.:@+/-] are double-quoted
+SELECT journey_agg(ts, channel, event)
+FROM (VALUES (timestamptz '2026-01-05 10:00', 'call centre', 'say "hi"'),
+			 ('2026-01-05 10:01', '', 'a,b'),
+			 ('2026-01-05 10:02', 'café', 'x')) v(ts, channel, event);
+SELECT j::text::journey::text = j::text AS round_trip
+FROM (SELECT journey_agg(ts, channel, event) AS j
+	  FROM (VALUES (timestamptz '2026-01-05 10:00', 'call centre', 'say "hi"'),
+				   ('2026-01-05 10:01', '', 'a,b'),
+				   ('2026-01-05 10:02:03.123456', 'café', 'x'),
+				   ('0001-01-01 00:00', 'first', NULL),
+				   ('9999-12-31 23:59:59.999999', 'last', NULL)) v(ts, channel, event)) s;
+-- the session time zone does not change the text form
+SET timezone = 'America/New_York';
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z web])'::journey, first_touch_at('(v=1,touches=[2026-01-05T10:00:00Z web])');
+SET timezone = 'UTC';
+-- malformed text
+SELECT ''::journey;
+SELECT '(v=1,touches=[])'::journey;
+SELECT '(v=2,touches=[2026-01-05T10:00:00Z web])'::journey;
+SELECT '(v=1,touches=[2026-01-05 10:00:00Z web])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00 web])'::journey;
+SELECT '(v=1,touches=[2026-02-30T10:00:00Z web])'::journey;
+SELECT '(v=1,touches=[2026-01-05T24:00:00Z web])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00.1234567Z web])'::journey;
+SELECT '(v=1,touches=[0000-01-05T10:00:00Z web])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z "web])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z web view extra])'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z web],x)'::journey;
+SELECT '(v=1,touches=[2026-01-05T10:00:00Z web]) junk'::journey;
+
+--
+-- Agreement with the plain-SQL idiom on generated data
+--
+CREATE TABLE touches AS
+	SELECT c AS customer,
+		   timestamptz '2026-01-01'
+			 + (k * 7919 % 1440 + (abs(hashint4(c * 1000 + k)) % 3000) * (k % 3)) * interval '1 minute'
+			 + (abs(hashint4(c * 31 + k)) % 60) * interval '1 second' AS ts,
+		   (ARRAY['web', 'app', 'email', 'store', 'call_centre', 'social'])
+			 [1 + abs(hashint4(c + k * 17)) % 6] AS channel,
+		   (ARRAY['view', 'click', 'open', 'purchase', NULL])
+			 [1 + abs(hashint4(c * 7 + k)) % 5] AS event
+	FROM generate_series(1, 2000) c,
+		 generate_series(1, 1 + abs(hashint4(c)) % 40) k;
+CREATE INDEX ON touches (customer, ts);
+ANALYZE touches;
+SELECT count(*) AS touches, count(DISTINCT customer) AS customers FROM touches;
+
+-- session_number() = LAG + running sum (ties: equal times never split)
+SELECT count(*) AS rows_checked,
+	   count(*) FILTER (WHERE ours IS DISTINCT FROM idiom) AS mismatches,
+	   max(ours) AS most_sessions
+FROM (SELECT session_number(ts, '30 minutes') OVER (PARTITION BY customer ORDER BY ts) AS ours,
+			 sum(new) OVER (PARTITION BY customer ORDER BY ts
+							ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS idiom
+	  FROM (SELECT customer, ts,
+				   CASE WHEN ts - lag(ts) OVER (PARTITION BY customer ORDER BY ts)
+							 <= interval '30 minutes' THEN 0 ELSE 1 END AS new
+			FROM touches) t) s;
+
+-- sessions() = the session table built by the idiom
+CREATE TABLE journeys AS
+	SELECT customer, journey_agg(ts, channel, event) AS j FROM touches GROUP BY customer;
+-- (both windows must order ties the same way, or tied touches can land in
+-- the previous session: the idiom's classic trap)
+WITH numbered AS (
+	SELECT customer, ts, channel, event,
+		   sum(new) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session
+	FROM (SELECT customer, ts, channel, event,
+				 CASE WHEN ts - lag(ts) OVER w <= interval '30 minutes' THEN 0 ELSE 1 END AS new
+		  FROM touches
+		  WINDOW w AS (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST)) t
+	WINDOW w AS (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST)
+), collapsed AS (
+	SELECT customer, session, ts, channel, event,
+		   channel IS DISTINCT FROM lag(channel) OVER (PARTITION BY customer, session
+													   ORDER BY ts, channel, event NULLS FIRST) AS keep
+	FROM numbered
+), idiom AS (
+	SELECT customer, session::int AS session, min(ts) AS started, max(ts) AS ended,
+		   count(*)::int AS touches,
+		   array_agg(channel ORDER BY ts, channel, event NULLS FIRST) FILTER (WHERE keep) AS channels,
+		   (array_agg(channel ORDER BY ts, channel, event NULLS FIRST))[1] AS entry_channel,
+		   (array_agg(channel ORDER BY ts DESC, channel DESC, event DESC NULLS LAST))[1] AS exit_channel
+	FROM collapsed GROUP BY customer, session
+), ours AS (
+	SELECT customer, s.* FROM journeys, sessions(j, '30 minutes') s
+)
+SELECT (SELECT count(*) FROM idiom) AS idiom_sessions,
+	   (SELECT count(*) FROM ours) AS our_sessions,
+	   (SELECT count(*) FROM (SELECT * FROM idiom EXCEPT SELECT * FROM ours) d) AS only_idiom,
+	   (SELECT count(*) FROM (SELECT * FROM ours EXCEPT SELECT * FROM idiom) d) AS only_ours;
+
+-- session_count(), channel_switches(), channel_path() and touches() per customer
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE session_count(j, '30 minutes') <> i.sessions) AS session_count_mismatch,
+	   count(*) FILTER (WHERE channel_switches(j) <> i.switches) AS switch_mismatch,
+	   count(*) FILTER (WHERE touches(j) <> i.n) AS touch_mismatch,
+	   count(*) FILTER (WHERE channel_path(j, false) <> i.path) AS path_mismatch,
+	   count(*) FILTER (WHERE first_touch(j) <> i.path[1]
+						   OR last_touch(j) <> i.path[cardinality(i.path)]) AS first_last_mismatch
+FROM journeys
+JOIN (SELECT customer,
+			 count(*) FILTER (WHERE new) AS sessions,
+			 count(*) FILTER (WHERE switched) AS switches,
+			 count(*) AS n,
+			 array_agg(channel ORDER BY ts, channel, event NULLS FIRST) AS path
+	  FROM (SELECT customer, ts, channel, event,
+				   ts - lag(ts) OVER w > interval '30 minutes' OR lag(ts) OVER w IS NULL AS new,
+				   channel <> lag(channel) OVER w AS switched
+			FROM touches
+			WINDOW w AS (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST)) t
+	  GROUP BY customer) i USING (customer);
+
+-- channel_transitions() = counted pairs of consecutive touches
+SELECT (SELECT count(*) FROM (
+			SELECT from_channel, to_channel, sum(n) FROM journeys, channel_transitions(j) GROUP BY 1, 2
+			EXCEPT
+			SELECT prev, channel, count(*) FROM (
+				SELECT channel, lag(channel) OVER (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST) AS prev
+				FROM touches) t
+			WHERE prev IS NOT NULL GROUP BY 1, 2) d) AS transition_mismatch,
+	   (SELECT sum(n) FROM journeys, channel_transitions(j))
+	 = (SELECT count(*) - count(DISTINCT customer) FROM touches) AS all_pairs_counted;
+
+-- merging two halves of each journey (split by a hash, not by time) gives the whole
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE m.j::text <> w.j::text) AS merge_mismatch
+FROM (SELECT customer, rollup(j) AS j
+	  FROM (SELECT customer, journey_agg(ts, channel, event) AS j
+			FROM touches GROUP BY customer, abs(hashtext(channel || ts::text)) % 2) h
+	  GROUP BY customer) m
+JOIN journeys w USING (customer);
+
+-- storage: bytes per touch on this data
+SELECT sum(pg_column_size(j))::float8 / sum(touches(j)) < 8 AS under_8_bytes_per_touch
+FROM journeys;
+
+--
+-- Parallel and partial aggregation (internal state: serialise/deserialise)
+--
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SET enable_bitmapscan = off;
+EXPLAIN (COSTS OFF) SELECT customer % 10, journey_agg(ts, channel, event) FROM touches GROUP BY 1;
+SELECT count(*) FILTER (WHERE p.j::text <> s.j::text) AS parallel_mismatch
+FROM (SELECT customer % 10 AS g, journey_agg(ts, channel, event) AS j FROM touches GROUP BY 1) p
+JOIN (SELECT customer % 10 AS g, rollup(j) AS j FROM journeys GROUP BY 1) s USING (g);
+EXPLAIN (COSTS OFF) SELECT rollup(j) FROM journeys;
+SELECT touches(rollup(j)) = (SELECT count(*) FROM touches) AS parallel_rollup_complete FROM journeys;
+RESET ALL;
+SET timezone = 'UTC';
+
+--
+-- Binary and text COPY
+--
+\copy journeys TO 'results/journeys.bin' WITH (FORMAT binary)
+CREATE TABLE journeys_copy (LIKE journeys);
+\copy journeys_copy FROM 'results/journeys.bin' WITH (FORMAT binary)
+SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text <> o.j::text) AS mismatch
+FROM journeys o JOIN journeys_copy c USING (customer);
+TRUNCATE journeys_copy;
+\copy journeys TO 'results/journeys.txt'
+\copy journeys_copy FROM 'results/journeys.txt'
+SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text <> o.j::text) AS mismatch
+FROM journeys o JOIN journeys_copy c USING (customer);
+
+DROP TABLE ex, touches, journeys, journeys_copy;

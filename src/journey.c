@@ -1,0 +1,1237 @@
+/*-------------------------------------------------------------------------
+ *
+ * journey.c
+ *	  Multichannel journeys: the session_number() window function, the
+ *	  journey type built by journey_agg() and rollup(), and the functions
+ *	  that read a journey (paths, switches, sessions, transitions).
+ *
+ * A session is a run of touches in which no gap between consecutive touches
+ * exceeds the inactivity gap (a gap of exactly "gap" continues the session).
+ *
+ * A journey is stored compactly: the channel and event names used by the
+ * journey in two sorted dictionaries, then per touch a varint time delta and
+ * a varint code combining the channel and event indexes.  Touches are sorted
+ * by (time, channel name, event name), so the same multiset of touches always
+ * gives the same bytes whatever the input order.
+ *
+ * IDENTIFICATION
+ *	  src/journey.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/tuplestore.h"
+#include "windowapi.h"
+
+#define JOURNEY_VERSION			1
+#define JOURNEY_SECONDS			0x01	/* deltas are whole seconds */
+#define JOURNEY_VALID_FLAGS		JOURNEY_SECONDS
+
+#define JOURNEY_MAX_TOUCHES		(10 * 1000 * 1000)
+#define JOURNEY_MAX_NAMES		65535
+#define JOURNEY_MAX_NAME_LEN	1000
+
+/* Timestamps a journey can hold: years 0001..9999 (text form is ISO 8601). */
+#define JOURNEY_MIN_TS	INT64CONST(-63082281600000000)	/* 0001-01-01 */
+#define JOURNEY_MAX_TS	INT64CONST(252455615999999999)	/* 9999-12-31 23:59:59.999999 */
+
+typedef struct JourneyData
+{
+	EngStateHeader hdr;
+	int32		ntouches;		/* at least 1 */
+	uint16		nchannels;		/* entries in the channel dictionary */
+	uint16		nevents;		/* entries in the event dictionary */
+	int64		first_ts;		/* time of the first touch */
+	/* then: channel names, event names (NUL-terminated, sorted, distinct) */
+	/* then: per touch varint(delta) varint(channel * (nevents + 1) + event) */
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} JourneyData;
+
+#define JOURNEY_HDRSZ	offsetof(JourneyData, data)
+
+/* A journey decoded into arrays. */
+typedef struct Journey
+{
+	int			n;
+	int64	   *ts;
+	int32	   *ch;				/* channel index */
+	int32	   *ev;				/* event index, -1 when the touch has none */
+	int			nchannels;
+	int			nevents;
+	const char **channels;
+	const char **events;
+} Journey;
+
+/* One touch while a journey is being built. */
+typedef struct JTouch
+{
+	int64		ts;
+	int32		ch;
+	int32		ev;
+} JTouch;
+
+/* A dictionary of names being built (insertion order). */
+typedef struct JDict
+{
+	int			n;
+	int			max;
+	char	  **names;
+	int			last;			/* index of the last hit: touches repeat */
+} JDict;
+
+/* The internal state of journey_agg() and rollup(journey). */
+typedef struct JourneyBuild
+{
+	int			n;
+	int			max;
+	JTouch	   *touches;
+	JDict		channels;
+	JDict		events;
+} JourneyBuild;
+
+/*****************************************************************************
+ * Varints
+ *****************************************************************************/
+
+static void
+jv_put(StringInfo buf, uint64 v)
+{
+	while (v >= 0x80)
+	{
+		appendStringInfoChar(buf, (char) ((v & 0x7F) | 0x80));
+		v >>= 7;
+	}
+	appendStringInfoChar(buf, (char) v);
+}
+
+/* Read a varint; false when it runs past "end" or is longer than 64 bits. */
+static bool
+jv_get(const unsigned char **p, const unsigned char *end, uint64 *v)
+{
+	uint64		result = 0;
+	int			shift = 0;
+
+	while (*p < end)
+	{
+		unsigned char b = *(*p)++;
+
+		if (shift == 63 && (b & 0x7E) != 0)
+			return false;
+		result |= (uint64) (b & 0x7F) << shift;
+		if ((b & 0x80) == 0)
+		{
+			*v = result;
+			return true;
+		}
+		shift += 7;
+		if (shift > 63)
+			return false;
+	}
+	return false;
+}
+
+/*****************************************************************************
+ * Decoding and validation
+ *****************************************************************************/
+
+pg_attribute_noreturn()
+static void
+journey_corrupt(int code, const char *detail)
+{
+	ereport(ERROR,
+			errcode(code),
+			errmsg("invalid journey value"),
+			errdetail("%s", detail));
+}
+
+/*
+ * Read a dictionary of "count" names starting at *p; names must be valid in
+ * the database encoding, not too long, and strictly ascending (bytewise).
+ */
+static const char *
+journey_read_dict(const char *p, const char *end, int count,
+				  const char **names, int code)
+{
+	for (int i = 0; i < count; i++)
+	{
+		const char *nul = memchr(p, '\0', end - p);
+		int			len;
+
+		if (nul == NULL)
+			journey_corrupt(code, "A dictionary name runs past the end of the value.");
+		len = nul - p;
+		if (len > JOURNEY_MAX_NAME_LEN)
+			journey_corrupt(code, "A dictionary name is too long.");
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), p, len, true))
+			journey_corrupt(code, "A dictionary name is not valid in the database encoding.");
+		if (i > 0 && strcmp(names[i - 1], p) >= 0)
+			journey_corrupt(code, "Dictionary names are not sorted and distinct.");
+		names[i] = p;
+		p = nul + 1;
+	}
+	return p;
+}
+
+/*
+ * Decode a journey into arrays (allocated in the current context), checking
+ * everything: a journey from disk, the network or text input is untrusted.
+ */
+static void
+journey_decode(const JourneyData *jd, Journey *j, int code)
+{
+	const char *start = (const char *) jd;
+	const char *end = start + VARSIZE(jd);
+	const char *p;
+	const unsigned char *q;
+	int64		ts;
+	int64		unit;
+	uint64		ncodes;
+	uint64		prev_code = 0;
+	bool	   *ch_used;
+	bool	   *ev_used;
+
+	if (VARSIZE(jd) < JOURNEY_HDRSZ)
+		journey_corrupt(code, "The value is too short.");
+	if (jd->hdr.version != JOURNEY_VERSION)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("unsupported journey format version %d", jd->hdr.version),
+				errdetail("This version of the extension reads format version %d.",
+						  JOURNEY_VERSION));
+	if ((jd->hdr.flags & ~JOURNEY_VALID_FLAGS) != 0 || jd->hdr.reserved != 0)
+		journey_corrupt(code, "Unknown flag bits are set.");
+	if (jd->ntouches < 1 || jd->ntouches > JOURNEY_MAX_TOUCHES)
+		journey_corrupt(code, "The number of touches is out of range.");
+	if (jd->nchannels < 1 || jd->nchannels > jd->ntouches ||
+		jd->nevents > jd->ntouches)
+		journey_corrupt(code, "The dictionary sizes are out of range.");
+	if (jd->first_ts < JOURNEY_MIN_TS || jd->first_ts > JOURNEY_MAX_TS)
+		journey_corrupt(code, "The first timestamp is out of range.");
+	/* every touch takes at least two bytes */
+	if ((int64) jd->ntouches * 2 > (int64) (VARSIZE(jd) - JOURNEY_HDRSZ))
+		journey_corrupt(code, "The value is too short for its number of touches.");
+
+	j->n = jd->ntouches;
+	j->nchannels = jd->nchannels;
+	j->nevents = jd->nevents;
+	j->channels = palloc(sizeof(char *) * j->nchannels);
+	j->events = palloc(sizeof(char *) * Max(j->nevents, 1));
+	p = journey_read_dict(jd->data, end, j->nchannels, j->channels, code);
+	p = journey_read_dict(p, end, j->nevents, j->events, code);
+
+	j->ts = palloc(sizeof(int64) * j->n);
+	j->ch = palloc(sizeof(int32) * j->n);
+	j->ev = palloc(sizeof(int32) * j->n);
+	ch_used = palloc0(sizeof(bool) * j->nchannels);
+	ev_used = palloc0(sizeof(bool) * Max(j->nevents, 1));
+
+	unit = (jd->hdr.flags & JOURNEY_SECONDS) ? USECS_PER_SEC : 1;
+	ncodes = (uint64) j->nchannels * (uint64) (j->nevents + 1);
+	q = (const unsigned char *) p;
+	ts = jd->first_ts;
+	for (int i = 0; i < j->n; i++)
+	{
+		uint64		delta;
+		uint64		c;
+
+		if (!jv_get(&q, (const unsigned char *) end, &delta) ||
+			!jv_get(&q, (const unsigned char *) end, &c))
+			journey_corrupt(code, "The touch list is truncated.");
+		if (i == 0 && delta != 0)
+			journey_corrupt(code, "The first touch has a time offset.");
+		if (delta > (uint64) (JOURNEY_MAX_TS - JOURNEY_MIN_TS) / (uint64) unit ||
+			(int64) (delta * unit) > JOURNEY_MAX_TS - ts)
+			journey_corrupt(code, "A touch time is out of range.");
+		ts += (int64) (delta * unit);
+		if (c >= ncodes)
+			journey_corrupt(code, "A touch refers to a name not in the dictionary.");
+		if (i > 0 && delta == 0 && c < prev_code)
+			journey_corrupt(code, "Touches at the same time are not in canonical order.");
+		prev_code = c;
+		j->ts[i] = ts;
+		j->ch[i] = (int32) (c / (uint64) (j->nevents + 1));
+		j->ev[i] = (int32) (c % (uint64) (j->nevents + 1)) - 1;
+		ch_used[j->ch[i]] = true;
+		if (j->ev[i] >= 0)
+			ev_used[j->ev[i]] = true;
+	}
+	if ((const char *) q != end)
+		journey_corrupt(code, "There are bytes after the last touch.");
+	for (int i = 0; i < j->nchannels; i++)
+		if (!ch_used[i])
+			journey_corrupt(code, "A channel name in the dictionary is not used.");
+	for (int i = 0; i < j->nevents; i++)
+		if (!ev_used[i])
+			journey_corrupt(code, "An event name in the dictionary is not used.");
+	pfree(ch_used);
+	pfree(ev_used);
+}
+
+static void
+journey_getarg(FunctionCallInfo fcinfo, int argno, Journey *j)
+{
+	JourneyData *jd = (JourneyData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	journey_decode(jd, j, ERRCODE_DATA_CORRUPTED);
+}
+
+/*****************************************************************************
+ * Building
+ *****************************************************************************/
+
+static int
+jdict_lookup(JDict *d, const char *name, int len, MemoryContext cxt)
+{
+	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
+		d->names[d->last][len] == '\0')
+		return d->last;
+	for (int i = 0; i < d->n; i++)
+	{
+		if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+		{
+			d->last = i;
+			return i;
+		}
+	}
+	if (d->n >= JOURNEY_MAX_NAMES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a journey cannot hold more than %d distinct channel or event names",
+					   JOURNEY_MAX_NAMES));
+	if (len > JOURNEY_MAX_NAME_LEN)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("journey channel and event names cannot be longer than %d bytes",
+					   JOURNEY_MAX_NAME_LEN));
+	if (memchr(name, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("journey names cannot contain NUL bytes"));
+	if (d->n == d->max)
+	{
+		d->max = (d->max == 0) ? 8 : d->max * 2;
+		d->names = d->names ?
+			repalloc(d->names, sizeof(char *) * d->max) :
+			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
+	}
+	d->names[d->n] = MemoryContextAlloc(cxt, len + 1);
+	memcpy(d->names[d->n], name, len);
+	d->names[d->n][len] = '\0';
+	d->last = d->n;
+	return d->n++;
+}
+
+static JourneyBuild *
+jbuild_new(MemoryContext cxt)
+{
+	return MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
+}
+
+static void
+jbuild_check_ts(int64 ts)
+{
+	if (ts < JOURNEY_MIN_TS || ts > JOURNEY_MAX_TS)
+		ereport(ERROR,
+				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				errmsg("journey timestamps must lie between the years 1 and 9999"));
+}
+
+static void
+jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
+		   const char *ev, int evlen, MemoryContext cxt)
+{
+	JTouch	   *t;
+
+	if (b->n >= JOURNEY_MAX_TOUCHES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a journey cannot hold more than %d touches",
+					   JOURNEY_MAX_TOUCHES));
+	if (b->n == b->max)
+	{
+		b->max = (b->max == 0) ? 16 : b->max * 2;
+		b->touches = b->touches ?
+			repalloc(b->touches, sizeof(JTouch) * b->max) :
+			MemoryContextAlloc(cxt, sizeof(JTouch) * b->max);
+	}
+	t = &b->touches[b->n++];
+	t->ts = ts;
+	t->ch = jdict_lookup(&b->channels, ch, chlen, cxt);
+	t->ev = ev ? jdict_lookup(&b->events, ev, evlen, cxt) : -1;
+}
+
+/* Append a decoded journey's touches. */
+static void
+jbuild_add_journey(JourneyBuild *b, const Journey *j, MemoryContext cxt)
+{
+	for (int i = 0; i < j->n; i++)
+	{
+		const char *ev = (j->ev[i] >= 0) ? j->events[j->ev[i]] : NULL;
+
+		jbuild_add(b, j->ts[i], j->channels[j->ch[i]],
+				   strlen(j->channels[j->ch[i]]),
+				   ev, ev ? strlen(ev) : 0, cxt);
+	}
+}
+
+/* ranks used while sorting; qsort_arg passes them */
+typedef struct JRanks
+{
+	int32	   *ch_rank;
+	int32	   *ev_rank;		/* indexed by event + 1 (0: no event) */
+} JRanks;
+
+static int
+jtouch_cmp(const void *a, const void *b, void *arg)
+{
+	const JTouch *x = a;
+	const JTouch *y = b;
+	const JRanks *r = arg;
+
+	if (x->ts != y->ts)
+		return (x->ts < y->ts) ? -1 : 1;
+	if (x->ch != y->ch)
+		return r->ch_rank[x->ch] - r->ch_rank[y->ch];
+	return r->ev_rank[x->ev + 1] - r->ev_rank[y->ev + 1];
+}
+
+static int
+jname_cmp(const void *a, const void *b, void *arg)
+{
+	const char *const *names = arg;
+
+	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+}
+
+/*
+ * Sorted order of a dictionary: order[k] = index of the k-th smallest name;
+ * rank[index] = k.  Only the names that touches use are ranked ("used").
+ */
+static int
+jdict_sort(const JDict *d, const bool *used, int32 *order, int32 *rank)
+{
+	int			k = 0;
+
+	for (int i = 0; i < d->n; i++)
+		if (used[i])
+			order[k++] = i;
+	qsort_arg(order, k, sizeof(int32), jname_cmp, d->names);
+	for (int i = 0; i < k; i++)
+		rank[order[i]] = i;
+	return k;
+}
+
+/*
+ * Encode the touches of a build state as a journey.  The touch array is
+ * sorted in place (harmless: its order carries no meaning), nothing else
+ * changes, so this may run more than once on the same state.
+ */
+static JourneyData *
+jbuild_encode(JourneyBuild *b)
+{
+	StringInfoData buf;
+	JourneyData *jd;
+	JRanks		r;
+	int32	   *ch_order = palloc(sizeof(int32) * Max(b->channels.n, 1));
+	int32	   *ev_order = palloc(sizeof(int32) * Max(b->events.n, 1));
+	bool	   *ch_used = palloc0(sizeof(bool) * Max(b->channels.n, 1));
+	bool	   *ev_used = palloc0(sizeof(bool) * Max(b->events.n, 1));
+	int			nch,
+				nev;
+	bool		seconds = true;
+	int64		prev;
+
+	Assert(b->n > 0);
+	for (int i = 0; i < b->n; i++)
+	{
+		ch_used[b->touches[i].ch] = true;
+		if (b->touches[i].ev >= 0)
+			ev_used[b->touches[i].ev] = true;
+		if (b->touches[i].ts % USECS_PER_SEC != 0)
+			seconds = false;
+	}
+	r.ch_rank = palloc(sizeof(int32) * Max(b->channels.n, 1));
+	r.ev_rank = palloc(sizeof(int32) * (b->events.n + 1));
+	nch = jdict_sort(&b->channels, ch_used, ch_order, r.ch_rank);
+	nev = jdict_sort(&b->events, ev_used, ev_order, r.ev_rank + 1);
+	/* no event sorts first */
+	r.ev_rank[0] = -1;
+	qsort_arg(b->touches, b->n, sizeof(JTouch), jtouch_cmp, &r);
+
+	initStringInfo(&buf);
+	appendStringInfoSpaces(&buf, JOURNEY_HDRSZ);
+	for (int i = 0; i < nch; i++)
+		appendBinaryStringInfo(&buf, b->channels.names[ch_order[i]],
+							   strlen(b->channels.names[ch_order[i]]) + 1);
+	for (int i = 0; i < nev; i++)
+		appendBinaryStringInfo(&buf, b->events.names[ev_order[i]],
+							   strlen(b->events.names[ev_order[i]]) + 1);
+	prev = b->touches[0].ts;
+	for (int i = 0; i < b->n; i++)
+	{
+		const JTouch *t = &b->touches[i];
+		uint64		delta = (uint64) (t->ts - prev);
+		int64		evcode = (t->ev >= 0) ? r.ev_rank[t->ev + 1] + 1 : 0;
+
+		jv_put(&buf, seconds ? delta / USECS_PER_SEC : delta);
+		jv_put(&buf, (uint64) r.ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode);
+		prev = t->ts;
+	}
+
+	jd = (JourneyData *) buf.data;
+	memset(jd, 0, JOURNEY_HDRSZ);
+	eng_init_header(&jd->hdr, buf.len, JOURNEY_VERSION,
+					seconds ? JOURNEY_SECONDS : 0);
+	jd->ntouches = b->n;
+	jd->nchannels = (uint16) nch;
+	jd->nevents = (uint16) nev;
+	jd->first_ts = b->touches[0].ts;
+
+	pfree(ch_order);
+	pfree(ev_order);
+	pfree(ch_used);
+	pfree(ev_used);
+	pfree(r.ch_rank);
+	pfree(r.ev_rank);
+	return jd;
+}
+
+/*****************************************************************************
+ * Aggregates: journey_agg(ts, channel [, event]) and rollup(journey)
+ *****************************************************************************/
+
+static Datum
+journey_agg_common(FunctionCallInfo fcinfo, bool with_event)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_agg");
+	JourneyBuild *b;
+
+	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
+		(JourneyBuild *) PG_GETARG_POINTER(0);
+
+	/* rows with a NULL time or channel are skipped */
+	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
+	{
+		TimestampTz ts = PG_GETARG_TIMESTAMPTZ(1);
+		text	   *ch = PG_GETARG_TEXT_PP(2);
+		text	   *ev = NULL;
+
+		if (with_event && !PG_ARGISNULL(3))
+			ev = PG_GETARG_TEXT_PP(3);
+		jbuild_check_ts(ts);
+		jbuild_add(b, ts, VARDATA_ANY(ch), VARSIZE_ANY_EXHDR(ch),
+				   ev ? VARDATA_ANY(ev) : NULL,
+				   ev ? VARSIZE_ANY_EXHDR(ev) : 0, aggcontext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_trans);
+Datum
+engagement_journey_trans(PG_FUNCTION_ARGS)
+{
+	return journey_agg_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_trans_event);
+Datum
+engagement_journey_trans_event(PG_FUNCTION_ARGS)
+{
+	return journey_agg_common(fcinfo, true);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_rollup_trans);
+Datum
+engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(journey)");
+	JourneyBuild *b;
+
+	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
+		(JourneyBuild *) PG_GETARG_POINTER(0);
+	if (!PG_ARGISNULL(1))
+	{
+		Journey		j;
+
+		journey_getarg(fcinfo, 1, &j);
+		jbuild_add_journey(b, &j, aggcontext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_combine);
+Datum
+engagement_journey_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_combine");
+	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
+	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
+
+	if (src == NULL || src->n == 0)
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+		dst = jbuild_new(aggcontext);
+	for (int i = 0; i < src->n; i++)
+	{
+		const JTouch *t = &src->touches[i];
+		const char *ch = src->channels.names[t->ch];
+		const char *ev = (t->ev >= 0) ? src->events.names[t->ev] : NULL;
+
+		jbuild_add(dst, t->ts, ch, strlen(ch), ev, ev ? strlen(ev) : 0,
+				   aggcontext);
+	}
+	PG_RETURN_POINTER(dst);
+}
+
+/* serialise: the journey encoding itself; an empty state is a NULL-ish 0 bytes */
+PG_FUNCTION_INFO_V1(engagement_journey_serial);
+Datum
+engagement_journey_serial(PG_FUNCTION_ARGS)
+{
+	JourneyBuild *b = (JourneyBuild *) PG_GETARG_POINTER(0);
+	bytea	   *result;
+
+	eng_agg_context(fcinfo, "journey_serial");
+	if (b->n == 0)
+	{
+		result = palloc(VARHDRSZ);
+		SET_VARSIZE(result, VARHDRSZ);
+		PG_RETURN_BYTEA_P(result);
+	}
+	PG_RETURN_BYTEA_P((bytea *) jbuild_encode(b));
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_deserial);
+Datum
+engagement_journey_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_P(0);
+	JourneyBuild *b;
+	Journey		j;
+
+	eng_agg_context(fcinfo, "journey_deserial");
+	b = jbuild_new(CurrentMemoryContext);
+	if (VARSIZE(raw) == VARHDRSZ)
+		PG_RETURN_POINTER(b);
+	journey_decode((JourneyData *) raw, &j, ERRCODE_DATA_CORRUPTED);
+	jbuild_add_journey(b, &j, CurrentMemoryContext);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_final);
+Datum
+engagement_journey_final(PG_FUNCTION_ARGS)
+{
+	JourneyBuild *b;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = (JourneyBuild *) PG_GETARG_POINTER(0);
+	if (b->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(jbuild_encode(b));
+}
+
+/*****************************************************************************
+ * Text and binary I/O
+ *
+ *	 (v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])
+ *
+ * Times are UTC in ISO 8601 with up to six fractional digits.  A name is
+ * written bare when it consists of letters, digits and _ . : @ + / -, and
+ * double-quoted otherwise (a double quote inside is doubled).
+ *****************************************************************************/
+
+static bool
+journey_bare_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
+		c == '+' || c == '/' || c == '-' || c >= 0x80;
+}
+
+static void
+journey_append_name(StringInfo buf, const char *name)
+{
+	bool		bare = (*name != '\0');
+
+	for (const char *p = name; *p; p++)
+		if (!journey_bare_char((unsigned char) *p))
+			bare = false;
+	if (bare)
+	{
+		appendStringInfoString(buf, name);
+		return;
+	}
+	appendStringInfoChar(buf, '"');
+	for (const char *p = name; *p; p++)
+	{
+		if (*p == '"')
+			appendStringInfoChar(buf, '"');
+		appendStringInfoChar(buf, *p);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+static void
+journey_append_ts(StringInfo buf, int64 ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "journey timestamp out of range");
+	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		char		frac[8];
+		int			len;
+
+		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
+		for (len = 6; frac[len - 1] == '0'; len--)
+			;
+		frac[len] = '\0';
+		appendStringInfo(buf, ".%s", frac);
+	}
+	appendStringInfoChar(buf, 'Z');
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_out);
+Datum
+engagement_journey_out(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	StringInfoData buf;
+
+	journey_getarg(fcinfo, 0, &j);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d,touches=[", JOURNEY_VERSION);
+	for (int i = 0; i < j.n; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		journey_append_ts(&buf, j.ts[i]);
+		appendStringInfoChar(&buf, ' ');
+		journey_append_name(&buf, j.channels[j.ch[i]]);
+		if (j.ev[i] >= 0)
+		{
+			appendStringInfoChar(&buf, ' ');
+			journey_append_name(&buf, j.events[j.ev[i]]);
+		}
+	}
+	appendStringInfoString(&buf, "])");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+/* parse exactly "ndigits" decimal digits */
+static int
+journey_parse_digits(EngTextCursor *c, int ndigits)
+{
+	int			v = 0;
+
+	for (int i = 0; i < ndigits; i++)
+	{
+		if (!isdigit((unsigned char) *c->p))
+			eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
+		v = v * 10 + (*c->p++ - '0');
+	}
+	return v;
+}
+
+static void
+journey_parse_sep(EngTextCursor *c, char sep)
+{
+	if (*c->p != sep)
+		eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
+	c->p++;
+}
+
+static int64
+journey_parse_ts(EngTextCursor *c)
+{
+	struct pg_tm tm;
+	fsec_t		fsec = 0;
+	Timestamp	ts;
+
+	memset(&tm, 0, sizeof(tm));
+	while (isspace((unsigned char) *c->p))
+		c->p++;
+	tm.tm_year = journey_parse_digits(c, 4);
+	journey_parse_sep(c, '-');
+	tm.tm_mon = journey_parse_digits(c, 2);
+	journey_parse_sep(c, '-');
+	tm.tm_mday = journey_parse_digits(c, 2);
+	journey_parse_sep(c, 'T');
+	tm.tm_hour = journey_parse_digits(c, 2);
+	journey_parse_sep(c, ':');
+	tm.tm_min = journey_parse_digits(c, 2);
+	journey_parse_sep(c, ':');
+	tm.tm_sec = journey_parse_digits(c, 2);
+	if (*c->p == '.')
+	{
+		int			scale = 100000;
+
+		c->p++;
+		if (!isdigit((unsigned char) *c->p))
+			eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
+		while (isdigit((unsigned char) *c->p))
+		{
+			if (scale == 0)
+				eng_cursor_error(c, "Timestamps have at most six fractional digits.");
+			fsec += (*c->p++ - '0') * scale;
+			scale /= 10;
+		}
+	}
+	journey_parse_sep(c, 'Z');
+
+	if (tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		eng_cursor_error(c, "A timestamp is not a valid date and time.");
+	if (tm2timestamp(&tm, fsec, NULL, &ts) != 0)
+		eng_cursor_error(c, "A timestamp is out of range.");
+	return ts;
+}
+
+/* parse a bare or quoted name into buf (reset first); false when absent */
+static bool
+journey_parse_name(EngTextCursor *c, StringInfo buf)
+{
+	resetStringInfo(buf);
+	while (isspace((unsigned char) *c->p))
+		c->p++;
+	if (*c->p == '"')
+	{
+		c->p++;
+		for (;;)
+		{
+			if (*c->p == '\0')
+				eng_cursor_error(c, "Unterminated quoted name.");
+			if (*c->p == '"')
+			{
+				if (c->p[1] != '"')
+					break;
+				c->p++;
+			}
+			appendStringInfoChar(buf, *c->p++);
+		}
+		c->p++;
+		return true;
+	}
+	if (!journey_bare_char((unsigned char) *c->p))
+		return false;
+	while (journey_bare_char((unsigned char) *c->p))
+		appendStringInfoChar(buf, *c->p++);
+	return true;
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_in);
+Datum
+engagement_journey_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	JourneyBuild *b = jbuild_new(CurrentMemoryContext);
+	StringInfoData ch;
+	StringInfoData ev;
+	int64		version;
+	JourneyData *jd;
+	Journey		check;
+
+	initStringInfo(&ch);
+	initStringInfo(&ev);
+	eng_cursor_init(&c, input, "journey");
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != JOURNEY_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported journey format version %lld", (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  JOURNEY_VERSION));
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "touches");
+	eng_cursor_expect(&c, '[');
+	do
+	{
+		int64		ts = journey_parse_ts(&c);
+		bool		has_event;
+
+		if (!isspace((unsigned char) *c.p))
+			eng_cursor_error(&c, "Expected a space and a channel name after the timestamp.");
+		if (!journey_parse_name(&c, &ch))
+			eng_cursor_error(&c, "Expected a channel name.");
+		has_event = journey_parse_name(&c, &ev);
+		if (!pg_verify_mbstr(GetDatabaseEncoding(), ch.data, ch.len, true) ||
+			(has_event && !pg_verify_mbstr(GetDatabaseEncoding(), ev.data, ev.len, true)))
+			eng_cursor_error(&c, "A name is not valid in the database encoding.");
+		jbuild_check_ts(ts);
+		jbuild_add(b, ts, ch.data, ch.len, has_event ? ev.data : NULL,
+				   has_event ? ev.len : 0, CurrentMemoryContext);
+	} while (eng_cursor_accept(&c, ','));
+	eng_cursor_expect(&c, ']');
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+
+	jd = jbuild_encode(b);
+	journey_decode(jd, &check, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(jd);
+}
+
+/*
+ * Binary form: the stored layout after the varlena header, integers in
+ * network byte order: version, flags, ntouches, nchannels, nevents,
+ * first_ts, then the dictionaries and the varint touch stream as stored.
+ */
+PG_FUNCTION_INFO_V1(engagement_journey_send);
+Datum
+engagement_journey_send(PG_FUNCTION_ARGS)
+{
+	JourneyData *jd = (JourneyData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
+	Journey		j;
+	StringInfoData buf;
+
+	journey_decode(jd, &j, ERRCODE_DATA_CORRUPTED);
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, jd->hdr.version);
+	pq_sendbyte(&buf, jd->hdr.flags);
+	pq_sendint32(&buf, jd->ntouches);
+	pq_sendint16(&buf, jd->nchannels);
+	pq_sendint16(&buf, jd->nevents);
+	pq_sendint64(&buf, jd->first_ts);
+	pq_sendbytes(&buf, jd->data, VARSIZE(jd) - JOURNEY_HDRSZ);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_recv);
+Datum
+engagement_journey_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	JourneyData *jd;
+	Journey		check;
+	int			version = pq_getmsgbyte(buf);
+	int			flags = pq_getmsgbyte(buf);
+	int32		ntouches = pq_getmsgint(buf, 4);
+	int			nchannels = pq_getmsgint(buf, 2);
+	int			nevents = pq_getmsgint(buf, 2);
+	int64		first_ts = pq_getmsgint64(buf);
+	int			rest = buf->len - buf->cursor;
+
+	if (version != JOURNEY_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported journey format version %d", version),
+				errdetail("This version of the extension reads format version %d.",
+						  JOURNEY_VERSION));
+	if (rest < 0 || (Size) rest > MaxAllocSize - JOURNEY_HDRSZ)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("journey value is too large"));
+	jd = palloc0(JOURNEY_HDRSZ + rest);
+	eng_init_header(&jd->hdr, JOURNEY_HDRSZ + rest, (uint8) version, (uint8) flags);
+	jd->ntouches = ntouches;
+	jd->nchannels = (uint16) nchannels;
+	jd->nevents = (uint16) nevents;
+	jd->first_ts = first_ts;
+	pq_copymsgbytes(buf, jd->data, rest);
+	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(jd);
+}
+
+/*****************************************************************************
+ * Reading journeys
+ *****************************************************************************/
+
+PG_FUNCTION_INFO_V1(engagement_journey_touches);
+Datum
+engagement_journey_touches(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_INT32(j.n);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_first_touch);
+Datum
+engagement_journey_first_touch(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_TEXT_P(cstring_to_text(j.channels[j.ch[0]]));
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_last_touch);
+Datum
+engagement_journey_last_touch(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_TEXT_P(cstring_to_text(j.channels[j.ch[j.n - 1]]));
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_first_ts);
+Datum
+engagement_journey_first_ts(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_TIMESTAMPTZ(j.ts[0]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_last_ts);
+Datum
+engagement_journey_last_ts(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_TIMESTAMPTZ(j.ts[j.n - 1]);
+}
+
+/* text[] of the channels of touches from..to-1, repeats collapsed or not */
+static ArrayType *
+journey_channel_array(const Journey *j, int from, int to, bool collapse)
+{
+	Datum	   *elems = palloc(sizeof(Datum) * (to - from));
+	int			n = 0;
+
+	for (int i = from; i < to; i++)
+	{
+		if (collapse && i > from && j->ch[i] == j->ch[i - 1])
+			continue;
+		elems[n++] = PointerGetDatum(cstring_to_text(j->channels[j->ch[i]]));
+	}
+	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_channel_path);
+Datum
+engagement_journey_channel_path(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+
+	journey_getarg(fcinfo, 0, &j);
+	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, 0, j.n, PG_GETARG_BOOL(1)));
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_channel_switches);
+Datum
+engagement_journey_channel_switches(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	int32		switches = 0;
+
+	journey_getarg(fcinfo, 0, &j);
+	for (int i = 1; i < j.n; i++)
+		if (j.ch[i] != j.ch[i - 1])
+			switches++;
+	PG_RETURN_INT32(switches);
+}
+
+static int64
+journey_gap_arg(FunctionCallInfo fcinfo, int argno)
+{
+	return eng_interval_usecs_positive(PG_GETARG_INTERVAL_P(argno),
+									   "session gap");
+}
+
+/* does touch i (> 0) start a new session? */
+static inline bool
+journey_new_session(const Journey *j, int i, int64 gap, bool split_on_channel)
+{
+	return (j->ts[i] - j->ts[i - 1] > gap) ||
+		(split_on_channel && j->ch[i] != j->ch[i - 1]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_journey_session_count);
+Datum
+engagement_journey_session_count(PG_FUNCTION_ARGS)
+{
+	Journey		j;
+	int64		gap = journey_gap_arg(fcinfo, 1);
+	int32		sessions = 1;
+
+	journey_getarg(fcinfo, 0, &j);
+	for (int i = 1; i < j.n; i++)
+		if (journey_new_session(&j, i, gap, false))
+			sessions++;
+	PG_RETURN_INT32(sessions);
+}
+
+/*
+ * sessions(journey, gap, split_on_channel) -> SETOF (session, started, ended,
+ * touches, channels, entry_channel, exit_channel)
+ */
+PG_FUNCTION_INFO_V1(engagement_journey_sessions);
+Datum
+engagement_journey_sessions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Journey		j;
+	int64		gap = journey_gap_arg(fcinfo, 1);
+	bool		split = PG_GETARG_BOOL(2);
+	int			start = 0;
+	int32		session = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	journey_getarg(fcinfo, 0, &j);
+	for (int i = 1; i <= j.n; i++)
+	{
+		Datum		values[7];
+		bool		nulls[7] = {false, false, false, false, false, false, false};
+
+		if (i < j.n && !journey_new_session(&j, i, gap, split))
+			continue;
+		values[0] = Int32GetDatum(++session);
+		values[1] = TimestampTzGetDatum(j.ts[start]);
+		values[2] = TimestampTzGetDatum(j.ts[i - 1]);
+		values[3] = Int32GetDatum(i - start);
+		values[4] = PointerGetDatum(journey_channel_array(&j, start, i, true));
+		values[5] = PointerGetDatum(cstring_to_text(j.channels[j.ch[start]]));
+		values[6] = PointerGetDatum(cstring_to_text(j.channels[j.ch[i - 1]]));
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		start = i;
+	}
+	return (Datum) 0;
+}
+
+/* channel_transitions(journey) -> SETOF (from_channel, to_channel, n) */
+PG_FUNCTION_INFO_V1(engagement_journey_channel_transitions);
+Datum
+engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Journey		j;
+	int64	   *counts;
+
+	InitMaterializedSRF(fcinfo, 0);
+	journey_getarg(fcinfo, 0, &j);
+	counts = palloc0(sizeof(int64) * j.nchannels * j.nchannels);
+	for (int i = 1; i < j.n; i++)
+		counts[j.ch[i - 1] * j.nchannels + j.ch[i]]++;
+	/* dictionaries are sorted, so rows come out ordered by (from, to) */
+	for (int a = 0; a < j.nchannels; a++)
+		for (int b = 0; b < j.nchannels; b++)
+		{
+			Datum		values[3];
+			bool		nulls[3] = {false, false, false};
+
+			if (counts[a * j.nchannels + b] == 0)
+				continue;
+			values[0] = PointerGetDatum(cstring_to_text(j.channels[a]));
+			values[1] = PointerGetDatum(cstring_to_text(j.channels[b]));
+			values[2] = Int64GetDatum(counts[a * j.nchannels + b]);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	return (Datum) 0;
+}
+
+/*****************************************************************************
+ * session_number(ts, gap [, max_length]) window function
+ *****************************************************************************/
+
+typedef struct SessionCtx
+{
+	bool		started;		/* a non-NULL timestamp has been seen */
+	int64		session;		/* current session number */
+	TimestampTz last_ts;		/* previous non-NULL timestamp */
+	TimestampTz session_start;	/* first timestamp of the current session */
+} SessionCtx;
+
+static Datum
+session_number_common(FunctionCallInfo fcinfo, bool with_max)
+{
+	WindowObject win = PG_WINDOW_OBJECT();
+	SessionCtx *ctx = WinGetPartitionLocalMemory(win, sizeof(SessionCtx));
+	bool		isnull;
+	Datum		d;
+	TimestampTz ts;
+	int64		gap;
+	int64		max_len = 0;
+
+	/* only the current row is ever read: the tuplestore may forget the rest */
+	WinSetMarkPosition(win, WinGetCurrentPosition(win));
+
+	d = WinGetFuncArgCurrent(win, 0, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();		/* NULL times belong to no session */
+	ts = DatumGetTimestampTz(d);
+
+	d = WinGetFuncArgCurrent(win, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("session gap must not be NULL"));
+	gap = eng_interval_usecs_positive(DatumGetIntervalP(d), "session gap");
+	if (with_max)
+	{
+		d = WinGetFuncArgCurrent(win, 2, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					errmsg("maximum session length must not be NULL"));
+		max_len = eng_interval_usecs_positive(DatumGetIntervalP(d),
+											  "maximum session length");
+	}
+
+	if (!ctx->started)
+	{
+		ctx->started = true;
+		ctx->session = 1;
+		ctx->session_start = ts;
+	}
+	else
+	{
+		int64		since_last;
+
+		if (ts < ctx->last_ts)
+			ereport(ERROR,
+					errcode(ERRCODE_WINDOWING_ERROR),
+					errmsg("session_number() needs its window ordered by its timestamp argument"),
+					errhint("Add ORDER BY on the timestamp to the OVER clause."));
+		if (pg_sub_s64_overflow(ts, ctx->last_ts, &since_last) ||
+			since_last > gap ||
+			(with_max && ts - ctx->session_start > max_len))
+		{
+			ctx->session++;
+			ctx->session_start = ts;
+		}
+	}
+	ctx->last_ts = ts;
+	PG_RETURN_INT64(ctx->session);
+}
+
+PG_FUNCTION_INFO_V1(engagement_session_number);
+Datum
+engagement_session_number(PG_FUNCTION_ARGS)
+{
+	return session_number_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_session_number_max);
+Datum
+engagement_session_number_max(PG_FUNCTION_ARGS)
+{
+	return session_number_common(fcinfo, true);
+}
