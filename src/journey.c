@@ -1154,10 +1154,38 @@ engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 typedef struct SessionCtx
 {
 	bool		started;		/* a non-NULL timestamp has been seen */
+	bool		limits_known;	/* gap and max_len hold constant arguments */
 	int64		session;		/* current session number */
 	TimestampTz last_ts;		/* previous non-NULL timestamp */
 	TimestampTz session_start;	/* first timestamp of the current session */
+	int64		gap;			/* inactivity gap, microseconds */
+	int64		max_len;		/* maximum session length, microseconds */
 } SessionCtx;
+
+/* Evaluate the gap (and maximum length) arguments on the current row. */
+static void
+session_read_limits(WindowObject win, SessionCtx *ctx, bool with_max)
+{
+	bool		isnull;
+	Datum		d;
+
+	d = WinGetFuncArgCurrent(win, 1, &isnull);
+	if (isnull)
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("session gap must not be NULL"));
+	ctx->gap = eng_interval_usecs_positive(DatumGetIntervalP(d), "session gap");
+	if (with_max)
+	{
+		d = WinGetFuncArgCurrent(win, 2, &isnull);
+		if (isnull)
+			ereport(ERROR,
+					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					errmsg("maximum session length must not be NULL"));
+		ctx->max_len = eng_interval_usecs_positive(DatumGetIntervalP(d),
+												   "maximum session length");
+	}
+}
 
 static Datum
 session_number_common(FunctionCallInfo fcinfo, bool with_max)
@@ -1167,8 +1195,6 @@ session_number_common(FunctionCallInfo fcinfo, bool with_max)
 	bool		isnull;
 	Datum		d;
 	TimestampTz ts;
-	int64		gap;
-	int64		max_len = 0;
 
 	/* only the current row is ever read: the tuplestore may forget the rest */
 	WinSetMarkPosition(win, WinGetCurrentPosition(win));
@@ -1178,21 +1204,15 @@ session_number_common(FunctionCallInfo fcinfo, bool with_max)
 		PG_RETURN_NULL();		/* NULL times belong to no session */
 	ts = DatumGetTimestampTz(d);
 
-	d = WinGetFuncArgCurrent(win, 1, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				errmsg("session gap must not be NULL"));
-	gap = eng_interval_usecs_positive(DatumGetIntervalP(d), "session gap");
-	if (with_max)
+	/*
+	 * Constant limits are read once per partition; limits that may change
+	 * from row to row (a column, a volatile expression) are read every row.
+	 */
+	if (!ctx->limits_known)
 	{
-		d = WinGetFuncArgCurrent(win, 2, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					errmsg("maximum session length must not be NULL"));
-		max_len = eng_interval_usecs_positive(DatumGetIntervalP(d),
-											  "maximum session length");
+		session_read_limits(win, ctx, with_max);
+		ctx->limits_known = get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
+			(!with_max || get_fn_expr_arg_stable(fcinfo->flinfo, 2));
 	}
 
 	if (!ctx->started)
@@ -1211,8 +1231,8 @@ session_number_common(FunctionCallInfo fcinfo, bool with_max)
 					errmsg("session_number() needs its window ordered by its timestamp argument"),
 					errhint("Add ORDER BY on the timestamp to the OVER clause."));
 		if (pg_sub_s64_overflow(ts, ctx->last_ts, &since_last) ||
-			since_last > gap ||
-			(with_max && ts - ctx->session_start > max_len))
+			since_last > ctx->gap ||
+			(with_max && ts - ctx->session_start > ctx->max_len))
 		{
 			ctx->session++;
 			ctx->session_start = ts;
