@@ -7,7 +7,7 @@ DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out
-REGRESS      = nps journey
+REGRESS      = nps journey install
 REGRESS_OPTS = --load-extension=engagement
 
 # TAP tests (PostgreSQL::Test::Cluster)
