@@ -1,0 +1,163 @@
+#
+# Scale-out through postgres_fdw: three local clusters on loopback ports, a
+# coordinator and two shards.  The shards hold disjoint customers; the
+# coordinator reaches them through postgres_fdw with "extensions
+# 'engagement'", so the engagement aggregates run on the shards, their states
+# travel back as text, and rollup() merges them on the coordinator.  Every
+# result must equal the one computed on a single node holding all rows.
+#
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+sub new_node
+{
+	my ($name) = @_;
+	my $node = PostgreSQL::Test::Cluster->new($name);
+	$node->init(allows_streaming => 0);
+	$node->append_conf('postgresql.conf',
+		"extension_destdir = '$ENV{EXT_DESTDIR}'")
+	  if $ENV{EXT_DESTDIR};
+	$node->start;
+	$node->safe_psql('postgres', 'CREATE EXTENSION engagement');
+	return $node;
+}
+
+my $coord  = new_node('coordinator');
+my @shards = (new_node('shard0'), new_node('shard1'));
+
+# The same deterministic rows everywhere; a shard keeps customer % 2 = its number.
+my $data_sql = <<'EOSQL';
+CREATE TABLE surveys AS
+	SELECT i % 3000 AS customer_id,
+		   date '2026-01-01' + (i % 90) AS day,
+		   CASE WHEN i % 101 = 0 THEN NULL ELSE abs(hashint4(i)) % 11 END AS score,
+		   0.5 + (abs(hashint4(i * 7)) % 200) / 100.0 AS weight
+	FROM generate_series(1, 30000) i;
+CREATE TABLE touches AS
+	SELECT c AS customer_id,
+		   timestamptz '2026-01-01 00:00+00'
+			 + (k * 53 + (abs(hashint4(c * 100 + k)) % 4000) * (k % 2)) * interval '1 minute' AS ts,
+		   (ARRAY['web', 'app', 'email', 'store', 'call centre'])[1 + abs(hashint4(c + k)) % 5] AS channel,
+		   (ARRAY['view', 'click', NULL])[1 + abs(hashint4(c * 3 + k)) % 3] AS event
+	FROM generate_series(0, 999) c, generate_series(1, 1 + c % 25) k;
+EOSQL
+
+$coord->safe_psql('postgres', $data_sql);
+for my $i (0 .. 1)
+{
+	$shards[$i]->safe_psql('postgres',
+		$data_sql
+		  . "DELETE FROM surveys WHERE customer_id % 2 <> $i;\n"
+		  . "DELETE FROM touches WHERE customer_id % 2 <> $i;\n"
+		  . "ANALYZE surveys; ANALYZE touches;");
+}
+
+# Foreign servers with the extension declared shippable, and a partitioned
+# table per data set whose partitions are the shards' tables.
+my $fdw_sql = "CREATE EXTENSION postgres_fdw;\n";
+for my $i (0 .. 1)
+{
+	my $port = $shards[$i]->port;
+	my $host = $shards[$i]->host;
+	$fdw_sql .= <<"EOSQL";
+CREATE SERVER shard$i FOREIGN DATA WRAPPER postgres_fdw
+	OPTIONS (host '$host', port '$port', dbname 'postgres',
+			 extensions 'engagement', fetch_size '10000');
+CREATE USER MAPPING FOR CURRENT_USER SERVER shard$i;
+EOSQL
+}
+$fdw_sql .= <<'EOSQL';
+CREATE TABLE surveys_dist (customer_id int, day date, score int, weight float8)
+	PARTITION BY LIST ((customer_id % 2));
+CREATE TABLE touches_dist (customer_id int, ts timestamptz, channel text, event text)
+	PARTITION BY LIST ((customer_id % 2));
+EOSQL
+for my $i (0 .. 1)
+{
+	$fdw_sql .= <<"EOSQL";
+CREATE FOREIGN TABLE surveys_s$i PARTITION OF surveys_dist FOR VALUES IN ($i)
+	SERVER shard$i OPTIONS (table_name 'surveys');
+CREATE FOREIGN TABLE touches_s$i PARTITION OF touches_dist FOR VALUES IN ($i)
+	SERVER shard$i OPTIONS (table_name 'touches');
+EOSQL
+}
+$coord->safe_psql('postgres', $fdw_sql);
+
+sub same_result
+{
+	my ($name, $distributed, $local) = @_;
+	my $sql = "SELECT count(*) FROM (($distributed) EXCEPT ($local)) a\n"
+	  . "UNION ALL SELECT count(*) FROM (($local) EXCEPT ($distributed)) b\n"
+	  . "UNION ALL SELECT count(*) FROM ($local) c";
+	my @counts = split /\n/, $coord->safe_psql('postgres', $sql);
+	ok($counts[0] == 0 && $counts[1] == 0 && $counts[2] > 0,
+		"$name: distributed result equals the single-node result ($counts[2] rows)")
+	  or diag("only distributed: $counts[0], only local: $counts[1]");
+}
+
+# 1. The two-step pattern by hand: each shard computes daily states, the
+#    coordinator rolls them up.
+my $plan = $coord->safe_psql('postgres',
+	"EXPLAIN (VERBOSE, COSTS OFF) SELECT day, nps_agg(score) FROM surveys_s0 GROUP BY day");
+like($plan, qr/Remote SQL: SELECT day, \S*nps_agg\(score\)/,
+	'nps_agg is computed on the shard');
+
+same_result('daily NPS states rolled up across shards',
+	"SELECT day, rollup(s)::text FROM (
+		SELECT day, nps_agg(score) AS s FROM surveys_s0 GROUP BY day
+		UNION ALL
+		SELECT day, nps_agg(score) AS s FROM surveys_s1 GROUP BY day) d
+	 GROUP BY day",
+	"SELECT day, nps_agg(score)::text FROM surveys GROUP BY day");
+
+same_result('weighted NPS across shards',
+	"SELECT round(nps(rollup(s))::numeric, 9), round(effective_responses(rollup(s))::numeric, 6)
+	 FROM (SELECT nps_agg(score, weight) AS s FROM surveys_s0
+		   UNION ALL SELECT nps_agg(score, weight) FROM surveys_s1) d",
+	"SELECT round(nps(nps_agg(score, weight))::numeric, 9),
+			round(effective_responses(nps_agg(score, weight))::numeric, 6) FROM surveys");
+
+# 2. Partitionwise aggregation over foreign partitions: grouping by the
+#    partition key pushes whole aggregates to the shards.
+$coord->safe_psql('postgres', 'ALTER DATABASE postgres SET enable_partitionwise_aggregate = on');
+$plan = $coord->safe_psql('postgres',
+	"EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id % 2, journey_agg(ts, channel, event)
+	 FROM touches_dist GROUP BY customer_id % 2");
+like($plan, qr/Remote SQL: SELECT \(customer_id % 2\), \S*journey_agg\(ts, channel, event\)/,
+	'journey_agg is pushed to the shards by partitionwise aggregation');
+
+same_result('journeys per customer through the partitioned foreign table',
+	"SELECT customer_id, j::text FROM (
+		SELECT customer_id, journey_agg(ts, channel, event) AS j
+		FROM touches_dist GROUP BY customer_id) d",
+	"SELECT customer_id, journey_agg(ts, channel, event)::text FROM touches GROUP BY customer_id");
+
+same_result('sessions computed from shard journeys',
+	"SELECT customer_id, s.* FROM (
+		SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_dist GROUP BY customer_id) d,
+		sessions(j, '30 minutes') s",
+	"SELECT customer_id, s.* FROM (
+		SELECT customer_id, journey_agg(ts, channel) AS j FROM touches GROUP BY customer_id) d,
+		sessions(j, '30 minutes') s");
+
+same_result('NPS per customer segment, states shipped as text and rolled up',
+	"SELECT customer_id % 10, rollup(s)::text FROM (
+		SELECT customer_id, nps_agg(score) AS s FROM surveys_dist GROUP BY customer_id) d
+	 GROUP BY 1",
+	"SELECT customer_id % 10, nps_agg(score)::text FROM surveys GROUP BY 1");
+
+# A journey state built on a shard, rolled up on the coordinator over all
+# customers at once.
+same_result('one rollup of every shard journey',
+	"SELECT touches(rollup(j)), channel_switches(rollup(j)) FROM (
+		SELECT journey_agg(ts, channel) AS j FROM touches_s0
+		UNION ALL SELECT journey_agg(ts, channel) FROM touches_s1) d",
+	"SELECT touches(j), channel_switches(j) FROM (SELECT journey_agg(ts, channel) AS j FROM touches) d");
+
+$coord->stop;
+$_->stop for @shards;
+done_testing();
