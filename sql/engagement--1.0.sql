@@ -357,3 +357,124 @@ CREATE FUNCTION channel_transitions(journey,
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_journey_channel_transitions'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+
+--
+-- Customer value: present value, CLV, CRV, CEV
+--
+
+CREATE FUNCTION pv_trans(double precision, double precision, timestamptz,
+						 timestamptz, double precision, interval)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_pv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE present_value(amount double precision, at timestamptz,
+							   as_of timestamptz, rate double precision,
+							   period interval) (
+	SFUNC = pv_trans,
+	STYPE = double precision,
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE present_value(double precision, timestamptz, timestamptz, double precision, interval) IS 'sum of amount / (1 + rate)^((at - as_of) / period)';
+
+CREATE FUNCTION pv_trans_year(double precision, double precision, timestamptz,
+							  timestamptz, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_pv_trans_year'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE present_value(amount double precision, at timestamptz,
+							   as_of timestamptz, rate double precision) (
+	SFUNC = pv_trans_year,
+	STYPE = double precision,
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE present_value(double precision, timestamptz, timestamptz, double precision) IS 'sum of amount / (1 + rate)^((at - as_of) / 1 year)';
+
+CREATE FUNCTION clv_trans(double precision, double precision, double precision,
+						  timestamptz, timestamptz, double precision, interval)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_clv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE clv(margin double precision, marketing_cost double precision,
+					 at timestamptz, as_of timestamptz, rate double precision,
+					 period interval) (
+	SFUNC = clv_trans,
+	STYPE = double precision,
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE clv(double precision, double precision, timestamptz, timestamptz, double precision, interval) IS 'Kumar''s customer lifetime value: sum of (margin - marketing_cost) discounted';
+
+CREATE FUNCTION clv_trans(double precision, double precision, double precision,
+						  timestamptz, timestamptz, double precision, interval,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_clv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE clv(margin double precision, marketing_cost double precision,
+					 at timestamptz, as_of timestamptz, rate double precision,
+					 period interval, p_buy double precision) (
+	SFUNC = clv_trans,
+	STYPE = double precision,
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE clv(double precision, double precision, timestamptz, timestamptz, double precision, interval, double precision) IS 'Kumar''s customer lifetime value: sum of (p_buy * margin - marketing_cost) discounted';
+
+CREATE FUNCTION crv_trans(double precision, anyelement, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv_agg(referee anyelement, would_have_joined boolean,
+						 margin_value double precision, reward double precision,
+						 retention_cost double precision,
+						 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv_agg(anyelement, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer';
+
+CREATE FUNCTION crv_trans(double precision, anyelement, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv_agg(referee anyelement, would_have_joined boolean,
+						 margin_value double precision, reward double precision,
+						 retention_cost double precision,
+						 acquisition_cost double precision,
+						 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv_agg(anyelement, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway';
+
+CREATE FUNCTION cev(clv double precision, crv double precision,
+					civ double precision DEFAULT NULL,
+					ckv double precision DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_cev'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION cev(double precision, double precision, double precision, double precision) IS 'customer engagement value CLV + CRV + CIV + CKV (NULL parts count as 0)';

@@ -231,8 +231,13 @@ eng_interval_usecs_positive(const Interval *iv, const char *what)
 	int64		usecs;
 	int64		part;
 
-	if (pg_mul_s64_overflow((int64) iv->month, INT64CONST(30) * USECS_PER_DAY,
+	/* years as 365.25 days, other months as 30 days: EXTRACT(EPOCH ...) */
+	if (pg_mul_s64_overflow((int64) (iv->month / MONTHS_PER_YEAR),
+							(int64) (DAYS_PER_YEAR * 4) * USECS_PER_DAY / 4,
 							&usecs) ||
+		pg_mul_s64_overflow((int64) (iv->month % MONTHS_PER_YEAR),
+							DAYS_PER_MONTH * USECS_PER_DAY, &part) ||
+		pg_add_s64_overflow(usecs, part, &usecs) ||
 		pg_mul_s64_overflow((int64) iv->day, USECS_PER_DAY, &part) ||
 		pg_add_s64_overflow(usecs, part, &usecs) ||
 		pg_add_s64_overflow(usecs, iv->time, &usecs))

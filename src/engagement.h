@@ -82,8 +82,8 @@ extern void eng_append_float8(StringInfo buf, double value);
 extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
 
 /*
- * Length of an interval in microseconds, months counted as 30 days and days
- * as 24 hours (the convention PostgreSQL uses to compare intervals).
+ * Length of an interval in microseconds as EXTRACT(EPOCH FROM interval)
+ * counts it: a year is 365.25 days, any other month 30 days, a day 24 hours.
  * "what" names the argument in the error raised when it is not positive.
  */
 extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);

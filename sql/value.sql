@@ -1,0 +1,161 @@
+--
+-- Customer value: present_value(), clv(), crv_agg(), cev().
+--
+-- Expected values are computed by hand from the formulas in formulas.md
+-- section 2 (Kumar's CLV, formula 2.3(a); CRV, section 2.4 worked example)
+-- and from the same formulas written in plain SQL over generated data.
+--
+SET extra_float_digits = 0;
+
+--
+-- present_value
+--
+-- 100 one year ahead at 10% is 100/1.1 = 90.909091; one year back, 110;
+-- half a year ahead, 100/sqrt(1.1) = 95.346259
+-- (a year is 365.25 days, so exact years are written as '365 days 6 hours')
+SELECT round(present_value(amount, at, as_of, 0.10)::numeric, 6) AS pv
+FROM (VALUES (100.0, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00')) v(amount, at, as_of);
+SELECT round(present_value(100, as_of - interval '365 days 6 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_back,
+	   round(present_value(100, as_of + interval '182 days 15 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_half
+FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(as_of);
+-- a year is 365.25 days: 2026-01-01 to 2027-01-01 is 365 days, 0.999316 years
+SELECT round(present_value(100, timestamptz '2027-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS calendar_year,
+	   round((100 / power(1.1, 365 / 365.25))::numeric, 6) AS by_hand;
+-- a stream of 12 monthly payments of 10 at 1% a month: 10 * (1 - 1.01^-12) / 0.01
+SELECT round(present_value(10, timestamptz '2026-01-01' + k * interval '30 days',
+						   timestamptz '2026-01-01', 0.01, '1 month')::numeric, 6) AS annuity,
+	   round((10 * (1 - power(1.01, -12)) / 0.01)::numeric, 6) AS by_hand
+FROM generate_series(1, 12) k;
+-- rate 0: a plain sum
+SELECT present_value(x, timestamptz '2030-01-01', timestamptz '2026-01-01', 0)
+FROM (VALUES (1.5), (2.5), (-1.0)) v(x);
+-- NULL amounts/times are skipped; no rows give NULL
+SELECT present_value(x, at, timestamptz '2026-01-01', 0.1)
+FROM (VALUES (10.0, timestamptz '2026-01-01'), (NULL, '2026-01-01'), (5.0, NULL)) v(x, at);
+SELECT present_value(x, timestamptz '2026-01-01', timestamptz '2026-01-01', 0.1) IS NULL AS empty
+FROM (VALUES (1.0)) v(x) WHERE false;
+-- errors
+SELECT present_value(1, now(), now(), -1);
+SELECT present_value(1, now(), now(), -1.5);
+SELECT present_value(1, now(), now(), 'NaN');
+SELECT present_value(1, now(), now(), NULL);
+SELECT present_value(1, now(), now(), 0.1, '0 days');
+SELECT present_value(1, now(), now(), 0.1, '-1 year');
+SELECT present_value(1, 'infinity', now(), 0.1);
+SELECT present_value('Infinity', now(), now(), 0.1);
+SELECT present_value(1e308, timestamptz '1000-01-01', timestamptz '2026-01-01', 1.0);
+
+--
+-- clv: formulas.md 2.3(a), N = 2 semiannual periods, r = 0.0723805,
+-- p = 0.5, CM = 200, MC = 20 each period -> CLV = 144.1656
+--
+SELECT round(clv(200, 20, timestamptz '2026-01-01' + j * interval '180 days',
+				 timestamptz '2026-01-01', 0.0723805, '6 months', 0.5)::numeric, 4) AS clv
+FROM generate_series(1, 2) j;
+-- without the probability: (200 - 20) / 1.1 + (200 - 20) / 1.21 = 312.396694
+SELECT round(clv(200, 20, timestamptz '2026-01-01' + j * interval '365 days 6 hours',
+				 timestamptz '2026-01-01', 0.10, '1 year')::numeric, 6) AS clv
+FROM generate_series(1, 2) j;
+-- negative margins and costs above margin lower the value; NULL margin or cost count as 0
+SELECT round(clv(m, c, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00', 0, '1 year')::numeric, 6)
+FROM (VALUES (-50.0, 10.0), (NULL, 5.0), (30.0, NULL), (NULL, NULL)) v(m, c);
+SELECT clv(200, -1, now(), now(), 0.1, '1 year');
+SELECT clv(200, 1, now(), now(), 0.1, '1 year', 1.5);
+SELECT clv(200, 1, now(), now(), 0.1, '1 year', NULL);
+SELECT clv(200, 1, now(), now(), -1, '1 year');
+
+--
+-- crv_agg: formulas.md 2.4, T = 2, r = 0.10; one type-one referral with
+-- A = 100 a year, a = 20 in year 1, M = 10 a year, ACQ1 = 50 in year 1; one
+-- type-two referral with ACQ2 = 50 in year 1 -> CRV = 228.9256.  The money
+-- amounts are discounted per referral first (present_value), then combined.
+--
+CREATE TABLE referral_flows (referee int, would_have_joined boolean, kind text, amount float8, at timestamptz);
+INSERT INTO referral_flows VALUES
+	(1, false, 'margin', 100, '2027-01-01'), (1, false, 'margin', 100, '2028-01-01'),
+	(1, false, 'reward', 20, '2027-01-01'),
+	(1, false, 'retention', 10, '2027-01-01'), (1, false, 'retention', 10, '2028-01-01'),
+	(1, false, 'acquisition', 50, '2027-01-01'),
+	(2, true, 'acquisition', 50, '2027-01-01');
+CREATE TABLE referral_values AS
+	SELECT referee, would_have_joined,
+		   coalesce(sum(pv) FILTER (WHERE kind = 'margin'), 0) AS margin_value,
+		   coalesce(sum(pv) FILTER (WHERE kind = 'reward'), 0) AS reward,
+		   coalesce(sum(pv) FILTER (WHERE kind = 'retention'), 0) AS retention_cost,
+		   coalesce(sum(pv) FILTER (WHERE kind = 'acquisition'), 0) AS acquisition_cost
+	FROM (SELECT referee, would_have_joined, kind,
+				 present_value(amount, at, timestamptz '2026-01-01', 0.10, '365 days') AS pv
+		  FROM referral_flows GROUP BY 1, 2, 3) f
+	GROUP BY 1, 2;
+SELECT round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+FROM referral_values;
+-- type one alone: 109.0909 + 74.3802 = 183.4711; type two alone: 45.4545
+SELECT would_have_joined,
+	   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+FROM referral_values GROUP BY 1 ORDER BY 1;
+-- unknown referrals: type two by default; with a probability, the expectation
+-- 0.25 * 183.4711 + 0.75 * 45.4545 = 79.9587
+SELECT round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS unknown_default,
+	   round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS unknown_p75,
+	   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS known_ignores_p
+FROM referral_values WHERE referee = 1;
+-- no referrals: 0 (a customer without referrals has no referral value)
+SELECT crv_agg(e, w, m, r, rc, a) AS no_rows
+FROM (VALUES (1, NULL::boolean, NULL::float8, NULL::float8, NULL::float8, NULL::float8)) v(e, w, m, r, rc, a) WHERE false;
+-- the outer side of a join: a NULL referee is no referral; a referee who
+-- never bought (NULL margin) still costs the reward and saves the acquisition
+SELECT c.id, crv_agg(r.referee, r.w, r.m, r.rw, 0, 30) AS crv
+FROM (VALUES (1), (2), (3)) c(id)
+LEFT JOIN (VALUES (1, 11, false, 80.0, 10.0), (3, 31, false, NULL, 10.0)) r(referrer, referee, w, m, rw)
+	   ON r.referrer = c.id
+GROUP BY c.id ORDER BY c.id;
+-- any type identifies the referee
+SELECT crv_agg(e, true, 0, 0, 0, 12.5) FROM (VALUES ('alice'::text), ('bob')) v(e);
+-- a type-one referral who never buys costs the reward: 0 - 15 - 0 + 0
+SELECT crv_agg(1, false, 0, 15, 0, 0);
+-- negative margins are allowed
+SELECT crv_agg(1, false, -40, 0, 0, 0);
+-- errors
+SELECT crv_agg(1, false, 10, -1, 0, 0);
+SELECT crv_agg(1, false, 10, 0, 'NaN', 0);
+SELECT crv_agg(1, NULL, 10, 0, 0, 0, 2);
+SELECT crv_agg(1, NULL, 'Infinity', 0, 0, 0);
+
+--
+-- cev = CLV + CRV + CIV + CKV
+--
+SELECT cev(100, 20, 5, 1), cev(100, 20), cev(100, NULL, NULL, 3), cev(NULL, NULL) IS NULL AS all_null;
+
+--
+-- Agreement with the plain-SQL formula on generated orders, many customers,
+-- serial and parallel
+--
+CREATE TABLE orders AS
+	SELECT i AS order_id, i % 700 AS customer_id,
+		   timestamptz '2025-01-01 00:00+00' + (abs(hashint4(i)) % 700) * interval '1 day'
+			 + (abs(hashint4(i * 3)) % 86400) * interval '1 second' AS ordered_at,
+		   (abs(hashint4(i * 7)) % 20000) / 100.0 - 20 AS margin
+	FROM generate_series(1, 50000) i;
+ANALYZE orders;
+CREATE FUNCTION pv_by_hand(amount float8, at timestamptz, as_of timestamptz, rate float8, period interval)
+	RETURNS float8 LANGUAGE sql IMMUTABLE
+	AS $$ SELECT amount / power(1 + rate, extract(epoch FROM at - as_of) / extract(epoch FROM period)) $$;
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE abs(ours - idiom) > 1e-9 * greatest(1, abs(idiom))) AS mismatch
+FROM (SELECT customer_id,
+			 present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year') AS ours,
+			 sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year')) AS idiom
+	  FROM orders GROUP BY customer_id) s;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08) FROM orders;
+SELECT abs(present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08)
+		   - (SELECT sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year')) FROM orders))
+	   < 1e-6 AS parallel_matches
+FROM orders;
+RESET ALL;
+
+DROP FUNCTION pv_by_hand(float8, timestamptz, timestamptz, float8, interval);
+DROP TABLE referral_flows, referral_values, orders;
