@@ -1,0 +1,116 @@
+#
+# Nothing is lost on dump and restore: tables holding every state type,
+# views and materialized views built on the extension's aggregates go
+# through pg_dump (custom format) and pg_restore into a new database, and
+# through COPY in text and binary form; every value and every view result
+# must come back identical.
+#
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('dump');
+$node->init;
+$node->append_conf('postgresql.conf', "extension_destdir = '$ENV{EXT_DESTDIR}'")
+  if $ENV{EXT_DESTDIR};
+$node->start;
+
+$node->safe_psql('postgres', 'CREATE DATABASE src');
+$node->safe_psql('src', <<'EOSQL');
+CREATE SCHEMA analytics;
+CREATE EXTENSION engagement SCHEMA analytics;
+SET search_path = public, analytics;
+CREATE TABLE surveys AS
+	SELECT i % 200 AS customer_id, date '2026-01-01' + i % 60 AS day,
+		   abs(hashint4(i)) % 11 AS score, 0.5 + (i % 9) / 4.0 AS weight
+	FROM generate_series(1, 20000) i;
+CREATE TABLE touches AS
+	SELECT c AS customer_id,
+		   timestamptz '2026-01-01 00:00+00' + (k * 2000 + abs(hashint4(c * 50 + k)) % 900) * interval '1 minute'
+			 + (k % 3) * interval '0.25 seconds' AS ts,
+		   (ARRAY['web', 'app', 'call centre', 'e"mail'])[1 + abs(hashint4(c + k)) % 4] AS channel,
+		   (ARRAY['view', NULL, 'click'])[1 + k % 3] AS event
+	FROM generate_series(1, 300) c, generate_series(1, 1 + c % 30) k;
+
+-- a table of every state type
+CREATE TABLE states AS
+	SELECT s.day, s.nps, s.wnps, j.j
+	FROM (SELECT day, nps_agg(score) AS nps, nps_agg(score, weight) AS wnps
+		  FROM surveys GROUP BY day) s
+	JOIN (SELECT ts::date AS day, journey_agg(ts, channel, event) AS j
+		  FROM touches GROUP BY 1) j USING (day);
+
+CREATE VIEW monthly_nps AS
+	SELECT date_trunc('month', day)::date AS month, nps(rollup(nps)) AS nps,
+		   nps_lower(rollup(wnps)) AS weighted_lower
+	FROM states GROUP BY 1;
+CREATE MATERIALIZED VIEW customer_journeys AS
+	SELECT customer_id, journey_agg(ts, channel, event) AS j
+	FROM touches GROUP BY customer_id;
+CREATE VIEW customer_sessions AS
+	SELECT customer_id, s.*
+	FROM customer_journeys, sessions(j, '30 minutes') s;
+EOSQL
+
+# what the restored database must reproduce
+my %checks = (
+	'states'            => 'SELECT day, nps::text, wnps::text, j::text FROM states ORDER BY day',
+	'monthly view'      => 'SELECT * FROM monthly_nps ORDER BY month',
+	'materialized view' => 'SELECT customer_id, j::text FROM customer_journeys ORDER BY customer_id',
+	'sessions view'     => 'SELECT * FROM customer_sessions ORDER BY customer_id, session',
+);
+my %before;
+for my $name (sort keys %checks)
+{
+	$before{$name} = $node->safe_psql('src',
+		"SET search_path = public, analytics; $checks{$name}");
+	my $rows = () = $before{$name} =~ /\n/g;
+	ok($rows >= 1, "$name has rows before the dump");
+}
+
+my $dump = PostgreSQL::Test::Utils::tempdir . '/src.dump';
+$node->command_ok(
+	[ 'pg_dump', '-Fc', '-d', $node->connstr('src'), '-f', $dump ],
+	'pg_dump of a database using the extension');
+$node->safe_psql('postgres', 'CREATE DATABASE dst');
+$node->command_ok(
+	[ 'pg_restore', '--exit-on-error', '-d', $node->connstr('dst'), $dump ],
+	'pg_restore into a new database');
+
+for my $name (sort keys %checks)
+{
+	my $after = $node->safe_psql('dst',
+		"SET search_path = public, analytics; $checks{$name}");
+	is($after, $before{$name}, "$name identical after dump and restore");
+}
+
+# refreshing the restored materialized view gives the same rows again
+$node->safe_psql('dst',
+	'SET search_path = public, analytics; REFRESH MATERIALIZED VIEW customer_journeys');
+is( $node->safe_psql('dst',
+		"SET search_path = public, analytics; $checks{'materialized view'}"),
+	$before{'materialized view'},
+	'materialized view identical after refresh in the restored database');
+
+# COPY out and in, text and binary
+my $dir = PostgreSQL::Test::Utils::tempdir;
+for my $format ('text', 'binary')
+{
+	$node->safe_psql('src', <<"EOSQL");
+SET search_path = public, analytics;
+COPY states TO '$dir/states.$format' WITH (FORMAT $format);
+CREATE TABLE states_$format (LIKE states);
+COPY states_$format FROM '$dir/states.$format' WITH (FORMAT $format);
+EOSQL
+	is( $node->safe_psql('src',
+			"SET search_path = public, analytics; "
+			  . "SELECT day, nps::text, wnps::text, j::text FROM states_$format ORDER BY day"),
+		$before{states},
+		"every state type survives COPY in $format format");
+}
+
+$node->stop;
+done_testing();
