@@ -478,3 +478,177 @@ CREATE FUNCTION cev(clv double precision, crv double precision,
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 COMMENT ON FUNCTION cev(double precision, double precision, double precision, double precision) IS 'customer engagement value CLV + CRV + CIV + CKV (NULL parts count as 0)';
+
+--
+-- Funnels and retention
+--
+
+CREATE TYPE funnel;
+
+CREATE FUNCTION funnel_in(cstring) RETURNS funnel
+	AS 'MODULE_PATHNAME', 'engagement_funnel_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION funnel_out(funnel) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_funnel_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION funnel_recv(internal) RETURNS funnel
+	AS 'MODULE_PATHNAME', 'engagement_funnel_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION funnel_send(funnel) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_funnel_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE funnel (
+	INTERNALLENGTH = variable,
+	INPUT = funnel_in,
+	OUTPUT = funnel_out,
+	RECEIVE = funnel_recv,
+	SEND = funnel_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE funnel IS 'a group''s funnel events (time, step) with the window and mode';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamptz, boolean[])
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamptz, boolean[])
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION funnel_rollup_trans(internal, funnel) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION funnel_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION funnel_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_funnel_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION funnel_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION window_funnel_final(internal) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_window_funnel_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION funnel_final(internal) RETURNS funnel
+	AS 'MODULE_PATHNAME', 'engagement_funnel_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz,
+							   VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamptz, boolean[]) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel)';
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz,
+							   VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamptz, boolean[]) IS 'deepest funnel step reached, with modes strict_order, strict_deduplication, strict_increase, allow_reentry';
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz,
+							VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE funnel_agg(interval, timestamptz, boolean[]) IS 'funnel state: step events with window and mode';
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz,
+							VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamptz, boolean[]) IS 'funnel state with a mode';
+
+CREATE AGGREGATE rollup(funnel) (
+	SFUNC = funnel_rollup_trans,
+	STYPE = internal,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(funnel) IS 'merge funnels with the same window, mode and steps';
+
+CREATE FUNCTION deepest_step(funnel) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_funnel_deepest_step'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION funnel_steps(funnel) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_funnel_steps'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION step_reached(funnel) RETURNS boolean[]
+	AS 'MODULE_PATHNAME', 'engagement_funnel_step_reached'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION step_times(funnel) RETURNS timestamptz[]
+	AS 'MODULE_PATHNAME', 'engagement_funnel_step_times'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION time_to_convert(funnel) RETURNS interval
+	AS 'MODULE_PATHNAME', 'engagement_funnel_time_to_convert'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_trans(bigint, boolean[]) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION retention_combine(bigint, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_combine'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION retention_final(bigint) RETURNS boolean[]
+	AS 'MODULE_PATHNAME', 'engagement_retention_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(VARIADIC conditions boolean[]) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean[]) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention)';

@@ -20,6 +20,7 @@
 #include "common/int.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "utils/datetime.h"
 #include "utils/float.h"
 
 PG_MODULE_MAGIC;
@@ -200,6 +201,116 @@ eng_cursor_expect_end(EngTextCursor *c)
 		eng_cursor_error(c, "Junk after the closing parenthesis.");
 }
 
+/*
+ * Timestamps in state text forms: UTC, ISO 8601, up to six fractional
+ * digits, years 0001..9999.
+ */
+void
+eng_check_timestamp(int64 ts, const char *typname)
+{
+	if (ts < ENG_MIN_TS || ts > ENG_MAX_TS)
+		ereport(ERROR,
+				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				errmsg("%s timestamps must lie between the years 1 and 9999",
+					   typname));
+}
+
+void
+eng_append_timestamp(StringInfo buf, int64 ts)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+
+	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
+		elog(ERROR, "timestamp out of range");
+	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
+					 tm.tm_year, tm.tm_mon, tm.tm_mday,
+					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	if (fsec != 0)
+	{
+		char		frac[8];
+		int			len;
+
+		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
+		for (len = 6; frac[len - 1] == '0'; len--)
+			;
+		frac[len] = '\0';
+		appendStringInfo(buf, ".%s", frac);
+	}
+	appendStringInfoChar(buf, 'Z');
+}
+
+#define ENG_TS_SYNTAX "Expected a timestamp like 2026-01-31T12:00:00Z."
+
+/* parse exactly "ndigits" decimal digits */
+static int
+eng_cursor_digits(EngTextCursor *c, int ndigits)
+{
+	int			v = 0;
+
+	for (int i = 0; i < ndigits; i++)
+	{
+		if (!isdigit((unsigned char) *c->p))
+			eng_cursor_error(c, ENG_TS_SYNTAX);
+		v = v * 10 + (*c->p++ - '0');
+	}
+	return v;
+}
+
+static void
+eng_cursor_sep(EngTextCursor *c, char sep)
+{
+	if (*c->p != sep)
+		eng_cursor_error(c, ENG_TS_SYNTAX);
+	c->p++;
+}
+
+int64
+eng_cursor_timestamp(EngTextCursor *c)
+{
+	struct pg_tm tm;
+	fsec_t		fsec = 0;
+	Timestamp	ts;
+
+	memset(&tm, 0, sizeof(tm));
+	eng_cursor_skip_space(c);
+	tm.tm_year = eng_cursor_digits(c, 4);
+	eng_cursor_sep(c, '-');
+	tm.tm_mon = eng_cursor_digits(c, 2);
+	eng_cursor_sep(c, '-');
+	tm.tm_mday = eng_cursor_digits(c, 2);
+	eng_cursor_sep(c, 'T');
+	tm.tm_hour = eng_cursor_digits(c, 2);
+	eng_cursor_sep(c, ':');
+	tm.tm_min = eng_cursor_digits(c, 2);
+	eng_cursor_sep(c, ':');
+	tm.tm_sec = eng_cursor_digits(c, 2);
+	if (*c->p == '.')
+	{
+		int			scale = 100000;
+
+		c->p++;
+		if (!isdigit((unsigned char) *c->p))
+			eng_cursor_error(c, ENG_TS_SYNTAX);
+		while (isdigit((unsigned char) *c->p))
+		{
+			if (scale == 0)
+				eng_cursor_error(c, "Timestamps have at most six fractional digits.");
+			fsec += (*c->p++ - '0') * scale;
+			scale /= 10;
+		}
+	}
+	eng_cursor_sep(c, 'Z');
+
+	if (tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
+		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+		eng_cursor_error(c, "A timestamp is not a valid date and time.");
+	if (tm2timestamp(&tm, fsec, NULL, &ts) != 0)
+		eng_cursor_error(c, "A timestamp is out of range.");
+	return ts;
+}
+
 void
 eng_append_float8(StringInfo buf, double value)
 {
@@ -226,7 +337,7 @@ eng_recv_finite_float8(StringInfo buf, const char *typname)
  * Time helpers
  */
 int64
-eng_interval_usecs_positive(const Interval *iv, const char *what)
+eng_interval_usecs(const Interval *iv, const char *what)
 {
 	int64		usecs;
 	int64		part;
@@ -244,6 +355,14 @@ eng_interval_usecs_positive(const Interval *iv, const char *what)
 		ereport(ERROR,
 				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				errmsg("%s is out of range", what));
+	return usecs;
+}
+
+int64
+eng_interval_usecs_positive(const Interval *iv, const char *what)
+{
+	int64		usecs = eng_interval_usecs(iv, what);
+
 	if (usecs <= 0)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),

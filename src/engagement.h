@@ -75,6 +75,16 @@ extern void eng_cursor_expect_end(EngTextCursor *c);
 pg_attribute_noreturn() extern void eng_cursor_error(EngTextCursor *c,
 													  const char *detail);
 
+/*
+ * Timestamps in state text forms: UTC ISO 8601 ("2026-01-31T12:00:00.5Z"),
+ * years 0001..9999 only, so every stored time has a text form.
+ */
+#define ENG_MIN_TS	INT64CONST(-63082281600000000)	/* 0001-01-01 00:00:00 */
+#define ENG_MAX_TS	INT64CONST(252455615999999999)	/* 9999-12-31 23:59:59.999999 */
+extern void eng_check_timestamp(int64 ts, const char *typname);
+extern void eng_append_timestamp(StringInfo buf, int64 ts);
+extern int64 eng_cursor_timestamp(EngTextCursor *c);
+
 /* Append a double so that it reads back bit for bit (shortest exact form). */
 extern void eng_append_float8(StringInfo buf, double value);
 
@@ -84,8 +94,10 @@ extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
 /*
  * Length of an interval in microseconds as EXTRACT(EPOCH FROM interval)
  * counts it: a year is 365.25 days, any other month 30 days, a day 24 hours.
- * "what" names the argument in the error raised when it is not positive.
+ * "what" names the argument in errors (out of range; for the _positive
+ * variant, not positive).
  */
+extern int64 eng_interval_usecs(const Interval *iv, const char *what);
 extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
 
 /* Standard normal distribution. */

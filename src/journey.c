@@ -41,9 +41,6 @@
 #define JOURNEY_MAX_NAMES		65535
 #define JOURNEY_MAX_NAME_LEN	1000
 
-/* Timestamps a journey can hold: years 0001..9999 (text form is ISO 8601). */
-#define JOURNEY_MIN_TS	INT64CONST(-63082281600000000)	/* 0001-01-01 */
-#define JOURNEY_MAX_TS	INT64CONST(252455615999999999)	/* 9999-12-31 23:59:59.999999 */
 
 typedef struct JourneyData
 {
@@ -215,7 +212,7 @@ journey_decode(const JourneyData *jd, Journey *j, int code)
 	if (jd->nchannels < 1 || jd->nchannels > jd->ntouches ||
 		jd->nevents > jd->ntouches)
 		journey_corrupt(code, "The dictionary sizes are out of range.");
-	if (jd->first_ts < JOURNEY_MIN_TS || jd->first_ts > JOURNEY_MAX_TS)
+	if (jd->first_ts < ENG_MIN_TS || jd->first_ts > ENG_MAX_TS)
 		journey_corrupt(code, "The first timestamp is out of range.");
 	/* every touch takes at least two bytes */
 	if ((int64) jd->ntouches * 2 > (int64) (VARSIZE(jd) - JOURNEY_HDRSZ))
@@ -249,8 +246,8 @@ journey_decode(const JourneyData *jd, Journey *j, int code)
 			journey_corrupt(code, "The touch list is truncated.");
 		if (i == 0 && delta != 0)
 			journey_corrupt(code, "The first touch has a time offset.");
-		if (delta > (uint64) (JOURNEY_MAX_TS - JOURNEY_MIN_TS) / (uint64) unit ||
-			(int64) (delta * unit) > JOURNEY_MAX_TS - ts)
+		if (delta > (uint64) (ENG_MAX_TS - ENG_MIN_TS) / (uint64) unit ||
+			(int64) (delta * unit) > ENG_MAX_TS - ts)
 			journey_corrupt(code, "A touch time is out of range.");
 		ts += (int64) (delta * unit);
 		if (c >= ncodes)
@@ -335,15 +332,6 @@ static JourneyBuild *
 jbuild_new(MemoryContext cxt)
 {
 	return MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
-}
-
-static void
-jbuild_check_ts(int64 ts)
-{
-	if (ts < JOURNEY_MIN_TS || ts > JOURNEY_MAX_TS)
-		ereport(ERROR,
-				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				errmsg("journey timestamps must lie between the years 1 and 9999"));
 }
 
 static void
@@ -528,7 +516,7 @@ journey_agg_common(FunctionCallInfo fcinfo, bool with_event)
 
 		if (with_event && !PG_ARGISNULL(3))
 			ev = PG_GETARG_TEXT_PP(3);
-		jbuild_check_ts(ts);
+		eng_check_timestamp(ts, "journey");
 		jbuild_add(b, ts, VARDATA_ANY(ch), VARSIZE_ANY_EXHDR(ch),
 				   ev ? VARDATA_ANY(ev) : NULL,
 				   ev ? VARSIZE_ANY_EXHDR(ev) : 0, aggcontext);
@@ -686,31 +674,6 @@ journey_append_name(StringInfo buf, const char *name)
 	appendStringInfoChar(buf, '"');
 }
 
-static void
-journey_append_ts(StringInfo buf, int64 ts)
-{
-	struct pg_tm tm;
-	fsec_t		fsec;
-
-	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
-		elog(ERROR, "journey timestamp out of range");
-	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-					 tm.tm_year, tm.tm_mon, tm.tm_mday,
-					 tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		for (len = 6; frac[len - 1] == '0'; len--)
-			;
-		frac[len] = '\0';
-		appendStringInfo(buf, ".%s", frac);
-	}
-	appendStringInfoChar(buf, 'Z');
-}
-
 PG_FUNCTION_INFO_V1(engagement_journey_out);
 Datum
 engagement_journey_out(PG_FUNCTION_ARGS)
@@ -725,7 +688,7 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		journey_append_ts(&buf, j.ts[i]);
+		eng_append_timestamp(&buf, j.ts[i]);
 		appendStringInfoChar(&buf, ' ');
 		journey_append_name(&buf, j.channels[j.ch[i]]);
 		if (j.ev[i] >= 0)
@@ -736,76 +699,6 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 	}
 	appendStringInfoString(&buf, "])");
 	PG_RETURN_CSTRING(buf.data);
-}
-
-/* parse exactly "ndigits" decimal digits */
-static int
-journey_parse_digits(EngTextCursor *c, int ndigits)
-{
-	int			v = 0;
-
-	for (int i = 0; i < ndigits; i++)
-	{
-		if (!isdigit((unsigned char) *c->p))
-			eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
-		v = v * 10 + (*c->p++ - '0');
-	}
-	return v;
-}
-
-static void
-journey_parse_sep(EngTextCursor *c, char sep)
-{
-	if (*c->p != sep)
-		eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
-	c->p++;
-}
-
-static int64
-journey_parse_ts(EngTextCursor *c)
-{
-	struct pg_tm tm;
-	fsec_t		fsec = 0;
-	Timestamp	ts;
-
-	memset(&tm, 0, sizeof(tm));
-	while (isspace((unsigned char) *c->p))
-		c->p++;
-	tm.tm_year = journey_parse_digits(c, 4);
-	journey_parse_sep(c, '-');
-	tm.tm_mon = journey_parse_digits(c, 2);
-	journey_parse_sep(c, '-');
-	tm.tm_mday = journey_parse_digits(c, 2);
-	journey_parse_sep(c, 'T');
-	tm.tm_hour = journey_parse_digits(c, 2);
-	journey_parse_sep(c, ':');
-	tm.tm_min = journey_parse_digits(c, 2);
-	journey_parse_sep(c, ':');
-	tm.tm_sec = journey_parse_digits(c, 2);
-	if (*c->p == '.')
-	{
-		int			scale = 100000;
-
-		c->p++;
-		if (!isdigit((unsigned char) *c->p))
-			eng_cursor_error(c, "Expected a timestamp like 2026-01-31T12:00:00Z.");
-		while (isdigit((unsigned char) *c->p))
-		{
-			if (scale == 0)
-				eng_cursor_error(c, "Timestamps have at most six fractional digits.");
-			fsec += (*c->p++ - '0') * scale;
-			scale /= 10;
-		}
-	}
-	journey_parse_sep(c, 'Z');
-
-	if (tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
-		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-		eng_cursor_error(c, "A timestamp is not a valid date and time.");
-	if (tm2timestamp(&tm, fsec, NULL, &ts) != 0)
-		eng_cursor_error(c, "A timestamp is out of range.");
-	return ts;
 }
 
 /* parse a bare or quoted name into buf (reset first); false when absent */
@@ -870,7 +763,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, '[');
 	do
 	{
-		int64		ts = journey_parse_ts(&c);
+		int64		ts = eng_cursor_timestamp(&c);
 		bool		has_event;
 
 		if (!isspace((unsigned char) *c.p))
@@ -881,7 +774,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 		if (!pg_verify_mbstr(GetDatabaseEncoding(), ch.data, ch.len, true) ||
 			(has_event && !pg_verify_mbstr(GetDatabaseEncoding(), ev.data, ev.len, true)))
 			eng_cursor_error(&c, "A name is not valid in the database encoding.");
-		jbuild_check_ts(ts);
+		eng_check_timestamp(ts, "journey");
 		jbuild_add(b, ts, ch.data, ch.len, has_event ? ev.data : NULL,
 				   has_event ? ev.len : 0, CurrentMemoryContext);
 	} while (eng_cursor_accept(&c, ','));

@@ -35,6 +35,11 @@ my %seeds = (
 		'(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)',
 		'(v=1,promoters=9223372036854775807,passives=0,detractors=0)',
 	],
+	funnel => [
+		'(v=1,window_usec=3600000000,mode=default,steps=3,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:10:00.5Z 2])',
+		'(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])',
+		'(v=1,window_usec=60000000,mode=strict_deduplication:strict_increase,steps=32,events=[2026-01-05T10:00:00Z 32,2026-01-05T10:00:00Z 32])',
+	],
 	journey => [
 		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
 		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',

@@ -1,0 +1,201 @@
+--
+-- Funnels and retention: window_funnel(), funnel_agg(), funnel accessors,
+-- rollup(funnel), retention().
+--
+-- Expected values are worked out by hand from ClickHouse's windowFunnel and
+-- retention semantics (src/AggregateFunctions/AggregateFunctionWindowFunnel.cpp
+-- and AggregateFunctionRetention.cpp), and checked against a plain-SQL
+-- formulation of "a chain step 1 <= step 2 <= ... within the window of step
+-- 1 exists" on generated data.
+--
+SET timezone = 'UTC';
+
+-- one customer's events: (case, time, event name)
+CREATE TABLE ev (k int, ts timestamptz, e text);
+INSERT INTO ev VALUES
+	-- 1: A B C in order, within the hour -> 3
+	(1, '2026-01-05 10:00', 'A'), (1, '2026-01-05 10:10', 'B'), (1, '2026-01-05 10:20', 'C'),
+	-- 2: A C B: C comes before B and does not count -> 2
+	(2, '2026-01-05 10:00', 'A'), (2, '2026-01-05 10:10', 'C'), (2, '2026-01-05 10:20', 'B'),
+	-- 3: B exactly one hour after A: the window is inclusive -> 2
+	(3, '2026-01-05 10:00', 'A'), (3, '2026-01-05 11:00', 'B'),
+	-- 4: B one microsecond too late -> 1
+	(4, '2026-01-05 10:00', 'A'), (4, '2026-01-05 11:00:00.000001', 'B'),
+	-- 5: the window runs from step 1, not from the previous step -> 2
+	(5, '2026-01-05 10:00', 'A'), (5, '2026-01-05 10:50', 'B'), (5, '2026-01-05 11:10', 'C'),
+	-- 6: a later A restarts the chain -> 3
+	(6, '2026-01-05 10:00', 'A'), (6, '2026-01-05 12:00', 'A'), (6, '2026-01-05 12:30', 'B'),
+	(6, '2026-01-05 12:40', 'C'),
+	-- 7: A B C B D (four steps): dedup stops at the repeated B -> 3, default -> 4
+	(7, '2026-01-05 10:00', 'A'), (7, '2026-01-05 10:01', 'B'), (7, '2026-01-05 10:02', 'C'),
+	(7, '2026-01-05 10:03', 'B'), (7, '2026-01-05 10:04', 'D'),
+	-- 8: A B X C: X is no step; strict_order stops there -> 2, default -> 3
+	(8, '2026-01-05 10:00', 'A'), (8, '2026-01-05 10:01', 'B'), (8, '2026-01-05 10:02', 'X'),
+	(8, '2026-01-05 10:03', 'C'),
+	-- 9: A C B: strict_order ends at the first gap -> 1; allow_reentry skips C -> 2
+	(9, '2026-01-05 10:00', 'A'), (9, '2026-01-05 10:01', 'C'), (9, '2026-01-05 10:02', 'B'),
+	-- 10: A and B at the same time: default -> 2, strict_increase -> 1
+	(10, '2026-01-05 10:00', 'A'), (10, '2026-01-05 10:00', 'B'),
+	-- 11: repeats: A A B B C -> 3
+	(11, '2026-01-05 10:00', 'A'), (11, '2026-01-05 10:01', 'A'), (11, '2026-01-05 10:02', 'B'),
+	(11, '2026-01-05 10:03', 'B'), (11, '2026-01-05 10:04', 'C'),
+	-- 12: no A at all -> 0
+	(12, '2026-01-05 10:00', 'B'), (12, '2026-01-05 10:01', 'C'),
+	-- 13: one event fulfilling both A and B (written AB) -> 2
+	(13, '2026-01-05 10:00', 'AB');
+
+SELECT k,
+	   window_funnel('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS default_mode,
+	   window_funnel('1 hour', 'strict_order', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_order,
+	   window_funnel('1 hour', 'strict_order,allow_reentry', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS reentry,
+	   window_funnel('1 hour', 'strict_increase', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_increase
+FROM ev WHERE k <> 7 GROUP BY k ORDER BY k;
+SELECT window_funnel('1 hour', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS default_mode,
+	   window_funnel('1 hour', 'strict_deduplication', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS dedup
+FROM ev WHERE k = 7;
+-- one step: any occurrence reaches it
+SELECT window_funnel('0 seconds', ts, e = 'C') FROM ev WHERE k = 1;
+-- a zero window: only events at the same instant as step 1
+SELECT window_funnel('0 seconds', ts, e IN ('A', 'AB'), e IN ('B', 'AB')) FROM ev WHERE k IN (10, 13) GROUP BY k ORDER BY k;
+-- the steps as an array
+SELECT window_funnel('1 hour', ts, VARIADIC ARRAY[e = 'A', e = 'B', e = 'C']) FROM ev WHERE k = 1;
+
+--
+-- funnel_agg and its accessors
+--
+SELECT k, f, deepest_step(f), funnel_steps(f), step_reached(f), step_times(f), time_to_convert(f)
+FROM (SELECT k, funnel_agg('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS f
+	  FROM ev WHERE k IN (1, 5, 6, 12) GROUP BY k) s ORDER BY k;
+SELECT funnel_agg('1 hour', 'strict_order:strict_increase', ts, e = 'A', e = 'B') FROM ev WHERE k = 8;
+SELECT funnel_agg('1 hour', 'strict_order,strict_increase', ts, e = 'A', e = 'B') FROM ev WHERE k = 8;
+
+--
+-- NULL rules
+--
+-- NULL times and NULL step arrays skip the row; NULL conditions are false
+SELECT window_funnel('1 hour', ts, a, b)
+FROM (VALUES (timestamptz '2026-01-05 10:00', true, NULL::boolean),
+			 (NULL, true, true),
+			 ('2026-01-05 10:10', NULL, true)) v(ts, a, b);
+SELECT window_funnel('1 hour', ts, VARIADIC s)
+FROM (VALUES (timestamptz '2026-01-05 10:00', ARRAY[true, false]), ('2026-01-05 10:10', NULL)) v(ts, s);
+-- no rows: NULL; rows fulfilling no step: 0 (and an empty funnel)
+SELECT window_funnel('1 hour', ts, e = 'A') IS NULL AS no_rows FROM ev WHERE false;
+SELECT window_funnel('1 hour', ts, e = 'Z') AS no_step, funnel_agg('1 hour', ts, e = 'Z') AS empty_funnel,
+	   deepest_step(funnel_agg('1 hour', ts, e = 'Z'))
+FROM ev WHERE k = 1;
+
+--
+-- Errors
+--
+SELECT window_funnel('-1 hour', ts, e = 'A') FROM ev;
+SELECT window_funnel(NULL, ts, e = 'A') FROM ev;
+SELECT window_funnel('1 hour', 'strict', ts, e = 'A') FROM ev;
+SELECT window_funnel('1 hour', 'allow_reentry', ts, e = 'A') FROM ev;
+SELECT window_funnel('1 hour', ts, VARIADIC s)
+FROM (VALUES (now(), ARRAY[true]), (now(), ARRAY[true, false])) v(ts, s);
+SELECT window_funnel('1 hour', now(), VARIADIC array_fill(true, ARRAY[33]));
+SELECT window_funnel('1 hour', now(), VARIADIC '{}'::boolean[]);
+SELECT window_funnel('1 hour', now(), VARIADIC '{{true},{false}}'::boolean[]);
+SELECT window_funnel(w, ts, e = 'A') FROM (SELECT ts, e, CASE WHEN e = 'A' THEN interval '1 hour' ELSE '2 hours' END AS w FROM ev WHERE k = 1) s;
+SELECT window_funnel('1 hour', 'infinity', true);
+SELECT rollup(f) FROM (SELECT funnel_agg('1 hour', now(), true) AS f
+					   UNION ALL SELECT funnel_agg('2 hours', now(), true)) s;
+
+--
+-- Text input and output
+--
+SELECT '(v=1,window_usec=3600000000,mode=default,steps=3,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:10:00.5Z 2])'::funnel;
+SELECT '(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])'::funnel;
+SELECT f::text::funnel::text = f::text AS round_trip
+FROM (SELECT funnel_agg('1 hour', 'strict_order,strict_deduplication', ts, e = 'A', e = 'B', e = 'C') AS f FROM ev) s;
+SELECT '(v=2,window_usec=0,mode=default,steps=1,events=[])'::funnel;
+SELECT '(v=1,window_usec=-1,mode=default,steps=1,events=[])'::funnel;
+SELECT '(v=1,window_usec=0,mode=fast,steps=1,events=[])'::funnel;
+SELECT '(v=1,window_usec=0,mode=allow_reentry,steps=1,events=[])'::funnel;
+SELECT '(v=1,window_usec=0,mode=default,steps=33,events=[])'::funnel;
+SELECT '(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z 3])'::funnel;
+SELECT '(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z 0])'::funnel;
+SELECT '(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z])'::funnel;
+SELECT '(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z 1]'::funnel;
+
+--
+-- Agreement with the plain-SQL formulation on generated data
+--
+CREATE TABLE events AS
+	SELECT u, timestamptz '2026-01-01' + (abs(hashint4(u * 100 + k)) % 900) * interval '1 minute' AS ts,
+		   (ARRAY['view', 'cart', 'checkout', 'other'])[1 + abs(hashint4(u * 7 + k)) % 4] AS e
+	FROM generate_series(1, 3000) u, generate_series(1, abs(hashint4(u)) % 12) k;
+ANALYZE events;
+WITH ours AS (
+	SELECT u, window_funnel('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS level
+	FROM events GROUP BY u
+), idiom AS (
+	SELECT u,
+		   CASE WHEN EXISTS (SELECT 1 FROM events a JOIN events b ON b.u = a.u AND b.e = 'cart'
+								 AND b.ts BETWEEN a.ts AND a.ts + interval '2 hours'
+							 JOIN events c ON c.u = a.u AND c.e = 'checkout'
+								 AND c.ts BETWEEN b.ts AND a.ts + interval '2 hours'
+							 WHERE a.u = g.u AND a.e = 'view') THEN 3
+				WHEN EXISTS (SELECT 1 FROM events a JOIN events b ON b.u = a.u AND b.e = 'cart'
+								 AND b.ts BETWEEN a.ts AND a.ts + interval '2 hours'
+							 WHERE a.u = g.u AND a.e = 'view') THEN 2
+				WHEN bool_or(e = 'view') THEN 1
+				ELSE 0 END AS level
+	FROM events g GROUP BY u
+)
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE o.level <> i.level) AS mismatch,
+	   count(*) FILTER (WHERE o.level = 3) AS converted,
+	   count(*) FILTER (WHERE o.level = 2) AS reached_cart
+FROM ours o JOIN idiom i USING (u);
+
+-- rollup of two halves (split by a hash) equals the direct funnel
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE m.f::text <> d.f::text) AS text_mismatch,
+	   count(*) FILTER (WHERE deepest_step(m.f) <> d.level) AS level_mismatch
+FROM (SELECT u, rollup(f) AS f FROM (
+		SELECT u, funnel_agg('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS f
+		FROM events GROUP BY u, abs(hashtext(e || ts::text)) % 2) h GROUP BY u) m
+JOIN (SELECT u, funnel_agg('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS f,
+			 window_funnel('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS level
+	  FROM events GROUP BY u) d USING (u);
+
+-- parallel partial aggregation
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout') FROM events;
+SELECT funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')::text
+	 = (SELECT rollup(f)::text FROM (SELECT u, funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout') AS f
+									 FROM events GROUP BY u) x) AS parallel_matches,
+	   step_times(funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')) AS first_chain
+FROM events;
+RESET ALL;
+SET timezone = 'UTC';
+
+--
+-- retention
+--
+-- [c1, c1 AND c2, c1 AND c3]: later flags need the first condition somewhere
+SELECT u, retention(d = 0, d = 1, d = 7)
+FROM (VALUES (1, 0), (1, 1), (1, 7), (2, 0), (2, 7), (3, 1), (3, 7), (4, 0)) v(u, d)
+GROUP BY u ORDER BY u;
+SELECT retention(c) FROM (VALUES (true), (NULL), (false)) v(c);
+SELECT retention(VARIADIC c) IS NULL AS null_rows FROM (VALUES (NULL::boolean[])) v(c);
+SELECT retention(a, b) FROM (VALUES (NULL::boolean, true)) v(a, b);
+SELECT retention(c) IS NULL AS no_rows FROM (VALUES (true)) v(c) WHERE false;
+SELECT retention(VARIADIC c) FROM (VALUES (ARRAY[true]), (ARRAY[true, false])) v(c);
+SELECT retention(VARIADIC array_fill(true, ARRAY[33]));
+-- cohort retention agrees with bool_or
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE r <> ARRAY[d0, d0 AND d1, d0 AND d2]) AS mismatch
+FROM (SELECT u, retention(ts::date = date '2026-01-01', ts::date = date '2026-01-02', ts::date = date '2026-01-03') AS r,
+			 bool_or(ts::date = date '2026-01-01') AS d0,
+			 bool_or(ts::date = date '2026-01-02') AS d1,
+			 bool_or(ts::date = date '2026-01-03') AS d2
+	  FROM events GROUP BY u) s;
+
+DROP TABLE ev, events;

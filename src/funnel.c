@@ -1,0 +1,926 @@
+/*-------------------------------------------------------------------------
+ *
+ * funnel.c
+ *	  Funnels and retention with ClickHouse semantics: window_funnel(), the
+ *	  funnel state built by funnel_agg() with its accessors and rollup(), and
+ *	  retention().
+ *
+ * A funnel keeps every (time, step) event of the group: a row fulfilling
+ * step conditions i, j adds (ts, i) and (ts, j); in strict_order mode a row
+ * fulfilling none adds (ts, 0).  Events are sorted by (time, step) and
+ * scanned once, as ClickHouse's windowFunnel does: step k extends a chain
+ * whose step k-1 is filled when ts <= (time of that chain's step 1) +
+ * window; a new step 1 restarts the chain start.  Keeping the events (not
+ * only the result) makes funnels exactly mergeable.
+ *
+ * IDENTIFICATION
+ *	  src/funnel.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+
+#define FUNNEL_VERSION			1
+#define FUNNEL_MAX_STEPS		32
+#define FUNNEL_MAX_EVENTS		(50 * 1000 * 1000)
+
+/* modes (flag bits) */
+#define FUNNEL_STRICT_ORDER		0x01
+#define FUNNEL_STRICT_DEDUP		0x02
+#define FUNNEL_STRICT_INCREASE	0x04
+#define FUNNEL_ALLOW_REENTRY	0x08
+#define FUNNEL_VALID_FLAGS		0x0F
+
+typedef struct FEvent
+{
+	int64		ts;
+	int32		step;			/* 1..nsteps, 0: no condition (strict_order) */
+} FEvent;
+
+/* Aggregation state of window_funnel(), funnel_agg() and rollup(funnel). */
+typedef struct FunnelBuild
+{
+	bool		configured;		/* window, flags and nsteps are set */
+	int64		window;			/* microseconds, >= 0 */
+	int			flags;
+	int			nsteps;
+	int			n;
+	int			max;
+	FEvent	   *ev;
+} FunnelBuild;
+
+/*
+ * Stored funnel: header, window, step count, event count, then the events
+ * sorted by (ts, step): int64 times, then one byte per step.
+ */
+typedef struct FunnelData
+{
+	EngStateHeader hdr;			/* flags: the modes */
+	int64		window;
+	int32		nsteps;
+	int32		nevents;
+	char		data[FLEXIBLE_ARRAY_MEMBER];
+} FunnelData;
+
+#define FUNNEL_HDRSZ			offsetof(FunnelData, data)
+#define FUNNEL_SIZE(n)			(FUNNEL_HDRSZ + (Size) (n) * (sizeof(int64) + 1))
+#define FUNNEL_TS(f)			((int64 *) (f)->data)
+#define FUNNEL_STEPS(f)			((uint8 *) ((f)->data + (Size) (f)->nevents * sizeof(int64)))
+
+/* The deepest chain found by the scan. */
+typedef struct FunnelResult
+{
+	int			level;
+	int64		times[FUNNEL_MAX_STEPS];	/* times of steps 1..level */
+} FunnelResult;
+
+/*****************************************************************************
+ * Modes and the scan
+ *****************************************************************************/
+
+static int
+funnel_parse_mode(text *mode)
+{
+	char	   *str = text_to_cstring(mode);
+	char	   *tok;
+	char	   *save;
+	int			flags = 0;
+
+	for (tok = strtok_r(str, ",: ", &save); tok; tok = strtok_r(NULL, ",: ", &save))
+	{
+		if (strcmp(tok, "strict_order") == 0)
+			flags |= FUNNEL_STRICT_ORDER;
+		else if (strcmp(tok, "strict_deduplication") == 0)
+			flags |= FUNNEL_STRICT_DEDUP;
+		else if (strcmp(tok, "strict_increase") == 0)
+			flags |= FUNNEL_STRICT_INCREASE;
+		else if (strcmp(tok, "allow_reentry") == 0)
+			flags |= FUNNEL_ALLOW_REENTRY;
+		else
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("unknown funnel mode \"%s\"", tok),
+					errhint("Modes are strict_order, strict_deduplication, strict_increase and allow_reentry, separated by commas or colons."));
+	}
+	if ((flags & FUNNEL_ALLOW_REENTRY) && !(flags & FUNNEL_STRICT_ORDER))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("funnel mode allow_reentry requires strict_order"));
+	pfree(str);
+	return flags;
+}
+
+static int
+fevent_cmp(const void *a, const void *b)
+{
+	const FEvent *x = a;
+	const FEvent *y = b;
+
+	if (x->ts != y->ts)
+		return (x->ts < y->ts) ? -1 : 1;
+	return x->step - y->step;
+}
+
+/* deepest filled level of a chain table */
+static int
+funnel_filled_level(const bool *filled, int nsteps)
+{
+	for (int k = nsteps; k > 0; k--)
+		if (filled[k - 1])
+			return k;
+	return 0;
+}
+
+/*
+ * Scan events sorted by (ts, step).  chains[k] is the chain that reached
+ * step k + 1 most recently: its step times.
+ */
+static void
+funnel_scan(const int64 *ts, const uint8 *steps, int n, int nsteps,
+			int64 window, int flags, FunnelResult *res)
+{
+	bool		filled[FUNNEL_MAX_STEPS];
+	int64		chains[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];
+	bool		first_event = false;
+	int			level;
+
+	memset(filled, 0, sizeof(filled));
+	res->level = 0;
+	if (n == 0)
+		return;
+
+	for (int i = 0; i < n; i++)
+	{
+		int64		t = ts[i];
+		int			idx = (int) steps[i] - 1;
+
+		if ((flags & FUNNEL_STRICT_ORDER) && idx == -1)
+		{
+			if (first_event)
+				break;
+			continue;
+		}
+		if (idx < 0)
+			continue;			/* cannot happen outside strict_order */
+		if (idx == 0)
+		{
+			filled[0] = true;
+			chains[0][0] = t;
+			first_event = true;
+		}
+		else if ((flags & FUNNEL_STRICT_DEDUP) && filled[idx])
+			break;				/* a repeated step ends the funnel */
+		else if ((flags & FUNNEL_STRICT_ORDER) && first_event && !filled[idx - 1])
+		{
+			if (flags & FUNNEL_ALLOW_REENTRY)
+				continue;
+			/* a step out of order ends the funnel at the first gap */
+			for (int k = 0; k < nsteps; k++)
+				if (!filled[k])
+				{
+					level = k;
+					goto done_at_level;
+				}
+		}
+		else if (filled[idx - 1])
+		{
+			int64		first = chains[idx - 1][0];
+			bool		in_window = (t - first <= window);
+
+			if ((flags & FUNNEL_STRICT_INCREASE) && !(chains[idx - 1][idx - 1] < t))
+				in_window = false;
+			if (in_window)
+			{
+				memcpy(chains[idx], chains[idx - 1], sizeof(int64) * idx);
+				chains[idx][idx] = t;
+				filled[idx] = true;
+				if (idx + 1 == nsteps)
+					break;
+			}
+		}
+	}
+	level = funnel_filled_level(filled, nsteps);
+
+done_at_level:
+	res->level = level;
+	if (level > 0)
+		memcpy(res->times, chains[level - 1], sizeof(int64) * level);
+}
+
+/*****************************************************************************
+ * Building
+ *****************************************************************************/
+
+static FunnelBuild *
+fbuild_state(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	if (PG_ARGISNULL(0))
+		return MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
+	return (FunnelBuild *) PG_GETARG_POINTER(0);
+}
+
+static void
+fbuild_push(FunnelBuild *b, int64 ts, int step, MemoryContext cxt)
+{
+	if (b->n >= FUNNEL_MAX_EVENTS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a funnel cannot hold more than %d events",
+					   FUNNEL_MAX_EVENTS));
+	if (b->n == b->max)
+	{
+		b->max = (b->max == 0) ? 16 : b->max * 2;
+		b->ev = b->ev ? repalloc(b->ev, sizeof(FEvent) * b->max) :
+			MemoryContextAlloc(cxt, sizeof(FEvent) * b->max);
+	}
+	b->ev[b->n].ts = ts;
+	b->ev[b->n].step = step;
+	b->n++;
+}
+
+/* All rows and merged states of one group must share the parameters. */
+static void
+fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
+{
+	if (!b->configured)
+	{
+		b->configured = true;
+		b->window = window;
+		b->flags = flags;
+		b->nsteps = nsteps;
+		return;
+	}
+	if (b->nsteps != nsteps)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("funnel has %d steps in one row and %d in another",
+					   b->nsteps, nsteps));
+	if (b->window != window || b->flags != flags)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("funnel window and mode must be the same for every row of a group"));
+}
+
+/*
+ * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps).
+ * Rows with a NULL time or NULL steps array are skipped; NULL elements of
+ * the steps array count as false.
+ */
+static Datum
+funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "window_funnel");
+	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+	int			tsarg = with_mode ? 3 : 2;
+	int			flags = 0;
+	int64		window;
+	int64		ts;
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			nelems;
+	bool		any = false;
+
+	if (PG_ARGISNULL(tsarg) || PG_ARGISNULL(tsarg + 1))
+		PG_RETURN_POINTER(b);
+	if (PG_ARGISNULL(1) || (with_mode && PG_ARGISNULL(2)))
+		ereport(ERROR,
+				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				errmsg("funnel window and mode must not be NULL"));
+
+	window = eng_interval_usecs(PG_GETARG_INTERVAL_P(1), "funnel window");
+	if (window < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("funnel window must not be negative"));
+	if (with_mode)
+		flags = funnel_parse_mode(PG_GETARG_TEXT_PP(2));
+
+	ts = PG_GETARG_TIMESTAMPTZ(tsarg);
+	eng_check_timestamp(ts, "funnel");
+
+	arr = PG_GETARG_ARRAYTYPE_P(tsarg + 1);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("funnel steps must be a one-dimensional array"));
+	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR,
+					  &elems, &nulls, &nelems);
+	if (nelems < 1 || nelems > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a funnel needs between 1 and %d steps, not %d",
+					   FUNNEL_MAX_STEPS, nelems));
+	fbuild_configure(b, window, flags, nelems);
+
+	/* ClickHouse adds the steps of one row in reverse order */
+	for (int i = nelems; i > 0; i--)
+		if (!nulls[i - 1] && DatumGetBool(elems[i - 1]))
+		{
+			fbuild_push(b, ts, i, aggcontext);
+			any = true;
+		}
+	if (!any && (flags & FUNNEL_STRICT_ORDER))
+		fbuild_push(b, ts, 0, aggcontext);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_trans);
+Datum
+engagement_funnel_trans(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode);
+Datum
+engagement_funnel_trans_mode(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, true);
+}
+
+/* Sort a build state's events (idempotent) and encode it. */
+static FunnelData *
+fbuild_encode(FunnelBuild *b)
+{
+	FunnelData *f;
+	int64	   *ts;
+	uint8	   *steps;
+
+	qsort(b->ev, b->n, sizeof(FEvent), fevent_cmp);
+	f = palloc0(FUNNEL_SIZE(b->n));
+	eng_init_header(&f->hdr, FUNNEL_SIZE(b->n), FUNNEL_VERSION, (uint8) b->flags);
+	f->window = b->window;
+	f->nsteps = b->nsteps;
+	f->nevents = b->n;
+	ts = FUNNEL_TS(f);
+	steps = FUNNEL_STEPS(f);
+	for (int i = 0; i < b->n; i++)
+	{
+		ts[i] = b->ev[i].ts;
+		steps[i] = (uint8) b->ev[i].step;
+	}
+	return f;
+}
+
+/* Check a stored funnel completely: it comes from disk or a client. */
+static void
+funnel_validate(const FunnelData *f, int code)
+{
+	const int64 *ts;
+	const uint8 *steps;
+
+	if (VARSIZE(f) < FUNNEL_HDRSZ)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid funnel value"),
+				errdetail("The value is too short."));
+	if (f->hdr.version != FUNNEL_VERSION)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("unsupported funnel format version %d", f->hdr.version),
+				errdetail("This version of the extension reads format version %d.",
+						  FUNNEL_VERSION));
+	if ((f->hdr.flags & ~FUNNEL_VALID_FLAGS) != 0 || f->hdr.reserved != 0 ||
+		((f->hdr.flags & FUNNEL_ALLOW_REENTRY) && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid funnel value"),
+				errdetail("The mode flags are invalid."));
+	if (f->window < 0 || f->nsteps < 1 || f->nsteps > FUNNEL_MAX_STEPS ||
+		f->nevents < 0 || f->nevents > FUNNEL_MAX_EVENTS ||
+		VARSIZE(f) != FUNNEL_SIZE(f->nevents))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid funnel value"),
+				errdetail("The window, step count or event count is out of range."));
+	ts = FUNNEL_TS(f);
+	steps = FUNNEL_STEPS(f);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		if (ts[i] < ENG_MIN_TS || ts[i] > ENG_MAX_TS ||
+			steps[i] > f->nsteps ||
+			(steps[i] == 0 && !(f->hdr.flags & FUNNEL_STRICT_ORDER)) ||
+			(i > 0 && (ts[i] < ts[i - 1] ||
+					   (ts[i] == ts[i - 1] && steps[i] < steps[i - 1]))))
+			ereport(ERROR,
+					errcode(code),
+					errmsg("invalid funnel value"),
+					errdetail("Event %d is out of range or out of order.", i + 1));
+	}
+}
+
+static FunnelData *
+funnel_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	FunnelData *f = (FunnelData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	funnel_validate(f, ERRCODE_DATA_CORRUPTED);
+	return f;
+}
+
+static void
+fbuild_add_funnel(FunnelBuild *b, const FunnelData *f, MemoryContext cxt)
+{
+	const int64 *ts = FUNNEL_TS(f);
+	const uint8 *steps = FUNNEL_STEPS(f);
+
+	fbuild_configure(b, f->window, f->hdr.flags, f->nsteps);
+	for (int i = 0; i < f->nevents; i++)
+		fbuild_push(b, ts[i], steps[i], cxt);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
+Datum
+engagement_funnel_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(funnel)");
+	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+
+	if (!PG_ARGISNULL(1))
+		fbuild_add_funnel(b, funnel_getarg(fcinfo, 1), aggcontext);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_combine);
+Datum
+engagement_funnel_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "funnel_combine");
+	FunnelBuild *dst = PG_ARGISNULL(0) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(0);
+	FunnelBuild *src = PG_ARGISNULL(1) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(1);
+
+	if (src == NULL || !src->configured)
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+		dst = MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
+	fbuild_configure(dst, src->window, src->flags, src->nsteps);
+	for (int i = 0; i < src->n; i++)
+		fbuild_push(dst, src->ev[i].ts, src->ev[i].step, aggcontext);
+	PG_RETURN_POINTER(dst);
+}
+
+/*
+ * Serialise: a state may be configured and still hold no events (rows that
+ * fulfil no step add none outside strict_order), so the form carries the
+ * parameters too: configured flag, window, flags, step count, events.
+ */
+PG_FUNCTION_INFO_V1(engagement_funnel_serial);
+Datum
+engagement_funnel_serial(PG_FUNCTION_ARGS)
+{
+	FunnelBuild *b = (FunnelBuild *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	eng_agg_context(fcinfo, "funnel_serial");
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, b->configured ? 1 : 0);
+	pq_sendint64(&buf, b->window);
+	pq_sendbyte(&buf, b->flags);
+	pq_sendbyte(&buf, b->nsteps);
+	pq_sendint32(&buf, b->n);
+	for (int i = 0; i < b->n; i++)
+	{
+		pq_sendint64(&buf, b->ev[i].ts);
+		pq_sendbyte(&buf, b->ev[i].step);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_deserial);
+Datum
+engagement_funnel_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	FunnelBuild *b = palloc0(sizeof(FunnelBuild));
+	int			n;
+
+	eng_agg_context(fcinfo, "funnel_deserial");
+	buf.data = VARDATA_ANY(raw);
+	buf.len = VARSIZE_ANY_EXHDR(raw);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	b->configured = pq_getmsgbyte(&buf) != 0;
+	b->window = pq_getmsgint64(&buf);
+	b->flags = pq_getmsgbyte(&buf);
+	b->nsteps = pq_getmsgbyte(&buf);
+	n = pq_getmsgint(&buf, 4);
+	if (n < 0 || n > FUNNEL_MAX_EVENTS || (Size) n * 9 > (Size) (buf.len - buf.cursor))
+		elog(ERROR, "invalid serialized funnel state");
+	for (int i = 0; i < n; i++)
+	{
+		int64		ts = pq_getmsgint64(&buf);
+		int			step = pq_getmsgbyte(&buf);
+
+		fbuild_push(b, ts, step, CurrentMemoryContext);
+	}
+	pq_getmsgend(&buf);
+	PG_RETURN_POINTER(b);
+}
+
+/* window_funnel final: the deepest step; NULL without rows */
+PG_FUNCTION_INFO_V1(engagement_window_funnel_final);
+Datum
+engagement_window_funnel_final(PG_FUNCTION_ARGS)
+{
+	FunnelBuild *b;
+	FunnelData *f;
+	FunnelResult res;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = (FunnelBuild *) PG_GETARG_POINTER(0);
+	if (!b->configured)
+		PG_RETURN_NULL();
+	if (b->n == 0)
+		PG_RETURN_INT32(0);
+	f = fbuild_encode(b);
+	funnel_scan(FUNNEL_TS(f), FUNNEL_STEPS(f), f->nevents, f->nsteps,
+				f->window, f->hdr.flags, &res);
+	PG_RETURN_INT32(res.level);
+}
+
+/*
+ * funnel_agg and rollup(funnel) final: the funnel, NULL without rows.  A
+ * group whose rows fulfil no step gives a funnel without events (level 0).
+ */
+PG_FUNCTION_INFO_V1(engagement_funnel_final);
+Datum
+engagement_funnel_final(PG_FUNCTION_ARGS)
+{
+	FunnelBuild *b;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = (FunnelBuild *) PG_GETARG_POINTER(0);
+	if (!b->configured)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(fbuild_encode(b));
+}
+
+/*****************************************************************************
+ * Text and binary I/O
+ *
+ *	 (v=1,window_usec=3600000000,mode=strict_order,steps=3,
+ *	  events=[2026-01-05T10:00:00Z 1,2026-01-05T10:20:00Z 2])
+ *****************************************************************************/
+
+static const char *const funnel_mode_names[] = {
+	"strict_order", "strict_deduplication", "strict_increase", "allow_reentry"
+};
+
+PG_FUNCTION_INFO_V1(engagement_funnel_out);
+Datum
+engagement_funnel_out(PG_FUNCTION_ARGS)
+{
+	FunnelData *f = funnel_getarg(fcinfo, 0);
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d,window_usec=" INT64_FORMAT ",mode=",
+					 FUNNEL_VERSION, f->window);
+	for (int i = 0; i < 4; i++)
+		if (f->hdr.flags & (1 << i))
+		{
+			appendStringInfo(&buf, "%s%s", first ? "" : ":", funnel_mode_names[i]);
+			first = false;
+		}
+	if (first)
+		appendStringInfoString(&buf, "default");
+	appendStringInfo(&buf, ",steps=%d,events=[", f->nsteps);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		eng_append_timestamp(&buf, FUNNEL_TS(f)[i]);
+		appendStringInfo(&buf, " %d", FUNNEL_STEPS(f)[i]);
+	}
+	appendStringInfoString(&buf, "])");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_in);
+Datum
+engagement_funnel_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	FunnelBuild b;
+	FunnelData *f;
+	int64		version;
+	int64		nsteps;
+
+	memset(&b, 0, sizeof(b));
+	eng_cursor_init(&c, input, "funnel");
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != FUNNEL_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported funnel format version %lld", (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  FUNNEL_VERSION));
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "window_usec");
+	b.window = eng_cursor_int64(&c);
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "mode");
+	while (*c.p == ' ')
+		c.p++;
+	if (strncmp(c.p, "default", 7) == 0)
+		c.p += 7;
+	else
+	{
+		do
+		{
+			int			i;
+
+			for (i = 0; i < 4; i++)
+			{
+				size_t		len = strlen(funnel_mode_names[i]);
+
+				if (strncmp(c.p, funnel_mode_names[i], len) == 0 &&
+					(c.p[len] == ':' || c.p[len] == ',' || c.p[len] == ' '))
+				{
+					b.flags |= 1 << i;
+					c.p += len;
+					break;
+				}
+			}
+			if (i == 4)
+				eng_cursor_error(&c, "Expected a funnel mode.");
+		} while (*c.p == ':' && c.p++);
+	}
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "steps");
+	nsteps = eng_cursor_int64(&c);
+	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
+		eng_cursor_error(&c, "A funnel has between 1 and 32 steps.");
+	b.nsteps = (int) nsteps;
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "events");
+	eng_cursor_expect(&c, '[');
+	if (!eng_cursor_accept(&c, ']'))
+	{
+		do
+		{
+			int64		ts = eng_cursor_timestamp(&c);
+			int64		step = eng_cursor_int64(&c);
+
+			if (step < 0 || step > b.nsteps)
+				eng_cursor_error(&c, "An event's step is out of range.");
+			fbuild_push(&b, ts, (int) step, CurrentMemoryContext);
+		} while (eng_cursor_accept(&c, ','));
+		eng_cursor_expect(&c, ']');
+	}
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+
+	b.configured = true;
+	f = fbuild_encode(&b);
+	funnel_validate(f, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(f);
+}
+
+/* Binary form: version, flags, window, steps, count, then (ts, step) pairs. */
+PG_FUNCTION_INFO_V1(engagement_funnel_send);
+Datum
+engagement_funnel_send(PG_FUNCTION_ARGS)
+{
+	FunnelData *f = funnel_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, FUNNEL_VERSION);
+	pq_sendbyte(&buf, f->hdr.flags);
+	pq_sendint64(&buf, f->window);
+	pq_sendbyte(&buf, f->nsteps);
+	pq_sendint32(&buf, f->nevents);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		pq_sendint64(&buf, FUNNEL_TS(f)[i]);
+		pq_sendbyte(&buf, FUNNEL_STEPS(f)[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_recv);
+Datum
+engagement_funnel_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			flags = pq_getmsgbyte(buf);
+	int64		window = pq_getmsgint64(buf);
+	int			nsteps = pq_getmsgbyte(buf);
+	int			n = pq_getmsgint(buf, 4);
+	FunnelData *f;
+
+	if (version != FUNNEL_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported funnel format version %d", version),
+				errdetail("This version of the extension reads format version %d.",
+						  FUNNEL_VERSION));
+	if (n < 0 || n > FUNNEL_MAX_EVENTS || (Size) n * 9 > (Size) (buf->len - buf->cursor))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("invalid funnel value"),
+				errdetail("The event count does not match the data."));
+	f = palloc0(FUNNEL_SIZE(n));
+	eng_init_header(&f->hdr, FUNNEL_SIZE(n), FUNNEL_VERSION, (uint8) flags);
+	f->window = window;
+	f->nsteps = nsteps;
+	f->nevents = n;
+	for (int i = 0; i < n; i++)
+	{
+		FUNNEL_TS(f)[i] = pq_getmsgint64(buf);
+		FUNNEL_STEPS(f)[i] = (uint8) pq_getmsgbyte(buf);
+	}
+	funnel_validate(f, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(f);
+}
+
+/*****************************************************************************
+ * Accessors
+ *****************************************************************************/
+
+static void
+funnel_result(FunctionCallInfo fcinfo, FunnelData **fp, FunnelResult *res)
+{
+	FunnelData *f = funnel_getarg(fcinfo, 0);
+
+	funnel_scan(FUNNEL_TS(f), FUNNEL_STEPS(f), f->nevents, f->nsteps,
+				f->window, f->hdr.flags, res);
+	*fp = f;
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_deepest_step);
+Datum
+engagement_funnel_deepest_step(PG_FUNCTION_ARGS)
+{
+	FunnelData *f;
+	FunnelResult res;
+
+	funnel_result(fcinfo, &f, &res);
+	PG_RETURN_INT32(res.level);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_steps);
+Datum
+engagement_funnel_steps(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(funnel_getarg(fcinfo, 0)->nsteps);
+}
+
+/* reached flags of steps 1..nsteps in the deepest chain */
+PG_FUNCTION_INFO_V1(engagement_funnel_step_reached);
+Datum
+engagement_funnel_step_reached(PG_FUNCTION_ARGS)
+{
+	FunnelData *f;
+	FunnelResult res;
+	Datum		elems[FUNNEL_MAX_STEPS];
+
+	funnel_result(fcinfo, &f, &res);
+	for (int k = 0; k < f->nsteps; k++)
+		elems[k] = BoolGetDatum(k < res.level);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, f->nsteps, BOOLOID, 1, true,
+										  TYPALIGN_CHAR));
+}
+
+/* times of steps 1..nsteps in the deepest chain, NULL where not reached */
+PG_FUNCTION_INFO_V1(engagement_funnel_step_times);
+Datum
+engagement_funnel_step_times(PG_FUNCTION_ARGS)
+{
+	FunnelData *f;
+	FunnelResult res;
+	Datum		elems[FUNNEL_MAX_STEPS];
+	bool		nulls[FUNNEL_MAX_STEPS];
+	int			dims[1];
+	int			lbs[1] = {1};
+
+	funnel_result(fcinfo, &f, &res);
+	for (int k = 0; k < f->nsteps; k++)
+	{
+		nulls[k] = (k >= res.level);
+		elems[k] = nulls[k] ? (Datum) 0 : TimestampTzGetDatum(res.times[k]);
+	}
+	dims[0] = f->nsteps;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(elems, nulls, 1, dims, lbs,
+											 TIMESTAMPTZOID, sizeof(int64),
+											 FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+/* time from step 1 to the last step of a completed funnel, else NULL */
+PG_FUNCTION_INFO_V1(engagement_funnel_time_to_convert);
+Datum
+engagement_funnel_time_to_convert(PG_FUNCTION_ARGS)
+{
+	FunnelData *f;
+	FunnelResult res;
+	Interval   *iv;
+
+	funnel_result(fcinfo, &f, &res);
+	if (res.level < f->nsteps)
+		PG_RETURN_NULL();
+	iv = palloc0(sizeof(Interval));
+	iv->time = res.times[f->nsteps - 1] - res.times[0];
+	PG_RETURN_INTERVAL_P(iv);
+}
+
+/*****************************************************************************
+ * retention(VARIADIC conditions boolean[]) -> boolean[]
+ *
+ * State: int8, bits 0..31 "condition i was true in some row", bits 32..39
+ * the number of conditions.  Result [c1, c1 AND c2, ..., c1 AND cN].
+ *****************************************************************************/
+
+#define RET_COUNT(s)	((int) (((uint64) (s)) >> 32))
+
+PG_FUNCTION_INFO_V1(engagement_retention_trans);
+Datum
+engagement_retention_trans(PG_FUNCTION_ARGS)
+{
+	uint64		state = PG_ARGISNULL(0) ? 0 : (uint64) PG_GETARG_INT64(0);
+	ArrayType  *arr;
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_INT64((int64) state);
+	}
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("retention conditions must be a one-dimensional array"));
+	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR, &elems, &nulls, &n);
+	if (n < 1 || n > 32)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("retention needs between 1 and 32 conditions, not %d", n));
+	if (!PG_ARGISNULL(0) && RET_COUNT(state) != n)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("retention has %d conditions in one row and %d in another",
+					   RET_COUNT(state), n));
+	state |= ((uint64) n) << 32;
+	for (int i = 0; i < n; i++)
+		if (!nulls[i] && DatumGetBool(elems[i]))
+			state |= UINT64CONST(1) << i;
+	PG_RETURN_INT64((int64) state);
+}
+
+PG_FUNCTION_INFO_V1(engagement_retention_combine);
+Datum
+engagement_retention_combine(PG_FUNCTION_ARGS)
+{
+	uint64		a = (uint64) PG_GETARG_INT64(0);
+	uint64		b = (uint64) PG_GETARG_INT64(1);
+
+	if (RET_COUNT(a) != RET_COUNT(b))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("retention has %d conditions in one row and %d in another",
+					   RET_COUNT(a), RET_COUNT(b)));
+	PG_RETURN_INT64((int64) (a | b));
+}
+
+PG_FUNCTION_INFO_V1(engagement_retention_final);
+Datum
+engagement_retention_final(PG_FUNCTION_ARGS)
+{
+	uint64		state;
+	int			n;
+	Datum		elems[32];
+	bool		first;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = (uint64) PG_GETARG_INT64(0);
+	n = RET_COUNT(state);
+	first = (state & 1) != 0;
+	elems[0] = BoolGetDatum(first);
+	for (int i = 1; i < n; i++)
+		elems[i] = BoolGetDatum(first && (state & (UINT64CONST(1) << i)) != 0);
+	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, BOOLOID, 1, true, TYPALIGN_CHAR));
+}
