@@ -652,3 +652,135 @@ CREATE AGGREGATE retention(VARIADIC conditions boolean[]) (
 );
 
 COMMENT ON AGGREGATE retention(boolean[]) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention)';
+
+--
+-- Attribution
+--
+
+CREATE FUNCTION attribution(j journey, model text DEFAULT 'linear',
+							half_life interval DEFAULT '7 days',
+							OUT channel text, OUT credit double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_attribution'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
+
+COMMENT ON FUNCTION attribution(journey, text, interval) IS 'rule-based credit per channel of a converting journey (first_touch, last_touch, linear, time_decay, position_based); credits sum to 1';
+
+CREATE FUNCTION attribution(j journey, model text, half_life interval,
+							converted_at timestamptz,
+							OUT channel text, OUT credit double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_attribution_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
+
+COMMENT ON FUNCTION attribution(journey, text, interval, timestamptz) IS 'rule-based credit per channel of the touches up to the conversion time';
+
+CREATE TYPE markov_model;
+
+CREATE FUNCTION markov_model_in(cstring) RETURNS markov_model
+	AS 'MODULE_PATHNAME', 'engagement_markov_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION markov_model_out(markov_model) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_markov_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION markov_model_recv(internal) RETURNS markov_model
+	AS 'MODULE_PATHNAME', 'engagement_markov_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION markov_model_send(markov_model) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_markov_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE markov_model (
+	INTERNALLENGTH = variable,
+	INPUT = markov_model_in,
+	OUTPUT = markov_model_out,
+	RECEIVE = markov_model_recv,
+	SEND = markov_model_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE markov_model IS 'first-order channel transition counts with conversions and values, for exact removal effects';
+
+CREATE FUNCTION markov_trans(internal, text[], bigint, bigint) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION markov_trans(internal, text[], bigint, bigint, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_trans_value'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION markov_rollup_trans(internal, markov_model) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION markov_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION markov_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_markov_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION markov_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION markov_final(internal) RETURNS markov_model
+	AS 'MODULE_PATHNAME', 'engagement_markov_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE markov_agg(path text[], conversions bigint, non_conversions bigint) (
+	SFUNC = markov_trans,
+	STYPE = internal,
+	FINALFUNC = markov_final,
+	COMBINEFUNC = markov_combine,
+	SERIALFUNC = markov_serial,
+	DESERIALFUNC = markov_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE markov_agg(text[], bigint, bigint) IS 'first-order Markov attribution model of channel paths';
+
+CREATE AGGREGATE markov_agg(path text[], conversions bigint, non_conversions bigint,
+							conversion_value double precision) (
+	SFUNC = markov_trans,
+	STYPE = internal,
+	FINALFUNC = markov_final,
+	COMBINEFUNC = markov_combine,
+	SERIALFUNC = markov_serial,
+	DESERIALFUNC = markov_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE markov_agg(text[], bigint, bigint, double precision) IS 'first-order Markov attribution model of channel paths with conversion values';
+
+CREATE AGGREGATE rollup(markov_model) (
+	SFUNC = markov_rollup_trans,
+	STYPE = internal,
+	FINALFUNC = markov_final,
+	COMBINEFUNC = markov_combine,
+	SERIALFUNC = markov_serial,
+	DESERIALFUNC = markov_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(markov_model) IS 'merge Markov attribution models';
+
+CREATE FUNCTION conversion_probability(markov_model) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_markov_p_conversion'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION removal_effects(markov_model,
+								OUT channel text,
+								OUT removal_effect double precision,
+								OUT share double precision,
+								OUT conversions double precision,
+								OUT value double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_removal_effects'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;

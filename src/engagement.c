@@ -71,6 +71,74 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 }
 
 /*
+ * Dictionaries of names (channels, events)
+ */
+int
+eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
+				const char *kind, MemoryContext cxt)
+{
+	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
+		d->names[d->last][len] == '\0')
+		return d->last;
+	for (int i = 0; i < d->n; i++)
+	{
+		if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+		{
+			d->last = i;
+			return i;
+		}
+	}
+	if (d->n >= max_names)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("too many distinct %s names", kind),
+				errdetail("At most %d are allowed.", max_names));
+	if (len > ENG_MAX_NAME_LEN)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s names cannot be longer than %d bytes",
+					   kind, ENG_MAX_NAME_LEN));
+	if (memchr(name, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("%s names cannot contain NUL bytes", kind));
+	if (d->n == d->max)
+	{
+		d->max = (d->max == 0) ? 8 : d->max * 2;
+		d->names = d->names ?
+			repalloc(d->names, sizeof(char *) * d->max) :
+			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
+	}
+	d->names[d->n] = MemoryContextAlloc(cxt, len + 1);
+	memcpy(d->names[d->n], name, len);
+	d->names[d->n][len] = '\0';
+	d->last = d->n;
+	return d->n++;
+}
+
+static int
+eng_name_cmp(const void *a, const void *b, void *arg)
+{
+	const char *const *names = arg;
+
+	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+}
+
+int
+eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
+{
+	int			k = 0;
+
+	for (int i = 0; i < d->n; i++)
+		if (used == NULL || used[i])
+			order[k++] = i;
+	qsort_arg(order, k, sizeof(int32), eng_name_cmp, d->names);
+	for (int i = 0; i < k; i++)
+		rank[order[i]] = i;
+	return k;
+}
+
+/*
  * Text-format cursor
  */
 void

@@ -54,6 +54,35 @@ extern MemoryContext eng_agg_context(FunctionCallInfo fcinfo,
 									 const char *funcname);
 
 /*
+ * A dictionary of names (channels, events) built in insertion order, with a
+ * cache of the last hit because consecutive rows often repeat a name.
+ */
+#define ENG_MAX_NAME_LEN	1000
+
+typedef struct EngDict
+{
+	int			n;
+	int			max;
+	char	  **names;
+	int			last;
+} EngDict;
+
+/*
+ * Index of "name" (len bytes, not NUL-terminated) in the dictionary, adding
+ * it (copied into cxt) when new; "kind" names the names in errors.
+ */
+extern int	eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
+							const char *kind, MemoryContext cxt);
+
+/*
+ * Sorted (bytewise) order of the dictionary entries with used[i] true (all
+ * when used is NULL): order[k] = index of the k-th smallest, rank[index] = k.
+ * Returns the number of entries ranked.
+ */
+extern int	eng_dict_sort(const EngDict *d, const bool *used, int32 *order,
+						  int32 *rank);
+
+/*
  * A cursor over the text form of a state.  Every helper raises 22P02
  * ("invalid input syntax for type ...") quoting the whole input.
  */
@@ -99,6 +128,25 @@ extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
  */
 extern int64 eng_interval_usecs(const Interval *iv, const char *what);
 extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
+
+/*
+ * A journey decoded into arrays (journey.c): touches sorted by time, then
+ * channel name, then event name; dictionaries sorted bytewise.
+ */
+typedef struct EngJourney
+{
+	int			n;				/* touches, at least 1 */
+	int64	   *ts;
+	int32	   *ch;				/* channel index */
+	int32	   *ev;				/* event index, -1 when the touch has none */
+	int			nchannels;
+	int			nevents;
+	const char **channels;
+	const char **events;
+} EngJourney;
+
+/* Decode and check a journey Datum (detoasting it in the current context). */
+extern void eng_journey_get(Datum d, EngJourney *j);
 
 /* Standard normal distribution. */
 extern double eng_norm_quantile(double p);

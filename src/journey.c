@@ -39,7 +39,7 @@
 
 #define JOURNEY_MAX_TOUCHES		(10 * 1000 * 1000)
 #define JOURNEY_MAX_NAMES		65535
-#define JOURNEY_MAX_NAME_LEN	1000
+#define JOURNEY_NAME_KIND		"journey channel and event"
 
 
 typedef struct JourneyData
@@ -56,19 +56,6 @@ typedef struct JourneyData
 
 #define JOURNEY_HDRSZ	offsetof(JourneyData, data)
 
-/* A journey decoded into arrays. */
-typedef struct Journey
-{
-	int			n;
-	int64	   *ts;
-	int32	   *ch;				/* channel index */
-	int32	   *ev;				/* event index, -1 when the touch has none */
-	int			nchannels;
-	int			nevents;
-	const char **channels;
-	const char **events;
-} Journey;
-
 /* One touch while a journey is being built. */
 typedef struct JTouch
 {
@@ -77,23 +64,14 @@ typedef struct JTouch
 	int32		ev;
 } JTouch;
 
-/* A dictionary of names being built (insertion order). */
-typedef struct JDict
-{
-	int			n;
-	int			max;
-	char	  **names;
-	int			last;			/* index of the last hit: touches repeat */
-} JDict;
-
 /* The internal state of journey_agg() and rollup(journey). */
 typedef struct JourneyBuild
 {
 	int			n;
 	int			max;
 	JTouch	   *touches;
-	JDict		channels;
-	JDict		events;
+	EngDict		channels;
+	EngDict		events;
 } JourneyBuild;
 
 /*****************************************************************************
@@ -167,7 +145,7 @@ journey_read_dict(const char *p, const char *end, int count,
 		if (nul == NULL)
 			journey_corrupt(code, "A dictionary name runs past the end of the value.");
 		len = nul - p;
-		if (len > JOURNEY_MAX_NAME_LEN)
+		if (len > ENG_MAX_NAME_LEN)
 			journey_corrupt(code, "A dictionary name is too long.");
 		if (!pg_verify_mbstr(GetDatabaseEncoding(), p, len, true))
 			journey_corrupt(code, "A dictionary name is not valid in the database encoding.");
@@ -184,7 +162,7 @@ journey_read_dict(const char *p, const char *end, int count,
  * everything: a journey from disk, the network or text input is untrusted.
  */
 static void
-journey_decode(const JourneyData *jd, Journey *j, int code)
+journey_decode(const JourneyData *jd, EngJourney *j, int code)
 {
 	const char *start = (const char *) jd;
 	const char *end = start + VARSIZE(jd);
@@ -274,59 +252,21 @@ journey_decode(const JourneyData *jd, Journey *j, int code)
 	pfree(ev_used);
 }
 
-static void
-journey_getarg(FunctionCallInfo fcinfo, int argno, Journey *j)
+void
+eng_journey_get(Datum d, EngJourney *j)
 {
-	JourneyData *jd = (JourneyData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	journey_decode((JourneyData *) PG_DETOAST_DATUM(d), j, ERRCODE_DATA_CORRUPTED);
+}
 
-	journey_decode(jd, j, ERRCODE_DATA_CORRUPTED);
+static void
+journey_getarg(FunctionCallInfo fcinfo, int argno, EngJourney *j)
+{
+	eng_journey_get(PG_GETARG_DATUM(argno), j);
 }
 
 /*****************************************************************************
  * Building
  *****************************************************************************/
-
-static int
-jdict_lookup(JDict *d, const char *name, int len, MemoryContext cxt)
-{
-	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
-		d->names[d->last][len] == '\0')
-		return d->last;
-	for (int i = 0; i < d->n; i++)
-	{
-		if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
-		{
-			d->last = i;
-			return i;
-		}
-	}
-	if (d->n >= JOURNEY_MAX_NAMES)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a journey cannot hold more than %d distinct channel or event names",
-					   JOURNEY_MAX_NAMES));
-	if (len > JOURNEY_MAX_NAME_LEN)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("journey channel and event names cannot be longer than %d bytes",
-					   JOURNEY_MAX_NAME_LEN));
-	if (memchr(name, '\0', len) != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-				errmsg("journey names cannot contain NUL bytes"));
-	if (d->n == d->max)
-	{
-		d->max = (d->max == 0) ? 8 : d->max * 2;
-		d->names = d->names ?
-			repalloc(d->names, sizeof(char *) * d->max) :
-			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
-	}
-	d->names[d->n] = MemoryContextAlloc(cxt, len + 1);
-	memcpy(d->names[d->n], name, len);
-	d->names[d->n][len] = '\0';
-	d->last = d->n;
-	return d->n++;
-}
 
 static JourneyBuild *
 jbuild_new(MemoryContext cxt)
@@ -354,13 +294,15 @@ jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
 	}
 	t = &b->touches[b->n++];
 	t->ts = ts;
-	t->ch = jdict_lookup(&b->channels, ch, chlen, cxt);
-	t->ev = ev ? jdict_lookup(&b->events, ev, evlen, cxt) : -1;
+	t->ch = eng_dict_lookup(&b->channels, ch, chlen, JOURNEY_MAX_NAMES,
+							 JOURNEY_NAME_KIND, cxt);
+	t->ev = ev ? eng_dict_lookup(&b->events, ev, evlen, JOURNEY_MAX_NAMES,
+								 JOURNEY_NAME_KIND, cxt) : -1;
 }
 
 /* Append a decoded journey's touches. */
 static void
-jbuild_add_journey(JourneyBuild *b, const Journey *j, MemoryContext cxt)
+jbuild_add_journey(JourneyBuild *b, const EngJourney *j, MemoryContext cxt)
 {
 	for (int i = 0; i < j->n; i++)
 	{
@@ -391,32 +333,6 @@ jtouch_cmp(const void *a, const void *b, void *arg)
 	if (x->ch != y->ch)
 		return r->ch_rank[x->ch] - r->ch_rank[y->ch];
 	return r->ev_rank[x->ev + 1] - r->ev_rank[y->ev + 1];
-}
-
-static int
-jname_cmp(const void *a, const void *b, void *arg)
-{
-	const char *const *names = arg;
-
-	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
-}
-
-/*
- * Sorted order of a dictionary: order[k] = index of the k-th smallest name;
- * rank[index] = k.  Only the names that touches use are ranked ("used").
- */
-static int
-jdict_sort(const JDict *d, const bool *used, int32 *order, int32 *rank)
-{
-	int			k = 0;
-
-	for (int i = 0; i < d->n; i++)
-		if (used[i])
-			order[k++] = i;
-	qsort_arg(order, k, sizeof(int32), jname_cmp, d->names);
-	for (int i = 0; i < k; i++)
-		rank[order[i]] = i;
-	return k;
 }
 
 /*
@@ -450,8 +366,8 @@ jbuild_encode(JourneyBuild *b)
 	}
 	r.ch_rank = palloc(sizeof(int32) * Max(b->channels.n, 1));
 	r.ev_rank = palloc(sizeof(int32) * (b->events.n + 1));
-	nch = jdict_sort(&b->channels, ch_used, ch_order, r.ch_rank);
-	nev = jdict_sort(&b->events, ev_used, ev_order, r.ev_rank + 1);
+	nch = eng_dict_sort(&b->channels, ch_used, ch_order, r.ch_rank);
+	nev = eng_dict_sort(&b->events, ev_used, ev_order, r.ev_rank + 1);
 	/* no event sorts first */
 	r.ev_rank[0] = -1;
 	qsort_arg(b->touches, b->n, sizeof(JTouch), jtouch_cmp, &r);
@@ -549,7 +465,7 @@ engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
 		(JourneyBuild *) PG_GETARG_POINTER(0);
 	if (!PG_ARGISNULL(1))
 	{
-		Journey		j;
+		EngJourney	j;
 
 		journey_getarg(fcinfo, 1, &j);
 		jbuild_add_journey(b, &j, aggcontext);
@@ -609,7 +525,7 @@ engagement_journey_deserial(PG_FUNCTION_ARGS)
 {
 	bytea	   *raw = PG_GETARG_BYTEA_P(0);
 	JourneyBuild *b;
-	Journey		j;
+	EngJourney	j;
 
 	eng_agg_context(fcinfo, "journey_deserial");
 	b = jbuild_new(CurrentMemoryContext);
@@ -678,7 +594,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_out);
 Datum
 engagement_journey_out(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 	StringInfoData buf;
 
 	journey_getarg(fcinfo, 0, &j);
@@ -744,7 +660,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	StringInfoData ev;
 	int64		version;
 	JourneyData *jd;
-	Journey		check;
+	EngJourney	check;
 
 	initStringInfo(&ch);
 	initStringInfo(&ev);
@@ -797,7 +713,7 @@ Datum
 engagement_journey_send(PG_FUNCTION_ARGS)
 {
 	JourneyData *jd = (JourneyData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
-	Journey		j;
+	EngJourney	j;
 	StringInfoData buf;
 
 	journey_decode(jd, &j, ERRCODE_DATA_CORRUPTED);
@@ -818,7 +734,7 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	JourneyData *jd;
-	Journey		check;
+	EngJourney	check;
 	int			version = pq_getmsgbyte(buf);
 	int			flags = pq_getmsgbyte(buf);
 	int32		ntouches = pq_getmsgint(buf, 4);
@@ -856,7 +772,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_touches);
 Datum
 engagement_journey_touches(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_INT32(j.n);
@@ -866,7 +782,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_first_touch);
 Datum
 engagement_journey_first_touch(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_TEXT_P(cstring_to_text(j.channels[j.ch[0]]));
@@ -876,7 +792,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_last_touch);
 Datum
 engagement_journey_last_touch(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_TEXT_P(cstring_to_text(j.channels[j.ch[j.n - 1]]));
@@ -886,7 +802,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_first_ts);
 Datum
 engagement_journey_first_ts(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_TIMESTAMPTZ(j.ts[0]);
@@ -896,7 +812,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_last_ts);
 Datum
 engagement_journey_last_ts(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_TIMESTAMPTZ(j.ts[j.n - 1]);
@@ -904,7 +820,7 @@ engagement_journey_last_ts(PG_FUNCTION_ARGS)
 
 /* text[] of the channels of touches from..to-1, repeats collapsed or not */
 static ArrayType *
-journey_channel_array(const Journey *j, int from, int to, bool collapse)
+journey_channel_array(const EngJourney *j, int from, int to, bool collapse)
 {
 	Datum	   *elems = palloc(sizeof(Datum) * (to - from));
 	int			n = 0;
@@ -922,7 +838,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_channel_path);
 Datum
 engagement_journey_channel_path(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
 	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, 0, j.n, PG_GETARG_BOOL(1)));
@@ -932,7 +848,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_channel_switches);
 Datum
 engagement_journey_channel_switches(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 	int32		switches = 0;
 
 	journey_getarg(fcinfo, 0, &j);
@@ -951,7 +867,7 @@ journey_gap_arg(FunctionCallInfo fcinfo, int argno)
 
 /* does touch i (> 0) start a new session? */
 static inline bool
-journey_new_session(const Journey *j, int i, int64 gap, bool split_on_channel)
+journey_new_session(const EngJourney *j, int i, int64 gap, bool split_on_channel)
 {
 	return (j->ts[i] - j->ts[i - 1] > gap) ||
 		(split_on_channel && j->ch[i] != j->ch[i - 1]);
@@ -961,7 +877,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_session_count);
 Datum
 engagement_journey_session_count(PG_FUNCTION_ARGS)
 {
-	Journey		j;
+	EngJourney	j;
 	int64		gap = journey_gap_arg(fcinfo, 1);
 	int32		sessions = 1;
 
@@ -981,7 +897,7 @@ Datum
 engagement_journey_sessions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Journey		j;
+	EngJourney	j;
 	int64		gap = journey_gap_arg(fcinfo, 1);
 	bool		split = PG_GETARG_BOOL(2);
 	int			start = 0;
@@ -1015,7 +931,7 @@ Datum
 engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	Journey		j;
+	EngJourney	j;
 	int64	   *counts;
 
 	InitMaterializedSRF(fcinfo, 0);

@@ -40,6 +40,11 @@ my %seeds = (
 		'(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])',
 		'(v=1,window_usec=60000000,mode=strict_deduplication:strict_increase,steps=32,events=[2026-01-05T10:00:00Z 32,2026-01-05T10:00:00Z 32])',
 	],
+	markov_model => [
+		'(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])',
+		'(v=1,conversions=0,non_conversions=0,value=12.5,transitions=[])',
+		'(v=1,conversions=3,non_conversions=2,value=-0.25,transitions=[start>"a""b" 5,"a""b">"a""b" 7,"a""b">conv 3,"a""b">null 2])',
+	],
 	journey => [
 		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
 		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',

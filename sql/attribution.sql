@@ -1,0 +1,158 @@
+--
+-- Attribution: rule-based models on journeys, first-order Markov removal
+-- effects.
+--
+-- Expected values: formulas.md section 5 (Google Ads' time-decay example,
+-- the 40/20/40 position-based rule, Puzyrov's published removal-effect
+-- example), hand-computed absorbing-chain probabilities, and conservation
+-- and symmetry properties on generated paths.
+--
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+
+--
+-- Rule-based models on one journey A > B > C > D
+--
+CREATE TABLE j AS SELECT '(v=1,touches=[2026-01-01T00:00:00Z A,2026-01-15T00:00:00Z B,2026-01-22T00:00:00Z C,2026-01-29T00:00:00Z D])'::journey AS j;
+SELECT m.model, a.channel, round(a.credit::numeric, 6) AS credit
+FROM j, (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
+	 attribution(j.j, m.model) a
+ORDER BY 1, 2;
+-- time decay, h = 7 days, touches 28, 14, 7, 0 days before the conversion:
+-- weights 0.0625, 0.25, 0.5, 1 -> 0.034483, 0.137931, 0.275862, 0.551724 (above)
+-- Google Ads help: touches 8 days and 1 day before the conversion -> 1/3, 2/3
+SELECT channel, round(credit::numeric, 6)
+FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z search,2026-01-08T00:00:00Z display])',
+				 'time_decay', '7 days', timestamptz '2026-01-09 00:00');
+-- one and two touches in the position-based model: 100%, 50/50
+SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A])', 'position_based');
+SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A,2026-01-02T00:00:00Z B])', 'position_based');
+-- a channel appearing several times accumulates its touches' credits
+SELECT channel, round(credit::numeric, 6)
+FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z web,2026-01-02T00:00:00Z email,2026-01-03T00:00:00Z web])', 'linear');
+-- touches after the conversion time are ignored; none before it: no rows
+SELECT channel, credit FROM attribution((SELECT j FROM j), 'last_touch', '7 days', timestamptz '2026-01-20');
+SELECT count(*) FROM attribution((SELECT j FROM j), 'linear', '7 days', timestamptz '2025-12-31');
+-- errors
+SELECT * FROM attribution((SELECT j FROM j), 'shapley');
+SELECT * FROM attribution((SELECT j FROM j), 'time_decay', '0 days');
+
+--
+-- Markov removal effects: Puzyrov (2019) -- paths google ads (2 conv),
+-- mailing (1 conv), google ads > mailing (1 conv), google ads (1 null).
+-- Published transitions start->google 0.8, start->mailing 0.2, google->conv
+-- 0.5, google->mailing 0.25, google->null 0.25, mailing->conv 1.
+-- P(conv) = 0.8; P without google 0.2 -> RE 0.75; P without mailing 0.4 ->
+-- RE 0.5; 4 conversions shared 2.4 / 1.6.
+--
+CREATE TABLE puzyrov (path text, conv bigint, nulls bigint, value float8);
+INSERT INTO puzyrov VALUES ('google ads', 2, 0, 30), ('mailing', 1, 0, 10),
+	('google ads > mailing', 1, 0, 20), ('google ads', 0, 1, NULL);
+SELECT markov_agg(string_to_array(path, ' > '), conv, nulls) AS model,
+	   conversion_probability(markov_agg(string_to_array(path, ' > '), conv, nulls))
+FROM puzyrov;
+SELECT r.* FROM (SELECT markov_agg(string_to_array(path, ' > '), conv, nulls, value) AS m FROM puzyrov) s,
+	 removal_effects(m) r;
+
+-- paths a > b (3 conversions, 1 null), b (1, 1), z (0, 5): start->a 4/11,
+-- start->b 2/11, start->z 5/11, a->b 1, b->conv 4/6, z->null 1, so
+-- P(conv) = (6/11)(2/3) = 4/11; without a: (2/11)(2/3) -> RE 2/3; without
+-- b: 0 -> RE 1; z never converts -> RE 0; 4 conversions shared 1.6 / 2.4
+SELECT channel, round(removal_effect::numeric, 6) AS re, round(conversions::numeric, 6) AS conv
+FROM removal_effects((SELECT markov_agg(p, c, n)
+					  FROM (VALUES (ARRAY['a', 'b'], 3::bigint, 1::bigint),
+								   (ARRAY['b'], 1, 1), (ARRAY['z'], 0, 5)) v(p, c, n)));
+-- a self-loop (a > a > b) changes nothing
+SELECT channel, round(removal_effect::numeric, 6) AS re, round(conversions::numeric, 6) AS conv
+FROM removal_effects((SELECT markov_agg(p, c, n)
+					  FROM (VALUES (ARRAY['a', 'a', 'b'], 3::bigint, 1::bigint),
+								   (ARRAY['b'], 1, 1), (ARRAY['z'], 0, 5)) v(p, c, n)));
+-- symmetric channels get equal effects
+SELECT channel, round(removal_effect::numeric, 9) AS re
+FROM removal_effects((SELECT markov_agg(p, 1, 1)
+					  FROM (VALUES (ARRAY['x', 'y']), (ARRAY['y', 'x']), (ARRAY['x']), (ARRAY['y'])) v(p)));
+-- no conversions at all: removal effects are undefined (NULL)
+SELECT * FROM removal_effects((SELECT markov_agg(ARRAY['a', 'b'], 0, 3)));
+-- NULL and empty paths are skipped; NULL counts are 0
+SELECT markov_agg(p, c, n)
+FROM (VALUES (NULL::text[], 1::bigint, 1::bigint), ('{}', 5, 5), (ARRAY['a'], NULL, 2)) v(p, c, n);
+SELECT markov_agg(p, 1, 1) IS NULL AS no_paths FROM (VALUES (NULL::text[])) v(p);
+-- errors
+SELECT markov_agg(ARRAY['a', NULL], 1, 0);
+SELECT markov_agg(ARRAY['a'], -1, 0);
+SELECT markov_agg(ARRAY['a'], 1, 0, 'NaN');
+SELECT markov_agg(ARRAY['c' || i], 1, 0) FROM generate_series(1, 257) i;
+
+--
+-- Conservation and agreement on generated paths
+--
+CREATE TABLE paths AS
+	SELECT i,
+		   (SELECT array_agg((ARRAY['search', 'social', 'email', 'display', 'direct', 'affiliate'])
+							 [1 + abs(hashint4(i * 10 + k)) % 6] ORDER BY k)
+			FROM generate_series(1, 1 + abs(hashint4(i)) % 5) k) AS path,
+		   (abs(hashint4(i * 3)) % 4 = 0)::int::bigint AS conv,
+		   (abs(hashint4(i * 3)) % 4 <> 0)::int::bigint AS nulls,
+		   (abs(hashint4(i * 5)) % 100)::float8 AS value
+	FROM generate_series(1, 20000) i;
+-- conversions and values attributed add up to the totals; a first-order
+-- chain fitted on its own paths has P(conv) = conversions / all paths
+WITH model AS (
+	SELECT markov_agg(path, conv, nulls, CASE WHEN conv > 0 THEN value END) AS m FROM paths
+)
+SELECT round(sum(r.conversions)::numeric, 6) = (SELECT sum(conv) FROM paths) AS conversions_conserved,
+	   round(sum(r.value)::numeric, 6) = (SELECT round(sum(value * conv)::numeric, 6) FROM paths) AS value_conserved,
+	   round(sum(r.share)::numeric, 9) AS shares,
+	   round((SELECT conversion_probability(m) FROM model)::numeric, 9)
+	 = round((SELECT sum(conv)::numeric / count(*) FROM paths), 9) AS p_conv_matches
+FROM model, removal_effects(model.m) r;
+-- pre-counted paths (ChannelAttribution's data shape) give the same model as one row per journey
+SELECT (SELECT markov_agg(path, conv, nulls)::text FROM paths)
+	 = (SELECT markov_agg(path, c, n)::text
+		FROM (SELECT path, sum(conv)::bigint AS c, sum(nulls)::bigint AS n FROM paths GROUP BY path) g)
+	   AS precounted_equal;
+-- rollup of partial models equals the whole, also through parallel workers
+SELECT (SELECT rollup(m)::text FROM (SELECT markov_agg(path, conv, nulls) AS m FROM paths GROUP BY i % 7) s)
+	 = (SELECT markov_agg(path, conv, nulls)::text FROM paths) AS rollup_equal;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT markov_agg(path, conv, nulls) FROM paths;
+SELECT markov_agg(path, conv, nulls)::text = (SELECT rollup(m)::text FROM (SELECT markov_agg(path, conv, nulls) AS m FROM paths GROUP BY i % 7) s)
+	   AS parallel_equal
+FROM paths;
+RESET ALL;
+SET timezone = 'UTC';
+-- rule-based credits of every journey sum to 1
+SELECT m.model, count(*) AS journeys,
+	   count(*) FILTER (WHERE abs(total - 1) > 1e-12) AS not_one
+FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
+	 LATERAL (SELECT i, sum(a.credit) AS total
+			  FROM (SELECT i, journey_agg(timestamptz '2026-01-01' + k * interval '1 day', path[k]) AS jj
+					FROM paths, generate_subscripts(path, 1) k WHERE i <= 500 GROUP BY i) g,
+				   attribution(g.jj, m.model) a
+			  GROUP BY i) t
+GROUP BY m.model ORDER BY 1;
+
+--
+-- Text and binary forms
+--
+SELECT '(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])'::markov_model;
+SELECT m::text::markov_model::text = m::text AS round_trip
+FROM (SELECT markov_agg(path, conv, nulls, value) AS m FROM paths) s;
+SELECT '(v=2,conversions=0,non_conversions=0,transitions=[])'::markov_model;
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[conv>"a" 1])'::markov_model;
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=["a">start 1])'::markov_model;
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[start>a 1])'::markov_model;
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[start>"a" 0])'::markov_model;
+SELECT '(v=1,conversions=-1,non_conversions=0,transitions=[start>"a" 1])'::markov_model;
+-- a model typed in by hand can trap the walk in a loop
+SELECT * FROM removal_effects('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1,"a">"a" 5])');
+CREATE TABLE models AS SELECT markov_agg(path, conv, nulls, value) AS m FROM paths;
+\copy models TO 'results/models.bin' WITH (FORMAT binary)
+CREATE TABLE models_copy (LIKE models);
+\copy models_copy FROM 'results/models.bin' WITH (FORMAT binary)
+SELECT (SELECT m::text FROM models) = (SELECT m::text FROM models_copy) AS binary_round_trip;
+
+DROP TABLE j, puzyrov, paths, models, models_copy;
