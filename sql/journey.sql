@@ -249,6 +249,19 @@ FROM (SELECT customer, rollup(j) AS j
 	  GROUP BY customer) m
 JOIN journeys w USING (customer);
 
+-- time deltas are stored in seconds, milliseconds or microseconds, the
+-- coarsest unit every touch fits; all read back exactly
+SELECT unit, touches(j), pg_column_size(j) AS bytes, j::text::journey::text = j::text AS round_trip,
+	   last_touch_at(j) - first_touch_at(j) AS span
+FROM (SELECT 'seconds' AS unit, journey_agg(ts, 'web') AS j
+	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90 seconds') ts
+	  UNION ALL
+	  SELECT 'milliseconds', journey_agg(ts, 'web')
+	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90.5 seconds') ts
+	  UNION ALL
+	  SELECT 'microseconds', journey_agg(ts, 'web')
+	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90.000001 seconds') ts) s;
+
 -- storage: bytes per touch on this data
 SELECT sum(pg_column_size(j))::float8 / sum(touches(j)) < 8 AS under_8_bytes_per_touch
 FROM journeys;

@@ -9,8 +9,9 @@
  * exceeds the inactivity gap (a gap of exactly "gap" continues the session).
  *
  * A journey is stored compactly: the channel and event names used by the
- * journey in two sorted dictionaries, then per touch a varint time delta and
- * a varint code combining the channel and event indexes.  Touches are sorted
+ * journey in two sorted dictionaries, then per touch a varint time delta (in
+ * seconds, milliseconds or microseconds: the coarsest unit that fits every
+ * touch) and a varint code combining the channel and event indexes.  Touches are sorted
  * by (time, channel name, event name), so the same multiset of touches always
  * gives the same bytes whatever the input order.
  *
@@ -35,7 +36,8 @@
 
 #define JOURNEY_VERSION			1
 #define JOURNEY_SECONDS			0x01	/* deltas are whole seconds */
-#define JOURNEY_VALID_FLAGS		JOURNEY_SECONDS
+#define JOURNEY_MILLIS			0x02	/* deltas are whole milliseconds */
+#define JOURNEY_VALID_FLAGS		(JOURNEY_SECONDS | JOURNEY_MILLIS)
 
 #define JOURNEY_MAX_TOUCHES		(10 * 1000 * 1000)
 #define JOURNEY_MAX_NAMES		65535
@@ -183,7 +185,8 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 				errmsg("unsupported journey format version %d", jd->hdr.version),
 				errdetail("This version of the extension reads format version %d.",
 						  JOURNEY_VERSION));
-	if ((jd->hdr.flags & ~JOURNEY_VALID_FLAGS) != 0 || jd->hdr.reserved != 0)
+	if ((jd->hdr.flags & ~JOURNEY_VALID_FLAGS) != 0 || jd->hdr.reserved != 0 ||
+		(jd->hdr.flags & JOURNEY_VALID_FLAGS) == JOURNEY_VALID_FLAGS)
 		journey_corrupt(code, "Unknown flag bits are set.");
 	if (jd->ntouches < 1 || jd->ntouches > JOURNEY_MAX_TOUCHES)
 		journey_corrupt(code, "The number of touches is out of range.");
@@ -210,7 +213,8 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 	ch_used = palloc0(sizeof(bool) * j->nchannels);
 	ev_used = palloc0(sizeof(bool) * Max(j->nevents, 1));
 
-	unit = (jd->hdr.flags & JOURNEY_SECONDS) ? USECS_PER_SEC : 1;
+	unit = (jd->hdr.flags & JOURNEY_SECONDS) ? USECS_PER_SEC :
+		(jd->hdr.flags & JOURNEY_MILLIS) ? 1000 : 1;
 	ncodes = (uint64) j->nchannels * (uint64) (j->nevents + 1);
 	q = (const unsigned char *) p;
 	ts = jd->first_ts;
@@ -352,7 +356,8 @@ jbuild_encode(JourneyBuild *b)
 	bool	   *ev_used = palloc0(sizeof(bool) * Max(b->events.n, 1));
 	int			nch,
 				nev;
-	bool		seconds = true;
+	int64		unit;
+	int			flags;
 	int64		prev;
 
 	Assert(b->n > 0);
@@ -361,8 +366,6 @@ jbuild_encode(JourneyBuild *b)
 		ch_used[b->touches[i].ch] = true;
 		if (b->touches[i].ev >= 0)
 			ev_used[b->touches[i].ev] = true;
-		if (b->touches[i].ts % USECS_PER_SEC != 0)
-			seconds = false;
 	}
 	r.ch_rank = palloc(sizeof(int32) * Max(b->channels.n, 1));
 	r.ev_rank = palloc(sizeof(int32) * (b->events.n + 1));
@@ -371,6 +374,25 @@ jbuild_encode(JourneyBuild *b)
 	/* no event sorts first */
 	r.ev_rank[0] = -1;
 	qsort_arg(b->touches, b->n, sizeof(JTouch), jtouch_cmp, &r);
+
+	/* the coarsest unit that every time offset is a multiple of */
+	unit = USECS_PER_SEC;
+	flags = JOURNEY_SECONDS;
+	for (int i = 1; i < b->n && unit > 1; i++)
+	{
+		int64		offset = b->touches[i].ts - b->touches[0].ts;
+
+		if (unit == USECS_PER_SEC && offset % USECS_PER_SEC != 0)
+		{
+			unit = 1000;
+			flags = JOURNEY_MILLIS;
+		}
+		if (unit == 1000 && offset % 1000 != 0)
+		{
+			unit = 1;
+			flags = 0;
+		}
+	}
 
 	initStringInfo(&buf);
 	appendStringInfoSpaces(&buf, JOURNEY_HDRSZ);
@@ -387,15 +409,14 @@ jbuild_encode(JourneyBuild *b)
 		uint64		delta = (uint64) (t->ts - prev);
 		int64		evcode = (t->ev >= 0) ? r.ev_rank[t->ev + 1] + 1 : 0;
 
-		jv_put(&buf, seconds ? delta / USECS_PER_SEC : delta);
+		jv_put(&buf, delta / (uint64) unit);
 		jv_put(&buf, (uint64) r.ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode);
 		prev = t->ts;
 	}
 
 	jd = (JourneyData *) buf.data;
 	memset(jd, 0, JOURNEY_HDRSZ);
-	eng_init_header(&jd->hdr, buf.len, JOURNEY_VERSION,
-					seconds ? JOURNEY_SECONDS : 0);
+	eng_init_header(&jd->hdr, buf.len, JOURNEY_VERSION, (uint8) flags);
 	jd->ntouches = b->n;
 	jd->nchannels = (uint16) nch;
 	jd->nevents = (uint16) nev;
