@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# test/bench_run.sh: the benchmark, inside a throw-away cluster (PGHOST etc.
+# set by pg_virtualenv).  Run by test/bench.sh.
+#
+# Each case times, best of K runs, server-side (EXPLAIN ANALYZE execution
+# time, so result transfer is not measured), on serial plans unless the case
+# says otherwise:
+#   fn     the extension's function
+#   idiom  the best plain-SQL formulation of the same result
+#   floor  a bare count(*) over the same rows
+# and checks once that fn and idiom return the same answer.
+set -euo pipefail
+rows=10000000
+runs=5
+while [ $# -gt 0 ]; do
+	case "$1" in
+		--rows) rows="$2"; shift 2 ;;
+		--runs) runs="$2"; shift 2 ;;
+		*) echo "usage: test/bench.sh [--rows N] [--runs K]" >&2; exit 2 ;;
+	esac
+done
+case "$rows$runs" in
+	*[!0-9]*) echo "--rows and --runs take whole numbers" >&2; exit 2 ;;
+esac
+
+SETTINGS="SET max_parallel_workers_per_gather = 0; SET jit = off; SET work_mem = '1GB';"
+q() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$SETTINGS $1"; }
+
+echo "==> loading: $rows survey answers, $rows touches of $((rows / 100)) customers"
+psql -X -q -v ON_ERROR_STOP=1 <<EOSQL
+CREATE EXTENSION engagement;
+SET client_min_messages = warning;
+CREATE TABLE scores AS
+	SELECT i AS id, (i % 1000)::int AS g,
+		   date '2024-01-01' + (i % 1095)::int AS day,
+		   (abs(hashint8(i)) % 11)::int AS score
+	FROM generate_series(1, $rows) i;
+CREATE TABLE scores_small AS SELECT * FROM scores WHERE id <= greatest($rows / 10, 1000);
+CREATE TABLE touches AS
+	SELECT (i % ($rows / 100 + 1)) AS customer,
+		   timestamptz '2026-01-01 00:00+00'
+			 + ((i / ($rows / 100 + 1)) * 47 + abs(hashint8(i)) % 40) * interval '1 minute' AS ts,
+		   (ARRAY['web', 'app', 'email', 'store', 'call_centre', 'social'])[1 + abs(hashint8(i * 7)) % 6] AS channel
+	FROM generate_series(1, $rows) i;
+CREATE TABLE daily AS SELECT day, nps_agg(score) AS s FROM scores GROUP BY day;
+CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_final);
+VACUUM ANALYZE scores;
+VACUUM ANALYZE scores_small;
+VACUUM ANALYZE touches;
+VACUUM ANALYZE daily;
+EOSQL
+
+best_ms() {
+	local sql="$1" parallel="${2:-0}" best=""
+	local set="$SETTINGS"
+	[ "$parallel" -eq 0 ] || set="SET max_parallel_workers_per_gather = 2; SET jit = off; SET work_mem = '1GB';"
+	for _ in $(seq 1 "$runs"); do
+		local t
+		t=$(psql -X -q -At -v ON_ERROR_STOP=1 -c "$set EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $sql" |
+			sed -n 's/^Execution Time: \([0-9.]*\) ms$/\1/p')
+		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best="$t"; fi
+	done
+	echo "$best"
+}
+
+printf '\n%-44s %10s %10s %10s %9s %9s  %s\n' "case" "fn ms" "idiom ms" "count ms" "fn/idiom" "fn/count" "same result"
+line() { printf '%-44s %10.1f %10.1f %10.1f %9.2f %9.2f  %s\n' "$1" "$2" "$3" "$4" \
+	"$(awk "BEGIN { print $2 / $3 }")" "$(awk "BEGIN { print $2 / $4 }")" "$5"; }
+
+# case NAME FN IDIOM FLOOR CHECK [PARALLEL]: CHECK is a query returning t
+failed=0
+case_row() {
+	local name="$1" fn="$2" idiom="$3" floor="$4" check="$5" parallel="${6:-0}"
+	local same
+	same=$(q "$check")
+	[ "$same" = "t" ] || failed=1
+	line "$name" "$(best_ms "$fn" "$parallel")" "$(best_ms "$idiom" "$parallel")" \
+		"$(best_ms "$floor" "$parallel")" "$same"
+}
+
+FILTER_NPS="100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score)"
+
+case_row "nps(score), all rows" \
+	"SELECT nps(score) FROM scores" \
+	"SELECT $FILTER_NPS FROM scores" \
+	"SELECT count(*) FROM scores" \
+	"SELECT abs((SELECT nps(score) FROM scores) - (SELECT $FILTER_NPS FROM scores)) < 1e-9"
+echo "$(printf '%-44s %10.1f' "  sum(score) over the same rows" "$(best_ms "SELECT sum(score) FROM scores")")"
+
+case_row "nps(score), all rows, 2 workers" \
+	"SELECT nps(score) FROM scores" \
+	"SELECT $FILTER_NPS FROM scores" \
+	"SELECT count(*) FROM scores" \
+	"SELECT abs((SELECT nps(score) FROM scores) - (SELECT $FILTER_NPS FROM scores)) < 1e-9" 1
+
+case_row "nps(score) GROUP BY 1000 groups" \
+	"SELECT g, nps(score) FROM scores GROUP BY g" \
+	"SELECT g, $FILTER_NPS FROM scores GROUP BY g" \
+	"SELECT count(*) FROM scores" \
+	"SELECT count(*) = 0 FROM (SELECT g, nps(score) AS a FROM scores GROUP BY g) x
+	 JOIN (SELECT g, $FILTER_NPS AS b FROM scores GROUP BY g) y USING (g) WHERE abs(a - b) > 1e-9"
+
+case_row "rolling nps, 30-row frame (inverse)" \
+	"SELECT nps(score) OVER (ORDER BY id ROWS 29 PRECEDING) FROM scores_small" \
+	"SELECT 100.0 * (sum((score >= 9)::int) OVER w - sum((score <= 6)::int) OVER w) / count(score) OVER w
+	 FROM scores_small WINDOW w AS (ORDER BY id ROWS 29 PRECEDING)" \
+	"SELECT count(*) FROM scores_small" \
+	"SELECT count(*) = 0 FROM (SELECT id, nps(score) OVER (ORDER BY id ROWS 29 PRECEDING) AS a,
+	   100.0 * (sum((score >= 9)::int) OVER w - sum((score <= 6)::int) OVER w) / count(score) OVER w AS b
+	 FROM scores_small WINDOW w AS (ORDER BY id ROWS 29 PRECEDING)) s WHERE abs(a - b) > 1e-9"
+
+case_row "rolling nps, same frame, no inverse (fn)" \
+	"SELECT nps_noinv(score) OVER (ORDER BY id ROWS 29 PRECEDING) FROM scores_small" \
+	"SELECT nps(score) OVER (ORDER BY id ROWS 29 PRECEDING) FROM scores_small" \
+	"SELECT count(*) FROM scores_small" \
+	"SELECT count(*) = 0 FROM (SELECT nps_noinv(score) OVER w AS a, nps(score) OVER w AS b
+	 FROM scores_small WINDOW w AS (ORDER BY id ROWS 29 PRECEDING)) s WHERE a <> b"
+
+case_row "rolling 30-day nps from daily states" \
+	"SELECT day, nps(rollup(s) OVER (ORDER BY day ROWS 29 PRECEDING)) FROM daily" \
+	"SELECT day, 100.0 * (sum(promoters(s)) OVER w - sum(detractors(s)) OVER w) / sum(responses(s)) OVER w
+	 FROM daily WINDOW w AS (ORDER BY day ROWS 29 PRECEDING)" \
+	"SELECT count(*) FROM daily" \
+	"SELECT count(*) = 0 FROM (SELECT nps(rollup(s) OVER w) AS a,
+	   100.0 * (sum(promoters(s)) OVER w - sum(detractors(s)) OVER w) / sum(responses(s)) OVER w AS b
+	 FROM daily WINDOW w AS (ORDER BY day ROWS 29 PRECEDING)) x WHERE abs(a - b) > 1e-9"
+
+case_row "rollup of 365 daily states vs raw rows" \
+	"SELECT nps(rollup(s)) FROM daily WHERE day < date '2025-01-01'" \
+	"SELECT nps(score) FROM scores WHERE day < date '2025-01-01'" \
+	"SELECT count(*) FROM scores WHERE day < date '2025-01-01'" \
+	"SELECT (SELECT rollup(s)::text FROM daily WHERE day < date '2025-01-01')
+	      = (SELECT nps_agg(score)::text FROM scores WHERE day < date '2025-01-01')"
+
+case_row "session_number() vs row_number()" \
+	"SELECT session_number(ts, '30 minutes') OVER (PARTITION BY customer ORDER BY ts) FROM touches" \
+	"SELECT row_number() OVER (PARTITION BY customer ORDER BY ts) FROM touches" \
+	"SELECT count(*) FROM touches" \
+	"SELECT true"
+
+case_row "session_number() vs LAG + running sum" \
+	"SELECT session_number(ts, '30 minutes') OVER (PARTITION BY customer ORDER BY ts) FROM touches" \
+	"SELECT sum(new) OVER (PARTITION BY customer ORDER BY ts ROWS UNBOUNDED PRECEDING)
+	 FROM (SELECT customer, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY customer ORDER BY ts)
+			 <= interval '30 minutes' THEN 0 ELSE 1 END AS new FROM touches) t" \
+	"SELECT count(*) FROM touches" \
+	"SELECT count(*) = 0 FROM (SELECT session_number(ts, '30 minutes') OVER w AS a,
+	   sum(new) OVER (w ROWS UNBOUNDED PRECEDING) AS b
+	 FROM (SELECT customer, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY customer ORDER BY ts)
+			 <= interval '30 minutes' THEN 0 ELSE 1 END AS new FROM touches) t
+	 WINDOW w AS (PARTITION BY customer ORDER BY ts)) s WHERE a <> b"
+
+SESSIONS_FN="SELECT customer, s.session, s.started, s.ended, s.touches, s.channels
+	FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c,
+		 sessions(c.j, '30 minutes') s"
+SESSIONS_IDIOM="WITH numbered AS (
+	SELECT customer, ts, channel,
+		   sum(new) OVER (w ROWS UNBOUNDED PRECEDING) AS session
+	FROM (SELECT customer, ts, channel,
+				 CASE WHEN ts - lag(ts) OVER w <= interval '30 minutes' THEN 0 ELSE 1 END AS new
+		  FROM touches WINDOW w AS (PARTITION BY customer ORDER BY ts, channel)) t
+	WINDOW w AS (PARTITION BY customer ORDER BY ts, channel)
+), collapsed AS (
+	SELECT customer, session, ts, channel,
+		   channel IS DISTINCT FROM lag(channel) OVER (PARTITION BY customer, session ORDER BY ts, channel) AS keep
+	FROM numbered
+)
+SELECT customer, session::int, min(ts), max(ts), count(*)::int,
+	   array_agg(channel ORDER BY ts, channel) FILTER (WHERE keep)
+FROM collapsed GROUP BY customer, session"
+case_row "session table: journey_agg + sessions()" \
+	"SELECT count(*), sum(cardinality(channels)), max(ended - started) FROM ($SESSIONS_FN) x" \
+	"SELECT count(*), sum(cardinality(array_agg)), max(max - min) FROM ($SESSIONS_IDIOM) x" \
+	"SELECT count(*) FROM touches" \
+	"SELECT (SELECT count(*) FROM (($SESSIONS_FN) EXCEPT ($SESSIONS_IDIOM)) a) = 0"
+
+case_row "journey_agg per customer vs array_agg" \
+	"SELECT customer, journey_agg(ts, channel) FROM touches GROUP BY customer" \
+	"SELECT customer, array_agg(ts ORDER BY ts, channel), array_agg(channel ORDER BY ts, channel) FROM touches GROUP BY customer" \
+	"SELECT count(*) FROM touches" \
+	"SELECT true"
+
+case_row "present_value per group vs SQL formula" \
+	"SELECT g, present_value(score, timestamptz '2024-01-01' + id * interval '1 minute', timestamptz '2025-01-01', 0.1) FROM scores GROUP BY g" \
+	"SELECT g, sum(score / power(1.1, extract(epoch FROM (timestamptz '2024-01-01' + id * interval '1 minute') - timestamptz '2025-01-01') / 31557600)) FROM scores GROUP BY g" \
+	"SELECT count(*) FROM scores" \
+	"SELECT count(*) = 0 FROM (SELECT g, present_value(score, timestamptz '2024-01-01' + id * interval '1 minute', timestamptz '2025-01-01', 0.1) AS a FROM scores GROUP BY g) x
+	 JOIN (SELECT g, sum(score / power(1.1, extract(epoch FROM (timestamptz '2024-01-01' + id * interval '1 minute') - timestamptz '2025-01-01') / 31557600)) AS b FROM scores GROUP BY g) y
+	 USING (g) WHERE abs(a - b) > 1e-6 * greatest(1, abs(b))"
+
+MARKOV="SELECT markov_agg(channel_path(j, false), (customer % 5 = 0)::int, (customer % 5 <> 0)::int)
+	FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c"
+case_row "markov_agg over customer paths (vs journeys only)" \
+	"$MARKOV" \
+	"SELECT count(*) FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c" \
+	"SELECT count(*) FROM touches" \
+	"SELECT abs((SELECT sum(conversions) FROM removal_effects(($MARKOV))) - (SELECT count(DISTINCT customer) FILTER (WHERE customer % 5 = 0) FROM touches)) < 1e-6"
+
+echo
+echo "journey storage: $(q "SELECT round(sum(pg_column_size(j))::numeric / sum(touches(j)), 2) FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c") bytes per touch"
+echo "removal effects on that model: $(best_ms "SELECT * FROM removal_effects(($MARKOV))") ms (model built from scratch included)"
+[ "$failed" -eq 0 ] || { echo "some results differed between function and idiom" >&2; exit 1; }

@@ -1,0 +1,184 @@
+--
+-- test/dashboard.sql: the engagement dashboard over the generated CRM data
+-- (test/gen_data.sql).  Each capability adds its section.
+--
+\set ON_ERROR_STOP 1
+\set QUIET on
+\pset footer off
+SET timezone = 'UTC';
+SET client_min_messages = warning;
+
+\echo
+\echo '==================================================================='
+\echo ' Data'
+\echo '==================================================================='
+SELECT 'customers' AS "table", count(*) AS "rows" FROM crm.customers
+UNION ALL SELECT 'touches', count(*) FROM crm.touches
+UNION ALL SELECT 'survey answers', count(*) FROM crm.surveys
+UNION ALL SELECT 'orders', count(*) FROM crm.orders
+UNION ALL SELECT 'referrals', count(*) FROM crm.referrals
+UNION ALL SELECT 'community posts', count(*) FROM crm.community_posts;
+
+\echo
+\echo '==================================================================='
+\echo ' Net Promoter Score by month, with its 95% interval'
+\echo ' (daily states stored once, rolled up to months: the two-step pattern)'
+\echo '==================================================================='
+CREATE TEMP TABLE nps_daily AS
+	SELECT answered_at::date AS day, nps_agg(score) AS s, nps_agg(score, weight) AS ws
+	FROM crm.surveys GROUP BY 1;
+SELECT to_char(date_trunc('month', day), 'YYYY-MM') AS month,
+	   responses(rollup(s)) AS answers,
+	   promoters(rollup(s)) AS promoters,
+	   passives(rollup(s)) AS passives,
+	   detractors(rollup(s)) AS detractors,
+	   round(nps(rollup(s))::numeric, 1) AS nps,
+	   round(nps_lower(rollup(s))::numeric, 1) AS "lower 95%",
+	   round(nps_upper(rollup(s))::numeric, 1) AS "upper 95%",
+	   round(nps(rollup(ws))::numeric, 1) AS "weighted nps"
+FROM nps_daily
+WHERE day >= date '2025-11-01'
+GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo ' NPS by region (weighted, with Kish effective sample size)'
+SELECT region, responses(s) AS answers,
+	   round(effective_responses(ws)::numeric, 0) AS "effective n",
+	   round(nps(s)::numeric, 1) AS nps,
+	   round(nps(ws)::numeric, 1) AS "weighted nps",
+	   round(nps_margin(ws)::numeric, 1) AS "+/- 95%"
+FROM (SELECT region, nps_agg(score) AS s, nps_agg(score, weight) AS ws
+	  FROM crm.surveys JOIN crm.customers USING (customer_id) GROUP BY region) r
+ORDER BY nps DESC;
+
+\echo
+\echo ' Did NPS move? October 2026 against September 2026'
+SELECT round(difference::numeric, 1) AS "difference (points)", round(z::numeric, 2) AS z,
+	   round(p_value::numeric, 3) AS "p-value"
+FROM nps_compare((SELECT rollup(s) FROM nps_daily WHERE day >= date '2026-10-01'),
+				 (SELECT rollup(s) FROM nps_daily WHERE day >= date '2026-09-01' AND day < date '2026-10-01'));
+
+\echo
+\echo '==================================================================='
+\echo ' Journeys: sessions across channels (30 minutes of inactivity)'
+\echo '==================================================================='
+CREATE TEMP TABLE journeys AS
+	SELECT customer_id, journey_agg(ts, channel, event) AS j FROM crm.touches GROUP BY customer_id;
+SELECT count(*) AS customers, sum(touches(j)) AS touches,
+	   sum(session_count(j, '30 minutes')) AS sessions,
+	   round(avg(session_count(j, '30 minutes')), 1) AS "sessions per customer",
+	   round(avg(channel_switches(j)), 1) AS "channel switches per customer",
+	   round(sum(pg_column_size(j))::numeric / sum(touches(j)), 1) AS "bytes per touch"
+FROM journeys;
+
+\echo
+\echo ' Sessions by entry channel: length, touches, how often they cross channels'
+SELECT s.entry_channel, count(*) AS sessions,
+	   round(avg(s.touches), 1) AS "touches",
+	   to_char(avg(s.ended - s.started), 'MI:SS') AS "avg length",
+	   round(100.0 * avg((cardinality(s.channels) > 1)::int), 1) AS "% multichannel"
+FROM journeys, sessions(j, '30 minutes') s
+GROUP BY 1 ORDER BY 2 DESC;
+
+\echo
+\echo ' Most frequent channel transitions'
+SELECT from_channel, to_channel, sum(n) AS transitions
+FROM journeys, channel_transitions(j)
+WHERE from_channel <> to_channel
+GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;
+
+\echo
+\echo '==================================================================='
+\echo ' Funnel: view -> purchase -> review within 14 days, by acquisition channel'
+\echo '==================================================================='
+SELECT acquisition_channel,
+	   count(*) AS customers,
+	   round(100.0 * avg((level >= 1)::int), 1) AS "% viewed",
+	   round(100.0 * avg((level >= 2)::int), 1) AS "% purchased",
+	   round(100.0 * avg((level >= 3)::int), 1) AS "% reviewed"
+FROM (SELECT customer_id,
+			 window_funnel('14 days', ts, event = 'view', event = 'purchase', event = 'review') AS level
+	  FROM crm.touches GROUP BY customer_id) f
+JOIN crm.customers USING (customer_id)
+GROUP BY 1 ORDER BY 2 DESC;
+
+\echo
+\echo ' Retention of the 2026 sign-up cohorts: active in month 1, 2 and 3 after signing up'
+SELECT to_char(date_trunc('quarter', signed_up_at), 'YYYY-"Q"Q') AS cohort,
+	   count(*) AS customers,
+	   round(100.0 * avg(r[2]::int), 1) AS "% month 1",
+	   round(100.0 * avg(r[3]::int), 1) AS "% month 2",
+	   round(100.0 * avg(r[4]::int), 1) AS "% month 3"
+FROM (SELECT t.customer_id, c.signed_up_at,
+			 retention(t.ts < c.signed_up_at + interval '30 days',
+					   t.ts >= c.signed_up_at + interval '30 days' AND t.ts < c.signed_up_at + interval '60 days',
+					   t.ts >= c.signed_up_at + interval '60 days' AND t.ts < c.signed_up_at + interval '90 days',
+					   t.ts >= c.signed_up_at + interval '90 days' AND t.ts < c.signed_up_at + interval '120 days') AS r
+	  FROM crm.touches t JOIN crm.customers c USING (customer_id)
+	  WHERE c.signed_up_at >= timestamptz '2026-01-01' AND c.signed_up_at < timestamptz '2026-07-01'
+	  GROUP BY 1, 2) x
+GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '==================================================================='
+\echo ' Attribution of first purchases: rule-based against data-driven (Markov)'
+\echo '==================================================================='
+CREATE TEMP TABLE buyer_paths AS
+SELECT c.customer_id, first_purchase,
+	   channel_path(journey_agg(t.ts, t.channel), false) AS path
+FROM crm.customers c
+LEFT JOIN (SELECT customer_id, min(ordered_at) AS first_purchase FROM crm.orders GROUP BY 1) o USING (customer_id)
+JOIN crm.touches t ON t.customer_id = c.customer_id
+	 AND t.ts <= coalesce(o.first_purchase, timestamptz '2026-10-31')
+	 AND t.ts > coalesce(o.first_purchase, timestamptz '2026-10-31') - interval '30 days'
+GROUP BY 1, 2;
+WITH markov AS (
+	SELECT r.channel, r.conversions, r.removal_effect
+	FROM (SELECT markov_agg(path, (first_purchase IS NOT NULL)::int, (first_purchase IS NULL)::int) AS m
+		  FROM buyer_paths) s,
+		 removal_effects(s.m) r
+), rules AS (
+	SELECT a.channel,
+		   sum(a.credit) FILTER (WHERE m.model = 'last_touch') AS last_touch,
+		   sum(a.credit) FILTER (WHERE m.model = 'linear') AS linear,
+		   sum(a.credit) FILTER (WHERE m.model = 'position_based') AS position_based
+	FROM (SELECT customer_id, journey_agg(t.ts, t.channel) AS j
+		  FROM buyer_paths b JOIN crm.touches t USING (customer_id)
+		  WHERE b.first_purchase IS NOT NULL AND t.ts <= b.first_purchase
+			AND t.ts > b.first_purchase - interval '30 days'
+		  GROUP BY customer_id) c,
+		 (VALUES ('last_touch'), ('linear'), ('position_based')) m(model),
+		 attribution(c.j, m.model) a
+	GROUP BY 1
+)
+SELECT channel, round(last_touch) AS "last touch", round(linear) AS linear,
+	   round(position_based) AS "40/20/40", round(conversions) AS markov,
+	   round(removal_effect::numeric, 3) AS "removal effect"
+FROM rules JOIN markov USING (channel)
+ORDER BY markov DESC;
+
+\echo
+\echo '==================================================================='
+\echo ' Customer value: CLV, referral value (CRV) and engagement value (CEV)'
+\echo ' 10% a year; referral: 10 retention cost, 40 acquisition cost saved,'
+\echo ' unknown referrals count as joining anyway with probability 0.5'
+\echo '==================================================================='
+WITH clv AS (
+	SELECT customer_id, present_value(margin, ordered_at, timestamptz '2026-10-31', 0.10) AS clv
+	FROM crm.orders GROUP BY 1
+), referral_value AS (
+	SELECT r.referrer_id, r.referee_id, r.would_have_joined, r.reward,
+		   present_value(o.margin, o.ordered_at, r.referred_at, 0.10) AS margin_value
+	FROM crm.referrals r LEFT JOIN crm.orders o ON o.customer_id = r.referee_id
+	GROUP BY 1, 2, 3, 4, r.referred_at
+), crv AS (
+	SELECT referrer_id AS customer_id, count(*) AS referrals,
+		   crv_agg(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
+	FROM referral_value GROUP BY 1
+)
+SELECT customer_id, region, referrals,
+	   round(coalesce(clv, 0)::numeric, 2) AS clv,
+	   round(crv::numeric, 2) AS crv,
+	   round(cev(clv, crv)::numeric, 2) AS cev
+FROM crv LEFT JOIN clv USING (customer_id) JOIN crm.customers USING (customer_id)
+ORDER BY crv DESC LIMIT 10;
