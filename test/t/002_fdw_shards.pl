@@ -158,6 +158,23 @@ same_result('one rollup of every shard journey',
 		UNION ALL SELECT journey_agg(ts, channel) FROM touches_s1) d",
 	"SELECT touches(j), channel_switches(j) FROM (SELECT journey_agg(ts, channel) AS j FROM touches) d");
 
+# Markov models and funnels built on the shards, merged on the coordinator.
+same_result('markov model rolled up across shards',
+	"SELECT rollup(m)::text FROM (
+		SELECT markov_agg(channel_path(j, false), 1, 0) AS m
+		FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_s0 GROUP BY customer_id) a
+		UNION ALL
+		SELECT markov_agg(channel_path(j, false), 1, 0)
+		FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_s1 GROUP BY customer_id) b) d",
+	"SELECT markov_agg(channel_path(j, false), 1, 0)::text
+	 FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches GROUP BY customer_id) a");
+same_result('funnels per customer through the partitioned foreign table',
+	"SELECT customer_id, f::text FROM (
+		SELECT customer_id, funnel_agg('1 day', ts, channel = 'web', channel = 'app', event = 'click') AS f
+		FROM touches_dist GROUP BY customer_id) d",
+	"SELECT customer_id, funnel_agg('1 day', ts, channel = 'web', channel = 'app', event = 'click')::text
+	 FROM touches GROUP BY customer_id");
+
 $coord->stop;
 $_->stop for @shards;
 done_testing();
