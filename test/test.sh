@@ -8,7 +8,10 @@
 # against throw-away clusters.  Works as root (CI) and as a normal user.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-eng_install_deps "${ENG_BASE_PACKAGES[@]}"
+# the BI client test (test/t/005_bi_clients.pl) talks through PgJDBC and psqlODBC
+eng_install_deps "${ENG_BASE_PACKAGES[@]}" libpostgresql-jdbc-java odbc-postgresql \
+	unixodbc libdbd-odbc-perl
+command -v javac >/dev/null 2>&1 || eng_install_deps default-jdk-headless
 eng_drop_root test.sh "$@"
 
 eng_build

@@ -1,0 +1,94 @@
+--
+-- test/bi_views.sql: example views a BI tool (Metabase, Tableau, Power BI,
+-- Excel, DBeaver) points a dashboard at.  They read the generated CRM data
+-- (test/gen_data.sql) and return plain columns (numbers, text, dates) and,
+-- where useful, the state itself for further rollups.
+--
+--   psql -f test/bi_views.sql        (after CREATE EXTENSION engagement)
+--
+\set ON_ERROR_STOP 1
+SET client_min_messages = warning;
+DROP SCHEMA IF EXISTS bi CASCADE;
+CREATE SCHEMA bi;
+
+-- monthly NPS with its 95% interval; nps_state rolls up to quarters
+CREATE VIEW bi.monthly_nps AS
+SELECT month,
+	   responses(s) AS responses,
+	   promoters(s) AS promoters,
+	   detractors(s) AS detractors,
+	   round(nps(s)::numeric, 1) AS nps,
+	   round(nps_lower(s)::numeric, 1) AS nps_lower_95,
+	   round(nps_upper(s)::numeric, 1) AS nps_upper_95,
+	   s AS nps_state
+FROM (SELECT date_trunc('month', answered_at)::date AS month, nps_agg(score) AS s
+	  FROM crm.surveys GROUP BY 1) m;
+
+-- sessions per entry channel (30 minutes of inactivity ends a session)
+CREATE VIEW bi.sessions_by_channel AS
+SELECT s.entry_channel AS channel,
+	   count(*) AS sessions,
+	   round(avg(s.touches), 2) AS avg_touches,
+	   round(avg(extract(epoch FROM s.ended - s.started)) / 60, 2) AS avg_minutes,
+	   round(avg((cardinality(s.channels) > 1)::int), 3) AS multichannel_share
+FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM crm.touches GROUP BY 1) c,
+	 sessions(c.j, '30 minutes') s
+GROUP BY 1;
+
+-- customer journeys: the state and readable columns
+CREATE VIEW bi.customer_journeys AS
+SELECT customer_id, touches(j) AS touches, first_touch(j) AS first_channel,
+	   last_touch(j) AS last_channel, channel_switches(j) AS channel_switches,
+	   session_count(j, '30 minutes') AS sessions,
+	   array_to_string(channel_path(j), ' > ') AS channel_path,
+	   j AS journey
+FROM (SELECT customer_id, journey_agg(ts, channel, event) AS j FROM crm.touches GROUP BY 1) c;
+
+-- funnel view -> purchase -> review within 14 days, by sign-up month
+CREATE VIEW bi.funnel_by_cohort AS
+SELECT date_trunc('month', c.signed_up_at)::date AS cohort,
+	   count(*) AS customers,
+	   count(*) FILTER (WHERE deepest_step(f) >= 1) AS viewed,
+	   count(*) FILTER (WHERE deepest_step(f) >= 2) AS purchased,
+	   count(*) FILTER (WHERE deepest_step(f) >= 3) AS reviewed,
+	   rollup(f) AS funnel
+FROM (SELECT customer_id,
+			 funnel_agg('14 days', ts, event = 'view', event = 'purchase', event = 'review') AS f
+	  FROM crm.touches GROUP BY 1) t
+JOIN crm.customers c USING (customer_id)
+GROUP BY 1;
+
+-- data-driven channel attribution of purchases
+CREATE VIEW bi.channel_attribution AS
+SELECT r.channel, round(r.removal_effect::numeric, 4) AS removal_effect,
+	   round(r.share::numeric, 4) AS share, round(r.conversions::numeric, 1) AS conversions,
+	   s.m AS model
+FROM (SELECT markov_agg(channel_path(j, false),
+						(EXISTS (SELECT 1 FROM crm.orders o WHERE o.customer_id = c.customer_id))::int,
+						(NOT EXISTS (SELECT 1 FROM crm.orders o WHERE o.customer_id = c.customer_id))::int) AS m
+	  FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM crm.touches GROUP BY 1) c) s,
+	 removal_effects(s.m) r;
+
+-- customer value leaders: CLV, CRV and CEV
+CREATE VIEW bi.value_leaders AS
+WITH clv AS (
+	SELECT customer_id, present_value(margin, ordered_at, timestamptz '2026-10-31', 0.10) AS clv
+	FROM crm.orders GROUP BY 1
+), referral_value AS (
+	SELECT r.referrer_id, r.referee_id, r.would_have_joined, r.reward,
+		   present_value(o.margin, o.ordered_at, r.referred_at, 0.10) AS margin_value
+	FROM crm.referrals r LEFT JOIN crm.orders o ON o.customer_id = r.referee_id
+	GROUP BY 1, 2, 3, 4, r.referred_at
+), crv AS (
+	SELECT referrer_id AS customer_id, count(*) AS referrals,
+		   crv_agg(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
+	FROM referral_value GROUP BY 1
+)
+SELECT c.customer_id, c.region, coalesce(crv.referrals, 0) AS referrals,
+	   round(coalesce(clv.clv, 0)::numeric, 2) AS clv,
+	   round(coalesce(crv.crv, 0)::numeric, 2) AS crv,
+	   round(cev(clv.clv, crv.crv)::numeric, 2) AS cev
+FROM crm.customers c
+LEFT JOIN clv USING (customer_id)
+LEFT JOIN crv USING (customer_id)
+WHERE clv.clv IS NOT NULL OR crv.crv IS NOT NULL;
