@@ -784,3 +784,217 @@ CREATE FUNCTION removal_effects(markov_model,
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_removal_effects'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+
+--
+-- Engagement score (Forrester's four I's, time-decayed) and RFM
+--
+
+CREATE TYPE engagement_dimension AS ENUM ('involvement', 'interaction', 'intimacy', 'influence');
+
+CREATE TYPE engagement;
+
+CREATE FUNCTION engagement_in(cstring) RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_out(engagement) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_engagement_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_recv(internal) RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_send(engagement) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_engagement_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE engagement (
+	INTERNALLENGTH = variable,
+	INPUT = engagement_in,
+	OUTPUT = engagement_out,
+	RECEIVE = engagement_recv,
+	SEND = engagement_send,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+
+COMMENT ON TYPE engagement IS 'decayed sums and counts of the four engagement dimensions, anchored at the last event';
+
+CREATE FUNCTION engagement_trans(engagement, timestamptz, engagement_dimension,
+								 double precision, interval)
+	RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION engagement_combine(engagement, engagement) RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION engagement_final(engagement) RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE engagement_agg(ts timestamptz, dimension engagement_dimension,
+								value double precision, half_life interval) (
+	SFUNC = engagement_trans,
+	STYPE = engagement,
+	SSPACE = 104,
+	FINALFUNC = engagement_final,
+	COMBINEFUNC = engagement_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE engagement_agg(timestamptz, engagement_dimension, double precision, interval) IS 'exponentially decayed engagement per dimension';
+
+CREATE AGGREGATE rollup(engagement) (
+	SFUNC = engagement_combine,
+	STYPE = engagement,
+	SSPACE = 104,
+	FINALFUNC = engagement_final,
+	COMBINEFUNC = engagement_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(engagement) IS 'merge engagement states with the same half-life';
+
+CREATE FUNCTION involvement(e engagement, as_of timestamptz) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_involvement'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION interaction(e engagement, as_of timestamptz) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_interaction'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION intimacy(e engagement, as_of timestamptz) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_intimacy'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION influence(e engagement, as_of timestamptz) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_influence'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION last_seen(engagement) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'engagement_last_seen'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION first_seen(engagement) RETURNS timestamptz
+	AS 'MODULE_PATHNAME', 'engagement_first_seen'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION events(engagement) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_events'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_score(e engagement, as_of timestamptz,
+								 weights double precision[] DEFAULT '{1,1,1,1}')
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_score'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_explain(e engagement, as_of timestamptz,
+								   weights double precision[] DEFAULT '{1,1,1,1}',
+								   OUT dimension text,
+								   OUT events bigint,
+								   OUT decayed_value double precision,
+								   OUT weight double precision,
+								   OUT weighted_value double precision,
+								   OUT contribution double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_explain'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+
+CREATE TYPE rfm;
+
+CREATE FUNCTION rfm_in(cstring) RETURNS rfm
+	AS 'MODULE_PATHNAME', 'engagement_rfm_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_out(rfm) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_rfm_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_recv(internal) RETURNS rfm
+	AS 'MODULE_PATHNAME', 'engagement_rfm_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_send(rfm) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_rfm_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rfm (
+	INTERNALLENGTH = variable,
+	INPUT = rfm_in,
+	OUTPUT = rfm_out,
+	RECEIVE = rfm_recv,
+	SEND = rfm_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE rfm IS 'a customer''s purchase days and amounts, for recency, frequency, monetary value';
+
+CREATE FUNCTION rfm_trans(internal, timestamptz, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_rfm_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_rollup_trans(internal, rfm) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_rfm_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_rfm_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION rfm_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_rfm_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_rfm_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION rfm_final(internal) RETURNS rfm
+	AS 'MODULE_PATHNAME', 'engagement_rfm_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE rfm_agg(ts timestamptz, amount double precision) (
+	SFUNC = rfm_trans,
+	STYPE = internal,
+	FINALFUNC = rfm_final,
+	COMBINEFUNC = rfm_combine,
+	SERIALFUNC = rfm_serial,
+	DESERIALFUNC = rfm_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rfm_agg(timestamptz, double precision) IS 'RFM summary of purchases (lifetimes definitions, daily periods)';
+
+CREATE AGGREGATE rollup(rfm) (
+	SFUNC = rfm_rollup_trans,
+	STYPE = internal,
+	FINALFUNC = rfm_final,
+	COMBINEFUNC = rfm_combine,
+	SERIALFUNC = rfm_serial,
+	DESERIALFUNC = rfm_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(rfm) IS 'merge RFM states';
+
+CREATE FUNCTION frequency(rfm) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_rfm_frequency'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION recency(rfm, unit interval DEFAULT '1 day') RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_rfm_recency'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION age(rfm, as_of timestamptz, unit interval DEFAULT '1 day')
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_rfm_age'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION monetary(rfm) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_rfm_monetary'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -24,6 +24,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "nodes/nodes.h"
 
 #define NPSAGG_VERSION		1
 #define NPSAGG_WEIGHTED		0x01	/* the weight fields are in use */
@@ -420,31 +421,51 @@ engagement_npsagg_send(PG_FUNCTION_ARGS)
  *****************************************************************************/
 
 /*
+ * True when called by nodeAgg or nodeWindowAgg: the inline form of
+ * AggCheckCallContext() for the per-row path, where the state already
+ * exists and its memory context is not needed.
+ */
+static inline bool
+nps_in_aggregate(FunctionCallInfo fcinfo)
+{
+	return fcinfo->context != NULL &&
+		(IsA(fcinfo->context, AggState) || IsA(fcinfo->context, WindowAggState));
+}
+
+/*
  * nps_agg(integer) / nps(integer) transition, also the moving-aggregate
  * forward function: the state is created on the first call, even for a NULL
  * score, because a moving-aggregate transition must not return NULL.
+ *
+ * This is the hot path of nps(score): one branch for the common case, a
+ * table lookup, an increment.  The int64 counters are not checked for
+ * overflow here: counting rows one by one cannot reach 2^63 (merges of
+ * states, which can, are checked).
  */
 PG_FUNCTION_INFO_V1(engagement_nps_trans);
 Datum
 engagement_nps_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
 	NpsAgg	   *st;
 
-	if (PG_ARGISNULL(0))
-		st = nps_new(aggcontext, 0);
+	if (likely(!PG_ARGISNULL(0) && nps_in_aggregate(fcinfo) &&
+			   !VARATT_IS_EXTENDED(PG_GETARG_POINTER(0))))
+		st = (NpsAgg *) PG_GETARG_POINTER(0);
 	else
-		st = nps_state_for_update(fcinfo, aggcontext);
-
-	if (!PG_ARGISNULL(1))
 	{
-		int			cat = nps_classify(PG_GETARG_INT32(1));
+		MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
 
-		/* an int64 counter cannot realistically overflow; check anyway */
-		if (unlikely(pg_add_s64_overflow(st->n[cat], 1, &st->n[cat])))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("npsagg response count is out of range"));
+		st = PG_ARGISNULL(0) ? nps_new(aggcontext, 0) :
+			nps_state_for_update(fcinfo, aggcontext);
+	}
+
+	if (likely(!PG_ARGISNULL(1)))
+	{
+		int32		score = PG_GETARG_INT32(1);
+
+		if (unlikely((uint32) score > 10))
+			(void) nps_classify(score);	/* raises the out-of-range error */
+		st->n[nps_category[score]]++;
 	}
 	PG_RETURN_POINTER(st);
 }

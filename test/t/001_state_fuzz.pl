@@ -45,6 +45,14 @@ my %seeds = (
 		'(v=1,conversions=0,non_conversions=0,value=12.5,transitions=[])',
 		'(v=1,conversions=3,non_conversions=2,value=-0.25,transitions=[start>"a""b" 5,"a""b">"a""b" 7,"a""b">conv 3,"a""b">null 2])',
 	],
+	engagement => [
+		'(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2,interaction=0:0,intimacy=0.5:1,influence=0:0)',
+		'(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4,intimacy=-0.75:1,influence=1e300:9223372036854775807)',
+	],
+	rfm => [
+		'(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])',
+		'(v=1,days=[0001-01-01T00:00:00Z -1e300,9999-12-31T00:00:00Z 0.1])',
+	],
 	journey => [
 		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
 		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',

@@ -1,0 +1,447 @@
+/*-------------------------------------------------------------------------
+ *
+ * rfm.c
+ *	  The RFM summary of a customer's purchases (rfm state): frequency,
+ *	  recency, age and monetary value as the lifetimes library's
+ *	  summary_data_from_transaction_data defines them for daily periods.
+ *
+ * Purchases are grouped by UTC day; amounts of one day are summed (one
+ * period, one "transaction" as lifetimes sees it).  With n purchase days,
+ * frequency = n - 1 (repeat purchase days), recency = last day - first
+ * day, age (T) = as_of's day - first day, monetary = mean of the repeat
+ * days' amounts (0 without repeats).  The state keeps every purchase day and
+ * its amount, so merging states is exact.
+ *
+ * IDENTIFICATION
+ *	  src/rfm.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <math.h>
+
+#include "libpq/pqformat.h"
+
+#define RFM_VERSION			1
+#define RFM_MAX_DAYS		(10 * 1000 * 1000)
+
+typedef struct RfmDay
+{
+	int32		day;			/* days since 2000-01-01 (UTC) */
+	double		amount;
+} RfmDay;
+
+/* Aggregation state: purchases in arrival order. */
+typedef struct RfmBuild
+{
+	int			n;
+	int			max;
+	RfmDay	   *days;
+} RfmBuild;
+
+/* Stored: header, count, then days sorted and distinct. */
+typedef struct RfmData
+{
+	EngStateHeader hdr;
+	int32		ndays;
+	int32		reserved;
+	RfmDay		days[FLEXIBLE_ARRAY_MEMBER];
+} RfmData;
+
+#define RFM_SIZE(n)		(offsetof(RfmData, days) + (Size) (n) * sizeof(RfmDay))
+
+static int32
+rfm_day(int64 ts)
+{
+	/* floor division: times before 2000 belong to negative days */
+	return (int32) ((ts >= 0) ? ts / USECS_PER_DAY : -((-ts - 1) / USECS_PER_DAY) - 1);
+}
+
+static void
+rfm_push(RfmBuild *b, int32 day, double amount, MemoryContext cxt)
+{
+	if (b->n >= RFM_MAX_DAYS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("an rfm state cannot hold more than %d purchases", RFM_MAX_DAYS));
+	if (b->n == b->max)
+	{
+		b->max = b->max ? b->max * 2 : 8;
+		b->days = b->days ? repalloc(b->days, sizeof(RfmDay) * b->max) :
+			MemoryContextAlloc(cxt, sizeof(RfmDay) * b->max);
+	}
+	b->days[b->n].day = day;
+	b->days[b->n].amount = amount;
+	b->n++;
+}
+
+/*
+ * Order by day, then amount: amounts of one day are then always added in
+ * the same order, whatever order the rows (or parallel workers) came in.
+ */
+static int
+rfm_day_cmp(const void *a, const void *b)
+{
+	const RfmDay *x = a;
+	const RfmDay *y = b;
+
+	if (x->day != y->day)
+		return (x->day > y->day) - (x->day < y->day);
+	return (x->amount > y->amount) - (x->amount < y->amount);
+}
+
+/* sort, sum amounts per day, encode */
+static RfmData *
+rfm_encode(RfmBuild *b)
+{
+	RfmData    *r;
+	int			k = 0;
+
+	qsort(b->days, b->n, sizeof(RfmDay), rfm_day_cmp);
+	r = palloc0(RFM_SIZE(b->n));
+	for (int i = 0; i < b->n; i++)
+	{
+		if (k > 0 && r->days[k - 1].day == b->days[i].day)
+			r->days[k - 1].amount += b->days[i].amount;
+		else
+			r->days[k++] = b->days[i];
+	}
+	eng_init_header(&r->hdr, RFM_SIZE(k), RFM_VERSION, 0);
+	r->ndays = k;
+	for (int i = 0; i < k; i++)
+		if (!isfinite(r->days[i].amount))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("rfm purchase amount is out of range"));
+	return r;
+}
+
+static void
+rfm_validate(const RfmData *r, int code)
+{
+	if (VARSIZE(r) < offsetof(RfmData, days) || r->hdr.version != RFM_VERSION ||
+		r->hdr.flags != 0 || r->hdr.reserved != 0 || r->reserved != 0 ||
+		r->ndays < 1 || r->ndays > RFM_MAX_DAYS || VARSIZE(r) != RFM_SIZE(r->ndays))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid rfm value"),
+				errdetail("The header, version or number of days is invalid."));
+	for (int i = 0; i < r->ndays; i++)
+		if (!isfinite(r->days[i].amount) ||
+			r->days[i].day < rfm_day(ENG_MIN_TS) || r->days[i].day > rfm_day(ENG_MAX_TS) ||
+			(i > 0 && r->days[i].day <= r->days[i - 1].day))
+			ereport(ERROR,
+					errcode(code),
+					errmsg("invalid rfm value"),
+					errdetail("Purchase day %d is out of range, out of order or not finite.", i + 1));
+}
+
+static RfmData *
+rfm_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	RfmData    *r = (RfmData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	rfm_validate(r, ERRCODE_DATA_CORRUPTED);
+	return r;
+}
+
+/* rfm_agg(ts, amount): rows with a NULL time or amount are skipped */
+PG_FUNCTION_INFO_V1(engagement_rfm_trans);
+Datum
+engagement_rfm_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rfm_agg");
+	RfmBuild   *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(RfmBuild)) :
+		(RfmBuild *) PG_GETARG_POINTER(0);
+	int64		ts;
+	double		amount;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(b);
+	ts = PG_GETARG_TIMESTAMPTZ(1);
+	eng_check_timestamp(ts, "rfm");
+	amount = PG_GETARG_FLOAT8(2);
+	if (!isfinite(amount))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("rfm purchase amount must be a finite number"));
+	rfm_push(b, rfm_day(ts), amount, aggcontext);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_rollup_trans);
+Datum
+engagement_rfm_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(rfm)");
+	RfmBuild   *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(RfmBuild)) :
+		(RfmBuild *) PG_GETARG_POINTER(0);
+
+	if (!PG_ARGISNULL(1))
+	{
+		RfmData    *r = rfm_getarg(fcinfo, 1);
+
+		for (int i = 0; i < r->ndays; i++)
+			rfm_push(b, r->days[i].day, r->days[i].amount, aggcontext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_combine);
+Datum
+engagement_rfm_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rfm_combine");
+	RfmBuild   *dst = PG_ARGISNULL(0) ? NULL : (RfmBuild *) PG_GETARG_POINTER(0);
+	RfmBuild   *src = PG_ARGISNULL(1) ? NULL : (RfmBuild *) PG_GETARG_POINTER(1);
+
+	if (src == NULL)
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+		dst = MemoryContextAllocZero(aggcontext, sizeof(RfmBuild));
+	for (int i = 0; i < src->n; i++)
+		rfm_push(dst, src->days[i].day, src->days[i].amount, aggcontext);
+	PG_RETURN_POINTER(dst);
+}
+
+/* serial: count + (day, amount) pairs, as sent by rfm_send */
+PG_FUNCTION_INFO_V1(engagement_rfm_serial);
+Datum
+engagement_rfm_serial(PG_FUNCTION_ARGS)
+{
+	RfmBuild   *b = (RfmBuild *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	eng_agg_context(fcinfo, "rfm_serial");
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, b->n);
+	for (int i = 0; i < b->n; i++)
+	{
+		pq_sendint32(&buf, b->days[i].day);
+		pq_sendfloat8(&buf, b->days[i].amount);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_deserial);
+Datum
+engagement_rfm_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	RfmBuild   *b = palloc0(sizeof(RfmBuild));
+	int			n;
+
+	eng_agg_context(fcinfo, "rfm_deserial");
+	buf.data = VARDATA_ANY(raw);
+	buf.len = VARSIZE_ANY_EXHDR(raw);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	n = pq_getmsgint(&buf, 4);
+	if (n < 0 || n > RFM_MAX_DAYS || (Size) n * 12 != (Size) (buf.len - buf.cursor))
+		elog(ERROR, "invalid serialized rfm state");
+	for (int i = 0; i < n; i++)
+	{
+		int32		day = pq_getmsgint(&buf, 4);
+
+		rfm_push(b, day, pq_getmsgfloat8(&buf), CurrentMemoryContext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_final);
+Datum
+engagement_rfm_final(PG_FUNCTION_ARGS)
+{
+	RfmBuild   *b;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = (RfmBuild *) PG_GETARG_POINTER(0);
+	if (b->n == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_POINTER(rfm_encode(b));
+}
+
+/*****************************************************************************
+ * Text and binary I/O: (v=1,days=[2026-01-05 12.5,2026-02-01 30])
+ *****************************************************************************/
+
+PG_FUNCTION_INFO_V1(engagement_rfm_out);
+Datum
+engagement_rfm_out(PG_FUNCTION_ARGS)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d,days=[", RFM_VERSION);
+	for (int i = 0; i < r->ndays; i++)
+	{
+		if (i > 0)
+			appendStringInfoChar(&buf, ',');
+		eng_append_timestamp(&buf, (int64) r->days[i].day * USECS_PER_DAY);
+		appendStringInfoChar(&buf, ' ');
+		eng_append_float8(&buf, r->days[i].amount);
+	}
+	appendStringInfoString(&buf, "])");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_in);
+Datum
+engagement_rfm_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	RfmBuild	b;
+	RfmData    *r;
+	int64		version;
+
+	memset(&b, 0, sizeof(b));
+	eng_cursor_init(&c, input, "rfm");
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != RFM_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported rfm format version %lld", (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  RFM_VERSION));
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "days");
+	eng_cursor_expect(&c, '[');
+	do
+	{
+		int64		ts = eng_cursor_timestamp(&c);
+		int32		day = rfm_day(ts);
+
+		if ((int64) day * USECS_PER_DAY != ts)
+			eng_cursor_error(&c, "Purchase days are written at midnight UTC.");
+		if (b.n > 0 && day <= b.days[b.n - 1].day)
+			eng_cursor_error(&c, "Purchase days must be distinct and in order.");
+		rfm_push(&b, day, eng_cursor_float8(&c), CurrentMemoryContext);
+	} while (eng_cursor_accept(&c, ','));
+	eng_cursor_expect(&c, ']');
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+	r = rfm_encode(&b);
+	rfm_validate(r, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(r);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_send);
+Datum
+engagement_rfm_send(PG_FUNCTION_ARGS)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, RFM_VERSION);
+	pq_sendint32(&buf, r->ndays);
+	for (int i = 0; i < r->ndays; i++)
+	{
+		pq_sendint32(&buf, r->days[i].day);
+		pq_sendfloat8(&buf, r->days[i].amount);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_recv);
+Datum
+engagement_rfm_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			n = pq_getmsgint(buf, 4);
+	RfmData    *r;
+
+	if (version != RFM_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported rfm format version %d", version),
+				errdetail("This version of the extension reads format version %d.",
+						  RFM_VERSION));
+	if (n < 1 || n > RFM_MAX_DAYS || (Size) n * 12 != (Size) (buf->len - buf->cursor))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("invalid rfm value"),
+				errdetail("The number of days does not match the data."));
+	r = palloc0(RFM_SIZE(n));
+	eng_init_header(&r->hdr, RFM_SIZE(n), RFM_VERSION, 0);
+	r->ndays = n;
+	for (int i = 0; i < n; i++)
+	{
+		r->days[i].day = pq_getmsgint(buf, 4);
+		r->days[i].amount = pq_getmsgfloat8(buf);
+	}
+	rfm_validate(r, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(r);
+}
+
+/*****************************************************************************
+ * Accessors
+ *****************************************************************************/
+
+static double
+rfm_unit_days(FunctionCallInfo fcinfo, int argno)
+{
+	return (double) eng_interval_usecs_positive(PG_GETARG_INTERVAL_P(argno), "rfm time unit") /
+		(double) USECS_PER_DAY;
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_frequency);
+Datum
+engagement_rfm_frequency(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays - 1);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_recency);
+Datum
+engagement_rfm_recency(PG_FUNCTION_ARGS)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+
+	PG_RETURN_FLOAT8((double) (r->days[r->ndays - 1].day - r->days[0].day) /
+					 rfm_unit_days(fcinfo, 1));
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_age);
+Datum
+engagement_rfm_age(PG_FUNCTION_ARGS)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	int32		day;
+
+	eng_check_timestamp(as_of, "rfm");
+	day = rfm_day(as_of);
+	if (day < r->days[r->ndays - 1].day)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("as_of is earlier than the last purchase of the rfm state"),
+				errhint("The observation period must end on or after the last purchase."));
+	PG_RETURN_FLOAT8((double) (day - r->days[0].day) / rfm_unit_days(fcinfo, 2));
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_monetary);
+Datum
+engagement_rfm_monetary(PG_FUNCTION_ARGS)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+	double		sum = 0.0;
+
+	if (r->ndays == 1)
+		PG_RETURN_FLOAT8(0.0);
+	for (int i = 1; i < r->ndays; i++)
+		sum += r->days[i].amount;
+	PG_RETURN_FLOAT8(sum / (r->ndays - 1));
+}
