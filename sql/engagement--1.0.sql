@@ -887,13 +887,15 @@ CREATE FUNCTION events(engagement) RETURNS bigint
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION engagement_score(e engagement, as_of timestamptz,
-								 weights double precision[] DEFAULT '{1,1,1,1}')
+								 weights double precision[] DEFAULT '{1,1,1,1}',
+								 scale double precision DEFAULT 10)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'engagement_score'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION engagement_explain(e engagement, as_of timestamptz,
 								   weights double precision[] DEFAULT '{1,1,1,1}',
+								   scale double precision DEFAULT 10,
 								   OUT dimension text,
 								   OUT events bigint,
 								   OUT decayed_value double precision,

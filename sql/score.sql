@@ -52,6 +52,9 @@ SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07') FROM 
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1}') FROM ev;
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,-1,1}') FROM ev;
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,NULL,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 0) FROM ev;
+-- the scale is the x at which the score reaches 63.2: x = 2, scale 2 -> 63.212056
+SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
 
 -- stability: events fifty years before the anchor underflow to 0, no error
 SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day'), '2026-01-01') AS sum,

@@ -37,7 +37,6 @@
 
 #define ENGAGEMENT_VERSION		1
 #define ENG_NDIM				4
-#define ENGAGEMENT_SCALE		10.0	/* x at which the score is 63.2 */
 
 static const char *const eng_dim_names[ENG_NDIM] = {
 	"involvement", "interaction", "intimacy", "influence"
@@ -532,13 +531,23 @@ engagement_weights(ArrayType *arr, double *w)
 	}
 }
 
+static double
+engagement_scale(double scale)
+{
+	if (!isfinite(scale) || scale <= 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("engagement score scale must be a positive number"));
+	return scale;
+}
+
 /*
- * x = sum_d w_d * D_d(as_of), score = 100 * (1 - exp(-max(x, 0) / 10)).
+ * x = sum_d w_d * D_d(as_of), score = 100 * (1 - exp(-max(x, 0) / scale)).
  * decayed[] and x are returned for the explanation.
  */
 static double
 engagement_compute(const EngagementData *e, TimestampTz as_of, const double *w,
-				   double *decayed, double *x)
+				   double scale, double *decayed, double *x)
 {
 	double		f = engagement_factor(e, as_of);
 
@@ -548,7 +557,7 @@ engagement_compute(const EngagementData *e, TimestampTz as_of, const double *w,
 		decayed[d] = e->sum[d] * f;
 		*x += w[d] * decayed[d];
 	}
-	return 100.0 * (1.0 - exp(-Max(*x, 0.0) / ENGAGEMENT_SCALE));
+	return 100.0 * (1.0 - exp(-Max(*x, 0.0) / scale));
 }
 
 PG_FUNCTION_INFO_V1(engagement_score);
@@ -561,7 +570,9 @@ engagement_score(PG_FUNCTION_ARGS)
 	double		x;
 
 	engagement_weights(PG_GETARG_ARRAYTYPE_P(2), w);
-	PG_RETURN_FLOAT8(engagement_compute(e, PG_GETARG_TIMESTAMPTZ(1), w, decayed, &x));
+	PG_RETURN_FLOAT8(engagement_compute(e, PG_GETARG_TIMESTAMPTZ(1), w,
+										engagement_scale(PG_GETARG_FLOAT8(3)),
+										decayed, &x));
 }
 
 /*
@@ -582,7 +593,8 @@ engagement_explain(PG_FUNCTION_ARGS)
 	double		score;
 
 	engagement_weights(PG_GETARG_ARRAYTYPE_P(2), w);
-	score = engagement_compute(e, PG_GETARG_TIMESTAMPTZ(1), w, decayed, &x);
+	score = engagement_compute(e, PG_GETARG_TIMESTAMPTZ(1), w,
+							   engagement_scale(PG_GETARG_FLOAT8(3)), decayed, &x);
 	InitMaterializedSRF(fcinfo, 0);
 	for (int d = 0; d < ENG_NDIM; d++)
 	{

@@ -92,3 +92,35 @@ FROM crm.customers c
 LEFT JOIN clv USING (customer_id)
 LEFT JOIN crv USING (customer_id)
 WHERE clv.clv IS NOT NULL OR crv.crv IS NOT NULL;
+
+-- engagement leaderboard with its explanation (the four I's, 30-day half-life)
+CREATE VIEW bi.engagement_leaderboard AS
+WITH events AS (
+	SELECT customer_id, ts,
+		   CASE WHEN event IN ('view', 'open', 'visit') THEN 'involvement'
+				WHEN event IN ('share', 'signup') THEN 'influence'
+				ELSE 'interaction' END::engagement_dimension AS dimension,
+		   CASE event WHEN 'purchase' THEN 5 WHEN 'review' THEN 3 WHEN 'share' THEN 3 ELSE 1 END AS value
+	FROM crm.touches
+	UNION ALL
+	SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0
+	FROM crm.surveys WHERE score IS NOT NULL
+), states AS (
+	SELECT customer_id, engagement_agg(ts, dimension, value, '30 days') AS e
+	FROM events GROUP BY 1
+)
+SELECT s.customer_id,
+	   round(engagement_score(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(x.involvement::numeric, 1) AS from_involvement,
+	   round(x.interaction::numeric, 1) AS from_interaction,
+	   round(x.intimacy::numeric, 1) AS from_intimacy,
+	   round(x.influence::numeric, 1) AS from_influence,
+	   events(s.e) AS events,
+	   last_seen(s.e)::date AS last_seen,
+	   s.e AS engagement
+FROM states s,
+	 LATERAL (SELECT sum(contribution) FILTER (WHERE dimension = 'involvement') AS involvement,
+					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
+					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
+					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
+			  FROM engagement_explain(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)) x;

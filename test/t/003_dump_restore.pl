@@ -37,13 +37,16 @@ CREATE TABLE touches AS
 
 -- a table of every state type
 CREATE TABLE states AS
-	SELECT s.day, s.nps, s.wnps, j.j, j.f, j.m
+	SELECT s.day, s.nps, s.wnps, j.j, j.f, j.m, j.e, j.r
 	FROM (SELECT day, nps_agg(score) AS nps, nps_agg(score, weight) AS wnps
 		  FROM surveys GROUP BY day) s
 	JOIN (SELECT ts::date AS day, journey_agg(ts, channel, event) AS j,
 				 funnel_agg('1 hour', 'strict_order', ts, channel = 'web', event = 'click') AS f,
 				 markov_agg(ARRAY[channel, 'web'], (event = 'click')::int, (event IS NULL)::int,
-							length(channel)::float8 / 4) AS m
+							length(channel)::float8 / 4) AS m,
+				 engagement_agg(ts, CASE WHEN event IS NULL THEN 'involvement' ELSE 'interaction' END::engagement_dimension,
+								length(channel) / 3.0, '7 days') AS e,
+				 rfm_agg(ts, length(channel) * 1.25) AS r
 		  FROM touches GROUP BY 1) j USING (day);
 
 CREATE VIEW monthly_nps AS
@@ -60,7 +63,7 @@ EOSQL
 
 # what the restored database must reproduce
 my %checks = (
-	'states'            => 'SELECT day, nps::text, wnps::text, j::text, f::text, m::text FROM states ORDER BY day',
+	'states'            => 'SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text FROM states ORDER BY day',
 	'monthly view'      => 'SELECT * FROM monthly_nps ORDER BY month',
 	'materialized view' => 'SELECT customer_id, j::text FROM customer_journeys ORDER BY customer_id',
 	'sessions view'     => 'SELECT * FROM customer_sessions ORDER BY customer_id, session',
@@ -110,7 +113,7 @@ COPY states_$format FROM '$dir/states.$format' WITH (FORMAT $format);
 EOSQL
 	is( $node->safe_psql('src',
 			"SET search_path = public, analytics; "
-			  . "SELECT day, nps::text, wnps::text, j::text, f::text, m::text FROM states_$format ORDER BY day"),
+			  . "SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text FROM states_$format ORDER BY day"),
 		$before{states},
 		"every state type survives COPY in $format format");
 }

@@ -49,6 +49,8 @@ my @queries = (
 	'SELECT * FROM bi.funnel_by_cohort ORDER BY cohort',
 	'SELECT * FROM bi.channel_attribution ORDER BY channel',
 	'SELECT * FROM bi.value_leaders ORDER BY customer_id',
+	'SELECT * FROM bi.engagement_leaderboard ORDER BY score DESC, customer_id LIMIT 100',
+	"SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY customer_id",
 	# every state type, weighted NPS included, as a column of its own
 	"SELECT nps_agg(score, weight), nps_agg(score) FROM crm.surveys",
 	"SELECT journey_agg(ts, channel, event) FROM crm.touches WHERE customer_id <= 3 GROUP BY customer_id ORDER BY customer_id",
@@ -96,7 +98,8 @@ EOINI
 close $ini;
 $ENV{ODBCINI} = "$odbcdir/odbc.ini";
 my $dbh = DBI->connect('dbi:ODBC:DSN=engagement', undef, undef,
-	{ RaiseError => 1, PrintError => 0, LongReadLen => 50_000_000, LongTruncOk => 0 });
+	{ RaiseError => 1, PrintError => 0, LongReadLen => 50_000_000, LongTruncOk => 0,
+	  odbc_ignore_named_placeholders => 1 });
 for my $i (0 .. $#queries)
 {
 	my $sth = $dbh->prepare($queries[$i]);
