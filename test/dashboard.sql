@@ -89,6 +89,52 @@ GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;
 
 \echo
 \echo '==================================================================='
+\echo ' Engagement score: four I''s, 30-day half-life, as of 2026-11-01 (scale 50)'
+\echo '==================================================================='
+CREATE TEMP TABLE engagement_states AS
+SELECT customer_id, engagement_agg(ts, dimension, value, '30 days') AS e
+FROM (SELECT customer_id, ts,
+			 CASE WHEN event IN ('view', 'open', 'visit') THEN 'involvement'
+				  WHEN event IN ('share', 'signup') THEN 'influence'
+				  ELSE 'interaction' END::engagement_dimension AS dimension,
+			 CASE event WHEN 'purchase' THEN 5 WHEN 'review' THEN 3 WHEN 'share' THEN 3 ELSE 1 END AS value
+	  FROM crm.touches
+	  UNION ALL
+	  SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0
+	  FROM crm.surveys WHERE score IS NOT NULL) ev
+GROUP BY 1;
+SELECT width_bucket(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5) AS band,
+	   min(round(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) || '-' ||
+	   max(round(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) AS score,
+	   count(*) AS customers
+FROM engagement_states GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo ' Top customers and why (points of the score from each dimension)'
+SELECT s.customer_id, c.region,
+	   round(engagement_score(s.e, '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(x.involvement::numeric, 1) AS involvement, round(x.interaction::numeric, 1) AS interaction,
+	   round(x.intimacy::numeric, 1) AS intimacy, round(x.influence::numeric, 1) AS influence,
+	   events(s.e) AS events, last_seen(s.e)::date AS last_seen
+FROM engagement_states s JOIN crm.customers c USING (customer_id),
+	 LATERAL (SELECT sum(contribution) FILTER (WHERE dimension = 'involvement') AS involvement,
+					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
+					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
+					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
+			  FROM engagement_explain(s.e, '2026-11-01', '{1,1,1,1}', 50)) x
+ORDER BY score DESC, s.customer_id LIMIT 10;
+
+\echo
+\echo ' RFM (lifetimes definitions, weeks): repeat buyers by frequency'
+SELECT least(frequency(r), 5) AS "repeat purchases (5 = 5+)", count(*) AS customers,
+	   round(avg(recency(r, '7 days'))::numeric, 1) AS "avg recency (weeks)",
+	   round(avg(age(r, '2026-10-31', '7 days'))::numeric, 1) AS "avg age (weeks)",
+	   round(avg(monetary(r))::numeric, 2) AS "avg repeat spend"
+FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY 1) s
+GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '==================================================================='
 \echo ' Funnel: view -> purchase -> review within 14 days, by acquisition channel'
 \echo '==================================================================='
 SELECT acquisition_channel,
