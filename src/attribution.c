@@ -376,34 +376,49 @@ engagement_markov_trans_value(PG_FUNCTION_ARGS)
 	return markov_trans_common(fcinfo, true);
 }
 
-/* dst += src, channels matched by name */
+/*
+ * b += counts of another model: n channels named names[], transition counts
+ * in rows of "stride" entries (state 0 = start), channels matched by name.
+ */
+static void
+mbuild_add_counts(MarkovBuild *b, int n, const char *const *names,
+				  const int64 *trans, Size stride, const int64 *to_conv,
+				  const int64 *to_null, int64 conversions, int64 non_conversions,
+				  double value, bool has_value, MemoryContext cxt)
+{
+	int		   *map = palloc(sizeof(int) * (n + 1));
+
+	mbuild_reserve(b, 1, cxt);
+	map[0] = 0;
+	for (int i = 0; i < n; i++)
+		map[i + 1] = mbuild_state(b, names[i], strlen(names[i]), cxt);
+	for (int a = 0; a <= n; a++)
+	{
+		for (int c = 0; c <= n; c++)
+		{
+			int64		v = trans[(Size) a * stride + c];
+
+			if (v != 0)
+				markov_add(&b->trans[(Size) map[a] * b->cap + map[c]], v);
+		}
+		markov_add(&b->to_conv[map[a]], to_conv[a]);
+		markov_add(&b->to_null[map[a]], to_null[a]);
+	}
+	markov_add(&b->conversions, conversions);
+	markov_add(&b->non_conversions, non_conversions);
+	b->value += value;
+	b->has_value |= has_value;
+	pfree(map);
+}
+
+/* dst += src */
 static void
 mbuild_merge(MarkovBuild *dst, const MarkovBuild *src, MemoryContext cxt)
 {
-	int		   *map = palloc(sizeof(int) * (src->channels.n + 1));
-
-	mbuild_reserve(dst, 1, cxt);
-	map[0] = 0;
-	for (int i = 0; i < src->channels.n; i++)
-		map[i + 1] = mbuild_state(dst, src->channels.names[i],
-								  strlen(src->channels.names[i]), cxt);
-	for (int a = 0; a <= src->channels.n; a++)
-	{
-		for (int c = 0; c <= src->channels.n; c++)
-		{
-			int64		v = src->trans[(Size) a * src->cap + c];
-
-			if (v != 0)
-				markov_add(&dst->trans[(Size) map[a] * dst->cap + map[c]], v);
-		}
-		markov_add(&dst->to_conv[map[a]], src->to_conv[a]);
-		markov_add(&dst->to_null[map[a]], src->to_null[a]);
-	}
-	markov_add(&dst->conversions, src->conversions);
-	markov_add(&dst->non_conversions, src->non_conversions);
-	dst->value += src->value;
-	dst->has_value |= src->has_value;
-	pfree(map);
+	mbuild_add_counts(dst, src->channels.n, (const char *const *) src->channels.names,
+					  src->trans, src->cap, src->to_conv, src->to_null,
+					  src->conversions, src->non_conversions, src->value,
+					  src->has_value, cxt);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_combine);
@@ -564,27 +579,9 @@ markov_getarg(FunctionCallInfo fcinfo, int argno, Markov *mk)
 static void
 mbuild_add_model(MarkovBuild *b, const Markov *mk, MemoryContext cxt)
 {
-	int		   *map = palloc(sizeof(int) * (mk->n + 1));
-	int			n1 = mk->n + 1;
-
-	mbuild_reserve(b, 1, cxt);
-	map[0] = 0;
-	for (int i = 0; i < mk->n; i++)
-		map[i + 1] = mbuild_state(b, mk->names[i], strlen(mk->names[i]), cxt);
-	for (int a = 0; a < n1; a++)
-	{
-		for (int c = 0; c < n1; c++)
-			if (mk->trans[(Size) a * n1 + c] != 0)
-				markov_add(&b->trans[(Size) map[a] * b->cap + map[c]],
-						   mk->trans[(Size) a * n1 + c]);
-		markov_add(&b->to_conv[map[a]], mk->to_conv[a]);
-		markov_add(&b->to_null[map[a]], mk->to_null[a]);
-	}
-	markov_add(&b->conversions, mk->conversions);
-	markov_add(&b->non_conversions, mk->non_conversions);
-	b->value += mk->value;
-	b->has_value |= mk->has_value;
-	pfree(map);
+	mbuild_add_counts(b, mk->n, mk->names, mk->trans, mk->n + 1, mk->to_conv,
+					  mk->to_null, mk->conversions, mk->non_conversions,
+					  mk->value, mk->has_value, cxt);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_rollup_trans);

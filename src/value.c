@@ -60,6 +60,22 @@ value_check_cost(double v, const char *what)
 				errdetail("The value given was %g.", v));
 }
 
+/* a money argument: NULL counts as 0; costs must not be negative */
+static double
+value_money_arg(FunctionCallInfo fcinfo, int argno, const char *what, bool is_cost)
+{
+	double		v;
+
+	if (PG_ARGISNULL(argno))
+		return 0.0;
+	v = PG_GETARG_FLOAT8(argno);
+	if (is_cost)
+		value_check_cost(v, what);
+	else
+		value_check_finite(v, what);
+	return v;
+}
+
 /* 1 / (1 + rate)^((at - as_of) / period) */
 static double
 value_discount(TimestampTz at, TimestampTz as_of, double rate,
@@ -134,8 +150,8 @@ engagement_pv_trans(PG_FUNCTION_ARGS)
 static Datum
 clv_common(FunctionCallInfo fcinfo, bool with_p)
 {
-	double		margin = 0.0;
-	double		cost = 0.0;
+	double		margin;
+	double		cost;
 	double		p = 1.0;
 
 	if ((PG_ARGISNULL(1) && PG_ARGISNULL(2)) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
@@ -144,16 +160,8 @@ clv_common(FunctionCallInfo fcinfo, bool with_p)
 		ereport(ERROR,
 				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				errmsg("discount rate and period must not be NULL"));
-	if (!PG_ARGISNULL(1))
-	{
-		margin = PG_GETARG_FLOAT8(1);
-		value_check_finite(margin, "margin");
-	}
-	if (!PG_ARGISNULL(2))
-	{
-		cost = PG_GETARG_FLOAT8(2);
-		value_check_cost(cost, "marketing cost");
-	}
+	margin = value_money_arg(fcinfo, 1, "margin", false);
+	cost = value_money_arg(fcinfo, 2, "marketing cost", true);
 	if (with_p)
 	{
 		if (PG_ARGISNULL(7))
@@ -201,35 +209,19 @@ engagement_clv_trans_p(PG_FUNCTION_ARGS)
 static Datum
 crv_common(FunctionCallInfo fcinfo, bool with_p)
 {
-	double		margin = 0.0;
-	double		reward = 0.0;
-	double		retention = 0.0;
-	double		acquisition = 0.0;
+	double		margin;
+	double		reward;
+	double		retention;
+	double		acquisition;
 	double		p_anyway;
 	double		type_one;
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
-	if (!PG_ARGISNULL(3))
-	{
-		margin = PG_GETARG_FLOAT8(3);
-		value_check_finite(margin, "referred customer's margin");
-	}
-	if (!PG_ARGISNULL(4))
-	{
-		reward = PG_GETARG_FLOAT8(4);
-		value_check_cost(reward, "referral reward");
-	}
-	if (!PG_ARGISNULL(5))
-	{
-		retention = PG_GETARG_FLOAT8(5);
-		value_check_cost(retention, "retention cost");
-	}
-	if (!PG_ARGISNULL(6))
-	{
-		acquisition = PG_GETARG_FLOAT8(6);
-		value_check_cost(acquisition, "acquisition cost");
-	}
+	margin = value_money_arg(fcinfo, 3, "referred customer's margin", false);
+	reward = value_money_arg(fcinfo, 4, "referral reward", true);
+	retention = value_money_arg(fcinfo, 5, "retention cost", true);
+	acquisition = value_money_arg(fcinfo, 6, "acquisition cost", true);
 
 	if (!PG_ARGISNULL(2))
 		p_anyway = PG_GETARG_BOOL(2) ? 1.0 : 0.0;
