@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # test/bench.sh: the benchmark command.
 #
-#   bash test/bench.sh [--rows N] [--runs K]
+#   bash test/bench.sh [--rows N] [--runs K] [--only REGEX]
 #
 # Loads N rows (default 10,000,000) into a throw-away cluster and prints, per
 # function, the best of K runs (default 5) as ratios against the best
 # plain-SQL idiom for the same result and against a bare count(*) over the
-# same rows, checking that function and idiom agree.
+# same rows, checking that function and idiom agree.  --only runs the
+# cases whose name matches REGEX.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 eng_install_deps "${ENG_BASE_PACKAGES[@]}"
