@@ -2,7 +2,7 @@
 # test/valgrind.sh: run the pg_regress suite under Valgrind against a
 # PostgreSQL 15 server built with USE_VALGRIND and assertions.
 #
-#   bash test/valgrind.sh
+#   bash test/valgrind.sh [REGRESS="score funnel"]
 #
 # Not part of test/test.sh (it takes tens of minutes).  It fetches the
 # source of Debian's postgresql-15 (adding a deb-src entry if needed),
@@ -71,7 +71,7 @@ done
 eng_log "running the regression suite under Valgrind (slow)"
 rc=0
 make -s PG_CONFIG="$PGBIN/pg_config" installcheck PGHOST="$WORK" PGPORT="$PORT" \
-	TAP_TESTS= || rc=$?
+	TAP_TESTS= "$@" || rc=$?
 "$PGBIN/pg_ctl" -D "$WORK/data" -m fast stop >/dev/null 2>&1 || true
 wait $SERVER 2>/dev/null || true
 trap - EXIT
