@@ -136,6 +136,42 @@ FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('
 GROUP BY m.model ORDER BY 1;
 
 --
+-- Exact Shapley values over path summaries
+--
+-- 'conversions': v(a) = 10, v(b) = 20, v(ab) = 10 + 20 + 30 = 60:
+-- phi_a = (10 - 0)/2 + (60 - 20)/2 = 25, phi_b = 20/2 + (60 - 10)/2 = 35
+SELECT channel, shapley_value, share, conversions
+FROM shapley_values(ARRAY['a', 'b', 'a > b'], ARRAY[10, 20, 30]::bigint[], ARRAY[0, 0, 0]::bigint[], 'conversions');
+-- 'conversion_rate': v(a) = 1/10, v(b) = 1/5, v(ab) = 5/19:
+-- phi_a = 0.1/2 + (5/19 - 0.2)/2 = 0.081579, phi_b = 0.2/2 + (5/19 - 0.1)/2 = 0.181579,
+-- which sum to v(ab); 5 conversions shared 1.55 / 3.45
+SELECT channel, round(shapley_value::numeric, 6) AS phi, round(share::numeric, 6) AS share,
+	   round(conversions::numeric, 6) AS conversions
+FROM shapley_values(ARRAY['a', 'b', 'a > b'], ARRAY[1, 1, 3]::bigint[], ARRAY[9, 4, 1]::bigint[]);
+-- order and repeats inside a path do not matter; symmetric channels are equal
+SELECT channel, round(shapley_value::numeric, 9)
+FROM shapley_values(ARRAY['x > y > x', 'y > x', 'x', 'y'], ARRAY[2, 2, 1, 1]::bigint[], ARRAY[1, 1, 3, 3]::bigint[]);
+-- efficiency on generated paths: the values add up to v(all channels), and
+-- the attributed conversions to the total
+SELECT round(sum(s.shapley_value)::numeric, 9) = round((SELECT sum(conv)::numeric / count(*) FROM paths), 9) AS efficient,
+	   round(sum(s.conversions)::numeric, 6) = (SELECT sum(conv) FROM paths) AS conserved
+FROM (SELECT array_agg(array_to_string(path, ' > ')) AS p, array_agg(conv) AS c, array_agg(nulls) AS n FROM paths) a,
+	 shapley_values(a.p, a.c, a.n) s;
+-- the Snowplow fractribution fixture's path summary, with true Shapley values
+-- (fractribution's own "shapley" is a leave-one-out heuristic: other numbers)
+SELECT channel, round(shapley_value::numeric, 6) AS phi, round(conversions::numeric, 4) AS conversions
+FROM shapley_values(ARRAY['Direct', 'Organic_Search', 'Referral > Direct', 'Video', 'Organic_Search > Paid_Search_Other',
+						  'Referral', 'Organic_Search > Direct', 'Paid_Search_Other', 'Unmatched_Channel'],
+					ARRAY[3, 1, 0, 1, 0, 0, 1, 0, 0]::bigint[], ARRAY[25, 26, 1, 2, 2, 2, 1, 1, 1]::bigint[], 'conversions');
+-- NULL paths are skipped; errors
+SELECT * FROM shapley_values(ARRAY[NULL, 'a'], ARRAY[1, 1]::bigint[], ARRAY[0, 0]::bigint[], 'conversions');
+SELECT * FROM shapley_values(ARRAY['a'], ARRAY[1, 2]::bigint[], ARRAY[0]::bigint[]);
+SELECT * FROM shapley_values(ARRAY['a'], ARRAY[1]::bigint[], ARRAY[0]::bigint[], 'shap');
+SELECT * FROM shapley_values(ARRAY['a'], ARRAY[-1]::bigint[], ARRAY[0]::bigint[]);
+SELECT * FROM shapley_values(ARRAY[(SELECT string_agg('c' || i, ' > ') FROM generate_series(1, 21) i)],
+							 ARRAY[1]::bigint[], ARRAY[0]::bigint[]);
+
+--
 -- Text and binary forms
 --
 SELECT '(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])'::markov_model;

@@ -1000,3 +1000,16 @@ CREATE FUNCTION age(rfm, as_of timestamptz, unit interval DEFAULT '1 day')
 CREATE FUNCTION monetary(rfm) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'engagement_rfm_monetary'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION shapley_values(paths text[], conversions bigint[], non_conversions bigint[],
+							   characteristic text DEFAULT 'conversion_rate',
+							   sep text DEFAULT ' > ',
+							   OUT channel text,
+							   OUT shapley_value double precision,
+							   OUT share double precision,
+							   OUT conversions double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_shapley_values'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+
+COMMENT ON FUNCTION shapley_values(text[], bigint[], bigint[], text, text) IS 'exact Shapley attribution over path summaries (at most 20 channels)';

@@ -29,6 +29,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/tuplestore.h"
@@ -1084,6 +1085,193 @@ engagement_removal_effects(PG_FUNCTION_ARGS)
 		}
 		else
 			nulls[2] = nulls[3] = nulls[4] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*****************************************************************************
+ * Exact Shapley attribution over path summaries
+ *
+ * shapley_values(paths text[], conversions bigint[], non_conversions bigint[],
+ *				  characteristic text, sep text)
+ *
+ * A coalition S of channels is worth v(S), computed from the journeys whose
+ * set of channels is a subset of S (order and repeats ignored):
+ *	 'conversion_rate': conversions / (conversions + non-conversions) of those
+ *						journeys (0 when there are none);
+ *	 'conversions':		their conversions.
+ * phi_i = sum over S without i of |S|! (n-|S|-1)! / n! (v(S+i) - v(S)),
+ * computed exactly over all 2^n coalitions (subset sums by a zeta
+ * transform), so n is limited.  Attributed conversions share the observed
+ * total in proportion to phi (which sums to v(all channels)).
+ *****************************************************************************/
+
+#define SHAPLEY_MAX_CHANNELS	20
+
+PG_FUNCTION_INFO_V1(engagement_shapley_values);
+Datum
+engagement_shapley_values(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	ArrayType  *paths = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *convs = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *nulls_arr = PG_GETARG_ARRAYTYPE_P(2);
+	char	   *characteristic = text_to_cstring(PG_GETARG_TEXT_PP(3));
+	char	   *sep = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	bool		rate;
+	Datum	   *pd,
+			   *cd,
+			   *nd;
+	bool	   *pn,
+			   *cn,
+			   *nn;
+	int			np,
+				nc,
+				nnull;
+	EngDict		dict;
+	uint32	   *masks;
+	double	   *conv_sum;
+	double	   *all_sum;
+	double	   *phi;
+	double	   *fact;
+	Size		nsets;
+	double		total_conv = 0.0;
+	double		phi_total = 0.0;
+	int32	   *order;
+	int32	   *rank;
+
+	if (strcmp(characteristic, "conversion_rate") == 0)
+		rate = true;
+	else if (strcmp(characteristic, "conversions") == 0)
+		rate = false;
+	else
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("unknown Shapley characteristic function \"%s\"", characteristic),
+				errhint("Use conversion_rate or conversions."));
+	if (*sep == '\0')
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("path separator must not be empty"));
+
+	deconstruct_array(paths, TEXTOID, -1, false, TYPALIGN_INT, &pd, &pn, &np);
+	deconstruct_array(convs, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &cd, &cn, &nc);
+	deconstruct_array(nulls_arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &nd, &nn, &nnull);
+	if (np != nc || np != nnull)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("paths, conversions and non_conversions must have the same length"));
+
+	InitMaterializedSRF(fcinfo, 0);
+
+	/* channel sets of the paths */
+	memset(&dict, 0, sizeof(dict));
+	masks = palloc0(sizeof(uint32) * Max(np, 1));
+	for (int i = 0; i < np; i++)
+	{
+		char	   *path;
+		char	   *p;
+		size_t		seplen = strlen(sep);
+
+		if (pn[i])
+			continue;
+		path = TextDatumGetCString(pd[i]);
+		p = path;
+		for (;;)
+		{
+			char	   *next = strstr(p, sep);
+			int			len = next ? (int) (next - p) : (int) strlen(p);
+			int			c;
+
+			if (len > 0)
+			{
+				c = eng_dict_lookup(&dict, p, len, SHAPLEY_MAX_CHANNELS,
+									"Shapley attribution channel", CurrentMemoryContext);
+				masks[i] |= ((uint32) 1) << c;
+			}
+			if (next == NULL)
+				break;
+			p = next + seplen;
+		}
+		if ((!cn[i] && DatumGetInt64(cd[i]) < 0) || (!nn[i] && DatumGetInt64(nd[i]) < 0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("conversion counts must not be negative"));
+	}
+	if (dict.n == 0)
+		return (Datum) 0;
+
+	/* conversions and all journeys per exact channel set, then subset sums */
+	nsets = (Size) 1 << dict.n;
+	conv_sum = palloc0(sizeof(double) * nsets);
+	all_sum = palloc0(sizeof(double) * nsets);
+	for (int i = 0; i < np; i++)
+	{
+		double		c = cn[i] ? 0.0 : (double) DatumGetInt64(cd[i]);
+		double		n = nn[i] ? 0.0 : (double) DatumGetInt64(nd[i]);
+
+		if (pn[i] || masks[i] == 0)
+			continue;
+		conv_sum[masks[i]] += c;
+		all_sum[masks[i]] += c + n;
+		total_conv += c;
+	}
+	for (int b = 0; b < dict.n; b++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (Size s = 0; s < nsets; s++)
+			if (s & ((Size) 1 << b))
+			{
+				conv_sum[s] += conv_sum[s ^ ((Size) 1 << b)];
+				all_sum[s] += all_sum[s ^ ((Size) 1 << b)];
+			}
+	}
+	/* v(S), in place of conv_sum */
+	if (rate)
+		for (Size s = 0; s < nsets; s++)
+			conv_sum[s] = (all_sum[s] > 0.0) ? conv_sum[s] / all_sum[s] : 0.0;
+
+	/* weights |S|! (n - |S| - 1)! / n! */
+	fact = palloc(sizeof(double) * (dict.n + 1));
+	fact[0] = 1.0;
+	for (int k = 1; k <= dict.n; k++)
+		fact[k] = fact[k - 1] * k;
+	phi = palloc0(sizeof(double) * dict.n);
+	for (Size s = 0; s < nsets; s++)
+	{
+		int			size = pg_popcount64((uint64) s);
+		double		w;
+
+		if (size == dict.n)
+			continue;
+		w = fact[size] * fact[dict.n - size - 1] / fact[dict.n];
+		for (int i = 0; i < dict.n; i++)
+			if (!(s & ((Size) 1 << i)))
+				phi[i] += w * (conv_sum[s | ((Size) 1 << i)] - conv_sum[s]);
+	}
+	for (int i = 0; i < dict.n; i++)
+		phi_total += phi[i];
+
+	/* rows in channel name order */
+	order = palloc(sizeof(int32) * dict.n);
+	rank = palloc(sizeof(int32) * dict.n);
+	eng_dict_sort(&dict, NULL, order, rank);
+	for (int k = 0; k < dict.n; k++)
+	{
+		int			i = order[k];
+		Datum		values[4];
+		bool		nulls[4] = {false, false, false, false};
+
+		values[0] = CStringGetTextDatum(dict.names[i]);
+		values[1] = Float8GetDatum(phi[i]);
+		if (phi_total != 0.0)
+		{
+			values[2] = Float8GetDatum(phi[i] / phi_total);
+			values[3] = Float8GetDatum(total_conv * phi[i] / phi_total);
+		}
+		else
+			nulls[2] = nulls[3] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
