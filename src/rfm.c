@@ -105,7 +105,12 @@ rfm_encode(RfmBuild *b)
 		if (k > 0 && r->days[k - 1].day == b->days[i].day)
 			r->days[k - 1].amount += b->days[i].amount;
 		else
-			r->days[k++] = b->days[i];
+		{
+			/* field by field: the padding of r stays zeroed (stable bytes) */
+			r->days[k].day = b->days[i].day;
+			r->days[k].amount = b->days[i].amount;
+			k++;
+		}
 	}
 	eng_init_header(&r->hdr, RFM_SIZE(k), RFM_VERSION, 0);
 	r->ndays = k;
