@@ -20,6 +20,12 @@ UNION ALL SELECT 'referrals', count(*) FROM crm.referrals
 UNION ALL SELECT 'community posts', count(*) FROM crm.community_posts;
 
 \echo
+\echo ' Touches by channel'
+SELECT channel, count(*) AS touches, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS "% of touches",
+	   count(DISTINCT customer_id) AS customers
+FROM crm.touches GROUP BY 1 ORDER BY 2 DESC;
+
+\echo
 \echo '==================================================================='
 \echo ' Net Promoter Score by month, with its 95% interval'
 \echo ' (daily states stored once, rolled up to months: the two-step pattern)'

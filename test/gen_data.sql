@@ -6,9 +6,34 @@
 -- Every pseudo-random number is a hash of (row key, seed, purpose), never
 -- random(), so the data are identical on every run and machine and do not
 -- depend on the plan or on parallel workers.  At the default size: 50,000
--- customers, about 1 million touches in sessions, 30,000 survey answers,
--- orders with BG/NBD-like repeat buying, referrals and community posts, over
--- the two years ending 2026-10-31.
+-- customers signing up over two years, about 1 million touches, 30,000
+-- survey answers, 100,000 orders, 5,000 referrals and 30,000 community
+-- posts, all before 2026-10-31 00:00 UTC.  About 15 s on two cores.
+--
+-- The model, per customer: an activity level (heavy-tailed: many light
+-- customers, a few very active ones), a lifetime after which the customer
+-- goes quiet (a quarter do not within the window), a latent satisfaction
+-- and a preferred channel.  Then
+--   touches    a sign-up touch; browsing sessions (a few touches minutes
+--              apart) separated by heavy-tailed gaps of hours to months,
+--              more often for active customers, none after churn; opens
+--              and clicks of a fortnightly newsletter; views then a
+--              purchase for every order; sometimes a review or a support
+--              call in the days after an order
+--   orders     Pareto/NBD-like: about half buy soon after signing up, then
+--              repeat as a Poisson process at their own rate until they
+--              churn: many one-time buyers, some lapsed and some loyal;
+--              spend per order varies around a per-customer level
+--   surveys    answered while the customer is one; promoters ~45%,
+--              detractors ~25%, better in the north and online, worse in
+--              the south, among enterprise accounts and before churn; an
+--              upward trend, a dip in June 2026, a better October 2026;
+--              post-stratification weights by region and segment
+--   referrals  every customer acquired through a referral, referred by an
+--              earlier customer drawn in proportion to satisfaction and
+--              activity (a few advocates bring many)
+--   community  threads started by engaged customers, reply trees
+-- Times fall mostly in waking hours (07:00-23:00 UTC).
 --
 \set ON_ERROR_STOP 1
 \if :{?customers}
@@ -21,153 +46,310 @@
 \endif
 
 SET client_min_messages = warning;
+SET timezone = 'UTC';
+SET work_mem = '256MB';
 DROP SCHEMA IF EXISTS crm CASCADE;
 CREATE SCHEMA crm;
+-- this session's helpers, in case the script runs twice in one session
+DROP TABLE IF EXISTS pg_temp.cp, pg_temp.sessions, pg_temp.ord, pg_temp.advocacy, pg_temp.threads;
 
--- u(key, purpose): uniform in [0, 1) from a 64-bit hash
-SELECT format($f$CREATE FUNCTION pg_temp.u(k bigint, purpose int) RETURNS float8
+-- u(k, purpose), u2(k1, k2, purpose): uniform in [0, 1) from 64-bit hashes
+SELECT format($f$CREATE OR REPLACE FUNCTION pg_temp.u(k bigint, purpose int) RETURNS float8
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
-	AS 'SELECT (hashint8extended(k, %s::bigint * 1000 + purpose) & 9007199254740991)::float8 / 9007199254740992.0'$f$,
+	AS 'SELECT (hashint8extended(k, %1$s::bigint * 1000 + purpose) & 9007199254740991)::float8 / 9007199254740992.0'$f$,
 	:seed) \gexec
+SELECT format($f$CREATE OR REPLACE FUNCTION pg_temp.u2(k1 bigint, k2 bigint, purpose int) RETURNS float8
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS 'SELECT (hashint8extended(k2, hashint8extended(k1, %1$s::bigint * 1000 + purpose)) & 9007199254740991)::float8 / 9007199254740992.0'$f$,
+	:seed) \gexec
+-- exponential with mean 1 from a uniform
+CREATE OR REPLACE FUNCTION pg_temp.ex(x float8) RETURNS float8
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT -ln(1 - x)';
+-- squeeze a time into the waking hours of its day (07:00 to 23:00 UTC),
+-- keeping the order of times
+CREATE OR REPLACE FUNCTION pg_temp.daytime(t timestamptz) RETURNS timestamptz
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE
+	AS 'SELECT date_trunc(''day'', t) + interval ''7 hours'' + (t - date_trunc(''day'', t)) * (16.0 / 24)';
 -- pick from a weighted list: the first item whose cumulative weight exceeds x
-CREATE FUNCTION pg_temp.pick(x float8, items text[], cum float8[]) RETURNS text
+CREATE OR REPLACE FUNCTION pg_temp.pick(x float8, items text[], cum float8[]) RETURNS text
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE
 	AS 'SELECT items[width_bucket(x, cum) + 1]';
 
--- customers: sign-ups spread over two years in id order, five regions
+-- customers and their hidden traits.  Sign-ups are spread evenly over 720
+-- days in id order (so an earlier id signed up earlier).
+CREATE TEMP TABLE cp AS
+SELECT *, pg_temp.daytime(raw_signup) AS signed_up_at,
+	   least(timestamptz '2026-10-31 00:00+00', raw_signup + life_days * interval '1 day') AS active_until,
+	   CASE WHEN acquisition_channel IN ('web', 'app', 'store', 'social') AND pg_temp.u(customer_id, 9) < 0.6
+			THEN acquisition_channel
+			ELSE pg_temp.pick(pg_temp.u(customer_id, 10), '{web,app,store,social}', '{0.42,0.76,0.86,1}')
+	   END AS main_channel
+FROM (SELECT id::bigint AS customer_id,
+			 timestamptz '2024-11-01 00:00+00'
+			   + (id - 1 + pg_temp.u(id, 1)) / :customers * interval '720 days' AS raw_signup,
+			 pg_temp.pick(pg_temp.u(id, 2), '{north,south,east,west,online}',
+						  '{0.22,0.42,0.6,0.75,1}') AS region,
+			 pg_temp.pick(pg_temp.u(id, 3), '{consumer,smb,enterprise}', '{0.75,0.95,1}') AS segment,
+			 pg_temp.pick(pg_temp.u(id, 4), '{web,app,email,store,call_centre,social,referral}',
+						  '{0.3,0.45,0.55,0.7,0.75,0.9,1}') AS acquisition_channel,
+			 -- heavy-tailed activity, mean about 1.4, median about 0.55
+			 power(pg_temp.ex(pg_temp.u(id, 5)), 1.6) AS activity,
+			 -- days until the customer goes quiet; a quarter stay
+			 CASE WHEN pg_temp.u(id, 6) < 0.25 THEN 100000
+				  ELSE 20 + 365 * pg_temp.ex(pg_temp.u(id, 7)) END AS life_days,
+			 pg_temp.u(id, 8) AS sat
+	  FROM generate_series(1, :customers) id) c;
+ALTER TABLE cp ADD PRIMARY KEY (customer_id);
+ANALYZE cp;
+
 CREATE TABLE crm.customers AS
-SELECT id::bigint AS customer_id,
-	   timestamptz '2024-11-01 00:00+00'
-		 + (id - 1)::float8 / :customers * interval '720 days'
-		 + pg_temp.u(id, 1) * interval '1 day' AS signed_up_at,
-	   pg_temp.pick(pg_temp.u(id, 2), '{north,south,east,west,online}',
-					'{0.22,0.42,0.6,0.75,1}') AS region,
-	   pg_temp.pick(pg_temp.u(id, 3), '{consumer,smb,enterprise}', '{0.75,0.95,1}') AS segment,
-	   pg_temp.pick(pg_temp.u(id, 4), '{web,app,email,store,call_centre,social,referral}',
-					'{0.3,0.45,0.55,0.7,0.75,0.9,1}') AS acquisition_channel,
-	   -- activity: heavy-tailed, mean about 1
-	   power(-ln(1 - pg_temp.u(id, 5)), 1.3) AS activity
-FROM generate_series(1, :customers) id;
+SELECT customer_id, signed_up_at, region, segment, acquisition_channel FROM cp ORDER BY customer_id;
 ALTER TABLE crm.customers ADD PRIMARY KEY (customer_id);
 
--- sessions of touches: each session has a main channel and sometimes a
--- second one (an email click that lands on the web, a call after a visit)
+-- browsing sessions: the first at sign-up, then gaps drawn from a Lomax
+-- (Pareto II, shape 1.5) distribution: mostly hours to days, now and then
+-- months; mean gap 115 days / activity.  Sessions after churn are dropped.
+CREATE TEMP TABLE sessions AS
+SELECT customer_id, s, started, channel, second_channel, n
+FROM (SELECT c.customer_id, s, c.active_until,
+			 pg_temp.daytime(c.raw_signup + interval '1 day' * sum(
+				 CASE WHEN s = 1 THEN 0
+					  ELSE 1.0 / 24 + 115 / (c.activity + 0.02) * 0.5
+						   * (power(1 - pg_temp.u2(c.customer_id, s, 11), -1 / 1.5) - 1) END)
+				 OVER (PARTITION BY c.customer_id ORDER BY s)) AS started,
+			 CASE WHEN pg_temp.u2(c.customer_id, s, 12) < 0.55 THEN c.main_channel
+				  ELSE pg_temp.pick(pg_temp.u2(c.customer_id, s, 13),
+									'{web,app,email,store,call_centre,social}',
+									'{0.3,0.52,0.62,0.7,0.82,1}') END AS channel,
+			 pg_temp.pick(pg_temp.u2(c.customer_id, s, 14),
+						  '{web,app,email,store,call_centre,social}',
+						  '{0.55,0.8,0.83,0.88,0.95,1}') AS second_channel,
+			 least(14, 1 + floor(pg_temp.ex(pg_temp.u2(c.customer_id, s, 15)) * 1.6)::int) AS n
+	  FROM cp c,
+		   generate_series(1, least(500, 2 + ceil(2.5 * extract(epoch FROM c.active_until - c.raw_signup) / 86400
+												   / (115 / (c.activity + 0.02))))::int) s) x
+WHERE started < active_until;
+
+-- orders: about half the customers buy within days of signing up (the
+-- active and the satisfied more often), then repeat with exponential gaps
+-- (mean 160 days / (activity + 0.15)) until they churn
+CREATE TEMP TABLE ord AS
+SELECT customer_id, k, ordered_at,
+	   round(greatest(5, spend * (pg_temp.ex(pg_temp.u2(customer_id, k, 31))
+								  + pg_temp.ex(pg_temp.u2(customer_id, k, 32))) / 2)::numeric, 2) AS amount,
+	   0.15 + 0.25 * pg_temp.u2(customer_id, k, 33) AS margin_rate,
+	   CASE WHEN pg_temp.u2(customer_id, k, 34) < 0.7 AND main_channel IN ('web', 'app', 'store')
+			THEN main_channel
+			ELSE pg_temp.pick(pg_temp.u2(customer_id, k, 35), '{web,app,store}', '{0.5,0.8,1}') END AS channel
+FROM (SELECT c.customer_id, k, c.active_until, c.main_channel,
+			 20 + 60 * pg_temp.ex(pg_temp.u(c.customer_id, 36)) AS spend,
+			 pg_temp.daytime(c.raw_signup + interval '1 day' * (
+				 10.0 / 1440 + 6 * pg_temp.ex(pg_temp.u(c.customer_id, 37))
+				 + sum(CASE WHEN k = 1 THEN 0
+							ELSE 160 / (c.activity + 0.15) * pg_temp.ex(pg_temp.u2(c.customer_id, k, 38)) END)
+				   OVER (PARTITION BY c.customer_id ORDER BY k))) AS ordered_at
+	  FROM cp c,
+		   generate_series(1, least(300, 2 + ceil(3 * extract(epoch FROM c.active_until - c.raw_signup) / 86400
+												 / (160 / (c.activity + 0.15))))::int) k
+	  WHERE pg_temp.u(c.customer_id, 39) < 0.35 + 0.2 * least(c.activity, 1.5) + 0.1 * c.sat) x
+WHERE ordered_at < active_until;
+
+CREATE TABLE crm.orders AS
+SELECT row_number() OVER (ORDER BY customer_id, k) AS order_id, customer_id, ordered_at,
+	   amount::numeric(12, 2) AS amount, round(amount * margin_rate::numeric, 2)::numeric(12, 2) AS margin,
+	   channel
+FROM ord ORDER BY customer_id, k;
+
+-- touches, with a unique sort key (src, k, t) to number them
 CREATE TABLE crm.touches AS
-WITH sessions AS (
-	SELECT c.customer_id, s AS session,
-		   c.signed_up_at
-			 + pg_temp.u(c.customer_id * 1000 + s, 11)
-			   * (timestamptz '2026-10-31 00:00+00' - c.signed_up_at) AS started,
-		   pg_temp.pick(pg_temp.u(c.customer_id * 1000 + s, 12),
-						'{web,app,email,store,call_centre,social}',
-						'{0.35,0.6,0.75,0.85,0.9,1}') AS channel,
-		   pg_temp.pick(pg_temp.u(c.customer_id * 1000 + s, 13),
-						'{web,app,email,store,call_centre,social}',
-						'{0.45,0.7,0.75,0.85,0.95,1}') AS second_channel,
-		   1 + floor(-ln(1 - pg_temp.u(c.customer_id * 1000 + s, 14)) * 1.7)::int AS n
-	FROM crm.customers c,
-		 generate_series(1, 1 + floor(c.activity * 7.2)::int) s
-)
-SELECT row_number() OVER (ORDER BY customer_id, started, t) AS touch_id,
-	   customer_id, ts, channel,
-	   CASE channel
-		   WHEN 'web' THEN pg_temp.pick(x, '{view,click,purchase,review,signup}', '{0.55,0.85,0.95,0.99,1}')
-		   WHEN 'app' THEN pg_temp.pick(x, '{open,view,purchase,review}', '{0.4,0.85,0.97,1}')
-		   WHEN 'email' THEN pg_temp.pick(x, '{open,click}', '{0.7,1}')
-		   WHEN 'store' THEN pg_temp.pick(x, '{visit,purchase}', '{0.6,1}')
-		   WHEN 'call_centre' THEN 'support'
-		   ELSE pg_temp.pick(x, '{view,share,comment}', '{0.6,0.85,1}')
-	   END AS event
-FROM (SELECT s.customer_id, s.started, t,
-			 -- touches a few minutes apart, never 30 minutes
-			 date_trunc('second', s.started
-							+ ((t - 1) * 2 + pg_temp.u(s.customer_id * 100000 + s.session * 50 + t, 15) * 2)
-							  * interval '1 minute') AS ts,
-			 CASE WHEN t > 1 AND pg_temp.u(s.customer_id * 100000 + s.session * 50 + t, 16) < 0.2
-				  THEN s.second_channel ELSE s.channel END AS channel,
-			 pg_temp.u(s.customer_id * 100000 + s.session * 50 + t, 17) AS x
-	  FROM sessions s, generate_series(1, least(s.n, 14)) t) tt;
+SELECT row_number() OVER (ORDER BY customer_id, ts, src, k, t) AS touch_id, customer_id, ts, channel, event
+FROM (
+	-- the sign-up
+	SELECT customer_id, date_trunc('second', signed_up_at) AS ts, 0 AS src, 0 AS k, 0 AS t,
+		   CASE acquisition_channel WHEN 'app' THEN 'app' WHEN 'store' THEN 'store'
+									WHEN 'call_centre' THEN 'call_centre' ELSE 'web' END AS channel,
+		   'signup' AS event
+	FROM cp
+	UNION ALL
+	-- browsing sessions: touches one to three minutes apart; an email
+	-- click or a call often continues on another channel
+	SELECT customer_id, ts, 1, s, t, channel,
+		   CASE channel
+			   WHEN 'web' THEN pg_temp.pick(x, '{view,click,share}', '{0.62,0.97,1}')
+			   WHEN 'app' THEN pg_temp.pick(x, '{open,view,click}', '{0.45,0.9,1}')
+			   WHEN 'email' THEN pg_temp.pick(x, '{open,click}', '{0.7,1}')
+			   WHEN 'store' THEN 'visit'
+			   WHEN 'call_centre' THEN 'support'
+			   ELSE pg_temp.pick(x, '{view,share,comment}', '{0.6,0.85,1}')
+		   END
+	FROM (SELECT s.customer_id, s.s, t,
+				 date_trunc('second', s.started + ((t - 1) * 2 + 1 + pg_temp.u2(s.customer_id, s.s * 64 + t, 16))
+												  * interval '1 minute') AS ts,
+				 CASE WHEN t = 1 THEN s.channel
+					  WHEN s.channel IN ('email', 'call_centre') AND pg_temp.u2(s.customer_id, s.s * 64 + t, 17) < 0.4
+						  THEN s.second_channel
+					  WHEN pg_temp.u2(s.customer_id, s.s * 64 + t, 17) < 0.15 THEN s.second_channel
+					  ELSE s.channel END AS channel,
+				 pg_temp.u2(s.customer_id, s.s * 64 + t, 18) AS x
+		  FROM sessions s, generate_series(1, s.n) t) st
+	WHERE ts < timestamptz '2026-10-31 00:00+00'
+	UNION ALL
+	-- the fortnightly newsletter (Tuesdays 09:00 UTC): opened now and then,
+	-- more often by active customers and hardly ever after churn; a click
+	-- lands on the web site
+	SELECT customer_id, ts + (t - 1) * (1 + pg_temp.u2(customer_id, k * 4 + t, 27)) * interval '1 minute',
+		   4, k, t, CASE WHEN t = 3 THEN 'web' ELSE 'email' END,
+		   CASE t WHEN 1 THEN 'open' WHEN 2 THEN 'click' ELSE 'view' END
+	FROM (SELECT c.customer_id, k, c.activity,
+				 date_trunc('second', timestamptz '2024-11-05 09:00+00' + (k - 1) * interval '14 days'
+									  + 12 * pg_temp.ex(pg_temp.u2(c.customer_id, k, 25)) * interval '1 hour') AS ts,
+				 timestamptz '2024-11-05 09:00+00' + (k - 1) * interval '14 days' < c.active_until AS active
+		  FROM cp c, generate_series(1, 52) k
+		  WHERE timestamptz '2024-11-05 09:00+00' + (k - 1) * interval '14 days' > c.signed_up_at) n,
+		 generate_series(1, CASE WHEN pg_temp.u2(customer_id, k, 26) < 0.3 THEN 3 ELSE 1 END) t
+	WHERE pg_temp.u2(customer_id, k, 28) < CASE WHEN active THEN 0.03 + 0.05 * least(activity, 2) ELSE 0.005 END
+	  AND ts < timestamptz '2026-10-31 00:00+00'
+	UNION ALL
+	-- each order: one or two views (visits in a store), then the purchase
+	SELECT customer_id,
+		   date_trunc('second', ordered_at - (nv - t) * (1 + 2 * pg_temp.u2(customer_id, k * 8 + t, 19)) * interval '1 minute'),
+		   2, k, t, channel,
+		   CASE WHEN t = nv THEN 'purchase' WHEN channel = 'store' THEN 'visit' ELSE 'view' END
+	FROM (SELECT o.*, 2 + floor(2 * pg_temp.u2(o.customer_id, o.k, 20))::int AS nv FROM ord o) o,
+		 generate_series(1, nv) t
+	UNION ALL
+	-- after an order: a review (more likely from very happy or unhappy
+	-- customers) or a support call (more likely from unhappy ones)
+	SELECT customer_id, ts, 3, k, t, channel, event
+	FROM (SELECT o.customer_id, o.k, 1 AS t,
+				 date_trunc('second', o.ordered_at + (0.5 + 9.5 * pg_temp.u2(o.customer_id, o.k, 21)) * interval '1 day') AS ts,
+				 CASE WHEN o.channel = 'app' THEN 'app' ELSE 'web' END AS channel, 'review' AS event
+		  FROM ord o JOIN cp c USING (customer_id)
+		  WHERE pg_temp.u2(o.customer_id, o.k, 22) < 0.06 + 0.2 * abs(c.sat - 0.5)
+		  UNION ALL
+		  SELECT o.customer_id, o.k, 2,
+				 date_trunc('second', o.ordered_at + (1 + 6 * pg_temp.u2(o.customer_id, o.k, 23)) * interval '1 day'),
+				 'call_centre', 'support'
+		  FROM ord o JOIN cp c USING (customer_id)
+		  WHERE pg_temp.u2(o.customer_id, o.k, 24) < 0.02 + 0.12 * (1 - c.sat)) f
+	WHERE ts < timestamptz '2026-10-31 00:00+00'
+) all_touches
+ORDER BY customer_id, ts, src, k, t;
 CREATE INDEX ON crm.touches (customer_id, ts);
 
--- surveys: about 0.6 answers per customer; promoters ~45%, detractors
--- ~25%, better in the north and online, drifting over the months
+-- surveys: invitations reach customers at an even rate while they are
+-- customers (and up to two weeks after they went quiet); about 0.6 answers
+-- per customer overall
 CREATE TABLE crm.surveys AS
-SELECT row_number() OVER (ORDER BY customer_id, answered_at) AS response_id, *
-FROM (SELECT (1 + floor(pg_temp.u(i, 21) * :customers))::bigint AS customer_id,
-			 ts AS answered_at,
-			 CASE WHEN pg_temp.u(i, 22) < 0.01 THEN NULL
-				  WHEN p < 0.45 + adj THEN 9 + floor(pg_temp.u(i, 23) * 2)::int
-				  WHEN p < 0.75 + adj / 2 THEN 7 + floor(pg_temp.u(i, 23) * 2)::int
-				  ELSE floor(pg_temp.u(i, 23) * 7)::int
-			 END AS score,
-			 round((0.5 + 2 * pg_temp.u(i, 24))::numeric, 3)::float8 AS weight,
-			 pg_temp.pick(pg_temp.u(i, 25), '{email,web,app,call_centre}', '{0.5,0.8,0.95,1}') AS channel
-	  FROM (SELECT i, pg_temp.u(i, 26) AS p,
-				   timestamptz '2024-11-01 00:00+00' + pg_temp.u(i, 27) * interval '730 days' AS ts
-			FROM generate_series(1, (:customers * 0.6)::int) i) s
-	  CROSS JOIN LATERAL (
-		SELECT 0.06 * sin(extract(epoch FROM s.ts) / 86400 / 60)
-			   + CASE (1 + floor(pg_temp.u(i, 21) * :customers)::int) % 5
-					 WHEN 0 THEN 0.05 WHEN 1 THEN -0.07 ELSE 0 END AS adj) a) x;
+SELECT row_number() OVER (ORDER BY answered_at, customer_id, j) AS response_id, customer_id, answered_at,
+	   CASE WHEN pg_temp.u2(customer_id, j, 62) < 0.01 THEN NULL
+			WHEN p < 0.44 + adj THEN pg_temp.pick(pg_temp.u2(customer_id, j, 63), '{10,9}', '{0.55,1}')::int
+			WHEN p < 0.75 + adj / 2 THEN pg_temp.pick(pg_temp.u2(customer_id, j, 63), '{8,7}', '{0.55,1}')::int
+			ELSE pg_temp.pick(pg_temp.u2(customer_id, j, 63), '{6,5,4,3,2,1,0}',
+							  '{0.34,0.58,0.7,0.8,0.87,0.91,1}')::int
+	   END AS score,
+	   -- post-stratification weights: the customer base's region and
+	   -- segment mix against the respondents'
+	   round(least(2.5, greatest(0.5,
+			 CASE segment WHEN 'enterprise' THEN 2.0 WHEN 'smb' THEN 1.25 ELSE 0.85 END
+			 * CASE region WHEN 'online' THEN 0.8 WHEN 'south' THEN 1.2 WHEN 'west' THEN 1.1 ELSE 1.0 END
+			 * (0.95 + 0.1 * pg_temp.u2(customer_id, j, 64))))::numeric, 3)::float8 AS weight,
+	   pg_temp.pick(pg_temp.u2(customer_id, j, 65), '{email,web,app,call_centre}', '{0.5,0.8,0.95,1}') AS channel
+FROM (SELECT c.customer_id, j, c.region, c.segment, ts AS answered_at, pg_temp.u2(c.customer_id, j, 66) AS p,
+			 -- region and segment
+			 CASE c.region WHEN 'north' THEN 0.06 WHEN 'online' THEN 0.03 WHEN 'west' THEN -0.01
+						   WHEN 'south' THEN -0.06 ELSE 0 END
+			 + CASE c.segment WHEN 'enterprise' THEN -0.07 WHEN 'smb' THEN -0.02 ELSE 0.01 END
+			 -- the customer: satisfaction, activity, about to churn
+			 + 0.16 * (c.sat - 0.5) + 0.02 * least(c.activity, 3)
+			 - CASE WHEN c.active_until < timestamptz '2026-10-31 00:00+00'
+						 AND c.active_until - ts < interval '60 days' THEN 0.08 ELSE 0 END
+			 -- time: a slow improvement, a service incident in June 2026,
+			 -- a fix that shows in October 2026
+			 + 0.04 * extract(epoch FROM ts - timestamptz '2025-11-01 00:00+00') / (365.25 * 86400)
+			 + 0.025 * sin(extract(epoch FROM ts) / 86400 / 58)
+			 - CASE WHEN ts >= timestamptz '2026-06-01' AND ts < timestamptz '2026-07-01' THEN 0.08 ELSE 0 END
+			 + CASE WHEN ts >= timestamptz '2026-10-01' THEN 0.04 ELSE 0 END AS adj
+	  FROM (SELECT c.*, w.window_end,
+				   extract(epoch FROM w.window_end - c.raw_signup) / (365.25 * 86400) AS years
+			FROM cp c,
+				 LATERAL (SELECT least(timestamptz '2026-10-31 00:00+00',
+									   c.active_until + interval '14 days') AS window_end) w) c,
+		   generate_series(1, floor(0.83 * c.years + pg_temp.u(c.customer_id, 60))::int) j,
+		   LATERAL (SELECT pg_temp.daytime(c.raw_signup
+										   + pg_temp.u2(c.customer_id, j, 61) * (c.window_end - c.raw_signup)) AS ts) t) s
+ORDER BY answered_at, customer_id, j;
 
--- orders: a share of customers buy; buyers repeat at their own rate until
--- they drop out (the shape BG/NBD models)
-CREATE TABLE crm.orders AS
-SELECT row_number() OVER (ORDER BY customer_id, ordered_at) AS order_id, customer_id, ordered_at,
-	   round((15 + 60 * -ln(1 - pg_temp.u(customer_id * 1000 + k, 31)))::numeric, 2) AS amount,
-	   round(((15 + 60 * -ln(1 - pg_temp.u(customer_id * 1000 + k, 31)))
-			  * (0.15 + 0.25 * pg_temp.u(customer_id * 1000 + k, 32)))::numeric, 2) AS margin
-FROM (SELECT c.customer_id, k,
-			 CASE WHEN k = 1 THEN c.signed_up_at + pg_temp.u(c.customer_id, 33) * interval '3 days'
-				  ELSE c.signed_up_at
-					   + pg_temp.u(c.customer_id * 1000 + k, 34)
-						 * least(timestamptz '2026-10-31 00:00+00' - c.signed_up_at,
-								 -ln(1 - pg_temp.u(c.customer_id, 35)) * interval '400 days')
-			 END AS ordered_at
-	  FROM crm.customers c,
-		   generate_series(1, CASE WHEN pg_temp.u(c.customer_id, 36) < 0.6
-								   THEN 1 + floor(c.activity * 2.5 * -ln(1 - pg_temp.u(c.customer_id, 37)))::int
-								   ELSE 0 END) k) o;
+-- referrals: every customer acquired through a referral was referred by an
+-- earlier customer, drawn in proportion to advocacy (satisfaction cubed
+-- times activity), so a few advocates bring many
+CREATE TEMP TABLE advocacy AS
+SELECT customer_id, sum(0.001 + power(sat, 3) * activity) OVER (ORDER BY customer_id) AS cw FROM cp;
+CREATE INDEX ON advocacy (cw);
+ALTER TABLE advocacy ADD PRIMARY KEY (customer_id);
+ANALYZE advocacy;
 
--- referrals: 12% of customers were referred by an earlier customer; a few
--- early advocates bring many
 CREATE TABLE crm.referrals AS
-SELECT (1 + floor(power(pg_temp.u(c.customer_id, 41), 4) * (c.customer_id - 1)))::bigint AS referrer_id,
-	   c.customer_id AS referee_id,
-	   c.signed_up_at AS referred_at,
+SELECT r.referrer_id, c.customer_id AS referee_id, c.signed_up_at AS referred_at,
 	   CASE WHEN pg_temp.u(c.customer_id, 42) < 0.15 THEN NULL
 			ELSE pg_temp.u(c.customer_id, 43) < 0.35 END AS would_have_joined,
 	   (10 + 10 * floor(pg_temp.u(c.customer_id, 44) * 5))::numeric(10, 2) AS reward
-FROM crm.customers c
-WHERE c.customer_id > 1 AND pg_temp.u(c.customer_id, 40) < 0.12;
+FROM cp c
+CROSS JOIN LATERAL (
+	SELECT a.customer_id AS referrer_id FROM advocacy a
+	WHERE a.cw >= pg_temp.u(c.customer_id, 41) * (SELECT b.cw FROM advocacy b WHERE b.customer_id = c.customer_id - 1)
+	ORDER BY a.cw LIMIT 1) r
+WHERE c.acquisition_channel = 'referral' AND c.customer_id > 1
+ORDER BY c.customer_id;
 
--- community: threads by 10% of customers, a few replies each
+-- community: engaged customers start threads; replies come hours to days
+-- apart, most answer the starter, some answer an earlier reply
+CREATE TEMP TABLE threads AS
+SELECT row_number() OVER (ORDER BY customer_id, t) AS thread_id, *
+FROM (SELECT c.customer_id, t,
+			 pg_temp.pick(pg_temp.u2(c.customer_id, t, 51), '{product-help,ideas,general}', '{0.55,0.8,1}') AS community,
+			 pg_temp.daytime(c.raw_signup + pg_temp.u2(c.customer_id, t, 52) * (c.active_until - c.raw_signup)) AS started
+	  FROM cp c, generate_series(1, least(40, 1 + floor(c.activity * pg_temp.ex(pg_temp.u(c.customer_id, 53))))::int) t
+	  WHERE pg_temp.u(c.customer_id, 50) < 0.02 + 0.03 * least(c.activity, 3)) x;
+
 CREATE TABLE crm.community_posts AS
-WITH threads AS (
-	SELECT c.customer_id AS author_id, t,
-		   c.customer_id * 10 + t AS thread_id,
-		   pg_temp.pick(pg_temp.u(c.customer_id * 10 + t, 51), '{product-help,ideas,general}', '{0.55,0.8,1}') AS community,
-		   c.signed_up_at + pg_temp.u(c.customer_id * 10 + t, 52)
-			 * (timestamptz '2026-10-31 00:00+00' - c.signed_up_at) AS posted_at
-	FROM crm.customers c, generate_series(1, 1 + floor(c.activity)::int) t
-	WHERE pg_temp.u(c.customer_id, 50) < 0.1
-)
 SELECT row_number() OVER (ORDER BY thread_id, r) AS post_id, community, thread_id,
-	   CASE WHEN r = 0 THEN NULL ELSE thread_id * 100 END AS parent_post_id,
-	   CASE WHEN r = 0 THEN author_id
-			ELSE (1 + floor(pg_temp.u(thread_id * 10 + r, 53) * :customers))::bigint END AS author_id,
-	   posted_at + CASE WHEN r = 0 THEN interval '0'
-						ELSE r * -ln(1 - pg_temp.u(thread_id * 10 + r, 54)) * interval '6 hours' END AS posted_at,
-	   floor(5 + 200 * -ln(1 - pg_temp.u(thread_id * 10 + r, 55)))::int AS views
-FROM threads, generate_series(0, floor(pg_temp.u(thread_id, 56) * 6)::int) r;
+	   -- posts of a thread are numbered consecutively, so post_id - r is its starter
+	   CASE WHEN r = 0 THEN NULL
+			WHEN pg_temp.u2(thread_id, r, 57) < 0.6 THEN row_number() OVER (ORDER BY thread_id, r) - r
+			ELSE row_number() OVER (ORDER BY thread_id, r) - r + floor(pg_temp.u2(thread_id, r, 58) * r)::bigint
+	   END AS parent_post_id,
+	   author_id, posted_at, views
+FROM (SELECT thread_id, r, community,
+			 CASE WHEN r = 0 OR pg_temp.u2(thread_id, r, 54) < 0.25 THEN customer_id
+				  -- anyone who had signed up by then (a sign-up moves by at
+				  -- most 7 hours into the waking hours)
+				  ELSE 1 + floor(pg_temp.u2(thread_id, r, 55)
+								 * greatest(1, floor(extract(epoch FROM posted_at - interval '8 hours'
+																- timestamptz '2024-11-01 00:00+00')
+													 / extract(epoch FROM interval '720 days') * :customers) - 1))::bigint
+			 END AS author_id,
+			 posted_at,
+			 CASE WHEN r = 0 THEN floor(20 + 150 * power(pg_temp.ex(pg_temp.u2(thread_id, r, 56)), 1.5))
+				  ELSE floor(3 + 40 * pg_temp.ex(pg_temp.u2(thread_id, r, 56))) END::int AS views
+	  FROM (SELECT th.thread_id, th.customer_id, th.community, r,
+				   th.started + interval '1 hour' * sum(CASE WHEN r = 0 THEN 0
+														  ELSE 0.2 + 8 * (1 + r / 3.0) * pg_temp.ex(pg_temp.u2(th.thread_id, r, 59)) END)
+											 OVER (PARTITION BY th.thread_id ORDER BY r) AS posted_at
+			FROM threads th,
+				 generate_series(0, least(80, floor(2.5 * power(pg_temp.ex(pg_temp.u(th.thread_id, 70)), 1.4))::int)) r) p
+	  WHERE posted_at < timestamptz '2026-10-31 00:00+00') q
+ORDER BY thread_id, r;
 
-ALTER TABLE crm.customers DROP COLUMN activity;
+CREATE INDEX ON crm.orders (customer_id, ordered_at);
+CREATE INDEX ON crm.surveys (answered_at);
 ANALYZE crm.customers;
 ANALYZE crm.touches;
 ANALYZE crm.surveys;
 ANALYZE crm.orders;
 ANALYZE crm.referrals;
 ANALYZE crm.community_posts;
+DROP TABLE cp, sessions, ord, advocacy, threads;
 
 SELECT 'customers' AS "table", count(*) AS "rows" FROM crm.customers
 UNION ALL SELECT 'touches', count(*) FROM crm.touches
