@@ -829,6 +829,10 @@ CREATE FUNCTION engagement_trans(engagement, timestamptz, engagement_dimension,
 
 CREATE FUNCTION engagement_combine(engagement, engagement) RETURNS engagement
 	AS 'MODULE_PATHNAME', 'engagement_engagement_combine'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION engagement_rollup_trans(engagement, engagement) RETURNS engagement
+	AS 'MODULE_PATHNAME', 'engagement_engagement_rollup_trans'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION engagement_final(engagement) RETURNS engagement
@@ -839,7 +843,7 @@ CREATE AGGREGATE engagement_agg(ts timestamptz, dimension engagement_dimension,
 								value double precision, half_life interval) (
 	SFUNC = engagement_trans,
 	STYPE = engagement,
-	SSPACE = 104,
+	SSPACE = 128,
 	FINALFUNC = engagement_final,
 	COMBINEFUNC = engagement_combine,
 	PARALLEL = SAFE
@@ -848,9 +852,9 @@ CREATE AGGREGATE engagement_agg(ts timestamptz, dimension engagement_dimension,
 COMMENT ON AGGREGATE engagement_agg(timestamptz, engagement_dimension, double precision, interval) IS 'exponentially decayed engagement per dimension';
 
 CREATE AGGREGATE rollup(engagement) (
-	SFUNC = engagement_combine,
+	SFUNC = engagement_rollup_trans,
 	STYPE = engagement,
-	SSPACE = 104,
+	SSPACE = 128,
 	FINALFUNC = engagement_final,
 	COMBINEFUNC = engagement_combine,
 	PARALLEL = SAFE
@@ -896,12 +900,12 @@ CREATE FUNCTION engagement_score(e engagement, as_of timestamptz,
 CREATE FUNCTION engagement_explain(e engagement, as_of timestamptz,
 								   weights double precision[] DEFAULT '{1,1,1,1}',
 								   scale double precision DEFAULT 10,
-								   OUT dimension text,
-								   OUT events bigint,
+								   OUT dimension engagement_dimension,
 								   OUT decayed_value double precision,
 								   OUT weight double precision,
-								   OUT weighted_value double precision,
-								   OUT contribution double precision)
+								   OUT contribution double precision,
+								   OUT events bigint,
+								   OUT last_seen timestamptz)
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_explain'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
@@ -992,7 +996,9 @@ CREATE FUNCTION recency(rfm, unit interval DEFAULT '1 day') RETURNS double preci
 	AS 'MODULE_PATHNAME', 'engagement_rfm_recency'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
-CREATE FUNCTION age(rfm, as_of timestamptz, unit interval DEFAULT '1 day')
+-- no DEFAULT for unit: a two-argument age(rfm, timestamptz) would make the
+-- built-in age('2026-01-01', '2025-01-01') ambiguous
+CREATE FUNCTION age(rfm, as_of timestamptz, unit interval)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'engagement_rfm_age'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

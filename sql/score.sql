@@ -13,7 +13,9 @@ SET extra_float_digits = 0;
 
 -- by hand, half-life 7 days: involvement 1 at Jan 1 and 1 at Jan 8 is 1.5 on
 -- Jan 8 and 0.75 on Jan 15; intimacy 0.5 on Jan 8; x = 2 on Jan 8, score
--- 100 * (1 - exp(-0.2)) = 18.126925
+-- 100 * (1 - exp(-0.2)) = 18.126925; a week later x = 1, score
+-- 100 * (1 - exp(-0.1)) = 9.516258.  Explanation on Jan 8: involvement
+-- 18.126925 * 1.5 / 2 = 13.595194, intimacy 18.126925 * 0.5 / 2 = 4.531731
 CREATE TABLE ev (customer int, ts timestamptz, dim engagement_dimension, value float8);
 INSERT INTO ev VALUES
 	(1, '2026-01-01 00:00', 'involvement', 1), (1, '2026-01-08 00:00', 'involvement', 1),
@@ -24,8 +26,21 @@ SELECT e, involvement(e, '2026-01-08'), involvement(e, '2026-01-15'),
 	   round(engagement_score(e, '2026-01-08')::numeric, 6) AS score,
 	   round(engagement_score(e, '2026-01-15')::numeric, 6) AS score_a_week_later
 FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev) s;
-SELECT dimension, events, decayed_value, weight, weighted_value, round(contribution::numeric, 6)
+SELECT dimension, decayed_value, weight, round(contribution::numeric, 6) AS contribution, events, last_seen
 FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08');
+-- with weights {2,1,0,1}: x = 3, score 25.918178, all of it from involvement
+SELECT dimension, weight, round(contribution::numeric, 6) AS contribution
+FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08', '{2,1,0,1}');
+-- per-dimension last events: intimacy at Jan 3 (0.5 * 2^(-5/7) = 0.304753 on
+-- Jan 8), involvement at Jan 1; the state's last event stays Jan 8
+SELECT dimension, round(decayed_value::numeric, 6) AS decayed_value, events, last_seen
+FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days')
+						 FROM (VALUES (timestamptz '2026-01-01', 'involvement'::engagement_dimension, 1.0),
+									  ('2026-01-03', 'intimacy', 0.5), ('2026-01-08', 'influence', 2.0)) v(ts, dim, value)),
+						'2026-01-08');
+-- intimacy may be exactly -1 or 1: 1 * 2^(-1) - 1 = -0.5 on Jan 2
+SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-02')
+FROM (VALUES (timestamptz '2026-01-01', 1.0), ('2026-01-02', -1.0)) v(ts, value);
 -- weights: only involvement counts double -> x = 3, score 25.918178
 SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{2,1,0,1}')::numeric, 6)
 FROM ev;
@@ -39,27 +54,81 @@ FROM (VALUES (timestamptz '2026-01-01', 'influence'::engagement_dimension, 2.0),
 			 (NULL, 'influence', 1.0), ('2026-01-02', NULL, 1.0),
 			 ('2026-01-02', 'influence', NULL)) v(ts, dim, value);
 SELECT engagement_agg(ts, dim, value, '1 day') IS NULL AS no_rows FROM ev WHERE false;
+-- rollup skips NULL states; only NULLs: NULL
+SELECT rollup(e) IS NULL AS all_null, count(*) FROM (VALUES (NULL::engagement), (NULL)) v(e);
+SELECT events(rollup(e)), last_seen(rollup(e))
+FROM (SELECT NULL::engagement UNION ALL SELECT engagement_agg(ts, dim, value, '7 days') FROM ev UNION ALL SELECT NULL) v(e);
 
 -- errors
 SELECT engagement_agg(ts, dim, value, '0 days') FROM ev;
 SELECT engagement_agg(ts, dim, value, NULL) FROM ev;
 SELECT engagement_agg(ts, dim, value, CASE WHEN value = 1 THEN interval '7 days' ELSE '1 day' END) FROM ev;
+SELECT engagement_agg(ts, dim, value, CASE WHEN value = 1 THEN interval '1 day 00:00:00.5' ELSE '1 day' END) FROM ev;
 SELECT engagement_agg(now(), 'intimacy', 1.5, '1 day');
+SELECT engagement_agg(now(), 'intimacy', -1.0000001, '1 day');
+SELECT engagement_agg(now(), 'involvement', 1, '-1 day');
+SELECT engagement_agg('infinity', 'involvement', 1, '1 day');
+-- a NULL half-life on a row that is skipped anyway is not an error
+SELECT events(engagement_agg(ts, 'involvement', 1, h))
+FROM (VALUES (timestamptz '2026-01-01', interval '1 day'), (NULL, NULL)) v(ts, h);
+-- sums and counts that leave their range
+SELECT engagement_agg(ts, 'involvement', 1e308, '1 day')
+FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-01')) v(ts);
+SELECT rollup(e) FROM (VALUES ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)'::engagement),
+							  ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:1@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)')) v(e);
+SELECT events('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement);
+SELECT engagement_score('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1e300:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)', '2026-01-01', '{1e10,1,1,1}');
 SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
 SELECT rollup(e) FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev
 					   UNION ALL SELECT engagement_agg(ts, dim, value, '1 day') FROM ev) s;
 SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 23:59:59.999999') FROM ev;
+SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-07');
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1}') FROM ev;
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,-1,1}') FROM ev;
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,NULL,1}') FROM ev;
 SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 0) FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,Infinity,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{{1,1},{1,1}}') FROM ev;
+SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08', '{1,1,1,1,1}');
+-- the SQLSTATEs of those errors, as documented in the README
+\set VERBOSITY sqlstate
+SELECT engagement_agg(ts, dim, value, '0 days') FROM ev;
+SELECT engagement_agg(ts, dim, value, NULL) FROM ev;
+SELECT rollup(e) FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev
+					   UNION ALL SELECT engagement_agg(ts, dim, value, '1 day') FROM ev) s;
+SELECT engagement_agg(now(), 'intimacy', 1.5, '1 day');
+SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
+SELECT engagement_agg('infinity', 'involvement', 1, '1 day');
+SELECT engagement_agg(ts, 'involvement', 1e308, '1 day') FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-01')) v(ts);
+SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,NULL,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,-1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{{1,1},{1,1}}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 0) FROM ev;
+SELECT '(v=1,days=[])'::rfm;
+SELECT age(rfm_agg(ts, 1), '2025-12-31', '1 day') FROM ev;
+SELECT rfm_agg(ts, 'Infinity') FROM ev;
+\set VERBOSITY default
 -- the scale is the x at which the score reaches 63.2: x = 2, scale 2 -> 63.212056
 SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
 
--- stability: events fifty years before the anchor underflow to 0, no error
+-- stability: events fifty years before the anchor underflow to 0, no error,
+-- whether they come first (rescaled when the anchor moves) or last (scaled on
+-- the way in); and a state read 8000 years later is 0, not an error
 SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day'), '2026-01-01') AS sum,
 	   events(engagement_agg(ts, 'involvement', 1e300, '1 day'))
 FROM (VALUES (timestamptz '1976-01-01'), ('2026-01-01')) v(ts);
+SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day' ORDER BY ts DESC), '2026-01-01') AS sum
+FROM (VALUES (timestamptz '1976-01-01'), ('2026-01-01')) v(ts);
+SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31') AS sum,
+	   engagement_score(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31') AS score
+FROM (VALUES (timestamptz '2026-01-01')) v(ts);
+-- half-lives are compared exactly: '1 day' and '24 hours' are one half-life
+SELECT events(rollup(e))
+FROM (SELECT engagement_agg(now(), 'involvement', 1, '1 day') UNION ALL
+	  SELECT engagement_agg(now(), 'involvement', 1, '24 hours')) s(e);
 
 --
 -- Agreement with the decay formula in plain SQL, 400 customers
@@ -73,6 +142,15 @@ CREATE TABLE events AS
 	FROM generate_series(1, 400) c, generate_series(1, 1 + abs(hashint4(c)) % 60) k;
 CREATE TABLE states AS
 	SELECT customer, engagement_agg(ts, dim, value, '30 days') AS e FROM events GROUP BY customer;
+-- the four decayed sums as an array, and "a and b agree to rel relatively"
+CREATE FUNCTION dims(e engagement, as_of timestamptz) RETURNS float8[] LANGUAGE sql
+	AS $$ SELECT ARRAY[involvement(e, as_of), interaction(e, as_of), intimacy(e, as_of), influence(e, as_of)] $$;
+CREATE FUNCTION close(a float8[], b float8[], rel float8) RETURNS boolean LANGUAGE sql
+	AS $$ SELECT bool_and(abs(x - y) <= rel * greatest(1, abs(y))) FROM unnest(a, b) u(x, y) $$;
+-- per dimension: events and last event, as text rows
+CREATE FUNCTION dim_events(e engagement) RETURNS text LANGUAGE sql
+	AS $$ SELECT string_agg(dimension || ' ' || events || ' ' || coalesce(last_seen::text, '-'), ', ' ORDER BY dimension)
+		  FROM engagement_explain(e, last_seen(e)) $$;
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE abs(involvement(s.e, '2026-06-01') - i.inv) > 1e-9 * greatest(1, abs(i.inv))
 						   OR abs(interaction(s.e, '2026-06-01') - i.inter) > 1e-9 * greatest(1, abs(i.inter))
@@ -80,7 +158,13 @@ SELECT count(*) AS customers,
 						   OR abs(influence(s.e, '2026-06-01') - i.infl) > 1e-9 * greatest(1, abs(i.infl))) AS mismatch,
 	   count(*) FILTER (WHERE abs(engagement_score(s.e, '2026-06-01')
 							  - 100 * (1 - exp(-greatest(i.inv + i.inter + i.intim + i.infl, 0) / 10))) > 1e-9) AS score_mismatch,
-	   count(*) FILTER (WHERE events(s.e) <> i.n OR last_seen(s.e) <> i.last OR first_seen(s.e) <> i.first) AS count_mismatch
+	   count(*) FILTER (WHERE events(s.e) <> i.n OR last_seen(s.e) <> i.last OR first_seen(s.e) <> i.first) AS count_mismatch,
+	   count(*) FILTER (WHERE dim_events(s.e) IS DISTINCT FROM
+						(SELECT string_agg(dim || ' ' || n || ' ' || coalesce(l::text, '-'), ', ' ORDER BY dim)
+						 FROM (SELECT d.dim, count(ev.ts) AS n, max(ev.ts) AS l
+							   FROM unnest(enum_range(NULL::engagement_dimension)) d(dim)
+							   LEFT JOIN events ev ON ev.customer = s.customer AND ev.dim = d.dim
+							   GROUP BY d.dim) x)) AS dimension_events_mismatch
 FROM states s
 JOIN (SELECT customer,
 			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01' - ts) / (30 * 86400))) FILTER (WHERE dim = 'involvement'), 0) AS inv,
@@ -93,14 +177,21 @@ JOIN (SELECT customer,
 SELECT count(*) FILTER (WHERE abs(x.total - engagement_score(s.e, '2026-06-01')) > 1e-9) AS explain_mismatch
 FROM states s, LATERAL (SELECT sum(contribution) AS total FROM engagement_explain(s.e, '2026-06-01')) x;
 
--- merge order does not matter: rollups of hash-split states equal the whole
+-- merge order does not matter: rollups of hash-split states, merged in two
+-- different orders, equal the whole (all four sums within 1e-12 relative;
+-- counts, first and last events, per dimension too, exactly)
+CREATE TABLE parts AS
+	SELECT customer, abs(hashtext(ts::text)) % 5 AS part, engagement_agg(ts, dim, value, '30 days') AS e
+	FROM events GROUP BY 1, 2;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE abs(involvement(m.e, '2026-06-01') - involvement(s.e, '2026-06-01'))
-						   > 1e-12 * greatest(1, abs(involvement(s.e, '2026-06-01')))
-						   OR events(m.e) <> events(s.e)) AS merge_mismatch
-FROM (SELECT customer, rollup(e) AS e
-	  FROM (SELECT customer, engagement_agg(ts, dim, value, '30 days') AS e
-			FROM events GROUP BY customer, abs(hashtext(ts::text)) % 3) h GROUP BY customer) m
+	   count(*) FILTER (WHERE NOT close(dims(m.e1, '2026-06-01'), dims(s.e, '2026-06-01'), 1e-12)
+						   OR NOT close(dims(m.e2, '2026-06-01'), dims(s.e, '2026-06-01'), 1e-12)
+						   OR dim_events(m.e1) <> dim_events(s.e) OR dim_events(m.e2) <> dim_events(s.e)
+						   OR first_seen(m.e1) <> first_seen(s.e) OR first_seen(m.e2) <> first_seen(s.e)
+						   OR last_seen(m.e1) <> last_seen(s.e) OR last_seen(m.e2) <> last_seen(s.e)) AS merge_mismatch,
+	   min(m.parts) AS min_parts, max(m.parts) AS max_parts
+FROM (SELECT customer, count(*) AS parts, rollup(e ORDER BY part) AS e1, rollup(e ORDER BY part DESC) AS e2
+	  FROM parts GROUP BY customer) m
 JOIN states s USING (customer);
 
 -- parallel
@@ -109,25 +200,44 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT engagement_agg(ts, dim, value, '30 days') FROM events;
-SELECT abs(influence(engagement_agg(ts, dim, value, '30 days'), '2026-06-01')
-		   - (SELECT influence(rollup(e), '2026-06-01') FROM states)) < 1e-9 AS parallel_matches
-FROM events;
+SELECT close(dims(e, '2026-06-01'), (SELECT dims(rollup(e), '2026-06-01') FROM states), 1e-12) AS parallel_matches,
+	   dim_events(e) = (SELECT dim_events(rollup(e)) FROM states) AS parallel_events_match
+FROM (SELECT engagement_agg(ts, dim, value, '30 days') AS e FROM events) p;
+EXPLAIN (COSTS OFF) SELECT rfm_agg(ts, value) FROM events;
+SELECT r::text = (SELECT rfm_agg(ts, value ORDER BY ts, value)::text FROM events) AS rfm_parallel_matches
+FROM (SELECT rfm_agg(ts, value) AS r FROM events) p;
 RESET ALL;
 SET timezone = 'UTC';
 SET extra_float_digits = 0;
 
 -- text and binary forms
 SELECT bool_and(e::text::engagement::text = e::text) AS text_round_trip, count(*) FROM states;
-SELECT '(v=1,half_life_usec=86400000000,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1.5:2,interaction=0:0,intimacy=-0.25:1,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=86400000000,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1.5:2@2026-01-02T00:00:00Z,interaction=0:0,intimacy=-0.25:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement;
+-- spaces are allowed between tokens; the output is canonical
+SELECT ' ( v = 1 , half_life_usec = 86400000000 , first = 2026-01-01T00:00:00Z , last = 2026-01-01T00:00:00Z , involvement = 1 : 1 @ 2026-01-01T00:00:00Z , interaction = 0 : 0 , intimacy = 0 : 0 , influence = 0 : 0 ) '::engagement;
 SELECT '(v=2,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
 SELECT '(v=1,half_life_usec=0,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
 SELECT '(v=1,half_life_usec=1,first=2026-01-02T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
-SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=0:0,intimacy=2:1,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=0:0,intimacy=2:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement;
 SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=5:0,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+-- malformed: a dimension's last event missing, given without events, outside
+-- first..last, none at "last"; negative count; keys out of order; truncated;
+-- trailing text; a bad time; a non-finite sum
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-02T00:00:00Z,interaction=0:0@2026-01-02T00:00:00Z,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-03T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:-1,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,interaction=0:0,involvement=1:1@2026-01-02T00:00:00Z,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-02T00:00:00Z'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-02T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0) x'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1:1@2026-01-02 00:00:00,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT '(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=Infinity:1@2026-01-02T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)'::engagement;
+SELECT ''::engagement;
 \copy states TO 'results/engagement.bin' WITH (FORMAT binary)
 CREATE TABLE states_copy (LIKE states);
 \copy states_copy FROM 'results/engagement.bin' WITH (FORMAT binary)
-SELECT count(*) FILTER (WHERE c.e::text <> s.e::text) AS binary_mismatch FROM states s JOIN states_copy c USING (customer);
+SELECT count(*) FILTER (WHERE c.e::text <> s.e::text) AS binary_mismatch, count(*) FROM states s JOIN states_copy c USING (customer);
 
 --
 -- RFM
@@ -135,7 +245,7 @@ SELECT count(*) FILTER (WHERE c.e::text <> s.e::text) AS binary_mismatch FROM st
 -- by hand: purchases Jan 1 (10 and 5: one day, 15), Jan 5 (20), Jan 20 (40):
 -- frequency 2, recency 19 days, age on Mar 1 59 days, monetary (20 + 40) / 2
 SELECT r, frequency(r), recency(r), recency(r, '1 week') AS recency_weeks,
-	   age(r, '2026-03-01'), round(age(r, '2026-03-01', '7 days')::numeric, 6) AS age_weeks, monetary(r)
+	   age(r, '2026-03-01', '1 day'), round(age(r, '2026-03-01', '7 days')::numeric, 6) AS age_weeks, monetary(r)
 FROM (SELECT rfm_agg(ts, amount) AS r
 	  FROM (VALUES (timestamptz '2026-01-01 10:00', 10.0), ('2026-01-01 12:00', 5.0),
 				   ('2026-01-05 00:00', 20.0), ('2026-01-20 00:00', 40.0)) v(ts, amount)) s;
@@ -144,7 +254,22 @@ SELECT frequency(r), recency(r), monetary(r)
 FROM (SELECT rfm_agg(ts, amount) AS r
 	  FROM (VALUES (timestamptz '2026-01-01', 10.0), (NULL, 5.0), ('2026-01-03', NULL)) v(ts, amount)) s;
 SELECT rfm_agg(ts, 1) IS NULL AS no_rows FROM ev WHERE false;
-SELECT age(rfm_agg(ts, 1), '2025-12-31') FROM ev;
+SELECT age(rfm_agg(ts, 1), '2025-12-31', '1 day') FROM ev;
+-- as_of later on the day of the last purchase is fine: age counts days
+SELECT age(rfm_agg(ts, 1), '2026-01-08 00:00', '1 day'), age(rfm_agg(ts, 1), '2026-01-08 23:59', '1 day') FROM ev;
+-- age needs its unit: with a default, age(rfm, timestamptz) would make the
+-- built-in age('2026-01-01', '2025-01-01') ambiguous, which still resolves
+SELECT age('2026-01-01', '2025-01-01') AS builtin_age, age(timestamp '2026-01-01', timestamp '2025-06-01') AS builtin_age2;
+SELECT age(rfm_agg(ts, 1), '2026-02-01') FROM ev;
+-- UTC days: 23:30 and 00:30 the next day are two purchase days; negative
+-- amounts (refunds) count; amounts whose mean overflows are an error
+SELECT frequency(r), recency(r), monetary(r)
+FROM (SELECT rfm_agg(ts, amount) AS r
+	  FROM (VALUES (timestamptz '2026-01-01 23:30', 10.0), ('2026-01-02 00:30', -4.0)) v(ts, amount)) s;
+SELECT monetary(rfm_agg(ts, amount))
+FROM (VALUES (timestamptz '2026-01-01', 1e308), ('2026-01-02', 1e308), ('2026-01-03', 1e308)) v(ts, amount);
+SELECT rfm_agg(ts, amount)
+FROM (VALUES (timestamptz '2026-01-01', 1e308), ('2026-01-01', 1e308)) v(ts, amount);
 SELECT recency(rfm_agg(ts, 1), '0 days') FROM ev;
 SELECT rfm_agg(ts, 'Infinity') FROM ev;
 -- agreement with plain SQL on generated orders (UTC days)
@@ -163,7 +288,7 @@ WITH daily AS (
 )
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE frequency(r) <> i.frequency OR recency(r) <> i.recency
-						   OR age(r, '2026-03-01') <> i.age
+						   OR age(r, '2026-03-01', '1 day') <> i.age
 						   OR abs(monetary(r) - i.monetary) > 1e-9) AS mismatch,
 	   sum(frequency(r)) AS repeat_days
 FROM (SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer) o JOIN idiom i USING (customer);
@@ -178,5 +303,18 @@ SELECT '(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])'::rfm;
 SELECT '(v=1,days=[2026-01-05T10:00:00Z 12.5])'::rfm;
 SELECT '(v=1,days=[2026-02-01T00:00:00Z 1,2026-01-05T00:00:00Z 2])'::rfm;
 SELECT '(v=1,days=[])'::rfm;
+SELECT '(v=2,days=[2026-01-05T00:00:00Z 1])'::rfm;
+SELECT '(v=1,days=[2026-01-05T00:00:00Z 1,2026-01-05T00:00:00Z 2])'::rfm;
+SELECT '(v=1,days=[2026-01-05T00:00:00Z NaN])'::rfm;
+SELECT '(v=1,days=[2026-01-05T00:00:00Z 1]'::rfm;
+SELECT '(v=1,days=[2026-01-05T00:00:00Z 1])x'::rfm;
+-- binary COPY round trip of rfm states
+CREATE TABLE rfm_states AS SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer;
+\copy rfm_states TO 'results/rfm.bin' WITH (FORMAT binary)
+CREATE TABLE rfm_copy (LIKE rfm_states);
+\copy rfm_copy FROM 'results/rfm.bin' WITH (FORMAT binary)
+SELECT count(*) FILTER (WHERE c.r::text <> s.r::text) AS binary_mismatch, count(*)
+FROM rfm_states s JOIN rfm_copy c USING (customer);
 
-DROP TABLE ev, events, states, states_copy, orders;
+DROP TABLE ev, events, states, states_copy, parts, orders, rfm_states, rfm_copy;
+DROP FUNCTION dims(engagement, timestamptz), close(float8[], float8[], float8), dim_events(engagement);

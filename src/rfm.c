@@ -118,7 +118,7 @@ rfm_encode(RfmBuild *b)
 		if (!isfinite(r->days[i].amount))
 			ereport(ERROR,
 					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("rfm purchase amount is out of range"));
+					errmsg("rfm purchase amount of one day is out of range"));
 	return r;
 }
 
@@ -448,5 +448,9 @@ engagement_rfm_monetary(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(0.0);
 	for (int i = 1; i < r->ndays; i++)
 		sum += r->days[i].amount;
+	if (!isfinite(sum))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("rfm monetary value is out of range"));
 	PG_RETURN_FLOAT8(sum / (r->ndays - 1));
 }

@@ -27,6 +27,7 @@
 #include "access/htup_details.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
@@ -50,6 +51,7 @@ typedef struct EngagementData
 	int64		last_seen;		/* the anchor of the sums */
 	double		sum[ENG_NDIM];	/* decayed to last_seen */
 	int64		count[ENG_NDIM];
+	int64		last[ENG_NDIM]; /* latest event per dimension, 0 when none */
 } EngagementData;
 
 /*****************************************************************************
@@ -75,14 +77,51 @@ engagement_new(MemoryContext cxt, int64 half_life, int64 ts)
 	return e;
 }
 
+/*
+ * A half-life in microseconds for messages, independent of IntervalStyle:
+ * in the largest of days, hours, minutes, seconds that divides it, else in
+ * seconds with a fraction ("7 days", "36 hours", "86400.5 seconds").
+ */
+static char *
+engagement_half_life_text(int64 usecs)
+{
+	static const struct
+	{
+		int64		usecs;
+		const char *unit;
+	}			units[] = {
+		{USECS_PER_DAY, "day"}, {USECS_PER_HOUR, "hour"},
+		{USECS_PER_MINUTE, "minute"}, {USECS_PER_SEC, "second"}
+	};
+
+	for (int i = 0; i < (int) lengthof(units); i++)
+		if (usecs % units[i].usecs == 0)
+		{
+			int64		n = usecs / units[i].usecs;
+
+			return psprintf(INT64_FORMAT " %s%s", n, units[i].unit, n == 1 ? "" : "s");
+		}
+	{
+		char		frac[8];
+		int			len;
+
+		/* usecs > 0 here: six digits of microseconds, trailing zeros dropped */
+		len = snprintf(frac, sizeof(frac), "%06d", (int) (usecs % USECS_PER_SEC));
+		while (len > 1 && frac[len - 1] == '0')
+			frac[--len] = '\0';
+		return psprintf(INT64_FORMAT ".%s seconds", usecs / USECS_PER_SEC, frac);
+	}
+}
+
 static void
 engagement_check_half_life(const EngagementData *e, int64 half_life)
 {
 	if (e->half_life != half_life)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("engagement half-lives differ: " INT64_FORMAT " and " INT64_FORMAT " microseconds",
-					   e->half_life, half_life),
+				errmsg("engagement half-lives differ: %s and %s",
+					   engagement_half_life_text(e->half_life),
+					   engagement_half_life_text(half_life)),
 				errhint("Aggregate and merge engagement states with one half-life."));
 }
 
@@ -100,6 +139,16 @@ engagement_advance(EngagementData *e, int64 ts)
 	}
 }
 
+/* a decayed sum that left the float8 range */
+static void
+engagement_check_sum(double sum, int d)
+{
+	if (!isfinite(sum))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("engagement %s sum is out of range", eng_dim_names[d]));
+}
+
 /* dst += src (same half-life) */
 static void
 engagement_merge(EngagementData *dst, const EngagementData *src)
@@ -112,7 +161,13 @@ engagement_merge(EngagementData *dst, const EngagementData *src)
 	for (int d = 0; d < ENG_NDIM; d++)
 	{
 		dst->sum[d] += src->sum[d] * f;
-		dst->count[d] += src->count[d];
+		engagement_check_sum(dst->sum[d], d);
+		if (src->count[d] > 0 && (dst->count[d] == 0 || src->last[d] > dst->last[d]))
+			dst->last[d] = src->last[d];
+		if (pg_add_s64_overflow(dst->count[d], src->count[d], &dst->count[d]))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("engagement %s count is out of range", eng_dim_names[d]));
 	}
 	dst->first_seen = Min(dst->first_seen, src->first_seen);
 }
@@ -120,6 +175,8 @@ engagement_merge(EngagementData *dst, const EngagementData *src)
 static void
 engagement_validate(const EngagementData *e, int code)
 {
+	bool		latest = false;
+
 	eng_check_header(&e->hdr, sizeof(EngagementData), ENGAGEMENT_VERSION, 0,
 					 "engagement");
 	if (e->half_life <= 0 || e->first_seen > e->last_seen ||
@@ -129,6 +186,7 @@ engagement_validate(const EngagementData *e, int code)
 				errmsg("invalid engagement value"),
 				errdetail("The half-life or the first and last times are out of range."));
 	for (int d = 0; d < ENG_NDIM; d++)
+	{
 		if (!isfinite(e->sum[d]) || e->count[d] < 0 ||
 			(d == 2 && fabs(e->sum[d]) > (double) e->count[d]) ||
 			(d != 2 && e->sum[d] != 0.0 && e->count[d] == 0))
@@ -136,6 +194,21 @@ engagement_validate(const EngagementData *e, int code)
 					errcode(code),
 					errmsg("invalid engagement value"),
 					errdetail("The %s sum or count is out of range.", eng_dim_names[d]));
+		if (e->count[d] == 0 ? e->last[d] != 0 :
+			(e->last[d] < e->first_seen || e->last[d] > e->last_seen))
+			ereport(ERROR,
+					errcode(code),
+					errmsg("invalid engagement value"),
+					errdetail("The last %s event is not between the first and last events.",
+							  eng_dim_names[d]));
+		if (e->count[d] > 0 && e->last[d] == e->last_seen)
+			latest = true;
+	}
+	if (!latest)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid engagement value"),
+				errdetail("The last event is not the last event of any dimension."));
 }
 
 static EngagementData *
@@ -239,10 +312,16 @@ engagement_engagement_trans(PG_FUNCTION_ARGS)
 		cache[d] = PG_GETARG_OID(2);
 	}
 	if (d == 2 && (v < -1.0 || v > 1.0))
+	{
+		StringInfoData buf;
+
+		initStringInfo(&buf);
+		eng_append_float8(&buf, v);
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("intimacy value %g is out of range", v),
+				errmsg("intimacy value %s is out of range", buf.data),
 				errdetail("Intimacy is a sentiment between -1 and 1."));
+	}
 
 	if (e == NULL)
 		e = engagement_new(aggcontext, h, ts);
@@ -250,17 +329,35 @@ engagement_engagement_trans(PG_FUNCTION_ARGS)
 		engagement_check_half_life(e, h);
 	engagement_advance(e, ts);
 	e->sum[d] += v * eng_decay(e->last_seen - ts, h);
-	e->count[d]++;
+	engagement_check_sum(e->sum[d], d);
+	if (e->count[d] == 0 || ts > e->last[d])
+		e->last[d] = ts;
+	e->count[d]++;				/* cannot overflow: one per row */
 	e->first_seen = Min(e->first_seen, ts);
 	PG_RETURN_POINTER(e);
 }
 
-/* combine and rollup transition: dst += src; strict for combine */
+/*
+ * Combine function (strict: nodeAgg copies the first non-null state into
+ * the aggregate context itself).
+ */
 PG_FUNCTION_INFO_V1(engagement_engagement_combine);
 Datum
 engagement_engagement_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_combine");
+	EngagementData *dst = engagement_state_for_update(fcinfo, aggcontext);
+
+	engagement_merge(dst, engagement_getarg(fcinfo, 1));
+	PG_RETURN_POINTER(dst);
+}
+
+/* rollup(engagement) transition: NULL inputs are skipped, no rows give NULL */
+PG_FUNCTION_INFO_V1(engagement_engagement_rollup_trans);
+Datum
+engagement_engagement_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_rollup_trans");
 	EngagementData *src;
 	EngagementData *dst;
 
@@ -299,10 +396,12 @@ engagement_engagement_final(PG_FUNCTION_ARGS)
  * Text and binary I/O
  *
  *	 (v=1,half_life_usec=604800000000,first=2026-01-05T10:00:00Z,
- *	  last=2026-02-01T09:30:00Z,involvement=12.5:14,interaction=3:3,
- *	  intimacy=0.25:2,influence=0:0)
+ *	  last=2026-02-01T09:30:00Z,involvement=12.5:14@2026-02-01T09:30:00Z,
+ *	  interaction=3:3@2026-01-20T08:00:00Z,intimacy=0.25:2@2026-01-07T12:00:00Z,
+ *	  influence=0:0)
  *
- * Each dimension is its decayed sum at "last" and its event count.
+ * Each dimension is its decayed sum at "last", its event count and, when it
+ * has events, the time of its latest event after "@".
  *****************************************************************************/
 
 PG_FUNCTION_INFO_V1(engagement_engagement_out);
@@ -323,6 +422,11 @@ engagement_engagement_out(PG_FUNCTION_ARGS)
 		appendStringInfo(&buf, ",%s=", eng_dim_names[d]);
 		eng_append_float8(&buf, e->sum[d]);
 		appendStringInfo(&buf, ":" INT64_FORMAT, e->count[d]);
+		if (e->count[d] > 0)
+		{
+			appendStringInfoChar(&buf, '@');
+			eng_append_timestamp(&buf, e->last[d]);
+		}
 	}
 	appendStringInfoChar(&buf, ')');
 	PG_RETURN_CSTRING(buf.data);
@@ -363,6 +467,12 @@ engagement_engagement_in(PG_FUNCTION_ARGS)
 		e->sum[d] = eng_cursor_float8(&c);
 		eng_cursor_expect(&c, ':');
 		e->count[d] = eng_cursor_int64(&c);
+		/* the latest event's time follows exactly when there are events */
+		if (e->count[d] > 0)
+		{
+			eng_cursor_expect(&c, '@');
+			e->last[d] = eng_cursor_timestamp(&c);
+		}
 	}
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
@@ -386,6 +496,7 @@ engagement_engagement_send(PG_FUNCTION_ARGS)
 	{
 		pq_sendfloat8(&buf, e->sum[d]);
 		pq_sendint64(&buf, e->count[d]);
+		pq_sendint64(&buf, e->last[d]);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -412,6 +523,7 @@ engagement_engagement_recv(PG_FUNCTION_ARGS)
 	{
 		e->sum[d] = pq_getmsgfloat8(buf);
 		e->count[d] = pq_getmsgint64(buf);
+		e->last[d] = pq_getmsgint64(buf);
 	}
 	engagement_validate(e, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(e);
@@ -495,8 +607,14 @@ Datum
 engagement_events(PG_FUNCTION_ARGS)
 {
 	EngagementData *e = engagement_getarg(fcinfo, 0);
+	int64		n = 0;
 
-	PG_RETURN_INT64(e->count[0] + e->count[1] + e->count[2] + e->count[3]);
+	for (int d = 0; d < ENG_NDIM; d++)
+		if (pg_add_s64_overflow(n, e->count[d], &n))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("engagement event count is out of range"));
+	PG_RETURN_INT64(n);
 }
 
 static void
@@ -508,7 +626,7 @@ engagement_weights(ArrayType *arr, double *w)
 
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
-				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("engagement weights must be a one-dimensional array"));
 	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &elems, &nulls, &n);
@@ -521,8 +639,8 @@ engagement_weights(ArrayType *arr, double *w)
 	{
 		if (nulls[d])
 			ereport(ERROR,
-					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					errmsg("engagement weights must not be NULL"));
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("engagement weights must not contain NULLs"));
 		w[d] = DatumGetFloat8(elems[d]);
 		if (!isfinite(w[d]) || w[d] < 0.0)
 			ereport(ERROR,
@@ -557,6 +675,11 @@ engagement_compute(const EngagementData *e, TimestampTz as_of, const double *w,
 		decayed[d] = e->sum[d] * f;
 		*x += w[d] * decayed[d];
 	}
+	if (!isfinite(*x))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("weighted engagement is out of range"),
+				errhint("Use smaller weights."));
 	return 100.0 * (1.0 - exp(-Max(*x, 0.0) / scale));
 }
 
@@ -576,10 +699,11 @@ engagement_score(PG_FUNCTION_ARGS)
 }
 
 /*
- * engagement_explain(e, as_of, weights) -> SETOF (dimension, events,
- * decayed_value, weight, weighted_value, contribution): the score split
+ * engagement_explain(e, as_of, weights, scale) -> SETOF (dimension,
+ * decayed_value, weight, contribution, events, last_seen): the score split
  * between the dimensions in proportion to their weighted values (the
- * contributions of a positive x sum to the score).
+ * contributions of a positive x sum to the score); last_seen is NULL for a
+ * dimension without events.
  */
 PG_FUNCTION_INFO_V1(engagement_explain);
 Datum
@@ -591,22 +715,27 @@ engagement_explain(PG_FUNCTION_ARGS)
 	double		decayed[ENG_NDIM];
 	double		x;
 	double		score;
+	Oid			dimtype;
 
 	engagement_weights(PG_GETARG_ARRAYTYPE_P(2), w);
 	score = engagement_compute(e, PG_GETARG_TIMESTAMPTZ(1), w,
 							   engagement_scale(PG_GETARG_FLOAT8(3)), decayed, &x);
 	InitMaterializedSRF(fcinfo, 0);
+	/* the OUT column's type is the extension's engagement_dimension enum */
+	dimtype = TupleDescAttr(rsinfo->setDesc, 0)->atttypid;
 	for (int d = 0; d < ENG_NDIM; d++)
 	{
 		Datum		values[6];
 		bool		nulls[6] = {false, false, false, false, false, false};
 
-		values[0] = CStringGetTextDatum(eng_dim_names[d]);
-		values[1] = Int64GetDatum(e->count[d]);
-		values[2] = Float8GetDatum(decayed[d]);
-		values[3] = Float8GetDatum(w[d]);
-		values[4] = Float8GetDatum(w[d] * decayed[d]);
-		values[5] = Float8GetDatum(x > 0.0 ? score * w[d] * decayed[d] / x : 0.0);
+		values[0] = DirectFunctionCall2(enum_in, CStringGetDatum(eng_dim_names[d]),
+										ObjectIdGetDatum(dimtype));
+		values[1] = Float8GetDatum(decayed[d]);
+		values[2] = Float8GetDatum(w[d]);
+		values[3] = Float8GetDatum(x > 0.0 ? score * (w[d] * decayed[d] / x) : 0.0);
+		values[4] = Int64GetDatum(e->count[d]);
+		values[5] = TimestampTzGetDatum(e->last[d]);
+		nulls[5] = (e->count[d] == 0);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
