@@ -138,6 +138,21 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 	return k;
 }
 
+void *
+eng_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
+	MemoryContext old;
+	void	   *st;
+
+	if (!VARATT_IS_EXTENDED(raw))
+		return raw;
+	old = MemoryContextSwitchTo(aggcontext);
+	st = PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
 /*
  * Text-format cursor
  */

@@ -54,6 +54,15 @@ extern MemoryContext eng_agg_context(FunctionCallInfo fcinfo,
 									 const char *funcname);
 
 /*
+ * Argument 0 of an aggregate support function, a by-reference state of a
+ * real type, ready to be updated in place: normally the plain value the
+ * aggregate already owns; anything else (a short header after a trip
+ * through a tuple) is copied into the aggregate context.
+ */
+extern void *eng_state_for_update(FunctionCallInfo fcinfo,
+								  MemoryContext aggcontext);
+
+/*
  * A dictionary of names (channels, events) built in insertion order, with a
  * cache of the last hit because consecutive rows often repeat a name.
  */

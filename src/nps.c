@@ -168,26 +168,6 @@ nps_getarg(FunctionCallInfo fcinfo, int argno)
 	return st;
 }
 
-/*
- * The transition state of an aggregate, to be updated in place.  The value
- * normally is the plain palloc'd struct we created; anything else (a short
- * header after a trip through a tuple) is copied into the aggregate context.
- */
-static NpsAgg *
-nps_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
-	MemoryContext old;
-	NpsAgg	   *st;
-
-	if (!VARATT_IS_EXTENDED(raw))
-		return (NpsAgg *) raw;
-	old = MemoryContextSwitchTo(aggcontext);
-	st = (NpsAgg *) PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
-	MemoryContextSwitchTo(old);
-	return st;
-}
-
 /* View an unweighted state as a weighted one: every response weighs 1. */
 static void
 nps_make_weighted(NpsAgg *st)
@@ -456,7 +436,7 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 		MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
 
 		st = PG_ARGISNULL(0) ? nps_new(aggcontext, 0) :
-			nps_state_for_update(fcinfo, aggcontext);
+			eng_state_for_update(fcinfo, aggcontext);
 	}
 
 	if (likely(!PG_ARGISNULL(1)))
@@ -480,7 +460,7 @@ engagement_nps_inv(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "engagement_nps_inv called with a NULL state");
-	st = nps_state_for_update(fcinfo, aggcontext);
+	st = eng_state_for_update(fcinfo, aggcontext);
 	if (!PG_ARGISNULL(1))
 	{
 		int			cat = nps_classify(PG_GETARG_INT32(1));
@@ -505,7 +485,7 @@ engagement_nps_wtrans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		st = nps_new(aggcontext, NPSAGG_WEIGHTED);
 	else
-		st = nps_state_for_update(fcinfo, aggcontext);
+		st = eng_state_for_update(fcinfo, aggcontext);
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
@@ -552,7 +532,7 @@ Datum
 engagement_nps_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_combine");
-	NpsAgg	   *st = nps_state_for_update(fcinfo, aggcontext);
+	NpsAgg	   *st = eng_state_for_update(fcinfo, aggcontext);
 
 	nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -572,7 +552,7 @@ engagement_nps_rollup_trans(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		st = nps_new(aggcontext, 0);
 	else
-		st = nps_state_for_update(fcinfo, aggcontext);
+		st = eng_state_for_update(fcinfo, aggcontext);
 	if (!PG_ARGISNULL(1))
 		nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -593,7 +573,7 @@ engagement_nps_rollup_inv(PG_FUNCTION_ARGS)
 
 	if (PG_ARGISNULL(0))
 		elog(ERROR, "engagement_nps_rollup_inv called with a NULL state");
-	st = nps_state_for_update(fcinfo, aggcontext);
+	st = eng_state_for_update(fcinfo, aggcontext);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	src = nps_getarg(fcinfo, 1);

@@ -220,22 +220,6 @@ engagement_getarg(FunctionCallInfo fcinfo, int argno)
 	return e;
 }
 
-/* the transition state, to be updated in place (see nps.c) */
-static EngagementData *
-engagement_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
-	MemoryContext old;
-	EngagementData *e;
-
-	if (!VARATT_IS_EXTENDED(raw))
-		return (EngagementData *) raw;
-	old = MemoryContextSwitchTo(aggcontext);
-	e = (EngagementData *) PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
-	MemoryContextSwitchTo(old);
-	return e;
-}
-
 /* the index of an engagement_dimension enum value, by its label */
 static int
 engagement_dimension_index(Oid enumval)
@@ -270,7 +254,7 @@ engagement_engagement_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_agg");
 	EngagementData *e = PG_ARGISNULL(0) ? NULL :
-		engagement_state_for_update(fcinfo, aggcontext);
+		eng_state_for_update(fcinfo, aggcontext);
 	int64		ts;
 	int64		h;
 	int			d;
@@ -346,7 +330,7 @@ Datum
 engagement_engagement_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_combine");
-	EngagementData *dst = engagement_state_for_update(fcinfo, aggcontext);
+	EngagementData *dst = eng_state_for_update(fcinfo, aggcontext);
 
 	engagement_merge(dst, engagement_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(dst);
@@ -365,7 +349,7 @@ engagement_engagement_rollup_trans(PG_FUNCTION_ARGS)
 	{
 		if (PG_ARGISNULL(0))
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(engagement_state_for_update(fcinfo, aggcontext));
+		PG_RETURN_POINTER(eng_state_for_update(fcinfo, aggcontext));
 	}
 	src = engagement_getarg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
@@ -374,7 +358,7 @@ engagement_engagement_rollup_trans(PG_FUNCTION_ARGS)
 		memcpy(dst, src, sizeof(EngagementData));
 		PG_RETURN_POINTER(dst);
 	}
-	dst = engagement_state_for_update(fcinfo, aggcontext);
+	dst = eng_state_for_update(fcinfo, aggcontext);
 	engagement_merge(dst, src);
 	PG_RETURN_POINTER(dst);
 }
