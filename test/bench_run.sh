@@ -51,12 +51,32 @@ CREATE TABLE journeys1m AS
 		   (ARRAY['web', 'app', 'email', 'store', 'call_centre', 'social'])[1 + abs(hashint8(id * 7)) % 6] AS c3,
 		   (abs(hashint8(id * 11)) % 5 = 0)::int AS conv
 	FROM scores_small;
+-- BG/NBD customers (frequency, recency, age in weeks), one per 10 rows:
+-- lambda ~ Gamma(2, 10), p ~ Beta(2, 6), dropping out after a repeat purchase
+CREATE FUNCTION pg_temp.u(i bigint, k int) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+\$\$ SELECT ((hashint8extended(i * 1000 + k, 7) % 1000000007 + 1000000007) % 1000000007 + 0.5) / 1000000007 \$\$;
+CREATE TABLE btyd AS
+WITH c AS (
+	SELECT i, -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2))) / 10 AS lam,
+		   ga / (ga + gb) AS p, round((20 + 40 * pg_temp.u(i, 11))::numeric, 2)::float8 AS T
+	FROM (SELECT i, -(ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4))) AS ga,
+				 -(ln(pg_temp.u(i, 5)) + ln(pg_temp.u(i, 6)) + ln(pg_temp.u(i, 7)) +
+				   ln(pg_temp.u(i, 8)) + ln(pg_temp.u(i, 9)) + ln(pg_temp.u(i, 10))) AS gb
+		  FROM generate_series(1, greatest($rows / 10, 1000)) i) g),
+arrivals AS (
+	SELECT i, T, sum(-ln(pg_temp.u(i, 100 + k)) / lam) OVER (PARTITION BY i ORDER BY k) AS at
+	FROM c, generate_series(1, least(1 + floor(ln(pg_temp.u(i, 12)) / ln(1 - p)), ceil(3 * lam * T + 20))::int) k)
+SELECT c.i, count(a.at)::float8 AS x,
+	   CASE WHEN count(a.at) = 0 THEN 0 ELSE greatest(0.01, round(max(a.at)::numeric, 2)) END::float8 AS tx, c.T
+FROM c LEFT JOIN arrivals a ON a.i = c.i AND a.at <= a.T
+GROUP BY c.i, c.T;
 CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_final);
 VACUUM ANALYZE scores;
 VACUUM ANALYZE scores_small;
 VACUUM ANALYZE touches;
 VACUUM ANALYZE daily;
 VACUUM ANALYZE journeys1m;
+VACUUM ANALYZE btyd;
 EOSQL
 
 # one timed execution, server-side
@@ -230,6 +250,19 @@ case_row "present_value per group vs SQL formula" \
 	"SELECT count(*) = 0 FROM (SELECT g, present_value(score, timestamptz '2024-01-01' + id * interval '1 minute', timestamptz '2025-01-01', 0.1) AS a FROM scores_small GROUP BY g) x
 	 JOIN (SELECT g, $PV_IDIOM AS b FROM scores_small GROUP BY g) y
 	 USING (g) WHERE abs(a - b) > 1e-6 * greatest(1, abs(b))"
+
+# No plain-SQL idiom fits a model: the idiom is one evaluation of the
+# log-likelihood in SQL at fixed parameters (lnG differences of whole x as
+# sums of logs), of which an optimiser needs dozens
+BG_LL_SQL="SELECT sum(A1 + A2 + CASE WHEN x = 0 THEN A3 ELSE ln(exp(A3) + exp(A4)) END) FROM (
+	SELECT x, (SELECT coalesce(sum(ln(2 + j) + ln(6 + j) - ln(8 + j)), 0) FROM generate_series(0, x::int - 1) j) + 2 * ln(10) AS A1,
+		   0 AS A2, -(2 + x) * ln(10 + T) AS A3, ln(2) - ln(6 + x - 1) - (2 + x) * ln(10 + tx) AS A4
+	FROM btyd) s"
+case_row "bgnbd_fit, 1 customer per 10 rows (vs 1 SQL log-lik)" \
+	"SELECT bgnbd_fit(x, tx, T) FROM btyd" \
+	"$BG_LL_SQL" \
+	"SELECT count(*) FROM btyd" \
+	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd"
 
 M1="SELECT markov_agg(ARRAY[c1, c2, c3], conv, 1 - conv) FROM journeys1m"
 M1_IDIOM="SELECT a, b, sum(w) FROM (

@@ -234,3 +234,46 @@ SELECT customer_id, region, referrals,
 	   round(cev(clv, crv)::numeric, 2) AS cev
 FROM crv LEFT JOIN clv USING (customer_id) JOIN crm.customers USING (customer_id)
 ORDER BY crv DESC LIMIT 10;
+
+\echo
+\echo '==================================================================='
+\echo ' Predictive CLV: BG/NBD purchases and Gamma-Gamma spend, in weeks'
+\echo ' fitted on orders before 2026-05-01, checked on the 26 weeks after'
+\echo '==================================================================='
+CREATE TEMP TABLE calibration AS
+SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
+	   age(r, timestamptz '2026-05-01 00:00+00', '7 days') AS t, monetary(r) AS zbar
+FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r
+	  FROM crm.orders WHERE ordered_at < timestamptz '2026-05-01 00:00+00' GROUP BY 1) s;
+CREATE TEMP TABLE clv_models AS
+SELECT (SELECT bgnbd_fit(x, t_x, t) FROM calibration) AS purchases,
+	   (SELECT gammagamma_fit(x, zbar) FROM calibration) AS spend;
+SELECT 'BG/NBD' AS model, p.parameter, round(p.estimate::numeric, 4) AS estimate,
+	   round(p.std_error::numeric, 4) AS "std error", customers(purchases) AS customers
+FROM clv_models, parameters(purchases) p
+UNION ALL
+SELECT 'Gamma-Gamma', p.parameter, round(p.estimate::numeric, 4), round(p.std_error::numeric, 4),
+	   customers(spend)
+FROM clv_models, parameters(spend) p;
+
+\echo 'holdout: purchase days predicted by the model vs what happened (26 weeks)'
+SELECT CASE WHEN x = 0 THEN '0' WHEN x < 3 THEN '1-2' WHEN x < 6 THEN '3-5' ELSE '6+' END AS "repeat purchases before",
+	   count(*) AS customers,
+	   round(sum(bgnbd_expected(purchases, 26, x, t_x, t))::numeric) AS predicted,
+	   sum(coalesce(actual, 0)) AS actual,
+	   round(avg(bgnbd_p_alive(purchases, x, t_x, t))::numeric, 3) AS "mean p(alive)"
+FROM calibration CROSS JOIN clv_models
+LEFT JOIN (SELECT customer_id, count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date) AS actual
+		   FROM crm.orders WHERE ordered_at >= timestamptz '2026-05-01 00:00+00' GROUP BY 1) h
+	USING (customer_id)
+GROUP BY 1 ORDER BY 1;
+
+\echo 'top 10 by predicted 12-month CLV (months of 4.345 weeks, 1% a month)'
+SELECT customer_id, x::int AS "repeats", round(t_x::numeric, 1) AS "recency (w)",
+	   round(t::numeric, 1) AS "age (w)",
+	   round(bgnbd_p_alive(purchases, x, t_x, t)::numeric, 3) AS "p(alive)",
+	   round(bgnbd_expected(purchases, 52, x, t_x, t)::numeric, 2) AS "next 52 w",
+	   round(gammagamma_expected_spend(spend, x, zbar)::numeric, 2) AS "spend/order",
+	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS "CLV 12 m"
+FROM calibration CROSS JOIN clv_models
+ORDER BY "CLV 12 m" DESC LIMIT 10;

@@ -1,0 +1,248 @@
+--
+-- Predictive customer value: BG/NBD and Gamma-Gamma models.
+--
+-- Checks: values by hand from the formulas (formulas.md 6.1-6.3), the
+-- log-likelihood against a plain-SQL evaluation at fixed parameters,
+-- recovery of known parameters from data simulated in plain SQL, identities
+-- between the predictions, the parallel path, and every error.  The CDNOW
+-- estimates published by Fader, Hardie and Lee (2005) and lifetimes are
+-- checked in test/t/007_cdnow_btyd.pl (it needs ../shared/data).
+--
+SET extra_float_digits = 0;
+
+-- uniform numbers in (0, 1) from a hash, the same on every run
+CREATE FUNCTION pg_temp.u(i bigint, k int) RETURNS double precision
+	LANGUAGE sql IMMUTABLE AS
+$$ SELECT ((hashint8extended(i * 1000 + k, 7) % 1000000007 + 1000000007) % 1000000007 + 0.5) / 1000000007 $$;
+
+--
+-- Models from given parameters; text form
+--
+SELECT bgnbd(0.243, 4.414, 0.793, 2.426);
+SELECT gammagamma(6.25, 3.74, 15.44);
+SELECT '(v=1,r=0.25,alpha=4,a=0.5,b=2)'::bgnbd;
+SELECT * FROM parameters(bgnbd(0.243, 4.414, 0.793, 2.426));
+SELECT * FROM parameters(gammagamma(6.25, 3.74, 15.44));
+SELECT log_likelihood(bgnbd(1, 1, 1, 1)) IS NULL AS no_ll,
+	   customers(gammagamma(1, 2, 3)) IS NULL AS no_customers;
+
+--
+-- Hand values (r = 2, alpha = 3, a = 1.5, b = 1.5: then a + b - 1 = r and
+-- 2F1(r, b; r; z) = (1 - z)^-b, so E[X(t)] = 4 (1 - sqrt(alpha / (alpha + t))))
+--
+SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 6)::numeric, 12) AS ex_6,
+	   round((4 * (1 - sqrt(3.0 / 9)))::numeric, 12) AS by_hand;
+-- a customer without repeats, age 3, over the next 18: 4 (1 - sqrt(6 / 24)) = 2
+SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 18, 0, 0, 3)::numeric, 12) AS ey_18;
+-- the same with two purchases by time 4 of 10: divided by 1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)
+SELECT round(bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 2, 4, 10)::numeric, 12) AS p_alive,
+	   round((1 / (1 + 1.5 / 2.5 * (13.0 / 7) ^ 4))::numeric, 12) AS by_hand;
+SELECT bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 0, 0, 10) AS p_alive_without_repeats;
+-- P(X(6) = 0) = (alpha / (alpha + t))^r = 1/9
+SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 0)::numeric, 12) AS p0,
+	   round(1 / 9.0, 12) AS by_hand;
+-- P(X(t) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
+--   with u = alpha/(alpha+t), z = t/(alpha+t); B(a,b+1)/B(a,b) = b/(a+b), B(a+1,b)/B(a,b) = a/(a+b)
+SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 1)::numeric, 12) AS p1,
+	   round((0.5 * 2 * (1 / 9.0) * (2 / 3.0) + 0.5 * (1 - 1 / 9.0))::numeric, 12) AS by_hand;
+-- Gamma-Gamma: p = 2, q = 3, gamma = 10: E(M) = p gamma / (q - 1) = 10;
+-- x = 4, zbar = 20: ((q-1) E(M) + p x zbar) / (p x + q - 1) = 180 / 10 = 18
+SELECT gammagamma_expected_spend(gammagamma(2, 3, 10)) AS population_mean,
+	   gammagamma_expected_spend(gammagamma(2, 3, 10), 4, 20) AS conditional,
+	   gammagamma_expected_spend(gammagamma(2, 3, 10), 0, 0) AS without_repeats;
+-- ln f = lnG(11) - lnG(8) - lnG(3) + 3 ln 10 + 7 ln 20 + 8 ln 4 - 11 ln 90
+SELECT round(gammagamma_log_likelihood(gammagamma(2, 3, 10), 4, 20)::numeric, 12) AS ll,
+	   round((ln(10 * 9 * 8 / 2.0) + 3 * ln(10) + 7 * ln(20) + 8 * ln(4) - 11 * ln(90))::numeric, 12) AS by_hand;
+-- one period of CLV: E(M | x, zbar) E[Y(L)] / (1 + d), with E[Y(18) | 0, 0, 3] = 2
+SELECT round(predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 1, 18, 0.25)::numeric, 12) AS clv,
+	   10 * 2 / 1.25 AS by_hand;
+SELECT predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 0, 18, 0.25) AS no_periods;
+
+--
+-- Identities
+--
+-- probabilities add up to 1 and their mean is E[X(t)]
+SELECT round(sum(bgnbd_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))::numeric, 12) AS total,
+	   round((sum(k * bgnbd_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))
+			  - bgnbd_expected(bgnbd(0.243, 4.414, 0.793, 2.426), 39))::numeric, 12) AS mean_minus_expected
+FROM generate_series(0, 2000) k;
+-- a customer seen for no time at all is a new customer: E[Y(t) | 0, 0, 0] = E[X(t)]
+SELECT round((bgnbd_expected(m, 52, 0, 0, 0) - bgnbd_expected(m, 52))::numeric, 12) AS difference
+FROM (SELECT bgnbd(0.243, 4.414, 0.793, 2.426) AS m) s;
+-- E[X(t)] starts at the purchase rate r / alpha of a population all alive
+SELECT round((bgnbd_expected(bgnbd(0.243, 4.414, 0.793, 2.426), 1e-7) / 1e-7)::numeric, 6) AS slope,
+	   round(0.243 / 4.414, 6) AS r_over_alpha;
+-- a = 1 is a removable singularity: continuous across it
+SELECT round(bgnbd_expected(bgnbd(0.5, 4, 1, 2), 10)::numeric, 7) AS at_1,
+	   round(bgnbd_expected(bgnbd(0.5, 4, 1.001, 2), 10)::numeric, 7) AS above,
+	   round(bgnbd_expected(bgnbd(0.5, 4, 0.999, 2), 10)::numeric, 7) AS below;
+-- the conditional spend moves from the population mean to the customer's own
+SELECT round(gammagamma_expected_spend(m, 1e6, 50)::numeric, 3) AS many_repeats
+FROM (SELECT gammagamma(2, 3, 10) AS m) s;
+-- P(alive) falls the longer a repeat buyer has been silent
+SELECT bool_and(a > b) AS decreasing
+FROM (SELECT bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T) AS a,
+			 bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T + 1) AS b
+	  FROM generate_series(10, 60) T) s;
+
+--
+-- The log-likelihood against plain SQL at fixed parameters: with whole x,
+-- lnG(r+x) - lnG(r) = sum_{j<x} ln(r+j), and likewise for A2
+--
+CREATE TABLE cust AS
+SELECT i, x::double precision AS x,
+	   CASE WHEN x = 0 THEN 0 ELSE round((T * (0.05 + 0.95 * pg_temp.u(i, 2)))::numeric, 2) END::double precision AS tx,
+	   T
+FROM (SELECT i, floor(6 * pg_temp.u(i, 1) ^ 2)::int AS x,
+			 round((10 + 30 * pg_temp.u(i, 3))::numeric, 2)::double precision AS T
+	  FROM generate_series(1, 300) i) s;
+SELECT round(sum(bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::numeric, 9) AS extension,
+	   round(sum(A1 + A2 + CASE WHEN x = 0 THEN A3
+							   ELSE ln(exp(A3) + exp(A4)) END)::numeric, 9) AS plain_sql
+FROM (SELECT x, tx, T,
+			 (SELECT coalesce(sum(ln(0.5 + j)), 0) FROM generate_series(0, x::int - 1) j) + 0.5 * ln(3) AS A1,
+			 (SELECT coalesce(sum(ln(4 + j) - ln(6 + j)), 0) FROM generate_series(0, x::int - 1) j) AS A2,
+			 -(0.5 + x) * ln(3 + T) AS A3,
+			 ln(2) - ln(4 + x - 1) - (0.5 + x) * ln(3 + tx) AS A4
+	  FROM cust) s;
+-- and Gamma-Gamma with whole p x and q: lnG(n) = sum_{j<n} ln j
+SELECT round(sum(gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx))::numeric, 9) AS extension,
+	   round(sum((SELECT sum(ln(j)) FROM generate_series(2 * x::int, 2 * x::int + 2) j)
+				 - ln(2) + 3 * ln(10) + (2 * x - 1) * ln(5 + tx) + 2 * x * ln(x)
+				 - (2 * x + 3) * ln(10 + x * (5 + tx)))::numeric, 9) AS plain_sql
+FROM cust WHERE x > 0;
+
+--
+-- Recovering known parameters from simulated data (20,000 customers).
+-- BG/NBD: lambda ~ Gamma(r = 2, rate alpha = 10), p ~ Beta(a = 2, b = 6),
+-- ages between 20 and 60; after each repeat purchase the customer drops
+-- out with probability p.
+--
+CREATE TABLE sim AS
+WITH c AS (
+	SELECT i, -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2))) / 10 AS lam,
+		   ga / (ga + gb) AS p, 20 + 40 * pg_temp.u(i, 11) AS T
+	FROM (SELECT i, -(ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4))) AS ga,
+				 -(ln(pg_temp.u(i, 5)) + ln(pg_temp.u(i, 6)) + ln(pg_temp.u(i, 7)) +
+				   ln(pg_temp.u(i, 8)) + ln(pg_temp.u(i, 9)) + ln(pg_temp.u(i, 10))) AS gb
+		  FROM generate_series(1, 20000) i) g),
+j AS (SELECT c.*, 1 + floor(ln(pg_temp.u(i, 12)) / ln(1 - p)) AS J FROM c),
+arrivals AS (
+	SELECT i, T, sum(-ln(pg_temp.u(i, 100 + k)) / lam) OVER (PARTITION BY i ORDER BY k) AS at
+	FROM j, generate_series(1, least(J, ceil(3 * lam * T + 20))::int) k)
+SELECT c.i, count(a.at)::double precision AS x, coalesce(max(a.at), 0) AS tx, c.T
+FROM c LEFT JOIN arrivals a ON a.i = c.i AND a.at <= a.T
+GROUP BY c.i, c.T;
+SELECT count(*) AS customers, sum(x) AS repeat_purchases, count(*) FILTER (WHERE x = 0) AS without_repeats FROM sim;
+CREATE TABLE fitted AS SELECT bgnbd_fit(x, tx, T) AS m FROM sim;
+SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se,
+	   abs(estimate / truth - 1) < 0.15 AS within_15_percent
+FROM fitted, parameters(m) JOIN (VALUES ('r', 2), ('alpha', 10), ('a', 2), ('b', 6)) t(parameter, truth) USING (parameter);
+SELECT customers(m) FROM fitted;
+-- the fit is the maximum: its log-likelihood is the sum of the customers',
+-- and moving any parameter by 1% either way lowers it
+SELECT round((log_likelihood(m) - (SELECT sum(bgnbd_log_likelihood(m, x, tx, T)) FROM sim))::numeric, 6) AS difference
+FROM fitted;
+SELECT bool_and(log_likelihood(m) > (SELECT sum(bgnbd_log_likelihood(bgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim)) AS is_maximum
+FROM fitted,
+	 LATERAL (SELECT max(estimate) FILTER (WHERE parameter = 'r') AS r,
+					 max(estimate) FILTER (WHERE parameter = 'alpha') AS alpha,
+					 max(estimate) FILTER (WHERE parameter = 'a') AS a,
+					 max(estimate) FILTER (WHERE parameter = 'b') AS b
+			  FROM parameters(m)) p,
+	 (VALUES (1.01, 1, 1, 1), (0.99, 1, 1, 1), (1, 1.01, 1, 1), (1, 0.99, 1, 1),
+			 (1, 1, 1.01, 1), (1, 1, 0.99, 1), (1, 1, 1, 1.01), (1, 1, 1, 0.99)) f(f1, f2, f3, f4);
+-- predictions of the fitted model add up: the customers' expected purchases
+-- over the next 10 weeks, by P(alive), against the simulated truth is left
+-- to the published data (007_cdnow_btyd.pl); here they must be sane
+SELECT bool_and(bgnbd_p_alive(m, x, tx, T) BETWEEN 0 AND 1) AS p_alive_in_range,
+	   bool_and(bgnbd_expected(m, 10, x, tx, T) >= 0) AS expected_not_negative
+FROM fitted, sim;
+
+-- Gamma-Gamma: nu ~ Gamma(q = 4, rate gamma = 20), spend per purchase
+-- ~ Gamma(p = 3, rate nu); x from 1 to 8 repeat purchases
+CREATE TABLE spend AS
+SELECT i, x::double precision AS x,
+	   (SELECT sum(-ln(pg_temp.u(i, 100 + k))) FROM generate_series(1, 3 * x) k) / nu / x AS zbar
+FROM (SELECT i, 1 + i % 8 AS x,
+			 -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2)) + ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4))) / 20 AS nu
+	  FROM generate_series(1, 20000) i) s;
+CREATE TABLE ggfit AS SELECT gammagamma_fit(x, zbar) AS m FROM spend;
+SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se,
+	   abs(estimate / truth - 1) < 0.15 AS within_15_percent
+FROM ggfit, parameters(m) JOIN (VALUES ('p', 3), ('q', 4), ('gamma', 20)) t(parameter, truth) USING (parameter);
+SELECT round((log_likelihood(m) - (SELECT sum(gammagamma_log_likelihood(m, x, zbar)) FROM spend))::numeric, 6) AS difference
+FROM ggfit;
+-- customers without repeat purchases are skipped
+SELECT (SELECT gammagamma_fit(x, zbar)::text FROM spend) =
+	   (SELECT gammagamma_fit(x, zbar)::text FROM (SELECT x, zbar FROM spend UNION ALL SELECT 0, 0 FROM generate_series(1, 100)) s)
+	   AS zero_frequency_skipped;
+
+--
+-- NULLs, empty input, input order, parallel plans
+--
+SELECT bgnbd_fit(x, tx, T) IS NULL AS empty_is_null FROM sim WHERE false;
+SELECT gammagamma_fit(x, zbar) IS NULL AS empty_is_null FROM spend WHERE false;
+SELECT (SELECT bgnbd_fit(x, tx, T)::text FROM sim) =
+	   (SELECT bgnbd_fit(x, tx, T)::text
+		FROM (SELECT x, tx, T FROM sim UNION ALL SELECT NULL, 1, 2 UNION ALL SELECT 1, NULL, 2
+			  UNION ALL SELECT 1, 1, NULL ORDER BY 1 DESC, 3) s) AS nulls_and_order_ignored;
+SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), NULL) IS NULL AS strict;
+
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT bgnbd_fit(x, tx, T) FROM sim;
+SELECT bgnbd_fit(x, tx, T)::text = (SELECT m::text FROM fitted) AS parallel_equals_serial FROM sim;
+SELECT gammagamma_fit(x, zbar)::text = (SELECT m::text FROM ggfit) AS parallel_equals_serial FROM spend;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+RESET parallel_leader_participation;
+
+--
+-- Text and binary round trips of fitted models
+--
+SELECT m::text::bgnbd::text = m::text AS text_round_trip FROM fitted;
+CREATE TABLE models AS SELECT f.m AS bg, g.m AS gg FROM fitted f, ggfit g;
+\copy models TO 'results/predict_models.bin' WITH (FORMAT binary)
+CREATE TABLE models_copy (LIKE models);
+\copy models_copy FROM 'results/predict_models.bin' WITH (FORMAT binary)
+SELECT (SELECT bg::text || gg::text FROM models) = (SELECT bg::text || gg::text FROM models_copy) AS binary_round_trip;
+
+--
+-- Errors
+--
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (2.0, 5.0, 4.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (-1.0, 0.0, 4.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1.5, 1.0, 4.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (2.0, 0.0, 4.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (0.0, 1.0, 4.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1.0, 1.0, 'NaN'::float8)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (0.0, 0.0, 4.0), (0.0, 0.0, 8.0)) v(x, tx, T);
+SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1.0, 2.0, 4.0)) v(x, tx, T);
+SELECT gammagamma_fit(x, z) FROM (VALUES (2.0, 0.0)) v(x, z);
+SELECT gammagamma_fit(x, z) FROM (VALUES (2.0, 10.0), (2.0, 10.0)) v(x, z);
+SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), -1);
+SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), 'Infinity');
+SELECT bgnbd_expected(bgnbd(1, 2, 0.5, 0.5), 3);
+SELECT bgnbd_probability(bgnbd(1, 1, 1, 1), 5, 2.5);
+SELECT bgnbd_p_alive(bgnbd(1, 1, 1, 1), 3, 5, 4);
+SELECT gammagamma_expected_spend(gammagamma(1, 0.5, 1));
+SELECT gammagamma_expected_spend(gammagamma(1, 2, 1), 3, -5);
+SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, -1, 1, 0.01);
+SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, 12, 0, 0.01);
+SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, 12, 1, -1);
+SELECT bgnbd(0, 1, 1, 1);
+SELECT gammagamma(1, 'NaN', 1);
+SELECT '(v=1,r=0.25,alpha=4,a=0.5)'::bgnbd;
+SELECT '(v=2,r=0.25,alpha=4,a=0.5,b=1)'::bgnbd;
+SELECT '(v=1,r=-0.25,alpha=4,a=0.5,b=1)'::bgnbd;
+SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,-1])'::gammagamma;
+SELECT '(v=1,p=1,q=2,gamma=3,customers=0,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
+SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
+
+DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;

@@ -1,0 +1,1806 @@
+/*-------------------------------------------------------------------------
+ *
+ * predict.c
+ *	  Predictive customer value ("buy till you die" models): the BG/NBD
+ *	  model of repeat purchases (Fader, Hardie and Lee 2005) and the
+ *	  Gamma-Gamma model of spend (Fader, Hardie and Lee 2005; Fader and
+ *	  Hardie 2013), fitted by maximum likelihood, their predictions, and the
+ *	  discounted customer lifetime value that combines the two.
+ *
+ * The fitting aggregates gather one row per customer (frequency, recency
+ * and age for BG/NBD; frequency and mean repeat spend for Gamma-Gamma) in
+ * an internal state that partial aggregates merge by concatenation.  The
+ * final function collapses identical rows into weights, caches everything
+ * that depends on a distinct frequency or a distinct time only, and
+ * maximises the log-likelihood over the logarithms of the parameters with
+ * BFGS and an analytic gradient.  Standard errors come from a central
+ * finite-difference Hessian of that gradient at the optimum.
+ *
+ * All times (recency, age, horizons) are in one unit the caller chooses
+ * (weeks, days ...); a model only makes sense with data in the unit it was
+ * fitted in.
+ *
+ * IDENTIFICATION
+ *	  src/predict.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#define PRED_VERSION		1
+#define PRED_FLAG_FITTED	0x01
+#define PRED_MAX_PARAMS		4
+#define PRED_NCOV			(PRED_MAX_PARAMS * (PRED_MAX_PARAMS + 1) / 2)
+#define PRED_MAX_ROWS		(40 * 1000 * 1000)
+#define PRED_MAX_ITER		300
+/*
+ * a parameter that moves more than this factor (e^12, about 160,000) from
+ * its starting value is taken to run off to zero or infinity: the
+ * likelihood has no interior maximum
+ */
+#define PRED_MAX_LOG_MOVE	12.0
+/* terms of the hypergeometric series before giving up (t far beyond T) */
+#define PRED_MAX_SERIES		(20 * 1000 * 1000)
+
+/* what tells the two model types apart */
+typedef struct PredKind
+{
+	const char *typname;
+	const char *fitname;
+	int			nparams;
+	const char *names[PRED_MAX_PARAMS];
+} PredKind;
+
+static const PredKind bgnbd_kind = {"bgnbd", "bgnbd_fit", 4, {"r", "alpha", "a", "b"}};
+static const PredKind gg_kind = {"gammagamma", "gammagamma_fit", 3, {"p", "q", "gamma"}};
+
+/*
+ * A model (both types share the layout).  Parameters beyond nparams, and
+ * for a model built from given parameters the fit fields, are zero.  The
+ * covariance is that of the logarithms of the parameters (the scale the
+ * optimiser works on), lower triangle by rows.
+ */
+typedef struct PredModel
+{
+	EngStateHeader hdr;
+	int32		iterations;		/* BFGS iterations of the fit */
+	int32		reserved;
+	int64		customers;		/* rows the fit used */
+	double		loglik;			/* log-likelihood at the estimate */
+	double		params[PRED_MAX_PARAMS];
+	double		cov[PRED_NCOV];
+} PredModel;
+
+#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+
+/* Fitting state: ncols doubles per customer, in arrival order. */
+typedef struct PredRows
+{
+	int			ncols;
+	int64		n;
+	int64		max;
+	double	   *v;
+} PredRows;
+
+/*****************************************************************************
+ * Special functions
+ *****************************************************************************/
+
+/* digamma: recurrence up to 6, then the asymptotic series */
+static double
+pred_digamma(double x)
+{
+	double		r = 0.0;
+	double		f;
+
+	while (x < 6.0)
+	{
+		r -= 1.0 / x;
+		x += 1.0;
+	}
+	f = 1.0 / (x * x);
+	return r + log(x) - 0.5 / x -
+		f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
+}
+
+/* ln B(x, y) */
+static double
+pred_lbeta(double x, double y)
+{
+	return lgamma(x) + lgamma(y) - lgamma(x + y);
+}
+
+/*
+ * Gauss hypergeometric 2F1(a, b; c; z) for a, b > 0, 0 <= z < 1 by its
+ * series; c may be anything but zero or a negative integer (the caller
+ * checks), so a term may change sign while c + j < 0.
+ */
+static double
+pred_hyp2f1(double a, double b, double c, double z)
+{
+	double		term = 1.0;
+	double		sum = 1.0;
+
+	for (int64 j = 0; j < PRED_MAX_SERIES; j++)
+	{
+		term *= (a + j) * (b + j) / ((c + j) * (j + 1)) * z;
+		sum += term;
+		if (fabs(term) <= 1e-17 * fabs(sum) && c + j > 0)
+			return sum;
+		if ((j & 0xFFFFF) == 0xFFFFF)
+			CHECK_FOR_INTERRUPTS();
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			errmsg("prediction horizon is too long for the BG/NBD expectation"),
+			errdetail("The hypergeometric series did not converge in %d terms.",
+					  PRED_MAX_SERIES));
+	return 0.0;					/* keep compiler quiet */
+}
+
+/*****************************************************************************
+ * Models: validation, construction, I/O
+ *****************************************************************************/
+
+static void
+pred_validate(const PredModel *m, const PredKind *kind, int code)
+{
+	bool		fitted;
+	const char *problem = NULL;
+
+	if (VARSIZE(m) != sizeof(PredModel) || m->hdr.version != PRED_VERSION ||
+		(m->hdr.flags & ~PRED_FLAG_FITTED) != 0 || m->hdr.reserved != 0 ||
+		m->reserved != 0)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid %s value", kind->typname),
+				errdetail("The header, size or version is invalid."));
+	fitted = (m->hdr.flags & PRED_FLAG_FITTED) != 0;
+	for (int i = 0; i < PRED_MAX_PARAMS; i++)
+	{
+		if (i < kind->nparams ? !(isfinite(m->params[i]) && m->params[i] > 0.0) :
+			m->params[i] != 0.0)
+			problem = "A parameter is not a positive finite number.";
+	}
+	for (int i = 0; i < PRED_MAX_PARAMS; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		c = COV(m->cov, i, j);
+
+			if (!fitted || i >= kind->nparams ? c != 0.0 :
+				!isfinite(c) || (i == j && c < 0.0))
+				problem = "The covariance matrix is invalid.";
+		}
+	if (fitted ? (m->customers < 1 || m->iterations < 0 || !isfinite(m->loglik)) :
+		(m->customers != 0 || m->iterations != 0 || m->loglik != 0.0))
+		problem = "The fit fields are invalid.";
+	if (problem)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid %s value", kind->typname),
+				errdetail("%s", problem));
+}
+
+static PredModel *
+pred_getarg(FunctionCallInfo fcinfo, int argno, const PredKind *kind)
+{
+	PredModel  *m = (PredModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	pred_validate(m, kind, ERRCODE_DATA_CORRUPTED);
+	return m;
+}
+
+static PredModel *
+pred_new(void)
+{
+	PredModel  *m = palloc0(sizeof(PredModel));
+
+	eng_init_header(&m->hdr, sizeof(PredModel), PRED_VERSION, 0);
+	return m;
+}
+
+/* bgnbd(r, alpha, a, b) and gammagamma(p, q, gamma): a model from given parameters */
+static Datum
+pred_construct(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_new();
+
+	for (int i = 0; i < kind->nparams; i++)
+	{
+		double		v = PG_GETARG_FLOAT8(i);
+
+		if (!(isfinite(v) && v > 0.0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("%s parameter \"%s\" must be a positive finite number",
+						   kind->typname, kind->names[i]));
+		m->params[i] = v;
+	}
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_make);
+Datum
+engagement_bgnbd_make(PG_FUNCTION_ARGS)
+{
+	return pred_construct(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_make);
+Datum
+engagement_gammagamma_make(PG_FUNCTION_ARGS)
+{
+	return pred_construct(fcinfo, &gg_kind);
+}
+
+/*
+ * Text form: (v=1,r=0.24,alpha=4.41,a=0.79,b=2.43) for given parameters;
+ * a fit adds ,customers=2357,ll=-9582.43,iterations=31,cov=[c00,c10,c11,...]
+ * (the covariance of the log-parameters, lower triangle by rows).
+ */
+static Datum
+pred_out(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+	StringInfoData buf;
+	int			k = kind->nparams;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d", PRED_VERSION);
+	for (int i = 0; i < k; i++)
+	{
+		appendStringInfo(&buf, ",%s=", kind->names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	if (m->hdr.flags & PRED_FLAG_FITTED)
+	{
+		appendStringInfo(&buf, ",customers=" INT64_FORMAT ",ll=", m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ",iterations=%d,cov=[", m->iterations);
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j <= i; j++)
+			{
+				if (i + j > 0)
+					appendStringInfoChar(&buf, ',');
+				eng_append_float8(&buf, COV(m->cov, i, j));
+			}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+static Datum
+pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	PredModel  *m = pred_new();
+	int64		version;
+	int			k = kind->nparams;
+
+	eng_cursor_init(&c, input, kind->typname);
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != PRED_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported %s format version %lld", kind->typname,
+					   (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  PRED_VERSION));
+	for (int i = 0; i < k; i++)
+	{
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, kind->names[i]);
+		m->params[i] = eng_cursor_float8(&c);
+	}
+	if (eng_cursor_accept(&c, ','))
+	{
+		int64		iterations;
+
+		m->hdr.flags |= PRED_FLAG_FITTED;
+		eng_cursor_expect_key(&c, "customers");
+		m->customers = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "ll");
+		m->loglik = eng_cursor_float8(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "iterations");
+		iterations = eng_cursor_int64(&c);
+		if (iterations < 0 || iterations > PG_INT32_MAX)
+			eng_cursor_error(&c, "The number of iterations is out of range.");
+		m->iterations = (int32) iterations;
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "cov");
+		eng_cursor_expect(&c, '[');
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j <= i; j++)
+			{
+				if (i + j > 0)
+					eng_cursor_expect(&c, ',');
+				m->cov[i * (i + 1) / 2 + j] = eng_cursor_float8(&c);
+			}
+		eng_cursor_expect(&c, ']');
+	}
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+	pred_validate(m, kind, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(m);
+}
+
+/* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
+static Datum
+pred_send(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+	StringInfoData buf;
+	int			k = kind->nparams;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, PRED_VERSION);
+	pq_sendbyte(&buf, m->hdr.flags);
+	for (int i = 0; i < k; i++)
+		pq_sendfloat8(&buf, m->params[i]);
+	if (m->hdr.flags & PRED_FLAG_FITTED)
+	{
+		pq_sendint64(&buf, m->customers);
+		pq_sendfloat8(&buf, m->loglik);
+		pq_sendint32(&buf, m->iterations);
+		for (int i = 0; i < k * (k + 1) / 2; i++)
+			pq_sendfloat8(&buf, m->cov[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+static Datum
+pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	PredModel  *m = pred_new();
+	int			version = pq_getmsgbyte(buf);
+	int			k = kind->nparams;
+
+	if (version != PRED_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported %s format version %d", kind->typname, version),
+				errdetail("This version of the extension reads format version %d.",
+						  PRED_VERSION));
+	m->hdr.flags = pq_getmsgbyte(buf);
+	for (int i = 0; i < k; i++)
+		m->params[i] = pq_getmsgfloat8(buf);
+	if (m->hdr.flags & PRED_FLAG_FITTED)
+	{
+		m->customers = pq_getmsgint64(buf);
+		m->loglik = pq_getmsgfloat8(buf);
+		m->iterations = pq_getmsgint(buf, 4);
+		for (int i = 0; i < k * (k + 1) / 2; i++)
+			m->cov[i] = pq_getmsgfloat8(buf);
+	}
+	pq_getmsgend(buf);
+	pred_validate(m, kind, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(m);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_in);
+Datum
+engagement_bgnbd_in(PG_FUNCTION_ARGS)
+{
+	return pred_in(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_out);
+Datum
+engagement_bgnbd_out(PG_FUNCTION_ARGS)
+{
+	return pred_out(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_send);
+Datum
+engagement_bgnbd_send(PG_FUNCTION_ARGS)
+{
+	return pred_send(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_recv);
+Datum
+engagement_bgnbd_recv(PG_FUNCTION_ARGS)
+{
+	return pred_recv(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_in);
+Datum
+engagement_gammagamma_in(PG_FUNCTION_ARGS)
+{
+	return pred_in(fcinfo, &gg_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_out);
+Datum
+engagement_gammagamma_out(PG_FUNCTION_ARGS)
+{
+	return pred_out(fcinfo, &gg_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_send);
+Datum
+engagement_gammagamma_send(PG_FUNCTION_ARGS)
+{
+	return pred_send(fcinfo, &gg_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_recv);
+Datum
+engagement_gammagamma_recv(PG_FUNCTION_ARGS)
+{
+	return pred_recv(fcinfo, &gg_kind);
+}
+
+/*
+ * parameters(model) -> (parameter, estimate, std_error): the standard error
+ * of a fitted parameter by the delta method from the log scale, NULL for a
+ * model built from given parameters.
+ */
+static Datum
+pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PredModel  *m;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = pred_getarg(fcinfo, 0, kind);
+	for (int i = 0; i < kind->nparams; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(kind->names[i]);
+		values[1] = Float8GetDatum(m->params[i]);
+		if (m->hdr.flags & PRED_FLAG_FITTED)
+			values[2] = Float8GetDatum(m->params[i] * sqrt(COV(m->cov, i, i)));
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_parameters);
+Datum
+engagement_bgnbd_parameters(PG_FUNCTION_ARGS)
+{
+	return pred_parameters(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_parameters);
+Datum
+engagement_gammagamma_parameters(PG_FUNCTION_ARGS)
+{
+	return pred_parameters(fcinfo, &gg_kind);
+}
+
+/* log_likelihood(model): at the estimate; NULL for given parameters */
+static Datum
+pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+
+	if (!(m->hdr.flags & PRED_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(m->loglik);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik);
+Datum
+engagement_bgnbd_loglik(PG_FUNCTION_ARGS)
+{
+	return pred_loglik(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_loglik);
+Datum
+engagement_gammagamma_loglik(PG_FUNCTION_ARGS)
+{
+	return pred_loglik(fcinfo, &gg_kind);
+}
+
+/* customers(model): rows the fit used; NULL for given parameters */
+static Datum
+pred_customers(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+
+	if (!(m->hdr.flags & PRED_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(m->customers);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_customers);
+Datum
+engagement_bgnbd_customers(PG_FUNCTION_ARGS)
+{
+	return pred_customers(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_customers);
+Datum
+engagement_gammagamma_customers(PG_FUNCTION_ARGS)
+{
+	return pred_customers(fcinfo, &gg_kind);
+}
+
+/*****************************************************************************
+ * Checking customer data
+ *****************************************************************************/
+
+/* frequency: a whole number of repeat purchases, at least 0 */
+static double
+pred_frequency(double x)
+{
+	if (!isfinite(x) || x < 0.0 || x != floor(x) || x > 1e15)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("frequency must be a whole number of repeat purchases, not %g", x));
+	return x;
+}
+
+/* the BG/NBD data of one customer: x whole >= 0, 0 <= t_x <= T, t_x > 0 iff x > 0 */
+static void
+pred_check_bgnbd_data(double x, double tx, double T)
+{
+	pred_frequency(x);
+	if (!isfinite(tx) || !isfinite(T) || tx < 0.0 || T < 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency and age must be finite and not negative"));
+	if (tx > T)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency %g is greater than age %g", tx, T),
+				errdetail("Recency is the time from the first to the last purchase, age the time from the first purchase to the end of the observation period."));
+	if (x == 0.0 && tx != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency must be 0 when frequency is 0"));
+	if (x > 0.0 && tx == 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency must be positive when frequency is positive"),
+				errhint("Count purchases in the same period as one, as rfm_agg does."));
+}
+
+/* the Gamma-Gamma data of one repeat customer: monetary > 0 */
+static void
+pred_check_spend(double x, double zbar)
+{
+	pred_frequency(x);
+	if (x > 0.0 && !(isfinite(zbar) && zbar > 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("monetary value must be positive for a customer with repeat purchases, not %g", zbar));
+}
+
+/*****************************************************************************
+ * Fitting aggregates: gathering rows
+ *****************************************************************************/
+
+static void
+pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
+{
+	if (s->n >= PRED_MAX_ROWS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS));
+	if (s->n == s->max)
+	{
+		s->max = s->max ? s->max * 2 : 64;
+		s->v = s->v ? repalloc_huge(s->v, sizeof(double) * s->ncols * s->max) :
+			MemoryContextAllocHuge(cxt, sizeof(double) * s->ncols * s->max);
+	}
+	memcpy(s->v + s->n * s->ncols, row, sizeof(double) * s->ncols);
+	s->n++;
+}
+
+static PredRows *
+pred_rows_state(FunctionCallInfo fcinfo, int ncols, MemoryContext aggcontext)
+{
+	PredRows   *s;
+
+	if (!PG_ARGISNULL(0))
+		return (PredRows *) PG_GETARG_POINTER(0);
+	s = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
+	s->ncols = ncols;
+	return s;
+}
+
+/* bgnbd_fit(frequency, recency, age): rows with a NULL are skipped */
+PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
+Datum
+engagement_bgnbd_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "bgnbd_fit");
+	PredRows   *s = pred_rows_state(fcinfo, 3, aggcontext);
+	double		row[3];
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(s);
+	row[0] = PG_GETARG_FLOAT8(1);
+	row[1] = PG_GETARG_FLOAT8(2);
+	row[2] = PG_GETARG_FLOAT8(3);
+	pred_check_bgnbd_data(row[0], row[1], row[2]);
+	pred_rows_push(s, row, aggcontext);
+	PG_RETURN_POINTER(s);
+}
+
+/* gammagamma_fit(frequency, monetary): NULLs and customers without repeats are skipped */
+PG_FUNCTION_INFO_V1(engagement_gammagamma_trans);
+Datum
+engagement_gammagamma_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "gammagamma_fit");
+	PredRows   *s = pred_rows_state(fcinfo, 2, aggcontext);
+	double		row[2];
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_POINTER(s);
+	row[0] = PG_GETARG_FLOAT8(1);
+	row[1] = PG_GETARG_FLOAT8(2);
+	pred_check_spend(row[0], row[1]);
+	if (row[0] > 0.0)
+		pred_rows_push(s, row, aggcontext);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(engagement_pred_combine);
+Datum
+engagement_pred_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "model fit combine");
+	PredRows   *dst = PG_ARGISNULL(0) ? NULL : (PredRows *) PG_GETARG_POINTER(0);
+	PredRows   *src = PG_ARGISNULL(1) ? NULL : (PredRows *) PG_GETARG_POINTER(1);
+
+	if (src == NULL)
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+	{
+		dst = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
+		dst->ncols = src->ncols;
+	}
+	if (dst->ncols != src->ncols)
+		elog(ERROR, "model fit states of different kinds cannot be combined");
+	for (int64 i = 0; i < src->n; i++)
+		pred_rows_push(dst, src->v + i * src->ncols, aggcontext);
+	PG_RETURN_POINTER(dst);
+}
+
+/* serial: ncols, n, then the rows */
+PG_FUNCTION_INFO_V1(engagement_pred_serial);
+Datum
+engagement_pred_serial(PG_FUNCTION_ARGS)
+{
+	PredRows   *s = (PredRows *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	eng_agg_context(fcinfo, "model fit serial");
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, s->ncols);
+	pq_sendint64(&buf, s->n);
+	for (int64 i = 0; i < s->n * s->ncols; i++)
+		pq_sendfloat8(&buf, s->v[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_pred_deserial);
+Datum
+engagement_pred_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	PredRows   *s = palloc0(sizeof(PredRows));
+	int64		n;
+
+	eng_agg_context(fcinfo, "model fit deserial");
+	buf.data = VARDATA_ANY(raw);
+	buf.len = VARSIZE_ANY_EXHDR(raw);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	s->ncols = pq_getmsgint(&buf, 4);
+	n = pq_getmsgint64(&buf);
+	if ((s->ncols != 2 && s->ncols != 3) || n < 0 || n > PRED_MAX_ROWS ||
+		(Size) n * s->ncols * sizeof(double) != (Size) (buf.len - buf.cursor))
+		elog(ERROR, "invalid serialized model fit state");
+	for (int64 i = 0; i < n; i++)
+	{
+		double		row[3];
+
+		for (int j = 0; j < s->ncols; j++)
+			row[j] = pq_getmsgfloat8(&buf);
+		pred_rows_push(s, row, CurrentMemoryContext);
+	}
+	PG_RETURN_POINTER(s);
+}
+
+/*****************************************************************************
+ * Maximum likelihood
+ *****************************************************************************/
+
+/*
+ * An objective: minus the log-likelihood divided by the total weight, and
+ * its gradient, at theta = log(parameters).  Returns false when the value
+ * is not finite (the optimiser then shortens its step).
+ */
+typedef bool (*PredObjective) (const double *theta, double *f, double *grad, void *arg);
+
+typedef struct PredFit
+{
+	int			k;
+	double		theta[PRED_MAX_PARAMS];
+	double		f;				/* objective at theta */
+	double		cov[PRED_NCOV]; /* covariance of theta */
+	int			iterations;
+} PredFit;
+
+static double
+pred_norm_inf(const double *v, int k)
+{
+	double		m = 0.0;
+
+	for (int i = 0; i < k; i++)
+		m = Max(m, fabs(v[i]));
+	return m;
+}
+
+/* Invert a symmetric positive definite k x k matrix in place (Gauss-Jordan). */
+static bool
+pred_invert(double *a, int k)
+{
+	double		inv[PRED_MAX_PARAMS][2 * PRED_MAX_PARAMS];
+
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < 2 * k; j++)
+			inv[i][j] = j < k ? a[i * k + j] : (j - k == i ? 1.0 : 0.0);
+	for (int col = 0; col < k; col++)
+	{
+		int			piv = col;
+
+		for (int i = col + 1; i < k; i++)
+			if (fabs(inv[i][col]) > fabs(inv[piv][col]))
+				piv = i;
+		if (!(fabs(inv[piv][col]) > 0.0))
+			return false;
+		for (int j = 0; j < 2 * k; j++)
+		{
+			double		t = inv[col][j];
+
+			inv[col][j] = inv[piv][j];
+			inv[piv][j] = t;
+		}
+		for (int i = 0; i < k; i++)
+		{
+			double		factor;
+
+			if (i == col)
+				continue;
+			factor = inv[i][col] / inv[col][col];
+			for (int j = 0; j < 2 * k; j++)
+				inv[i][j] -= factor * inv[col][j];
+		}
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			a[i * k + j] = inv[i][j + k] / inv[i][i];
+	return true;
+}
+
+/*
+ * Minimise obj from theta0 by BFGS with a backtracking (Armijo) line
+ * search.  Converged when the largest gradient component is below 1e-9
+ * (the objective is per customer), or when steps stop improving the
+ * objective (five in a row by less than 1e-14 of it, or no step at all)
+ * while the gradient is below 1e-4: the floor of floating-point sums over
+ * many customers.
+ */
+static void
+pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
+			  const double *theta0, PredFit *fit)
+{
+	int			k = kind->nparams;
+	double		H[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
+	double		g[PRED_MAX_PARAMS];
+	double		hess[PRED_MAX_PARAMS * PRED_MAX_PARAMS];
+	bool		identity = true;	/* H is still the (unscaled) identity */
+	int			stalled = 0;
+	int			iter;
+
+	fit->k = k;
+	memcpy(fit->theta, theta0, sizeof(double) * k);
+	if (!obj(fit->theta, &fit->f, g, arg))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s cannot evaluate the likelihood of this data", kind->fitname));
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			H[i][j] = (i == j) ? 1.0 : 0.0;
+
+	for (iter = 0;; iter++)
+	{
+		double		d[PRED_MAX_PARAMS];
+		double		newtheta[PRED_MAX_PARAMS];
+		double		newg[PRED_MAX_PARAMS];
+		double		s[PRED_MAX_PARAMS];
+		double		y[PRED_MAX_PARAMS];
+		double		newf = 0.0;
+		double		slope = 0.0;
+		double		step = 1.0;
+		double		dmax;
+		double		sy = 0.0;
+		bool		accepted = false;
+
+		CHECK_FOR_INTERRUPTS();
+		if (pred_norm_inf(g, k) < 1e-9)
+			break;
+		if (stalled >= 5)
+		{
+			/* no more progress: the floor of floating point, if the gradient is small */
+			if (pred_norm_inf(g, k) < 1e-4)
+				break;
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("%s did not converge: the likelihood stopped improving away from a maximum",
+						   kind->fitname),
+					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+		}
+		if (iter >= PRED_MAX_ITER)
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("%s did not converge in %d iterations", kind->fitname,
+						   PRED_MAX_ITER),
+					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+
+		/* direction d = -H g, or steepest descent when that does not descend */
+		for (int i = 0; i < k; i++)
+		{
+			d[i] = 0.0;
+			for (int j = 0; j < k; j++)
+				d[i] -= H[i][j] * g[j];
+			slope += d[i] * g[i];
+		}
+		if (!(slope < 0.0))
+		{
+			slope = 0.0;
+			for (int i = 0; i < k; i++)
+			{
+				d[i] = -g[i];
+				slope -= g[i] * g[i];
+			}
+		}
+		/* at most a factor e^2 on any parameter per step */
+		dmax = pred_norm_inf(d, k);
+		if (dmax > 2.0)
+			step = 2.0 / dmax;
+		for (int tries = 0; tries < 40 && !accepted; tries++)
+		{
+			for (int i = 0; i < k; i++)
+				newtheta[i] = fit->theta[i] + step * d[i];
+			accepted = obj(newtheta, &newf, newg, arg) &&
+				newf <= fit->f + 1e-4 * step * slope;
+			step *= 0.5;
+		}
+		if (!accepted)
+		{
+			if (pred_norm_inf(g, k) < 1e-4)
+				break;			/* as close as floating point gets */
+			if (!identity)
+			{
+				/* forget the curvature learnt so far and try again */
+				for (int i = 0; i < k; i++)
+					for (int j = 0; j < k; j++)
+						H[i][j] = (i == j) ? 1.0 : 0.0;
+				identity = true;
+				continue;
+			}
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("%s did not converge: no step improves the likelihood",
+						   kind->fitname),
+					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+		}
+		stalled = (fit->f - newf <= 1e-14 * fabs(fit->f)) ? stalled + 1 : 0;
+
+		/* BFGS update of the inverse Hessian with s = theta' - theta, y = g' - g */
+		for (int i = 0; i < k; i++)
+		{
+			s[i] = newtheta[i] - fit->theta[i];
+			y[i] = newg[i] - g[i];
+			sy += s[i] * y[i];
+		}
+		if (sy > 1e-300)
+		{
+			double		Hy[PRED_MAX_PARAMS];
+			double		yHy = 0.0;
+
+			if (identity)
+			{
+				double		yy = 0.0;
+
+				for (int i = 0; i < k; i++)
+					yy += y[i] * y[i];
+				for (int i = 0; i < k; i++)
+					H[i][i] = sy / yy;
+				identity = false;
+			}
+			for (int i = 0; i < k; i++)
+			{
+				Hy[i] = 0.0;
+				for (int j = 0; j < k; j++)
+					Hy[i] += H[i][j] * y[j];
+				yHy += y[i] * Hy[i];
+			}
+			for (int i = 0; i < k; i++)
+				for (int j = 0; j < k; j++)
+					H[i][j] += ((sy + yHy) * s[i] * s[j]) / (sy * sy) -
+						(Hy[i] * s[j] + s[i] * Hy[j]) / sy;
+		}
+		memcpy(fit->theta, newtheta, sizeof(double) * k);
+		memcpy(g, newg, sizeof(double) * k);
+		fit->f = newf;
+
+		for (int i = 0; i < k; i++)
+			if (fabs(fit->theta[i] - theta0[i]) > PRED_MAX_LOG_MOVE)
+				ereport(ERROR,
+						errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+						errmsg("%s did not converge: parameter \"%s\" tends to %s",
+							   kind->fitname, kind->names[i],
+							   fit->theta[i] > theta0[i] ? "infinity" : "zero"),
+						errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+	}
+	fit->iterations = iter;
+
+	/* Hessian by central differences of the gradient, then its inverse */
+	for (int j = 0; j < k; j++)
+	{
+		double		h = 1e-4;
+		double		tp[PRED_MAX_PARAMS];
+		double		tm[PRED_MAX_PARAMS];
+		double		gp[PRED_MAX_PARAMS];
+		double		gm[PRED_MAX_PARAMS];
+		double		fp,
+					fm;
+
+		memcpy(tp, fit->theta, sizeof(double) * k);
+		memcpy(tm, fit->theta, sizeof(double) * k);
+		tp[j] += h;
+		tm[j] -= h;
+		if (!obj(tp, &fp, gp, arg) || !obj(tm, &fm, gm, arg))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("%s cannot evaluate the likelihood near its maximum",
+						   kind->fitname));
+		for (int i = 0; i < k; i++)
+			hess[i * k + j] = (gp[i] - gm[i]) / (2.0 * h);
+	}
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < i; j++)
+			hess[i * k + j] = hess[j * k + i] = 0.5 * (hess[i * k + j] + hess[j * k + i]);
+	memset(fit->cov, 0, sizeof(fit->cov));
+	if (pred_invert(hess, k))
+	{
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j <= i; j++)
+				fit->cov[i * (i + 1) / 2 + j] = hess[i * k + j];
+	}
+	for (int i = 0; i < k; i++)
+		if (!(fit->cov[i * (i + 1) / 2 + i] > 0.0) || !isfinite(fit->cov[i * (i + 1) / 2 + i]))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("%s found no proper maximum of the likelihood", kind->fitname),
+					errdetail("The information matrix at the estimate is singular or not positive definite."),
+					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+}
+
+/* the model of a finished fit; the objective was divided by wsum */
+static PredModel *
+pred_fitted_model(const PredFit *fit, double wsum, int64 customers)
+{
+	PredModel  *m = pred_new();
+
+	m->hdr.flags = PRED_FLAG_FITTED;
+	m->iterations = fit->iterations;
+	m->customers = customers;
+	m->loglik = -fit->f * wsum;
+	for (int i = 0; i < fit->k; i++)
+		m->params[i] = exp(fit->theta[i]);
+	/* the Hessian was of the per-customer objective: scale back */
+	for (int i = 0; i < PRED_NCOV; i++)
+		m->cov[i] = fit->cov[i] / wsum;
+	return m;
+}
+
+static int
+pred_cmp3(const void *a, const void *b)
+{
+	const double *x = a;
+	const double *y = b;
+
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+static int
+pred_cmp2(const void *a, const void *b)
+{
+	const double *x = a;
+	const double *y = b;
+
+	if (x[0] != y[0])
+		return x[0] < y[0] ? -1 : 1;
+	return (x[1] > y[1]) - (x[1] < y[1]);
+}
+
+static int
+pred_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a;
+	double		y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* index of v in the sorted distinct array t[0..n) */
+static int32
+pred_find(const double *t, int32 n, double v)
+{
+	int32		lo = 0,
+				hi = n - 1;
+
+	while (lo < hi)
+	{
+		int32		mid = lo + (hi - lo) / 2;
+
+		if (t[mid] < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * BG/NBD data prepared for the likelihood: distinct rows (x, t_x, T) with
+ * weights, grouped by x; times as indexes into the sorted distinct times.
+ */
+typedef struct BgData
+{
+	int32		nrows;
+	int32	   *tx_idx;
+	int32	   *T_idx;
+	double	   *w;
+	int32	   *group;			/* distinct-x group of each row */
+	int32		ngroups;
+	double	   *gx;				/* x of each group */
+	double	   *gw;				/* weight of each group */
+	int32		ntimes;
+	double	   *times;
+	double	   *lt;				/* scratch: log(alpha + time) */
+	double	   *it;				/* scratch: 1 / (alpha + time) */
+	double		wsum;
+} BgData;
+
+/*
+ * Per customer (weights w):
+ *   ln L = A1 + A2 + ln(e^A3 + [x > 0] e^A4)
+ *   A1 = lnG(r+x) - lnG(r) + r ln alpha
+ *   A2 = lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x)
+ *   A3 = -(r+x) ln(alpha+T)
+ *   A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x)
+ */
+static bool
+bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
+{
+	BgData	   *d = (BgData *) arg;
+	double		r = exp(theta[0]),
+				alpha = exp(theta[1]),
+				a = exp(theta[2]),
+				b = exp(theta[3]);
+	double		ll = 0.0;
+	double		gr = 0.0,
+				galpha = 0.0,
+				ga = 0.0,
+				gb = 0.0;
+	double		lna = log(a);
+	double		lnalpha = log(alpha);
+	int32		gi = -1;
+	double		x = 0.0,
+				lnbx1 = 0.0,
+				ibx1 = 0.0;
+
+	for (int32 i = 0; i < d->ntimes; i++)
+	{
+		d->lt[i] = log(alpha + d->times[i]);
+		d->it[i] = 1.0 / (alpha + d->times[i]);
+	}
+
+	/* terms of x alone */
+	for (int32 g = 0; g < d->ngroups; g++)
+	{
+		double		gx = d->gx[g];
+		double		w = d->gw[g];
+
+		ll += w * (lgamma(r + gx) - lgamma(r) + r * lnalpha +
+				   lgamma(a + b) + lgamma(b + gx) - lgamma(b) - lgamma(a + b + gx));
+		gr += w * (pred_digamma(r + gx) - pred_digamma(r) + lnalpha);
+		galpha += w * r / alpha;
+		ga += w * (pred_digamma(a + b) - pred_digamma(a + b + gx));
+		gb += w * (pred_digamma(a + b) + pred_digamma(b + gx) - pred_digamma(b) -
+				   pred_digamma(a + b + gx));
+	}
+
+	for (int32 i = 0; i < d->nrows; i++)
+	{
+		double		w = d->w[i];
+		double		A3;
+
+		if (d->group[i] != gi)
+		{
+			gi = d->group[i];
+			x = d->gx[gi];
+			if (x > 0.0)
+			{
+				lnbx1 = log(b + x - 1.0);
+				ibx1 = 1.0 / (b + x - 1.0);
+			}
+		}
+		A3 = -(r + x) * d->lt[d->T_idx[i]];
+		if (x == 0.0)
+		{
+			ll += w * A3;
+			gr -= w * d->lt[d->T_idx[i]];
+			galpha -= w * (r + x) * d->it[d->T_idx[i]];
+		}
+		else
+		{
+			double		A4 = lna - lnbx1 - (r + x) * d->lt[d->tx_idx[i]];
+			double		m = Max(A3, A4);
+			double		e3 = exp(A3 - m),
+						e4 = exp(A4 - m);
+			double		p3 = e3 / (e3 + e4),
+						p4 = 1.0 - p3;
+
+			ll += w * (m + log(e3 + e4));
+			gr -= w * (p3 * d->lt[d->T_idx[i]] + p4 * d->lt[d->tx_idx[i]]);
+			galpha -= w * (r + x) * (p3 * d->it[d->T_idx[i]] + p4 * d->it[d->tx_idx[i]]);
+			ga += w * p4 / a;
+			gb -= w * p4 * ibx1;
+		}
+	}
+	*f = -ll / d->wsum;
+	grad[0] = -gr * r / d->wsum;
+	grad[1] = -galpha * alpha / d->wsum;
+	grad[2] = -ga * a / d->wsum;
+	grad[3] = -gb * b / d->wsum;
+	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) &&
+		isfinite(grad[2]) && isfinite(grad[3]);
+}
+
+static void
+bgnbd_prepare(PredRows *s, BgData *d)
+{
+	double	   *v = s->v;
+	int32		k = 0;
+	int64		nt = 0;
+
+	/* distinct rows with weights */
+	qsort(v, s->n, sizeof(double) * 3, pred_cmp3);
+	d->w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		if (k > 0 && pred_cmp3(v + 3 * (k - 1), v + 3 * i) == 0)
+			d->w[k - 1] += 1.0;
+		else
+		{
+			memmove(v + 3 * k, v + 3 * i, sizeof(double) * 3);
+			d->w[k++] = 1.0;
+		}
+	}
+	d->nrows = k;
+	d->wsum = (double) s->n;
+
+	/* distinct times */
+	d->times = palloc_extended(sizeof(double) * 2 * k, MCXT_ALLOC_HUGE);
+	for (int32 i = 0; i < k; i++)
+	{
+		d->times[nt++] = v[3 * i + 1];
+		d->times[nt++] = v[3 * i + 2];
+	}
+	qsort(d->times, nt, sizeof(double), pred_cmp_double);
+	d->ntimes = 0;
+	for (int64 i = 0; i < nt; i++)
+		if (d->ntimes == 0 || d->times[d->ntimes - 1] != d->times[i])
+			d->times[d->ntimes++] = d->times[i];
+	d->lt = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
+	d->it = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
+
+	/* rows point at times and at their distinct-x group */
+	d->tx_idx = palloc_extended(sizeof(int32) * k, MCXT_ALLOC_HUGE);
+	d->T_idx = palloc_extended(sizeof(int32) * k, MCXT_ALLOC_HUGE);
+	d->group = palloc_extended(sizeof(int32) * k, MCXT_ALLOC_HUGE);
+	d->gx = palloc_extended(sizeof(double) * k, MCXT_ALLOC_HUGE);
+	d->gw = palloc_extended(sizeof(double) * k, MCXT_ALLOC_HUGE);
+	d->ngroups = 0;
+	for (int32 i = 0; i < k; i++)
+	{
+		if (d->ngroups == 0 || d->gx[d->ngroups - 1] != v[3 * i])
+		{
+			d->gx[d->ngroups] = v[3 * i];
+			d->gw[d->ngroups++] = 0.0;
+		}
+		d->gw[d->ngroups - 1] += d->w[i];
+		d->group[i] = d->ngroups - 1;
+		d->tx_idx[i] = pred_find(d->times, d->ntimes, v[3 * i + 1]);
+		d->T_idx[i] = pred_find(d->times, d->ntimes, v[3 * i + 2]);
+	}
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_final);
+Datum
+engagement_bgnbd_final(PG_FUNCTION_ARGS)
+{
+	PredRows   *s;
+	MemoryContext fitcxt,
+				oldcxt;
+	BgData		d;
+	PredFit		fit;
+	double		theta0[4];
+	double		sx = 0.0,
+				sT = 0.0;
+	PredModel  *result;
+	bool		repeat = false;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (PredRows *) PG_GETARG_POINTER(0);
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < s->n; i++)
+		repeat |= s->v[3 * i] > 0.0;
+	if (!repeat)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("bgnbd_fit needs at least one customer with a repeat purchase"));
+
+	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "bgnbd_fit",
+								   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(fitcxt);
+	/* the rows are sorted in place: work on a copy, the state may be reused */
+	{
+		PredRows	copy = *s;
+
+		copy.v = palloc_extended(sizeof(double) * 3 * s->n, MCXT_ALLOC_HUGE);
+		memcpy(copy.v, s->v, sizeof(double) * 3 * s->n);
+		bgnbd_prepare(&copy, &d);
+	}
+	/*
+	 * start: r = 1 with the observed purchase rate, a = b = 1 (summed over
+	 * the sorted rows, so the result does not depend on the input order)
+	 */
+	for (int32 i = 0; i < d.nrows; i++)
+	{
+		sx += d.w[i] * d.gx[d.group[i]];
+		sT += d.w[i] * d.times[d.T_idx[i]];
+	}
+	theta0[0] = 0.0;
+	theta0[1] = log(sT / Max(sx, 1.0));
+	theta0[2] = 0.0;
+	theta0[3] = 0.0;
+	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, &fit);
+	MemoryContextSwitchTo(oldcxt);
+	result = pred_fitted_model(&fit, d.wsum, s->n);
+	MemoryContextDelete(fitcxt);
+	PG_RETURN_POINTER(result);
+}
+
+/*
+ * Gamma-Gamma data: distinct rows (x, zbar) with weights grouped by x.
+ * Per customer:
+ *   ln f = lnG(px+q) - lnG(px) - lnG(q) + q ln gamma + (px-1) ln zbar
+ *          + px ln x - (px+q) ln(gamma + x zbar)
+ */
+typedef struct GgData
+{
+	int32		nrows;
+	double	   *w;
+	double	   *s;				/* x * zbar */
+	int32	   *group;
+	int32		ngroups;
+	double	   *gx;
+	double	   *gw;
+	double		sum_xlog;		/* sum w x (ln zbar + ln x) */
+	double		sum_logz;		/* sum w ln zbar */
+	double		wsum;
+} GgData;
+
+static bool
+gg_objective(const double *theta, double *f, double *grad, void *arg)
+{
+	GgData	   *d = (GgData *) arg;
+	double		p = exp(theta[0]),
+				q = exp(theta[1]),
+				gam = exp(theta[2]);
+	double		ll,
+				gp,
+				gq,
+				gg;
+	double		lngam = log(gam);
+	int32		gi = -1;
+	double		x = 0.0;
+
+	ll = p * d->sum_xlog - d->sum_logz + d->wsum * (q * lngam - lgamma(q));
+	gp = d->sum_xlog;
+	gq = d->wsum * (lngam - pred_digamma(q));
+	gg = d->wsum * q / gam;
+	for (int32 g = 0; g < d->ngroups; g++)
+	{
+		double		gx = d->gx[g];
+		double		w = d->gw[g];
+
+		ll += w * (lgamma(p * gx + q) - lgamma(p * gx));
+		gp += w * gx * (pred_digamma(p * gx + q) - pred_digamma(p * gx));
+		gq += w * pred_digamma(p * gx + q);
+	}
+	for (int32 i = 0; i < d->nrows; i++)
+	{
+		double		w = d->w[i];
+		double		lg;
+
+		if (d->group[i] != gi)
+		{
+			gi = d->group[i];
+			x = d->gx[gi];
+		}
+		lg = log(gam + d->s[i]);
+		ll -= w * (p * x + q) * lg;
+		gp -= w * x * lg;
+		gq -= w * lg;
+		gg -= w * (p * x + q) / (gam + d->s[i]);
+	}
+	*f = -ll / d->wsum;
+	grad[0] = -gp * p / d->wsum;
+	grad[1] = -gq * q / d->wsum;
+	grad[2] = -gg * gam / d->wsum;
+	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) && isfinite(grad[2]);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_final);
+Datum
+engagement_gammagamma_final(PG_FUNCTION_ARGS)
+{
+	PredRows   *s;
+	MemoryContext fitcxt,
+				oldcxt;
+	GgData		d;
+	PredFit		fit;
+	double		theta0[3];
+	double	   *v;
+	int32		k = 0;
+	double		mean = 0.0;
+	PredModel  *result;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (PredRows *) PG_GETARG_POINTER(0);
+	if (s->n == 0)
+		PG_RETURN_NULL();
+
+	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "gammagamma_fit",
+								   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(fitcxt);
+	v = palloc_extended(sizeof(double) * 2 * s->n, MCXT_ALLOC_HUGE);
+	memcpy(v, s->v, sizeof(double) * 2 * s->n);
+	qsort(v, s->n, sizeof(double) * 2, pred_cmp2);
+	memset(&d, 0, sizeof(d));
+	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	d.s = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	d.group = palloc_extended(sizeof(int32) * s->n, MCXT_ALLOC_HUGE);
+	d.gx = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	d.gw = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		double		x = v[2 * i],
+					z = v[2 * i + 1];
+
+		mean += z / s->n;
+		d.sum_xlog += x * (log(z) + log(x));
+		d.sum_logz += log(z);
+		if (k > 0 && v[2 * (k - 1)] == x && v[2 * (k - 1) + 1] == z)
+		{
+			d.w[k - 1] += 1.0;
+			d.gw[d.ngroups - 1] += 1.0;
+			continue;
+		}
+		v[2 * k] = x;
+		v[2 * k + 1] = z;
+		d.w[k] = 1.0;
+		d.s[k] = x * z;
+		if (d.ngroups == 0 || d.gx[d.ngroups - 1] != x)
+		{
+			d.gx[d.ngroups] = x;
+			d.gw[d.ngroups++] = 0.0;
+		}
+		d.gw[d.ngroups - 1] += 1.0;
+		d.group[k] = d.ngroups - 1;
+		k++;
+	}
+	d.nrows = k;
+	d.wsum = (double) s->n;
+	if (!isfinite(mean) || !isfinite(d.sum_xlog))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("gammagamma_fit input is out of range"));
+
+	/* start: p = 1, q = 2, gamma = mean spend, so that p gamma / (q - 1) = mean */
+	theta0[0] = 0.0;
+	theta0[1] = log(2.0);
+	theta0[2] = log(mean);
+	pred_minimise(gg_objective, &d, &gg_kind, theta0, &fit);
+	MemoryContextSwitchTo(oldcxt);
+	result = pred_fitted_model(&fit, d.wsum, s->n);
+	MemoryContextDelete(fitcxt);
+	PG_RETURN_POINTER(result);
+}
+
+/*****************************************************************************
+ * BG/NBD predictions
+ *****************************************************************************/
+
+static double
+pred_horizon(double t)
+{
+	if (!isfinite(t) || t < 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("prediction horizon must be finite and not negative, not %g", t));
+	return t;
+}
+
+/* per-customer log-likelihood */
+static double
+bgnbd_loglik_one(const double *P, double x, double tx, double T)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+	double		A12 = lgamma(r + x) - lgamma(r) + r * log(alpha) +
+		lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+	double		A3 = -(r + x) * log(alpha + T);
+	double		A4,
+				m;
+
+	if (x == 0.0)
+		return A12 + A3;
+	A4 = log(a) - log(b + x - 1.0) - (r + x) * log(alpha + tx);
+	m = Max(A3, A4);
+	return A12 + m + log(exp(A3 - m) + exp(A4 - m));
+}
+
+/*
+ * E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
+ * and the conditional expectation share this shape:
+ *   c/(a-1) [1 - u^s 2F1(s, b'; c; z)]
+ * a = 1 is a removable singularity: average the two sides.
+ */
+static double
+bgnbd_bracket(double a, double c_minus_a, double s, double bb, double u, double z)
+{
+	double		c = c_minus_a + a;
+
+	if (c <= 0.0 && c == floor(c))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("the BG/NBD expectation is undefined for these parameters"),
+				errdetail("a + b - 1 is zero or a negative whole number."));
+	return c / (a - 1.0) * (1.0 - pow(u, s) * pred_hyp2f1(s, bb, c, z));
+}
+
+static double
+bgnbd_expectation_shape(double a, double c_minus_a, double s, double bb, double u, double z)
+{
+	const double eps = 1e-6;
+
+	if (fabs(a - 1.0) < eps)
+		return 0.5 * (bgnbd_bracket(1.0 - eps, c_minus_a, s, bb, u, z) +
+					  bgnbd_bracket(1.0 + eps, c_minus_a, s, bb, u, z));
+	return bgnbd_bracket(a, c_minus_a, s, bb, u, z);
+}
+
+static double
+bgnbd_unconditional(const double *P, double t)
+{
+	double		r = P[0],
+				alpha = P[1],
+				b = P[3];
+
+	if (t == 0.0)
+		return 0.0;
+	return bgnbd_expectation_shape(P[2], b - 1.0, r, b, alpha / (alpha + t), t / (alpha + t));
+}
+
+/* E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] */
+static double
+bgnbd_conditional(const double *P, double t, double x, double tx, double T)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+	double		num,
+				den = 1.0;
+
+	if (t == 0.0)
+		return 0.0;
+	num = bgnbd_expectation_shape(a, b + x - 1.0, r + x, b + x,
+								  (alpha + T) / (alpha + T + t), t / (alpha + T + t));
+	if (x > 0.0)
+		den += a / (b + x - 1.0) * exp((r + x) * (log(alpha + T) - log(alpha + tx)));
+	return num / den;
+}
+
+static double
+bgnbd_p_alive_one(const double *P, double x, double tx, double T)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+
+	if (x == 0.0)
+		return 1.0;
+	return 1.0 / (1.0 + a / (b + x - 1.0) *
+				  exp((r + x) * (log(alpha + T) - log(alpha + tx))));
+}
+
+/*
+ * P(X(t) = x) = B(a, b+x)/B(a, b) G(r+x)/(G(r) x!) (alpha/(alpha+t))^r (t/(alpha+t))^x
+ *   + [x > 0] B(a+1, b+x-1)/B(a, b) [1 - (alpha/(alpha+t))^r
+ *                 sum_{j<x} G(r+j)/(G(r) j!) (t/(alpha+t))^j]
+ */
+static double
+bgnbd_probability_one(const double *P, double t, double x)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+	double		lu = log(alpha / (alpha + t));
+	double		p;
+
+	if (t == 0.0)
+		return x == 0.0 ? 1.0 : 0.0;
+	p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
+			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * log(t / (alpha + t)) : 0.0));
+	if (x > 0.0)
+	{
+		double		sum = 0.0;
+		double		lterm = r * lu;	/* log of the j = 0 term times u^r */
+		double		lz = log(t / (alpha + t));
+
+		for (double j = 0.0; j < x; j += 1.0)
+		{
+			sum += exp(lterm);
+			lterm += log((r + j) / (j + 1.0)) + lz;
+			if (((int64) j & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
+		}
+		p += exp(pred_lbeta(a + 1.0, b + x - 1.0) - pred_lbeta(a, b)) * (1.0 - sum);
+	}
+	return p;
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik_customer);
+Datum
+engagement_bgnbd_loglik_customer(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	pred_check_bgnbd_data(x, tx, T);
+	PG_RETURN_FLOAT8(bgnbd_loglik_one(m->params, x, tx, T));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_expected);
+Datum
+engagement_bgnbd_expected(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
+
+	PG_RETURN_FLOAT8(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_expected_customer);
+Datum
+engagement_bgnbd_expected_customer(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+
+	pred_check_bgnbd_data(x, tx, T);
+	PG_RETURN_FLOAT8(bgnbd_conditional(m->params, t, x, tx, T));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_p_alive);
+Datum
+engagement_bgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	pred_check_bgnbd_data(x, tx, T);
+	PG_RETURN_FLOAT8(bgnbd_p_alive_one(m->params, x, tx, T));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_probability);
+Datum
+engagement_bgnbd_probability(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2);
+
+	if (!isfinite(x) || x < 0.0 || x != floor(x) || x > 1e7)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("number of purchases must be a whole number between 0 and 10000000, not %g", x));
+	PG_RETURN_FLOAT8(bgnbd_probability_one(m->params, t, x));
+}
+
+/*****************************************************************************
+ * Gamma-Gamma predictions and CLV
+ *****************************************************************************/
+
+static double
+gg_loglik_one(const double *P, double x, double zbar)
+{
+	double		p = P[0],
+				q = P[1],
+				gam = P[2];
+
+	return lgamma(p * x + q) - lgamma(p * x) - lgamma(q) + q * log(gam) +
+		(p * x - 1.0) * log(zbar) + p * x * log(x) - (p * x + q) * log(gam + x * zbar);
+}
+
+/* E(M) = p gamma / (q - 1), which needs q > 1 */
+static double
+gg_population_mean(const double *P)
+{
+	if (!(P[1] > 1.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("the Gamma-Gamma mean spend is infinite when q <= 1 (q = %g)", P[1]));
+	return P[0] * P[2] / (P[1] - 1.0);
+}
+
+/* E(M | x, zbar): a weighted mean of the population mean and zbar */
+static double
+gg_conditional(const double *P, double x, double zbar)
+{
+	double		p = P[0],
+				q = P[1];
+	double		mean = gg_population_mean(P);
+
+	if (x == 0.0)
+		return mean;
+	return ((q - 1.0) * mean + p * x * zbar) / (p * x + q - 1.0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_loglik_customer);
+Datum
+engagement_gammagamma_loglik_customer(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &gg_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				zbar = PG_GETARG_FLOAT8(2);
+
+	pred_check_spend(x, zbar);
+	if (x == 0.0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(gg_loglik_one(m->params, x, zbar));
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_mean);
+Datum
+engagement_gammagamma_mean(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_FLOAT8(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params));
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_expected_spend);
+Datum
+engagement_gammagamma_expected_spend(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &gg_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				zbar = PG_GETARG_FLOAT8(2);
+
+	pred_check_spend(x, zbar);
+	PG_RETURN_FLOAT8(gg_conditional(m->params, x, zbar));
+}
+
+/*
+ * predicted_clv(bgnbd, gammagamma, frequency, recency, age, monetary,
+ *               periods, period_length, discount_rate)
+ *   = sum_{i=1..periods} E(M | x, zbar) (E[Y(i L)] - E[Y((i-1) L)]) / (1+d)^i
+ * with L = period_length in the models' time unit (lifetimes'
+ * customer_lifetime_value with time = periods and an explicit period).
+ */
+PG_FUNCTION_INFO_V1(engagement_predicted_clv);
+Datum
+engagement_predicted_clv(PG_FUNCTION_ARGS)
+{
+	PredModel  *bg = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	PredModel  *gg = pred_getarg(fcinfo, 1, &gg_kind);
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4),
+				zbar = PG_GETARG_FLOAT8(5);
+	int32		periods = PG_GETARG_INT32(6);
+	double		L = PG_GETARG_FLOAT8(7),
+				d = PG_GETARG_FLOAT8(8);
+	double		spend,
+				prev = 0.0,
+				clv = 0.0;
+
+	pred_check_bgnbd_data(x, tx, T);
+	pred_check_spend(x, zbar);
+	if (periods < 0 || periods > 100000)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("number of periods must be between 0 and 100000, not %d", periods));
+	if (!(isfinite(L) && L > 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("period length must be a positive finite number, not %g", L));
+	if (!(isfinite(d) && d > -1.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("discount rate must be greater than -1, not %g", d));
+	spend = gg_conditional(gg->params, x, zbar);
+	for (int32 i = 1; i <= periods; i++)
+	{
+		double		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
+
+		clv += spend * (cur - prev) / pow(1.0 + d, i);
+		prev = cur;
+	}
+	if (!isfinite(clv))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("predicted customer lifetime value is out of range"));
+	PG_RETURN_FLOAT8(clv);
+}

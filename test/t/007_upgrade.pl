@@ -1,0 +1,125 @@
+#
+# Upgrades: a database that installed version 1.0 and stored states of every
+# 1.0 type, with views over them, runs ALTER EXTENSION engagement UPDATE.
+# Afterwards its stored values and views read back unchanged, the new
+# functions work on them, its extension objects are exactly those of a
+# fresh installation (names, signatures, properties, aggregate support),
+# and a dump of the upgraded database restores into a new one.
+#
+use strict;
+use warnings;
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+
+my $node = PostgreSQL::Test::Cluster->new('upgrade');
+$node->init;
+$node->append_conf('postgresql.conf', "extension_destdir = '$ENV{EXT_DESTDIR}'")
+  if $ENV{EXT_DESTDIR};
+$node->start;
+
+# (pg_available_extensions does not list a build found through
+# extension_destdir; pg_extension_update_paths reads its scripts)
+is( $node->safe_psql('postgres',
+		"SELECT path FROM pg_extension_update_paths('engagement') WHERE source = '1.0' AND target = '1.1'"),
+	'1.0--1.1',
+	'1.0 updates to 1.1 in one step');
+
+# the old database: version 1.0 in its own schema, states of every 1.0 type
+$node->safe_psql('postgres', 'CREATE DATABASE old');
+$node->safe_psql('old', <<'EOSQL');
+CREATE SCHEMA analytics;
+CREATE EXTENSION engagement VERSION '1.0' SCHEMA analytics;
+SET search_path = public, analytics;
+CREATE TABLE touches AS
+	SELECT c AS customer_id,
+		   timestamptz '2026-01-01 00:00+00' + (k * 1500 + abs(hashint4(c * 50 + k)) % 900) * interval '1 minute' AS ts,
+		   (ARRAY['web', 'app', 'email'])[1 + abs(hashint4(c + k)) % 3] AS channel,
+		   (ARRAY['view', NULL, 'click'])[1 + k % 3] AS event,
+		   abs(hashint4(c * 7 + k)) % 11 AS score
+	FROM generate_series(1, 100) c, generate_series(1, 1 + c % 20) k;
+CREATE TABLE states AS
+	SELECT customer_id, nps_agg(score) AS n, journey_agg(ts, channel, event) AS j,
+		   funnel_agg('1 day', '', ts, channel = 'web', event = 'click') AS f,
+		   markov_agg(ARRAY[channel, 'web'], (event = 'click')::int, (event IS NULL)::int) AS m,
+		   engagement_agg(ts, CASE WHEN event IS NULL THEN 'involvement' ELSE 'interaction' END::engagement_dimension,
+						  1.0, '7 days') AS e,
+		   rfm_agg(ts, score::float8) AS r
+	FROM touches GROUP BY customer_id;
+CREATE VIEW summary AS
+	SELECT nps(rollup(n)) AS nps, sum(session_count(j, '30 minutes')) AS sessions,
+		   sum(deepest_step(f)) AS steps, conversion_probability(rollup(m)) AS p,
+		   sum(engagement_score(e, '2026-12-01')) AS score, sum(frequency(r)) AS frequency
+	FROM states;
+EOSQL
+
+my $states = 'SELECT customer_id, n::text, j::text, f::text, m::text, e::text, r::text FROM states ORDER BY 1';
+my $summary = 'SELECT * FROM summary';
+my $sp = 'SET search_path = public, analytics; ';
+my $states_before = $node->safe_psql('old', $sp . $states);
+my $summary_before = $node->safe_psql('old', $sp . $summary);
+ok($states_before =~ tr/\n// >= 99, 'states of every 1.0 type stored');
+is($node->safe_psql('old', "SELECT to_regtype('analytics.bgnbd') IS NULL"),
+	't', 'version 1.0 has no bgnbd type');
+
+$node->safe_psql('old', 'ALTER EXTENSION engagement UPDATE');
+is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
+	'1.1', 'ALTER EXTENSION UPDATE reaches 1.1');
+is($node->safe_psql('old', $sp . $states), $states_before, 'stored states read back unchanged');
+is($node->safe_psql('old', $sp . $summary), $summary_before, 'views give the same results');
+is( $node->safe_psql(
+		'old', $sp . q{
+SELECT count(*), bool_and(p > 0 AND p <= 1)
+FROM (SELECT bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), frequency(r), recency(r, '7 days'),
+						   age(r, '2026-12-01', '7 days')) AS p
+	  FROM states) s}),
+	'100|t',
+	'the new functions work on the upgraded database and its stored 1.0 states');
+
+# the upgraded extension has exactly the objects of a fresh installation
+$node->safe_psql('postgres', 'CREATE DATABASE fresh');
+$node->safe_psql('fresh',
+	'CREATE SCHEMA analytics; CREATE EXTENSION engagement SCHEMA analytics');
+my $objects = <<'EOSQL';
+SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS object,
+	   coalesce((SELECT format('%s strict=%s volatile=%s parallel=%s returns=%s set=%s rows=%s cost=%s symbol=%s',
+						   p.prokind, p.proisstrict, p.provolatile, p.proparallel,
+						   p.prorettype::regtype, p.proretset, p.prorows, p.procost, p.prosrc)
+				 FROM pg_proc p WHERE d.classid = 'pg_proc'::regclass AND p.oid = d.objid), '')
+	   || coalesce((SELECT format(' agg: %s %s %s %s %s %s %s %s %s %s', a.aggtransfn, a.aggfinalfn, a.aggcombinefn,
+						   a.aggserialfn, a.aggdeserialfn, a.aggmtransfn, a.aggminvtransfn,
+						   a.aggmfinalfn, a.aggtranstype::regtype, a.agginitval)
+					FROM pg_aggregate a WHERE d.classid = 'pg_proc'::regclass AND a.aggfnoid = d.objid), '')
+	   || coalesce((SELECT format(' type: %s %s %s %s %s %s', t.typlen, t.typalign, t.typstorage,
+						   t.typinput, t.typreceive, t.typsend)
+					FROM pg_type t WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid), '')
+	   || coalesce((SELECT ' comment: ' || c.description FROM pg_description c
+					WHERE c.classoid = d.classid AND c.objoid = d.objid AND c.objsubid = 0), '') AS properties
+FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname = 'engagement'
+ORDER BY 1, 2
+EOSQL
+is($node->safe_psql('fresh', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
+	'1.1', 'a fresh installation is version 1.1');
+my $old_objects = $node->safe_psql('old', $objects);
+my $fresh_objects = $node->safe_psql('fresh', $objects);
+ok($fresh_objects =~ tr/\n// > 150 && $fresh_objects =~ /function analytics.bgnbd_fit_final/, 'a fresh installation has its objects');
+is($old_objects, $fresh_objects,
+	'the upgraded extension has exactly the objects of a fresh installation');
+
+# a dump of the upgraded database restores into a new one
+my $dump = PostgreSQL::Test::Utils::tempdir . '/old.dump';
+$node->command_ok([ 'pg_dump', '-Fc', '-d', $node->connstr('old'), '-f', $dump ],
+	'pg_dump of the upgraded database');
+$node->safe_psql('postgres', 'CREATE DATABASE restored');
+$node->command_ok(
+	[ 'pg_restore', '--exit-on-error', '-d', $node->connstr('restored'), $dump ],
+	'pg_restore of the upgraded database');
+is($node->safe_psql('restored', $sp . $states), $states_before,
+	'stored states identical after restoring the upgraded database');
+is($node->safe_psql('restored', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
+	'1.1', 'the restored database has version 1.1');
+
+$node->stop;
+done_testing();
