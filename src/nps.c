@@ -257,7 +257,13 @@ nps_estimate(const NpsAgg *st, double *points, double *se)
 
 	if (!nps_props(st, &pp, &pd, &neff))
 		return false;
-	*points = 100.0 * (pp - pd);
+	/* the difference first, so that e.g. 3 of 7 against 1 of 7 is exact */
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+		*points = 100.0 * (st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR]) /
+			(st->w[0] + st->w[1] + st->w[2]);
+	else
+		*points = 100.0 * (double) (st->n[NPS_PROMOTER] - st->n[NPS_DETRACTOR]) /
+			(double) nps_total(st);
 	*se = 100.0 * sqrt(nps_unit_variance(pp, pd) / neff);
 	return true;
 }
