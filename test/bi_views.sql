@@ -124,3 +124,21 @@ FROM states s,
 					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
 					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
 			  FROM engagement_explain(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)) x;
+
+-- predicted customer value: BG/NBD and Gamma-Gamma fitted on the order
+-- history (weeks, to 2026-10-31); the models are refitted on every read,
+-- a materialized view keeps them for a large customer base
+CREATE VIEW bi.predicted_value AS
+WITH rfm AS (
+	SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
+		   age(r, timestamptz '2026-10-31', '7 days') AS t, monetary(r) AS zbar
+	FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY 1) s
+), models AS (
+	SELECT bgnbd_fit(x, t_x, t) AS purchases, gammagamma_fit(x, zbar) AS spend FROM rfm
+)
+SELECT customer_id, x::int AS repeat_purchases,
+	   round(bgnbd_p_alive(purchases, x, t_x, t)::numeric, 4) AS p_alive,
+	   round(bgnbd_expected(purchases, 13, x, t_x, t)::numeric, 4) AS purchases_next_13_weeks,
+	   round(gammagamma_expected_spend(spend, x, zbar)::numeric, 2) AS spend_per_order,
+	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS clv_12_months
+FROM rfm CROSS JOIN models;

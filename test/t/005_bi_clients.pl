@@ -50,12 +50,14 @@ my @queries = (
 	'SELECT * FROM bi.channel_attribution ORDER BY channel',
 	'SELECT * FROM bi.value_leaders ORDER BY customer_id',
 	'SELECT * FROM bi.engagement_leaderboard ORDER BY score DESC, customer_id LIMIT 100',
+	'SELECT * FROM bi.predicted_value ORDER BY customer_id',
 	"SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY customer_id",
 	# every state type, weighted NPS included, as a column of its own
 	"SELECT nps_agg(score, weight), nps_agg(score) FROM crm.surveys",
 	"SELECT journey_agg(ts, channel, event) FROM crm.touches WHERE customer_id <= 3 GROUP BY customer_id ORDER BY customer_id",
 	"SELECT funnel_agg('1 day', 'strict_order', ts, channel = 'web', event = 'purchase') FROM crm.touches WHERE customer_id <= 3 GROUP BY customer_id ORDER BY customer_id",
 	"SELECT markov_agg(ARRAY[channel], 1, 0, 2.5) FROM crm.touches WHERE customer_id <= 20",
+	"SELECT bgnbd_fit(frequency(r), recency(r, '7 days'), age(r, '2026-10-31', '7 days')), gammagamma_fit(frequency(r), monetary(r)), bgnbd(0.243, 4.414, 0.793, 2.426) FROM (SELECT rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY customer_id) s",
 );
 
 # psql: unaligned, "|" between columns, NULL as the empty string
