@@ -44,6 +44,24 @@ CREATE TABLE touches AS
 		   (ARRAY['web', 'app', 'email', 'store', 'call centre'])[1 + abs(hashint4(c + k)) % 5] AS channel,
 		   (ARRAY['view', 'click', NULL])[1 + abs(hashint4(c * 3 + k)) % 3] AS event
 	FROM generate_series(0, 999) c, generate_series(1, 1 + c % 25) k;
+-- BG/NBD purchase summaries (frequency, recency, age in weeks) simulated
+-- with lambda ~ Gamma(2, 10), p ~ Beta(2, 6)
+CREATE FUNCTION pg_temp.u(i bigint, k int) RETURNS float8 LANGUAGE sql IMMUTABLE AS
+$$ SELECT ((hashint8extended(i * 1000 + k, 7) % 1000000007 + 1000000007) % 1000000007 + 0.5) / 1000000007 $$;
+CREATE TABLE purchases AS
+WITH c AS (
+	SELECT i, -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2))) / 10 AS lam,
+		   ga / (ga + gb) AS p, 20 + 40 * pg_temp.u(i, 11) AS T
+	FROM (SELECT i, -(ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4))) AS ga,
+				 -(ln(pg_temp.u(i, 5)) + ln(pg_temp.u(i, 6)) + ln(pg_temp.u(i, 7)) +
+				   ln(pg_temp.u(i, 8)) + ln(pg_temp.u(i, 9)) + ln(pg_temp.u(i, 10))) AS gb
+		  FROM generate_series(0, 2999) i) g),
+arrivals AS (
+	SELECT i, T, sum(-ln(pg_temp.u(i, 100 + k)) / lam) OVER (PARTITION BY i ORDER BY k) AS at
+	FROM c, generate_series(1, least(1 + floor(ln(pg_temp.u(i, 12)) / ln(1 - p)), ceil(3 * lam * T + 20))::int) k)
+SELECT c.i::int AS customer_id, count(a.at)::float8 AS x, coalesce(max(a.at), 0) AS tx, c.T
+FROM c LEFT JOIN arrivals a ON a.i = c.i AND a.at <= a.T
+GROUP BY c.i, c.T;
 EOSQL
 
 $coord->safe_psql('postgres', $data_sql);
@@ -53,7 +71,8 @@ for my $i (0 .. 1)
 		$data_sql
 		  . "DELETE FROM surveys WHERE customer_id % 2 <> $i;\n"
 		  . "DELETE FROM touches WHERE customer_id % 2 <> $i;\n"
-		  . "ANALYZE surveys; ANALYZE touches;");
+		  . "DELETE FROM purchases WHERE customer_id % 2 <> $i;\n"
+		  . "ANALYZE surveys; ANALYZE touches; ANALYZE purchases;");
 }
 
 # Foreign servers with the extension declared shippable, and a partitioned
@@ -75,6 +94,8 @@ CREATE TABLE surveys_dist (customer_id int, day date, score int, weight float8)
 	PARTITION BY LIST ((customer_id % 2));
 CREATE TABLE touches_dist (customer_id int, ts timestamptz, channel text, event text)
 	PARTITION BY LIST ((customer_id % 2));
+CREATE TABLE purchases_dist (customer_id int, x float8, tx float8, T float8)
+	PARTITION BY LIST ((customer_id % 2));
 EOSQL
 for my $i (0 .. 1)
 {
@@ -83,6 +104,8 @@ CREATE FOREIGN TABLE surveys_s$i PARTITION OF surveys_dist FOR VALUES IN ($i)
 	SERVER shard$i OPTIONS (table_name 'surveys');
 CREATE FOREIGN TABLE touches_s$i PARTITION OF touches_dist FOR VALUES IN ($i)
 	SERVER shard$i OPTIONS (table_name 'touches');
+CREATE FOREIGN TABLE purchases_s$i PARTITION OF purchases_dist FOR VALUES IN ($i)
+	SERVER shard$i OPTIONS (table_name 'purchases');
 EOSQL
 }
 $coord->safe_psql('postgres', $fdw_sql);
@@ -174,6 +197,23 @@ same_result('funnels per customer through the partitioned foreign table',
 		FROM touches_dist GROUP BY customer_id) d",
 	"SELECT customer_id, funnel_agg('1 day', ts, channel = 'web', channel = 'app', event = 'click')::text
 	 FROM touches GROUP BY customer_id");
+
+# 3. Predictive models: filters on predictions run on the shards; a fit cannot be
+#    merged, so the coordinator fits over the shards' summary rows, and
+#    the model equals the single-node fit exactly (the fit sorts its rows)
+$plan = $coord->safe_psql('postgres',
+	"EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id FROM purchases_s1 WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
+like($plan, qr/Remote SQL: SELECT customer_id FROM public.purchases WHERE \(\(\S*bgnbd_p_alive\(/,
+	'a filter on BG/NBD predictions runs on the shard');
+same_result('customers likely gone, filtered on the shards',
+	"SELECT customer_id FROM purchases_dist WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5",
+	"SELECT customer_id FROM purchases WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
+same_result('BG/NBD fit over the shards equals the single-node fit',
+	'SELECT bgnbd_fit(x, tx, T)::text FROM purchases_dist',
+	'SELECT bgnbd_fit(x, tx, T)::text FROM purchases');
+same_result('predictions of that model on the shards',
+	"SELECT customer_id, bgnbd_expected(m, 13, x, tx, T) FROM purchases_dist, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f",
+	"SELECT customer_id, bgnbd_expected(m, 13, x, tx, T) FROM purchases, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f");
 
 $coord->stop;
 $_->stop for @shards;
