@@ -121,23 +121,28 @@ pred_lbeta(double x, double y)
 }
 
 /*
- * Gauss hypergeometric 2F1(a, b; c; z) for a, b > 0, 0 <= z < 1 by its
- * series; c may be anything but zero or a negative integer (the caller
- * checks), so a term may change sign while c + j < 0.
+ * The tail of a Gauss hypergeometric series divided by b:
+ *   (2F1(a, b; c; z) - 1) / b = sum_{j>=1} (a)_j (b+1)_{j-1} / ((c)_j j!) z^j
+ * for 0 <= z < 1, with c not zero or a negative whole number (the caller
+ * checks).  Dividing by b keeps the BG/NBD expectation regular at b = 0.
+ * Terms change sign while a + j, b + j or c + j is negative, so summing
+ * stops only once those are past and a term is negligible.
  */
 static double
-pred_hyp2f1(double a, double b, double c, double z)
+pred_hyp2f1_tail(double a, double b, double c, double z)
 {
-	double		term = 1.0;
-	double		sum = 1.0;
+	double		term = a / c * z;
+	double		sum = term;
 
-	for (int64 j = 0; j < PRED_MAX_SERIES; j++)
+	for (int64 j = 1; j < PRED_MAX_SERIES; j++)
 	{
 		term *= (a + j) * (b + j) / ((c + j) * (j + 1)) * z;
 		sum += term;
-		if (fabs(term) <= 1e-17 * fabs(sum) && c + j > 0)
+		if (fabs(term) <= 1e-17 * fabs(sum) && c + j > 0 && a + j > 0 && b + j > 0)
 			return sum;
-		if ((j & 0xFFFFF) == 0xFFFFF)
+		if (term == 0.0)
+			return sum;
+		if ((j & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
 	}
 	ereport(ERROR,
@@ -551,10 +556,15 @@ engagement_gammagamma_customers(PG_FUNCTION_ARGS)
 static double
 pred_frequency(double x)
 {
-	if (!isfinite(x) || x < 0.0 || x != floor(x) || x > 1e15)
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("frequency must be a whole number of repeat purchases, not %g", x));
+	if (x > 1e15)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("frequency %g is out of range", x),
+				errdetail("Frequencies up to 10^15 are supported."));
 	return x;
 }
 
@@ -815,12 +825,49 @@ pred_invert(double *a, int k)
  * search.  Converged when the largest gradient component is below 1e-9
  * (the objective is per customer), or when steps stop improving the
  * objective (five in a row by less than 1e-14 of it, or no step at all)
- * while the gradient is below 1e-4: the floor of floating-point sums over
- * many customers.
+ * while a Newton step could not raise the total log-likelihood by 1e-4:
+ * the floor of floating-point sums over many customers.
  */
+/* g' H g: with H the inverse Hessian, twice the gain a Newton step expects */
+static double
+pred_decrement(double H[PRED_MAX_PARAMS][PRED_MAX_PARAMS], const double *g, int k)
+{
+	double		dec = 0.0;
+
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j < k; j++)
+			dec += g[i] * H[i][j] * g[j];
+	return dec;
+}
+
+/* does a symmetric k x k matrix have a Cholesky factor (positive definite)? */
+static bool
+pred_positive_definite(const double *a, int k)
+{
+	double		l[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
+
+	for (int i = 0; i < k; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		sum = a[i * k + j];
+
+			for (int m = 0; m < j; m++)
+				sum -= l[i][m] * l[j][m];
+			if (i == j)
+			{
+				if (!(sum > 0.0))
+					return false;
+				l[i][i] = sqrt(sum);
+			}
+			else
+				l[i][j] = sum / l[j][j];
+		}
+	return true;
+}
+
 static void
 pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
-			  const double *theta0, PredFit *fit)
+			  const double *theta0, double wsum, PredFit *fit)
 {
 	int			k = kind->nparams;
 	double		H[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
@@ -859,8 +906,11 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 			break;
 		if (stalled >= 5)
 		{
-			/* no more progress: the floor of floating point, if the gradient is small */
-			if (pred_norm_inf(g, k) < 1e-4)
+			/*
+			 * no more progress: the floor of floating point, if a Newton
+			 * step could not gain 1e-4 in the total log-likelihood either
+			 */
+			if (wsum * pred_decrement(H, g, k) < 2e-4)
 				break;
 			ereport(ERROR,
 					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -898,6 +948,7 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 			step = 2.0 / dmax;
 		for (int tries = 0; tries < 40 && !accepted; tries++)
 		{
+			CHECK_FOR_INTERRUPTS();
 			for (int i = 0; i < k; i++)
 				newtheta[i] = fit->theta[i] + step * d[i];
 			accepted = obj(newtheta, &newf, newg, arg) &&
@@ -906,7 +957,7 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 		}
 		if (!accepted)
 		{
-			if (pred_norm_inf(g, k) < 1e-4)
+			if (!identity && wsum * pred_decrement(H, g, k) < 2e-4)
 				break;			/* as close as floating point gets */
 			if (!identity)
 			{
@@ -1001,7 +1052,7 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 		for (int j = 0; j < i; j++)
 			hess[i * k + j] = hess[j * k + i] = 0.5 * (hess[i * k + j] + hess[j * k + i]);
 	memset(fit->cov, 0, sizeof(fit->cov));
-	if (pred_invert(hess, k))
+	if (pred_positive_definite(hess, k) && pred_invert(hess, k))
 	{
 		for (int i = 0; i < k; i++)
 			for (int j = 0; j <= i; j++)
@@ -1279,6 +1330,8 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (PredRows *) PG_GETARG_POINTER(0);
+	if (s->ncols != 3)
+		elog(ERROR, "bgnbd_fit_final called with a state of another aggregate");
 	if (s->n == 0)
 		PG_RETURN_NULL();
 	for (int64 i = 0; i < s->n; i++)
@@ -1312,7 +1365,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[1] = log(sT / Max(sx, 1.0));
 	theta0[2] = 0.0;
 	theta0[3] = 0.0;
-	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, &fit);
+	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -1408,6 +1461,8 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (PredRows *) PG_GETARG_POINTER(0);
+	if (s->ncols != 2)
+		elog(ERROR, "gammagamma_fit_final called with a state of another aggregate");
 	if (s->n == 0)
 		PG_RETURN_NULL();
 
@@ -1461,7 +1516,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[0] = 0.0;
 	theta0[1] = log(2.0);
 	theta0[2] = log(mean);
-	pred_minimise(gg_objective, &d, &gg_kind, theta0, &fit);
+	pred_minimise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -1471,6 +1526,17 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 /*****************************************************************************
  * BG/NBD predictions
  *****************************************************************************/
+
+/* a prediction must be a number: overflow is an error, never NaN or Infinity */
+static double
+pred_result(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s is out of range", what));
+	return v;
+}
 
 static double
 pred_horizon(double t)
@@ -1505,32 +1571,29 @@ bgnbd_loglik_one(const double *P, double x, double tx, double T)
 
 /*
  * E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
- * and the conditional expectation share this shape:
- *   c/(a-1) [1 - u^s 2F1(s, b'; c; z)]
- * a = 1 is a removable singularity: average the two sides.
+ * and the conditional expectation share the shape
+ *   c/(a-1) [1 - u^s 2F1(s, s'; c; z)],  z = 1 - u,  c - s' = a - 1.
+ * Euler's transformation turns u^s 2F1(s, s'; c; z) into
+ * u^(a-1) 2F1(c-s, a-1; c; z), whose series converges fast even for many
+ * purchases (the original overflows), and whose second parameter a - 1
+ * cancels the pole:
+ *   c [ -expm1((a-1) ln u)/(a-1) - u^(a-1) (2F1(c-s, a-1; c; z) - 1)/(a-1) ]
+ * so a = 1 and short horizons need no special case.
  */
 static double
-bgnbd_bracket(double a, double c_minus_a, double s, double bb, double u, double z)
+bgnbd_expectation_shape(double a, double c, double s, double u)
 {
-	double		c = c_minus_a + a;
+	double		am1 = a - 1.0;
+	double		lnu = log(u);
+	double		head;
 
 	if (c <= 0.0 && c == floor(c))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("the BG/NBD expectation is undefined for these parameters"),
 				errdetail("a + b - 1 is zero or a negative whole number."));
-	return c / (a - 1.0) * (1.0 - pow(u, s) * pred_hyp2f1(s, bb, c, z));
-}
-
-static double
-bgnbd_expectation_shape(double a, double c_minus_a, double s, double bb, double u, double z)
-{
-	const double eps = 1e-6;
-
-	if (fabs(a - 1.0) < eps)
-		return 0.5 * (bgnbd_bracket(1.0 - eps, c_minus_a, s, bb, u, z) +
-					  bgnbd_bracket(1.0 + eps, c_minus_a, s, bb, u, z));
-	return bgnbd_bracket(a, c_minus_a, s, bb, u, z);
+	head = (am1 == 0.0) ? -lnu : -expm1(am1 * lnu) / am1;
+	return c * (head - exp(am1 * lnu) * pred_hyp2f1_tail(c - s, am1, c, 1.0 - u));
 }
 
 static double
@@ -1542,7 +1605,7 @@ bgnbd_unconditional(const double *P, double t)
 
 	if (t == 0.0)
 		return 0.0;
-	return bgnbd_expectation_shape(P[2], b - 1.0, r, b, alpha / (alpha + t), t / (alpha + t));
+	return bgnbd_expectation_shape(P[2], P[2] + b - 1.0, r, alpha / (alpha + t));
 }
 
 /* E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] */
@@ -1558,8 +1621,7 @@ bgnbd_conditional(const double *P, double t, double x, double tx, double T)
 
 	if (t == 0.0)
 		return 0.0;
-	num = bgnbd_expectation_shape(a, b + x - 1.0, r + x, b + x,
-								  (alpha + T) / (alpha + T + t), t / (alpha + T + t));
+	num = bgnbd_expectation_shape(a, a + b + x - 1.0, r + x, (alpha + T) / (alpha + T + t));
 	if (x > 0.0)
 		den += a / (b + x - 1.0) * exp((r + x) * (log(alpha + T) - log(alpha + tx)));
 	return num / den;
@@ -1600,18 +1662,42 @@ bgnbd_probability_one(const double *P, double t, double x)
 			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * log(t / (alpha + t)) : 0.0));
 	if (x > 0.0)
 	{
-		double		sum = 0.0;
-		double		lterm = r * lu;	/* log of the j = 0 term times u^r */
+		/*
+		 * 1 - u^r sum_{j<x} G(r+j)/(G(r) j!) z^j is the upper tail P(N >= x)
+		 * of a negative binomial N; when the head is near 1, sum the tail
+		 * itself (j >= x, past the mode), so small probabilities keep
+		 * their digits
+		 */
 		double		lz = log(t / (alpha + t));
+		double		head = 0.0;
+		double		tail = 0.0;
+		double		lterm = r * lu;	/* log of the j = 0 term */
 
 		for (double j = 0.0; j < x; j += 1.0)
 		{
-			sum += exp(lterm);
+			head += exp(lterm);
 			lterm += log((r + j) / (j + 1.0)) + lz;
 			if (((int64) j & 0xFFFF) == 0xFFFF)
 				CHECK_FOR_INTERRUPTS();
 		}
-		p += exp(pred_lbeta(a + 1.0, b + x - 1.0) - pred_lbeta(a, b)) * (1.0 - sum);
+		if (head < 0.9)
+			tail = 1.0 - head;
+		else
+		{
+			/* lterm is now the log of the j = x term */
+			for (double j = x;; j += 1.0)
+			{
+				double		term = exp(lterm);
+
+				tail += term;
+				if (term <= 1e-17 * tail || term == 0.0)
+					break;
+				lterm += log((r + j) / (j + 1.0)) + lz;
+				if (((int64) j & 0xFFFF) == 0xFFFF)
+					CHECK_FOR_INTERRUPTS();
+			}
+		}
+		p += exp(pred_lbeta(a + 1.0, b + x - 1.0) - pred_lbeta(a, b)) * Max(tail, 0.0);
 	}
 	return p;
 }
@@ -1626,7 +1712,7 @@ engagement_bgnbd_loglik_customer(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(3);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(bgnbd_loglik_one(m->params, x, tx, T));
+	PG_RETURN_FLOAT8(pred_result(bgnbd_loglik_one(m->params, x, tx, T), "BG/NBD log-likelihood"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_expected);
@@ -1635,7 +1721,8 @@ engagement_bgnbd_expected(PG_FUNCTION_ARGS)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
 
-	PG_RETURN_FLOAT8(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))));
+	PG_RETURN_FLOAT8(pred_result(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))),
+								 "BG/NBD expected purchases"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_expected_customer);
@@ -1649,7 +1736,8 @@ engagement_bgnbd_expected_customer(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(4);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(bgnbd_conditional(m->params, t, x, tx, T));
+	PG_RETURN_FLOAT8(pred_result(bgnbd_conditional(m->params, t, x, tx, T),
+								 "BG/NBD expected purchases"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_p_alive);
@@ -1662,7 +1750,7 @@ engagement_bgnbd_p_alive(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(3);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(bgnbd_p_alive_one(m->params, x, tx, T));
+	PG_RETURN_FLOAT8(pred_result(bgnbd_p_alive_one(m->params, x, tx, T), "BG/NBD P(alive)"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_probability);
@@ -1677,7 +1765,7 @@ engagement_bgnbd_probability(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("number of purchases must be a whole number between 0 and 10000000, not %g", x));
-	PG_RETURN_FLOAT8(bgnbd_probability_one(m->params, t, x));
+	PG_RETURN_FLOAT8(pred_result(bgnbd_probability_one(m->params, t, x), "BG/NBD probability"));
 }
 
 /*****************************************************************************
@@ -1711,12 +1799,17 @@ static double
 gg_conditional(const double *P, double x, double zbar)
 {
 	double		p = P[0],
-				q = P[1];
-	double		mean = gg_population_mean(P);
+				q = P[1],
+				gam = P[2];
 
 	if (x == 0.0)
-		return mean;
-	return ((q - 1.0) * mean + p * x * zbar) / (p * x + q - 1.0);
+		return gg_population_mean(P);
+	/* ((q-1) E(M) + p x zbar) / (p x + q - 1), finite whenever p x + q > 1 */
+	if (!(p * x + q > 1.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("the Gamma-Gamma expected spend is infinite when p x + q <= 1"));
+	return p * (gam + x * zbar) / (p * x + q - 1.0);
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_loglik_customer);
@@ -1730,14 +1823,15 @@ engagement_gammagamma_loglik_customer(PG_FUNCTION_ARGS)
 	pred_check_spend(x, zbar);
 	if (x == 0.0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(gg_loglik_one(m->params, x, zbar));
+	PG_RETURN_FLOAT8(pred_result(gg_loglik_one(m->params, x, zbar), "Gamma-Gamma log-likelihood"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_mean);
 Datum
 engagement_gammagamma_mean(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params));
+	PG_RETURN_FLOAT8(pred_result(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params),
+								 "Gamma-Gamma expected spend"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_expected_spend);
@@ -1749,7 +1843,7 @@ engagement_gammagamma_expected_spend(PG_FUNCTION_ARGS)
 				zbar = PG_GETARG_FLOAT8(2);
 
 	pred_check_spend(x, zbar);
-	PG_RETURN_FLOAT8(gg_conditional(m->params, x, zbar));
+	PG_RETURN_FLOAT8(pred_result(gg_conditional(m->params, x, zbar), "Gamma-Gamma expected spend"));
 }
 
 /*
@@ -1793,7 +1887,10 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 	spend = gg_conditional(gg->params, x, zbar);
 	for (int32 i = 1; i <= periods; i++)
 	{
-		double		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
+		double		cur;
+
+		CHECK_FOR_INTERRUPTS();
+		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
 
 		clv += spend * (cur - prev) / pow(1.0 + d, i);
 		prev = cur;
