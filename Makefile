@@ -2,12 +2,12 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o
+OBJS       = src/engagement.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out
-REGRESS      = nps journey score value predict funnel attribution install
+REGRESS      = nps journey score value predict funnel attribution community install
 REGRESS_OPTS = --load-extension=engagement
 
 # TAP tests (PostgreSQL::Test::Cluster)

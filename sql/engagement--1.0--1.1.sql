@@ -213,3 +213,172 @@ CREATE FUNCTION predicted_clv(purchases bgnbd, spend gammagamma,
 							  discount_rate double precision) RETURNS double precision
 	AS 'MODULE_PATHNAME', 'engagement_predicted_clv'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+--
+-- Community health
+--
+
+CREATE TYPE community_health;
+
+CREATE FUNCTION community_health_in(cstring) RETURNS community_health
+	AS 'MODULE_PATHNAME', 'engagement_community_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_health_out(community_health) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_community_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_health_recv(internal) RETURNS community_health
+	AS 'MODULE_PATHNAME', 'engagement_community_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_health_send(community_health) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_community_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE community_health (
+	INTERNALLENGTH = variable,
+	INPUT = community_health_in,
+	OUTPUT = community_health_out,
+	RECEIVE = community_health_recv,
+	SEND = community_health_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+COMMENT ON TYPE community_health IS 'community posts per thread and author, for the community health factors';
+
+CREATE FUNCTION community_trans(internal, bigint, bigint, timestamptz, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION community_trans(internal, bigint, bigint, timestamptz, boolean, bigint) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION community_rollup_trans(internal, community_health) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION community_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION community_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_community_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_final(internal) RETURNS community_health
+	AS 'MODULE_PATHNAME', 'engagement_community_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE community_agg(thread_id bigint, author_id bigint, posted_at timestamptz,
+							   starts_thread boolean) (
+	SFUNC = community_trans,
+	STYPE = internal,
+	FINALFUNC = community_final,
+	COMBINEFUNC = community_combine,
+	SERIALFUNC = community_serial,
+	DESERIALFUNC = community_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE community_agg(thread_id bigint, author_id bigint, posted_at timestamptz,
+							   starts_thread boolean, views bigint) (
+	SFUNC = community_trans,
+	STYPE = internal,
+	FINALFUNC = community_final,
+	COMBINEFUNC = community_combine,
+	SERIALFUNC = community_serial,
+	DESERIALFUNC = community_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE community_agg(bigint, bigint, timestamptz, boolean)
+	IS 'community health state of posts (thread, author, time, starts the thread)';
+COMMENT ON AGGREGATE community_agg(bigint, bigint, timestamptz, boolean, bigint)
+	IS 'community health state of posts (thread, author, time, starts the thread, views)';
+
+CREATE AGGREGATE rollup(community_health) (
+	SFUNC = community_rollup_trans,
+	STYPE = internal,
+	FINALFUNC = community_final,
+	COMBINEFUNC = community_combine,
+	SERIALFUNC = community_serial,
+	DESERIALFUNC = community_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE rollup(community_health) IS 'merge community health states';
+
+CREATE FUNCTION posts(community_health) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_community_posts'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION threads(community_health) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_community_threads'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION members(community_health) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_community_members'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION views(community_health) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_community_views'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION answered_threads(community_health) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_community_answered'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION first_reply_time(community_health) RETURNS interval
+	AS 'MODULE_PATHNAME', 'engagement_community_first_reply'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION response_gap(community_health) RETURNS interval
+	AS 'MODULE_PATHNAME', 'engagement_community_response_gap'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION interactivity(community_health) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_interactivity'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION content(community_health) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_content'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION liveliness(community_health, period interval) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_liveliness'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION traffic(community_health, period interval) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_traffic'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION growth(community_health, previous community_health) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_growth'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION community_health_index(community_health, period interval,
+									   previous community_health DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_community_index'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION health_factors(community_health, period interval,
+							   previous community_health DEFAULT NULL,
+							   OUT factor text, OUT value double precision,
+							   OUT score double precision) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_community_factors'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 6;
+
+CREATE FUNCTION unanswered_threads(community_health, as_of timestamptz, threshold interval,
+								   OUT thread_id bigint, OUT author_id bigint,
+								   OUT started_at timestamptz, OUT waiting interval,
+								   OUT posts bigint) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_community_unanswered'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;

@@ -277,3 +277,31 @@ SELECT customer_id, x::int AS "repeats", round(t_x::numeric, 1) AS "recency (w)"
 	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS "CLV 12 m"
 FROM calibration CROSS JOIN clv_models
 ORDER BY "CLV 12 m" DESC LIMIT 10;
+
+\echo
+\echo '==================================================================='
+\echo ' Community health: the six factors per community, last 3 months'
+\echo ' (composite 0..1000, CHI-inspired: Lithium''s weighting is not public)'
+\echo '==================================================================='
+CREATE TEMP TABLE community_months AS
+SELECT community, date_trunc('month', posted_at AT TIME ZONE 'UTC')::date AS month,
+	   community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views) AS h
+FROM crm.community_posts GROUP BY 1, 2;
+SELECT community, month, posts(h) AS posts, members(h) AS members,
+	   round(100.0 * answered_threads(h) / nullif(threads(h), 0)) AS "answered %",
+	   justify_hours(date_trunc('minute', first_reply_time(h))) AS "first reply",
+	   round(interactivity(h)::numeric, 2) AS "members/thread",
+	   round(liveliness(h, month + interval '1 month' - month)::numeric, 1) AS "posts/week",
+	   round(community_health_index(h, month + interval '1 month' - month, previous)::numeric) AS health
+FROM (SELECT *, lag(h) OVER (PARTITION BY community ORDER BY month) AS previous
+	  FROM community_months) m
+WHERE month BETWEEN date '2026-08-01' AND date '2026-10-01'
+ORDER BY community, month;
+
+\echo 'escalation: questions of October nobody answered within 24 hours (as of 2026-10-31)'
+SELECT community, u.thread_id, u.author_id AS customer_id,
+	   u.started_at::timestamp(0) AS asked, justify_hours(date_trunc('minute', u.waiting)) AS waiting
+FROM (SELECT community, rollup(h) AS h FROM community_months
+	  WHERE month = date '2026-10-01' GROUP BY 1) c,
+	 unanswered_threads(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') u
+ORDER BY u.waiting DESC LIMIT 10;

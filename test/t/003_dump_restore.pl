@@ -53,6 +53,12 @@ CREATE TABLE states AS
 CREATE TABLE models AS
 	SELECT '(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])'::bgnbd AS bg,
 		   gammagamma(6.25, 3.74, 15.44) AS gg;
+CREATE TABLE forum AS
+	SELECT customer_id % 3 AS board, community_agg(customer_id / 7, customer_id, ts, customer_id % 7 = 0 AND event IS NULL, length(channel)) AS h
+	FROM touches GROUP BY 1;
+CREATE VIEW forum_health AS
+	SELECT board, posts(h), members(h), first_reply_time(h), community_health_index(h, '30 days') AS health
+	FROM forum;
 CREATE VIEW customer_value AS
 	SELECT customer_id, predicted_clv(bg, gg, frequency(r), recency(r, '7 days'),
 									  age(r, '2026-12-01', '7 days'), greatest(monetary(r), 1), 12, 4.345, 0.01) AS clv
@@ -77,6 +83,8 @@ my %checks = (
 	'materialized view' => 'SELECT customer_id, j::text FROM customer_journeys ORDER BY customer_id',
 	'sessions view'     => 'SELECT * FROM customer_sessions ORDER BY customer_id, session',
 	'models'            => 'SELECT bg::text, gg::text FROM models',
+	'forum'             => 'SELECT board, h::text FROM forum ORDER BY board',
+	'forum view'        => 'SELECT * FROM forum_health ORDER BY board',
 	'value view'        => 'SELECT * FROM customer_value ORDER BY customer_id',
 );
 my %before;

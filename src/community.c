@@ -1,0 +1,906 @@
+/*-------------------------------------------------------------------------
+ *
+ * community.c
+ *	  Community health (community_health state): the six health factors of
+ *	  Lithium's Community Health Index (members, content, traffic,
+ *	  responsiveness, interaction, liveliness) measured over posts, a
+ *	  documented composite, and the threads waiting for an answer.
+ *
+ * The state keeps one record per (thread, author): the author's first and
+ * last post in the thread, how many posts and views, and when the author
+ * started the thread if they did.  Every factor derives from those
+ * records, and two states merge exactly by adding records of the same
+ * (thread, author), so daily states roll up to months even when a thread's
+ * posts fall on different days or shards.
+ *
+ * The composite is "CHI-inspired", not Lithium's CHI: Lithium never
+ * published its weighting (formulas.md section 4).
+ *
+ * IDENTIFICATION
+ *	  src/community.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <math.h>
+
+#include "funcapi.h"
+#include "common/int.h"
+#include "libpq/pqformat.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+
+#define COMM_VERSION		1
+#define COMM_MAX_RECORDS	(10 * 1000 * 1000)
+#define COMM_NO_START		PG_INT64_MAX
+
+/* one (thread, author) */
+typedef struct CommRecord
+{
+	int64		thread;
+	int64		author;
+	int64		first_ts;		/* the author's first post in the thread */
+	int64		last_ts;		/* and last */
+	int64		start_ts;		/* the thread's starting post, if this author
+								 * wrote it; COMM_NO_START otherwise */
+	int64		views;
+	int64		posts;
+} CommRecord;
+
+/* Aggregation state: records in arrival order (one per post until merged). */
+typedef struct CommBuild
+{
+	int			n;
+	int			max;
+	CommRecord *r;
+} CommBuild;
+
+/* Stored: header, count, records sorted by (thread, author), distinct. */
+typedef struct CommData
+{
+	EngStateHeader hdr;
+	int32		nrecords;
+	int32		reserved;
+	CommRecord	r[FLEXIBLE_ARRAY_MEMBER];
+} CommData;
+
+#define COMM_SIZE(n)	(offsetof(CommData, r) + (Size) (n) * sizeof(CommRecord))
+
+static void
+comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
+{
+	if (b->n >= COMM_MAX_RECORDS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a community_health state cannot hold more than %d posts",
+					   COMM_MAX_RECORDS));
+	if (b->n == b->max)
+	{
+		b->max = b->max ? b->max * 2 : 16;
+		b->r = b->r ? repalloc(b->r, sizeof(CommRecord) * b->max) :
+			MemoryContextAlloc(cxt, sizeof(CommRecord) * b->max);
+	}
+	b->r[b->n++] = *rec;
+}
+
+static int
+comm_cmp(const void *a, const void *b)
+{
+	const CommRecord *x = a;
+	const CommRecord *y = b;
+
+	if (x->thread != y->thread)
+		return (x->thread > y->thread) - (x->thread < y->thread);
+	return (x->author > y->author) - (x->author < y->author);
+}
+
+/* add src into dst, both of the same (thread, author) */
+static void
+comm_merge_record(CommRecord *dst, const CommRecord *src)
+{
+	dst->first_ts = Min(dst->first_ts, src->first_ts);
+	dst->last_ts = Max(dst->last_ts, src->last_ts);
+	dst->start_ts = Min(dst->start_ts, src->start_ts);
+	if (pg_add_s64_overflow(dst->views, src->views, &dst->views) ||
+		pg_add_s64_overflow(dst->posts, src->posts, &dst->posts))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("community_health post or view count is out of range"));
+}
+
+/* sort, merge records of one (thread, author), encode */
+static CommData *
+comm_encode(CommBuild *b)
+{
+	CommData   *d;
+	int			k = 0;
+
+	qsort(b->r, b->n, sizeof(CommRecord), comm_cmp);
+	d = palloc0(COMM_SIZE(b->n));
+	for (int i = 0; i < b->n; i++)
+	{
+		if (k > 0 && comm_cmp(&d->r[k - 1], &b->r[i]) == 0)
+			comm_merge_record(&d->r[k - 1], &b->r[i]);
+		else
+			d->r[k++] = b->r[i];
+	}
+	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, 0);
+	d->nrecords = k;
+	/* a thread starts once (the same author's two starts merged above) */
+	for (int i = 1, starter = (d->r[0].start_ts != COMM_NO_START) ? 0 : -1; i < k; i++)
+	{
+		if (d->r[i].thread != d->r[i - 1].thread)
+			starter = -1;
+		if (d->r[i].start_ts == COMM_NO_START)
+			continue;
+		if (starter >= 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("thread " INT64_FORMAT " has starting posts by two authors",
+						   d->r[i].thread),
+					errdetail("Authors " INT64_FORMAT " and " INT64_FORMAT " both start it.",
+							  d->r[starter].author, d->r[i].author));
+		starter = i;
+	}
+	return d;
+}
+
+static void
+comm_validate(const CommData *d, int code)
+{
+	const char *problem = NULL;
+
+	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
+		d->hdr.flags != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
+		d->nrecords < 1 || d->nrecords > COMM_MAX_RECORDS ||
+		VARSIZE(d) != COMM_SIZE(d->nrecords))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid community_health value"),
+				errdetail("The header, version or number of records is invalid."));
+	for (int i = 0; i < d->nrecords && problem == NULL; i++)
+	{
+		const CommRecord *r = &d->r[i];
+
+		if (i > 0 && comm_cmp(&d->r[i - 1], r) >= 0)
+			problem = "Records are not sorted by thread and author, or repeat one.";
+		else if (r->first_ts < ENG_MIN_TS || r->last_ts > ENG_MAX_TS ||
+				 r->first_ts > r->last_ts)
+			problem = "A record's post times are out of range or out of order.";
+		else if (r->start_ts != COMM_NO_START &&
+				 (r->start_ts < r->first_ts || r->start_ts > r->last_ts))
+			problem = "A thread's start is not among its author's posts.";
+		else if (r->posts < 1 || r->views < 0 ||
+				 (r->posts == 1 && r->first_ts != r->last_ts))
+			problem = "A record's post or view count is invalid.";
+		else if (r->start_ts != COMM_NO_START && i > 0 &&
+				 d->r[i - 1].thread == r->thread)
+		{
+			/* at most one starter per thread: look back over the thread */
+			for (int j = i - 1; j >= 0 && d->r[j].thread == r->thread; j--)
+				if (d->r[j].start_ts != COMM_NO_START)
+					problem = "A thread has two starting posts.";
+		}
+	}
+	if (problem)
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid community_health value"),
+				errdetail("%s", problem));
+}
+
+static CommData *
+comm_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	CommData   *d = (CommData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	comm_validate(d, ERRCODE_DATA_CORRUPTED);
+	return d;
+}
+
+/*****************************************************************************
+ * Aggregates
+ *****************************************************************************/
+
+/*
+ * community_agg(thread_id, author_id, posted_at, starts_thread, views):
+ * one row per post; rows with a NULL thread, author, time or starts_thread
+ * are skipped; a NULL views counts as 0.
+ */
+PG_FUNCTION_INFO_V1(engagement_community_trans);
+Datum
+engagement_community_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_agg");
+	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
+		(CommBuild *) PG_GETARG_POINTER(0);
+	CommRecord	rec;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		PG_RETURN_POINTER(b);
+	rec.thread = PG_GETARG_INT64(1);
+	rec.author = PG_GETARG_INT64(2);
+	rec.first_ts = rec.last_ts = PG_GETARG_TIMESTAMPTZ(3);
+	eng_check_timestamp(rec.first_ts, "community_health");
+	rec.start_ts = PG_GETARG_BOOL(4) ? rec.first_ts : COMM_NO_START;
+	rec.views = (PG_NARGS() < 6 || PG_ARGISNULL(5)) ? 0 : PG_GETARG_INT64(5);
+	if (rec.views < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("community_agg views must not be negative"));
+	rec.posts = 1;
+	comm_push(b, &rec, aggcontext);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_rollup_trans);
+Datum
+engagement_community_rollup_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(community_health)");
+	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
+		(CommBuild *) PG_GETARG_POINTER(0);
+
+	if (!PG_ARGISNULL(1))
+	{
+		CommData   *d = comm_getarg(fcinfo, 1);
+
+		for (int i = 0; i < d->nrecords; i++)
+			comm_push(b, &d->r[i], aggcontext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_combine);
+Datum
+engagement_community_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_combine");
+	CommBuild  *dst = PG_ARGISNULL(0) ? NULL : (CommBuild *) PG_GETARG_POINTER(0);
+	CommBuild  *src = PG_ARGISNULL(1) ? NULL : (CommBuild *) PG_GETARG_POINTER(1);
+
+	if (src == NULL)
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+		dst = MemoryContextAllocZero(aggcontext, sizeof(CommBuild));
+	for (int i = 0; i < src->n; i++)
+		comm_push(dst, &src->r[i], aggcontext);
+	PG_RETURN_POINTER(dst);
+}
+
+static void
+comm_send_record(StringInfo buf, const CommRecord *r)
+{
+	pq_sendint64(buf, r->thread);
+	pq_sendint64(buf, r->author);
+	pq_sendint64(buf, r->first_ts);
+	pq_sendint64(buf, r->last_ts);
+	pq_sendint64(buf, r->start_ts);
+	pq_sendint64(buf, r->views);
+	pq_sendint64(buf, r->posts);
+}
+
+static void
+comm_recv_record(StringInfo buf, CommRecord *r)
+{
+	r->thread = pq_getmsgint64(buf);
+	r->author = pq_getmsgint64(buf);
+	r->first_ts = pq_getmsgint64(buf);
+	r->last_ts = pq_getmsgint64(buf);
+	r->start_ts = pq_getmsgint64(buf);
+	r->views = pq_getmsgint64(buf);
+	r->posts = pq_getmsgint64(buf);
+}
+
+#define COMM_WIRE_RECORD	(7 * 8)
+
+/* serial: count, then the records as sent by community_health_send */
+PG_FUNCTION_INFO_V1(engagement_community_serial);
+Datum
+engagement_community_serial(PG_FUNCTION_ARGS)
+{
+	CommBuild  *b = (CommBuild *) PG_GETARG_POINTER(0);
+	StringInfoData buf;
+
+	eng_agg_context(fcinfo, "community_serial");
+	pq_begintypsend(&buf);
+	pq_sendint32(&buf, b->n);
+	for (int i = 0; i < b->n; i++)
+		comm_send_record(&buf, &b->r[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_deserial);
+Datum
+engagement_community_deserial(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	CommBuild  *b = palloc0(sizeof(CommBuild));
+	int			n;
+
+	eng_agg_context(fcinfo, "community_deserial");
+	buf.data = VARDATA_ANY(raw);
+	buf.len = VARSIZE_ANY_EXHDR(raw);
+	buf.maxlen = buf.len;
+	buf.cursor = 0;
+	n = pq_getmsgint(&buf, 4);
+	if (n < 0 || n > COMM_MAX_RECORDS ||
+		(Size) n * COMM_WIRE_RECORD != (Size) (buf.len - buf.cursor))
+		elog(ERROR, "invalid serialized community_health state");
+	for (int i = 0; i < n; i++)
+	{
+		CommRecord	rec;
+
+		comm_recv_record(&buf, &rec);
+		comm_push(b, &rec, CurrentMemoryContext);
+	}
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_final);
+Datum
+engagement_community_final(PG_FUNCTION_ARGS)
+{
+	CommBuild  *b;
+	CommBuild	copy;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	b = (CommBuild *) PG_GETARG_POINTER(0);
+	if (b->n == 0)
+		PG_RETURN_NULL();
+	/* sort a copy: the state may be finalized again (shared aggregates) */
+	copy.n = copy.max = b->n;
+	copy.r = palloc(sizeof(CommRecord) * b->n);
+	memcpy(copy.r, b->r, sizeof(CommRecord) * b->n);
+	PG_RETURN_POINTER(comm_encode(&copy));
+}
+
+/*****************************************************************************
+ * Text and binary I/O:
+ *   (v=1,records=[(thread,author,posts,views,first,last,start|-),...])
+ *****************************************************************************/
+
+PG_FUNCTION_INFO_V1(engagement_community_out);
+Datum
+engagement_community_out(PG_FUNCTION_ARGS)
+{
+	CommData   *d = comm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d,records=[", COMM_VERSION);
+	for (int i = 0; i < d->nrecords; i++)
+	{
+		const CommRecord *r = &d->r[i];
+
+		appendStringInfo(&buf, "%s(" INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT ",",
+						 i > 0 ? "," : "", r->thread, r->author, r->posts, r->views);
+		eng_append_timestamp(&buf, r->first_ts);
+		appendStringInfoChar(&buf, ',');
+		eng_append_timestamp(&buf, r->last_ts);
+		appendStringInfoChar(&buf, ',');
+		if (r->start_ts == COMM_NO_START)
+			appendStringInfoChar(&buf, '-');
+		else
+			eng_append_timestamp(&buf, r->start_ts);
+		appendStringInfoChar(&buf, ')');
+	}
+	appendStringInfoString(&buf, "])");
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_in);
+Datum
+engagement_community_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	CommBuild	b;
+	CommData   *d;
+	int64		version;
+
+	memset(&b, 0, sizeof(b));
+	eng_cursor_init(&c, input, "community_health");
+	eng_cursor_expect(&c, '(');
+	eng_cursor_expect_key(&c, "v");
+	version = eng_cursor_int64(&c);
+	if (version != COMM_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+				errmsg("unsupported community_health format version %lld",
+					   (long long) version),
+				errdetail("This version of the extension reads format version %d.",
+						  COMM_VERSION));
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "records");
+	eng_cursor_expect(&c, '[');
+	do
+	{
+		CommRecord	rec;
+
+		eng_cursor_expect(&c, '(');
+		rec.thread = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		rec.author = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		rec.posts = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		rec.views = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		rec.first_ts = eng_cursor_timestamp(&c);
+		eng_cursor_expect(&c, ',');
+		rec.last_ts = eng_cursor_timestamp(&c);
+		eng_cursor_expect(&c, ',');
+		rec.start_ts = eng_cursor_accept(&c, '-') ? COMM_NO_START : eng_cursor_timestamp(&c);
+		eng_cursor_expect(&c, ')');
+		if (b.n > 0 && comm_cmp(&b.r[b.n - 1], &rec) >= 0)
+			eng_cursor_error(&c, "Records must be sorted by thread and author, each once.");
+		comm_push(&b, &rec, CurrentMemoryContext);
+	} while (eng_cursor_accept(&c, ','));
+	eng_cursor_expect(&c, ']');
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+	d = palloc0(COMM_SIZE(b.n));
+	eng_init_header(&d->hdr, COMM_SIZE(b.n), COMM_VERSION, 0);
+	d->nrecords = b.n;
+	memcpy(d->r, b.r, sizeof(CommRecord) * b.n);
+	comm_validate(d, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	PG_RETURN_POINTER(d);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_send);
+Datum
+engagement_community_send(PG_FUNCTION_ARGS)
+{
+	CommData   *d = comm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, COMM_VERSION);
+	pq_sendint32(&buf, d->nrecords);
+	for (int i = 0; i < d->nrecords; i++)
+		comm_send_record(&buf, &d->r[i]);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_recv);
+Datum
+engagement_community_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	int			version = pq_getmsgbyte(buf);
+	int			n = pq_getmsgint(buf, 4);
+	CommData   *d;
+
+	if (version != COMM_VERSION)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("unsupported community_health format version %d", version),
+				errdetail("This version of the extension reads format version %d.",
+						  COMM_VERSION));
+	if (n < 1 || n > COMM_MAX_RECORDS ||
+		(Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				errmsg("invalid community_health value"),
+				errdetail("The number of records does not match the data."));
+	d = palloc0(COMM_SIZE(n));
+	eng_init_header(&d->hdr, COMM_SIZE(n), COMM_VERSION, 0);
+	d->nrecords = n;
+	for (int i = 0; i < n; i++)
+		comm_recv_record(buf, &d->r[i]);
+	comm_validate(d, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	PG_RETURN_POINTER(d);
+}
+
+/*****************************************************************************
+ * Measures
+ *****************************************************************************/
+
+typedef struct CommStats
+{
+	int64		posts;			/* all posts */
+	int64		starts;			/* threads started (starting post present) */
+	int64		members;		/* distinct authors */
+	int64		views;
+	int64		answered;		/* started threads with a post by another member */
+	double		reply_wait_usecs;	/* sum over answered threads of the first
+									 * other member's post - the start */
+	int64		gap_count;		/* successive-post gaps inside threads */
+	double		gap_usecs;		/* their sum */
+	int64		participants;	/* sum over started threads of their authors */
+} CommStats;
+
+static int
+comm_cmp_int64(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a;
+	int64		y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+static void
+comm_stats(const CommData *d, CommStats *st)
+{
+	int64	   *authors = palloc(sizeof(int64) * d->nrecords);
+	int			i = 0;
+
+	memset(st, 0, sizeof(*st));
+	for (int k = 0; k < d->nrecords; k++)
+	{
+		authors[k] = d->r[k].author;
+		st->posts += d->r[k].posts;
+		st->views += d->r[k].views;
+	}
+	qsort(authors, d->nrecords, sizeof(int64), comm_cmp_int64);
+	for (int k = 0; k < d->nrecords; k++)
+		if (k == 0 || authors[k] != authors[k - 1])
+			st->members++;
+	pfree(authors);
+
+	/* one thread at a time */
+	while (i < d->nrecords)
+	{
+		int			j = i;
+		int64		posts = 0,
+					first = PG_INT64_MAX,
+					last = PG_INT64_MIN,
+					start = COMM_NO_START,
+					starter = 0,
+					reply = PG_INT64_MAX;
+
+		while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
+		{
+			posts += d->r[j].posts;
+			first = Min(first, d->r[j].first_ts);
+			last = Max(last, d->r[j].last_ts);
+			if (d->r[j].start_ts != COMM_NO_START)
+			{
+				start = d->r[j].start_ts;
+				starter = d->r[j].author;
+			}
+			j++;
+		}
+		if (posts > 1)
+		{
+			st->gap_count += posts - 1;
+			st->gap_usecs += (double) last - (double) first;
+		}
+		if (start != COMM_NO_START)
+		{
+			st->starts++;
+			st->participants += j - i;
+			for (int k = i; k < j; k++)
+				if (d->r[k].author != starter)
+					reply = Min(reply, d->r[k].first_ts);
+			if (reply != PG_INT64_MAX)
+			{
+				st->answered++;
+				/* an answer dated before the question waited no time */
+				st->reply_wait_usecs += (double) Max(reply - start, 0);
+			}
+		}
+		i = j;
+	}
+}
+
+/* a duration as timestamp subtraction gives it: whole days, then time */
+static Interval *
+comm_interval(double usecs)
+{
+	Interval   *iv = palloc0(sizeof(Interval));
+	int64		t = (int64) rint(usecs);
+
+	iv->day = (int32) (t / USECS_PER_DAY);
+	iv->time = t % USECS_PER_DAY;
+	return iv;
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_posts);
+Datum
+engagement_community_posts(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_INT64(st.posts);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_threads);
+Datum
+engagement_community_threads(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_INT64(st.starts);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_members);
+Datum
+engagement_community_members(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_INT64(st.members);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_views);
+Datum
+engagement_community_views(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_INT64(st.views);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_answered);
+Datum
+engagement_community_answered(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_INT64(st.answered);
+}
+
+/* mean time from a thread's start to the first post by another member */
+PG_FUNCTION_INFO_V1(engagement_community_first_reply);
+Datum
+engagement_community_first_reply(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (st.answered == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(comm_interval(st.reply_wait_usecs / st.answered));
+}
+
+/* mean time between successive posts of a thread */
+PG_FUNCTION_INFO_V1(engagement_community_response_gap);
+Datum
+engagement_community_response_gap(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (st.gap_count == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_INTERVAL_P(comm_interval(st.gap_usecs / st.gap_count));
+}
+
+/* mean number of distinct members taking part in a thread started here */
+PG_FUNCTION_INFO_V1(engagement_community_interactivity);
+Datum
+engagement_community_interactivity(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (st.starts == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) st.participants / st.starts);
+}
+
+static double
+comm_weeks(FunctionCallInfo fcinfo, int argno)
+{
+	return (double) eng_interval_usecs_positive(PG_GETARG_INTERVAL_P(argno), "period") /
+		(double) (7 * USECS_PER_DAY);
+}
+
+/* posts per week over the period */
+PG_FUNCTION_INFO_V1(engagement_community_liveliness);
+Datum
+engagement_community_liveliness(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+	double		weeks = comm_weeks(fcinfo, 1);
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_FLOAT8((double) st.posts / weeks);
+}
+
+/* views per day over the period */
+PG_FUNCTION_INFO_V1(engagement_community_traffic);
+Datum
+engagement_community_traffic(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+	double		weeks = comm_weeks(fcinfo, 1);
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_FLOAT8((double) st.views / (weeks * 7.0));
+}
+
+/* views per post */
+PG_FUNCTION_INFO_V1(engagement_community_content);
+Datum
+engagement_community_content(PG_FUNCTION_ARGS)
+{
+	CommStats	st;
+
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	PG_RETURN_FLOAT8((double) st.views / st.posts);
+}
+
+/* members now against the previous period's: relative change */
+PG_FUNCTION_INFO_V1(engagement_community_growth);
+Datum
+engagement_community_growth(PG_FUNCTION_ARGS)
+{
+	CommStats	cur,
+				prev;
+
+	comm_stats(comm_getarg(fcinfo, 0), &cur);
+	comm_stats(comm_getarg(fcinfo, 1), &prev);
+	PG_RETURN_FLOAT8((double) cur.members / prev.members - 1.0);
+}
+
+/*
+ * health_factors(state, period, previous): the six factors as 0..1 scores
+ * and the composite 0..1000.  Scores (documented in the README):
+ *   growth          0.5 + members growth, clamped to 0..1 (no previous: skipped)
+ *   content         c / (c + 20), c = views per post
+ *   traffic         v / (v + 100), v = views per day
+ *   responsiveness  answered share * 1000 / (1000 + w), w = mean minutes to first reply
+ *   interactivity   (p - 1) / p, p = members per started thread
+ *   liveliness      l / (l + 50), l = posts per week
+ * composite = 1000 * mean of the scores available.
+ */
+typedef struct CommScores
+{
+	double		score[6];
+	double		raw[6];
+	bool		have[6];
+} CommScores;
+
+static const char *const comm_factor_names[6] = {
+	"growth", "content", "traffic", "responsiveness", "interactivity", "liveliness"
+};
+
+static void
+comm_scores(FunctionCallInfo fcinfo, CommScores *s)
+{
+	CommStats	st;
+	double		weeks = comm_weeks(fcinfo, 1);
+
+	memset(s, 0, sizeof(*s));
+	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (!PG_ARGISNULL(2))
+	{
+		CommStats	prev;
+
+		comm_stats(comm_getarg(fcinfo, 2), &prev);
+		s->raw[0] = (double) st.members / prev.members - 1.0;
+		s->score[0] = Min(1.0, Max(0.0, 0.5 + s->raw[0]));
+		s->have[0] = true;
+	}
+	s->raw[1] = (double) st.views / st.posts;
+	s->score[1] = s->raw[1] / (s->raw[1] + 20.0);
+	s->raw[2] = (double) st.views / (weeks * 7.0);
+	s->score[2] = s->raw[2] / (s->raw[2] + 100.0);
+	s->have[1] = s->have[2] = true;
+	if (st.starts > 0)
+	{
+		double		minutes = st.answered > 0 ?
+			st.reply_wait_usecs / st.answered / USECS_PER_MINUTE : 0.0;
+
+		s->raw[3] = minutes;
+		s->score[3] = (double) st.answered / st.starts * 1000.0 / (1000.0 + minutes);
+		s->raw[4] = (double) st.participants / st.starts;
+		s->score[4] = (s->raw[4] - 1.0) / s->raw[4];
+		s->have[3] = s->have[4] = true;
+	}
+	s->raw[5] = (double) st.posts / weeks;
+	s->score[5] = s->raw[5] / (s->raw[5] + 50.0);
+	s->have[5] = true;
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_index);
+Datum
+engagement_community_index(PG_FUNCTION_ARGS)
+{
+	CommScores	s;
+	double		sum = 0.0;
+	int			n = 0;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	comm_scores(fcinfo, &s);
+	for (int i = 0; i < 6; i++)
+		if (s.have[i])
+		{
+			sum += s.score[i];
+			n++;
+		}
+	PG_RETURN_FLOAT8(1000.0 * sum / n);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_factors);
+Datum
+engagement_community_factors(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CommScores	s;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		return (Datum) 0;
+	comm_scores(fcinfo, &s);
+	for (int i = 0; i < 6; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, !s.have[i], !s.have[i]};
+
+		values[0] = CStringGetTextDatum(comm_factor_names[i]);
+		values[1] = Float8GetDatum(s.raw[i]);
+		values[2] = Float8GetDatum(s.score[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*
+ * unanswered_threads(state, as_of, threshold): threads started in the state
+ * that no other member has answered and that have waited at least
+ * threshold at as_of.
+ */
+PG_FUNCTION_INFO_V1(engagement_community_unanswered);
+Datum
+engagement_community_unanswered(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CommData   *d;
+	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
+	int64		threshold;
+	int			i = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	d = comm_getarg(fcinfo, 0);
+	eng_check_timestamp(as_of, "community_health");
+	threshold = eng_interval_usecs(PG_GETARG_INTERVAL_P(2), "threshold");
+	while (i < d->nrecords)
+	{
+		int			j = i;
+		int			starter = -1;
+		int64		posts = 0;
+		bool		answered = false;
+
+		while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
+		{
+			if (d->r[j].start_ts != COMM_NO_START)
+				starter = j;
+			posts += d->r[j].posts;
+			j++;
+		}
+		/* unanswered: the starter is the thread's only author */
+		answered = (j - i) > 1;
+		if (starter >= 0 && !answered &&
+			(double) as_of - (double) d->r[starter].start_ts >= (double) threshold)
+		{
+			Datum		values[5];
+			bool		nulls[5] = {false, false, false, false, false};
+
+			values[0] = Int64GetDatum(d->r[starter].thread);
+			values[1] = Int64GetDatum(d->r[starter].author);
+			values[2] = TimestampTzGetDatum(d->r[starter].start_ts);
+			values[3] = IntervalPGetDatum(comm_interval((double) as_of - (double) d->r[starter].start_ts));
+			values[4] = Int64GetDatum(posts);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+		i = j;
+	}
+	return (Datum) 0;
+}
