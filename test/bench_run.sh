@@ -70,6 +70,17 @@ SELECT c.i, count(a.at)::float8 AS x,
 	   CASE WHEN count(a.at) = 0 THEN 0 ELSE greatest(0.01, round(max(a.at)::numeric, 2)) END::float8 AS tx, c.T
 FROM c LEFT JOIN arrivals a ON a.i = c.i AND a.at <= a.T
 GROUP BY c.i, c.T;
+-- community posts, one per 10 rows: threads of up to 10 posts every 5 minutes
+CREATE TABLE posts AS
+SELECT p AS post_id, 1 + (p - 1) / 10 AS thread_id, (p - 1) % 10 = 0 AS starts,
+	   CASE WHEN (p - 1) % 10 = 0 OR abs(hashint4(p)) % 4 = 0 THEN ((p - 1) / 10) % 5000
+			ELSE abs(hashint4(p * 7)) % 8000 END::bigint AS author_id,
+	   timestamptz '2025-01-01 00:00+00' + ((p - 1) / 10) * interval '5 minutes'
+		 + ((p - 1) % 10) * (abs(hashint4(p * 3)) % 600) * interval '1 minute' AS posted_at,
+	   (abs(hashint4(p * 11)) % 50)::bigint AS views,
+	   (ARRAY['help', 'ideas', 'general'])[1 + ((p - 1) / 10) % 3] AS community
+FROM generate_series(1, greatest($rows / 10, 1000)) p
+WHERE (p - 1) % 10 = 0 OR ((p - 1) / 10) % 7 <> 0;
 CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_final);
 VACUUM ANALYZE scores;
 VACUUM ANALYZE scores_small;
@@ -77,6 +88,7 @@ VACUUM ANALYZE touches;
 VACUUM ANALYZE daily;
 VACUUM ANALYZE journeys1m;
 VACUUM ANALYZE btyd;
+VACUUM ANALYZE posts;
 EOSQL
 
 # one timed execution, server-side
@@ -263,6 +275,32 @@ case_row "bgnbd_fit, 1 customer per 10 rows (vs 1 SQL log-lik)" \
 	"$BG_LL_SQL" \
 	"SELECT count(*) FROM btyd" \
 	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd"
+
+COMM_FN="SELECT community, m, posts(h), threads(h), members(h), answered_threads(h),
+	first_reply_time(h), response_gap(h), interactivity(h)
+	FROM (SELECT community, date_trunc('month', posted_at) AS m,
+				 community_agg(thread_id, author_id, posted_at, starts, views) AS h
+		  FROM posts GROUP BY 1, 2) s"
+COMM_IDIOM="WITH p AS (SELECT *, date_trunc('month', posted_at) AS m FROM posts),
+	st AS (SELECT thread_id, m, author_id AS starter FROM p WHERE starts),
+	th AS (SELECT community, m, thread_id, count(*) AS posts, count(DISTINCT author_id) AS participants,
+				  max(posted_at) - min(posted_at) AS span, min(posted_at) FILTER (WHERE starts) AS started,
+				  min(posted_at) FILTER (WHERE author_id <> starter) AS answered_at
+		   FROM p LEFT JOIN st USING (thread_id, m) GROUP BY 1, 2, 3),
+	mem AS (SELECT community, m, count(DISTINCT author_id) AS members FROM p GROUP BY 1, 2)
+	SELECT community, m, sum(posts) AS posts, count(started) AS threads, min(members) AS members,
+		   count(answered_at) AS answered, avg(answered_at - started) AS first_reply,
+		   sum(span) FILTER (WHERE posts > 1) / sum(posts - 1) FILTER (WHERE posts > 1) AS gap,
+		   avg(participants) FILTER (WHERE started IS NOT NULL) AS interactivity
+	FROM th JOIN mem USING (community, m) GROUP BY 1, 2"
+case_row "community_agg per community and month (vs SQL)" \
+	"$COMM_FN" "$COMM_IDIOM" "SELECT count(*) FROM posts" \
+	"SELECT count(*) = 0 FROM ($COMM_FN) a FULL JOIN ($COMM_IDIOM) b USING (community, m)
+	 WHERE a.posts IS DISTINCT FROM b.posts OR a.threads IS DISTINCT FROM b.threads
+		OR a.members IS DISTINCT FROM b.members OR a.answered_threads IS DISTINCT FROM b.answered
+		OR abs(extract(epoch FROM a.first_reply_time - b.first_reply)) > 1e-3
+		OR abs(extract(epoch FROM a.response_gap - b.gap)) > 1e-3
+		OR abs(a.interactivity - b.interactivity) > 1e-9"
 
 M1="SELECT markov_agg(ARRAY[c1, c2, c3], conv, 1 - conv) FROM journeys1m"
 M1_IDIOM="SELECT a, b, sum(w) FROM (

@@ -142,3 +142,29 @@ SELECT customer_id, x::int AS repeat_purchases,
 	   round(gammagamma_expected_spend(spend, x, zbar)::numeric, 2) AS spend_per_order,
 	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS clv_12_months
 FROM rfm CROSS JOIN models;
+
+-- community health per community and month (the composite is CHI-inspired,
+-- see the README), and the support team's queue of unanswered questions
+CREATE VIEW bi.community_health AS
+WITH monthly AS (
+	SELECT community, date_trunc('month', posted_at AT TIME ZONE 'UTC')::date AS month,
+		   community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views) AS h
+	FROM crm.community_posts GROUP BY 1, 2
+)
+SELECT community, month, posts(h) AS posts, threads(h) AS threads, members(h) AS members,
+	   answered_threads(h) AS answered_threads,
+	   round((extract(epoch FROM first_reply_time(h)) / 60)::numeric, 1) AS first_reply_minutes,
+	   round(interactivity(h)::numeric, 2) AS members_per_thread,
+	   round(community_health_index(h, (month + interval '1 month') - month,
+									lag(h) OVER (PARTITION BY community ORDER BY month))::numeric) AS health,
+	   h AS state
+FROM monthly;
+
+CREATE VIEW bi.support_escalations AS
+SELECT c.community, u.thread_id, u.author_id AS customer_id,
+	   (u.started_at AT TIME ZONE 'UTC')::timestamp(0) AS started_utc,
+	   round((extract(epoch FROM u.waiting) / 3600)::numeric, 1) AS waiting_hours
+FROM (SELECT community, community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL) AS h
+	  FROM crm.community_posts
+	  WHERE posted_at >= timestamptz '2026-10-31 00:00+00' - interval '30 days' GROUP BY 1) c,
+	 unanswered_threads(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') u;

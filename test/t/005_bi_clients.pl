@@ -51,6 +51,8 @@ my @queries = (
 	'SELECT * FROM bi.value_leaders ORDER BY customer_id',
 	'SELECT * FROM bi.engagement_leaderboard ORDER BY score DESC, customer_id LIMIT 100',
 	'SELECT * FROM bi.predicted_value ORDER BY customer_id',
+	'SELECT * FROM bi.community_health ORDER BY community, month',
+	'SELECT * FROM bi.support_escalations ORDER BY community, thread_id',
 	"SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY customer_id",
 	# every state type, weighted NPS included, as a column of its own
 	"SELECT nps_agg(score, weight), nps_agg(score) FROM crm.surveys",
