@@ -325,10 +325,7 @@ engagement_community_deserial(PG_FUNCTION_ARGS)
 	int			n;
 
 	eng_agg_context(fcinfo, "community_deserial");
-	buf.data = VARDATA_ANY(raw);
-	buf.len = VARSIZE_ANY_EXHDR(raw);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	eng_bytea_reader(&buf, raw);
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || n > COMM_MAX_RECORDS ||
 		(Size) n * COMM_WIRE_RECORD != (Size) (buf.len - buf.cursor))

@@ -403,6 +403,15 @@ eng_append_float8(StringInfo buf, double value)
 	appendStringInfoString(buf, tmp);
 }
 
+void
+eng_bytea_reader(StringInfo buf, bytea *raw)
+{
+	buf->data = VARDATA_ANY(raw);
+	buf->len = VARSIZE_ANY_EXHDR(raw);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
+}
+
 double
 eng_recv_finite_float8(StringInfo buf, const char *typname)
 {

@@ -126,6 +126,9 @@ extern int64 eng_cursor_timestamp(EngTextCursor *c);
 /* Append a double so that it reads back bit for bit (shortest exact form). */
 extern void eng_append_float8(StringInfo buf, double value);
 
+/* Read a serialized aggregate state (bytea) with the pq_getmsg functions. */
+extern void eng_bytea_reader(StringInfo buf, bytea *raw);
+
 /* Binary-input helper: read a float8 and require it to be finite. */
 extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
 

@@ -507,10 +507,7 @@ engagement_funnel_deserial(PG_FUNCTION_ARGS)
 	int			n;
 
 	eng_agg_context(fcinfo, "funnel_deserial");
-	buf.data = VARDATA_ANY(raw);
-	buf.len = VARSIZE_ANY_EXHDR(raw);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	eng_bytea_reader(&buf, raw);
 	b->configured = pq_getmsgbyte(&buf) != 0;
 	b->window = pq_getmsgint64(&buf);
 	b->flags = pq_getmsgbyte(&buf);

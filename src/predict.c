@@ -728,10 +728,7 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
 	int64		n;
 
 	eng_agg_context(fcinfo, "model fit deserial");
-	buf.data = VARDATA_ANY(raw);
-	buf.len = VARSIZE_ANY_EXHDR(raw);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	eng_bytea_reader(&buf, raw);
 	s->ncols = pq_getmsgint(&buf, 4);
 	n = pq_getmsgint64(&buf);
 	if ((s->ncols != 2 && s->ncols != 3) || n < 0 || n > PRED_MAX_ROWS ||

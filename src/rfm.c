@@ -243,10 +243,7 @@ engagement_rfm_deserial(PG_FUNCTION_ARGS)
 	int			n;
 
 	eng_agg_context(fcinfo, "rfm_deserial");
-	buf.data = VARDATA_ANY(raw);
-	buf.len = VARSIZE_ANY_EXHDR(raw);
-	buf.maxlen = buf.len;
-	buf.cursor = 0;
+	eng_bytea_reader(&buf, raw);
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || n > RFM_MAX_DAYS || (Size) n * 12 != (Size) (buf.len - buf.cursor))
 		elog(ERROR, "invalid serialized rfm state");
