@@ -58,6 +58,13 @@ SELECT growth(s.h, prev.h),
 FROM s, prev;
 SELECT factor, round(value::numeric, 6) AS value, round(score::numeric, 6) AS score
 FROM s, prev, health_factors(s.h, '7 days', prev.h) WHERE factor = 'growth';
+-- growth of registered members (from a members table) given directly:
+-- 25% scores 0.75 and takes precedence over the posting members
+SELECT factor, value, score FROM s, prev, health_factors(s.h, '7 days', prev.h, 0.25) WHERE factor = 'growth';
+SELECT round(community_health_index(s.h, '7 days', member_growth => 0.25)::numeric, 6) AS index,
+	   round((1000 * (0.75 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
+					  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
+FROM s;
 -- shrinking to half the members scores 0
 SELECT round(growth(prev.h, s.h)::numeric, 6) AS growth, score
 FROM s, prev, health_factors(prev.h, '7 days', s.h) WHERE factor = 'growth';
@@ -194,6 +201,7 @@ SELECT community_agg(1, 1, timestamptz '2026-01-01', true, -1);
 SELECT community_agg(1, 1, timestamptz 'infinity', true, 1);
 SELECT community_agg(t, a, ts, st)
 FROM (VALUES (1, 1, timestamptz '2026-01-01', true), (1, 2, '2026-01-02', true)) v(t, a, ts, st);
+SELECT community_health_index(h, '7 days', NULL, 'NaN') FROM s;
 SELECT liveliness(h, '0 days') FROM s;
 SELECT traffic(h, '-7 days') FROM s;
 SELECT u.* FROM s, unanswered_threads(h, 'infinity', '1 day') u;

@@ -364,13 +364,15 @@ CREATE FUNCTION growth(community_health, previous community_health) RETURNS doub
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE FUNCTION community_health_index(community_health, period interval,
-									   previous community_health DEFAULT NULL)
+									   previous community_health DEFAULT NULL,
+									   member_growth double precision DEFAULT NULL)
 	RETURNS double precision
 	AS 'MODULE_PATHNAME', 'engagement_community_index'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
 CREATE FUNCTION health_factors(community_health, period interval,
 							   previous community_health DEFAULT NULL,
+							   member_growth double precision DEFAULT NULL,
 							   OUT factor text, OUT value double precision,
 							   OUT score double precision) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_community_factors'

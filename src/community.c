@@ -746,9 +746,10 @@ engagement_community_growth(PG_FUNCTION_ARGS)
 }
 
 /*
- * health_factors(state, period, previous): the six factors as 0..1 scores
- * and the composite 0..1000.  Scores (documented in the README):
- *   growth          0.5 + members growth, clamped to 0..1 (no previous: skipped)
+ * health_factors(state, period, previous, member_growth): the six factors as
+ * 0..1 scores and the composite 0..1000.  Scores (documented in the README):
+ *   growth          0.5 + growth, clamped to 0..1: member_growth when given,
+ *                   else posting members against previous (neither: skipped)
  *   content         c / (c + 20), c = views per post
  *   traffic         v / (v + 100), v = views per day
  *   responsiveness  answered share * 1000 / (1000 + w), w = mean minutes to first reply
@@ -775,7 +776,18 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 
 	memset(s, 0, sizeof(*s));
 	comm_stats(comm_getarg(fcinfo, 0), &st);
-	if (!PG_ARGISNULL(2))
+	if (!PG_ARGISNULL(3))
+	{
+		/* growth given by the caller, e.g. of registered members */
+		s->raw[0] = PG_GETARG_FLOAT8(3);
+		if (isnan(s->raw[0]))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("member growth must be a number"));
+		s->score[0] = Min(1.0, Max(0.0, 0.5 + s->raw[0]));
+		s->have[0] = true;
+	}
+	else if (!PG_ARGISNULL(2))
 	{
 		CommStats	prev;
 
