@@ -74,6 +74,25 @@ SELECT u.* FROM s, unanswered_threads(h, '2026-03-03 09:00', '24 hours') u;
 SELECT count(*) AS none_yet FROM s, unanswered_threads(h, '2026-03-03 08:59', '24 hours');
 SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00', '0 seconds');
 
+-- escalations: a customer waiting for an answer, or writing upset.
+-- Thread 5: answered, then the customer asked again (waiting since that
+-- post); thread 6: answered last by support (not waiting); thread 7: never
+-- answered; thread 8: a fresh question with a low sentiment.
+CREATE TABLE support AS
+SELECT community_agg(t, a, ts::timestamptz, st, NULL, snt) AS h
+FROM (VALUES (5, 100, '2026-04-01 09:00', true, 0.2), (5, 900, '2026-04-01 10:00', false, NULL),
+			 (5, 100, '2026-04-02 08:00', false, -0.6),
+			 (6, 101, '2026-04-01 09:00', true, 0.0), (6, 900, '2026-04-01 09:30', false, NULL),
+			 (7, 102, '2026-04-02 12:00', true, NULL),
+			 (8, 103, '2026-04-03 11:00', true, -0.9)) v(t, a, ts, st, snt);
+SELECT e.* FROM support, escalations(h, '2026-04-03 12:00', '1 day') e ORDER BY thread_id;
+SELECT thread_id, customer_id, waiting, sentiment, reason
+FROM support, escalations(h, '2026-04-03 12:00', '1 day', -0.5) ORDER BY thread_id;
+-- customers waiting longest, as a support view would list them
+SELECT customer_id, count(*) AS threads, max(waiting) AS longest
+FROM support, escalations(h, '2026-04-03 12:00', '0 seconds') GROUP BY 1 ORDER BY longest DESC;
+SELECT count(*) AS null_state FROM escalations(NULL, '2026-04-03', '1 day');
+
 --
 -- Rollups: per-day states, and states splitting threads by post, merge to
 -- the whole; a thread whose start and answer are in different states is
@@ -103,6 +122,17 @@ FROM (SELECT community_agg(1, 7, timestamptz '2026-01-01', true) AS h) x;
 SELECT interactivity(community_agg(4, 7, timestamptz '2026-01-01', false)) IS NULL AS no_started_thread;
 SELECT community_health_index(NULL, '7 days') IS NULL AS null_state,
 	   (SELECT count(*) FROM health_factors(NULL, '7 days')) AS no_factors;
+-- without views, views, content and traffic are NULL and left out of the
+-- composite: liveliness 4/54, responsiveness 0 (nothing answered),
+-- interactivity 0 (one member per thread)
+SELECT views(h), content(h), traffic(h, '7 days'),
+	   round(community_health_index(h, '7 days')::numeric, 6) AS index,
+	   round((1000 * (4 / 54.0 + 0 + 0) / 3)::numeric, 6) AS by_hand
+FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01' + t * interval '1 hour', true) AS h
+	  FROM generate_series(1, 4) t) x;
+SELECT factor, value, score
+FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01' + t * interval '1 hour', true) AS h
+	  FROM generate_series(1, 4) t) x, health_factors(h, '7 days');
 -- factors of a state without started threads: responsiveness and
 -- interactivity are left out of the composite
 SELECT f.factor, f.value IS NULL AS missing
@@ -205,14 +235,23 @@ SELECT community_health_index(h, '7 days', NULL, 'NaN') FROM s;
 SELECT liveliness(h, '0 days') FROM s;
 SELECT traffic(h, '-7 days') FROM s;
 SELECT u.* FROM s, unanswered_threads(h, 'infinity', '1 day') u;
-SELECT '(v=2,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
-SELECT '(v=1,records=[])'::community_health;
-SELECT '(v=1,records=[(2,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-),(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
-SELECT '(v=1,records=[(1,1,1,0,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
-SELECT '(v=1,records=[(1,1,2,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z)])'::community_health;
-SELECT '(v=1,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z),(1,2,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z)])'::community_health;
-SELECT '(v=1,records=[(1,1,0,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
-SELECT '(v=1,records=[(1,1,1,-5,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
-SELECT '(v=1,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-)])'::community_health;
+SELECT '(v=2,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=0,records=[])'::community_health;
+SELECT '(v=1,views=0,records=[(2,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-),(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,1,0,2026-01-02T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,2,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,2026-01-03T00:00:00Z,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-),(1,2,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,0,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=1,records=[(1,1,1,-5,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=0,records=[(1,1,1,3,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+SELECT '(v=1,views=1,records=[(1,1,1,3,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,Infinity)])'::community_health;
+SELECT '(v=1,views=2,records=[(1,1,1,3,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
+-- sums beyond int64 are errors, never wrapped
+SELECT posts('(v=1,views=0,records=[(1,1,9223372036854775807,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-,-),(1,2,9223372036854775807,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-,-)])'::community_health);
+SELECT views(community_agg(t, a, timestamptz '2026-01-01', false, 9223372036854775807))
+FROM (VALUES (1, 1), (1, 2)) v(t, a);
+SELECT community_agg(1, 1, timestamptz '2026-01-01', true, 1, 'NaN');
+SELECT e.* FROM s, escalations(h, '2026-03-10', '1 day', 'NaN') e;
 
-DROP TABLE posts, s, prev, gen, by_community, by_community_copy;
+DROP TABLE posts, s, prev, support, gen, by_community, by_community_copy;

@@ -256,6 +256,11 @@ CREATE FUNCTION community_trans(internal, bigint, bigint, timestamptz, boolean, 
 	AS 'MODULE_PATHNAME', 'engagement_community_trans'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
 
+CREATE FUNCTION community_trans(internal, bigint, bigint, timestamptz, boolean, bigint,
+								double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_community_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 CREATE FUNCTION community_rollup_trans(internal, community_health) RETURNS internal
 	AS 'MODULE_PATHNAME', 'engagement_community_rollup_trans'
 	LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -298,10 +303,23 @@ CREATE AGGREGATE community_agg(thread_id bigint, author_id bigint, posted_at tim
 	PARALLEL = SAFE
 );
 
+CREATE AGGREGATE community_agg(thread_id bigint, author_id bigint, posted_at timestamptz,
+							   starts_thread boolean, views bigint, sentiment double precision) (
+	SFUNC = community_trans,
+	STYPE = internal,
+	FINALFUNC = community_final,
+	COMBINEFUNC = community_combine,
+	SERIALFUNC = community_serial,
+	DESERIALFUNC = community_deserial,
+	PARALLEL = SAFE
+);
+
 COMMENT ON AGGREGATE community_agg(bigint, bigint, timestamptz, boolean)
 	IS 'community health state of posts (thread, author, time, starts the thread)';
 COMMENT ON AGGREGATE community_agg(bigint, bigint, timestamptz, boolean, bigint)
 	IS 'community health state of posts (thread, author, time, starts the thread, views)';
+COMMENT ON AGGREGATE community_agg(bigint, bigint, timestamptz, boolean, bigint, double precision)
+	IS 'community health state of posts (thread, author, time, starts the thread, views, sentiment)';
 
 CREATE AGGREGATE rollup(community_health) (
 	SFUNC = community_rollup_trans,
@@ -384,3 +402,13 @@ CREATE FUNCTION unanswered_threads(community_health, as_of timestamptz, threshol
 								   OUT posts bigint) RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_community_unanswered'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION escalations(community_health, as_of timestamptz, threshold interval,
+							sentiment_below double precision DEFAULT NULL,
+							OUT thread_id bigint, OUT customer_id bigint,
+							OUT started_at timestamptz, OUT waiting_since timestamptz,
+							OUT waiting interval, OUT answered boolean,
+							OUT sentiment double precision, OUT reason text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_community_escalations'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;

@@ -7,8 +7,9 @@
  *	  documented composite, and the threads waiting for an answer.
  *
  * The state keeps one record per (thread, author): the author's first and
- * last post in the thread, how many posts and views, and when the author
- * started the thread if they did.  Every factor derives from those
+ * last post in the thread, how many posts and views, the lowest sentiment
+ * of those posts when one was given, and when the author started the thread
+ * if they did.  Every factor derives from those
  * records, and two states merge exactly by adding records of the same
  * (thread, author), so daily states roll up to months even when a thread's
  * posts fall on different days or shards.
@@ -23,17 +24,22 @@
  */
 #include "engagement.h"
 
+#include <ctype.h>
 #include <math.h>
 
 #include "funcapi.h"
 #include "common/int.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/builtins.h"
+#include "utils/float.h"
 #include "utils/tuplestore.h"
 
 #define COMM_VERSION		1
+#define COMM_FLAG_VIEWS		0x01	/* views were given */
 #define COMM_MAX_RECORDS	(10 * 1000 * 1000)
 #define COMM_NO_START		PG_INT64_MAX
+#define COMM_COMPACT_MIN	1024	/* compact the build buffer from this size */
 
 /* one (thread, author) */
 typedef struct CommRecord
@@ -46,6 +52,7 @@ typedef struct CommRecord
 								 * wrote it; COMM_NO_START otherwise */
 	int64		views;
 	int64		posts;
+	double		sentiment;		/* lowest sentiment of the posts, NaN if none */
 } CommRecord;
 
 /* Aggregation state: records in arrival order (one per post until merged). */
@@ -53,6 +60,8 @@ typedef struct CommBuild
 {
 	int			n;
 	int			max;
+	int			sorted;			/* r[0..sorted) is compacted: sorted, distinct */
+	bool		views;			/* some post gave its views */
 	CommRecord *r;
 } CommBuild;
 
@@ -66,23 +75,6 @@ typedef struct CommData
 } CommData;
 
 #define COMM_SIZE(n)	(offsetof(CommData, r) + (Size) (n) * sizeof(CommRecord))
-
-static void
-comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
-{
-	if (b->n >= COMM_MAX_RECORDS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a community_health state cannot hold more than %d posts",
-					   COMM_MAX_RECORDS));
-	if (b->n == b->max)
-	{
-		b->max = b->max ? b->max * 2 : 16;
-		b->r = b->r ? repalloc(b->r, sizeof(CommRecord) * b->max) :
-			MemoryContextAlloc(cxt, sizeof(CommRecord) * b->max);
-	}
-	b->r[b->n++] = *rec;
-}
 
 static int
 comm_cmp(const void *a, const void *b)
@@ -102,6 +94,8 @@ comm_merge_record(CommRecord *dst, const CommRecord *src)
 	dst->first_ts = Min(dst->first_ts, src->first_ts);
 	dst->last_ts = Max(dst->last_ts, src->last_ts);
 	dst->start_ts = Min(dst->start_ts, src->start_ts);
+	if (isnan(dst->sentiment) || src->sentiment < dst->sentiment)
+		dst->sentiment = src->sentiment;
 	if (pg_add_s64_overflow(dst->views, src->views, &dst->views) ||
 		pg_add_s64_overflow(dst->posts, src->posts, &dst->posts))
 		ereport(ERROR,
@@ -109,23 +103,78 @@ comm_merge_record(CommRecord *dst, const CommRecord *src)
 				errmsg("community_health post or view count is out of range"));
 }
 
-/* sort, merge records of one (thread, author), encode */
+/*
+ * Sort the build buffer and merge the records of one (thread, author), in
+ * place; the state means the same before and after, so a final function
+ * may do this and be called again.
+ */
+static void
+comm_compact(CommBuild *b)
+{
+	int			k = 0;
+
+	if (b->sorted == b->n)
+		return;
+	qsort(b->r, b->n, sizeof(CommRecord), comm_cmp);
+	for (int i = 0; i < b->n; i++)
+	{
+		if (k > 0 && comm_cmp(&b->r[k - 1], &b->r[i]) == 0)
+			comm_merge_record(&b->r[k - 1], &b->r[i]);
+		else
+			b->r[k++] = b->r[i];
+	}
+	b->n = b->sorted = k;
+}
+
+/*
+ * Add a record.  A full buffer is compacted before it grows, so memory
+ * follows the distinct (thread, author) pairs, not the posts.
+ */
+static void
+comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
+{
+	if (b->n == b->max)
+	{
+		if (b->n >= COMM_COMPACT_MIN)
+		{
+			CHECK_FOR_INTERRUPTS();
+			comm_compact(b);
+		}
+		if (b->n >= COMM_MAX_RECORDS)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("a community_health state cannot hold more than %d thread and author pairs",
+						   COMM_MAX_RECORDS));
+		if (b->n > b->max / 2 || b->max == 0)
+		{
+			int			newmax = b->max ? Min(b->max * 2, COMM_MAX_RECORDS + 1) : 16;
+
+			b->r = b->r ? repalloc_huge(b->r, sizeof(CommRecord) * newmax) :
+				MemoryContextAllocHuge(cxt, sizeof(CommRecord) * newmax);
+			b->max = newmax;
+		}
+	}
+	b->r[b->n++] = *rec;
+}
+
+/* compact, check, encode */
 static CommData *
 comm_encode(CommBuild *b)
 {
 	CommData   *d;
-	int			k = 0;
+	int			k;
 
-	qsort(b->r, b->n, sizeof(CommRecord), comm_cmp);
-	d = palloc0(COMM_SIZE(b->n));
-	for (int i = 0; i < b->n; i++)
-	{
-		if (k > 0 && comm_cmp(&d->r[k - 1], &b->r[i]) == 0)
-			comm_merge_record(&d->r[k - 1], &b->r[i]);
-		else
-			d->r[k++] = b->r[i];
-	}
-	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, 0);
+	comm_compact(b);
+	k = b->n;
+	if (k > COMM_MAX_RECORDS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("a community_health state cannot hold more than %d thread and author pairs",
+					   COMM_MAX_RECORDS));
+	d = palloc0(COMM_SIZE(k));
+	for (int i = 0; i < k; i++)
+		d->r[i] = b->r[i];
+	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, b->views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = k;
 	/* a thread starts once (the same author's two starts merged above) */
 	for (int i = 1, starter = (d->r[0].start_ts != COMM_NO_START) ? 0 : -1; i < k; i++)
@@ -152,7 +201,7 @@ comm_validate(const CommData *d, int code)
 	const char *problem = NULL;
 
 	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
-		d->hdr.flags != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
+		(d->hdr.flags & ~COMM_FLAG_VIEWS) != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
 		d->nrecords < 1 || d->nrecords > COMM_MAX_RECORDS ||
 		VARSIZE(d) != COMM_SIZE(d->nrecords))
 		ereport(ERROR,
@@ -172,8 +221,11 @@ comm_validate(const CommData *d, int code)
 				 (r->start_ts < r->first_ts || r->start_ts > r->last_ts))
 			problem = "A thread's start is not among its author's posts.";
 		else if (r->posts < 1 || r->views < 0 ||
+				 (r->views > 0 && !(d->hdr.flags & COMM_FLAG_VIEWS)) ||
 				 (r->posts == 1 && r->first_ts != r->last_ts))
 			problem = "A record's post or view count is invalid.";
+		else if (isinf(r->sentiment))
+			problem = "A record's sentiment is not finite.";
 		else if (r->start_ts != COMM_NO_START && i > 0 &&
 				 d->r[i - 1].thread == r->thread)
 		{
@@ -224,11 +276,25 @@ engagement_community_trans(PG_FUNCTION_ARGS)
 	rec.first_ts = rec.last_ts = PG_GETARG_TIMESTAMPTZ(3);
 	eng_check_timestamp(rec.first_ts, "community_health");
 	rec.start_ts = PG_GETARG_BOOL(4) ? rec.first_ts : COMM_NO_START;
-	rec.views = (PG_NARGS() < 6 || PG_ARGISNULL(5)) ? 0 : PG_GETARG_INT64(5);
-	if (rec.views < 0)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("community_agg views must not be negative"));
+	rec.views = 0;
+	if (PG_NARGS() > 5 && !PG_ARGISNULL(5))
+	{
+		rec.views = PG_GETARG_INT64(5);
+		if (rec.views < 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("community_agg views must not be negative"));
+		b->views = true;
+	}
+	rec.sentiment = get_float8_nan();
+	if (PG_NARGS() > 6 && !PG_ARGISNULL(6))
+	{
+		rec.sentiment = PG_GETARG_FLOAT8(6);
+		if (!isfinite(rec.sentiment))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("community_agg sentiment must be a finite number"));
+	}
 	rec.posts = 1;
 	comm_push(b, &rec, aggcontext);
 	PG_RETURN_POINTER(b);
@@ -246,6 +312,7 @@ engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 	{
 		CommData   *d = comm_getarg(fcinfo, 1);
 
+		b->views |= (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
 		for (int i = 0; i < d->nrecords; i++)
 			comm_push(b, &d->r[i], aggcontext);
 	}
@@ -268,6 +335,7 @@ engagement_community_combine(PG_FUNCTION_ARGS)
 	}
 	if (dst == NULL)
 		dst = MemoryContextAllocZero(aggcontext, sizeof(CommBuild));
+	dst->views |= src->views;
 	for (int i = 0; i < src->n; i++)
 		comm_push(dst, &src->r[i], aggcontext);
 	PG_RETURN_POINTER(dst);
@@ -283,6 +351,7 @@ comm_send_record(StringInfo buf, const CommRecord *r)
 	pq_sendint64(buf, r->start_ts);
 	pq_sendint64(buf, r->views);
 	pq_sendint64(buf, r->posts);
+	pq_sendfloat8(buf, r->sentiment);
 }
 
 static void
@@ -295,9 +364,10 @@ comm_recv_record(StringInfo buf, CommRecord *r)
 	r->start_ts = pq_getmsgint64(buf);
 	r->views = pq_getmsgint64(buf);
 	r->posts = pq_getmsgint64(buf);
+	r->sentiment = pq_getmsgfloat8(buf);
 }
 
-#define COMM_WIRE_RECORD	(7 * 8)
+#define COMM_WIRE_RECORD	(8 * 8)
 
 /* serial: count, then the records as sent by community_health_send */
 PG_FUNCTION_INFO_V1(engagement_community_serial);
@@ -309,6 +379,7 @@ engagement_community_serial(PG_FUNCTION_ARGS)
 
 	eng_agg_context(fcinfo, "community_serial");
 	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, b->views ? 1 : 0);
 	pq_sendint32(&buf, b->n);
 	for (int i = 0; i < b->n; i++)
 		comm_send_record(&buf, &b->r[i]);
@@ -326,6 +397,7 @@ engagement_community_deserial(PG_FUNCTION_ARGS)
 
 	eng_agg_context(fcinfo, "community_deserial");
 	eng_bytea_reader(&buf, raw);
+	b->views = pq_getmsgbyte(&buf) != 0;
 	n = pq_getmsgint(&buf, 4);
 	if (n < 0 || n > COMM_MAX_RECORDS ||
 		(Size) n * COMM_WIRE_RECORD != (Size) (buf.len - buf.cursor))
@@ -345,23 +417,19 @@ Datum
 engagement_community_final(PG_FUNCTION_ARGS)
 {
 	CommBuild  *b;
-	CommBuild	copy;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	b = (CommBuild *) PG_GETARG_POINTER(0);
 	if (b->n == 0)
 		PG_RETURN_NULL();
-	/* sort a copy: the state may be finalized again (shared aggregates) */
-	copy.n = copy.max = b->n;
-	copy.r = palloc(sizeof(CommRecord) * b->n);
-	memcpy(copy.r, b->r, sizeof(CommRecord) * b->n);
-	PG_RETURN_POINTER(comm_encode(&copy));
+	/* compacting in place keeps the state's meaning: it may be finalized again */
+	PG_RETURN_POINTER(comm_encode(b));
 }
 
 /*****************************************************************************
  * Text and binary I/O:
- *   (v=1,records=[(thread,author,posts,views,first,last,start|-),...])
+ *   (v=1,views=0|1,records=[(thread,author,posts,views,first,last,start|-,sentiment|-),...])
  *****************************************************************************/
 
 PG_FUNCTION_INFO_V1(engagement_community_out);
@@ -372,7 +440,8 @@ engagement_community_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "(v=%d,records=[", COMM_VERSION);
+	appendStringInfo(&buf, "(v=%d,views=%d,records=[", COMM_VERSION,
+					 (d->hdr.flags & COMM_FLAG_VIEWS) ? 1 : 0);
 	for (int i = 0; i < d->nrecords; i++)
 	{
 		const CommRecord *r = &d->r[i];
@@ -387,6 +456,11 @@ engagement_community_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, '-');
 		else
 			eng_append_timestamp(&buf, r->start_ts);
+		appendStringInfoChar(&buf, ',');
+		if (isnan(r->sentiment))
+			appendStringInfoChar(&buf, '-');
+		else
+			eng_append_float8(&buf, r->sentiment);
 		appendStringInfoChar(&buf, ')');
 	}
 	appendStringInfoString(&buf, "])");
@@ -402,6 +476,7 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	CommBuild	b;
 	CommData   *d;
 	int64		version;
+	int64		views;
 
 	memset(&b, 0, sizeof(b));
 	eng_cursor_init(&c, input, "community_health");
@@ -415,6 +490,11 @@ engagement_community_in(PG_FUNCTION_ARGS)
 					   (long long) version),
 				errdetail("This version of the extension reads format version %d.",
 						  COMM_VERSION));
+	eng_cursor_expect(&c, ',');
+	eng_cursor_expect_key(&c, "views");
+	views = eng_cursor_int64(&c);
+	if (views != 0 && views != 1)
+		eng_cursor_error(&c, "views is 0 or 1.");
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "records");
 	eng_cursor_expect(&c, '[');
@@ -436,6 +516,17 @@ engagement_community_in(PG_FUNCTION_ARGS)
 		rec.last_ts = eng_cursor_timestamp(&c);
 		eng_cursor_expect(&c, ',');
 		rec.start_ts = eng_cursor_accept(&c, '-') ? COMM_NO_START : eng_cursor_timestamp(&c);
+		eng_cursor_expect(&c, ',');
+		/* "-" alone is no sentiment; "-0.5" is a number */
+		while (isspace((unsigned char) *c.p))
+			c.p++;
+		if (c.p[0] == '-' && (c.p[1] == ')' || isspace((unsigned char) c.p[1])))
+		{
+			c.p++;
+			rec.sentiment = get_float8_nan();
+		}
+		else
+			rec.sentiment = eng_cursor_float8(&c);
 		eng_cursor_expect(&c, ')');
 		if (b.n > 0 && comm_cmp(&b.r[b.n - 1], &rec) >= 0)
 			eng_cursor_error(&c, "Records must be sorted by thread and author, each once.");
@@ -445,7 +536,7 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
 	d = palloc0(COMM_SIZE(b.n));
-	eng_init_header(&d->hdr, COMM_SIZE(b.n), COMM_VERSION, 0);
+	eng_init_header(&d->hdr, COMM_SIZE(b.n), COMM_VERSION, views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = b.n;
 	memcpy(d->r, b.r, sizeof(CommRecord) * b.n);
 	comm_validate(d, ERRCODE_INVALID_TEXT_REPRESENTATION);
@@ -461,6 +552,7 @@ engagement_community_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, COMM_VERSION);
+	pq_sendbyte(&buf, d->hdr.flags);
 	pq_sendint32(&buf, d->nrecords);
 	for (int i = 0; i < d->nrecords; i++)
 		comm_send_record(&buf, &d->r[i]);
@@ -473,6 +565,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int			version = pq_getmsgbyte(buf);
+	int			flags = pq_getmsgbyte(buf);
 	int			n = pq_getmsgint(buf, 4);
 	CommData   *d;
 
@@ -489,7 +582,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 				errmsg("invalid community_health value"),
 				errdetail("The number of records does not match the data."));
 	d = palloc0(COMM_SIZE(n));
-	eng_init_header(&d->hdr, COMM_SIZE(n), COMM_VERSION, 0);
+	eng_init_header(&d->hdr, COMM_SIZE(n), COMM_VERSION, (uint8) flags);
 	d->nrecords = n;
 	for (int i = 0; i < n; i++)
 		comm_recv_record(buf, &d->r[i]);
@@ -507,6 +600,7 @@ typedef struct CommStats
 	int64		starts;			/* threads started (starting post present) */
 	int64		members;		/* distinct authors */
 	int64		views;
+	bool		have_views;		/* views were given */
 	int64		answered;		/* started threads with a post by another member */
 	double		reply_wait_usecs;	/* sum over answered threads of the first
 									 * other member's post - the start */
@@ -525,17 +619,27 @@ comm_cmp_int64(const void *a, const void *b)
 }
 
 static void
+comm_add(int64 *sum, int64 v)
+{
+	if (pg_add_s64_overflow(*sum, v, sum))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("community_health post or view count is out of range"));
+}
+
+static void
 comm_stats(const CommData *d, CommStats *st)
 {
 	int64	   *authors = palloc(sizeof(int64) * d->nrecords);
 	int			i = 0;
 
 	memset(st, 0, sizeof(*st));
+	st->have_views = (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
 	for (int k = 0; k < d->nrecords; k++)
 	{
 		authors[k] = d->r[k].author;
-		st->posts += d->r[k].posts;
-		st->views += d->r[k].views;
+		comm_add(&st->posts, d->r[k].posts);
+		comm_add(&st->views, d->r[k].views);
 	}
 	qsort(authors, d->nrecords, sizeof(int64), comm_cmp_int64);
 	for (int k = 0; k < d->nrecords; k++)
@@ -556,7 +660,7 @@ comm_stats(const CommData *d, CommStats *st)
 
 		while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
 		{
-			posts += d->r[j].posts;
+			comm_add(&posts, d->r[j].posts);
 			first = Min(first, d->r[j].first_ts);
 			last = Max(last, d->r[j].last_ts);
 			if (d->r[j].start_ts != COMM_NO_START)
@@ -568,8 +672,9 @@ comm_stats(const CommData *d, CommStats *st)
 		}
 		if (posts > 1)
 		{
-			st->gap_count += posts - 1;
-			st->gap_usecs += (double) last - (double) first;
+			comm_add(&st->gap_count, posts - 1);
+			/* both times are range-checked: the difference fits */
+			st->gap_usecs += (double) (last - first);
 		}
 		if (start != COMM_NO_START)
 		{
@@ -591,14 +696,19 @@ comm_stats(const CommData *d, CommStats *st)
 
 /* a duration as timestamp subtraction gives it: whole days, then time */
 static Interval *
-comm_interval(double usecs)
+comm_interval(int64 usecs)
 {
 	Interval   *iv = palloc0(sizeof(Interval));
-	int64		t = (int64) rint(usecs);
 
-	iv->day = (int32) (t / USECS_PER_DAY);
-	iv->time = t % USECS_PER_DAY;
+	iv->day = (int32) (usecs / USECS_PER_DAY);
+	iv->time = usecs % USECS_PER_DAY;
 	return iv;
+}
+
+static Interval *
+comm_mean_interval(double usecs, int64 n)
+{
+	return comm_interval((int64) rint(usecs / (double) n));
 }
 
 PG_FUNCTION_INFO_V1(engagement_community_posts);
@@ -631,6 +741,7 @@ engagement_community_members(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(st.members);
 }
 
+/* NULL when no post gave its views */
 PG_FUNCTION_INFO_V1(engagement_community_views);
 Datum
 engagement_community_views(PG_FUNCTION_ARGS)
@@ -638,6 +749,8 @@ engagement_community_views(PG_FUNCTION_ARGS)
 	CommStats	st;
 
 	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (!st.have_views)
+		PG_RETURN_NULL();
 	PG_RETURN_INT64(st.views);
 }
 
@@ -661,7 +774,7 @@ engagement_community_first_reply(PG_FUNCTION_ARGS)
 	comm_stats(comm_getarg(fcinfo, 0), &st);
 	if (st.answered == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(comm_interval(st.reply_wait_usecs / st.answered));
+	PG_RETURN_INTERVAL_P(comm_mean_interval(st.reply_wait_usecs, st.answered));
 }
 
 /* mean time between successive posts of a thread */
@@ -674,7 +787,7 @@ engagement_community_response_gap(PG_FUNCTION_ARGS)
 	comm_stats(comm_getarg(fcinfo, 0), &st);
 	if (st.gap_count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_INTERVAL_P(comm_interval(st.gap_usecs / st.gap_count));
+	PG_RETURN_INTERVAL_P(comm_mean_interval(st.gap_usecs, st.gap_count));
 }
 
 /* mean number of distinct members taking part in a thread started here */
@@ -709,7 +822,7 @@ engagement_community_liveliness(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8((double) st.posts / weeks);
 }
 
-/* views per day over the period */
+/* views of the period's posts per day of the period; NULL without views */
 PG_FUNCTION_INFO_V1(engagement_community_traffic);
 Datum
 engagement_community_traffic(PG_FUNCTION_ARGS)
@@ -718,10 +831,12 @@ engagement_community_traffic(PG_FUNCTION_ARGS)
 	double		weeks = comm_weeks(fcinfo, 1);
 
 	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (!st.have_views)
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) st.views / (weeks * 7.0));
 }
 
-/* views per post */
+/* views per post; NULL without views */
 PG_FUNCTION_INFO_V1(engagement_community_content);
 Datum
 engagement_community_content(PG_FUNCTION_ARGS)
@@ -729,6 +844,8 @@ engagement_community_content(PG_FUNCTION_ARGS)
 	CommStats	st;
 
 	comm_stats(comm_getarg(fcinfo, 0), &st);
+	if (!st.have_views)
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) st.views / st.posts);
 }
 
@@ -750,8 +867,8 @@ engagement_community_growth(PG_FUNCTION_ARGS)
  * 0..1 scores and the composite 0..1000.  Scores (documented in the README):
  *   growth          0.5 + growth, clamped to 0..1: member_growth when given,
  *                   else posting members against previous (neither: skipped)
- *   content         c / (c + 20), c = views per post
- *   traffic         v / (v + 100), v = views per day
+ *   content         c / (c + 20), c = views per post (no views: skipped)
+ *   traffic         v / (v + 100), v = views per day (no views: skipped)
  *   responsiveness  answered share * 1000 / (1000 + w), w = mean minutes to first reply
  *   interactivity   (p - 1) / p, p = members per started thread
  *   liveliness      l / (l + 50), l = posts per week
@@ -761,7 +878,8 @@ typedef struct CommScores
 {
 	double		score[6];
 	double		raw[6];
-	bool		have[6];
+	bool		have[6];		/* the factor has a score */
+	bool		have_raw[6];	/* and a value */
 } CommScores;
 
 static const char *const comm_factor_names[6] = {
@@ -780,11 +898,10 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 	{
 		/* growth given by the caller, e.g. of registered members */
 		s->raw[0] = PG_GETARG_FLOAT8(3);
-		if (isnan(s->raw[0]))
+		if (!isfinite(s->raw[0]))
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("member growth must be a number"));
-		s->score[0] = Min(1.0, Max(0.0, 0.5 + s->raw[0]));
+					errmsg("member growth must be a finite number"));
 		s->have[0] = true;
 	}
 	else if (!PG_ARGISNULL(2))
@@ -793,20 +910,25 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 
 		comm_stats(comm_getarg(fcinfo, 2), &prev);
 		s->raw[0] = (double) st.members / prev.members - 1.0;
-		s->score[0] = Min(1.0, Max(0.0, 0.5 + s->raw[0]));
 		s->have[0] = true;
 	}
-	s->raw[1] = (double) st.views / st.posts;
-	s->score[1] = s->raw[1] / (s->raw[1] + 20.0);
-	s->raw[2] = (double) st.views / (weeks * 7.0);
-	s->score[2] = s->raw[2] / (s->raw[2] + 100.0);
-	s->have[1] = s->have[2] = true;
+	s->score[0] = Min(1.0, Max(0.0, 0.5 + s->raw[0]));
+	if (st.have_views)
+	{
+		s->raw[1] = (double) st.views / st.posts;
+		s->score[1] = s->raw[1] / (s->raw[1] + 20.0);
+		s->raw[2] = (double) st.views / (weeks * 7.0);
+		s->score[2] = s->raw[2] / (s->raw[2] + 100.0);
+		s->have[1] = s->have[2] = true;
+	}
 	if (st.starts > 0)
 	{
 		double		minutes = st.answered > 0 ?
 			st.reply_wait_usecs / st.answered / USECS_PER_MINUTE : 0.0;
 
+		/* the value is NULL without an answer; the score is then 0 */
 		s->raw[3] = minutes;
+		s->have_raw[3] = st.answered > 0;
 		s->score[3] = (double) st.answered / st.starts * 1000.0 / (1000.0 + minutes);
 		s->raw[4] = (double) st.participants / st.starts;
 		s->score[4] = (s->raw[4] - 1.0) / s->raw[4];
@@ -815,6 +937,9 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 	s->raw[5] = (double) st.posts / weeks;
 	s->score[5] = s->raw[5] / (s->raw[5] + 50.0);
 	s->have[5] = true;
+	for (int i = 0; i < 6; i++)
+		if (i != 3)
+			s->have_raw[i] = s->have[i];
 }
 
 PG_FUNCTION_INFO_V1(engagement_community_index);
@@ -851,7 +976,7 @@ engagement_community_factors(PG_FUNCTION_ARGS)
 	for (int i = 0; i < 6; i++)
 	{
 		Datum		values[3];
-		bool		nulls[3] = {false, !s.have[i], !s.have[i]};
+		bool		nulls[3] = {false, !s.have_raw[i], !s.have[i]};
 
 		values[0] = CStringGetTextDatum(comm_factor_names[i]);
 		values[1] = Float8GetDatum(s.raw[i]);
@@ -859,6 +984,43 @@ engagement_community_factors(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
+}
+
+/*
+ * The threads of a state as (starter record, others' first and last post).
+ * Calls fn for each thread started in the state.
+ */
+typedef struct CommThread
+{
+	const CommRecord *starter;
+	int64		posts;
+	int64		others_first;	/* PG_INT64_MAX when nobody else posted */
+	int64		others_last;	/* PG_INT64_MIN when nobody else posted */
+} CommThread;
+
+static int
+comm_next_thread(const CommData *d, int i, CommThread *t)
+{
+	int			j = i;
+
+	t->starter = NULL;
+	t->posts = 0;
+	t->others_first = PG_INT64_MAX;
+	t->others_last = PG_INT64_MIN;
+	while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
+	{
+		if (d->r[j].start_ts != COMM_NO_START)
+			t->starter = &d->r[j];
+		comm_add(&t->posts, d->r[j].posts);
+		j++;
+	}
+	for (int k = i; k < j && t->starter; k++)
+		if (d->r[k].author != t->starter->author)
+		{
+			t->others_first = Min(t->others_first, d->r[k].first_ts);
+			t->others_last = Max(t->others_last, d->r[k].last_ts);
+		}
+	return j;
 }
 
 /*
@@ -882,34 +1044,98 @@ engagement_community_unanswered(PG_FUNCTION_ARGS)
 	threshold = eng_interval_usecs(PG_GETARG_INTERVAL_P(2), "threshold");
 	while (i < d->nrecords)
 	{
-		int			j = i;
-		int			starter = -1;
-		int64		posts = 0;
-		bool		answered = false;
+		CommThread	t;
 
-		while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
-		{
-			if (d->r[j].start_ts != COMM_NO_START)
-				starter = j;
-			posts += d->r[j].posts;
-			j++;
-		}
-		/* unanswered: the starter is the thread's only author */
-		answered = (j - i) > 1;
-		if (starter >= 0 && !answered &&
-			(double) as_of - (double) d->r[starter].start_ts >= (double) threshold)
+		i = comm_next_thread(d, i, &t);
+		if (t.starter && t.others_first == PG_INT64_MAX &&
+			as_of - t.starter->start_ts >= threshold)
 		{
 			Datum		values[5];
 			bool		nulls[5] = {false, false, false, false, false};
 
-			values[0] = Int64GetDatum(d->r[starter].thread);
-			values[1] = Int64GetDatum(d->r[starter].author);
-			values[2] = TimestampTzGetDatum(d->r[starter].start_ts);
-			values[3] = IntervalPGetDatum(comm_interval((double) as_of - (double) d->r[starter].start_ts));
-			values[4] = Int64GetDatum(posts);
+			values[0] = Int64GetDatum(t.starter->thread);
+			values[1] = Int64GetDatum(t.starter->author);
+			values[2] = TimestampTzGetDatum(t.starter->start_ts);
+			values[3] = IntervalPGetDatum(comm_interval(as_of - t.starter->start_ts));
+			values[4] = Int64GetDatum(t.posts);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
-		i = j;
+	}
+	return (Datum) 0;
+}
+
+/*
+ * escalations(state, as_of, threshold, sentiment_below): threads whose
+ * starter is waiting for an answer (nobody else posted, or the starter
+ * posted again after everyone else) for at least threshold, or whose
+ * starter wrote with a sentiment below sentiment_below while waiting.
+ * The wait runs from the start when nobody answered, else from the
+ * starter's last post.
+ */
+PG_FUNCTION_INFO_V1(engagement_community_escalations);
+Datum
+engagement_community_escalations(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CommData   *d;
+	TimestampTz as_of;
+	int64		threshold;
+	bool		by_sentiment;
+	double		sentiment_below = 0.0;
+	int			i = 0;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		return (Datum) 0;
+	d = comm_getarg(fcinfo, 0);
+	as_of = PG_GETARG_TIMESTAMPTZ(1);
+	eng_check_timestamp(as_of, "community_health");
+	threshold = eng_interval_usecs(PG_GETARG_INTERVAL_P(2), "threshold");
+	by_sentiment = !PG_ARGISNULL(3);
+	if (by_sentiment)
+	{
+		sentiment_below = PG_GETARG_FLOAT8(3);
+		if (isnan(sentiment_below))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("sentiment threshold must be a number"));
+	}
+	while (i < d->nrecords)
+	{
+		CommThread	t;
+		bool		answered;
+		int64		since;
+		bool		late,
+					upset;
+
+		i = comm_next_thread(d, i, &t);
+		if (t.starter == NULL)
+			continue;
+		answered = t.others_first != PG_INT64_MAX;
+		/* waiting: never answered, or the starter spoke last */
+		if (answered && t.starter->last_ts <= t.others_last)
+			continue;
+		since = answered ? t.starter->last_ts : t.starter->start_ts;
+		late = as_of - since >= threshold;
+		upset = by_sentiment && !isnan(t.starter->sentiment) &&
+			t.starter->sentiment < sentiment_below;
+		if (late || upset)
+		{
+			Datum		values[8];
+			bool		nulls[8] = {false, false, false, false, false, false, false, false};
+
+			values[0] = Int64GetDatum(t.starter->thread);
+			values[1] = Int64GetDatum(t.starter->author);
+			values[2] = TimestampTzGetDatum(t.starter->start_ts);
+			values[3] = TimestampTzGetDatum(since);
+			values[4] = IntervalPGetDatum(comm_interval(as_of - since));
+			values[5] = BoolGetDatum(answered);
+			values[6] = Float8GetDatum(t.starter->sentiment);
+			nulls[6] = isnan(t.starter->sentiment);
+			values[7] = CStringGetTextDatum(late && upset ? "waiting, sentiment" :
+											late ? "waiting" : "sentiment");
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
 	}
 	return (Datum) 0;
 }

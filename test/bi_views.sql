@@ -161,10 +161,11 @@ SELECT community, month, posts(h) AS posts, threads(h) AS threads, members(h) AS
 FROM monthly;
 
 CREATE VIEW bi.support_escalations AS
-SELECT c.community, u.thread_id, u.author_id AS customer_id,
-	   (u.started_at AT TIME ZONE 'UTC')::timestamp(0) AS started_utc,
-	   round((extract(epoch FROM u.waiting) / 3600)::numeric, 1) AS waiting_hours
+SELECT c.community, e.thread_id, e.customer_id,
+	   CASE WHEN e.answered THEN 'yes' ELSE 'no' END AS answered_before,
+	   (e.waiting_since AT TIME ZONE 'UTC')::timestamp(0) AS waiting_since_utc,
+	   round((extract(epoch FROM e.waiting) / 3600)::numeric, 1) AS waiting_hours
 FROM (SELECT community, community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL) AS h
 	  FROM crm.community_posts
 	  WHERE posted_at >= timestamptz '2026-10-31 00:00+00' - interval '30 days' GROUP BY 1) c,
-	 unanswered_threads(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') u;
+	 escalations(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') e;

@@ -298,10 +298,10 @@ FROM (SELECT *, lag(h) OVER (PARTITION BY community ORDER BY month) AS previous
 WHERE month BETWEEN date '2026-08-01' AND date '2026-10-01'
 ORDER BY community, month;
 
-\echo 'escalation: questions of October nobody answered within 24 hours (as of 2026-10-31)'
-SELECT community, u.thread_id, u.author_id AS customer_id,
-	   u.started_at::timestamp(0) AS asked, justify_hours(date_trunc('minute', u.waiting)) AS waiting
+\echo 'escalation: customers of October waiting over 24 hours for an answer (as of 2026-10-31)'
+SELECT community, e.thread_id, e.customer_id, e.answered AS "answered before",
+	   e.waiting_since::timestamp(0) AS "waiting since", justify_hours(date_trunc('minute', e.waiting)) AS waiting
 FROM (SELECT community, rollup(h) AS h FROM community_months
 	  WHERE month = date '2026-10-01' GROUP BY 1) c,
-	 unanswered_threads(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') u
-ORDER BY u.waiting DESC LIMIT 10;
+	 escalations(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') e
+ORDER BY e.waiting DESC LIMIT 10;

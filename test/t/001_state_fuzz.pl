@@ -62,14 +62,32 @@ my %seeds = (
 		'(v=1,p=6.248802510292562,q=3.744588452276854,gamma=15.447747948480812,customers=946,ll=-4055.923243502919,iterations=19,cov=[0.036,0.0011,0.006,-0.02,-0.0011,0.07])',
 	],
 	community_health => [
-		'(v=1,records=[(1,10,2,105,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,2026-03-01T10:00:00Z),(1,11,1,20,2026-03-01T10:30:00Z,2026-03-01T10:30:00Z,-),(2,11,1,40,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z),(4,10,1,10,2026-03-05T08:00:00Z,2026-03-05T08:00:00Z,-)])',
-		'(v=1,records=[(-9223372036854775808,9223372036854775807,9223372036854775807,0,0001-01-01T00:00:00Z,9999-12-31T23:59:59.999999Z,-)])',
+		'(v=1,views=1,records=[(1,10,2,105,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,2026-03-01T10:00:00Z,-0.5),(1,11,1,20,2026-03-01T10:30:00Z,2026-03-01T10:30:00Z,-,-),(2,11,1,40,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,0.25),(4,10,1,10,2026-03-05T08:00:00Z,2026-03-05T08:00:00Z,-,-)])',
+		'(v=1,views=0,records=[(-9223372036854775808,9223372036854775807,9223372036854775807,0,0001-01-01T00:00:00Z,9999-12-31T23:59:59.999999Z,-,-1e300)])',
 	],
+
 	journey => [
 		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
 		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',
 		'(v=1,touches=[0001-01-01T00:00:00Z first,9999-12-31T23:59:59.999999Z last])',
 	],
+);
+
+# Functions every accepted value must go through without a crash and with,
+# at worst, a data exception (class 22: an overflow, a parameter the value
+# cannot take, a model without a solution).
+my %exercise = (
+	npsagg => 'nps(v)',
+	funnel => 'deepest_step(v)',
+	markov_model => 'conversion_probability(v)',
+	engagement => "engagement_score(v, '2026-06-01')",
+	rfm => 'frequency(v) + monetary(v)',
+	journey => "touches(v) + session_count(v, '30 minutes')",
+	bgnbd => 'bgnbd_expected(v, 10, 2, 5, 10) + (SELECT count(*) FROM parameters(v))',
+	gammagamma => 'gammagamma_expected_spend(v, 3, 10) + (SELECT count(*) FROM parameters(v))',
+	community_health => "posts(v) + coalesce(views(v), 0) + extract(epoch FROM coalesce(first_reply_time(v), '0'))"
+	  . " + (SELECT count(*) FROM health_factors(v, '7 days'))"
+	  . " + (SELECT count(*) FROM escalations(v, '2026-06-01', '1 day', 0))",
 );
 
 # Pieces a mutation splices in.
@@ -229,6 +247,27 @@ EOSQL
 	is( $node->safe_psql('postgres',
 			"SELECT count(*) FROM fuzz_bin_$type WHERE v::text::$type\::text <> v::text"),
 		'0', "$type binary receive: accepted values round-trip");
+
+	# and must go through the type's functions
+	($ret, $stdout, $stderr) = $node->psql('postgres', <<"EOSQL");
+DO \$\$
+DECLARE
+	r record;
+	x double precision;
+BEGIN
+	FOR r IN SELECT v FROM fuzz_bin_$type LOOP
+		BEGIN
+			SELECT ($exercise{$type})::double precision INTO x FROM (SELECT r.v AS v) s;
+		EXCEPTION
+			-- any data exception (class 22) is a clean refusal
+			WHEN data_exception OR program_limit_exceeded THEN
+				NULL;
+		END;
+	END LOOP;
+END
+\$\$;
+EOSQL
+	is($ret, 0, "$type: accepted values go through its functions") or diag($stderr);
 }
 
 # The server survived: still answering, and no backend died by a signal.
