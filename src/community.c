@@ -627,25 +627,31 @@ comm_add(int64 *sum, int64 v)
 				errmsg("community_health post or view count is out of range"));
 }
 
+/* the statistics of a state; distinct members (a sort) only when asked */
 static void
-comm_stats(const CommData *d, CommStats *st)
+comm_stats_ext(const CommData *d, CommStats *st, bool members)
 {
-	int64	   *authors = palloc(sizeof(int64) * d->nrecords);
 	int			i = 0;
 
 	memset(st, 0, sizeof(*st));
 	st->have_views = (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
 	for (int k = 0; k < d->nrecords; k++)
 	{
-		authors[k] = d->r[k].author;
 		comm_add(&st->posts, d->r[k].posts);
 		comm_add(&st->views, d->r[k].views);
 	}
-	qsort(authors, d->nrecords, sizeof(int64), comm_cmp_int64);
-	for (int k = 0; k < d->nrecords; k++)
-		if (k == 0 || authors[k] != authors[k - 1])
-			st->members++;
-	pfree(authors);
+	if (members)
+	{
+		int64	   *authors = palloc(sizeof(int64) * d->nrecords);
+
+		for (int k = 0; k < d->nrecords; k++)
+			authors[k] = d->r[k].author;
+		qsort(authors, d->nrecords, sizeof(int64), comm_cmp_int64);
+		for (int k = 0; k < d->nrecords; k++)
+			if (k == 0 || authors[k] != authors[k - 1])
+				st->members++;
+		pfree(authors);
+	}
 
 	/* one thread at a time */
 	while (i < d->nrecords)
@@ -694,6 +700,12 @@ comm_stats(const CommData *d, CommStats *st)
 	}
 }
 
+static void
+comm_stats(const CommData *d, CommStats *st)
+{
+	comm_stats_ext(d, st, false);
+}
+
 /* a duration as timestamp subtraction gives it: whole days, then time */
 static Interval *
 comm_interval(int64 usecs)
@@ -737,7 +749,7 @@ engagement_community_members(PG_FUNCTION_ARGS)
 {
 	CommStats	st;
 
-	comm_stats(comm_getarg(fcinfo, 0), &st);
+	comm_stats_ext(comm_getarg(fcinfo, 0), &st, true);
 	PG_RETURN_INT64(st.members);
 }
 
@@ -857,8 +869,8 @@ engagement_community_growth(PG_FUNCTION_ARGS)
 	CommStats	cur,
 				prev;
 
-	comm_stats(comm_getarg(fcinfo, 0), &cur);
-	comm_stats(comm_getarg(fcinfo, 1), &prev);
+	comm_stats_ext(comm_getarg(fcinfo, 0), &cur, true);
+	comm_stats_ext(comm_getarg(fcinfo, 1), &prev, true);
 	PG_RETURN_FLOAT8((double) cur.members / prev.members - 1.0);
 }
 
@@ -893,7 +905,8 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 	double		weeks = comm_weeks(fcinfo, 1);
 
 	memset(s, 0, sizeof(*s));
-	comm_stats(comm_getarg(fcinfo, 0), &st);
+	/* distinct members only for growth against a previous state */
+	comm_stats_ext(comm_getarg(fcinfo, 0), &st, PG_ARGISNULL(3) && !PG_ARGISNULL(2));
 	if (!PG_ARGISNULL(3))
 	{
 		/* growth given by the caller, e.g. of registered members */
@@ -908,7 +921,7 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 	{
 		CommStats	prev;
 
-		comm_stats(comm_getarg(fcinfo, 2), &prev);
+		comm_stats_ext(comm_getarg(fcinfo, 2), &prev, true);
 		s->raw[0] = (double) st.members / prev.members - 1.0;
 		s->have[0] = true;
 	}
