@@ -157,12 +157,40 @@ comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
 	b->r[b->n++] = *rec;
 }
 
+/*
+ * Index of a record starting a thread that an earlier record of the same
+ * thread starts already (records sorted by thread), or -1; *first is set
+ * to that earlier record.
+ */
+static int
+comm_second_starter(const CommRecord *r, int n, int *first)
+{
+	int			starter = -1;
+
+	for (int i = 0; i < n; i++)
+	{
+		if (i > 0 && r[i].thread != r[i - 1].thread)
+			starter = -1;
+		if (r[i].start_ts == COMM_NO_START)
+			continue;
+		if (starter >= 0)
+		{
+			*first = starter;
+			return i;
+		}
+		starter = i;
+	}
+	return -1;
+}
+
 /* compact, check, encode */
 static CommData *
 comm_encode(CommBuild *b)
 {
 	CommData   *d;
 	int			k;
+	int			first,
+				second;
 
 	comm_compact(b);
 	k = b->n;
@@ -177,21 +205,14 @@ comm_encode(CommBuild *b)
 	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, b->views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = k;
 	/* a thread starts once (the same author's two starts merged above) */
-	for (int i = 1, starter = (d->r[0].start_ts != COMM_NO_START) ? 0 : -1; i < k; i++)
-	{
-		if (d->r[i].thread != d->r[i - 1].thread)
-			starter = -1;
-		if (d->r[i].start_ts == COMM_NO_START)
-			continue;
-		if (starter >= 0)
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("thread " INT64_FORMAT " has starting posts by two authors",
-						   d->r[i].thread),
-					errdetail("Authors " INT64_FORMAT " and " INT64_FORMAT " both start it.",
-							  d->r[starter].author, d->r[i].author));
-		starter = i;
-	}
+	second = comm_second_starter(d->r, k, &first);
+	if (second >= 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("thread " INT64_FORMAT " has starting posts by two authors",
+					   d->r[second].thread),
+				errdetail("Authors " INT64_FORMAT " and " INT64_FORMAT " both start it.",
+						  d->r[first].author, d->r[second].author));
 	return d;
 }
 
@@ -199,6 +220,7 @@ static void
 comm_validate(const CommData *d, int code)
 {
 	const char *problem = NULL;
+	int			first;
 
 	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
 		(d->hdr.flags & ~COMM_FLAG_VIEWS) != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
@@ -226,15 +248,9 @@ comm_validate(const CommData *d, int code)
 			problem = "A record's post or view count is invalid.";
 		else if (isinf(r->sentiment))
 			problem = "A record's sentiment is not finite.";
-		else if (r->start_ts != COMM_NO_START && i > 0 &&
-				 d->r[i - 1].thread == r->thread)
-		{
-			/* at most one starter per thread: look back over the thread */
-			for (int j = i - 1; j >= 0 && d->r[j].thread == r->thread; j--)
-				if (d->r[j].start_ts != COMM_NO_START)
-					problem = "A thread has two starting posts.";
-		}
 	}
+	if (problem == NULL && comm_second_starter(d->r, d->nrecords, &first) >= 0)
+		problem = "A thread has two starting posts.";
 	if (problem)
 		ereport(ERROR,
 				errcode(code),
@@ -627,6 +643,53 @@ comm_add(int64 *sum, int64 v)
 				errmsg("community_health post or view count is out of range"));
 }
 
+/*
+ * One thread of a state: its starter's record (NULL when the start is not
+ * in the state), posts, first and last post, and the first and last post
+ * of the other members.
+ */
+typedef struct CommThread
+{
+	const CommRecord *starter;
+	int			authors;		/* records, i.e. distinct authors */
+	int64		posts;
+	int64		first;
+	int64		last;
+	int64		others_first;	/* PG_INT64_MAX when nobody else posted */
+	int64		others_last;	/* PG_INT64_MIN when nobody else posted */
+} CommThread;
+
+/* the thread whose records start at i; returns the index after them */
+static int
+comm_next_thread(const CommData *d, int i, CommThread *t)
+{
+	int			j = i;
+
+	t->starter = NULL;
+	t->posts = 0;
+	t->first = PG_INT64_MAX;
+	t->last = PG_INT64_MIN;
+	t->others_first = PG_INT64_MAX;
+	t->others_last = PG_INT64_MIN;
+	while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
+	{
+		if (d->r[j].start_ts != COMM_NO_START)
+			t->starter = &d->r[j];
+		comm_add(&t->posts, d->r[j].posts);
+		t->first = Min(t->first, d->r[j].first_ts);
+		t->last = Max(t->last, d->r[j].last_ts);
+		j++;
+	}
+	t->authors = j - i;
+	for (int k = i; k < j && t->starter; k++)
+		if (d->r[k].author != t->starter->author)
+		{
+			t->others_first = Min(t->others_first, d->r[k].first_ts);
+			t->others_last = Max(t->others_last, d->r[k].last_ts);
+		}
+	return j;
+}
+
 /* the statistics of a state; distinct members (a sort) only when asked */
 static void
 comm_stats_ext(const CommData *d, CommStats *st, bool members)
@@ -656,47 +719,26 @@ comm_stats_ext(const CommData *d, CommStats *st, bool members)
 	/* one thread at a time */
 	while (i < d->nrecords)
 	{
-		int			j = i;
-		int64		posts = 0,
-					first = PG_INT64_MAX,
-					last = PG_INT64_MIN,
-					start = COMM_NO_START,
-					starter = 0,
-					reply = PG_INT64_MAX;
+		CommThread	t;
 
-		while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
+		i = comm_next_thread(d, i, &t);
+		if (t.posts > 1)
 		{
-			comm_add(&posts, d->r[j].posts);
-			first = Min(first, d->r[j].first_ts);
-			last = Max(last, d->r[j].last_ts);
-			if (d->r[j].start_ts != COMM_NO_START)
-			{
-				start = d->r[j].start_ts;
-				starter = d->r[j].author;
-			}
-			j++;
-		}
-		if (posts > 1)
-		{
-			comm_add(&st->gap_count, posts - 1);
+			comm_add(&st->gap_count, t.posts - 1);
 			/* both times are range-checked: the difference fits */
-			st->gap_usecs += (double) (last - first);
+			st->gap_usecs += (double) (t.last - t.first);
 		}
-		if (start != COMM_NO_START)
+		if (t.starter)
 		{
 			st->starts++;
-			st->participants += j - i;
-			for (int k = i; k < j; k++)
-				if (d->r[k].author != starter)
-					reply = Min(reply, d->r[k].first_ts);
-			if (reply != PG_INT64_MAX)
+			st->participants += t.authors;
+			if (t.others_first != PG_INT64_MAX)
 			{
 				st->answered++;
 				/* an answer dated before the question waited no time */
-				st->reply_wait_usecs += (double) Max(reply - start, 0);
+				st->reply_wait_usecs += (double) Max(t.others_first - t.starter->start_ts, 0);
 			}
 		}
-		i = j;
 	}
 }
 
@@ -997,43 +1039,6 @@ engagement_community_factors(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/*
- * The threads of a state as (starter record, others' first and last post).
- * Calls fn for each thread started in the state.
- */
-typedef struct CommThread
-{
-	const CommRecord *starter;
-	int64		posts;
-	int64		others_first;	/* PG_INT64_MAX when nobody else posted */
-	int64		others_last;	/* PG_INT64_MIN when nobody else posted */
-} CommThread;
-
-static int
-comm_next_thread(const CommData *d, int i, CommThread *t)
-{
-	int			j = i;
-
-	t->starter = NULL;
-	t->posts = 0;
-	t->others_first = PG_INT64_MAX;
-	t->others_last = PG_INT64_MIN;
-	while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
-	{
-		if (d->r[j].start_ts != COMM_NO_START)
-			t->starter = &d->r[j];
-		comm_add(&t->posts, d->r[j].posts);
-		j++;
-	}
-	for (int k = i; k < j && t->starter; k++)
-		if (d->r[k].author != t->starter->author)
-		{
-			t->others_first = Min(t->others_first, d->r[k].first_ts);
-			t->others_last = Max(t->others_last, d->r[k].last_ts);
-		}
-	return j;
 }
 
 /*
