@@ -775,47 +775,60 @@ pred_norm_inf(const double *v, int k)
 	return m;
 }
 
-/* Invert a symmetric positive definite k x k matrix in place (Gauss-Jordan). */
+/*
+ * Invert a symmetric k x k matrix in place through its Cholesky factor
+ * L L' = a; false when there is none (a is not positive definite).
+ */
 static bool
-pred_invert(double *a, int k)
+pred_invert_spd(double *a, int k)
 {
-	double		inv[PRED_MAX_PARAMS][2 * PRED_MAX_PARAMS];
+	double		l[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
+	double		inv[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
 
 	for (int i = 0; i < k; i++)
-		for (int j = 0; j < 2 * k; j++)
-			inv[i][j] = j < k ? a[i * k + j] : (j - k == i ? 1.0 : 0.0);
-	for (int col = 0; col < k; col++)
-	{
-		int			piv = col;
-
-		for (int i = col + 1; i < k; i++)
-			if (fabs(inv[i][col]) > fabs(inv[piv][col]))
-				piv = i;
-		if (!(fabs(inv[piv][col]) > 0.0))
-			return false;
-		for (int j = 0; j < 2 * k; j++)
+		for (int j = 0; j <= i; j++)
 		{
-			double		t = inv[col][j];
+			double		sum = a[i * k + j];
 
-			inv[col][j] = inv[piv][j];
-			inv[piv][j] = t;
+			for (int m = 0; m < j; m++)
+				sum -= l[i][m] * l[j][m];
+			if (i == j)
+			{
+				if (!(sum > 0.0))
+					return false;
+				l[i][i] = sqrt(sum);
+			}
+			else
+				l[i][j] = sum / l[j][j];
 		}
+	/* column c of the inverse: solve L y = e_c, then L' x = y */
+	for (int c = 0; c < k; c++)
+	{
+		double		y[PRED_MAX_PARAMS];
+
 		for (int i = 0; i < k; i++)
 		{
-			double		factor;
+			double		sum = (i == c) ? 1.0 : 0.0;
 
-			if (i == col)
-				continue;
-			factor = inv[i][col] / inv[col][col];
-			for (int j = 0; j < 2 * k; j++)
-				inv[i][j] -= factor * inv[col][j];
+			for (int m = 0; m < i; m++)
+				sum -= l[i][m] * y[m];
+			y[i] = sum / l[i][i];
+		}
+		for (int i = k - 1; i >= 0; i--)
+		{
+			double		sum = y[i];
+
+			for (int m = i + 1; m < k; m++)
+				sum -= l[m][i] * inv[m][c];
+			inv[i][c] = sum / l[i][i];
 		}
 	}
 	for (int i = 0; i < k; i++)
 		for (int j = 0; j < k; j++)
-			a[i * k + j] = inv[i][j + k] / inv[i][i];
+			a[i * k + j] = inv[i][j];
 	return true;
 }
+
 
 /*
  * Minimise obj from theta0 by BFGS with a backtracking (Armijo) line
@@ -835,31 +848,6 @@ pred_decrement(double H[PRED_MAX_PARAMS][PRED_MAX_PARAMS], const double *g, int 
 		for (int j = 0; j < k; j++)
 			dec += g[i] * H[i][j] * g[j];
 	return dec;
-}
-
-/* does a symmetric k x k matrix have a Cholesky factor (positive definite)? */
-static bool
-pred_positive_definite(const double *a, int k)
-{
-	double		l[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
-
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j <= i; j++)
-		{
-			double		sum = a[i * k + j];
-
-			for (int m = 0; m < j; m++)
-				sum -= l[i][m] * l[j][m];
-			if (i == j)
-			{
-				if (!(sum > 0.0))
-					return false;
-				l[i][i] = sqrt(sum);
-			}
-			else
-				l[i][j] = sum / l[j][j];
-		}
-	return true;
 }
 
 static void
@@ -1049,7 +1037,7 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 		for (int j = 0; j < i; j++)
 			hess[i * k + j] = hess[j * k + i] = 0.5 * (hess[i * k + j] + hess[j * k + i]);
 	memset(fit->cov, 0, sizeof(fit->cov));
-	if (pred_positive_definite(hess, k) && pred_invert(hess, k))
+	if (pred_invert_spd(hess, k))
 	{
 		for (int i = 0; i < k; i++)
 			for (int j = 0; j <= i; j++)
