@@ -8,7 +8,12 @@ PGFILEDESC = "engagement - customer-engagement analytics"
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out
 REGRESS      = nps journey score value predict funnel attribution community install
-REGRESS_OPTS = --load-extension=engagement
+# Every file runs in a fixed session time zone, UTC, set through the psql
+# launcher (pg_regress itself exports PGTZ=PST8PDT); the test command runs the
+# suite once more with REGRESS_TZ=America/New_York, so output that depends on
+# the session time zone shows up as a diff.
+REGRESS_TZ   ?= UTC
+REGRESS_OPTS = --load-extension=engagement --launcher='env PGTZ=$(REGRESS_TZ)'
 
 # TAP tests (PostgreSQL::Test::Cluster)
 TAP_TESTS   = 1
@@ -17,7 +22,7 @@ PROVE_TESTS = test/t/*.pl
 # the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 
-EXTRA_CLEAN = results regression.diffs regression.out tmp_check log
+EXTRA_CLEAN = results regression.diffs regression.out regression.tz.log tmp_check log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

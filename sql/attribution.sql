@@ -7,7 +7,6 @@
 -- example), hand-computed absorbing-chain probabilities, and conservation
 -- and symmetry properties on generated paths.
 --
-SET timezone = 'UTC';
 SET extra_float_digits = 0;
 
 --
@@ -23,7 +22,7 @@ ORDER BY 1, 2;
 -- Google Ads help: touches 8 days and 1 day before the conversion -> 1/3, 2/3
 SELECT channel, round(credit::numeric, 6)
 FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z search,2026-01-08T00:00:00Z display])',
-				 'time_decay', '7 days', timestamptz '2026-01-09 00:00');
+				 'time_decay', '7 days', timestamptz '2026-01-09 00:00+00');
 -- one and two touches in the position-based model: 100%, 50/50
 SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A])', 'position_based');
 SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A,2026-01-02T00:00:00Z B])', 'position_based');
@@ -31,8 +30,8 @@ SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A,20
 SELECT channel, round(credit::numeric, 6)
 FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z web,2026-01-02T00:00:00Z email,2026-01-03T00:00:00Z web])', 'linear');
 -- touches after the conversion time are ignored; none before it: no rows
-SELECT channel, credit FROM attribution((SELECT j FROM j), 'last_touch', '7 days', timestamptz '2026-01-20');
-SELECT count(*) FROM attribution((SELECT j FROM j), 'linear', '7 days', timestamptz '2025-12-31');
+SELECT channel, credit FROM attribution((SELECT j FROM j), 'last_touch', '7 days', timestamptz '2026-01-20 00:00+00');
+SELECT count(*) FROM attribution((SELECT j FROM j), 'linear', '7 days', timestamptz '2025-12-31 00:00+00');
 -- errors
 SELECT * FROM attribution((SELECT j FROM j), 'shapley');
 SELECT * FROM attribution((SELECT j FROM j), 'time_decay', '0 days');
@@ -123,13 +122,12 @@ SELECT markov_agg(path, conv, nulls)::text = (SELECT rollup(m)::text FROM (SELEC
 	   AS parallel_equal
 FROM paths;
 RESET ALL;
-SET timezone = 'UTC';
 -- rule-based credits of every journey sum to 1
 SELECT m.model, count(*) AS journeys,
 	   count(*) FILTER (WHERE abs(total - 1) > 1e-12) AS not_one
 FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
 	 LATERAL (SELECT i, sum(a.credit) AS total
-			  FROM (SELECT i, journey_agg(timestamptz '2026-01-01' + k * interval '1 day', path[k]) AS jj
+			  FROM (SELECT i, journey_agg(timestamptz '2026-01-01 00:00+00' + k * interval '1 day', path[k]) AS jj
 					FROM paths, generate_subscripts(path, 1) k WHERE i <= 500 GROUP BY i) g,
 				   attribution(g.jj, m.model) a
 			  GROUP BY i) t

@@ -8,21 +8,20 @@
 -- plans, text and binary round trips, NULL rules and every error.
 --
 SET extra_float_digits = 0;
-SET timezone = 'UTC';
 
 -- threads 1-3 start in the data; thread 4 started before it (only a reply)
 CREATE TABLE posts (post_id int, thread_id bigint, author_id bigint, posted_at timestamptz,
 					starts boolean, views bigint);
 INSERT INTO posts VALUES
-	(1, 1, 10, '2026-03-01 10:00', true, 100),
-	(2, 1, 11, '2026-03-01 10:30', false, 20),	-- first answer after 30 minutes
-	(3, 1, 10, '2026-03-01 11:00', false, 5),
-	(4, 1, 12, '2026-03-01 13:00', false, 15),
-	(5, 2, 11, '2026-03-02 09:00', true, 40),	-- never answered
-	(6, 3, 12, '2026-03-03 12:00', true, 60),
-	(7, 3, 12, '2026-03-03 12:10', false, 2),	-- the starter again: not an answer
-	(8, 3, 13, '2026-03-04 12:00', false, 30),	-- first answer after 1440 minutes
-	(9, 4, 10, '2026-03-05 08:00', false, 10);
+	(1, 1, 10, '2026-03-01 10:00+00', true, 100),
+	(2, 1, 11, '2026-03-01 10:30+00', false, 20),	-- first answer after 30 minutes
+	(3, 1, 10, '2026-03-01 11:00+00', false, 5),
+	(4, 1, 12, '2026-03-01 13:00+00', false, 15),
+	(5, 2, 11, '2026-03-02 09:00+00', true, 40),	-- never answered
+	(6, 3, 12, '2026-03-03 12:00+00', true, 60),
+	(7, 3, 12, '2026-03-03 12:10+00', false, 2),	-- the starter again: not an answer
+	(8, 3, 13, '2026-03-04 12:00+00', false, 30),	-- first answer after 1440 minutes
+	(9, 4, 10, '2026-03-05 08:00+00', false, 10);
 
 CREATE TABLE s AS SELECT community_agg(thread_id, author_id, posted_at, starts, views) AS h FROM posts;
 SELECT h FROM s;
@@ -50,7 +49,7 @@ FROM s;
 -- scored 0.5 + 1 clamped to 1, then six factors are averaged
 CREATE TABLE prev AS
 SELECT community_agg(thread_id, author_id, posted_at, starts) AS h
-FROM (VALUES (90, 10, timestamptz '2026-02-01 10:00', true), (90, 11, '2026-02-01 11:00', false)) v(thread_id, author_id, posted_at, starts);
+FROM (VALUES (90, 10, timestamptz '2026-02-01 10:00+00', true), (90, 11, '2026-02-01 11:00+00', false)) v(thread_id, author_id, posted_at, starts);
 SELECT growth(s.h, prev.h),
 	   round(community_health_index(s.h, '7 days', prev.h)::numeric, 6) AS index,
 	   round((1000 * (1 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
@@ -70,9 +69,9 @@ SELECT round(growth(prev.h, s.h)::numeric, 6) AS growth, score
 FROM s, prev, health_factors(prev.h, '7 days', s.h) WHERE factor = 'growth';
 
 -- escalation: threads nobody else answered, waiting at least the threshold
-SELECT u.* FROM s, unanswered_threads(h, '2026-03-03 09:00', '24 hours') u;
-SELECT count(*) AS none_yet FROM s, unanswered_threads(h, '2026-03-03 08:59', '24 hours');
-SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00', '0 seconds');
+SELECT u.* FROM s, unanswered_threads(h, '2026-03-03 09:00+00', '24 hours') u;
+SELECT count(*) AS none_yet FROM s, unanswered_threads(h, '2026-03-03 08:59+00', '24 hours');
+SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00+00', '0 seconds');
 
 -- escalations: a customer waiting for an answer, or writing upset.
 -- Thread 5: answered, then the customer asked again (waiting since that
@@ -80,18 +79,18 @@ SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00', '0 s
 -- answered; thread 8: a fresh question with a low sentiment.
 CREATE TABLE support AS
 SELECT community_agg(t, a, ts::timestamptz, st, NULL, snt) AS h
-FROM (VALUES (5, 100, '2026-04-01 09:00', true, 0.2), (5, 900, '2026-04-01 10:00', false, NULL),
-			 (5, 100, '2026-04-02 08:00', false, -0.6),
-			 (6, 101, '2026-04-01 09:00', true, 0.0), (6, 900, '2026-04-01 09:30', false, NULL),
-			 (7, 102, '2026-04-02 12:00', true, NULL),
-			 (8, 103, '2026-04-03 11:00', true, -0.9)) v(t, a, ts, st, snt);
-SELECT e.* FROM support, escalations(h, '2026-04-03 12:00', '1 day') e ORDER BY thread_id;
+FROM (VALUES (5, 100, '2026-04-01 09:00+00', true, 0.2), (5, 900, '2026-04-01 10:00+00', false, NULL),
+			 (5, 100, '2026-04-02 08:00+00', false, -0.6),
+			 (6, 101, '2026-04-01 09:00+00', true, 0.0), (6, 900, '2026-04-01 09:30+00', false, NULL),
+			 (7, 102, '2026-04-02 12:00+00', true, NULL),
+			 (8, 103, '2026-04-03 11:00+00', true, -0.9)) v(t, a, ts, st, snt);
+SELECT e.* FROM support, escalations(h, '2026-04-03 12:00+00', '1 day') e ORDER BY thread_id;
 SELECT thread_id, customer_id, waiting, sentiment, reason
-FROM support, escalations(h, '2026-04-03 12:00', '1 day', -0.5) ORDER BY thread_id;
+FROM support, escalations(h, '2026-04-03 12:00+00', '1 day', -0.5) ORDER BY thread_id;
 -- customers waiting longest, as a support view would list them
 SELECT customer_id, count(*) AS threads, max(waiting) AS longest
-FROM support, escalations(h, '2026-04-03 12:00', '0 seconds') GROUP BY 1 ORDER BY longest DESC;
-SELECT count(*) AS null_state FROM escalations(NULL, '2026-04-03', '1 day');
+FROM support, escalations(h, '2026-04-03 12:00+00', '0 seconds') GROUP BY 1 ORDER BY longest DESC;
+SELECT count(*) AS null_state FROM escalations(NULL, '2026-04-03 00:00+00', '1 day');
 
 --
 -- Rollups: per-day states, and states splitting threads by post, merge to
@@ -104,7 +103,7 @@ SELECT (SELECT rollup(d)::text FROM (SELECT posted_at::date, community_agg(threa
 									 FROM posts GROUP BY 1) x) = (SELECT h::text FROM s) AS split_threads;
 SELECT answered_threads(d), first_reply_time(d)
 FROM (SELECT community_agg(thread_id, author_id, posted_at, starts, views) AS d
-	  FROM posts WHERE thread_id = 3 AND posted_at < '2026-03-04') x;
+	  FROM posts WHERE thread_id = 3 AND posted_at < '2026-03-04 00:00+00') x;
 SELECT answered_threads(rollup(d)), first_reply_time(rollup(d))
 FROM (SELECT posted_at::date, community_agg(thread_id, author_id, posted_at, starts, views) AS d
 	  FROM posts WHERE thread_id = 3 GROUP BY 1) x;
@@ -114,12 +113,12 @@ FROM (SELECT posted_at::date, community_agg(thread_id, author_id, posted_at, sta
 --
 SELECT community_agg(thread_id, author_id, posted_at, starts, views) IS NULL AS empty_is_null FROM posts WHERE false;
 SELECT posts(community_agg(t, a, ts, st, v)), views(community_agg(t, a, ts, st, v))
-FROM (VALUES (1, 1, timestamptz '2026-01-01', true, NULL::bigint), (NULL, 1, '2026-01-01', false, 5),
-			 (1, NULL, '2026-01-01', false, 5), (1, 2, NULL, false, 5), (1, 2, '2026-01-02', NULL, 5)) v(t, a, ts, st, v);
+FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true, NULL::bigint), (NULL, 1, '2026-01-01 00:00+00', false, 5),
+			 (1, NULL, '2026-01-01 00:00+00', false, 5), (1, 2, NULL, false, 5), (1, 2, '2026-01-02 00:00+00', NULL, 5)) v(t, a, ts, st, v);
 SELECT posts(h), threads(h), members(h), answered_threads(h), first_reply_time(h) IS NULL AS no_answer,
 	   response_gap(h) IS NULL AS no_gap, interactivity(h)
-FROM (SELECT community_agg(1, 7, timestamptz '2026-01-01', true) AS h) x;
-SELECT interactivity(community_agg(4, 7, timestamptz '2026-01-01', false)) IS NULL AS no_started_thread;
+FROM (SELECT community_agg(1, 7, timestamptz '2026-01-01 00:00+00', true) AS h) x;
+SELECT interactivity(community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false)) IS NULL AS no_started_thread;
 SELECT community_health_index(NULL, '7 days') IS NULL AS null_state,
 	   (SELECT count(*) FROM health_factors(NULL, '7 days')) AS no_factors;
 -- without views, views, content and traffic are NULL and left out of the
@@ -128,21 +127,21 @@ SELECT community_health_index(NULL, '7 days') IS NULL AS null_state,
 SELECT views(h), content(h), traffic(h, '7 days'),
 	   round(community_health_index(h, '7 days')::numeric, 6) AS index,
 	   round((1000 * (4 / 54.0 + 0 + 0) / 3)::numeric, 6) AS by_hand
-FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01' + t * interval '1 hour', true) AS h
+FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
 	  FROM generate_series(1, 4) t) x;
 SELECT factor, value, score
-FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01' + t * interval '1 hour', true) AS h
+FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
 	  FROM generate_series(1, 4) t) x, health_factors(h, '7 days');
 -- factors of a state without started threads: responsiveness and
 -- interactivity are left out of the composite
 SELECT f.factor, f.value IS NULL AS missing
-FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01', false, 3) AS h) x, health_factors(h, '7 days') f;
+FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x, health_factors(h, '7 days') f;
 SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
 	   round((1000 * (3 / 23.0 + (3 / 7.0) / (3 / 7.0 + 100) + 1 / 51.0) / 3)::numeric, 6) AS by_hand
-FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01', false, 3) AS h) x;
+FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x;
 -- ties: an answer at the very time of the question waited nothing
 SELECT first_reply_time(community_agg(t, a, ts, st))
-FROM (VALUES (1, 1, timestamptz '2026-01-01', true), (1, 2, '2026-01-01', false)) v(t, a, ts, st);
+FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true), (1, 2, '2026-01-01 00:00+00', false)) v(t, a, ts, st);
 
 --
 -- 20,000 generated posts in 2,000 threads of 3 communities against plain SQL
@@ -151,7 +150,7 @@ CREATE TABLE gen AS
 SELECT p AS post_id, 1 + (p - 1) / 10 AS thread_id, (p - 1) % 10 = 0 AS starts,
 	   CASE WHEN (p - 1) % 10 = 0 OR abs(hashint4(p)) % 4 = 0 THEN ((p - 1) / 10) % 500
 			ELSE abs(hashint4(p * 7)) % 800 END AS author_id,
-	   timestamptz '2026-01-01' + ((p - 1) / 10) * interval '3 hours'
+	   timestamptz '2026-01-01 00:00+00' + ((p - 1) / 10) * interval '3 hours'
 		 + ((p - 1) % 10) * (abs(hashint4(p * 3)) % 600) * interval '1 minute' AS posted_at,
 	   (abs(hashint4(p * 11)) % 50)::bigint AS views,
 	   (ARRAY['help', 'ideas', 'general'])[1 + ((p - 1) / 10) % 3] AS community
@@ -185,7 +184,7 @@ SELECT i.community, posts(h) = i.posts AS posts, threads(h) = i.threads AS threa
 	   views(h) = (SELECT sum(views) FROM gen g WHERE g.community = i.community) AS views
 FROM idiom i JOIN by_community USING (community) ORDER BY 1;
 -- unanswered threads against plain SQL
-SELECT (SELECT count(*) FROM by_community, unanswered_threads(h, '2027-01-01', '1 day')) =
+SELECT (SELECT count(*) FROM by_community, unanswered_threads(h, '2027-01-01 00:00+00', '1 day')) =
 	   (SELECT count(*) FROM gen g WHERE starts AND NOT EXISTS
 			(SELECT FROM gen r WHERE r.thread_id = g.thread_id AND r.author_id <> g.author_id)) AS unanswered;
 -- monthly states roll up to the whole; so do hash-split states
@@ -227,10 +226,10 @@ SELECT (SELECT string_agg(h::text, ',' ORDER BY community) FROM by_community) =
 --
 -- Errors
 --
-SELECT community_agg(1, 1, timestamptz '2026-01-01', true, -1);
+SELECT community_agg(1, 1, timestamptz '2026-01-01 00:00+00', true, -1);
 SELECT community_agg(1, 1, timestamptz 'infinity', true, 1);
 SELECT community_agg(t, a, ts, st)
-FROM (VALUES (1, 1, timestamptz '2026-01-01', true), (1, 2, '2026-01-02', true)) v(t, a, ts, st);
+FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true), (1, 2, '2026-01-02 00:00+00', true)) v(t, a, ts, st);
 SELECT community_health_index(h, '7 days', NULL, 'NaN') FROM s;
 SELECT liveliness(h, '0 days') FROM s;
 SELECT traffic(h, '-7 days') FROM s;
@@ -249,9 +248,9 @@ SELECT '(v=1,views=1,records=[(1,1,1,3,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z
 SELECT '(v=1,views=2,records=[(1,1,1,3,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health;
 -- sums beyond int64 are errors, never wrapped
 SELECT posts('(v=1,views=0,records=[(1,1,9223372036854775807,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-,-),(1,2,9223372036854775807,0,2026-01-01T00:00:00Z,2026-01-02T00:00:00Z,-,-)])'::community_health);
-SELECT views(community_agg(t, a, timestamptz '2026-01-01', false, 9223372036854775807))
+SELECT views(community_agg(t, a, timestamptz '2026-01-01 00:00+00', false, 9223372036854775807))
 FROM (VALUES (1, 1), (1, 2)) v(t, a);
-SELECT community_agg(1, 1, timestamptz '2026-01-01', true, 1, 'NaN');
-SELECT e.* FROM s, escalations(h, '2026-03-10', '1 day', 'NaN') e;
+SELECT community_agg(1, 1, timestamptz '2026-01-01 00:00+00', true, 1, 'NaN');
+SELECT e.* FROM s, escalations(h, '2026-03-10 00:00+00', '1 day', 'NaN') e;
 
 DROP TABLE posts, s, prev, support, gen, by_community, by_community_copy;

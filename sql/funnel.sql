@@ -8,41 +8,40 @@
 -- formulation of "a chain step 1 <= step 2 <= ... within the window of step
 -- 1 exists" on generated data.
 --
-SET timezone = 'UTC';
 
 -- one customer's events: (case, time, event name)
 CREATE TABLE ev (k int, ts timestamptz, e text);
 INSERT INTO ev VALUES
 	-- 1: A B C in order, within the hour -> 3
-	(1, '2026-01-05 10:00', 'A'), (1, '2026-01-05 10:10', 'B'), (1, '2026-01-05 10:20', 'C'),
+	(1, '2026-01-05 10:00+00', 'A'), (1, '2026-01-05 10:10+00', 'B'), (1, '2026-01-05 10:20+00', 'C'),
 	-- 2: A C B: C comes before B and does not count -> 2
-	(2, '2026-01-05 10:00', 'A'), (2, '2026-01-05 10:10', 'C'), (2, '2026-01-05 10:20', 'B'),
+	(2, '2026-01-05 10:00+00', 'A'), (2, '2026-01-05 10:10+00', 'C'), (2, '2026-01-05 10:20+00', 'B'),
 	-- 3: B exactly one hour after A: the window is inclusive -> 2
-	(3, '2026-01-05 10:00', 'A'), (3, '2026-01-05 11:00', 'B'),
+	(3, '2026-01-05 10:00+00', 'A'), (3, '2026-01-05 11:00+00', 'B'),
 	-- 4: B one microsecond too late -> 1
-	(4, '2026-01-05 10:00', 'A'), (4, '2026-01-05 11:00:00.000001', 'B'),
+	(4, '2026-01-05 10:00+00', 'A'), (4, '2026-01-05 11:00:00.000001+00', 'B'),
 	-- 5: the window runs from step 1, not from the previous step -> 2
-	(5, '2026-01-05 10:00', 'A'), (5, '2026-01-05 10:50', 'B'), (5, '2026-01-05 11:10', 'C'),
+	(5, '2026-01-05 10:00+00', 'A'), (5, '2026-01-05 10:50+00', 'B'), (5, '2026-01-05 11:10+00', 'C'),
 	-- 6: a later A restarts the chain -> 3
-	(6, '2026-01-05 10:00', 'A'), (6, '2026-01-05 12:00', 'A'), (6, '2026-01-05 12:30', 'B'),
-	(6, '2026-01-05 12:40', 'C'),
+	(6, '2026-01-05 10:00+00', 'A'), (6, '2026-01-05 12:00+00', 'A'), (6, '2026-01-05 12:30+00', 'B'),
+	(6, '2026-01-05 12:40+00', 'C'),
 	-- 7: A B C B D (four steps): dedup stops at the repeated B -> 3, default -> 4
-	(7, '2026-01-05 10:00', 'A'), (7, '2026-01-05 10:01', 'B'), (7, '2026-01-05 10:02', 'C'),
-	(7, '2026-01-05 10:03', 'B'), (7, '2026-01-05 10:04', 'D'),
+	(7, '2026-01-05 10:00+00', 'A'), (7, '2026-01-05 10:01+00', 'B'), (7, '2026-01-05 10:02+00', 'C'),
+	(7, '2026-01-05 10:03+00', 'B'), (7, '2026-01-05 10:04+00', 'D'),
 	-- 8: A B X C: X is no step; strict_order stops there -> 2, default -> 3
-	(8, '2026-01-05 10:00', 'A'), (8, '2026-01-05 10:01', 'B'), (8, '2026-01-05 10:02', 'X'),
-	(8, '2026-01-05 10:03', 'C'),
+	(8, '2026-01-05 10:00+00', 'A'), (8, '2026-01-05 10:01+00', 'B'), (8, '2026-01-05 10:02+00', 'X'),
+	(8, '2026-01-05 10:03+00', 'C'),
 	-- 9: A C B: strict_order ends at the first gap -> 1; allow_reentry skips C -> 2
-	(9, '2026-01-05 10:00', 'A'), (9, '2026-01-05 10:01', 'C'), (9, '2026-01-05 10:02', 'B'),
+	(9, '2026-01-05 10:00+00', 'A'), (9, '2026-01-05 10:01+00', 'C'), (9, '2026-01-05 10:02+00', 'B'),
 	-- 10: A and B at the same time: default -> 2, strict_increase -> 1
-	(10, '2026-01-05 10:00', 'A'), (10, '2026-01-05 10:00', 'B'),
+	(10, '2026-01-05 10:00+00', 'A'), (10, '2026-01-05 10:00+00', 'B'),
 	-- 11: repeats: A A B B C -> 3
-	(11, '2026-01-05 10:00', 'A'), (11, '2026-01-05 10:01', 'A'), (11, '2026-01-05 10:02', 'B'),
-	(11, '2026-01-05 10:03', 'B'), (11, '2026-01-05 10:04', 'C'),
+	(11, '2026-01-05 10:00+00', 'A'), (11, '2026-01-05 10:01+00', 'A'), (11, '2026-01-05 10:02+00', 'B'),
+	(11, '2026-01-05 10:03+00', 'B'), (11, '2026-01-05 10:04+00', 'C'),
 	-- 12: no A at all -> 0
-	(12, '2026-01-05 10:00', 'B'), (12, '2026-01-05 10:01', 'C'),
+	(12, '2026-01-05 10:00+00', 'B'), (12, '2026-01-05 10:01+00', 'C'),
 	-- 13: one event fulfilling both A and B (written AB) -> 2
-	(13, '2026-01-05 10:00', 'AB');
+	(13, '2026-01-05 10:00+00', 'AB');
 
 SELECT k,
 	   window_funnel('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS default_mode,
@@ -74,11 +73,11 @@ SELECT funnel_agg('1 hour', 'strict_order,strict_increase', ts, e = 'A', e = 'B'
 --
 -- NULL times and NULL step arrays skip the row; NULL conditions are false
 SELECT window_funnel('1 hour', ts, a, b)
-FROM (VALUES (timestamptz '2026-01-05 10:00', true, NULL::boolean),
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', true, NULL::boolean),
 			 (NULL, true, true),
-			 ('2026-01-05 10:10', NULL, true)) v(ts, a, b);
+			 ('2026-01-05 10:10+00', NULL, true)) v(ts, a, b);
 SELECT window_funnel('1 hour', ts, VARIADIC s)
-FROM (VALUES (timestamptz '2026-01-05 10:00', ARRAY[true, false]), ('2026-01-05 10:10', NULL)) v(ts, s);
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', ARRAY[true, false]), ('2026-01-05 10:10+00', NULL)) v(ts, s);
 -- no rows: NULL; rows fulfilling no step: 0 (and an empty funnel)
 SELECT window_funnel('1 hour', ts, e = 'A') IS NULL AS no_rows FROM ev WHERE false;
 SELECT window_funnel('1 hour', ts, e = 'Z') AS no_step, funnel_agg('1 hour', ts, e = 'Z') AS empty_funnel,
@@ -123,7 +122,7 @@ SELECT '(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z 1]'
 -- Agreement with the plain-SQL formulation on generated data
 --
 CREATE TABLE events AS
-	SELECT u, timestamptz '2026-01-01' + (abs(hashint4(u * 100 + k)) % 900) * interval '1 minute' AS ts,
+	SELECT u, timestamptz '2026-01-01 00:00+00' + (abs(hashint4(u * 100 + k)) % 900) * interval '1 minute' AS ts,
 		   (ARRAY['view', 'cart', 'checkout', 'other'])[1 + abs(hashint4(u * 7 + k)) % 4] AS e
 	FROM generate_series(1, 3000) u, generate_series(1, abs(hashint4(u)) % 12) k;
 ANALYZE events;
@@ -174,7 +173,6 @@ SELECT funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')::tex
 	   step_times(funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')) AS first_chain
 FROM events;
 RESET ALL;
-SET timezone = 'UTC';
 
 --
 -- retention

@@ -6,19 +6,18 @@
 -- and its worked example) and from the plain-SQL LAG + running-sum idiom
 -- over the same rows.
 --
-SET timezone = 'UTC';
 
 CREATE TABLE ex (customer int, ts timestamptz, channel text, event text);
 -- formulas.md 7.4: 10:00 web | 10:20 web | 10:55 web | 11:00 email |
 -- 23:50 web | 00:05 web (next day); inactivity-only rule, 30 minutes:
 -- sessions {10:00,10:20} {10:55,11:00} {23:50,00:05}
 INSERT INTO ex VALUES
-	(1, '2026-01-05 10:00', 'web', 'view'),
-	(1, '2026-01-05 10:20', 'web', 'click'),
-	(1, '2026-01-05 10:55', 'web', NULL),
-	(1, '2026-01-05 11:00', 'email', 'click'),
-	(1, '2026-01-05 23:50', 'web', 'view'),
-	(1, '2026-01-06 00:05', 'app', 'open');
+	(1, '2026-01-05 10:00+00', 'web', 'view'),
+	(1, '2026-01-05 10:20+00', 'web', 'click'),
+	(1, '2026-01-05 10:55+00', 'web', NULL),
+	(1, '2026-01-05 11:00+00', 'email', 'click'),
+	(1, '2026-01-05 23:50+00', 'web', 'view'),
+	(1, '2026-01-06 00:05+00', 'app', 'open');
 
 SELECT ts, channel, session_number(ts, '30 minutes') OVER (ORDER BY ts)
 FROM ex ORDER BY ts;
@@ -30,34 +29,34 @@ FROM sessions((SELECT journey_agg(ts, channel) FROM ex), '30 minutes', true);
 
 -- the gap is inclusive: exactly 30 minutes continues, one microsecond more splits
 SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
-FROM (VALUES (timestamptz '2026-01-01 00:00'),
-			 ('2026-01-01 00:30'),
-			 ('2026-01-01 01:00:00.000001')) v(ts);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00'),
+			 ('2026-01-01 00:30+00'),
+			 ('2026-01-01 01:00:00.000001+00')) v(ts);
 
 -- Bob's visit (Google Analytics help, formulas.md 7.1): 14:01, 14:04, then a
 -- 31-minute lunch break: the hit after lunch starts a new session
 SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
-FROM (VALUES (timestamptz '2026-08-14 14:01'), ('2026-08-14 14:04'),
-			 ('2026-08-14 14:35')) v(ts);
+FROM (VALUES (timestamptz '2026-08-14 14:01+00'), ('2026-08-14 14:04+00'),
+			 ('2026-08-14 14:35+00')) v(ts);
 
 -- maximum session length: a touch every 10 minutes for two hours, sessions
 -- of at most one hour (a touch exactly one hour after the start stays in)
 SELECT ts, session_number(ts, '30 minutes', '1 hour') OVER (ORDER BY ts)
-FROM generate_series(timestamptz '2026-01-01 08:00', '2026-01-01 10:00', '10 minutes') ts;
+FROM generate_series(timestamptz '2026-01-01 08:00+00', '2026-01-01 10:00+00', '10 minutes') ts;
 
 -- ties: equal times are one session; a journey sorts them by channel, then
 -- event, whatever the input order
 SELECT journey_agg(ts, channel, event ORDER BY channel DESC) AS canonical
-FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'),
-			 ('2026-01-01 09:00', 'app', NULL),
-			 ('2026-01-01 09:00', 'web', 'a'),
-			 ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event);
+FROM (VALUES (timestamptz '2026-01-01 09:00+00', 'web', 'b'),
+			 ('2026-01-01 09:00+00', 'app', NULL),
+			 ('2026-01-01 09:00+00', 'web', 'a'),
+			 ('2026-01-01 09:00+00', 'app', 'z')) v(ts, channel, event);
 SELECT (SELECT journey_agg(ts, channel, event ORDER BY channel DESC, event)::text
-		FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'), ('2026-01-01 09:00', 'app', NULL),
-					 ('2026-01-01 09:00', 'web', 'a'), ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event))
+		FROM (VALUES (timestamptz '2026-01-01 09:00+00', 'web', 'b'), ('2026-01-01 09:00+00', 'app', NULL),
+					 ('2026-01-01 09:00+00', 'web', 'a'), ('2026-01-01 09:00+00', 'app', 'z')) v(ts, channel, event))
 	 = (SELECT journey_agg(ts, channel, event ORDER BY event NULLS LAST, channel)::text
-		FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', 'b'), ('2026-01-01 09:00', 'app', NULL),
-					 ('2026-01-01 09:00', 'web', 'a'), ('2026-01-01 09:00', 'app', 'z')) v(ts, channel, event))
+		FROM (VALUES (timestamptz '2026-01-01 09:00+00', 'web', 'b'), ('2026-01-01 09:00+00', 'app', NULL),
+					 ('2026-01-01 09:00+00', 'web', 'a'), ('2026-01-01 09:00+00', 'app', 'z')) v(ts, channel, event))
 	   AS input_order_does_not_matter;
 
 --
@@ -70,9 +69,9 @@ SELECT * FROM channel_transitions((SELECT journey_agg(ts, channel) FROM ex));
 
 -- one touch
 SELECT touches(j), channel_path(j), channel_switches(j), session_count(j, '1 minute')
-FROM (SELECT journey_agg(timestamptz '2026-01-01', 'store') AS j) s;
-SELECT * FROM sessions((SELECT journey_agg(timestamptz '2026-01-01', 'store')), '1 minute');
-SELECT count(*) AS transitions FROM channel_transitions((SELECT journey_agg(timestamptz '2026-01-01', 'store')));
+FROM (SELECT journey_agg(timestamptz '2026-01-01 00:00+00', 'store') AS j) s;
+SELECT * FROM sessions((SELECT journey_agg(timestamptz '2026-01-01 00:00+00', 'store')), '1 minute');
+SELECT count(*) AS transitions FROM channel_transitions((SELECT journey_agg(timestamptz '2026-01-01 00:00+00', 'store')));
 
 --
 -- NULL rules
@@ -80,15 +79,15 @@ SELECT count(*) AS transitions FROM channel_transitions((SELECT journey_agg(time
 -- NULL times are skipped (and get a NULL session number); NULL channels are
 -- skipped; a NULL event leaves the touch without an event
 SELECT journey_agg(ts, channel, event)
-FROM (VALUES (timestamptz '2026-01-01 09:00', 'web', NULL),
+FROM (VALUES (timestamptz '2026-01-01 09:00+00', 'web', NULL),
 			 (NULL, 'web', 'x'),
-			 ('2026-01-01 09:05', NULL, 'y'),
-			 ('2026-01-01 09:10', 'app', 'z')) v(ts, channel, event);
+			 ('2026-01-01 09:05+00', NULL, 'y'),
+			 ('2026-01-01 09:10+00', 'app', 'z')) v(ts, channel, event);
 SELECT journey_agg(ts, channel) IS NULL AS all_skipped
-FROM (VALUES (NULL::timestamptz, 'web'), ('2026-01-01', NULL)) v(ts, channel);
+FROM (VALUES (NULL::timestamptz, 'web'), ('2026-01-01 00:00+00', NULL)) v(ts, channel);
 SELECT journey_agg(ts, channel) IS NULL AS no_rows FROM ex WHERE false;
 SELECT ts, session_number(ts, '1 hour') OVER (ORDER BY ts NULLS FIRST)
-FROM (VALUES (timestamptz '2026-01-01 09:00'), (NULL), ('2026-01-01 11:00')) v(ts);
+FROM (VALUES (timestamptz '2026-01-01 09:00+00'), (NULL), ('2026-01-01 11:00+00')) v(ts);
 SELECT rollup(j) IS NULL AS rollup_of_nulls FROM (VALUES (NULL::journey)) v(j);
 
 --
@@ -103,10 +102,10 @@ SELECT session_count(journey_agg(ts, channel), '-1 second') FROM ex;
 SELECT * FROM sessions((SELECT journey_agg(ts, channel) FROM ex), '0 minutes');
 SELECT journey_agg(ts, 'web') FROM (VALUES (timestamptz 'infinity')) v(ts);
 SELECT journey_agg(ts, 'web') FROM (VALUES (timestamptz '10000-01-01')) v(ts);
-SELECT journey_agg(timestamptz '2026-01-01', repeat('x', 1001));
+SELECT journey_agg(timestamptz '2026-01-01 00:00+00', repeat('x', 1001));
 -- months count as 30 days in a gap
 SELECT session_count(journey_agg(ts, 'web'), '1 mon')
-FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-31'), ('2026-03-02 00:00:01')) v(ts);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00'), ('2026-01-31 00:00+00'), ('2026-03-02 00:00:01+00')) v(ts);
 
 --
 -- Text input and output
@@ -115,20 +114,20 @@ SELECT '(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email
 SELECT ' ( v = 1 , touches = [ 2026-01-05T10:00:00Z  web  view , 2026-01-05T10:04:00.000250Z email ] ) '::journey;
 -- quoting: names outside [A-Za-z0-9_.:@+/-] are double-quoted
 SELECT journey_agg(ts, channel, event)
-FROM (VALUES (timestamptz '2026-01-05 10:00', 'call centre', 'say "hi"'),
-			 ('2026-01-05 10:01', '', 'a,b'),
-			 ('2026-01-05 10:02', 'café', 'x')) v(ts, channel, event);
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', 'call centre', 'say "hi"'),
+			 ('2026-01-05 10:01+00', '', 'a,b'),
+			 ('2026-01-05 10:02+00', 'café', 'x')) v(ts, channel, event);
 SELECT j::text::journey::text = j::text AS round_trip
 FROM (SELECT journey_agg(ts, channel, event) AS j
-	  FROM (VALUES (timestamptz '2026-01-05 10:00', 'call centre', 'say "hi"'),
-				   ('2026-01-05 10:01', '', 'a,b'),
-				   ('2026-01-05 10:02:03.123456', 'café', 'x'),
-				   ('0001-01-01 00:00', 'first', NULL),
-				   ('9999-12-31 23:59:59.999999', 'last', NULL)) v(ts, channel, event)) s;
+	  FROM (VALUES (timestamptz '2026-01-05 10:00+00', 'call centre', 'say "hi"'),
+				   ('2026-01-05 10:01+00', '', 'a,b'),
+				   ('2026-01-05 10:02:03.123456+00', 'café', 'x'),
+				   ('0001-01-01 00:00+00', 'first', NULL),
+				   ('9999-12-31 23:59:59.999999+00', 'last', NULL)) v(ts, channel, event)) s;
 -- the session time zone does not change the text form
 SET timezone = 'America/New_York';
 SELECT '(v=1,touches=[2026-01-05T10:00:00Z web])'::journey, first_touch_at('(v=1,touches=[2026-01-05T10:00:00Z web])');
-SET timezone = 'UTC';
+RESET timezone;
 -- malformed text
 SELECT ''::journey;
 SELECT '(v=1,touches=[])'::journey;
@@ -150,7 +149,7 @@ SELECT '(v=1,touches=[2026-01-05T10:00:00Z web]) junk'::journey;
 --
 CREATE TABLE touches AS
 	SELECT c AS customer,
-		   timestamptz '2026-01-01'
+		   timestamptz '2026-01-01 00:00+00'
 			 + (k * 7919 % 1440 + (abs(hashint4(c * 1000 + k)) % 3000) * (k % 3)) * interval '1 minute'
 			 + (abs(hashint4(c * 31 + k)) % 60) * interval '1 second' AS ts,
 		   (ARRAY['web', 'app', 'email', 'store', 'call_centre', 'social'])
@@ -254,13 +253,13 @@ JOIN journeys w USING (customer);
 SELECT unit, touches(j), pg_column_size(j) AS bytes, j::text::journey::text = j::text AS round_trip,
 	   last_touch_at(j) - first_touch_at(j) AS span
 FROM (SELECT 'seconds' AS unit, journey_agg(ts, 'web') AS j
-	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90 seconds') ts
+	  FROM generate_series(timestamptz '2026-01-01 00:00+00', '2026-01-01 01:00+00', '90 seconds') ts
 	  UNION ALL
 	  SELECT 'milliseconds', journey_agg(ts, 'web')
-	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90.5 seconds') ts
+	  FROM generate_series(timestamptz '2026-01-01 00:00+00', '2026-01-01 01:00+00', '90.5 seconds') ts
 	  UNION ALL
 	  SELECT 'microseconds', journey_agg(ts, 'web')
-	  FROM generate_series(timestamptz '2026-01-01', '2026-01-01 01:00', '90.000001 seconds') ts) s;
+	  FROM generate_series(timestamptz '2026-01-01 00:00+00', '2026-01-01 01:00+00', '90.000001 seconds') ts) s;
 
 -- storage: bytes per touch on this data
 SELECT sum(pg_column_size(j))::float8 / sum(touches(j)) < 8 AS under_8_bytes_per_touch
@@ -284,7 +283,6 @@ JOIN (SELECT customer % 10 AS g, rollup(j) AS j FROM journeys GROUP BY 1) s USIN
 EXPLAIN (COSTS OFF) SELECT rollup(j) FROM journeys;
 SELECT touches(rollup(j)) = (SELECT count(*) FROM touches) AS parallel_rollup_complete FROM journeys;
 RESET ALL;
-SET timezone = 'UTC';
 
 --
 -- Binary and text COPY

@@ -8,7 +8,6 @@
 -- the lifetimes definitions (test/t/006_cdnow_rfm.pl checks the published
 -- CDNOW summary).
 --
-SET timezone = 'UTC';
 SET extra_float_digits = 0;
 
 -- by hand, half-life 7 days: involvement 1 at Jan 1 and 1 at Jan 8 is 1.5 on
@@ -18,41 +17,41 @@ SET extra_float_digits = 0;
 -- 18.126925 * 1.5 / 2 = 13.595194, intimacy 18.126925 * 0.5 / 2 = 4.531731
 CREATE TABLE ev (customer int, ts timestamptz, dim engagement_dimension, value float8);
 INSERT INTO ev VALUES
-	(1, '2026-01-01 00:00', 'involvement', 1), (1, '2026-01-08 00:00', 'involvement', 1),
-	(1, '2026-01-08 00:00', 'intimacy', 0.5);
-SELECT e, involvement(e, '2026-01-08'), involvement(e, '2026-01-15'),
-	   intimacy(e, '2026-01-15'), interaction(e, '2026-01-15'), influence(e, '2026-01-15'),
+	(1, '2026-01-01 00:00+00', 'involvement', 1), (1, '2026-01-08 00:00+00', 'involvement', 1),
+	(1, '2026-01-08 00:00+00', 'intimacy', 0.5);
+SELECT e, involvement(e, '2026-01-08 00:00+00'), involvement(e, '2026-01-15 00:00+00'),
+	   intimacy(e, '2026-01-15 00:00+00'), interaction(e, '2026-01-15 00:00+00'), influence(e, '2026-01-15 00:00+00'),
 	   first_seen(e), last_seen(e), events(e),
-	   round(engagement_score(e, '2026-01-08')::numeric, 6) AS score,
-	   round(engagement_score(e, '2026-01-15')::numeric, 6) AS score_a_week_later
+	   round(engagement_score(e, '2026-01-08 00:00+00')::numeric, 6) AS score,
+	   round(engagement_score(e, '2026-01-15 00:00+00')::numeric, 6) AS score_a_week_later
 FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev) s;
 SELECT dimension, decayed_value, weight, round(contribution::numeric, 6) AS contribution, events, last_seen
-FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08');
+FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00');
 -- with weights {2,1,0,1}: x = 3, score 25.918178, all of it from involvement
 SELECT dimension, weight, round(contribution::numeric, 6) AS contribution
-FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08', '{2,1,0,1}');
+FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{2,1,0,1}');
 -- per-dimension last events: intimacy at Jan 3 (0.5 * 2^(-5/7) = 0.304753 on
 -- Jan 8), involvement at Jan 1; the state's last event stays Jan 8
 SELECT dimension, round(decayed_value::numeric, 6) AS decayed_value, events, last_seen
 FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days')
-						 FROM (VALUES (timestamptz '2026-01-01', 'involvement'::engagement_dimension, 1.0),
-									  ('2026-01-03', 'intimacy', 0.5), ('2026-01-08', 'influence', 2.0)) v(ts, dim, value)),
-						'2026-01-08');
+						 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'involvement'::engagement_dimension, 1.0),
+									  ('2026-01-03 00:00+00', 'intimacy', 0.5), ('2026-01-08 00:00+00', 'influence', 2.0)) v(ts, dim, value)),
+						'2026-01-08 00:00+00');
 -- intimacy may be exactly -1 or 1: 1 * 2^(-1) - 1 = -0.5 on Jan 2
-SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-02')
-FROM (VALUES (timestamptz '2026-01-01', 1.0), ('2026-01-02', -1.0)) v(ts, value);
+SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-02 00:00+00')
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1.0), ('2026-01-02 00:00+00', -1.0)) v(ts, value);
 -- weights: only involvement counts double -> x = 3, score 25.918178
-SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{2,1,0,1}')::numeric, 6)
+SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{2,1,0,1}')::numeric, 6)
 FROM ev;
 -- negative sentiment can pull the score to 0, never below
-SELECT engagement_score(engagement_agg(ts, dim, value, '1 day'), '2026-01-01')
-FROM (VALUES (timestamptz '2026-01-01', 'intimacy'::engagement_dimension, -1.0)) v(ts, dim, value);
+SELECT engagement_score(engagement_agg(ts, dim, value, '1 day'), '2026-01-01 00:00+00')
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'intimacy'::engagement_dimension, -1.0)) v(ts, dim, value);
 
 -- NULL rules: rows with NULL time, dimension or value are skipped; none: NULL
 SELECT engagement_agg(ts, dim, value, '1 day')
-FROM (VALUES (timestamptz '2026-01-01', 'influence'::engagement_dimension, 2.0),
-			 (NULL, 'influence', 1.0), ('2026-01-02', NULL, 1.0),
-			 ('2026-01-02', 'influence', NULL)) v(ts, dim, value);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'influence'::engagement_dimension, 2.0),
+			 (NULL, 'influence', 1.0), ('2026-01-02 00:00+00', NULL, 1.0),
+			 ('2026-01-02 00:00+00', 'influence', NULL)) v(ts, dim, value);
 SELECT engagement_agg(ts, dim, value, '1 day') IS NULL AS no_rows FROM ev WHERE false;
 -- rollup skips NULL states; only NULLs: NULL
 SELECT rollup(e) IS NULL AS all_null, count(*) FROM (VALUES (NULL::engagement), (NULL)) v(e);
@@ -70,27 +69,27 @@ SELECT engagement_agg(now(), 'involvement', 1, '-1 day');
 SELECT engagement_agg('infinity', 'involvement', 1, '1 day');
 -- a NULL half-life on a row that is skipped anyway is not an error
 SELECT events(engagement_agg(ts, 'involvement', 1, h))
-FROM (VALUES (timestamptz '2026-01-01', interval '1 day'), (NULL, NULL)) v(ts, h);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', interval '1 day'), (NULL, NULL)) v(ts, h);
 -- sums and counts that leave their range
 SELECT engagement_agg(ts, 'involvement', 1e308, '1 day')
-FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-01')) v(ts);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
 SELECT rollup(e) FROM (VALUES ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)'::engagement),
 							  ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:1@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)')) v(e);
 SELECT events('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement);
-SELECT engagement_score('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1e300:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)', '2026-01-01', '{1e10,1,1,1}');
+SELECT engagement_score('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1e300:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)', '2026-01-01 00:00+00', '{1e10,1,1,1}');
 SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
 SELECT rollup(e) FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev
 					   UNION ALL SELECT engagement_agg(ts, dim, value, '1 day') FROM ev) s;
-SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 23:59:59.999999') FROM ev;
-SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-07');
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,-1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,NULL,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 0) FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,Infinity,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{{1,1},{1,1}}') FROM ev;
-SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08', '{1,1,1,1,1}');
+SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 00:00+00') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 23:59:59.999999+00') FROM ev;
+SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-07 00:00+00');
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,Infinity,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
+SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{1,1,1,1,1}');
 -- the SQLSTATEs of those errors, as documented in the README
 \set VERBOSITY sqlstate
 SELECT engagement_agg(ts, dim, value, '0 days') FROM ev;
@@ -100,31 +99,31 @@ SELECT rollup(e) FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM
 SELECT engagement_agg(now(), 'intimacy', 1.5, '1 day');
 SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
 SELECT engagement_agg('infinity', 'involvement', 1, '1 day');
-SELECT engagement_agg(ts, 'involvement', 1e308, '1 day') FROM (VALUES (timestamptz '2026-01-01'), ('2026-01-01')) v(ts);
-SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,NULL,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,-1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{{1,1},{1,1}}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 0) FROM ev;
+SELECT engagement_agg(ts, 'involvement', 1e308, '1 day') FROM (VALUES (timestamptz '2026-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
+SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 00:00+00') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
+SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
 SELECT '(v=1,days=[])'::rfm;
-SELECT age(rfm_agg(ts, 1), '2025-12-31', '1 day') FROM ev;
+SELECT age(rfm_agg(ts, 1), '2025-12-31 00:00+00', '1 day') FROM ev;
 SELECT rfm_agg(ts, 'Infinity') FROM ev;
 \set VERBOSITY default
 -- the scale is the x at which the score reaches 63.2: x = 2, scale 2 -> 63.212056
-SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
+SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
 
 -- stability: events fifty years before the anchor underflow to 0, no error,
 -- whether they come first (rescaled when the anchor moves) or last (scaled on
 -- the way in); and a state read 8000 years later is 0, not an error
-SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day'), '2026-01-01') AS sum,
+SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day'), '2026-01-01 00:00+00') AS sum,
 	   events(engagement_agg(ts, 'involvement', 1e300, '1 day'))
-FROM (VALUES (timestamptz '1976-01-01'), ('2026-01-01')) v(ts);
-SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day' ORDER BY ts DESC), '2026-01-01') AS sum
-FROM (VALUES (timestamptz '1976-01-01'), ('2026-01-01')) v(ts);
-SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31') AS sum,
-	   engagement_score(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31') AS score
-FROM (VALUES (timestamptz '2026-01-01')) v(ts);
+FROM (VALUES (timestamptz '1976-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
+SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day' ORDER BY ts DESC), '2026-01-01 00:00+00') AS sum
+FROM (VALUES (timestamptz '1976-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
+SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31 00:00+00') AS sum,
+	   engagement_score(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31 00:00+00') AS score
+FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(ts);
 -- half-lives are compared exactly: '1 day' and '24 hours' are one half-life
 SELECT events(rollup(e))
 FROM (SELECT engagement_agg(now(), 'involvement', 1, '1 day') UNION ALL
@@ -135,7 +134,7 @@ FROM (SELECT engagement_agg(now(), 'involvement', 1, '1 day') UNION ALL
 --
 CREATE TABLE events AS
 	SELECT c AS customer,
-		   timestamptz '2025-01-01' + (abs(hashint4(c * 1000 + k)) % 500000) * interval '1 minute' AS ts,
+		   timestamptz '2025-01-01 00:00+00' + (abs(hashint4(c * 1000 + k)) % 500000) * interval '1 minute' AS ts,
 		   (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + abs(hashint4(c + k * 7)) % 4]::engagement_dimension AS dim,
 		   CASE WHEN abs(hashint4(c + k * 7)) % 4 = 2 THEN (abs(hashint4(k * 3 + c)) % 201 - 100) / 100.0
 				ELSE (abs(hashint4(k * 3 + c)) % 50) / 10.0 END AS value
@@ -152,11 +151,11 @@ CREATE FUNCTION dim_events(e engagement) RETURNS text LANGUAGE sql
 	AS $$ SELECT string_agg(dimension || ' ' || events || ' ' || coalesce(last_seen::text, '-'), ', ' ORDER BY dimension)
 		  FROM engagement_explain(e, last_seen(e)) $$;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE abs(involvement(s.e, '2026-06-01') - i.inv) > 1e-9 * greatest(1, abs(i.inv))
-						   OR abs(interaction(s.e, '2026-06-01') - i.inter) > 1e-9 * greatest(1, abs(i.inter))
-						   OR abs(intimacy(s.e, '2026-06-01') - i.intim) > 1e-9 * greatest(1, abs(i.intim))
-						   OR abs(influence(s.e, '2026-06-01') - i.infl) > 1e-9 * greatest(1, abs(i.infl))) AS mismatch,
-	   count(*) FILTER (WHERE abs(engagement_score(s.e, '2026-06-01')
+	   count(*) FILTER (WHERE abs(involvement(s.e, '2026-06-01 00:00+00') - i.inv) > 1e-9 * greatest(1, abs(i.inv))
+						   OR abs(interaction(s.e, '2026-06-01 00:00+00') - i.inter) > 1e-9 * greatest(1, abs(i.inter))
+						   OR abs(intimacy(s.e, '2026-06-01 00:00+00') - i.intim) > 1e-9 * greatest(1, abs(i.intim))
+						   OR abs(influence(s.e, '2026-06-01 00:00+00') - i.infl) > 1e-9 * greatest(1, abs(i.infl))) AS mismatch,
+	   count(*) FILTER (WHERE abs(engagement_score(s.e, '2026-06-01 00:00+00')
 							  - 100 * (1 - exp(-greatest(i.inv + i.inter + i.intim + i.infl, 0) / 10))) > 1e-9) AS score_mismatch,
 	   count(*) FILTER (WHERE events(s.e) <> i.n OR last_seen(s.e) <> i.last OR first_seen(s.e) <> i.first) AS count_mismatch,
 	   count(*) FILTER (WHERE dim_events(s.e) IS DISTINCT FROM
@@ -167,15 +166,15 @@ SELECT count(*) AS customers,
 							   GROUP BY d.dim) x)) AS dimension_events_mismatch
 FROM states s
 JOIN (SELECT customer,
-			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01' - ts) / (30 * 86400))) FILTER (WHERE dim = 'involvement'), 0) AS inv,
-			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01' - ts) / (30 * 86400))) FILTER (WHERE dim = 'interaction'), 0) AS inter,
-			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01' - ts) / (30 * 86400))) FILTER (WHERE dim = 'intimacy'), 0) AS intim,
-			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01' - ts) / (30 * 86400))) FILTER (WHERE dim = 'influence'), 0) AS infl,
+			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01 00:00+00' - ts) / (30 * 86400))) FILTER (WHERE dim = 'involvement'), 0) AS inv,
+			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01 00:00+00' - ts) / (30 * 86400))) FILTER (WHERE dim = 'interaction'), 0) AS inter,
+			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01 00:00+00' - ts) / (30 * 86400))) FILTER (WHERE dim = 'intimacy'), 0) AS intim,
+			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01 00:00+00' - ts) / (30 * 86400))) FILTER (WHERE dim = 'influence'), 0) AS infl,
 			 count(*) AS n, min(ts) AS first, max(ts) AS last
 	  FROM events GROUP BY customer) i USING (customer);
 -- explanations add up to the score
-SELECT count(*) FILTER (WHERE abs(x.total - engagement_score(s.e, '2026-06-01')) > 1e-9) AS explain_mismatch
-FROM states s, LATERAL (SELECT sum(contribution) AS total FROM engagement_explain(s.e, '2026-06-01')) x;
+SELECT count(*) FILTER (WHERE abs(x.total - engagement_score(s.e, '2026-06-01 00:00+00')) > 1e-9) AS explain_mismatch
+FROM states s, LATERAL (SELECT sum(contribution) AS total FROM engagement_explain(s.e, '2026-06-01 00:00+00')) x;
 
 -- merge order does not matter: rollups of hash-split states, merged in two
 -- different orders, equal the whole (all four sums within 1e-12 relative;
@@ -184,8 +183,8 @@ CREATE TABLE parts AS
 	SELECT customer, abs(hashtext(ts::text)) % 5 AS part, engagement_agg(ts, dim, value, '30 days') AS e
 	FROM events GROUP BY 1, 2;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE NOT close(dims(m.e1, '2026-06-01'), dims(s.e, '2026-06-01'), 1e-12)
-						   OR NOT close(dims(m.e2, '2026-06-01'), dims(s.e, '2026-06-01'), 1e-12)
+	   count(*) FILTER (WHERE NOT close(dims(m.e1, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12)
+						   OR NOT close(dims(m.e2, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12)
 						   OR dim_events(m.e1) <> dim_events(s.e) OR dim_events(m.e2) <> dim_events(s.e)
 						   OR first_seen(m.e1) <> first_seen(s.e) OR first_seen(m.e2) <> first_seen(s.e)
 						   OR last_seen(m.e1) <> last_seen(s.e) OR last_seen(m.e2) <> last_seen(s.e)) AS merge_mismatch,
@@ -200,14 +199,13 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT engagement_agg(ts, dim, value, '30 days') FROM events;
-SELECT close(dims(e, '2026-06-01'), (SELECT dims(rollup(e), '2026-06-01') FROM states), 1e-12) AS parallel_matches,
+SELECT close(dims(e, '2026-06-01 00:00+00'), (SELECT dims(rollup(e), '2026-06-01 00:00+00') FROM states), 1e-12) AS parallel_matches,
 	   dim_events(e) = (SELECT dim_events(rollup(e)) FROM states) AS parallel_events_match
 FROM (SELECT engagement_agg(ts, dim, value, '30 days') AS e FROM events) p;
 EXPLAIN (COSTS OFF) SELECT rfm_agg(ts, value) FROM events;
 SELECT r::text = (SELECT rfm_agg(ts, value ORDER BY ts, value)::text FROM events) AS rfm_parallel_matches
 FROM (SELECT rfm_agg(ts, value) AS r FROM events) p;
 RESET ALL;
-SET timezone = 'UTC';
 SET extra_float_digits = 0;
 
 -- text and binary forms
@@ -245,37 +243,37 @@ SELECT count(*) FILTER (WHERE c.e::text <> s.e::text) AS binary_mismatch, count(
 -- by hand: purchases Jan 1 (10 and 5: one day, 15), Jan 5 (20), Jan 20 (40):
 -- frequency 2, recency 19 days, age on Mar 1 59 days, monetary (20 + 40) / 2
 SELECT r, frequency(r), recency(r), recency(r, '1 week') AS recency_weeks,
-	   age(r, '2026-03-01', '1 day'), round(age(r, '2026-03-01', '7 days')::numeric, 6) AS age_weeks, monetary(r)
+	   age(r, '2026-03-01 00:00+00', '1 day'), round(age(r, '2026-03-01 00:00+00', '7 days')::numeric, 6) AS age_weeks, monetary(r)
 FROM (SELECT rfm_agg(ts, amount) AS r
-	  FROM (VALUES (timestamptz '2026-01-01 10:00', 10.0), ('2026-01-01 12:00', 5.0),
-				   ('2026-01-05 00:00', 20.0), ('2026-01-20 00:00', 40.0)) v(ts, amount)) s;
+	  FROM (VALUES (timestamptz '2026-01-01 10:00+00', 10.0), ('2026-01-01 12:00+00', 5.0),
+				   ('2026-01-05 00:00+00', 20.0), ('2026-01-20 00:00+00', 40.0)) v(ts, amount)) s;
 -- one purchase: no repeats, monetary 0 (as in lifetimes); NULLs skipped; no rows: NULL
 SELECT frequency(r), recency(r), monetary(r)
 FROM (SELECT rfm_agg(ts, amount) AS r
-	  FROM (VALUES (timestamptz '2026-01-01', 10.0), (NULL, 5.0), ('2026-01-03', NULL)) v(ts, amount)) s;
+	  FROM (VALUES (timestamptz '2026-01-01 00:00+00', 10.0), (NULL, 5.0), ('2026-01-03 00:00+00', NULL)) v(ts, amount)) s;
 SELECT rfm_agg(ts, 1) IS NULL AS no_rows FROM ev WHERE false;
-SELECT age(rfm_agg(ts, 1), '2025-12-31', '1 day') FROM ev;
+SELECT age(rfm_agg(ts, 1), '2025-12-31 00:00+00', '1 day') FROM ev;
 -- as_of later on the day of the last purchase is fine: age counts days
-SELECT age(rfm_agg(ts, 1), '2026-01-08 00:00', '1 day'), age(rfm_agg(ts, 1), '2026-01-08 23:59', '1 day') FROM ev;
+SELECT age(rfm_agg(ts, 1), '2026-01-08 00:00+00', '1 day'), age(rfm_agg(ts, 1), '2026-01-08 23:59+00', '1 day') FROM ev;
 -- age needs its unit: with a default, age(rfm, timestamptz) would make the
--- built-in age('2026-01-01', '2025-01-01') ambiguous, which still resolves
-SELECT age('2026-01-01', '2025-01-01') AS builtin_age, age(timestamp '2026-01-01', timestamp '2025-06-01') AS builtin_age2;
-SELECT age(rfm_agg(ts, 1), '2026-02-01') FROM ev;
+-- built-in age('2026-01-01 00:00+00', '2025-01-01 00:00+00') ambiguous, which still resolves
+SELECT age('2026-01-01 00:00+00', '2025-01-01 00:00+00') AS builtin_age, age(timestamp '2026-01-01', timestamp '2025-06-01') AS builtin_age2;
+SELECT age(rfm_agg(ts, 1), '2026-02-01 00:00+00') FROM ev;
 -- UTC days: 23:30 and 00:30 the next day are two purchase days; negative
 -- amounts (refunds) count; amounts whose mean overflows are an error
 SELECT frequency(r), recency(r), monetary(r)
 FROM (SELECT rfm_agg(ts, amount) AS r
-	  FROM (VALUES (timestamptz '2026-01-01 23:30', 10.0), ('2026-01-02 00:30', -4.0)) v(ts, amount)) s;
+	  FROM (VALUES (timestamptz '2026-01-01 23:30+00', 10.0), ('2026-01-02 00:30+00', -4.0)) v(ts, amount)) s;
 SELECT monetary(rfm_agg(ts, amount))
-FROM (VALUES (timestamptz '2026-01-01', 1e308), ('2026-01-02', 1e308), ('2026-01-03', 1e308)) v(ts, amount);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1e308), ('2026-01-02 00:00+00', 1e308), ('2026-01-03 00:00+00', 1e308)) v(ts, amount);
 SELECT rfm_agg(ts, amount)
-FROM (VALUES (timestamptz '2026-01-01', 1e308), ('2026-01-01', 1e308)) v(ts, amount);
+FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1e308), ('2026-01-01 00:00+00', 1e308)) v(ts, amount);
 SELECT recency(rfm_agg(ts, 1), '0 days') FROM ev;
 SELECT rfm_agg(ts, 'Infinity') FROM ev;
 -- agreement with plain SQL on generated orders (UTC days)
 CREATE TABLE orders AS
 	SELECT c AS customer,
-		   timestamptz '2025-01-01' + (abs(hashint4(c * 100 + k)) % 600000) * interval '1 minute' AS ts,
+		   timestamptz '2025-01-01 00:00+00' + (abs(hashint4(c * 100 + k)) % 600000) * interval '1 minute' AS ts,
 		   (abs(hashint4(c + k)) % 10000) / 100.0 AS amount
 	FROM generate_series(1, 500) c, generate_series(1, 1 + abs(hashint4(c)) % 8) k;
 WITH daily AS (
@@ -288,7 +286,7 @@ WITH daily AS (
 )
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE frequency(r) <> i.frequency OR recency(r) <> i.recency
-						   OR age(r, '2026-03-01', '1 day') <> i.age
+						   OR age(r, '2026-03-01 00:00+00', '1 day') <> i.age
 						   OR abs(monetary(r) - i.monetary) > 1e-9) AS mismatch,
 	   sum(frequency(r)) AS repeat_days
 FROM (SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer) o JOIN idiom i USING (customer);

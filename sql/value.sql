@@ -12,27 +12,28 @@ SET extra_float_digits = 0;
 --
 -- 100 one year ahead at 10% is 100/1.1 = 90.909091; one year back, 110;
 -- half a year ahead, 100/sqrt(1.1) = 95.346259
--- (a year is 365.25 days, so exact years are written as '365 days 6 hours')
+-- (a year is 365.25 days, 8766 hours; intervals are written in hours, since
+-- adding days keeps the wall-clock time across a daylight-saving change)
 SELECT round(present_value(amount, at, as_of, 0.10)::numeric, 6) AS pv
 FROM (VALUES (100.0, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00')) v(amount, at, as_of);
-SELECT round(present_value(100, as_of - interval '365 days 6 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_back,
-	   round(present_value(100, as_of + interval '182 days 15 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_half
+SELECT round(present_value(100, as_of - interval '8766 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_back,
+	   round(present_value(100, as_of + interval '4383 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_half
 FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(as_of);
 -- a year is 365.25 days: 2026-01-01 to 2027-01-01 is 365 days, 0.999316 years
 SELECT round(present_value(100, timestamptz '2027-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS calendar_year,
 	   round((100 / power(1.1, 365 / 365.25))::numeric, 6) AS by_hand;
 -- a stream of 12 monthly payments of 10 at 1% a month: 10 * (1 - 1.01^-12) / 0.01
-SELECT round(present_value(10, timestamptz '2026-01-01' + k * interval '30 days',
-						   timestamptz '2026-01-01', 0.01, '1 month')::numeric, 6) AS annuity,
+SELECT round(present_value(10, timestamptz '2026-01-01 00:00+00' + k * interval '720 hours',
+						   timestamptz '2026-01-01 00:00+00', 0.01, '1 month')::numeric, 6) AS annuity,
 	   round((10 * (1 - power(1.01, -12)) / 0.01)::numeric, 6) AS by_hand
 FROM generate_series(1, 12) k;
 -- rate 0: a plain sum
-SELECT present_value(x, timestamptz '2030-01-01', timestamptz '2026-01-01', 0)
+SELECT present_value(x, timestamptz '2030-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0)
 FROM (VALUES (1.5), (2.5), (-1.0)) v(x);
 -- NULL amounts/times are skipped; no rows give NULL
-SELECT present_value(x, at, timestamptz '2026-01-01', 0.1)
-FROM (VALUES (10.0, timestamptz '2026-01-01'), (NULL, '2026-01-01'), (5.0, NULL)) v(x, at);
-SELECT present_value(x, timestamptz '2026-01-01', timestamptz '2026-01-01', 0.1) IS NULL AS empty
+SELECT present_value(x, at, timestamptz '2026-01-01 00:00+00', 0.1)
+FROM (VALUES (10.0, timestamptz '2026-01-01 00:00+00'), (NULL, '2026-01-01 00:00+00'), (5.0, NULL)) v(x, at);
+SELECT present_value(x, timestamptz '2026-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0.1) IS NULL AS empty
 FROM (VALUES (1.0)) v(x) WHERE false;
 -- errors
 SELECT present_value(1, now(), now(), -1);
@@ -43,18 +44,18 @@ SELECT present_value(1, now(), now(), 0.1, '0 days');
 SELECT present_value(1, now(), now(), 0.1, '-1 year');
 SELECT present_value(1, 'infinity', now(), 0.1);
 SELECT present_value('Infinity', now(), now(), 0.1);
-SELECT present_value(1e308, timestamptz '1000-01-01', timestamptz '2026-01-01', 1.0);
+SELECT present_value(1e308, timestamptz '1000-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 1.0);
 
 --
 -- clv: formulas.md 2.3(a), N = 2 semiannual periods, r = 0.0723805,
 -- p = 0.5, CM = 200, MC = 20 each period -> CLV = 144.1656
 --
-SELECT round(clv(200, 20, timestamptz '2026-01-01' + j * interval '180 days',
-				 timestamptz '2026-01-01', 0.0723805, '6 months', 0.5)::numeric, 4) AS clv
+SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '4320 hours',
+				 timestamptz '2026-01-01 00:00+00', 0.0723805, '6 months', 0.5)::numeric, 4) AS clv
 FROM generate_series(1, 2) j;
 -- without the probability: (200 - 20) / 1.1 + (200 - 20) / 1.21 = 312.396694
-SELECT round(clv(200, 20, timestamptz '2026-01-01' + j * interval '365 days 6 hours',
-				 timestamptz '2026-01-01', 0.10, '1 year')::numeric, 6) AS clv
+SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '8766 hours',
+				 timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS clv
 FROM generate_series(1, 2) j;
 -- negative margins and costs above margin lower the value; NULL margin or cost count as 0
 SELECT round(clv(m, c, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00', 0, '1 year')::numeric, 6)
@@ -72,11 +73,11 @@ SELECT clv(200, 1, now(), now(), -1, '1 year');
 --
 CREATE TABLE referral_flows (referee int, would_have_joined boolean, kind text, amount float8, at timestamptz);
 INSERT INTO referral_flows VALUES
-	(1, false, 'margin', 100, '2027-01-01'), (1, false, 'margin', 100, '2028-01-01'),
-	(1, false, 'reward', 20, '2027-01-01'),
-	(1, false, 'retention', 10, '2027-01-01'), (1, false, 'retention', 10, '2028-01-01'),
-	(1, false, 'acquisition', 50, '2027-01-01'),
-	(2, true, 'acquisition', 50, '2027-01-01');
+	(1, false, 'margin', 100, '2027-01-01 00:00+00'), (1, false, 'margin', 100, '2028-01-01 00:00+00'),
+	(1, false, 'reward', 20, '2027-01-01 00:00+00'),
+	(1, false, 'retention', 10, '2027-01-01 00:00+00'), (1, false, 'retention', 10, '2028-01-01 00:00+00'),
+	(1, false, 'acquisition', 50, '2027-01-01 00:00+00'),
+	(2, true, 'acquisition', 50, '2027-01-01 00:00+00');
 CREATE TABLE referral_values AS
 	SELECT referee, would_have_joined,
 		   coalesce(sum(pv) FILTER (WHERE kind = 'margin'), 0) AS margin_value,
@@ -84,7 +85,7 @@ CREATE TABLE referral_values AS
 		   coalesce(sum(pv) FILTER (WHERE kind = 'retention'), 0) AS retention_cost,
 		   coalesce(sum(pv) FILTER (WHERE kind = 'acquisition'), 0) AS acquisition_cost
 	FROM (SELECT referee, would_have_joined, kind,
-				 present_value(amount, at, timestamptz '2026-01-01', 0.10, '365 days') AS pv
+				 present_value(amount, at, timestamptz '2026-01-01 00:00+00', 0.10, '365 days') AS pv
 		  FROM referral_flows GROUP BY 1, 2, 3) f
 	GROUP BY 1, 2;
 SELECT round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
@@ -143,16 +144,16 @@ CREATE FUNCTION pv_by_hand(amount float8, at timestamptz, as_of timestamptz, rat
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE abs(ours - idiom) > 1e-9 * greatest(1, abs(idiom))) AS mismatch
 FROM (SELECT customer_id,
-			 present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year') AS ours,
-			 sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year')) AS idiom
+			 present_value(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08, '1 year') AS ours,
+			 sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08, '1 year')) AS idiom
 	  FROM orders GROUP BY customer_id) s;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
-EXPLAIN (COSTS OFF) SELECT present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08) FROM orders;
-SELECT abs(present_value(margin, ordered_at, timestamptz '2026-06-30', 0.08)
-		   - (SELECT sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30', 0.08, '1 year')) FROM orders))
+EXPLAIN (COSTS OFF) SELECT present_value(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08) FROM orders;
+SELECT abs(present_value(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08)
+		   - (SELECT sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08, '1 year')) FROM orders))
 	   < 1e-6 AS parallel_matches
 FROM orders;
 RESET ALL;

@@ -29,4 +29,22 @@ if ! eng_virtualenv make -s with_llvm=no installcheck PROVE_FLAGS="--timer"; the
 	exit 1
 fi
 
+# The pg_regress suite again in a session time zone with daylight-saving
+# changes: every file must show the same instants as in UTC (inputs carry
+# explicit offsets; intervals added across a DST change would differ).
+eng_log "pg_regress suite in time zone America/New_York"
+rm -rf results regression.diffs regression.out
+eng_virtualenv make -s with_llvm=no installcheck REGRESS_TZ=America/New_York TAP_TESTS= \
+	>regression.tz.log 2>&1 || true
+tz_fail=0
+for f in expected/*.out; do
+	r="results/$(basename "$f")"
+	[ -f "$r" ] || { echo "no result for $f in time zone America/New_York"; tz_fail=1; continue; }
+	diff -U2 <(perl test/same_instants.pl "$f") <(perl test/same_instants.pl "$r") || tz_fail=1
+done
+if [ "$tz_fail" -ne 0 ]; then
+	tail -n 20 regression.tz.log
+	exit 1
+fi
+
 eng_log "all tests passed"
