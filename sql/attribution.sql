@@ -124,7 +124,7 @@ FROM paths;
 RESET ALL;
 -- rule-based credits of every journey sum to 1
 SELECT m.model, count(*) AS journeys,
-	   count(*) FILTER (WHERE abs(total - 1) > 1e-12) AS not_one
+	   count(*) FILTER (WHERE (abs(total - 1) <= 1e-12) IS NOT TRUE) AS not_one
 FROM (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
 	 LATERAL (SELECT i, sum(a.credit) AS total
 			  FROM (SELECT i, journey_agg(timestamptz '2026-01-01 00:00+00' + k * interval '1 day', path[k]) AS jj

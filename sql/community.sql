@@ -28,42 +28,49 @@ SELECT h FROM s;
 -- 9 posts, 3 threads started, members 10-13, 282 views, threads 1 and 3 answered
 SELECT posts(h), threads(h), members(h), views(h), answered_threads(h) FROM s;
 -- mean wait for the first answer by another member: (30 + 1440) / 2 minutes
-SELECT first_reply_time(h), interval '735 minutes' AS by_hand FROM s;
+SELECT q.*, (q.first_reply_time = q.by_hand) IS TRUE AS agrees
+FROM (SELECT first_reply_time(h), interval '735 minutes' AS by_hand FROM s) q;
 -- mean gap between successive posts: (180 + 1440) minutes over 3 + 2 gaps
-SELECT response_gap(h), interval '324 minutes' AS by_hand FROM s;
+SELECT q.*, (q.response_gap = q.by_hand) IS TRUE AS agrees
+FROM (SELECT response_gap(h), interval '324 minutes' AS by_hand FROM s) q;
 -- members per started thread: (3 + 1 + 2) / 3; views per post 282 / 9
-SELECT interactivity(h), round(content(h)::numeric, 9) AS content, round(282 / 9.0, 9) AS by_hand FROM s;
+SELECT q.*, (q.content = q.by_hand) IS TRUE AS agrees
+FROM (SELECT interactivity(h), round(content(h)::numeric, 9) AS content, round(282 / 9.0, 9) AS by_hand FROM s) q;
 -- per week of a one-week period: 9 posts; 282 / 7 views a day
-SELECT liveliness(h, '7 days'), round(traffic(h, '7 days')::numeric, 9) AS traffic,
-	   round(282 / 7.0, 9) AS by_hand, liveliness(h, '1 day') AS per_week_of_one_day FROM s;
+SELECT q.*, (q.traffic = q.by_hand) IS TRUE AS agrees
+FROM (SELECT liveliness(h, '7 days'), round(traffic(h, '7 days')::numeric, 9) AS traffic,
+		   round(282 / 7.0, 9) AS by_hand, liveliness(h, '1 day') AS per_week_of_one_day FROM s) q;
 
 -- the factors and the composite: scores c/(c+20), v/(v+100),
 -- answered share * 1000/(1000 + minutes), (p-1)/p, l/(l+50)
 SELECT factor, round(value::numeric, 6) AS value, round(score::numeric, 6) AS score
 FROM s, health_factors(h, '7 days');
-SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
-	   round((1000 * ((282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
-					  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 5)::numeric, 6) AS by_hand
-FROM s;
+SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
+		   round((1000 * ((282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
+						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 5)::numeric, 6) AS by_hand
+	FROM s) q;
 -- growth against a previous period with two members: 4 / 2 - 1 = 100%,
 -- scored 0.5 + 1 clamped to 1, then six factors are averaged
 CREATE TABLE prev AS
 SELECT community_agg(thread_id, author_id, posted_at, starts) AS h
 FROM (VALUES (90, 10, timestamptz '2026-02-01 10:00+00', true), (90, 11, '2026-02-01 11:00+00', false)) v(thread_id, author_id, posted_at, starts);
-SELECT growth(s.h, prev.h),
-	   round(community_health_index(s.h, '7 days', prev.h)::numeric, 6) AS index,
-	   round((1000 * (1 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
-					  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
-FROM s, prev;
+SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
+FROM (SELECT growth(s.h, prev.h),
+		   round(community_health_index(s.h, '7 days', prev.h)::numeric, 6) AS index,
+		   round((1000 * (1 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
+						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
+	FROM s, prev) q;
 SELECT factor, round(value::numeric, 6) AS value, round(score::numeric, 6) AS score
 FROM s, prev, health_factors(s.h, '7 days', prev.h) WHERE factor = 'growth';
 -- growth of registered members (from a members table) given directly:
 -- 25% scores 0.75 and takes precedence over the posting members
 SELECT factor, value, score FROM s, prev, health_factors(s.h, '7 days', prev.h, 0.25) WHERE factor = 'growth';
-SELECT round(community_health_index(s.h, '7 days', member_growth => 0.25)::numeric, 6) AS index,
-	   round((1000 * (0.75 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
-					  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
-FROM s;
+SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(community_health_index(s.h, '7 days', member_growth => 0.25)::numeric, 6) AS index,
+		   round((1000 * (0.75 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
+						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
+	FROM s) q;
 -- shrinking to half the members scores 0
 SELECT round(growth(prev.h, s.h)::numeric, 6) AS growth, score
 FROM s, prev, health_factors(prev.h, '7 days', s.h) WHERE factor = 'growth';
@@ -124,11 +131,12 @@ SELECT community_health_index(NULL, '7 days') IS NULL AS null_state,
 -- without views, views, content and traffic are NULL and left out of the
 -- composite: liveliness 4/54, responsiveness 0 (nothing answered),
 -- interactivity 0 (one member per thread)
-SELECT views(h), content(h), traffic(h, '7 days'),
-	   round(community_health_index(h, '7 days')::numeric, 6) AS index,
-	   round((1000 * (4 / 54.0 + 0 + 0) / 3)::numeric, 6) AS by_hand
-FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
-	  FROM generate_series(1, 4) t) x;
+SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
+FROM (SELECT views(h), content(h), traffic(h, '7 days'),
+		   round(community_health_index(h, '7 days')::numeric, 6) AS index,
+		   round((1000 * (4 / 54.0 + 0 + 0) / 3)::numeric, 6) AS by_hand
+	FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
+		  FROM generate_series(1, 4) t) x) q;
 SELECT factor, value, score
 FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
 	  FROM generate_series(1, 4) t) x, health_factors(h, '7 days');
@@ -136,9 +144,10 @@ FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interva
 -- interactivity are left out of the composite
 SELECT f.factor, f.value IS NULL AS missing
 FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x, health_factors(h, '7 days') f;
-SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
-	   round((1000 * (3 / 23.0 + (3 / 7.0) / (3 / 7.0 + 100) + 1 / 51.0) / 3)::numeric, 6) AS by_hand
-FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x;
+SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
+		   round((1000 * (3 / 23.0 + (3 / 7.0) / (3 / 7.0 + 100) + 1 / 51.0) / 3)::numeric, 6) AS by_hand
+	FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x) q;
 -- ties: an answer at the very time of the question waited nothing
 SELECT first_reply_time(community_agg(t, a, ts, st))
 FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true), (1, 2, '2026-01-01 00:00+00', false)) v(t, a, ts, st);

@@ -144,15 +144,15 @@ WITH ours AS (
 	FROM events g GROUP BY u
 )
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE o.level <> i.level) AS mismatch,
+	   count(*) FILTER (WHERE o.level IS DISTINCT FROM i.level) AS mismatch,
 	   count(*) FILTER (WHERE o.level = 3) AS converted,
 	   count(*) FILTER (WHERE o.level = 2) AS reached_cart
 FROM ours o JOIN idiom i USING (u);
 
 -- rollup of two halves (split by a hash) equals the direct funnel
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE m.f::text <> d.f::text) AS text_mismatch,
-	   count(*) FILTER (WHERE deepest_step(m.f) <> d.level) AS level_mismatch
+	   count(*) FILTER (WHERE m.f::text IS DISTINCT FROM d.f::text) AS text_mismatch,
+	   count(*) FILTER (WHERE deepest_step(m.f) IS DISTINCT FROM d.level) AS level_mismatch
 FROM (SELECT u, rollup(f) AS f FROM (
 		SELECT u, funnel_agg('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS f
 		FROM events GROUP BY u, abs(hashtext(e || ts::text)) % 2) h GROUP BY u) m
@@ -189,7 +189,7 @@ SELECT retention(VARIADIC c) FROM (VALUES (ARRAY[true]), (ARRAY[true, false])) v
 SELECT retention(VARIADIC array_fill(true, ARRAY[33]));
 -- cohort retention agrees with bool_or
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE r <> ARRAY[d0, d0 AND d1, d0 AND d2]) AS mismatch
+	   count(*) FILTER (WHERE r IS DISTINCT FROM ARRAY[d0, d0 AND d1, d0 AND d2]) AS mismatch
 FROM (SELECT u, retention(ts::date = date '2026-01-01', ts::date = date '2026-01-02', ts::date = date '2026-01-03') AS r,
 			 bool_or(ts::date = date '2026-01-01') AS d0,
 			 bool_or(ts::date = date '2026-01-02') AS d1,

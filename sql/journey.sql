@@ -205,16 +205,19 @@ WITH numbered AS (
 SELECT (SELECT count(*) FROM idiom) AS idiom_sessions,
 	   (SELECT count(*) FROM ours) AS our_sessions,
 	   (SELECT count(*) FROM (SELECT * FROM idiom EXCEPT SELECT * FROM ours) d) AS only_idiom,
-	   (SELECT count(*) FROM (SELECT * FROM ours EXCEPT SELECT * FROM idiom) d) AS only_ours;
+	   (SELECT count(*) FROM (SELECT * FROM ours EXCEPT SELECT * FROM idiom) d) AS only_ours,
+	   (SELECT count(*) FROM ours o WHERE NOT (o IS NOT NULL)) AS our_rows_with_null;
 
 -- session_count(), channel_switches(), channel_path() and touches() per customer
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE session_count(j, '30 minutes') <> i.sessions) AS session_count_mismatch,
-	   count(*) FILTER (WHERE channel_switches(j) <> i.switches) AS switch_mismatch,
-	   count(*) FILTER (WHERE touches(j) <> i.n) AS touch_mismatch,
-	   count(*) FILTER (WHERE channel_path(j, false) <> i.path) AS path_mismatch,
-	   count(*) FILTER (WHERE first_touch(j) <> i.path[1]
-						   OR last_touch(j) <> i.path[cardinality(i.path)]) AS first_last_mismatch
+	   count(*) FILTER (WHERE session_count(j, '30 minutes') IS DISTINCT FROM i.sessions) AS session_count_mismatch,
+	   count(*) FILTER (WHERE channel_switches(j) IS DISTINCT FROM i.switches) AS switch_mismatch,
+	   count(*) FILTER (WHERE touches(j) IS DISTINCT FROM i.n) AS touch_mismatch,
+	   count(*) FILTER (WHERE channel_path(j, false) IS DISTINCT FROM i.path) AS path_mismatch,
+	   count(*) FILTER (WHERE first_touch(j) IS DISTINCT FROM i.path[1]
+						   OR last_touch(j) IS DISTINCT FROM i.path[cardinality(i.path)]) AS first_last_mismatch,
+	   count(*) FILTER (WHERE session_count(j, '30 minutes') IS NULL OR channel_switches(j) IS NULL
+						   OR touches(j) IS NULL OR channel_path(j, false) IS NULL) AS null_results
 FROM journeys
 JOIN (SELECT customer,
 			 count(*) FILTER (WHERE new) AS sessions,
@@ -228,20 +231,26 @@ JOIN (SELECT customer,
 			WINDOW w AS (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST)) t
 	  GROUP BY customer) i USING (customer);
 
--- channel_transitions() = counted pairs of consecutive touches
-SELECT (SELECT count(*) FROM (
-			SELECT from_channel, to_channel, sum(n) FROM journeys, channel_transitions(j) GROUP BY 1, 2
-			EXCEPT
-			SELECT prev, channel, count(*) FROM (
-				SELECT channel, lag(channel) OVER (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST) AS prev
-				FROM touches) t
-			WHERE prev IS NOT NULL GROUP BY 1, 2) d) AS transition_mismatch,
+-- channel_transitions() = counted pairs of consecutive touches (both ways;
+-- EXCEPT counts NULL as equal to NULL, so rows with a NULL are counted apart)
+WITH ours AS (
+	SELECT from_channel, to_channel, sum(n) AS n FROM journeys, channel_transitions(j) GROUP BY 1, 2
+), idiom AS (
+	SELECT prev, channel, count(*) AS n FROM (
+		SELECT channel, lag(channel) OVER (PARTITION BY customer ORDER BY ts, channel, event NULLS FIRST) AS prev
+		FROM touches) t
+	WHERE prev IS NOT NULL GROUP BY 1, 2
+)
+SELECT (SELECT count(*) FROM ours) AS pairs,
+	   (SELECT count(*) FROM (SELECT * FROM ours EXCEPT SELECT * FROM idiom) d) AS transition_mismatch,
+	   (SELECT count(*) FROM (SELECT * FROM idiom EXCEPT SELECT * FROM ours) d) AS transition_missing,
+	   (SELECT count(*) FROM ours o WHERE NOT (o IS NOT NULL)) AS rows_with_null,
 	   (SELECT sum(n) FROM journeys, channel_transitions(j))
 	 = (SELECT count(*) - count(DISTINCT customer) FROM touches) AS all_pairs_counted;
 
 -- merging two halves of each journey (split by a hash, not by time) gives the whole
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE m.j::text <> w.j::text) AS merge_mismatch
+	   count(*) FILTER (WHERE m.j::text IS DISTINCT FROM w.j::text) AS merge_mismatch
 FROM (SELECT customer, rollup(j) AS j
 	  FROM (SELECT customer, journey_agg(ts, channel, event) AS j
 			FROM touches GROUP BY customer, abs(hashtext(channel || ts::text)) % 2) h
@@ -277,7 +286,7 @@ SET enable_indexscan = off;
 SET enable_indexonlyscan = off;
 SET enable_bitmapscan = off;
 EXPLAIN (COSTS OFF) SELECT customer % 10, journey_agg(ts, channel, event) FROM touches GROUP BY 1;
-SELECT count(*) FILTER (WHERE p.j::text <> s.j::text) AS parallel_mismatch
+SELECT count(*) AS groups, count(*) FILTER (WHERE p.j::text IS DISTINCT FROM s.j::text) AS parallel_mismatch
 FROM (SELECT customer % 10 AS g, journey_agg(ts, channel, event) AS j FROM touches GROUP BY 1) p
 JOIN (SELECT customer % 10 AS g, rollup(j) AS j FROM journeys GROUP BY 1) s USING (g);
 EXPLAIN (COSTS OFF) SELECT rollup(j) FROM journeys;
@@ -290,12 +299,12 @@ RESET ALL;
 \copy journeys TO 'results/journeys.bin' WITH (FORMAT binary)
 CREATE TABLE journeys_copy (LIKE journeys);
 \copy journeys_copy FROM 'results/journeys.bin' WITH (FORMAT binary)
-SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text <> o.j::text) AS mismatch
+SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text IS DISTINCT FROM o.j::text) AS mismatch
 FROM journeys o JOIN journeys_copy c USING (customer);
 TRUNCATE journeys_copy;
 \copy journeys TO 'results/journeys.txt'
 \copy journeys_copy FROM 'results/journeys.txt'
-SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text <> o.j::text) AS mismatch
+SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text IS DISTINCT FROM o.j::text) AS mismatch
 FROM journeys o JOIN journeys_copy c USING (customer);
 
 DROP TABLE ex, touches, journeys, journeys_copy;

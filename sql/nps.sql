@@ -238,15 +238,16 @@ WITH ours AS (
 	FROM survey GROUP BY grp
 )
 SELECT count(*) AS groups,
-	   count(*) FILTER (WHERE abs(o.nps - i.nps) > 1e-9) AS nps_mismatch,
-	   count(*) FILTER (WHERE abs(nps(o.a) - i.nps) > 1e-9) AS state_mismatch,
-	   count(*) FILTER (WHERE responses(o.a) <> i.n) AS count_mismatch,
-	   count(*) FILTER (WHERE abs(nps_stderr(o.a)
-			- 100 * sqrt((i.pp + i.pd - (i.pp - i.pd) ^ 2) / i.n)) > 1e-9) AS se_mismatch,
-	   count(*) FILTER (WHERE abs(nps(o.wa) - 100 * i.wnps) > 1e-9) AS wnps_mismatch,
-	   count(*) FILTER (WHERE abs(effective_responses(o.wa) - i.neff) > 1e-6) AS neff_mismatch,
-	   count(*) FILTER (WHERE abs(nps_stderr(o.wa)
-			- 100 * sqrt((i.wpp + i.wpd - (i.wpp - i.wpd) ^ 2) / i.neff)) > 1e-9) AS wse_mismatch
+	   count(*) FILTER (WHERE (abs(o.nps - i.nps) <= 1e-9) IS NOT TRUE) AS nps_mismatch,
+	   count(*) FILTER (WHERE (abs(nps(o.a) - i.nps) <= 1e-9) IS NOT TRUE) AS state_mismatch,
+	   count(*) FILTER (WHERE responses(o.a) IS DISTINCT FROM i.n) AS count_mismatch,
+	   count(*) FILTER (WHERE (abs(nps_stderr(o.a)
+			- 100 * sqrt((i.pp + i.pd - (i.pp - i.pd) ^ 2) / i.n)) <= 1e-9) IS NOT TRUE) AS se_mismatch,
+	   count(*) FILTER (WHERE (abs(nps(o.wa) - 100 * i.wnps) <= 1e-9) IS NOT TRUE) AS wnps_mismatch,
+	   count(*) FILTER (WHERE (abs(effective_responses(o.wa) - i.neff) <= 1e-6) IS NOT TRUE) AS neff_mismatch,
+	   count(*) FILTER (WHERE (abs(nps_stderr(o.wa)
+			- 100 * sqrt((i.wpp + i.wpd - (i.wpp - i.wpd) ^ 2) / i.neff)) <= 1e-9) IS NOT TRUE) AS wse_mismatch,
+	   count(*) FILTER (WHERE o.nps IS NULL OR nps(o.wa) IS NULL OR nps_stderr(o.wa) IS NULL) AS null_results
 FROM ours o JOIN idiom i USING (grp);
 
 -- a rollup of daily states equals the direct aggregate, weighted or not
@@ -261,7 +262,7 @@ FROM (SELECT rollup(wa) AS wa FROM daily) r,
 	 (SELECT nps_agg(score, weight) AS wa FROM survey) d;
 -- monthly rollups of the daily states match a direct monthly aggregate
 SELECT count(*) AS months,
-	   count(*) FILTER (WHERE m.a::text <> d.a::text) AS mismatches
+	   count(*) FILTER (WHERE m.a::text IS DISTINCT FROM d.a::text) AS mismatches
 FROM (SELECT date_trunc('month', day) AS month, rollup(a) AS a
 	  FROM daily GROUP BY 1) m
 JOIN (SELECT date_trunc('month', day) AS month, nps_agg(score) AS a
@@ -291,7 +292,8 @@ FROM (VALUES (1, 10), (2, NULL), (3, NULL), (4, 0), (5, 9)) v(i, s);
 -- rolling 30-day NPS over daily states, with and without weights
 SELECT count(*) AS days,
 	   count(*) FILTER (WHERE w.a::text IS DISTINCT FROM l.a::text) AS mismatch,
-	   count(*) FILTER (WHERE abs(nps(w.wa) - nps(l.wa)) > 1e-9) AS weighted_mismatch
+	   count(*) FILTER (WHERE (abs(nps(w.wa) - nps(l.wa)) <= 1e-9) IS NOT TRUE) AS weighted_mismatch,
+	   count(*) FILTER (WHERE nps(w.wa) IS NULL) AS null_results
 FROM (SELECT day,
 			 rollup(a) OVER (ORDER BY day ROWS 29 PRECEDING) AS a,
 			 rollup(wa) OVER (ORDER BY day ROWS 29 PRECEDING) AS wa
@@ -316,7 +318,9 @@ SELECT nps(score) = (SELECT 100.0 * (count(*) FILTER (WHERE score >= 9)
 	   nps_agg(score)::text = (SELECT rollup(a)::text FROM daily) AS parallel_state_matches
 FROM survey;
 EXPLAIN (COSTS OFF) SELECT grp % 3, nps_agg(score, weight) FROM survey GROUP BY 1;
-SELECT count(*) FILTER (WHERE abs(nps(p.wa) - nps(s.wa)) > 1e-9) AS weighted_parallel_mismatch
+SELECT count(*) AS groups,
+	   count(*) FILTER (WHERE (abs(nps(p.wa) - nps(s.wa)) <= 1e-9) IS NOT TRUE) AS weighted_parallel_mismatch,
+	   count(*) FILTER (WHERE nps(p.wa) IS NULL) AS null_results
 FROM (SELECT grp % 3 AS g, nps_agg(score, weight) AS wa FROM survey GROUP BY 1) p
 JOIN (SELECT grp % 3 AS g, rollup(wa) AS wa
 	  FROM (SELECT grp, nps_agg(score, weight) AS wa FROM survey GROUP BY grp) x
@@ -350,7 +354,7 @@ RESET enable_partitionwise_aggregate;
 
 -- hash aggregation
 SET enable_sort = off;
-SELECT count(*) FILTER (WHERE h.a::text <> d.a::text) AS hash_mismatch
+SELECT count(*) AS days, count(*) FILTER (WHERE h.a::text IS DISTINCT FROM d.a::text) AS hash_mismatch
 FROM (SELECT day, nps_agg(score) AS a FROM survey GROUP BY day) h
 JOIN daily d USING (day);
 RESET enable_sort;
@@ -362,13 +366,13 @@ RESET enable_sort;
 CREATE TABLE daily_copy (LIKE daily);
 \copy daily_copy FROM 'results/nps_daily.bin' WITH (FORMAT binary)
 SELECT count(*) AS copied,
-	   count(*) FILTER (WHERE c.a::text <> d.a::text OR c.wa::text <> d.wa::text) AS mismatch
+	   count(*) FILTER (WHERE c.a::text IS DISTINCT FROM d.a::text OR c.wa::text IS DISTINCT FROM d.wa::text) AS mismatch
 FROM daily d JOIN daily_copy c USING (day);
 \copy daily TO 'results/nps_daily.txt'
 TRUNCATE daily_copy;
 \copy daily_copy FROM 'results/nps_daily.txt'
 SELECT count(*) AS copied,
-	   count(*) FILTER (WHERE c.a::text <> d.a::text OR c.wa::text <> d.wa::text) AS mismatch
+	   count(*) FILTER (WHERE c.a::text IS DISTINCT FROM d.a::text OR c.wa::text IS DISTINCT FROM d.wa::text) AS mismatch
 FROM daily d JOIN daily_copy c USING (day);
 
 --

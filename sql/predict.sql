@@ -30,32 +30,40 @@ SELECT log_likelihood(bgnbd(1, 1, 1, 1)) IS NULL AS no_ll,
 -- Hand values (r = 2, alpha = 3, a = 1.5, b = 1.5: then a + b - 1 = r and
 -- 2F1(r, b; r; z) = (1 - z)^-b, so E[X(t)] = 4 (1 - sqrt(alpha / (alpha + t))))
 --
-SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 6)::numeric, 12) AS ex_6,
-	   round((4 * (1 - sqrt(3.0 / 9)))::numeric, 12) AS by_hand;
+SELECT q.*, (abs(q.ex_6 - q.by_hand) <= 1e-11) IS TRUE AS agrees
+FROM (SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 6)::numeric, 12) AS ex_6,
+		   round((4 * (1 - sqrt(3.0 / 9)))::numeric, 12) AS by_hand) q;
 -- a customer without repeats, age 3, over the next 18: 4 (1 - sqrt(6 / 24)) = 2
-SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 18, 0, 0, 3)::numeric, 12) AS ey_18;
+SELECT q.*, (abs(q.ey_18 - 2) <= 1e-11) IS TRUE AS agrees
+FROM (SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 18, 0, 0, 3)::numeric, 12) AS ey_18) q;
 -- the same with two purchases by time 4 of 10: divided by 1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)
-SELECT round(bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 2, 4, 10)::numeric, 12) AS p_alive,
-	   round((1 / (1 + 1.5 / 2.5 * (13.0 / 7) ^ 4))::numeric, 12) AS by_hand;
+SELECT q.*, (q.p_alive = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 2, 4, 10)::numeric, 12) AS p_alive,
+		   round((1 / (1 + 1.5 / 2.5 * (13.0 / 7) ^ 4))::numeric, 12) AS by_hand) q;
 SELECT bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 0, 0, 10) AS p_alive_without_repeats;
 -- P(X(6) = 0) = (alpha / (alpha + t))^r = 1/9
-SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 0)::numeric, 12) AS p0,
-	   round(1 / 9.0, 12) AS by_hand;
+SELECT q.*, (q.p0 = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 0)::numeric, 12) AS p0,
+		   round(1 / 9.0, 12) AS by_hand) q;
 -- P(X(t) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
 --   with u = alpha/(alpha+t), z = t/(alpha+t); B(a,b+1)/B(a,b) = b/(a+b), B(a+1,b)/B(a,b) = a/(a+b)
-SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 1)::numeric, 12) AS p1,
-	   round((0.5 * 2 * (1 / 9.0) * (2 / 3.0) + 0.5 * (1 - 1 / 9.0))::numeric, 12) AS by_hand;
+SELECT q.*, (q.p1 = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 1)::numeric, 12) AS p1,
+		   round((0.5 * 2 * (1 / 9.0) * (2 / 3.0) + 0.5 * (1 - 1 / 9.0))::numeric, 12) AS by_hand) q;
 -- Gamma-Gamma: p = 2, q = 3, gamma = 10: E(M) = p gamma / (q - 1) = 10;
 -- x = 4, zbar = 20: ((q-1) E(M) + p x zbar) / (p x + q - 1) = 180 / 10 = 18
-SELECT gammagamma_expected_spend(gammagamma(2, 3, 10)) AS population_mean,
-	   gammagamma_expected_spend(gammagamma(2, 3, 10), 4, 20) AS conditional,
-	   gammagamma_expected_spend(gammagamma(2, 3, 10), 0, 0) AS without_repeats;
+SELECT q.*, (q.population_mean = 10 AND q.conditional = 18 AND q.without_repeats = 10) IS TRUE AS agrees
+FROM (SELECT gammagamma_expected_spend(gammagamma(2, 3, 10)) AS population_mean,
+		   gammagamma_expected_spend(gammagamma(2, 3, 10), 4, 20) AS conditional,
+		   gammagamma_expected_spend(gammagamma(2, 3, 10), 0, 0) AS without_repeats) q;
 -- ln f = lnG(11) - lnG(8) - lnG(3) + 3 ln 10 + 7 ln 20 + 8 ln 4 - 11 ln 90
-SELECT round(gammagamma_log_likelihood(gammagamma(2, 3, 10), 4, 20)::numeric, 12) AS ll,
-	   round((ln(10 * 9 * 8 / 2.0) + 3 * ln(10) + 7 * ln(20) + 8 * ln(4) - 11 * ln(90))::numeric, 12) AS by_hand;
+SELECT q.*, (q.ll = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(gammagamma_log_likelihood(gammagamma(2, 3, 10), 4, 20)::numeric, 12) AS ll,
+		   round((ln(10 * 9 * 8 / 2.0) + 3 * ln(10) + 7 * ln(20) + 8 * ln(4) - 11 * ln(90))::numeric, 12) AS by_hand) q;
 -- one period of CLV: E(M | x, zbar) E[Y(L)] / (1 + d), with E[Y(18) | 0, 0, 3] = 2
-SELECT round(predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 1, 18, 0.25)::numeric, 12) AS clv,
-	   10 * 2 / 1.25 AS by_hand;
+SELECT q.*, (q.clv = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 1, 18, 0.25)::numeric, 12) AS clv,
+		   10 * 2 / 1.25 AS by_hand) q;
 SELECT predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 0, 18, 0.25) AS no_periods;
 
 --
@@ -110,21 +118,27 @@ SELECT i, x::double precision AS x,
 FROM (SELECT i, floor(6 * pg_temp.u(i, 1) ^ 2)::int AS x,
 			 round((10 + 30 * pg_temp.u(i, 3))::numeric, 2)::double precision AS T
 	  FROM generate_series(1, 300) i) s;
-SELECT round(sum(bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::numeric, 9) AS extension,
-	   round(sum(A1 + A2 + CASE WHEN x = 0 THEN A3
-							   ELSE ln(exp(A3) + exp(A4)) END)::numeric, 9) AS plain_sql
-FROM (SELECT x, tx, T,
-			 (SELECT coalesce(sum(ln(0.5 + j)), 0) FROM generate_series(0, x::int - 1) j) + 0.5 * ln(3) AS A1,
-			 (SELECT coalesce(sum(ln(4 + j) - ln(6 + j)), 0) FROM generate_series(0, x::int - 1) j) AS A2,
-			 -(0.5 + x) * ln(3 + T) AS A3,
-			 ln(2) - ln(4 + x - 1) - (0.5 + x) * ln(3 + tx) AS A4
-	  FROM cust) s;
+SELECT q.*, (q.extension = q.plain_sql) IS TRUE AS agrees,
+	   (SELECT count(*) FROM cust) AS customers,
+	   (SELECT count(*) FROM cust WHERE bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T) IS NULL) AS null_results
+FROM (SELECT round(sum(bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::numeric, 9) AS extension,
+		   round(sum(A1 + A2 + CASE WHEN x = 0 THEN A3
+								   ELSE ln(exp(A3) + exp(A4)) END)::numeric, 9) AS plain_sql
+	FROM (SELECT x, tx, T,
+				 (SELECT coalesce(sum(ln(0.5 + j)), 0) FROM generate_series(0, x::int - 1) j) + 0.5 * ln(3) AS A1,
+				 (SELECT coalesce(sum(ln(4 + j) - ln(6 + j)), 0) FROM generate_series(0, x::int - 1) j) AS A2,
+				 -(0.5 + x) * ln(3 + T) AS A3,
+				 ln(2) - ln(4 + x - 1) - (0.5 + x) * ln(3 + tx) AS A4
+		  FROM cust) s) q;
 -- and Gamma-Gamma with whole p x and q: lnG(n) = sum_{j<n} ln j
-SELECT round(sum(gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx))::numeric, 9) AS extension,
-	   round(sum((SELECT sum(ln(j)) FROM generate_series(2 * x::int, 2 * x::int + 2) j)
-				 - ln(2) + 3 * ln(10) + (2 * x - 1) * ln(5 + tx) + 2 * x * ln(x)
-				 - (2 * x + 3) * ln(10 + x * (5 + tx)))::numeric, 9) AS plain_sql
-FROM cust WHERE x > 0;
+SELECT q.*, (q.extension = q.plain_sql) IS TRUE AS agrees,
+	   (SELECT count(*) FROM cust WHERE x > 0) AS customers,
+	   (SELECT count(*) FROM cust WHERE x > 0 AND gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx) IS NULL) AS null_results
+FROM (SELECT round(sum(gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx))::numeric, 9) AS extension,
+		   round(sum((SELECT sum(ln(j)) FROM generate_series(2 * x::int, 2 * x::int + 2) j)
+					 - ln(2) + 3 * ln(10) + (2 * x - 1) * ln(5 + tx) + 2 * x * ln(x)
+					 - (2 * x + 3) * ln(10 + x * (5 + tx)))::numeric, 9) AS plain_sql
+	FROM cust WHERE x > 0) q;
 
 --
 -- Recovering known parameters from simulated data (20,000 customers).

@@ -145,25 +145,27 @@ CREATE TABLE states AS
 CREATE FUNCTION dims(e engagement, as_of timestamptz) RETURNS float8[] LANGUAGE sql
 	AS $$ SELECT ARRAY[involvement(e, as_of), interaction(e, as_of), intimacy(e, as_of), influence(e, as_of)] $$;
 CREATE FUNCTION close(a float8[], b float8[], rel float8) RETURNS boolean LANGUAGE sql
-	AS $$ SELECT bool_and(abs(x - y) <= rel * greatest(1, abs(y))) FROM unnest(a, b) u(x, y) $$;
+	AS $$ SELECT bool_and((abs(x - y) <= rel * greatest(1, abs(y))) IS TRUE) FROM unnest(a, b) u(x, y) $$;
 -- per dimension: events and last event, as text rows
 CREATE FUNCTION dim_events(e engagement) RETURNS text LANGUAGE sql
 	AS $$ SELECT string_agg(dimension || ' ' || events || ' ' || coalesce(last_seen::text, '-'), ', ' ORDER BY dimension)
 		  FROM engagement_explain(e, last_seen(e)) $$;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE abs(involvement(s.e, '2026-06-01 00:00+00') - i.inv) > 1e-9 * greatest(1, abs(i.inv))
-						   OR abs(interaction(s.e, '2026-06-01 00:00+00') - i.inter) > 1e-9 * greatest(1, abs(i.inter))
-						   OR abs(intimacy(s.e, '2026-06-01 00:00+00') - i.intim) > 1e-9 * greatest(1, abs(i.intim))
-						   OR abs(influence(s.e, '2026-06-01 00:00+00') - i.infl) > 1e-9 * greatest(1, abs(i.infl))) AS mismatch,
-	   count(*) FILTER (WHERE abs(engagement_score(s.e, '2026-06-01 00:00+00')
-							  - 100 * (1 - exp(-greatest(i.inv + i.inter + i.intim + i.infl, 0) / 10))) > 1e-9) AS score_mismatch,
-	   count(*) FILTER (WHERE events(s.e) <> i.n OR last_seen(s.e) <> i.last OR first_seen(s.e) <> i.first) AS count_mismatch,
+	   count(*) FILTER (WHERE (abs(involvement(s.e, '2026-06-01 00:00+00') - i.inv) <= 1e-9 * greatest(1, abs(i.inv))) IS NOT TRUE
+						   OR (abs(interaction(s.e, '2026-06-01 00:00+00') - i.inter) <= 1e-9 * greatest(1, abs(i.inter))) IS NOT TRUE
+						   OR (abs(intimacy(s.e, '2026-06-01 00:00+00') - i.intim) <= 1e-9 * greatest(1, abs(i.intim))) IS NOT TRUE
+						   OR (abs(influence(s.e, '2026-06-01 00:00+00') - i.infl) <= 1e-9 * greatest(1, abs(i.infl))) IS NOT TRUE) AS mismatch,
+	   count(*) FILTER (WHERE (abs(engagement_score(s.e, '2026-06-01 00:00+00')
+							  - 100 * (1 - exp(-greatest(i.inv + i.inter + i.intim + i.infl, 0) / 10))) <= 1e-9) IS NOT TRUE) AS score_mismatch,
+	   count(*) FILTER (WHERE events(s.e) IS DISTINCT FROM i.n OR last_seen(s.e) IS DISTINCT FROM i.last OR first_seen(s.e) IS DISTINCT FROM i.first) AS count_mismatch,
 	   count(*) FILTER (WHERE dim_events(s.e) IS DISTINCT FROM
 						(SELECT string_agg(dim || ' ' || n || ' ' || coalesce(l::text, '-'), ', ' ORDER BY dim)
 						 FROM (SELECT d.dim, count(ev.ts) AS n, max(ev.ts) AS l
 							   FROM unnest(enum_range(NULL::engagement_dimension)) d(dim)
 							   LEFT JOIN events ev ON ev.customer = s.customer AND ev.dim = d.dim
-							   GROUP BY d.dim) x)) AS dimension_events_mismatch
+							   GROUP BY d.dim) x)) AS dimension_events_mismatch,
+	   count(*) FILTER (WHERE engagement_score(s.e, '2026-06-01 00:00+00') IS NULL
+						   OR dims(s.e, '2026-06-01 00:00+00')::text LIKE '%NULL%') AS null_results
 FROM states s
 JOIN (SELECT customer,
 			 coalesce(sum(value * power(2, -extract(epoch FROM timestamptz '2026-06-01 00:00+00' - ts) / (30 * 86400))) FILTER (WHERE dim = 'involvement'), 0) AS inv,
@@ -173,7 +175,9 @@ JOIN (SELECT customer,
 			 count(*) AS n, min(ts) AS first, max(ts) AS last
 	  FROM events GROUP BY customer) i USING (customer);
 -- explanations add up to the score
-SELECT count(*) FILTER (WHERE abs(x.total - engagement_score(s.e, '2026-06-01 00:00+00')) > 1e-9) AS explain_mismatch
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE (abs(x.total - engagement_score(s.e, '2026-06-01 00:00+00')) <= 1e-9) IS NOT TRUE) AS explain_mismatch,
+	   count(*) FILTER (WHERE x.total IS NULL) AS null_totals
 FROM states s, LATERAL (SELECT sum(contribution) AS total FROM engagement_explain(s.e, '2026-06-01 00:00+00')) x;
 
 -- merge order does not matter: rollups of hash-split states, merged in two
@@ -183,11 +187,11 @@ CREATE TABLE parts AS
 	SELECT customer, abs(hashtext(ts::text)) % 5 AS part, engagement_agg(ts, dim, value, '30 days') AS e
 	FROM events GROUP BY 1, 2;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE NOT close(dims(m.e1, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12)
-						   OR NOT close(dims(m.e2, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12)
-						   OR dim_events(m.e1) <> dim_events(s.e) OR dim_events(m.e2) <> dim_events(s.e)
-						   OR first_seen(m.e1) <> first_seen(s.e) OR first_seen(m.e2) <> first_seen(s.e)
-						   OR last_seen(m.e1) <> last_seen(s.e) OR last_seen(m.e2) <> last_seen(s.e)) AS merge_mismatch,
+	   count(*) FILTER (WHERE close(dims(m.e1, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12) IS NOT TRUE
+						   OR close(dims(m.e2, '2026-06-01 00:00+00'), dims(s.e, '2026-06-01 00:00+00'), 1e-12) IS NOT TRUE
+						   OR dim_events(m.e1) IS DISTINCT FROM dim_events(s.e) OR dim_events(m.e2) IS DISTINCT FROM dim_events(s.e)
+						   OR first_seen(m.e1) IS DISTINCT FROM first_seen(s.e) OR first_seen(m.e2) IS DISTINCT FROM first_seen(s.e)
+						   OR last_seen(m.e1) IS DISTINCT FROM last_seen(s.e) OR last_seen(m.e2) IS DISTINCT FROM last_seen(s.e)) AS merge_mismatch,
 	   min(m.parts) AS min_parts, max(m.parts) AS max_parts
 FROM (SELECT customer, count(*) AS parts, rollup(e ORDER BY part) AS e1, rollup(e ORDER BY part DESC) AS e2
 	  FROM parts GROUP BY customer) m
@@ -235,7 +239,7 @@ SELECT ''::engagement;
 \copy states TO 'results/engagement.bin' WITH (FORMAT binary)
 CREATE TABLE states_copy (LIKE states);
 \copy states_copy FROM 'results/engagement.bin' WITH (FORMAT binary)
-SELECT count(*) FILTER (WHERE c.e::text <> s.e::text) AS binary_mismatch, count(*) FROM states s JOIN states_copy c USING (customer);
+SELECT count(*) FILTER (WHERE c.e::text IS DISTINCT FROM s.e::text) AS binary_mismatch, count(*) FROM states s JOIN states_copy c USING (customer);
 
 --
 -- RFM
@@ -285,16 +289,18 @@ WITH daily AS (
 	FROM daily d GROUP BY customer
 )
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE frequency(r) <> i.frequency OR recency(r) <> i.recency
-						   OR age(r, '2026-03-01 00:00+00', '1 day') <> i.age
-						   OR abs(monetary(r) - i.monetary) > 1e-9) AS mismatch,
+	   count(*) FILTER (WHERE frequency(r) IS DISTINCT FROM i.frequency OR recency(r) IS DISTINCT FROM i.recency
+						   OR age(r, '2026-03-01 00:00+00', '1 day') IS DISTINCT FROM i.age
+						   OR (abs(monetary(r) - i.monetary) <= 1e-9) IS NOT TRUE) AS mismatch,
+	   count(*) FILTER (WHERE frequency(r) IS NULL OR recency(r) IS NULL OR monetary(r) IS NULL) AS null_results,
 	   sum(frequency(r)) AS repeat_days
 FROM (SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer) o JOIN idiom i USING (customer);
 -- rollup and text round trip (a day's amounts split between states are
 -- added in another order: equal up to rounding)
-SELECT count(*) FILTER (WHERE frequency(m.r) <> frequency(o.r) OR recency(m.r) <> recency(o.r)
-						   OR abs(monetary(m.r) - monetary(o.r)) > 1e-9) AS rollup_mismatch,
-	   count(*) FILTER (WHERE o.r::text::rfm::text <> o.r::text) AS text_mismatch
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE frequency(m.r) IS DISTINCT FROM frequency(o.r) OR recency(m.r) IS DISTINCT FROM recency(o.r)
+						   OR (abs(monetary(m.r) - monetary(o.r)) <= 1e-9) IS NOT TRUE) AS rollup_mismatch,
+	   count(*) FILTER (WHERE o.r::text::rfm::text IS DISTINCT FROM o.r::text) AS text_mismatch
 FROM (SELECT customer, rollup(r) AS r FROM (SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer, abs(hashtext(ts::text)) % 2) h GROUP BY 1) m
 JOIN (SELECT customer, rfm_agg(ts, amount) AS r FROM orders GROUP BY customer) o USING (customer);
 SELECT '(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])'::rfm;
@@ -311,7 +317,7 @@ CREATE TABLE rfm_states AS SELECT customer, rfm_agg(ts, amount) AS r FROM orders
 \copy rfm_states TO 'results/rfm.bin' WITH (FORMAT binary)
 CREATE TABLE rfm_copy (LIKE rfm_states);
 \copy rfm_copy FROM 'results/rfm.bin' WITH (FORMAT binary)
-SELECT count(*) FILTER (WHERE c.r::text <> s.r::text) AS binary_mismatch, count(*)
+SELECT count(*) FILTER (WHERE c.r::text IS DISTINCT FROM s.r::text) AS binary_mismatch, count(*)
 FROM rfm_states s JOIN rfm_copy c USING (customer);
 
 DROP TABLE ev, events, states, states_copy, parts, orders, rfm_states, rfm_copy;

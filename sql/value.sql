@@ -14,19 +14,23 @@ SET extra_float_digits = 0;
 -- half a year ahead, 100/sqrt(1.1) = 95.346259
 -- (a year is 365.25 days, 8766 hours; intervals are written in hours, since
 -- adding days keeps the wall-clock time across a daylight-saving change)
-SELECT round(present_value(amount, at, as_of, 0.10)::numeric, 6) AS pv
-FROM (VALUES (100.0, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00')) v(amount, at, as_of);
-SELECT round(present_value(100, as_of - interval '8766 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_back,
-	   round(present_value(100, as_of + interval '4383 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_half
-FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(as_of);
+SELECT q.*, (q.pv = round(100 / 1.1, 6)) IS TRUE AS agrees
+FROM (SELECT round(present_value(amount, at, as_of, 0.10)::numeric, 6) AS pv
+	FROM (VALUES (100.0, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00')) v(amount, at, as_of)) q;
+SELECT q.*, (q.pv_back = 110 AND q.pv_half = round(100 / sqrt(1.1), 6)) IS TRUE AS agrees
+FROM (SELECT round(present_value(100, as_of - interval '8766 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_back,
+		   round(present_value(100, as_of + interval '4383 hours', as_of, 0.10, '1 year')::numeric, 6) AS pv_half
+	FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(as_of)) q;
 -- a year is 365.25 days: 2026-01-01 to 2027-01-01 is 365 days, 0.999316 years
-SELECT round(present_value(100, timestamptz '2027-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS calendar_year,
-	   round((100 / power(1.1, 365 / 365.25))::numeric, 6) AS by_hand;
+SELECT q.*, (q.calendar_year = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(present_value(100, timestamptz '2027-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS calendar_year,
+		   round((100 / power(1.1, 365 / 365.25))::numeric, 6) AS by_hand) q;
 -- a stream of 12 monthly payments of 10 at 1% a month: 10 * (1 - 1.01^-12) / 0.01
-SELECT round(present_value(10, timestamptz '2026-01-01 00:00+00' + k * interval '720 hours',
-						   timestamptz '2026-01-01 00:00+00', 0.01, '1 month')::numeric, 6) AS annuity,
-	   round((10 * (1 - power(1.01, -12)) / 0.01)::numeric, 6) AS by_hand
-FROM generate_series(1, 12) k;
+SELECT q.*, (q.annuity = q.by_hand) IS TRUE AS agrees
+FROM (SELECT round(present_value(10, timestamptz '2026-01-01 00:00+00' + k * interval '720 hours',
+							   timestamptz '2026-01-01 00:00+00', 0.01, '1 month')::numeric, 6) AS annuity,
+		   round((10 * (1 - power(1.01, -12)) / 0.01)::numeric, 6) AS by_hand
+	FROM generate_series(1, 12) k) q;
 -- rate 0: a plain sum
 SELECT present_value(x, timestamptz '2030-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 0)
 FROM (VALUES (1.5), (2.5), (-1.0)) v(x);
@@ -50,13 +54,15 @@ SELECT present_value(1e308, timestamptz '1000-01-01 00:00+00', timestamptz '2026
 -- clv: formulas.md 2.3(a), N = 2 semiannual periods, r = 0.0723805,
 -- p = 0.5, CM = 200, MC = 20 each period -> CLV = 144.1656
 --
-SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '4320 hours',
-				 timestamptz '2026-01-01 00:00+00', 0.0723805, '6 months', 0.5)::numeric, 4) AS clv
-FROM generate_series(1, 2) j;
+SELECT q.*, (q.clv = round((0.5 * 200 - 20) / 1.0723805 + (0.5 * 200 - 20) / 1.0723805 ^ 2, 4)) IS TRUE AS agrees
+FROM (SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '4320 hours',
+					 timestamptz '2026-01-01 00:00+00', 0.0723805, '6 months', 0.5)::numeric, 4) AS clv
+	FROM generate_series(1, 2) j) q;
 -- without the probability: (200 - 20) / 1.1 + (200 - 20) / 1.21 = 312.396694
-SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '8766 hours',
-				 timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS clv
-FROM generate_series(1, 2) j;
+SELECT q.*, (q.clv = round(180 / 1.1 + 180 / 1.21, 6)) IS TRUE AS agrees
+FROM (SELECT round(clv(200, 20, timestamptz '2026-01-01 00:00+00' + j * interval '8766 hours',
+					 timestamptz '2026-01-01 00:00+00', 0.10, '1 year')::numeric, 6) AS clv
+	FROM generate_series(1, 2) j) q;
 -- negative margins and costs above margin lower the value; NULL margin or cost count as 0
 SELECT round(clv(m, c, timestamptz '2027-01-01 06:00+00', timestamptz '2026-01-01 00:00+00', 0, '1 year')::numeric, 6)
 FROM (VALUES (-50.0, 10.0), (NULL, 5.0), (30.0, NULL), (NULL, NULL)) v(m, c);
@@ -142,7 +148,7 @@ CREATE FUNCTION pv_by_hand(amount float8, at timestamptz, as_of timestamptz, rat
 	RETURNS float8 LANGUAGE sql IMMUTABLE
 	AS $$ SELECT amount / power(1 + rate, extract(epoch FROM at - as_of) / extract(epoch FROM period)) $$;
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE abs(ours - idiom) > 1e-9 * greatest(1, abs(idiom))) AS mismatch
+	   count(*) FILTER (WHERE (abs(ours - idiom) <= 1e-9 * greatest(1, abs(idiom))) IS NOT TRUE) AS mismatch
 FROM (SELECT customer_id,
 			 present_value(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08, '1 year') AS ours,
 			 sum(pv_by_hand(margin, ordered_at, timestamptz '2026-06-30 00:00+00', 0.08, '1 year')) AS idiom

@@ -113,13 +113,23 @@ $coord->safe_psql('postgres', $fdw_sql);
 sub same_result
 {
 	my ($name, $distributed, $local) = @_;
+	# EXCEPT counts NULL as equal to NULL: rows holding a NULL are counted
+	# apart, and none is expected
 	my $sql = "SELECT count(*) FROM (($distributed) EXCEPT ($local)) a\n"
 	  . "UNION ALL SELECT count(*) FROM (($local) EXCEPT ($distributed)) b\n"
-	  . "UNION ALL SELECT count(*) FROM ($local) c";
+	  . "UNION ALL SELECT count(*) FROM ($local) c\n"
+	  . "UNION ALL SELECT count(*) FROM ($distributed) d WHERE NOT (d IS NOT NULL)\n"
+	  . "UNION ALL SELECT count(*) FROM ($local) e WHERE NOT (e IS NOT NULL)";
 	my @counts = split /\n/, $coord->safe_psql('postgres', $sql);
-	ok($counts[0] == 0 && $counts[1] == 0 && $counts[2] > 0,
-		"$name: distributed result equals the single-node result ($counts[2] rows)")
-	  or diag("only distributed: $counts[0], only local: $counts[1]");
+	ok( $counts[0] == 0
+		  && $counts[1] == 0
+		  && $counts[2] > 0
+		  && $counts[3] == 0
+		  && $counts[4] == 0,
+		"$name: distributed result equals the single-node result ($counts[2] rows, none with a NULL)"
+	  )
+	  or diag("only distributed: $counts[0], only local: $counts[1], "
+		  . "rows with a NULL: distributed $counts[3], local $counts[4]");
 }
 
 # 1. The two-step pattern by hand: each shard computes daily states, the

@@ -74,10 +74,10 @@ WITH ours AS (
 		  FROM tx WHERE day <= date '1997-09-30' GROUP BY customer) s
 )
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE frequency(r) <> p.x) AS frequency_mismatch,
-	   count(*) FILTER (WHERE round(recency(r, '7 days')::numeric, 2) <> round(p.t_x::numeric, 2)) AS recency_mismatch,
-	   count(*) FILTER (WHERE round(age(r, '1997-09-30 00:00+00', '7 days')::numeric, 2) <> round(p.t::numeric, 2)) AS age_mismatch,
-	   count(*) FILTER (WHERE round(monetary(r)::numeric, 2) <> round(p.zbar::numeric, 2)) AS monetary_mismatch
+	   count(*) FILTER (WHERE frequency(r) IS DISTINCT FROM p.x) AS frequency_mismatch,
+	   count(*) FILTER (WHERE round(recency(r, '7 days')::numeric, 2) IS DISTINCT FROM round(p.t_x::numeric, 2)) AS recency_mismatch,
+	   count(*) FILTER (WHERE round(age(r, '1997-09-30 00:00+00', '7 days')::numeric, 2) IS DISTINCT FROM round(p.t::numeric, 2)) AS age_mismatch,
+	   count(*) FILTER (WHERE round(monetary(r)::numeric, 2) IS DISTINCT FROM round(p.zbar::numeric, 2)) AS monetary_mismatch
 FROM ours JOIN published p USING (id)
 EOSQL
 is($node->safe_psql('postgres', $compare), '2357|0|0|0|0',
