@@ -84,20 +84,33 @@ SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00+00', '
 -- Thread 5: answered, then the customer asked again (waiting since that
 -- post); thread 6: answered last by support (not waiting); thread 7: never
 -- answered; thread 8: a fresh question with a low sentiment.
+-- Boundaries: thread 7 has waited exactly the 1-day threshold at 04-03 12:00
+-- (listed: the wait is inclusive); thread 9's sentiment is exactly the -0.5
+-- threshold (not upset: only a sentiment below it is), waiting 1 h 30 min;
+-- thread 10 is answered only by its starter (still unanswered, waiting
+-- since its start at 10:00: 2 hours).
 CREATE TABLE support AS
 SELECT community_agg(t, a, ts::timestamptz, st, NULL, snt) AS h
 FROM (VALUES (5, 100, '2026-04-01 09:00+00', true, 0.2), (5, 900, '2026-04-01 10:00+00', false, NULL),
 			 (5, 100, '2026-04-02 08:00+00', false, -0.6),
 			 (6, 101, '2026-04-01 09:00+00', true, 0.0), (6, 900, '2026-04-01 09:30+00', false, NULL),
 			 (7, 102, '2026-04-02 12:00+00', true, NULL),
-			 (8, 103, '2026-04-03 11:00+00', true, -0.9)) v(t, a, ts, st, snt);
+			 (8, 103, '2026-04-03 11:00+00', true, -0.9),
+			 (9, 104, '2026-04-03 10:30+00', true, -0.5),
+			 (10, 105, '2026-04-03 10:00+00', true, NULL), (10, 105, '2026-04-03 11:30+00', false, NULL)) v(t, a, ts, st, snt);
+-- by hand: 5 (waiting since 04-02 08:00, 28 hours) and 7 (exactly 1 day)
 SELECT e.* FROM support, escalations(h, '2026-04-03 12:00+00', '1 day') e ORDER BY thread_id;
+-- by hand: 5, 7, and 8 (-0.9 < -0.5); not 9 (-0.5 is not below -0.5)
 SELECT thread_id, customer_id, waiting, sentiment, reason
 FROM support, escalations(h, '2026-04-03 12:00+00', '1 day', -0.5) ORDER BY thread_id;
--- customers waiting longest, as a support view would list them
+-- customers waiting longest, as a support view would list them; by hand:
+-- 100 28 h, 102 24 h, 105 2 h, 104 1 h 30 min, 103 1 h
 SELECT customer_id, count(*) AS threads, max(waiting) AS longest
 FROM support, escalations(h, '2026-04-03 12:00+00', '0 seconds') GROUP BY 1 ORDER BY longest DESC;
 SELECT count(*) AS null_state FROM escalations(NULL, '2026-04-03 00:00+00', '1 day');
+-- unanswered threads of the support state: 7 (24 h), 8 (1 h), 9 (1 h 30 min)
+-- and 10 (2 h: its starter's second post is no answer); 5 and 6 are answered
+SELECT thread_id, waiting FROM support, unanswered_threads(h, '2026-04-03 12:00+00', '0 seconds') ORDER BY 1;
 
 --
 -- Rollups: per-day states, and states splitting threads by post, merge to
@@ -157,14 +170,15 @@ FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true), (1, 2, '2026-01-01
 --
 CREATE TABLE gen AS
 SELECT p AS post_id, 1 + (p - 1) / 10 AS thread_id, (p - 1) % 10 = 0 AS starts,
-	   CASE WHEN (p - 1) % 10 = 0 OR abs(hashint4(p)) % 4 = 0 THEN ((p - 1) / 10) % 500
+	   CASE WHEN (p - 1) % 10 = 0 OR abs(hashint4(p)) % 4 = 0 OR ((p - 1) / 10) % 11 = 5
+			THEN ((p - 1) / 10) % 500
 			ELSE abs(hashint4(p * 7)) % 800 END AS author_id,
 	   timestamptz '2026-01-01 00:00+00' + ((p - 1) / 10) * interval '3 hours'
 		 + ((p - 1) % 10) * (abs(hashint4(p * 3)) % 600) * interval '1 minute' AS posted_at,
 	   (abs(hashint4(p * 11)) % 50)::bigint AS views,
 	   (ARRAY['help', 'ideas', 'general'])[1 + ((p - 1) / 10) % 3] AS community
 FROM generate_series(1, 20000) p
--- some threads stay unanswered
+-- some threads stay unanswered; in some only the starter writes again
 WHERE (p - 1) % 10 = 0 OR ((p - 1) / 10) % 7 <> 0;
 CREATE TABLE by_community AS
 SELECT community, community_agg(thread_id, author_id, posted_at, starts, views) AS h FROM gen GROUP BY 1;
@@ -192,8 +206,15 @@ SELECT i.community, posts(h) = i.posts AS posts, threads(h) = i.threads AS threa
 	   members(h) = (SELECT count(DISTINCT author_id) FROM gen g WHERE g.community = i.community) AS members,
 	   views(h) = (SELECT sum(views) FROM gen g WHERE g.community = i.community) AS views
 FROM idiom i JOIN by_community USING (community) ORDER BY 1;
--- unanswered threads against plain SQL
-SELECT (SELECT count(*) FROM by_community, unanswered_threads(h, '2027-01-01 00:00+00', '1 day')) =
+-- unanswered threads against plain SQL (with the threads where only the
+-- starter wrote again counted apart: they are unanswered too)
+SELECT (SELECT count(*) FROM by_community, unanswered_threads(h, '2027-01-01 00:00+00', '1 day')) AS ours,
+	   (SELECT count(*) FROM gen g WHERE starts AND NOT EXISTS
+			(SELECT FROM gen r WHERE r.thread_id = g.thread_id AND r.author_id <> g.author_id)) AS plain_sql,
+	   (SELECT count(*) FROM gen g WHERE starts AND NOT EXISTS
+			(SELECT FROM gen r WHERE r.thread_id = g.thread_id AND r.author_id <> g.author_id)
+		  AND EXISTS (SELECT FROM gen r WHERE r.thread_id = g.thread_id AND NOT r.starts)) AS only_starter_wrote_again,
+	   (SELECT count(*) FROM by_community, unanswered_threads(h, '2027-01-01 00:00+00', '1 day')) =
 	   (SELECT count(*) FROM gen g WHERE starts AND NOT EXISTS
 			(SELECT FROM gen r WHERE r.thread_id = g.thread_id AND r.author_id <> g.author_id)) AS unanswered;
 -- monthly states roll up to the whole; so do hash-split states

@@ -146,7 +146,14 @@ WITH ours AS (
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE o.level IS DISTINCT FROM i.level) AS mismatch,
 	   count(*) FILTER (WHERE o.level = 3) AS converted,
-	   count(*) FILTER (WHERE o.level = 2) AS reached_cart
+	   count(*) FILTER (WHERE o.level = 2) AS reached_cart,
+	   count(*) FILTER (WHERE o.level IS NULL) AS null_results,
+	   -- boundaries occur (times are whole minutes): a checkout exactly the
+	   -- 2-hour window after a view, and a cart at the very time of a view
+	   (SELECT count(*) FROM events a JOIN events c ON c.u = a.u AND c.ts = a.ts + interval '2 hours'
+		WHERE a.e = 'view' AND c.e = 'checkout') AS at_window,
+	   (SELECT count(*) FROM events a JOIN events b ON b.u = a.u AND b.ts = a.ts
+		WHERE a.e = 'view' AND b.e = 'cart') AS ties
 FROM ours o JOIN idiom i USING (u);
 
 -- rollup of two halves (split by a hash) equals the direct funnel

@@ -147,11 +147,13 @@ SELECT '(v=1,touches=[2026-01-05T10:00:00Z web]) junk'::journey;
 --
 -- Agreement with the plain-SQL idiom on generated data
 --
+-- (every fourth customer's touches are on whole minutes, so gaps of exactly
+-- the 30-minute threshold and equal times occur)
 CREATE TABLE touches AS
 	SELECT c AS customer,
 		   timestamptz '2026-01-01 00:00+00'
 			 + (k * 7919 % 1440 + (abs(hashint4(c * 1000 + k)) % 3000) * (k % 3)) * interval '1 minute'
-			 + (abs(hashint4(c * 31 + k)) % 60) * interval '1 second' AS ts,
+			 + (abs(hashint4(c * 31 + k)) % 60) * (c % 4 <> 0)::int * interval '1 second' AS ts,
 		   (ARRAY['web', 'app', 'email', 'store', 'call_centre', 'social'])
 			 [1 + abs(hashint4(c + k * 17)) % 6] AS channel,
 		   (ARRAY['view', 'click', 'open', 'purchase', NULL])
@@ -165,14 +167,18 @@ SELECT count(*) AS touches, count(DISTINCT customer) AS customers FROM touches;
 -- session_number() = LAG + running sum (ties: equal times never split)
 SELECT count(*) AS rows_checked,
 	   count(*) FILTER (WHERE ours IS DISTINCT FROM idiom) AS mismatches,
-	   max(ours) AS most_sessions
+	   count(*) FILTER (WHERE ours IS NULL) AS null_results,
+	   max(ours) AS most_sessions,
+	   count(*) FILTER (WHERE gap = interval '30 minutes') AS gaps_at_threshold,
+	   count(*) FILTER (WHERE gap = interval '0') AS ties
 FROM (SELECT session_number(ts, '30 minutes') OVER (PARTITION BY customer ORDER BY ts) AS ours,
 			 sum(new) OVER (PARTITION BY customer ORDER BY ts
-							ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS idiom
-	  FROM (SELECT customer, ts,
-				   CASE WHEN ts - lag(ts) OVER (PARTITION BY customer ORDER BY ts)
-							 <= interval '30 minutes' THEN 0 ELSE 1 END AS new
-			FROM touches) t) s;
+							ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS idiom,
+			 gap
+	  FROM (SELECT customer, ts, gap,
+				   CASE WHEN gap <= interval '30 minutes' THEN 0 ELSE 1 END AS new
+			FROM (SELECT customer, ts, ts - lag(ts) OVER (PARTITION BY customer ORDER BY ts) AS gap
+				  FROM touches) g) t) s;
 
 -- sessions() = the session table built by the idiom
 CREATE TABLE journeys AS
