@@ -5,11 +5,17 @@
 #   eng_drop_root SCRIPT ARGS re-run SCRIPT as the "postgres" user on a private copy
 #                             of the checkout when called as root (initdb refuses root)
 #   eng_build                 build with warnings as errors, stage-install into .stage/
+#   eng_export_release        export the released 1.0 sources from git into .release-1.0/
+#   eng_build_release         build them, stage-install into .stage-1.0/ (upgrade test)
 #   eng_virtualenv CMD...     run CMD against a throw-away cluster that loads the staged build
 set -euo pipefail
 
 ENG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ENG_STAGE="$ENG_ROOT/.stage"
+# Release 1.0 has no tag: it is the commit before the one that added 1.1.
+ENG_RELEASE_1_0_COMMIT=d90241b2bf305493fa94df0b45b5b0552f367197^
+ENG_RELEASE_1_0_SRC="$ENG_ROOT/.release-1.0"
+ENG_STAGE_1_0="$ENG_ROOT/.stage-1.0"
 ENG_PG_MAJOR=15
 ENG_BASE_PACKAGES=(make gcc libc6-dev perl libipc-run-perl
 	"postgresql-$ENG_PG_MAJOR" "postgresql-server-dev-$ENG_PG_MAJOR"
@@ -41,7 +47,8 @@ eng_drop_root() {
 	local work
 	work="$(mktemp -d /tmp/engagement.XXXXXX)"
 	eng_log "running as root: copying the checkout to $work for user postgres"
-	(cd "$ENG_ROOT" && tar --exclude=./.git --exclude=./.stage -cf - .) | tar -C "$work" -xf -
+	(cd "$ENG_ROOT" && tar --exclude=./.git --exclude=./.stage --exclude=./.stage-1.0 -cf - .) |
+		tar -C "$work" -xf -
 	if [ -d "$ENG_ROOT/../shared/data" ]; then
 		mkdir -p "$work/.shared"
 		cp -a "$ENG_ROOT/../shared/data" "$work/.shared/"
@@ -71,6 +78,34 @@ eng_build() {
 	make -s with_llvm=no WERROR=-Werror
 	rm -rf "$ENG_STAGE"
 	make -s with_llvm=no install DESTDIR="$ENG_STAGE" >/dev/null
+}
+
+# The released 1.0 sources, for test/t/007_upgrade.pl; called before
+# eng_drop_root, which copies the checkout without .git.  Without the git
+# history (an archive, a shallow clone) the upgrade test says it skips.
+eng_export_release() {
+	[ -f "$ENG_RELEASE_1_0_SRC/Makefile" ] && return 0
+	local git=(git -c safe.directory='*' -C "$ENG_ROOT")
+	if ! command -v git >/dev/null 2>&1 ||
+		! "${git[@]}" rev-parse -q --verify "$ENG_RELEASE_1_0_COMMIT^{commit}" >/dev/null 2>&1; then
+		eng_log "release 1.0 ($ENG_RELEASE_1_0_COMMIT) is not in the git history here"
+		return 0
+	fi
+	rm -rf "$ENG_RELEASE_1_0_SRC"
+	mkdir -p "$ENG_RELEASE_1_0_SRC"
+	"${git[@]}" archive "$ENG_RELEASE_1_0_COMMIT" | tar -C "$ENG_RELEASE_1_0_SRC" -xf -
+}
+
+# Build the exported 1.0 sources (as released: without -Werror) into their
+# own stage; sets ENG_STAGE_1_0_BUILT when there is one.
+eng_build_release() {
+	ENG_STAGE_1_0_BUILT=
+	[ -f "$ENG_RELEASE_1_0_SRC/Makefile" ] || return 0
+	eng_log "building the released 1.0 sources into $ENG_STAGE_1_0"
+	make -s -C "$ENG_RELEASE_1_0_SRC" with_llvm=no >/dev/null
+	rm -rf "$ENG_STAGE_1_0"
+	make -s -C "$ENG_RELEASE_1_0_SRC" with_llvm=no install DESTDIR="$ENG_STAGE_1_0" >/dev/null
+	ENG_STAGE_1_0_BUILT="$ENG_STAGE_1_0"
 }
 
 # The staged build is found through Debian's extension_destdir setting.

@@ -12,15 +12,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 eng_install_deps "${ENG_BASE_PACKAGES[@]}" libpostgresql-jdbc-java odbc-postgresql \
 	unixodbc libdbd-odbc-perl
 command -v javac >/dev/null 2>&1 || eng_install_deps default-jdk-headless
+eng_export_release
 eng_drop_root test.sh "$@"
 
 eng_build
+eng_build_release
 cd "$ENG_ROOT"
 
 # installcheck runs the pg_regress suite, then the TAP tests (TAP_TESTS = 1);
 # TAP nodes load the staged build through EXT_DESTDIR.
 eng_log "pg_regress and TAP tests"
 export EXT_DESTDIR="$ENG_STAGE"
+# the released 1.0 build, for the upgrade test (empty: it skips that part)
+export ENG_STAGE_1_0="$ENG_STAGE_1_0_BUILT"
 if ! eng_virtualenv make -s with_llvm=no installcheck PROVE_FLAGS="--timer"; then
 	[ -f regression.diffs ] && head -n 300 regression.diffs
 	for f in tmp_check/log/regress_log_*; do
