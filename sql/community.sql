@@ -88,7 +88,8 @@ SELECT thread_id, waiting FROM s, unanswered_threads(h, '2026-03-10 00:00+00', '
 -- (listed: the wait is inclusive); thread 9's sentiment is exactly the -0.5
 -- threshold (not upset: only a sentiment below it is), waiting 1 h 30 min;
 -- thread 10 is answered only by its starter (still unanswered, waiting
--- since its start at 10:00: 2 hours).
+-- since its start at 10:00: 2 hours); in thread 11 the customer and support
+-- write last at the same time (a tie: the customer is not waiting).
 CREATE TABLE support AS
 SELECT community_agg(t, a, ts::timestamptz, st, NULL, snt) AS h
 FROM (VALUES (5, 100, '2026-04-01 09:00+00', true, 0.2), (5, 900, '2026-04-01 10:00+00', false, NULL),
@@ -97,19 +98,21 @@ FROM (VALUES (5, 100, '2026-04-01 09:00+00', true, 0.2), (5, 900, '2026-04-01 10
 			 (7, 102, '2026-04-02 12:00+00', true, NULL),
 			 (8, 103, '2026-04-03 11:00+00', true, -0.9),
 			 (9, 104, '2026-04-03 10:30+00', true, -0.5),
-			 (10, 105, '2026-04-03 10:00+00', true, NULL), (10, 105, '2026-04-03 11:30+00', false, NULL)) v(t, a, ts, st, snt);
+			 (10, 105, '2026-04-03 10:00+00', true, NULL), (10, 105, '2026-04-03 11:30+00', false, NULL),
+			 (11, 106, '2026-04-03 09:00+00', true, NULL), (11, 900, '2026-04-03 09:30+00', false, NULL),
+			 (11, 106, '2026-04-03 09:30+00', false, NULL)) v(t, a, ts, st, snt);
 -- by hand: 5 (waiting since 04-02 08:00, 28 hours) and 7 (exactly 1 day)
 SELECT e.* FROM support, escalations(h, '2026-04-03 12:00+00', '1 day') e ORDER BY thread_id;
 -- by hand: 5, 7, and 8 (-0.9 < -0.5); not 9 (-0.5 is not below -0.5)
 SELECT thread_id, customer_id, waiting, sentiment, reason
 FROM support, escalations(h, '2026-04-03 12:00+00', '1 day', -0.5) ORDER BY thread_id;
 -- customers waiting longest, as a support view would list them; by hand:
--- 100 28 h, 102 24 h, 105 2 h, 104 1 h 30 min, 103 1 h
+-- 100 28 h, 102 24 h, 105 2 h, 104 1 h 30 min, 103 1 h (not 106: a tie)
 SELECT customer_id, count(*) AS threads, max(waiting) AS longest
 FROM support, escalations(h, '2026-04-03 12:00+00', '0 seconds') GROUP BY 1 ORDER BY longest DESC;
 SELECT count(*) AS null_state FROM escalations(NULL, '2026-04-03 00:00+00', '1 day');
 -- unanswered threads of the support state: 7 (24 h), 8 (1 h), 9 (1 h 30 min)
--- and 10 (2 h: its starter's second post is no answer); 5 and 6 are answered
+-- and 10 (2 h: its starter's second post is no answer); 5, 6 and 11 are answered
 SELECT thread_id, waiting FROM support, unanswered_threads(h, '2026-04-03 12:00+00', '0 seconds') ORDER BY 1;
 
 --

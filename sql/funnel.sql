@@ -167,6 +167,16 @@ JOIN (SELECT u, funnel_agg('2 hours', ts, e = 'view', e = 'cart', e = 'checkout'
 			 window_funnel('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS level
 	  FROM events GROUP BY u) d USING (u);
 
+-- binary send/receive through COPY
+CREATE TABLE funnels AS
+	SELECT u, funnel_agg('2 hours', ts, e = 'view', e = 'cart', e = 'checkout') AS f FROM events GROUP BY u;
+\copy funnels TO 'results/funnels.bin' WITH (FORMAT binary)
+CREATE TABLE funnels_copy (LIKE funnels);
+\copy funnels_copy FROM 'results/funnels.bin' WITH (FORMAT binary)
+SELECT count(*) AS copied, count(*) FILTER (WHERE c.f::text IS DISTINCT FROM o.f::text) AS mismatch
+FROM funnels o JOIN funnels_copy c USING (u);
+DROP TABLE funnels, funnels_copy;
+
 -- parallel partial aggregation
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -174,9 +184,12 @@ SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 EXPLAIN (COSTS OFF) SELECT funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout') FROM events;
+-- (both sides run in parallel: the window is also checked against its value)
 SELECT funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')::text
 	 = (SELECT rollup(f)::text FROM (SELECT u, funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout') AS f
 									 FROM events GROUP BY u) x) AS parallel_matches,
+	   funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')::text
+		 LIKE '(v=1,window_usec=600000000,%' AS parallel_window,
 	   step_times(funnel_agg('10 minutes', ts, e = 'view', e = 'cart', e = 'checkout')) AS first_chain
 FROM events;
 RESET ALL;

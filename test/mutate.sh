@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# test/mutate.sh: mutation testing of the pg_regress suite (not run in CI).
+#
+#   bash test/mutate.sh            every mutant (about 10 minutes)
+#   bash test/mutate.sh NAME...    only the named mutants
+#
+# Each mutant below plants one bug in a scratch copy of the sources (the
+# copy test/lib.sh makes as root, or a copy in /tmp otherwise): it replaces
+# one exact piece of code, which must occur exactly once, rebuilds, and runs
+# the pg_regress files that should notice.  A mutant is "caught" when one of
+# them fails, and "SURVIVED" otherwise; a mutant whose code is no longer
+# found, or that does not compile, is a failure of this harness (the code
+# moved: update the list).  Exits 1 unless every mutant is caught.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+# name  file  tests  code  replacement   (tab-separated; \t and \n escapes)
+MUTANTS=$(cat <<'EOF'
+nps_six_is_passive	src/nps.c	nps	NPS_DETRACTOR, NPS_DETRACTOR, NPS_DETRACTOR,\n\tNPS_PASSIVE	NPS_DETRACTOR, NPS_DETRACTOR, NPS_PASSIVE,\n\tNPS_PASSIVE
+nps_nine_is_passive	src/nps.c	nps	NPS_PASSIVE, NPS_PASSIVE,\n\tNPS_PROMOTER, NPS_PROMOTER	NPS_PASSIVE, NPS_PASSIVE,\n\tNPS_PASSIVE, NPS_PROMOTER
+nps_null_score_counted	src/nps.c	nps	if (likely(!PG_ARGISNULL(1)))\n\t{\n\t\tint32\t\tscore = PG_GETARG_INT32(1);	if (true)\n\t{\n\t\tint32\t\tscore = PG_GETARG_INT32(1);
+nps_variance_sign	src/nps.c	nps	pp + pd - (pp - pd) * (pp - pd)	pp + pd + (pp - pd) * (pp - pd)
+nps_weight_squares	src/nps.c	nps	st->w2 += w * w;	st->w2 += w;
+nps_merge_drops_squares	src/nps.c	nps	dst->w2 += tmp.w2;	dst->w2 += 0 * tmp.w2;
+nps_inverse_keeps_score	src/nps.c	nps	st->n[cat]--;	st->n[cat] -= 0;
+nps_send_weight_squares	src/nps.c	nps	pq_sendfloat8(&buf, st->w2);	pq_sendfloat8(&buf, st->w2 * 2);
+journey_gap_exclusive	src/journey.c	journey	return (j->ts[i] - j->ts[i - 1] > gap) ||	return (j->ts[i] - j->ts[i - 1] >= gap) ||
+journey_window_gap_exclusive	src/journey.c	journey	since_last > ctx->gap ||	since_last >= ctx->gap ||
+journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\tPG_RETURN_INT32(switches);	\t\t\tswitches++;\n\tif (j.n > 20)\n\t\tPG_RETURN_NULL();\n\tPG_RETURN_INT32(switches);
+journey_send_first_ts	src/journey.c	journey	pq_sendint64(&buf, jd->first_ts);	pq_sendint64(&buf, jd->first_ts + 1);
+funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= window);	bool\t\tin_window = (t - first < window);
+funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
+funnel_serial_window	src/funnel.c	funnel	pq_sendint64(&buf, b->window);	pq_sendint64(&buf, b->window + 1);
+funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
+attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
+attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
+attribution_removal_unscaled	src/attribution.c	attribution	re[c] = 1.0 - markov_p_conv(&mk, rowsum, c + 1) / p;	re[c] = 1.0 - markov_p_conv(&mk, rowsum, c + 1);
+score_decay_sign	src/score.c	score	return exp2(-((double) dt) / (double) h);	return exp2(((double) dt) / (double) h);
+score_composite_scale	src/score.c	score	100.0 * (1.0 - exp(-Max(*x, 0.0) / scale))	100.0 * (1.0 - exp(-Max(*x, 0.0) / (2 * scale)))
+score_intimacy_one_refused	src/score.c	score	(v < -1.0 || v > 1.0)	(v < -1.0 || v >= 1.0)
+rfm_frequency_counts_first	src/rfm.c	score	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays - 1);	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays);
+rfm_monetary_mean	src/rfm.c	score	PG_RETURN_FLOAT8(sum / (r->ndays - 1));	PG_RETURN_FLOAT8(sum / r->ndays);
+rfm_merge_same_day	src/rfm.c	score	r->days[k - 1].amount += b->days[i].amount;	r->days[k - 1].amount = b->days[i].amount;
+value_discount_sign	src/value.c	value	return pow(1.0 + rate, -periods);	return pow(1.0 + rate, periods);
+value_clv_probability	src/value.c	value	(p * margin - cost)	(p * (margin - cost))
+value_crv_acquisition	src/value.c	value	type_one = margin - reward - retention + acquisition;	type_one = margin - reward - retention - acquisition;
+predict_covariance_not_scaled	src/predict.c	predict	m->cov[i] = fit->cov[i] / wsum;	m->cov[i] = fit->cov[i];
+predict_no_delta_method	src/predict.c	predict	Float8GetDatum(m->params[i] * sqrt(COV(m->cov, i, i)))	Float8GetDatum(sqrt(COV(m->cov, i, i)))
+predict_loglik_per_customer	src/predict.c	predict	m->loglik = -fit->f * wsum;	m->loglik = -fit->f;
+predict_p_alive_term	src/predict.c	predict	return 1.0 / (1.0 + a / (b + x - 1.0) *	return 1.0 / (1.0 + a / (b + x) *
+community_starter_answers	src/community.c	community	if (d->r[k].author != t->starter->author)	if (d->r[k].author == d->r[k].author)
+community_sentiment_at_threshold	src/community.c	community	t.starter->sentiment < sentiment_below;	t.starter->sentiment <= sentiment_below;
+community_wait_exclusive	src/community.c	community	late = as_of - since >= threshold;	late = as_of - since > threshold;
+community_unanswered_exclusive	src/community.c	community	as_of - t.starter->start_ts >= threshold)	as_of - t.starter->start_ts > threshold)
+community_spoke_last_tie	src/community.c	community	if (answered && t.starter->last_ts <= t.others_last)	if (answered && t.starter->last_ts < t.others_last)
+community_merge_sentiment	src/community.c	community	if (isnan(dst->sentiment) || src->sentiment < dst->sentiment)	if (isnan(dst->sentiment) || src->sentiment > dst->sentiment)
+EOF
+)
+
+# as root: run as "postgres" on the copy eng_drop_root makes
+[ "$(id -u)" -ne 0 ] || export ENG_MUTATE_COPY=1
+eng_drop_root mutate.sh "$@"
+if [ "$(id -u)" -ne 0 ] && [ -z "${ENG_MUTATE_COPY:-}" ]; then
+	# never mutate a working checkout: run on a copy
+	work="$(mktemp -d /tmp/engagement-mutate.XXXXXX)"
+	(cd "$ENG_ROOT" && tar --exclude=./.git --exclude=./.stage -cf - .) | tar -C "$work" -xf -
+	ENG_MUTATE_COPY=1 bash "$work/test/mutate.sh" "$@"
+	rc=$?
+	rm -rf "$work"
+	exit "$rc"
+fi
+
+if [ "${1:-}" != "--inside" ]; then
+	eng_build
+	cd "$ENG_ROOT"
+	export MUTANTS
+	eng_virtualenv bash "$ENG_ROOT/test/mutate.sh" --inside "$@"
+	exit $?
+fi
+shift
+cd "$ENG_ROOT"
+
+# apply FROM -> TO (escapes \t \n) to FILE when FROM occurs exactly once
+apply_mutant() {
+	perl -e '
+		my ($file, $from, $to) = @ARGV;
+		s/\\t/\t/g, s/\\n/\n/g for $from, $to;
+		local $/;
+		open(my $in, "<", $file) or die "$file: $!";
+		my $code = <$in>;
+		close $in;
+		my $n = () = $code =~ /\Q$from\E/g;
+		exit 3 unless $n == 1;
+		$code =~ s/\Q$from\E/$to/;
+		open(my $out, ">", $file) or die "$file: $!";
+		print $out $code;
+		close $out or die "$file: $!";' "$@"
+}
+
+rebuild() {
+	make -s with_llvm=no WERROR=-Werror >/dev/null 2>&1 || return 1
+	rm -f "$ENG_STAGE"/usr/lib/postgresql/*/lib/engagement.so
+	make -s with_llvm=no install DESTDIR="$ENG_STAGE" >/dev/null 2>&1
+}
+
+caught=0
+survived=0
+broken=0
+report=()
+while IFS=$'\t' read -r name file tests from to; do
+	[ -n "$name" ] || continue
+	if [ $# -gt 0 ] && ! printf '%s\n' "$@" | grep -qx "$name"; then
+		continue
+	fi
+	cp "$file" "$file.orig"
+	if ! apply_mutant "$file" "$from" "$to"; then
+		result="HARNESS: mutation did not apply (code not found exactly once in $file)"
+		broken=$((broken + 1))
+	elif ! rebuild; then
+		result="HARNESS: mutant does not compile"
+		broken=$((broken + 1))
+	else
+		rm -f regression.diffs regression.out
+		if make -s with_llvm=no installcheck REGRESS="$tests" TAP_TESTS= >/dev/null 2>&1; then
+			result="SURVIVED ($tests)"
+			survived=$((survived + 1))
+		else
+			failed=$(grep -E '^(not ok|test ).*FAILED|^not ok' regression.out 2>/dev/null |
+				sed -E 's/^(not ok +[0-9]+ +- +|test +)([a-z_]+).*/\2/' | sort -u | paste -sd, -)
+			result="caught by ${failed:-$tests}"
+			caught=$((caught + 1))
+		fi
+	fi
+	mv "$file.orig" "$file"
+	touch "$file"
+	printf '%-36s %s\n' "$name" "$result"
+	report+=("$name: $result")
+done <<<"$MUTANTS"
+
+rebuild || true
+total=$((caught + survived + broken))
+printf '\n%d mutants: %d caught, %d survived, %d did not apply or compile\n' \
+	"$total" "$caught" "$survived" "$broken"
+[ "$survived" -eq 0 ] && [ "$broken" -eq 0 ] && [ "$total" -gt 0 ]
