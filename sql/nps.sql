@@ -29,61 +29,74 @@ CREATE FUNCTION scores(VARIADIC pairs integer[])
 --
 
 -- N1: p_P = 1/2, p_0 = 1/3, p_D = 1/6 -> NPS 1/3, variance 5/9
-SELECT round(nps(score)::numeric, 6) AS nps_points,
-	   round(unit_var(nps_agg(score))::numeric, 7) AS variance
-FROM scores(10, 3, 8, 2, 0, 1);
+SELECT q.*, (q.nps_points = round(100 / 3.0, 6) AND q.variance = round(5 / 9.0, 7)) IS TRUE AS agrees
+FROM (SELECT round(nps(score)::numeric, 6) AS nps_points,
+		   round(unit_var(nps_agg(score))::numeric, 7) AS variance
+	FROM scores(10, 3, 8, 2, 0, 1)) q;
 
 -- N2/N3: n = 1000, 250 promoters, 75 detractors
 -- NPS 17.5; Var 0.294375; SE 0.0171574; MOE95 0.033628; CI (0.14137, 0.20863)
-SELECT round(nps(a)::numeric, 6) AS nps,
-	   round(unit_var(a)::numeric, 6) AS variance,
-	   round(nps_stderr(a)::numeric, 5) AS stderr,
-	   round(nps_margin(a)::numeric, 4) AS margin95,
-	   round(nps_lower(a)::numeric, 3) AS lower95,
-	   round(nps_upper(a)::numeric, 3) AS upper95,
-	   promoters(a), passives(a), detractors(a), responses(a),
-	   effective_responses(a)
-FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s;
+SELECT q.*, (q.nps = 17.5 AND q.variance = round(0.25 + 0.075 - 0.175 ^ 2, 6) AND q.stderr = round(100 * sqrt(0.294375 / 1000), 5)
+		 AND q.margin95 = round(1.959963985 * 100 * sqrt(0.294375 / 1000), 4) AND q.lower95 = round(17.5 - 1.959963985 * 100 * sqrt(0.294375 / 1000), 3)
+		 AND q.upper95 = round(17.5 + 1.959963985 * 100 * sqrt(0.294375 / 1000), 3) AND q.promoters = 250 AND q.passives = 675
+		 AND q.detractors = 75 AND q.responses = 1000 AND q.effective_responses = 1000) IS TRUE AS agrees
+FROM (SELECT round(nps(a)::numeric, 6) AS nps,
+		   round(unit_var(a)::numeric, 6) AS variance,
+		   round(nps_stderr(a)::numeric, 5) AS stderr,
+		   round(nps_margin(a)::numeric, 4) AS margin95,
+		   round(nps_lower(a)::numeric, 3) AS lower95,
+		   round(nps_upper(a)::numeric, 3) AS upper95,
+		   promoters(a), passives(a), detractors(a), responses(a),
+		   effective_responses(a)
+	FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s) q;
 
 -- other confidence levels: z(0.90) = 1.6448536, z(0.99) = 2.5758293
-SELECT round((nps_margin(a, 0.90) / nps_stderr(a))::numeric, 7) AS z90,
-	   round((nps_margin(a, 0.99) / nps_stderr(a))::numeric, 7) AS z99,
-	   round((nps_margin(a, 0.95) / nps_stderr(a))::numeric, 7) AS z95
-FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s;
+SELECT q.*, (q.z90 = 1.6448536 AND q.z99 = 2.5758293 AND q.z95 = 1.9599640) IS TRUE AS agrees
+FROM (SELECT round((nps_margin(a, 0.90) / nps_stderr(a))::numeric, 7) AS z90,
+		   round((nps_margin(a, 0.99) / nps_stderr(a))::numeric, 7) AS z99,
+		   round((nps_margin(a, 0.95) / nps_stderr(a))::numeric, 7) AS z95
+	FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s) q;
 
 -- N5: n = 11, 9 promoters, 2 detractors: Wald CI (0.1805, 1.0922) clamped to 100
-SELECT round(nps(a)::numeric, 4) AS nps,
-	   round(unit_var(a)::numeric, 6) AS variance,
-	   round(nps_stderr(a)::numeric, 4) AS stderr,
-	   round(nps_lower(a)::numeric, 2) AS lower95,
-	   nps_upper(a) AS upper95_clamped,
-	   round((nps(a) + nps_margin(a))::numeric, 2) AS unclamped_upper
-FROM (SELECT nps_agg(score) AS a FROM scores(10, 9, 0, 2)) s;
+SELECT q.*, (q.nps = round(700 / 11.0, 4) AND q.variance = round(72 / 121.0, 6) AND q.stderr = round(100 * sqrt(72 / 121.0 / 11), 4)
+		 AND q.lower95 = round(700 / 11.0 - 1.959963985 * 100 * sqrt(72 / 121.0 / 11), 2) AND q.upper95_clamped = 100
+		 AND q.unclamped_upper = round(700 / 11.0 + 1.959963985 * 100 * sqrt(72 / 121.0 / 11), 2)) IS TRUE AS agrees
+FROM (SELECT round(nps(a)::numeric, 4) AS nps,
+		   round(unit_var(a)::numeric, 6) AS variance,
+		   round(nps_stderr(a)::numeric, 4) AS stderr,
+		   round(nps_lower(a)::numeric, 2) AS lower95,
+		   nps_upper(a) AS upper95_clamped,
+		   round((nps(a) + nps_margin(a))::numeric, 2) AS unclamped_upper
+	FROM (SELECT nps_agg(score) AS a FROM scores(10, 9, 0, 2)) s) q;
 
 -- N6: A = 250P/75D of 1000, B = 200P/100D of 800
 -- NPS_B = 12.5, SE_diff = 0.0272689, z = 1.83359, p = 0.06671
-SELECT round(difference::numeric, 6) AS difference,
-	   round(z::numeric, 5) AS z,
-	   round(p_value::numeric, 5) AS p_value
-FROM nps_compare((SELECT nps_agg(score) FROM scores(9, 250, 7, 675, 6, 75)),
-				 (SELECT nps_agg(score) FROM scores(9, 200, 7, 500, 6, 100)));
+SELECT q.*, (q.difference = 5 AND q.z = round(0.05 / sqrt(0.294375 / 1000 + 0.359375 / 800), 5) AND q.p_value = 0.06671) IS TRUE AS agrees
+FROM (SELECT round(difference::numeric, 6) AS difference,
+		   round(z::numeric, 5) AS z,
+		   round(p_value::numeric, 5) AS p_value
+	FROM nps_compare((SELECT nps_agg(score) FROM scores(9, 250, 7, 675, 6, 75)),
+					 (SELECT nps_agg(score) FROM scores(9, 200, 7, 500, 6, 100)))) q;
 -- swapping the surveys flips the sign, not the p-value
-SELECT round(difference::numeric, 6) AS difference,
-	   round(z::numeric, 5) AS z,
-	   round(p_value::numeric, 5) AS p_value
-FROM nps_compare('(v=1,promoters=200,passives=500,detractors=100)',
-				 '(v=1,promoters=250,passives=675,detractors=75)');
+SELECT q.*, (q.difference = -5 AND q.z = -round(0.05 / sqrt(0.294375 / 1000 + 0.359375 / 800), 5) AND q.p_value = 0.06671) IS TRUE AS agrees
+FROM (SELECT round(difference::numeric, 6) AS difference,
+		   round(z::numeric, 5) AS z,
+		   round(p_value::numeric, 5) AS p_value
+	FROM nps_compare('(v=1,promoters=200,passives=500,detractors=100)',
+					 '(v=1,promoters=250,passives=675,detractors=75)')) q;
 
 -- N7: scores [10, 9, 7, 3], weights [1, 2, 1, 4]
 -- NPS_w = -12.5, n_eff = 2.909091, Var = 0.859375, SE = 0.543516
-SELECT a,
-	   nps(a),
-	   round(effective_responses(a)::numeric, 6) AS n_eff,
-	   round(unit_var(a)::numeric, 6) AS variance,
-	   round(nps_stderr(a)::numeric, 4) AS stderr,
-	   responses(a), promoters(a), passives(a), detractors(a)
-FROM (SELECT nps_agg(s, w) AS a
-	  FROM (VALUES (10, 1.0), (9, 2.0), (7, 1.0), (3, 4.0)) v(s, w)) t;
+SELECT q.*, (q.nps = -12.5 AND q.n_eff = round(64 / 22.0, 6) AND q.variance = round(0.375 + 0.5 - 0.125 ^ 2, 6)
+		 AND q.stderr = round(100 * sqrt((0.375 + 0.5 - 0.125 ^ 2) * 22 / 64), 4)) IS TRUE AS agrees
+FROM (SELECT a,
+		   nps(a),
+		   round(effective_responses(a)::numeric, 6) AS n_eff,
+		   round(unit_var(a)::numeric, 6) AS variance,
+		   round(nps_stderr(a)::numeric, 4) AS stderr,
+		   responses(a), promoters(a), passives(a), detractors(a)
+	FROM (SELECT nps_agg(s, w) AS a
+		  FROM (VALUES (10, 1.0), (9, 2.0), (7, 1.0), (3, 4.0)) v(s, w)) t) q;
 
 --
 -- Edge cases and NULL rules

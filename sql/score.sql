@@ -5,7 +5,7 @@
 -- Expected values: the decay formula sum(value * 2^(-(as_of - ts) / h)) by
 -- hand and in plain SQL over generated events; the score mapping
 -- 100 * (1 - exp(-x / 10)); RFM by hand and by a plain-SQL formulation of
--- the lifetimes definitions (test/t/006_cdnow_rfm.pl checks the published
+-- the lifetimes definitions (test/t/006_cdnow.pl checks the published
 -- CDNOW summary).
 --
 SET extra_float_digits = 0;

@@ -94,18 +94,21 @@ CREATE TABLE referral_values AS
 				 present_value(amount, at, timestamptz '2026-01-01 00:00+00', 0.10, '365 days') AS pv
 		  FROM referral_flows GROUP BY 1, 2, 3) f
 	GROUP BY 1, 2;
-SELECT round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
-FROM referral_values;
+SELECT q.*, (q.crv = round(120 / 1.1 + 90 / 1.21 + 50 / 1.1, 4)) IS TRUE AS agrees
+FROM (SELECT round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+	FROM referral_values) q;
 -- type one alone: 109.0909 + 74.3802 = 183.4711; type two alone: 45.4545
-SELECT would_have_joined,
-	   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
-FROM referral_values GROUP BY 1 ORDER BY 1;
+SELECT q.*, (q.crv = CASE WHEN q.would_have_joined THEN round(50 / 1.1, 4) ELSE round(120 / 1.1 + 90 / 1.21, 4) END) IS TRUE AS agrees
+FROM (SELECT would_have_joined,
+		   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+	FROM referral_values GROUP BY 1 ORDER BY 1) q;
 -- unknown referrals: type two by default; with a probability, the expectation
 -- 0.25 * 183.4711 + 0.75 * 45.4545 = 79.9587
-SELECT round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS unknown_default,
-	   round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS unknown_p75,
-	   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS known_ignores_p
-FROM referral_values WHERE referee = 1;
+SELECT q.*, (q.unknown_default = round(50 / 1.1, 4) AND q.unknown_p75 = round(0.25 * (120 / 1.1 + 90 / 1.21) + 0.75 * 50 / 1.1, 4) AND q.known_ignores_p = round(120 / 1.1 + 90 / 1.21, 4)) IS TRUE AS agrees
+FROM (SELECT round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS unknown_default,
+		   round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS unknown_p75,
+		   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS known_ignores_p
+	FROM referral_values WHERE referee = 1) q;
 -- no referrals: 0 (a customer without referrals has no referral value)
 SELECT crv_agg(e, w, m, r, rc, a) AS no_rows
 FROM (VALUES (1, NULL::boolean, NULL::float8, NULL::float8, NULL::float8, NULL::float8)) v(e, w, m, r, rc, a) WHERE false;
