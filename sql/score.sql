@@ -19,30 +19,39 @@ CREATE TABLE ev (customer int, ts timestamptz, dim engagement_dimension, value f
 INSERT INTO ev VALUES
 	(1, '2026-01-01 00:00+00', 'involvement', 1), (1, '2026-01-08 00:00+00', 'involvement', 1),
 	(1, '2026-01-08 00:00+00', 'intimacy', 0.5);
-SELECT e, involvement(e, '2026-01-08 00:00+00'), involvement(e, '2026-01-15 00:00+00'),
-	   intimacy(e, '2026-01-15 00:00+00'), interaction(e, '2026-01-15 00:00+00'), influence(e, '2026-01-15 00:00+00'),
-	   first_seen(e), last_seen(e), events(e),
-	   round(engagement_score(e, '2026-01-08 00:00+00')::numeric, 6) AS score,
-	   round(engagement_score(e, '2026-01-15 00:00+00')::numeric, 6) AS score_a_week_later
-FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev) s;
-SELECT dimension, decayed_value, weight, round(contribution::numeric, 6) AS contribution, events, last_seen
-FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00');
+SELECT q.*, (q.involvement_jan_8 = 1.5 AND q.involvement_jan_15 = 0.75 AND q.intimacy = 0.25 AND q.interaction = 0 AND q.influence = 0
+		 AND q.events = 3 AND q.score = round(100 * (1 - exp(-0.2)), 6) AND q.score_a_week_later = round(100 * (1 - exp(-0.1)), 6)) IS TRUE AS agrees
+FROM (SELECT e, involvement(e, '2026-01-08 00:00+00') AS involvement_jan_8, involvement(e, '2026-01-15 00:00+00') AS involvement_jan_15,
+		   intimacy(e, '2026-01-15 00:00+00'), interaction(e, '2026-01-15 00:00+00'), influence(e, '2026-01-15 00:00+00'),
+		   first_seen(e), last_seen(e), events(e),
+		   round(engagement_score(e, '2026-01-08 00:00+00')::numeric, 6) AS score,
+		   round(engagement_score(e, '2026-01-15 00:00+00')::numeric, 6) AS score_a_week_later
+	FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev) s) q;
+SELECT q.*, (q.contribution = CASE q.dimension WHEN 'involvement' THEN round(100 * (1 - exp(-0.2)) * 1.5 / 2, 6)
+		 WHEN 'intimacy' THEN round(100 * (1 - exp(-0.2)) * 0.5 / 2, 6) ELSE 0 END) IS TRUE AS agrees
+FROM (SELECT dimension, decayed_value, weight, round(contribution::numeric, 6) AS contribution, events, last_seen
+	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00')) q;
 -- with weights {2,1,0,1}: x = 3, score 25.918178, all of it from involvement
-SELECT dimension, weight, round(contribution::numeric, 6) AS contribution
-FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{2,1,0,1}');
+SELECT q.*, (q.contribution = CASE q.dimension WHEN 'involvement' THEN round(100 * (1 - exp(-0.3)), 6) ELSE 0 END) IS TRUE AS agrees
+FROM (SELECT dimension, weight, round(contribution::numeric, 6) AS contribution
+	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{2,1,0,1}')) q;
 -- per-dimension last events: intimacy at Jan 3 (0.5 * 2^(-5/7) = 0.304753 on
 -- Jan 8), involvement at Jan 1; the state's last event stays Jan 8
-SELECT dimension, round(decayed_value::numeric, 6) AS decayed_value, events, last_seen
-FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days')
-						 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'involvement'::engagement_dimension, 1.0),
-									  ('2026-01-03 00:00+00', 'intimacy', 0.5), ('2026-01-08 00:00+00', 'influence', 2.0)) v(ts, dim, value)),
-						'2026-01-08 00:00+00');
+SELECT q.*, (q.decayed_value = CASE q.dimension WHEN 'involvement' THEN round(2 ^ (-1.0), 6)
+		 WHEN 'intimacy' THEN round(0.5 * 2 ^ (-5 / 7.0), 6) WHEN 'influence' THEN 2 ELSE 0 END) IS TRUE AS agrees
+FROM (SELECT dimension, round(decayed_value::numeric, 6) AS decayed_value, events, last_seen
+	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days')
+							 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'involvement'::engagement_dimension, 1.0),
+										  ('2026-01-03 00:00+00', 'intimacy', 0.5), ('2026-01-08 00:00+00', 'influence', 2.0)) v(ts, dim, value)),
+							'2026-01-08 00:00+00')) q;
 -- intimacy may be exactly -1 or 1: 1 * 2^(-1) - 1 = -0.5 on Jan 2
-SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-02 00:00+00')
-FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1.0), ('2026-01-02 00:00+00', -1.0)) v(ts, value);
+SELECT q.*, (q.intimacy = 1 * 2 ^ (-1.0) - 1) IS TRUE AS agrees
+FROM (SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-02 00:00+00')
+	FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1.0), ('2026-01-02 00:00+00', -1.0)) v(ts, value)) q;
 -- weights: only involvement counts double -> x = 3, score 25.918178
-SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{2,1,0,1}')::numeric, 6)
-FROM ev;
+SELECT q.*, (q.round = round(100 * (1 - exp(-0.3)), 6)) IS TRUE AS agrees
+FROM (SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{2,1,0,1}')::numeric, 6)
+	FROM ev) q;
 -- negative sentiment can pull the score to 0, never below
 SELECT engagement_score(engagement_agg(ts, dim, value, '1 day'), '2026-01-01 00:00+00')
 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'intimacy'::engagement_dimension, -1.0)) v(ts, dim, value);
