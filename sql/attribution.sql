@@ -13,16 +13,25 @@ SET extra_float_digits = 0;
 -- Rule-based models on one journey A > B > C > D
 --
 CREATE TABLE j AS SELECT '(v=1,touches=[2026-01-01T00:00:00Z A,2026-01-15T00:00:00Z B,2026-01-22T00:00:00Z C,2026-01-29T00:00:00Z D])'::journey AS j;
-SELECT m.model, a.channel, round(a.credit::numeric, 6) AS credit
+-- (by hand beside it: first 1/0/0/0, last 0/0/0/1, linear 1/4 each,
+-- position 0.4/0.1/0.1/0.4, time decay 1/29, 4/29, 8/29, 16/29)
+SELECT m.model, a.channel, round(a.credit::numeric, 6) AS credit,
+	   (round(a.credit::numeric, 6) = round(CASE m.model
+		WHEN 'first_touch' THEN (a.channel = 'A')::int
+		WHEN 'last_touch' THEN (a.channel = 'D')::int
+		WHEN 'linear' THEN 0.25
+		WHEN 'position_based' THEN CASE WHEN a.channel IN ('A', 'D') THEN 0.4 ELSE 0.1 END
+		ELSE CASE a.channel WHEN 'A' THEN 1 WHEN 'B' THEN 4 WHEN 'C' THEN 8 ELSE 16 END / 29.0 END, 6)) IS TRUE AS agrees
 FROM j, (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
 	 attribution(j.j, m.model) a
 ORDER BY 1, 2;
 -- time decay, h = 7 days, touches 28, 14, 7, 0 days before the conversion:
 -- weights 0.0625, 0.25, 0.5, 1 -> 0.034483, 0.137931, 0.275862, 0.551724 (above)
 -- Google Ads help: touches 8 days and 1 day before the conversion -> 1/3, 2/3
-SELECT channel, round(credit::numeric, 6)
-FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z search,2026-01-08T00:00:00Z display])',
-				 'time_decay', '7 days', timestamptz '2026-01-09 00:00+00');
+SELECT q.*, (q.round = round(CASE q.channel WHEN 'search' THEN 1 / 3.0 ELSE 2 / 3.0 END, 6)) IS TRUE AS agrees
+FROM (SELECT channel, round(credit::numeric, 6)
+	FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z search,2026-01-08T00:00:00Z display])',
+					 'time_decay', '7 days', timestamptz '2026-01-09 00:00+00')) q;
 -- one and two touches in the position-based model: 100%, 50/50
 SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A])', 'position_based');
 SELECT channel, credit FROM attribution('(v=1,touches=[2026-01-01T00:00:00Z A,2026-01-02T00:00:00Z B])', 'position_based');
@@ -50,17 +59,21 @@ INSERT INTO puzyrov VALUES ('google ads', 2, 0, 30), ('mailing', 1, 0, 10),
 SELECT markov_agg(string_to_array(path, ' > '), conv, nulls) AS model,
 	   conversion_probability(markov_agg(string_to_array(path, ' > '), conv, nulls))
 FROM puzyrov;
-SELECT r.* FROM (SELECT markov_agg(string_to_array(path, ' > '), conv, nulls, value) AS m FROM puzyrov) s,
-	 removal_effects(m) r;
+SELECT q.*, (abs(q.removal_effect - CASE q.channel WHEN 'google ads' THEN 0.75 ELSE 0.5 END) + abs(q.share - CASE q.channel WHEN 'google ads' THEN 0.6 ELSE 0.4 END)
+		 + abs(q.conversions - CASE q.channel WHEN 'google ads' THEN 2.4 ELSE 1.6 END) + abs(q.value - CASE q.channel WHEN 'google ads' THEN 36 ELSE 24 END) <= 1e-12) IS TRUE AS agrees
+FROM (SELECT r.* FROM (SELECT markov_agg(string_to_array(path, ' > '), conv, nulls, value) AS m FROM puzyrov) s,
+		 removal_effects(m) r) q;
 
 -- paths a > b (3 conversions, 1 null), b (1, 1), z (0, 5): start->a 4/11,
 -- start->b 2/11, start->z 5/11, a->b 1, b->conv 4/6, z->null 1, so
 -- P(conv) = (6/11)(2/3) = 4/11; without a: (2/11)(2/3) -> RE 2/3; without
 -- b: 0 -> RE 1; z never converts -> RE 0; 4 conversions shared 1.6 / 2.4
-SELECT channel, round(removal_effect::numeric, 6) AS re, round(conversions::numeric, 6) AS conv
-FROM removal_effects((SELECT markov_agg(p, c, n)
-					  FROM (VALUES (ARRAY['a', 'b'], 3::bigint, 1::bigint),
-								   (ARRAY['b'], 1, 1), (ARRAY['z'], 0, 5)) v(p, c, n)));
+SELECT q.*, (q.re = round(CASE q.channel WHEN 'a' THEN 2 / 3.0 WHEN 'b' THEN 1 ELSE 0 END, 6)
+		 AND q.conv = CASE q.channel WHEN 'a' THEN 1.6 WHEN 'b' THEN 2.4 ELSE 0 END) IS TRUE AS agrees
+FROM (SELECT channel, round(removal_effect::numeric, 6) AS re, round(conversions::numeric, 6) AS conv
+	FROM removal_effects((SELECT markov_agg(p, c, n)
+						  FROM (VALUES (ARRAY['a', 'b'], 3::bigint, 1::bigint),
+									   (ARRAY['b'], 1, 1), (ARRAY['z'], 0, 5)) v(p, c, n)))) q;
 -- a self-loop (a > a > b) changes nothing
 SELECT channel, round(removal_effect::numeric, 6) AS re, round(conversions::numeric, 6) AS conv
 FROM removal_effects((SELECT markov_agg(p, c, n)
