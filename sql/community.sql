@@ -26,7 +26,8 @@ INSERT INTO posts VALUES
 CREATE TABLE s AS SELECT community_agg(thread_id, author_id, posted_at, starts, views) AS h FROM posts;
 SELECT h FROM s;
 -- 9 posts, 3 threads started, members 10-13, 282 views, threads 1 and 3 answered
-SELECT posts(h), threads(h), members(h), views(h), answered_threads(h) FROM s;
+SELECT q.*, (q.posts = 9 AND q.threads = 3 AND q.members = 4 AND q.views = 282 AND q.answered_threads = 2) IS TRUE AS agrees
+FROM (SELECT posts(h), threads(h), members(h), views(h), answered_threads(h) FROM s) q;
 -- mean wait for the first answer by another member: (30 + 1440) / 2 minutes
 SELECT q.*, (q.first_reply_time = q.by_hand) IS TRUE AS agrees
 FROM (SELECT first_reply_time(h), interval '735 minutes' AS by_hand FROM s) q;

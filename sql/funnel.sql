@@ -43,15 +43,23 @@ INSERT INTO ev VALUES
 	-- 13: one event fulfilling both A and B (written AB) -> 2
 	(13, '2026-01-05 10:00+00', 'AB');
 
-SELECT k,
-	   window_funnel('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS default_mode,
-	   window_funnel('1 hour', 'strict_order', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_order,
-	   window_funnel('1 hour', 'strict_order,allow_reentry', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS reentry,
-	   window_funnel('1 hour', 'strict_increase', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_increase
-FROM ev WHERE k <> 7 GROUP BY k ORDER BY k;
-SELECT window_funnel('1 hour', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS default_mode,
-	   window_funnel('1 hour', 'strict_deduplication', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS dedup
-FROM ev WHERE k = 7;
+-- (agrees: the default levels of the cases above, and the levels given
+-- for strict_order in 8 and 9, allow_reentry in 9, strict_increase in 10)
+SELECT q.*,
+	   (q.default_mode = (ARRAY[3, 2, 2, 1, 2, 3, NULL, 3, 2, 2, 3, 0, 2])[q.k]
+		AND (q.k <> 8 OR q.strict_order = 2) AND (q.k <> 9 OR (q.strict_order = 1 AND q.reentry = 2))
+		AND (q.k <> 10 OR q.strict_increase = 1)) IS TRUE AS agrees
+FROM (SELECT k,
+			 window_funnel('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS default_mode,
+			 window_funnel('1 hour', 'strict_order', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_order,
+			 window_funnel('1 hour', 'strict_order,allow_reentry', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS reentry,
+			 window_funnel('1 hour', 'strict_increase', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS strict_increase
+	  FROM ev WHERE k <> 7 GROUP BY k) q
+ORDER BY q.k;
+SELECT q.*, (q.default_mode = 4 AND q.dedup = 3) IS TRUE AS agrees
+FROM (SELECT window_funnel('1 hour', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS default_mode,
+			 window_funnel('1 hour', 'strict_deduplication', ts, e = 'A', e = 'B', e = 'C', e = 'D') AS dedup
+	  FROM ev WHERE k = 7) q;
 -- one step: any occurrence reaches it
 SELECT window_funnel('0 seconds', ts, e = 'C') FROM ev WHERE k = 1;
 -- a zero window: only events at the same instant as step 1
