@@ -19,23 +19,28 @@ INSERT INTO ex VALUES
 	(1, '2026-01-05 23:50+00', 'web', 'view'),
 	(1, '2026-01-06 00:05+00', 'app', 'open');
 
-SELECT ts, channel, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+SELECT ts, channel, session_number(ts, '30 minutes') OVER (ORDER BY ts),
+	   (session_number(ts, '30 minutes') OVER (ORDER BY ts) = 1 + (row_number() OVER (ORDER BY ts) - 1) / 2) IS TRUE AS agrees
 FROM ex ORDER BY ts;
-SELECT session_count(journey_agg(ts, channel), '30 minutes') FROM ex;
+SELECT session_count(journey_agg(ts, channel), '30 minutes'),
+	   (session_count(journey_agg(ts, channel), '30 minutes') = 3) IS TRUE AS agrees
+FROM ex;
 SELECT * FROM sessions((SELECT journey_agg(ts, channel, event) FROM ex), '30 minutes');
 -- a channel change also splits when asked to
 SELECT session, started, ended, touches, channels
 FROM sessions((SELECT journey_agg(ts, channel) FROM ex), '30 minutes', true);
 
 -- the gap is inclusive: exactly 30 minutes continues, one microsecond more splits
-SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts),
+	   (session_number(ts, '30 minutes') OVER (ORDER BY ts) = CASE WHEN ts < '2026-01-01 01:00+00' THEN 1 ELSE 2 END) IS TRUE AS agrees
 FROM (VALUES (timestamptz '2026-01-01 00:00+00'),
 			 ('2026-01-01 00:30+00'),
 			 ('2026-01-01 01:00:00.000001+00')) v(ts);
 
 -- Bob's visit (Google Analytics help, formulas.md 7.1): 14:01, 14:04, then a
 -- 31-minute lunch break: the hit after lunch starts a new session
-SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts)
+SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts),
+	   (session_number(ts, '30 minutes') OVER (ORDER BY ts) = CASE WHEN ts < '2026-08-14 14:30+00' THEN 1 ELSE 2 END) IS TRUE AS agrees
 FROM (VALUES (timestamptz '2026-08-14 14:01+00'), ('2026-08-14 14:04+00'),
 			 ('2026-08-14 14:35+00')) v(ts);
 
