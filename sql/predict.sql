@@ -102,7 +102,7 @@ SELECT gammagamma_expected_spend(gammagamma(1, 0.5, 1), 3, 5) AS q_below_1;
 SELECT round(gammagamma_expected_spend(m, 1e6, 50)::numeric, 3) AS many_repeats
 FROM (SELECT gammagamma(2, 3, 10) AS m) s;
 -- P(alive) falls the longer a repeat buyer has been silent
-SELECT bool_and(a > b) AS decreasing
+SELECT bool_and((a > b) IS TRUE) AS decreasing
 FROM (SELECT bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T) AS a,
 			 bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T + 1) AS b
 	  FROM generate_series(10, 60) T) s;
@@ -171,7 +171,7 @@ SELECT customers(m) FROM fitted;
 -- and moving any parameter by 1% either way lowers it
 SELECT round((log_likelihood(m) - (SELECT sum(bgnbd_log_likelihood(m, x, tx, T)) FROM sim))::numeric, 6) AS difference
 FROM fitted;
-SELECT bool_and(log_likelihood(m) > (SELECT sum(bgnbd_log_likelihood(bgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim)) AS is_maximum
+SELECT bool_and((log_likelihood(m) > (SELECT sum(bgnbd_log_likelihood(bgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim)) IS TRUE) AS is_maximum
 FROM fitted,
 	 LATERAL (SELECT max(estimate) FILTER (WHERE parameter = 'r') AS r,
 					 max(estimate) FILTER (WHERE parameter = 'alpha') AS alpha,
@@ -260,8 +260,8 @@ ORDER BY ord;
 -- predictions of the fitted model are checked against published figures
 -- in 006_cdnow.pl; here they must be numbers in range ('NaN' >= 0 is true
 -- in PostgreSQL, so NaN is excluded explicitly)
-SELECT bool_and(p BETWEEN 0 AND 1 AND p <> 'NaN') AS p_alive_in_range,
-	   bool_and(e >= 0 AND e < 'Infinity' AND e <> 'NaN') AS expected_in_range
+SELECT bool_and((p BETWEEN 0 AND 1 AND p <> 'NaN') IS TRUE) AS p_alive_in_range,
+	   bool_and((e >= 0 AND e < 'Infinity' AND e <> 'NaN') IS TRUE) AS expected_in_range
 FROM (SELECT bgnbd_p_alive(m, x, tx, T) AS p, bgnbd_expected(m, 10, x, tx, T) AS e
 	  FROM fitted, sim) s;
 

@@ -222,7 +222,7 @@ RESET ALL;
 SET extra_float_digits = 0;
 
 -- text and binary forms
-SELECT bool_and(e::text::engagement::text = e::text) AS text_round_trip, count(*) FROM states;
+SELECT bool_and((e::text::engagement::text = e::text) IS TRUE) AS text_round_trip, count(*) FROM states;
 SELECT '(v=1,half_life_usec=86400000000,first=2026-01-01T00:00:00Z,last=2026-01-02T00:00:00Z,involvement=1.5:2@2026-01-02T00:00:00Z,interaction=0:0,intimacy=-0.25:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement;
 -- spaces are allowed between tokens; the output is canonical
 SELECT ' ( v = 1 , half_life_usec = 86400000000 , first = 2026-01-01T00:00:00Z , last = 2026-01-01T00:00:00Z , involvement = 1 : 1 @ 2026-01-01T00:00:00Z , interaction = 0 : 0 , intimacy = 0 : 0 , influence = 0 : 0 ) '::engagement;
