@@ -287,6 +287,16 @@ CREATE TABLE lossless_copy (LIKE lossless);
 SELECT count(*) AS models,
 	   count(*) FILTER (WHERE markov_model_send(a.m) IS DISTINCT FROM markov_model_send(b.m)) AS changed
 FROM lossless a JOIN lossless_copy b USING (label);
+-- a binary value without conversion values must hold +0, not -0 (which the
+-- text form cannot carry): byte 23 of the send form is the sign of the value
+CREATE TABLE negzero AS
+	SELECT overlay(markov_model_send(markov_agg(ARRAY['a'], 1, 0)) PLACING '\x80'::bytea FROM 23 FOR 1) AS b;
+\copy negzero TO 'results/negzero.bin' WITH (FORMAT binary)
+CREATE TABLE negzero_model (m markov_model);
+\copy negzero_model FROM 'results/negzero.bin' WITH (FORMAT binary)
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE markov_model_send(m) IS DISTINCT FROM markov_model_send(m::text::markov_model)) AS changed
+FROM negzero_model;
 -- idle lists: empty is accepted, special states are not
 SELECT '(v=1,conversions=0,non_conversions=0,transitions=[],idle=[])'::markov_model;
 SELECT '(v=1,conversions=0,non_conversions=0,transitions=[],idle=[start])'::markov_model;
@@ -330,4 +340,4 @@ SELECT count(*) AS channels, round(sum(share)::numeric, 9) AS shares,
 FROM removal_effects((SELECT m FROM dense));
 RESET statement_timeout;
 
-DROP TABLE bigj, wide, wide_models, lossless, lossless_copy, dense;
+DROP TABLE bigj, wide, wide_models, lossless, lossless_copy, negzero, negzero_model, dense;

@@ -597,8 +597,10 @@ markov_decode(const MarkovData *m, Markov *mk, int code)
 	ncounts = MARKOV_NCOUNTS(m->nchannels);
 	if (VARSIZE(m) < MARKOV_HDRSZ + ncounts * sizeof(int64))
 		markov_corrupt(code, "The value is too short for its channels.");
+	/* without values the value is +0: the text form has no place for -0 */
 	if (m->conversions < 0 || m->non_conversions < 0 || isnan(m->value) ||
-		isinf(m->value) || (!(m->hdr.flags & MARKOV_HAS_VALUE) && m->value != 0.0))
+		isinf(m->value) ||
+		(!(m->hdr.flags & MARKOV_HAS_VALUE) && (m->value != 0.0 || signbit(m->value))))
 		markov_corrupt(code, "The totals are out of range.");
 
 	mk->n = m->nchannels;
