@@ -203,3 +203,153 @@ CREATE TABLE models_copy (LIKE models);
 SELECT (SELECT m::text FROM models) = (SELECT m::text FROM models_copy) AS binary_round_trip;
 
 DROP TABLE j, puzyrov, paths, models, models_copy;
+
+-- robustness (issue 16)
+--
+-- 1. attribution() indexes the channels of the counted touches in one pass:
+-- 200,000 touches of "a" up to the conversion and 10,000 channels after it
+-- took 2e9 comparisons (one scan of the touches per channel, ~1.9 s, not
+-- cancellable) before; about 25 ms now.
+CREATE TABLE bigj AS
+	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second',
+					   CASE WHEN i <= 200000 THEN 'a' ELSE 'c' || i END) AS j
+	FROM generate_series(1, 210000) i;
+SET statement_timeout = '500ms';
+SELECT channel, round(credit::numeric, 9) AS credit
+FROM attribution((SELECT j FROM bigj), 'linear', '7 days', timestamptz '2026-01-01' + 200000 * interval '1 second');
+RESET statement_timeout;
+-- and all 10,001 channels when every touch counts: "a" 200000/210000, the others 1/210000 each
+SELECT count(*) AS channels,
+	   count(*) FILTER (WHERE (abs(credit - CASE WHEN channel = 'a' THEN 200000 ELSE 1 END / 210000.0::float8) <= 1e-9) IS NOT TRUE) AS wrong
+FROM attribution((SELECT j FROM bigj), 'linear');
+
+-- 2. markov_agg keeps its counts sparse: 40 groups of 256 channels each
+-- (512 distinct transitions per group) fit in work_mem = 4MB under
+-- HashAggregate without spilling; a dense 257 x 257 matrix per group took
+-- 20 MB and spilled.  The models are those of the plain aggregate.
+CREATE TABLE wide AS SELECT g, ARRAY['ch' || c] AS path FROM generate_series(1, 40) g, generate_series(1, 256) c;
+ANALYZE wide;
+CREATE FUNCTION pg_temp.hashagg_fits(q text) RETURNS TABLE (hash_aggregate boolean, batches jsonb, under_4mb boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+	plan jsonb;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF, FORMAT JSON) ' || q INTO plan;
+	RETURN QUERY SELECT jsonb_path_exists(plan, 'strict $.**."Strategy" ? (@ == "Hashed")'),
+		jsonb_path_query_first(plan, 'strict $.**."HashAgg Batches"'),
+		(jsonb_path_query_first(plan, 'strict $.**."Peak Memory Usage"'))::int < 4096;
+END $$;
+SET work_mem = '4MB';
+SET hash_mem_multiplier = 1;
+SET enable_sort = off;
+SET max_parallel_workers_per_gather = 0;
+SELECT * FROM pg_temp.hashagg_fits('SELECT g, markov_agg(path, 1, 0) FROM wide GROUP BY g');
+CREATE TABLE wide_models AS SELECT g, markov_agg(path, 1, 0) AS m FROM wide GROUP BY g;
+RESET ALL;
+SET timezone = 'UTC';
+SET extra_float_digits = 0;
+-- every group: start -> ch_k 1 and ch_k -> conv 1 for 256 channels; compared with
+-- the model of one group built on its own (GroupAggregate)
+SELECT count(*) AS groups,
+	   count(*) FILTER (WHERE m::text IS DISTINCT FROM
+						(SELECT markov_agg(path, 1, 0)::text FROM wide WHERE g = 1)) AS different,
+	   (SELECT count(*) FROM removal_effects((SELECT m FROM wide_models WHERE g = 1))) AS channels,
+	   (SELECT conversion_probability(m) FROM wide_models WHERE g = 1) AS p_conv
+FROM wide_models;
+
+-- 3. sums that overflow are 22003 where they are computed, not a stored
+-- value that cannot be read back (XX001 before)
+CREATE TABLE overflow AS SELECT markov_agg(ARRAY['a'], 1, 0, 1e308) FROM generate_series(1, 2);
+SELECT markov_agg(ARRAY['a'], 1, 0, -1e308) FROM generate_series(1, 2);
+SELECT rollup(m) FROM (SELECT markov_agg(ARRAY['a'], 1, 0, 1e308) AS m FROM generate_series(1, 2) g GROUP BY g) s;
+SELECT rollup(m) FROM (VALUES ('(v=1,conversions=9223372036854775807,non_conversions=0,transitions=[start>"a" 1])'::markov_model),
+							  ('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1])')) v(m);
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[start>"a" 9223372036854775807,start>"a" 1])'::markov_model;
+-- the largest finite sum still works
+SELECT markov_agg(ARRAY['a'], 1, 0, v) FROM (VALUES (1e308::float8), (0.7976931348623157e308)) s(v);
+
+-- 4. the text form is lossless: channels without any count (paths counted
+-- zero times) are listed in idle=[...]; send(x) = send(in(out(x)))
+CREATE TABLE lossless (label text, m markov_model);
+INSERT INTO lossless
+	SELECT 'zero-count paths only', markov_agg(p, 0, 0) FROM (VALUES (ARRAY['a', 'b']), (ARRAY['c'])) v(p)
+	UNION ALL
+	SELECT 'zero-count channels beside counted ones', markov_agg(p, c, n)
+	FROM (VALUES (ARRAY['a', 'b'], 0::bigint, 0::bigint), (ARRAY['x'], 1, 0), (ARRAY['y', 'x'], 0, 2)) v(p, c, n)
+	UNION ALL
+	SELECT 'value 0 given', markov_agg(ARRAY['a'], 1, 0, 0)
+	UNION ALL
+	SELECT 'negative zero value', '(v=1,conversions=1,non_conversions=0,value=-0,transitions=[start>"a" 1,"a">conv 1])'
+	UNION ALL
+	SELECT 'quotes, empty and odd names', markov_agg(ARRAY['', 'say "hi"', 'a>b,c', 'idle=['], 1, 1)
+	UNION ALL
+	SELECT 'no channel, start to conv', '(v=1,conversions=2,non_conversions=0,transitions=[start>conv 2])'
+	UNION ALL
+	SELECT 'generated paths', markov_agg((ARRAY['s', 'e', 'd'])[1 + i % 3:1 + i % 7], i % 2, (i + 1) % 2, i)
+	FROM generate_series(1, 300) i;
+SELECT label, markov_model_send(m) = markov_model_send(m::text::markov_model) AS lossless,
+	   (SELECT count(*) FROM removal_effects(m)) AS effects,
+	   (SELECT count(*) FROM removal_effects(m::text::markov_model)) AS effects_after_text
+FROM lossless ORDER BY label;
+SELECT m FROM lossless WHERE label IN ('zero-count paths only', 'zero-count channels beside counted ones') ORDER BY label;
+-- through a text COPY as well
+\copy lossless TO 'results/lossless.txt'
+CREATE TABLE lossless_copy (LIKE lossless);
+\copy lossless_copy FROM 'results/lossless.txt'
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE markov_model_send(a.m) IS DISTINCT FROM markov_model_send(b.m)) AS changed
+FROM lossless a JOIN lossless_copy b USING (label);
+-- a binary value without conversion values must hold +0, not -0 (which the
+-- text form cannot carry): byte 23 of the send form is the sign of the value
+CREATE TABLE negzero AS
+	SELECT overlay(markov_model_send(markov_agg(ARRAY['a'], 1, 0)) PLACING '\x80'::bytea FROM 23 FOR 1) AS b;
+\copy negzero TO 'results/negzero.bin' WITH (FORMAT binary)
+CREATE TABLE negzero_model (m markov_model);
+\copy negzero_model FROM 'results/negzero.bin' WITH (FORMAT binary)
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE markov_model_send(m) IS DISTINCT FROM markov_model_send(m::text::markov_model)) AS changed
+FROM negzero_model;
+-- idle lists: empty is accepted, special states are not
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[],idle=[])'::markov_model;
+SELECT '(v=1,conversions=0,non_conversions=0,transitions=[],idle=[start])'::markov_model;
+
+-- 5. removal effects with counts at INT64_MAX: the chain is solved by state
+-- reduction with sums of non-negative terms only (the Gaussian elimination
+-- computed 1 - 9223372036854775807/9223372036854775808 = 0 and called the
+-- chain a trap)
+-- a -> a 2^63-1 beside a -> conv 1: the walk leaves a for conv surely, P = 1
+SELECT conversion_probability('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1,"a">"a" 9223372036854775807,"a">conv 1])');
+-- start -> a, b 1 each; a -> a 2^63-1, a -> conv 1, a -> null 3; b -> null 1:
+-- P = 1/2 * 1/4 = 0.125; without a 0 (RE 1), without b 0.125 (RE 0)
+SELECT channel, removal_effect, share, conversions
+FROM removal_effects('(v=1,conversions=1,non_conversions=4,transitions=[start>"a" 1,start>"b" 1,"a">"a" 9223372036854775807,"a">conv 1,"a">null 3,"b">null 1])');
+-- a <-> b at 2^63-1 both ways, b -> conv 1: P = 1, each channel RE 1
+SELECT channel, removal_effect, share
+FROM removal_effects('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1,"a">"b" 9223372036854775807,"b">"a" 9223372036854775807,"b">conv 1])');
+-- every count 2^63-1: start -> a, b; a -> b, conv; b -> conv, null:
+-- P(b) = 1/2, P(a) = 3/4, P = 5/8; without a 1/4, without b 1/4: RE 0.6 each
+SELECT channel, round(removal_effect::numeric, 12) AS re, conversion_probability(m) AS p
+FROM (SELECT '(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 9223372036854775807,start>"b" 9223372036854775807,"a">"b" 9223372036854775807,"a">conv 9223372036854775807,"b">conv 9223372036854775807,"b">null 9223372036854775807])'::markov_model AS m) s,
+	 removal_effects(m);
+-- a real trap is still refused
+SELECT conversion_probability('(v=1,conversions=0,non_conversions=0,transitions=[start>"a" 1,"a">"b" 2,"b">"a" 3])');
+
+-- 6. audit of the other functions
+-- removal_effects never returns -0: a channel with no effect on a negative
+-- total value (a refund) gets 0 (-10 * 0 / 1 printed -0 before)
+SELECT channel, removal_effect, value
+FROM removal_effects((SELECT markov_agg(p, c, n, v)
+					  FROM (VALUES (ARRAY['a'], 1::bigint, 0::bigint, -10::float8), (ARRAY['z'], 0, 1, NULL)) s(p, c, n, v)));
+-- removal effects of 256 densely connected channels are O(n^3) (one
+-- elimination per removed channel, O(n^4), took ~1.4 s before; ~0.2 s now); the
+-- effects add up like the conversions they share
+CREATE TABLE dense AS
+	SELECT markov_agg(ARRAY['c' || (i % 256), 'c' || ((i / 256) % 256)], (i % 3 = 0)::int, (i % 3 <> 0)::int) AS m
+	FROM generate_series(0, 65535) i;
+SET statement_timeout = '1s';
+SELECT count(*) AS channels, round(sum(share)::numeric, 9) AS shares,
+	   round(sum(conversions)::numeric, 6) = (SELECT count(*) FROM generate_series(0, 65535) i WHERE i % 3 = 0) AS conserved
+FROM removal_effects((SELECT m FROM dense));
+RESET statement_timeout;
+
+DROP TABLE bigj, wide, wide_models, lossless, lossless_copy, negzero, negzero_model, dense;

@@ -12,7 +12,8 @@
  * is the probability of absorption in CONV from START; removing channel c
  * sends every transition into c to NULL.  RE_c = 1 - P_-c(conv) / P(conv).
  * Instead of ChannelAttribution's simulation the absorption probabilities
- * are solved exactly: (I - Q) x = r by Gaussian elimination.
+ * are solved exactly, by state reduction on the absorbing chain (see
+ * "Removal effects" below).
  *
  * IDENTIFICATION
  *	  src/attribution.c
@@ -24,6 +25,7 @@
 #include <math.h>
 
 #include "catalog/pg_type.h"
+#include "common/hashfn.h"
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
@@ -75,6 +77,17 @@ attr_parse_model(text *t)
 	return ATTR_LINEAR;			/* keep compiler quiet */
 }
 
+/* a float8 result: finite, and never -0 */
+static inline Datum
+attr_float8(double v)
+{
+	if (isnan(v) || isinf(v))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("attribution result is out of range"));
+	return Float8GetDatum(v == 0.0 ? 0.0 : v);
+}
+
 /*
  * attribution(journey, model, half_life [, converted_at]) -> SETOF (channel,
  * credit): each touch's credit, summed per channel; the credits of a journey
@@ -92,6 +105,7 @@ attribution_common(FunctionCallInfo fcinfo, bool with_conv)
 	int			k;
 	double	   *touch_credit;
 	double	   *channel_credit;
+	bool	   *used;
 
 	InitMaterializedSRF(fcinfo, 0);
 	eng_journey_get(PG_GETARG_DATUM(0), &j);
@@ -103,7 +117,10 @@ attribution_common(FunctionCallInfo fcinfo, bool with_conv)
 		TimestampTz conv_at = PG_GETARG_TIMESTAMPTZ(3);
 
 		while (k > 0 && j.ts[k - 1] > conv_at)
+		{
+			CHECK_FOR_INTERRUPTS();
 			k--;
+		}
 		if (k == 0)
 			return (Datum) 0;
 	}
@@ -119,7 +136,10 @@ attribution_common(FunctionCallInfo fcinfo, bool with_conv)
 			break;
 		case ATTR_LINEAR:
 			for (int i = 0; i < k; i++)
+			{
+				CHECK_FOR_INTERRUPTS();
 				touch_credit[i] = 1.0 / k;
+			}
 			break;
 		case ATTR_TIME_DECAY:
 			{
@@ -132,12 +152,16 @@ attribution_common(FunctionCallInfo fcinfo, bool with_conv)
 				 */
 				for (int i = 0; i < k; i++)
 				{
+					CHECK_FOR_INTERRUPTS();
 					touch_credit[i] = exp2(-((double) (j.ts[k - 1] - j.ts[i])) /
 										   (double) half_life);
 					sum += touch_credit[i];
 				}
 				for (int i = 0; i < k; i++)
+				{
+					CHECK_FOR_INTERRUPTS();
 					touch_credit[i] /= sum;
+				}
 				break;
 			}
 		case ATTR_POSITION:
@@ -149,27 +173,37 @@ attribution_common(FunctionCallInfo fcinfo, bool with_conv)
 			{
 				touch_credit[0] = touch_credit[k - 1] = 0.4;
 				for (int i = 1; i < k - 1; i++)
+				{
+					CHECK_FOR_INTERRUPTS();
 					touch_credit[i] = 0.2 / (k - 2);
+				}
 			}
 			break;
 	}
 
+	/*
+	 * One pass over the counted touches indexes the channels they use, so the
+	 * work is linear in touches plus channels.
+	 */
 	channel_credit = palloc0(sizeof(double) * j.nchannels);
+	used = palloc0(sizeof(bool) * j.nchannels);
 	for (int i = 0; i < k; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		channel_credit[j.ch[i]] += touch_credit[i];
+		used[j.ch[i]] = true;
+	}
 	/* the channel dictionary is sorted: rows come out ordered by channel */
 	for (int c = 0; c < j.nchannels; c++)
 	{
 		Datum		values[2];
 		bool		nulls[2] = {false, false};
-		bool		used = false;
 
-		for (int i = 0; i < k && !used; i++)
-			used = (j.ch[i] == c);
-		if (!used)
+		CHECK_FOR_INTERRUPTS();
+		if (!used[c])
 			continue;
 		values[0] = PointerGetDatum(cstring_to_text(j.channels[c]));
-		values[1] = Float8GetDatum(channel_credit[c]);
+		values[1] = attr_float8(channel_credit[c]);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -194,23 +228,49 @@ engagement_attribution_at(PG_FUNCTION_ARGS)
  *****************************************************************************/
 
 /*
- * Counts between the transient states: index 0 is START, i > 0 is channel
- * i - 1 of the dictionary.  trans is cap x cap (row: from, column: to).
+ * States of a model: 0 is START, s > 0 is channel s - 1 of the dictionary,
+ * and two targets stand for the absorbing states.
  */
+#define MARKOV_TO_CONV			(MARKOV_MAX_CHANNELS + 1)
+#define MARKOV_TO_NULL			(MARKOV_MAX_CHANNELS + 2)
+#define MARKOV_KEY(from, to)	(((uint32) (from) << 16) | (uint32) (to))
+#define MARKOV_KEY_FROM(key)	((int) ((key) >> 16))
+#define MARKOV_KEY_TO(key)		((int) ((key) & 0xFFFF))
+
+/*
+ * The counts of a model being built are sparse: one hash entry per observed
+ * (from, to) pair with a positive count, so that a group's memory grows with
+ * its distinct transitions, not with the square of its channels.
+ */
+typedef struct MarkovTrans
+{
+	uint32		key;			/* MARKOV_KEY(from, to) */
+	char		status;			/* used by simplehash */
+	int64		count;
+} MarkovTrans;
+
+#define SH_PREFIX		mtrans
+#define SH_ELEMENT_TYPE	MarkovTrans
+#define SH_KEY_TYPE		uint32
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, k)	murmurhash32(k)
+#define SH_EQUAL(tb, a, b)	((a) == (b))
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
 typedef struct MarkovBuild
 {
 	EngDict		channels;
-	int			cap;			/* allocated states (START + channels) */
-	int64	   *trans;
-	int64	   *to_conv;
-	int64	   *to_null;
+	mtrans_hash *trans;
 	int64		conversions;	/* total conversions */
 	int64		non_conversions;
 	double		value;			/* total conversion value */
 	bool		has_value;
 } MarkovBuild;
 
-/* Stored model: header, then names, then counts in sorted channel order. */
+/* Stored model: header, then counts in sorted channel order, then names. */
 typedef struct MarkovData
 {
 	EngStateHeader hdr;
@@ -232,43 +292,10 @@ typedef struct MarkovData
 static MarkovBuild *
 mbuild_new(MemoryContext cxt)
 {
-	return MemoryContextAllocZero(cxt, sizeof(MarkovBuild));
-}
+	MarkovBuild *b = MemoryContextAllocZero(cxt, sizeof(MarkovBuild));
 
-/* make room for "states" transient states */
-static void
-mbuild_reserve(MarkovBuild *b, int states, MemoryContext cxt)
-{
-	int			cap;
-	int64	   *trans;
-	int64	   *to_conv;
-	int64	   *to_null;
-
-	if (states <= b->cap)
-		return;
-	cap = Max(8, b->cap);
-	while (cap < states)
-		cap *= 2;
-	trans = MemoryContextAllocZero(cxt, sizeof(int64) * cap * cap);
-	to_conv = MemoryContextAllocZero(cxt, sizeof(int64) * cap);
-	to_null = MemoryContextAllocZero(cxt, sizeof(int64) * cap);
-	for (int i = 0; i < b->cap; i++)
-	{
-		memcpy(trans + (Size) i * cap, b->trans + (Size) i * b->cap,
-			   sizeof(int64) * b->cap);
-		to_conv[i] = b->to_conv[i];
-		to_null[i] = b->to_null[i];
-	}
-	if (b->trans)
-	{
-		pfree(b->trans);
-		pfree(b->to_conv);
-		pfree(b->to_null);
-	}
-	b->trans = trans;
-	b->to_conv = to_conv;
-	b->to_null = to_null;
-	b->cap = cap;
+	b->trans = mtrans_create(cxt, 16, NULL);
+	return b;
 }
 
 static inline void
@@ -280,21 +307,53 @@ markov_add(int64 *counter, int64 w)
 				errmsg("markov_model transition count is out of range"));
 }
 
+/* add w to the count of from -> to (a state, MARKOV_TO_CONV or _NULL) */
+static void
+mbuild_count(MarkovBuild *b, int from, int to, int64 w)
+{
+	MarkovTrans *e;
+	bool		found;
+
+	if (w == 0)
+		return;
+	e = mtrans_insert(b->trans, MARKOV_KEY(from, to), &found);
+	if (!found)
+		e->count = 0;
+	markov_add(&e->count, w);
+}
+
+/* add totals of paths or of another model */
+static void
+mbuild_add_totals(MarkovBuild *b, int64 conversions, int64 non_conversions,
+				  double value, bool has_value)
+{
+	markov_add(&b->conversions, conversions);
+	markov_add(&b->non_conversions, non_conversions);
+	if (has_value)
+	{
+		b->value += value;
+		if (isinf(b->value))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("markov_model conversion value is out of range"),
+					errdetail("The total conversion value must be a finite double precision number."));
+		b->has_value = true;
+	}
+}
+
 /* state index (1-based channel) of a name */
 static int
 mbuild_state(MarkovBuild *b, const char *name, int len, MemoryContext cxt)
 {
-	int			c = eng_dict_lookup(&b->channels, name, len, MARKOV_MAX_CHANNELS,
-									MARKOV_NAME_KIND, cxt);
-
-	mbuild_reserve(b, c + 2, cxt);
-	return c + 1;
+	return eng_dict_lookup(&b->channels, name, len, MARKOV_MAX_CHANNELS,
+						   MARKOV_NAME_KIND, cxt) + 1;
 }
 
 /*
  * markov_agg(path, conversions, non_conversions [, conversion_value])
  * transition.  Rows with a NULL or empty path are skipped; NULL counts are
- * 0, a NULL value adds nothing; path elements must not be NULL.
+ * 0, a NULL value adds nothing; path elements must not be NULL.  The path
+ * is walked with an array iterator: nothing is allocated per element.
  */
 static Datum
 markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
@@ -303,15 +362,14 @@ markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
 	MarkovBuild *b = PG_ARGISNULL(0) ? mbuild_new(aggcontext) :
 		(MarkovBuild *) PG_GETARG_POINTER(0);
 	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			n;
+	ArrayIterator it;
+	Datum		elem;
+	bool		isnull;
 	int64		conv = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
 	int64		null = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
 	int64		w;
 	int			prev = 0;
 
-	mbuild_reserve(b, 1, aggcontext);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(b);
 	if (conv < 0 || null < 0)
@@ -323,32 +381,32 @@ markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
 		ereport(ERROR,
 				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				errmsg("a path must be a one-dimensional array"));
-	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
-	if (n == 0)
+	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
 		PG_RETURN_POINTER(b);
 	if (pg_add_s64_overflow(conv, null, &w))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("markov_model transition count is out of range"));
 
-	for (int i = 0; i < n; i++)
+	it = array_create_iterator(arr, 0, NULL);
+	while (array_iterate(it, &elem, &isnull))
 	{
 		text	   *t;
 		int			s;
 
-		if (nulls[i])
+		CHECK_FOR_INTERRUPTS();
+		if (isnull)
 			ereport(ERROR,
 					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					errmsg("path elements must not be NULL"));
-		t = DatumGetTextPP(elems[i]);
+		t = DatumGetTextPP(elem);
 		s = mbuild_state(b, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), aggcontext);
-		markov_add(&b->trans[(Size) prev * b->cap + s], w);
+		mbuild_count(b, prev, s, w);
 		prev = s;
 	}
-	markov_add(&b->to_conv[prev], conv);
-	markov_add(&b->to_null[prev], null);
-	markov_add(&b->conversions, conv);
-	markov_add(&b->non_conversions, null);
+	array_free_iterator(it);
+	mbuild_count(b, prev, MARKOV_TO_CONV, conv);
+	mbuild_count(b, prev, MARKOV_TO_NULL, null);
 	if (with_value && !PG_ARGISNULL(4))
 	{
 		double		v = PG_GETARG_FLOAT8(4);
@@ -357,9 +415,10 @@ markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("conversion value must be a finite number"));
-		b->value += v;
-		b->has_value = true;
+		mbuild_add_totals(b, conv, null, v, true);
 	}
+	else
+		mbuild_add_totals(b, conv, null, 0.0, false);
 	PG_RETURN_POINTER(b);
 }
 
@@ -378,48 +437,46 @@ engagement_markov_trans_value(PG_FUNCTION_ARGS)
 }
 
 /*
- * b += counts of another model: n channels named names[], transition counts
- * in rows of "stride" entries (state 0 = start), channels matched by name.
+ * States of "b" for the channels of another model (names[0..n-1]): map[0] is
+ * START, map[i + 1] the state of names[i].
  */
-static void
-mbuild_add_counts(MarkovBuild *b, int n, const char *const *names,
-				  const int64 *trans, Size stride, const int64 *to_conv,
-				  const int64 *to_null, int64 conversions, int64 non_conversions,
-				  double value, bool has_value, MemoryContext cxt)
+static int *
+mbuild_map_names(MarkovBuild *b, int n, const char *const *names,
+				 MemoryContext cxt)
 {
 	int		   *map = palloc(sizeof(int) * (n + 1));
 
-	mbuild_reserve(b, 1, cxt);
 	map[0] = 0;
 	for (int i = 0; i < n; i++)
-		map[i + 1] = mbuild_state(b, names[i], strlen(names[i]), cxt);
-	for (int a = 0; a <= n; a++)
 	{
-		for (int c = 0; c <= n; c++)
-		{
-			int64		v = trans[(Size) a * stride + c];
-
-			if (v != 0)
-				markov_add(&b->trans[(Size) map[a] * b->cap + map[c]], v);
-		}
-		markov_add(&b->to_conv[map[a]], to_conv[a]);
-		markov_add(&b->to_null[map[a]], to_null[a]);
+		CHECK_FOR_INTERRUPTS();
+		map[i + 1] = mbuild_state(b, names[i], strlen(names[i]), cxt);
 	}
-	markov_add(&b->conversions, conversions);
-	markov_add(&b->non_conversions, non_conversions);
-	b->value += value;
-	b->has_value |= has_value;
-	pfree(map);
+	return map;
 }
 
 /* dst += src */
 static void
-mbuild_merge(MarkovBuild *dst, const MarkovBuild *src, MemoryContext cxt)
+mbuild_merge(MarkovBuild *dst, MarkovBuild *src, MemoryContext cxt)
 {
-	mbuild_add_counts(dst, src->channels.n, (const char *const *) src->channels.names,
-					  src->trans, src->cap, src->to_conv, src->to_null,
-					  src->conversions, src->non_conversions, src->value,
-					  src->has_value, cxt);
+	int		   *map = mbuild_map_names(dst, src->channels.n,
+									   (const char *const *) src->channels.names,
+									   cxt);
+	mtrans_iterator it;
+	MarkovTrans *e;
+
+	mtrans_start_iterate(src->trans, &it);
+	while ((e = mtrans_iterate(src->trans, &it)) != NULL)
+	{
+		int			to = MARKOV_KEY_TO(e->key);
+
+		CHECK_FOR_INTERRUPTS();
+		mbuild_count(dst, map[MARKOV_KEY_FROM(e->key)],
+					 to > MARKOV_MAX_CHANNELS ? to : map[to], e->count);
+	}
+	mbuild_add_totals(dst, src->conversions, src->non_conversions,
+					  src->value, src->has_value);
+	pfree(map);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_combine);
@@ -438,8 +495,7 @@ engagement_markov_combine(PG_FUNCTION_ARGS)
 	}
 	if (dst == NULL)
 		dst = mbuild_new(aggcontext);
-	if (src->cap > 0)
-		mbuild_merge(dst, src, aggcontext);
+	mbuild_merge(dst, src, aggcontext);
 	PG_RETURN_POINTER(dst);
 }
 
@@ -448,18 +504,17 @@ static MarkovData *
 mbuild_encode(const MarkovBuild *b)
 {
 	int			n = b->channels.n;
+	Size		n1 = (Size) n + 1;
 	int32	   *order = palloc(sizeof(int32) * Max(n, 1));
 	int32	   *rank = palloc(sizeof(int32) * Max(n, 1));
-	int		   *st = palloc(sizeof(int) * (n + 1));	/* new -> old state */
 	StringInfoData names;
 	MarkovData *m;
 	int64	   *counts;
 	Size		size;
+	mtrans_iterator it;
+	MarkovTrans *e;
 
 	eng_dict_sort(&b->channels, NULL, order, rank);
-	st[0] = 0;
-	for (int i = 0; i < n; i++)
-		st[i + 1] = order[i] + 1;
 	initStringInfo(&names);
 	for (int i = 0; i < n; i++)
 		appendBinaryStringInfo(&names, b->channels.names[order[i]],
@@ -474,16 +529,25 @@ mbuild_encode(const MarkovBuild *b)
 	m->non_conversions = b->non_conversions;
 	m->value = b->has_value ? b->value : 0.0;
 	counts = (int64 *) m->data;
-	for (int a = 0; a <= n; a++)
-		for (int c = 0; c <= n; c++)
-			counts[(Size) a * (n + 1) + c] =
-				b->cap ? b->trans[(Size) st[a] * b->cap + st[c]] : 0;
-	for (int a = 0; a <= n; a++)
+	mtrans_start_iterate(b->trans, &it);
+	while ((e = mtrans_iterate(b->trans, &it)) != NULL)
 	{
-		counts[(Size) (n + 1) * (n + 1) + a] = b->cap ? b->to_conv[st[a]] : 0;
-		counts[(Size) (n + 1) * (n + 1) + (n + 1) + a] = b->cap ? b->to_null[st[a]] : 0;
+		int			from = MARKOV_KEY_FROM(e->key);
+		int			to = MARKOV_KEY_TO(e->key);
+		Size		a = (from == 0) ? 0 : rank[from - 1] + 1;
+
+		CHECK_FOR_INTERRUPTS();
+		if (to == MARKOV_TO_CONV)
+			counts[n1 * n1 + a] = e->count;
+		else if (to == MARKOV_TO_NULL)
+			counts[n1 * n1 + n1 + a] = e->count;
+		else
+			counts[a * n1 + rank[to - 1] + 1] = e->count;
 	}
 	memcpy((char *) (counts + MARKOV_NCOUNTS(n)), names.data, names.len);
+	pfree(order);
+	pfree(rank);
+	pfree(names.data);
 	return m;
 }
 
@@ -533,8 +597,10 @@ markov_decode(const MarkovData *m, Markov *mk, int code)
 	ncounts = MARKOV_NCOUNTS(m->nchannels);
 	if (VARSIZE(m) < MARKOV_HDRSZ + ncounts * sizeof(int64))
 		markov_corrupt(code, "The value is too short for its channels.");
+	/* without values the value is +0: the text form has no place for -0 */
 	if (m->conversions < 0 || m->non_conversions < 0 || isnan(m->value) ||
-		isinf(m->value) || (!(m->hdr.flags & MARKOV_HAS_VALUE) && m->value != 0.0))
+		isinf(m->value) ||
+		(!(m->hdr.flags & MARKOV_HAS_VALUE) && (m->value != 0.0 || signbit(m->value))))
 		markov_corrupt(code, "The totals are out of range.");
 
 	mk->n = m->nchannels;
@@ -580,9 +646,20 @@ markov_getarg(FunctionCallInfo fcinfo, int argno, Markov *mk)
 static void
 mbuild_add_model(MarkovBuild *b, const Markov *mk, MemoryContext cxt)
 {
-	mbuild_add_counts(b, mk->n, mk->names, mk->trans, mk->n + 1, mk->to_conv,
-					  mk->to_null, mk->conversions, mk->non_conversions,
-					  mk->value, mk->has_value, cxt);
+	int		   *map = mbuild_map_names(b, mk->n, mk->names, cxt);
+	Size		n1 = (Size) mk->n + 1;
+
+	for (Size a = 0; a < n1; a++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		for (Size c = 0; c < n1; c++)
+			mbuild_count(b, map[a], map[c], mk->trans[a * n1 + c]);
+		mbuild_count(b, map[a], MARKOV_TO_CONV, mk->to_conv[a]);
+		mbuild_count(b, map[a], MARKOV_TO_NULL, mk->to_null[a]);
+	}
+	mbuild_add_totals(b, mk->conversions, mk->non_conversions, mk->value,
+					  mk->has_value);
+	pfree(map);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_rollup_trans);
@@ -646,28 +723,36 @@ engagement_markov_final(PG_FUNCTION_ARGS)
  * Text and binary I/O
  *
  *	 (v=1,conversions=4,non_conversions=1,value=12.5,
- *	  transitions=[start>"google ads" 5,"google ads">conv 3,...])
+ *	  transitions=[start>"google ads" 5,"google ads">conv 3,...],
+ *	  idle=["email"])
  *
  * value is present only when conversion values were given.  Channel names
  * are always double-quoted; start, conv and null are the special states.
+ * idle lists the channels the model holds without any transition count
+ * (paths counted with zero conversions and zero non-conversions), and is
+ * left out when there are none, so that the text form holds every channel.
  *****************************************************************************/
 
 static void
-markov_append_name(StringInfo buf, const Markov *mk, int state)
+markov_append_quoted(StringInfo buf, const char *name)
 {
-	if (state == 0)
-	{
-		appendStringInfoString(buf, "start");
-		return;
-	}
 	appendStringInfoChar(buf, '"');
-	for (const char *p = mk->names[state - 1]; *p; p++)
+	for (const char *p = name; *p; p++)
 	{
 		if (*p == '"')
 			appendStringInfoChar(buf, '"');
 		appendStringInfoChar(buf, *p);
 	}
 	appendStringInfoChar(buf, '"');
+}
+
+static void
+markov_append_name(StringInfo buf, const Markov *mk, int state)
+{
+	if (state == 0)
+		appendStringInfoString(buf, "start");
+	else
+		markov_append_quoted(buf, mk->names[state - 1]);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_out);
@@ -677,10 +762,12 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 	Markov		mk;
 	StringInfoData buf;
 	bool		first = true;
+	bool	   *seen;
 	int			n1;
 
 	markov_getarg(fcinfo, 0, &mk);
 	n1 = mk.n + 1;
+	seen = palloc0(sizeof(bool) * n1);
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "(v=%d,conversions=" INT64_FORMAT ",non_conversions=" INT64_FORMAT,
 					 MARKOV_VERSION, mk.conversions, mk.non_conversions);
@@ -692,6 +779,7 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 	appendStringInfoString(&buf, ",transitions=[");
 	for (int a = 0; a < n1; a++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		for (int c = 0; c < n1 + 2; c++)
 		{
 			int64		v = (c < n1) ? mk.trans[(Size) a * n1 + c] :
@@ -702,16 +790,32 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 			if (!first)
 				appendStringInfoChar(&buf, ',');
 			first = false;
+			seen[a] = true;
 			markov_append_name(&buf, &mk, a);
 			appendStringInfoChar(&buf, '>');
 			if (c < n1)
+			{
+				seen[c] = true;
 				markov_append_name(&buf, &mk, c);
+			}
 			else
 				appendStringInfoString(&buf, c == n1 ? "conv" : "null");
 			appendStringInfo(&buf, " " INT64_FORMAT, v);
 		}
 	}
-	appendStringInfoString(&buf, "])");
+	appendStringInfoChar(&buf, ']');
+	first = true;
+	for (int a = 1; a < n1; a++)
+	{
+		if (seen[a])
+			continue;
+		appendStringInfoString(&buf, first ? ",idle=[" : ",");
+		first = false;
+		markov_append_name(&buf, &mk, a);
+	}
+	if (!first)
+		appendStringInfoChar(&buf, ']');
+	appendStringInfoChar(&buf, ')');
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -750,6 +854,12 @@ markov_parse_state(EngTextCursor *c, StringInfo name)
 				break;
 			c->p++;
 		}
+		/* stop before an overlong name grows the buffer any further */
+		if (name->len >= ENG_MAX_NAME_LEN)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("%s names cannot be longer than %d bytes",
+						   MARKOV_NAME_KIND, ENG_MAX_NAME_LEN));
 		appendStringInfoChar(name, *c->p++);
 	}
 	c->p++;
@@ -767,11 +877,14 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 	MarkovBuild *b = mbuild_new(CurrentMemoryContext);
 	StringInfoData name;
 	int64		version;
+	int64		conversions;
+	int64		non_conversions;
+	double		value = 0.0;
+	bool		has_value = false;
 	MarkovData *m;
 	Markov		check;
 
 	initStringInfo(&name);
-	mbuild_reserve(b, 1, CurrentMemoryContext);
 	eng_cursor_init(&c, input, "markov_model");
 	eng_cursor_expect(&c, '(');
 	eng_cursor_expect_key(&c, "v");
@@ -784,20 +897,25 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 						  MARKOV_VERSION));
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "conversions");
-	b->conversions = eng_cursor_int64(&c);
+	conversions = eng_cursor_int64(&c);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "non_conversions");
-	b->non_conversions = eng_cursor_int64(&c);
+	non_conversions = eng_cursor_int64(&c);
 	eng_cursor_expect(&c, ',');
 	while (isspace((unsigned char) *c.p))
 		c.p++;
 	if (strncmp(c.p, "value", 5) == 0)
 	{
 		eng_cursor_expect_key(&c, "value");
-		b->value = eng_cursor_float8(&c);
-		b->has_value = true;
+		value = eng_cursor_float8(&c);
+		has_value = true;
 		eng_cursor_expect(&c, ',');
 	}
+	/* negative totals are refused by the check of the encoded model */
+	b->conversions = conversions;
+	b->non_conversions = non_conversions;
+	b->value = value;
+	b->has_value = has_value;
 	eng_cursor_expect_key(&c, "transitions");
 	eng_cursor_expect(&c, '[');
 	if (!eng_cursor_accept(&c, ']'))
@@ -808,6 +926,7 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 			int			to;
 			int64		v;
 
+			CHECK_FOR_INTERRUPTS();
 			if (from == 0)
 				from = mbuild_state(b, name.data, name.len, CurrentMemoryContext);
 			else if (from != -1)
@@ -820,17 +939,30 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 				to = mbuild_state(b, name.data, name.len, CurrentMemoryContext);
 			else if (to == -1)
 				eng_cursor_error(&c, "A transition cannot lead to start.");
+			else
+				to = (to == -2) ? MARKOV_TO_CONV : MARKOV_TO_NULL;
 			v = eng_cursor_int64(&c);
 			if (v <= 0)
 				eng_cursor_error(&c, "Transition counts must be positive.");
-			if (to > 0)
-				markov_add(&b->trans[(Size) from * b->cap + to], v);
-			else if (to == -2)
-				markov_add(&b->to_conv[from], v);
-			else
-				markov_add(&b->to_null[from], v);
+			mbuild_count(b, from, to, v);
 		} while (eng_cursor_accept(&c, ','));
 		eng_cursor_expect(&c, ']');
+	}
+	if (eng_cursor_accept(&c, ','))
+	{
+		eng_cursor_expect_key(&c, "idle");
+		eng_cursor_expect(&c, '[');
+		if (!eng_cursor_accept(&c, ']'))
+		{
+			do
+			{
+				CHECK_FOR_INTERRUPTS();
+				if (markov_parse_state(&c, &name) != 0)
+					eng_cursor_error(&c, "Only channels can be idle.");
+				mbuild_state(b, name.data, name.len, CurrentMemoryContext);
+			} while (eng_cursor_accept(&c, ','));
+			eng_cursor_expect(&c, ']');
+		}
 	}
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
@@ -921,87 +1053,262 @@ engagement_markov_recv(PG_FUNCTION_ARGS)
 
 /*****************************************************************************
  * Removal effects
+ *
+ * The absorbing chain is solved by state reduction (the Grassmann, Taksar
+ * and Heyman elimination).  A row holds the probabilities of leaving a
+ * transient state for another transient state, conv or null, its self-loop
+ * left out (a self-loop only delays the walk).  Eliminating state k adds
+ * p_ik * p_kj to every p_ij and renormalises row i by the sum of its
+ * entries, dropping the new self-loop p_ik * p_ki.  Only sums and products
+ * of non-negative numbers occur, never a difference such as 1 - p_ii, so a
+ * count near INT64_MAX next to a count of 1 keeps both their weights.
+ *
+ * The probability of conversion without channel c is that of reaching conv
+ * from START when c absorbs like null.  Rather than one elimination per
+ * channel (n^4 work), the channels are split in halves: eliminating one
+ * half leaves the problems of the other half, each half recursively, which
+ * costs O(n^3) in all.
  *****************************************************************************/
 
-/*
- * Probability of absorption in CONV from START, with the states in
- * "removed" (may be NULL) turned into NULL: solve (I - Q) x = r over the
- * transient states by Gaussian elimination with partial pivoting.
- */
-static double
-markov_p_conv(const Markov *mk, const double *rowsum, int removed)
+typedef struct MarkovChain
 {
-	int			n1 = mk->n + 1;
-	double	   *a = palloc(sizeof(double) * n1 * n1);
-	double	   *x = palloc(sizeof(double) * n1);
-	double		result;
+	int			m;				/* transient states; row 0 is START */
+	int		   *state;			/* model state of each row */
+	double	   *p;				/* m rows of m + 2: states, conv, null */
+} MarkovChain;
 
-	for (int i = 0; i < n1; i++)
-	{
-		for (int j = 0; j < n1; j++)
-			a[i * n1 + j] = (i == j) ? 1.0 : 0.0;
-		x[i] = 0.0;
-		/* a removed state, or one never left, absorbs nothing */
-		if (i == removed || rowsum[i] <= 0.0)
-			continue;
-		for (int j = 0; j < n1; j++)
-			if (j != removed)
-				a[i * n1 + j] -= (double) mk->trans[(Size) i * n1 + j] / rowsum[i];
-		x[i] = (double) mk->to_conv[i] / rowsum[i];
-	}
+#define MC_ROW(ch, i)	((ch)->p + (Size) (i) * ((ch)->m + 2))
 
-	for (int col = 0; col < n1; col++)
+static void
+markov_no_exit(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_DATA_EXCEPTION),
+			errmsg("markov_model has a channel from which no path leads to a conversion or a null"),
+			errdetail("Every channel must have a transition to another state or to conv or null."));
+}
+
+/*
+ * The chain of a model.  A state with no count at all (a channel seen only
+ * on paths counted zero times) is a dead end and absorbs like null; a state
+ * from which no sequence of transitions reaches conv, null or a dead end
+ * would trap the walk forever and is refused.
+ */
+static MarkovChain *
+mchain_build(const Markov *mk)
+{
+	MarkovChain *ch = palloc(sizeof(MarkovChain));
+	int			m = mk->n + 1;
+	int			w = m + 2;
+	bool	   *exits = palloc0(sizeof(bool) * m);
+	int		   *queue = palloc(sizeof(int) * m);
+	int			nqueue = 0;
+
+	ch->m = m;
+	ch->state = palloc(sizeof(int) * m);
+	ch->p = palloc0(sizeof(double) * m * w);
+	for (int i = 0; i < m; i++)
 	{
-		int			piv = col;
+		double	   *row = MC_ROW(ch, i);
+		double		sum = 0.0;
 
 		CHECK_FOR_INTERRUPTS();
-		for (int i = col + 1; i < n1; i++)
-			if (fabs(a[i * n1 + col]) > fabs(a[piv * n1 + col]))
-				piv = i;
-		if (fabs(a[piv * n1 + col]) < 1e-300)
-			ereport(ERROR,
-					errcode(ERRCODE_DATA_EXCEPTION),
-					errmsg("markov_model has a channel from which no path leads to a conversion or a null"),
-					errdetail("Every channel must have a transition to another state or to conv or null."));
-		if (piv != col)
+		ch->state[i] = i;
+		for (int j = 0; j < m; j++)
+			if (j != i)
+				row[j] = (double) mk->trans[(Size) i * m + j];
+		row[m] = (double) mk->to_conv[i];
+		row[m + 1] = (double) mk->to_null[i];
+		for (int j = 0; j < w; j++)
+			sum += row[j];
+		if (sum > 0.0)
 		{
-			for (int j = 0; j < n1; j++)
-			{
-				double		t = a[col * n1 + j];
-
-				a[col * n1 + j] = a[piv * n1 + j];
-				a[piv * n1 + j] = t;
-			}
-			{
-				double		t = x[col];
-
-				x[col] = x[piv];
-				x[piv] = t;
-			}
+			for (int j = 0; j < w; j++)
+				row[j] /= sum;
 		}
-		for (int i = col + 1; i < n1; i++)
+		else if (mk->trans[(Size) i * m + i] == 0)
+			row[m + 1] = 1.0;	/* a dead end */
+		if (row[m] > 0.0 || row[m + 1] > 0.0)
 		{
-			double		f = a[i * n1 + col] / a[col * n1 + col];
-
-			if (f == 0.0)
-				continue;
-			for (int j = col; j < n1; j++)
-				a[i * n1 + j] -= f * a[col * n1 + j];
-			x[i] -= f * x[col];
+			exits[i] = true;
+			queue[nqueue++] = i;
 		}
 	}
-	for (int i = n1 - 1; i >= 0; i--)
+
+	/* every state must reach an exit: search backwards from the exits */
+	for (int q = 0; q < nqueue; q++)
 	{
-		double		s = x[i];
+		int			j = queue[q];
 
-		for (int j = i + 1; j < n1; j++)
-			s -= a[i * n1 + j] * x[j];
-		x[i] = s / a[i * n1 + i];
+		CHECK_FOR_INTERRUPTS();
+		for (int i = 0; i < m; i++)
+			if (!exits[i] && MC_ROW(ch, i)[j] > 0.0)
+			{
+				exits[i] = true;
+				queue[nqueue++] = i;
+			}
 	}
-	result = x[0];
-	pfree(a);
-	pfree(x);
-	return result;
+	if (nqueue < m)
+		markov_no_exit();
+	pfree(exits);
+	pfree(queue);
+	return ch;
+}
+
+/* eliminate row k; rows with gone[i] set were eliminated before */
+static void
+mchain_eliminate(MarkovChain *ch, int k, const bool *gone)
+{
+	int			w = ch->m + 2;
+	const double *pk = MC_ROW(ch, k);
+
+	for (int i = 0; i < ch->m; i++)
+	{
+		double	   *pi = MC_ROW(ch, i);
+		double		f = pi[k];
+		double		sum = 0.0;
+
+		CHECK_FOR_INTERRUPTS();
+		if (i == k || gone[i] || f == 0.0)
+			continue;
+		pi[k] = 0.0;
+		for (int j = 0; j < w; j++)
+		{
+			if (j == i)
+				continue;
+			pi[j] += f * pk[j];
+			sum += pi[j];
+		}
+		pi[i] = 0.0;
+		/* no trap is left, so only an underflow can empty the row */
+		if (!(sum > 0.0))
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("markov_model transition probabilities are too small to represent"));
+		for (int j = 0; j < w; j++)
+			pi[j] /= sum;
+	}
+}
+
+/*
+ * A new chain of the rows of "ch" with keep[i] set (keep[0] must be set):
+ * the others are eliminated.
+ */
+static MarkovChain *
+mchain_reduce(const MarkovChain *ch, const bool *keep)
+{
+	MarkovChain work = *ch;
+	MarkovChain *res = palloc(sizeof(MarkovChain));
+	bool	   *gone = palloc0(sizeof(bool) * ch->m);
+	int			wold = ch->m + 2;
+	int			r = 0;
+
+	work.p = palloc(sizeof(double) * ch->m * wold);
+	memcpy(work.p, ch->p, sizeof(double) * ch->m * wold);
+	for (int k = 1; k < ch->m; k++)
+		if (!keep[k])
+		{
+			mchain_eliminate(&work, k, gone);
+			gone[k] = true;
+		}
+
+	res->m = 0;
+	for (int i = 0; i < ch->m; i++)
+		res->m += keep[i];
+	res->state = palloc(sizeof(int) * res->m);
+	res->p = palloc(sizeof(double) * res->m * (res->m + 2));
+	for (int i = 0; i < ch->m; i++)
+	{
+		const double *src = MC_ROW(&work, i);
+		double	   *dst;
+		int			c = 0;
+
+		if (!keep[i])
+			continue;
+		res->state[r] = ch->state[i];
+		dst = MC_ROW(res, r);
+		for (int j = 0; j < ch->m; j++)
+			if (keep[j])
+				dst[c++] = src[j];
+		dst[c++] = src[ch->m];
+		dst[c] = src[ch->m + 1];
+		r++;
+	}
+	pfree(work.p);
+	pfree(gone);
+	return res;
+}
+
+static void
+mchain_free(MarkovChain *ch)
+{
+	pfree(ch->state);
+	pfree(ch->p);
+	pfree(ch);
+}
+
+/*
+ * Probability of conv from START, the rows 1..m-1 left in the chain
+ * absorbing like null.
+ */
+static double
+mchain_p_start(const MarkovChain *ch)
+{
+	const double *p0 = MC_ROW(ch, 0);
+	double		sum = 0.0;
+
+	for (int j = 1; j < ch->m + 2; j++)
+		sum += p0[j];
+	return sum > 0.0 ? p0[ch->m] / sum : 0.0;
+}
+
+/* P(conv) of the whole model */
+static double
+mchain_p_conv(const MarkovChain *ch)
+{
+	bool	   *keep = palloc0(sizeof(bool) * ch->m);
+	MarkovChain *start;
+	double		p;
+
+	keep[0] = true;
+	start = mchain_reduce(ch, keep);
+	p = mchain_p_start(start);
+	mchain_free(start);
+	pfree(keep);
+	return p;
+}
+
+/*
+ * p_without[s - 1] = P(conv) with channel s removed, for every channel s in
+ * rows 1..m-1 of "ch" (every other channel is already eliminated).
+ */
+static void
+mchain_p_without(const MarkovChain *ch, double *p_without)
+{
+	int			half = (ch->m - 1) / 2;
+	bool	   *keep;
+
+	CHECK_FOR_INTERRUPTS();
+	if (ch->m < 2)
+		return;
+	if (ch->m == 2)
+	{
+		p_without[ch->state[1] - 1] = mchain_p_start(ch);
+		return;
+	}
+	keep = palloc(sizeof(bool) * ch->m);
+	for (int part = 0; part < 2; part++)
+	{
+		MarkovChain *sub;
+
+		keep[0] = true;
+		for (int i = 1; i < ch->m; i++)
+			keep[i] = (part == 0) == (i <= half);
+		sub = mchain_reduce(ch, keep);
+		mchain_p_without(sub, p_without);
+		mchain_free(sub);
+	}
+	pfree(keep);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_p_conversion);
@@ -1009,19 +1316,9 @@ Datum
 engagement_markov_p_conversion(PG_FUNCTION_ARGS)
 {
 	Markov		mk;
-	double	   *rowsum;
-	int			n1;
 
 	markov_getarg(fcinfo, 0, &mk);
-	n1 = mk.n + 1;
-	rowsum = palloc0(sizeof(double) * n1);
-	for (int i = 0; i < n1; i++)
-	{
-		for (int j = 0; j < n1; j++)
-			rowsum[i] += (double) mk.trans[(Size) i * n1 + j];
-		rowsum[i] += (double) mk.to_conv[i] + (double) mk.to_null[i];
-	}
-	PG_RETURN_FLOAT8(markov_p_conv(&mk, rowsum, -1));
+	PG_RETURN_DATUM(attr_float8(mchain_p_conv(mchain_build(&mk))));
 }
 
 /*
@@ -1034,34 +1331,27 @@ engagement_removal_effects(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Markov		mk;
-	double	   *rowsum;
+	MarkovChain *ch;
 	double	   *re;
 	double		p;
 	double		total = 0.0;
-	int			n1;
 
 	InitMaterializedSRF(fcinfo, 0);
 	markov_getarg(fcinfo, 0, &mk);
-	n1 = mk.n + 1;
-	rowsum = palloc0(sizeof(double) * n1);
-	for (int i = 0; i < n1; i++)
-	{
-		for (int j = 0; j < n1; j++)
-			rowsum[i] += (double) mk.trans[(Size) i * n1 + j];
-		rowsum[i] += (double) mk.to_conv[i] + (double) mk.to_null[i];
-	}
-	p = markov_p_conv(&mk, rowsum, -1);
+	ch = mchain_build(&mk);
+	p = mchain_p_conv(ch);
 	re = palloc0(sizeof(double) * Max(mk.n, 1));
-	for (int c = 0; c < mk.n; c++)
+	if (p > 0.0)
 	{
-		if (p > 0.0)
+		mchain_p_without(ch, re);
+		for (int c = 0; c < mk.n; c++)
 		{
-			re[c] = 1.0 - markov_p_conv(&mk, rowsum, c + 1) / p;
+			re[c] = 1.0 - re[c] / p;
 			/* rounding can leave -1e-17 for a channel that changes nothing */
 			if (re[c] < 0.0)
 				re[c] = 0.0;
+			total += re[c];
 		}
-		total += re[c];
 	}
 
 	for (int c = 0; c < mk.n; c++)
@@ -1069,17 +1359,18 @@ engagement_removal_effects(PG_FUNCTION_ARGS)
 		Datum		values[5];
 		bool		nulls[5] = {false, false, false, false, false};
 
+		CHECK_FOR_INTERRUPTS();
 		values[0] = PointerGetDatum(cstring_to_text(mk.names[c]));
 		if (p > 0.0)
-			values[1] = Float8GetDatum(re[c]);
+			values[1] = attr_float8(re[c]);
 		else
 			nulls[1] = true;
 		if (total > 0.0)
 		{
-			values[2] = Float8GetDatum(re[c] / total);
-			values[3] = Float8GetDatum((double) mk.conversions * re[c] / total);
+			values[2] = attr_float8(re[c] / total);
+			values[3] = attr_float8((double) mk.conversions * re[c] / total);
 			if (mk.has_value)
-				values[4] = Float8GetDatum(mk.value * re[c] / total);
+				values[4] = attr_float8(mk.value * re[c] / total);
 			else
 				nulls[4] = true;
 		}
@@ -1109,6 +1400,22 @@ engagement_removal_effects(PG_FUNCTION_ARGS)
 
 #define SHAPLEY_MAX_CHANNELS	20
 
+/*
+ * Make room in conv_sum/all_sum for the channel sets of n channels: the sets
+ * of fewer channels keep their indexes, the new ones start at zero.
+ */
+static void
+shapley_grow(double **conv_sum, double **all_sum, int old_n, int n)
+{
+	Size		old_sets = (Size) 1 << old_n;
+	Size		nsets = (Size) 1 << n;
+
+	*conv_sum = repalloc(*conv_sum, sizeof(double) * nsets);
+	*all_sum = repalloc(*all_sum, sizeof(double) * nsets);
+	memset(*conv_sum + old_sets, 0, sizeof(double) * (nsets - old_sets));
+	memset(*all_sum + old_sets, 0, sizeof(double) * (nsets - old_sets));
+}
+
 PG_FUNCTION_INFO_V1(engagement_shapley_values);
 Datum
 engagement_shapley_values(PG_FUNCTION_ARGS)
@@ -1119,18 +1426,18 @@ engagement_shapley_values(PG_FUNCTION_ARGS)
 	ArrayType  *nulls_arr = PG_GETARG_ARRAYTYPE_P(2);
 	char	   *characteristic = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	char	   *sep = text_to_cstring(PG_GETARG_TEXT_PP(4));
+	size_t		seplen = strlen(sep);
 	bool		rate;
-	Datum	   *pd,
-			   *cd,
-			   *nd;
-	bool	   *pn,
-			   *cn,
-			   *nn;
-	int			np,
-				nc,
-				nnull;
+	ArrayIterator pit,
+				cit,
+				nit;
+	Datum		pd,
+				cd,
+				nd;
+	bool		pn,
+				cn,
+				nn;
 	EngDict		dict;
-	uint32	   *masks;
 	double	   *conv_sum;
 	double	   *all_sum;
 	double	   *phi;
@@ -1154,83 +1461,100 @@ engagement_shapley_values(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("path separator must not be empty"));
-
-	deconstruct_array(paths, TEXTOID, -1, false, TYPALIGN_INT, &pd, &pn, &np);
-	deconstruct_array(convs, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &cd, &cn, &nc);
-	deconstruct_array(nulls_arr, INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &nd, &nn, &nnull);
-	if (np != nc || np != nnull)
+	if (ArrayGetNItems(ARR_NDIM(paths), ARR_DIMS(paths)) !=
+		ArrayGetNItems(ARR_NDIM(convs), ARR_DIMS(convs)) ||
+		ArrayGetNItems(ARR_NDIM(paths), ARR_DIMS(paths)) !=
+		ArrayGetNItems(ARR_NDIM(nulls_arr), ARR_DIMS(nulls_arr)))
 		ereport(ERROR,
 				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				errmsg("paths, conversions and non_conversions must have the same length"));
 
 	InitMaterializedSRF(fcinfo, 0);
 
-	/* channel sets of the paths */
+	/*
+	 * One pass over the three arrays with iterators (nothing is allocated
+	 * per path): the channel set of each path, its conversions and all its
+	 * journeys summed per exact channel set.
+	 */
 	memset(&dict, 0, sizeof(dict));
-	masks = palloc0(sizeof(uint32) * Max(np, 1));
-	for (int i = 0; i < np; i++)
+	conv_sum = palloc0(sizeof(double));
+	all_sum = palloc0(sizeof(double));
+	pit = array_create_iterator(paths, 0, NULL);
+	cit = array_create_iterator(convs, 0, NULL);
+	nit = array_create_iterator(nulls_arr, 0, NULL);
+	while (array_iterate(pit, &pd, &pn) &&
+		   array_iterate(cit, &cd, &cn) &&
+		   array_iterate(nit, &nd, &nn))
 	{
 		char	   *path;
 		char	   *p;
-		size_t		seplen = strlen(sep);
+		uint32		mask = 0;
+		int			old_n = dict.n;
+		double		c;
+		double		n;
 
-		if (pn[i])
+		CHECK_FOR_INTERRUPTS();
+		if (pn)
 			continue;
-		path = TextDatumGetCString(pd[i]);
+		path = TextDatumGetCString(pd);
 		p = path;
 		for (;;)
 		{
 			char	   *next = strstr(p, sep);
 			int			len = next ? (int) (next - p) : (int) strlen(p);
-			int			c;
 
+			CHECK_FOR_INTERRUPTS();
 			if (len > 0)
-			{
-				c = eng_dict_lookup(&dict, p, len, SHAPLEY_MAX_CHANNELS,
-									"Shapley attribution channel", CurrentMemoryContext);
-				masks[i] |= ((uint32) 1) << c;
-			}
+				mask |= ((uint32) 1) <<
+					eng_dict_lookup(&dict, p, len, SHAPLEY_MAX_CHANNELS,
+									"Shapley attribution channel",
+									CurrentMemoryContext);
 			if (next == NULL)
 				break;
 			p = next + seplen;
 		}
-		if ((!cn[i] && DatumGetInt64(cd[i]) < 0) || (!nn[i] && DatumGetInt64(nd[i]) < 0))
+		pfree(path);
+		if ((!cn && DatumGetInt64(cd) < 0) || (!nn && DatumGetInt64(nd) < 0))
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("conversion counts must not be negative"));
+		if (dict.n > old_n)
+			shapley_grow(&conv_sum, &all_sum, old_n, dict.n);
+		if (mask == 0)
+			continue;
+		c = cn ? 0.0 : (double) DatumGetInt64(cd);
+		n = nn ? 0.0 : (double) DatumGetInt64(nd);
+		conv_sum[mask] += c;
+		all_sum[mask] += c + n;
+		total_conv += c;
 	}
+	array_free_iterator(pit);
+	array_free_iterator(cit);
+	array_free_iterator(nit);
 	if (dict.n == 0)
 		return (Datum) 0;
 
-	/* conversions and all journeys per exact channel set, then subset sums */
+	/* subset sums */
 	nsets = (Size) 1 << dict.n;
-	conv_sum = palloc0(sizeof(double) * nsets);
-	all_sum = palloc0(sizeof(double) * nsets);
-	for (int i = 0; i < np; i++)
-	{
-		double		c = cn[i] ? 0.0 : (double) DatumGetInt64(cd[i]);
-		double		n = nn[i] ? 0.0 : (double) DatumGetInt64(nd[i]);
-
-		if (pn[i] || masks[i] == 0)
-			continue;
-		conv_sum[masks[i]] += c;
-		all_sum[masks[i]] += c + n;
-		total_conv += c;
-	}
 	for (int b = 0; b < dict.n; b++)
 	{
-		CHECK_FOR_INTERRUPTS();
 		for (Size s = 0; s < nsets; s++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			if (s & ((Size) 1 << b))
 			{
 				conv_sum[s] += conv_sum[s ^ ((Size) 1 << b)];
 				all_sum[s] += all_sum[s ^ ((Size) 1 << b)];
 			}
+		}
 	}
 	/* v(S), in place of conv_sum */
 	if (rate)
 		for (Size s = 0; s < nsets; s++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			conv_sum[s] = (all_sum[s] > 0.0) ? conv_sum[s] / all_sum[s] : 0.0;
+		}
 
 	/* weights |S|! (n - |S| - 1)! / n! */
 	fact = palloc(sizeof(double) * (dict.n + 1));
@@ -1243,6 +1567,7 @@ engagement_shapley_values(PG_FUNCTION_ARGS)
 		int			size = pg_popcount64((uint64) s);
 		double		w;
 
+		CHECK_FOR_INTERRUPTS();
 		if (size == dict.n)
 			continue;
 		w = fact[size] * fact[dict.n - size - 1] / fact[dict.n];
@@ -1264,11 +1589,11 @@ engagement_shapley_values(PG_FUNCTION_ARGS)
 		bool		nulls[4] = {false, false, false, false};
 
 		values[0] = CStringGetTextDatum(dict.names[i]);
-		values[1] = Float8GetDatum(phi[i]);
+		values[1] = attr_float8(phi[i]);
 		if (phi_total != 0.0)
 		{
-			values[2] = Float8GetDatum(phi[i] / phi_total);
-			values[3] = Float8GetDatum(total_conv * phi[i] / phi_total);
+			values[2] = attr_float8(phi[i] / phi_total);
+			values[3] = attr_float8(total_conv * phi[i] / phi_total);
 		}
 		else
 			nulls[2] = nulls[3] = true;
