@@ -388,3 +388,56 @@ SELECT * FROM monthly_nps ORDER BY month LIMIT 3;
 DROP VIEW monthly_nps;
 DROP TABLE survey, survey_part, daily, daily_copy, w;
 DROP FUNCTION unit_var(npsagg), scores(integer[]);
+
+-- robustness (issue 16)
+-- merges check every sum: a state whose weight_squares doubles past the
+-- float8 range is 22003 where it is computed, never stored to fail later
+SELECT a + a FROM (SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg AS a) s;
+SELECT rollup(a) FROM (VALUES ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg),
+							  ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)')) v(a);
+-- weight sums above 1.34e154 (whose square overflows) are valid and read back
+-- (before: a + a was stored, then reading it was XX001)
+SELECT b, npsagg_send(b) = npsagg_send(b::text::npsagg) AS reads_back, nps(b), effective_responses(b)
+FROM (SELECT a + a AS b FROM (SELECT '(v=1,promoters=10,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=5e307)'::npsagg AS a) s) t;
+-- counts: a state may start anywhere (INITCOND); the increment and the total are checked
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	INITCOND = '(v=1,promoters=9223372036854775807,passives=0,detractors=0)');
+SELECT nps_from(10);
+SELECT nps_from(0);
+SELECT nps_from(NULL) AS at_the_limit;
+DROP AGGREGATE nps_from(integer);
+SELECT a + a FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg AS a) s;
+SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detractors=0)'::npsagg AS a,
+						  '(v=1,promoters=0,passives=0,detractors=4611686018427387905)'::npsagg AS b) s;
+-- NPS lies in [-100, 100] for any weights: 100 * (difference / total), the
+-- quotient of |difference| <= total; one-response states must give exactly
+-- +-100 (before: 100.00000000000001 for a weight of 1e-100, and 6% of these)
+SELECT nps(nps_agg(10, 1e-100)) AS tiny_promoter, nps(nps_agg(0, 1e-100)) AS tiny_detractor;
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE nps(a) IS DISTINCT FROM (CASE WHEN s = 10 THEN 100 ELSE -100 END)::float8) AS not_exact,
+	   count(*) FILTER (WHERE NOT (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
+								   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100)) AS insane
+FROM (SELECT s, nps_agg(s, w) AS a
+	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100 * 10 ^ ((g % 20000) / 100.0) AS w
+			FROM generate_series(1, 20000) g) x
+	  GROUP BY g, s) y;
+-- mixed states with weights spread over 200 orders of magnitude: in range,
+-- and equal to the same ratio computed in numeric (within 1e-9 points)
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE abs(nps(a)) > 100 OR nps_lower(a) < -100 OR nps_upper(a) > 100
+						OR NOT (nps_margin(a) >= 0)) AS out_of_range,
+	   count(*) FILTER (WHERE NOT (abs(nps(a) - expected) <= 1e-9)) AS mismatch
+FROM (SELECT grp, nps_agg(s, w) AS a,
+			 (100 * (sum(w::numeric) FILTER (WHERE s >= 9) - coalesce(sum(w::numeric) FILTER (WHERE s <= 6), 0))
+				  / sum(w::numeric))::float8 AS expected
+	  FROM (SELECT g % 500 AS grp, (g * 7) % 11 AS s, 10 ^ (((g * 7919) % 20001) / 100.0 - 100) AS w
+			FROM generate_series(1, 20000) g) x
+	  GROUP BY grp) y;
+-- the text form is lossless: send(x) = send(in(out(x)))
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE npsagg_send(a) IS DISTINCT FROM npsagg_send(a::text::npsagg)) AS mismatch
+FROM (SELECT nps_agg(s, w) AS a
+	  FROM (SELECT g % 300 AS grp, (g * 7) % 11 AS s, 1e-100 * 10 ^ (((g * 7919) % 19001) / 100.0) * (1 + g / 7e4) AS w
+			FROM generate_series(1, 6000) g) x GROUP BY grp
+	  UNION ALL SELECT nps_agg(s) FROM generate_series(0, 10) s
+	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg) y;
