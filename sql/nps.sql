@@ -418,7 +418,7 @@ SELECT count(*) AS states,
 	   count(*) FILTER (WHERE NOT (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
 								   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100)) AS insane
 FROM (SELECT s, nps_agg(s, w) AS a
-	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100 * 10 ^ ((g % 20000) / 100.0) AS w
+	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100::float8 * 10::float8 ^ ((g % 20000) / 100.0::float8) AS w
 			FROM generate_series(1, 20000) g) x
 	  GROUP BY g, s) y;
 -- mixed states with weights spread over 200 orders of magnitude: in range,
@@ -430,14 +430,14 @@ SELECT count(*) AS states,
 FROM (SELECT grp, nps_agg(s, w) AS a,
 			 (100 * (sum(w::numeric) FILTER (WHERE s >= 9) - coalesce(sum(w::numeric) FILTER (WHERE s <= 6), 0))
 				  / sum(w::numeric))::float8 AS expected
-	  FROM (SELECT g % 500 AS grp, (g * 7) % 11 AS s, 10 ^ (((g * 7919) % 20001) / 100.0 - 100) AS w
+	  FROM (SELECT g % 500 AS grp, (g * 7) % 11 AS s, 10::float8 ^ (((g * 7919) % 20001) / 100.0::float8 - 100) AS w
 			FROM generate_series(1, 20000) g) x
 	  GROUP BY grp) y;
 -- the text form is lossless: send(x) = send(in(out(x)))
 SELECT count(*) AS states,
 	   count(*) FILTER (WHERE npsagg_send(a) IS DISTINCT FROM npsagg_send(a::text::npsagg)) AS mismatch
 FROM (SELECT nps_agg(s, w) AS a
-	  FROM (SELECT g % 300 AS grp, (g * 7) % 11 AS s, 1e-100 * 10 ^ (((g * 7919) % 19001) / 100.0) * (1 + g / 7e4) AS w
+	  FROM (SELECT g % 300 AS grp, (g * 7) % 11 AS s, 1e-100::float8 * 10::float8 ^ (((g * 7919) % 19001) / 100.0::float8) * (1 + g / 7e4::float8) AS w
 			FROM generate_series(1, 6000) g) x GROUP BY grp
 	  UNION ALL SELECT nps_agg(s) FROM generate_series(0, 10) s
 	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg) y;
