@@ -415,8 +415,8 @@ SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detract
 SELECT nps(nps_agg(10, 1e-100)) AS tiny_promoter, nps(nps_agg(0, 1e-100)) AS tiny_detractor;
 SELECT count(*) AS states,
 	   count(*) FILTER (WHERE nps(a) IS DISTINCT FROM (CASE WHEN s = 10 THEN 100 ELSE -100 END)::float8) AS not_exact,
-	   count(*) FILTER (WHERE NOT (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
-								   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100)) AS insane
+	   count(*) FILTER (WHERE (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
+							   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100) IS NOT TRUE) AS insane
 FROM (SELECT s, nps_agg(s, w) AS a
 	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100::float8 * 10::float8 ^ ((g % 20000) / 100.0::float8) AS w
 			FROM generate_series(1, 20000) g) x
@@ -424,9 +424,9 @@ FROM (SELECT s, nps_agg(s, w) AS a
 -- mixed states with weights spread over 200 orders of magnitude: in range,
 -- and equal to the same ratio computed in numeric (within 1e-9 points)
 SELECT count(*) AS states,
-	   count(*) FILTER (WHERE abs(nps(a)) > 100 OR nps_lower(a) < -100 OR nps_upper(a) > 100
-						OR NOT (nps_margin(a) >= 0)) AS out_of_range,
-	   count(*) FILTER (WHERE NOT (abs(nps(a) - expected) <= 1e-9)) AS mismatch
+	   count(*) FILTER (WHERE (abs(nps(a)) <= 100 AND nps_lower(a) >= -100 AND nps_upper(a) <= 100
+							   AND nps_margin(a) >= 0) IS NOT TRUE) AS out_of_range,
+	   count(*) FILTER (WHERE (abs(nps(a) - expected) <= 1e-9) IS NOT TRUE) AS mismatch
 FROM (SELECT grp, nps_agg(s, w) AS a,
 			 (100 * (sum(w::numeric) FILTER (WHERE s >= 9) - coalesce(sum(w::numeric) FILTER (WHERE s <= 6), 0))
 				  / sum(w::numeric))::float8 AS expected

@@ -159,3 +159,16 @@ RESET ALL;
 
 DROP FUNCTION pv_by_hand(float8, timestamptz, timestamptz, float8, interval);
 DROP TABLE referral_flows, referral_values, orders;
+
+-- robustness (issue 16)
+-- a zero cash flow is worth 0 even where the discount factor overflows
+-- (before: 0 * Infinity = NaN, reported as 22003); a non-zero one is 22003
+SELECT present_value(0, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond') AS zero_amount,
+	   clv(0, 0, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond') AS zero_margin;
+SELECT present_value(1, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond');
+-- a referral that certainly would have joined anyway is worth its acquisition
+-- cost whatever its type-one value (before: 0 * Infinity = NaN, 22003); a
+-- type-one value out of the float8 range is 22003 where it is computed
+SELECT crv_agg(1, true, 1e308, 0, 0, 1e308) AS certain_type_two,
+	   crv_agg(1, NULL, 1e308, 0, 0, 1e308, 1.0) AS p_one;
+SELECT crv_agg(1, false, 1e308, 0, 0, 1e308);

@@ -517,10 +517,20 @@ engagement_engagement_recv(PG_FUNCTION_ARGS)
  * Accessors, score and explanation
  *****************************************************************************/
 
-/* factor from the anchor to as_of, which must not be earlier */
+/*
+ * Factor from the anchor to as_of, which must not be earlier (-infinity
+ * included).  +infinity gives the limit, exactly 0; a finite as_of so far
+ * ahead that as_of - last_seen leaves the int64 range is measured in
+ * float8 (the factor is then tiny but not necessarily 0: half-lives reach
+ * 292,000 years).
+ */
 static double
 engagement_factor(const EngagementData *e, TimestampTz as_of)
 {
+	int64		dt;
+
+	if (TIMESTAMP_IS_NOEND(as_of))
+		return 0.0;
 	if (as_of < e->last_seen)
 	{
 		StringInfoData buf;
@@ -533,7 +543,18 @@ engagement_factor(const EngagementData *e, TimestampTz as_of)
 				errdetail("The last event is at %s.", buf.data),
 				errhint("Use as_of >= last_seen(state), for instance greatest(now(), last_seen(state))."));
 	}
-	return eng_decay(as_of - e->last_seen, e->half_life);
+	if (pg_sub_s64_overflow(as_of, e->last_seen, &dt))
+		return exp2(-((double) as_of - (double) e->last_seen) / (double) e->half_life);
+	return eng_decay(dt, e->half_life);
+}
+
+/* a sum decayed by factor f: a negative sum decayed to nothing is 0, not -0 */
+static inline double
+engagement_decayed(double sum, double f)
+{
+	double		v = sum * f;
+
+	return (v == 0.0) ? 0.0 : v;
 }
 
 static Datum
@@ -541,7 +562,8 @@ engagement_dimension_at(FunctionCallInfo fcinfo, int d)
 {
 	EngagementData *e = engagement_getarg(fcinfo, 0);
 
-	PG_RETURN_FLOAT8(e->sum[d] * engagement_factor(e, PG_GETARG_TIMESTAMPTZ(1)));
+	PG_RETURN_FLOAT8(engagement_decayed(e->sum[d],
+										engagement_factor(e, PG_GETARG_TIMESTAMPTZ(1))));
 }
 
 PG_FUNCTION_INFO_V1(engagement_involvement);
@@ -612,8 +634,11 @@ engagement_weights(ArrayType *arr, double *w)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("engagement weights must be a one-dimensional array"));
-	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &elems, &nulls, &n);
+	/* count before deconstructing: a huge array is refused without copying */
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (n == ENG_NDIM)
+		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &nulls, &n);
 	if (n != ENG_NDIM)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -656,7 +681,7 @@ engagement_compute(const EngagementData *e, TimestampTz as_of, const double *w,
 	*x = 0.0;
 	for (int d = 0; d < ENG_NDIM; d++)
 	{
-		decayed[d] = e->sum[d] * f;
+		decayed[d] = engagement_decayed(e->sum[d], f);
 		*x += w[d] * decayed[d];
 	}
 	if (!isfinite(*x))
@@ -716,7 +741,7 @@ engagement_explain(PG_FUNCTION_ARGS)
 										ObjectIdGetDatum(dimtype));
 		values[1] = Float8GetDatum(decayed[d]);
 		values[2] = Float8GetDatum(w[d]);
-		values[3] = Float8GetDatum(x > 0.0 ? score * (w[d] * decayed[d] / x) : 0.0);
+		values[3] = Float8GetDatum(x > 0.0 ? engagement_decayed(score, w[d] * decayed[d] / x) : 0.0);
 		values[4] = Int64GetDatum(e->count[d]);
 		values[5] = TimestampTzGetDatum(e->last[d]);
 		nulls[5] = (e->count[d] == 0);

@@ -93,6 +93,19 @@ value_discount(TimestampTz at, TimestampTz as_of, double rate,
 	return pow(1.0 + rate, -periods);
 }
 
+/*
+ * amount / (1 + rate)^((at - as_of) / period): no cash flow is worth nothing
+ * at any date (0, not the NaN of 0 times an overflowed factor).
+ */
+static double
+value_discounted(double amount, TimestampTz at, TimestampTz as_of, double rate,
+				 const Interval *period)
+{
+	double		d = value_discount(at, as_of, rate, period);
+
+	return (amount == 0.0) ? 0.0 : amount * d;
+}
+
 /* state + term, refusing results that are no longer finite numbers */
 static Datum
 value_accumulate(FunctionCallInfo fcinfo, double term)
@@ -134,10 +147,10 @@ engagement_pv_trans(PG_FUNCTION_ARGS)
 	amount = PG_GETARG_FLOAT8(1);
 	value_check_finite(amount, "amount");
 	return value_accumulate(fcinfo,
-							amount * value_discount(PG_GETARG_TIMESTAMPTZ(2),
-													PG_GETARG_TIMESTAMPTZ(3),
-													PG_GETARG_FLOAT8(4),
-													PG_GETARG_INTERVAL_P(5)));
+							value_discounted(amount, PG_GETARG_TIMESTAMPTZ(2),
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_FLOAT8(4),
+											 PG_GETARG_INTERVAL_P(5)));
 }
 
 /*
@@ -172,11 +185,11 @@ clv_common(FunctionCallInfo fcinfo, bool with_p)
 		value_check_probability(p, "purchase probability");
 	}
 	return value_accumulate(fcinfo,
-							(p * margin - cost) *
-							value_discount(PG_GETARG_TIMESTAMPTZ(3),
-										   PG_GETARG_TIMESTAMPTZ(4),
-										   PG_GETARG_FLOAT8(5),
-										   PG_GETARG_INTERVAL_P(6)));
+							value_discounted(p * margin - cost,
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_TIMESTAMPTZ(4),
+											 PG_GETARG_FLOAT8(5),
+											 PG_GETARG_INTERVAL_P(6)));
 }
 
 PG_FUNCTION_INFO_V1(engagement_clv_trans);
@@ -233,7 +246,14 @@ crv_common(FunctionCallInfo fcinfo, bool with_p)
 	else
 		p_anyway = 1.0;
 
+	/* a certain type two referral is its acquisition cost, whatever type one */
+	if (p_anyway == 1.0)
+		return value_accumulate(fcinfo, acquisition);
 	type_one = margin - reward - retention + acquisition;
+	if (!isfinite(type_one))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("referral value is out of range"));
 	return value_accumulate(fcinfo,
 							(1.0 - p_anyway) * type_one + p_anyway * acquisition);
 }
@@ -296,8 +316,7 @@ engagement_pv_trans_year(PG_FUNCTION_ARGS)
 	amount = PG_GETARG_FLOAT8(1);
 	value_check_finite(amount, "amount");
 	return value_accumulate(fcinfo,
-							amount * value_discount(PG_GETARG_TIMESTAMPTZ(2),
-													PG_GETARG_TIMESTAMPTZ(3),
-													PG_GETARG_FLOAT8(4),
-													&year));
+							value_discounted(amount, PG_GETARG_TIMESTAMPTZ(2),
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_FLOAT8(4), &year));
 }
