@@ -172,3 +172,13 @@ SELECT present_value(1, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 
 SELECT crv_agg(1, true, 1e308, 0, 0, 1e308) AS certain_type_two,
 	   crv_agg(1, NULL, 1e308, 0, 0, 1e308, 1.0) AS p_one;
 SELECT crv_agg(1, false, 1e308, 0, 0, 1e308);
+-- the transition function called with a NULL state and no referee keeps
+-- NULL (before: 0, the Datum of the NULL state)
+SELECT crv_trans(NULL, NULL::int, true, 1, 1, 1, 1) IS NULL AS null_state_stays_null;
+-- the float8 states are checked as sums even on skipped rows: a user
+-- aggregate starting at NaN cannot return NaN (before: NaN)
+CREATE AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval)
+	(SFUNC = pv_trans, STYPE = float8, INITCOND = 'NaN');
+SELECT pv_from_nan(NULL, now(), now(), 0.1, '1 year');
+SELECT pv_from_nan(1, now(), now(), 0.1, '1 year');
+DROP AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval);

@@ -133,6 +133,8 @@ fevent_cmp(const void *a, const void *b)
 	const FEvent *x = a;
 	const FEvent *y = b;
 
+	/* sorts of up to 50 million events stay cancellable */
+	CHECK_FOR_INTERRUPTS();
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
 	return x->step - y->step;

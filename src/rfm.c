@@ -87,6 +87,8 @@ rfm_day_cmp(const void *a, const void *b)
 	const RfmDay *x = a;
 	const RfmDay *y = b;
 
+	/* sorts of up to 10 million days stay cancellable */
+	CHECK_FOR_INTERRUPTS();
 	if (x->day != y->day)
 		return (x->day > y->day) - (x->day < y->day);
 	return (x->amount > y->amount) - (x->amount < y->amount);

@@ -120,12 +120,16 @@ value_accumulate(FunctionCallInfo fcinfo, double term)
 	PG_RETURN_FLOAT8(sum);
 }
 
-/* keep the state as it is (NULL stays NULL: no rows counted yet) */
+/*
+ * Keep the state as it is (NULL stays NULL: no rows counted yet).  The state
+ * is a plain float8 that a user aggregate can start anywhere, so it goes
+ * through the same check as a sum.
+ */
 #define VALUE_SKIP_ROW() \
 	do { \
 		if (PG_ARGISNULL(0)) \
 			PG_RETURN_NULL(); \
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		return value_accumulate(fcinfo, 0.0); \
 	} while (0)
 
 /*
@@ -230,7 +234,7 @@ crv_common(FunctionCallInfo fcinfo, bool with_p)
 	double		type_one;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		VALUE_SKIP_ROW();
 	margin = value_money_arg(fcinfo, 3, "referred customer's margin", false);
 	reward = value_money_arg(fcinfo, 4, "referral reward", true);
 	retention = value_money_arg(fcinfo, 5, "retention cost", true);
