@@ -386,3 +386,12 @@ FROM (SELECT rfm_agg('0001-01-01 00:00+00', 1) AS r) s;
 SELECT monetary(rfm_agg(ts, a))
 FROM (VALUES ('2026-01-01'::timestamptz, 1.0::float8), ('2026-01-02', -5e-324), ('2026-01-03', 0.0)) v(ts, a);
 DROP TABLE es;
+-- the transition function counts from any valid state (a user aggregate's
+-- INITCOND): a count at the int64 maximum is 22003, not stored negative
+-- (before: the stored state failed to read back, XX001)
+CREATE AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval)
+	(SFUNC = engagement_trans, STYPE = engagement,
+	 INITCOND = '(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1:9223372036854775807@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)');
+SELECT engagement_from('2026-01-02', 'involvement', 1, '7 days')::text;
+SELECT events(engagement_from('2026-01-02', 'interaction', 1, '7 days'));
+DROP AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval);

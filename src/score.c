@@ -149,6 +149,16 @@ engagement_check_sum(double sum, int d)
 				errmsg("engagement %s sum is out of range", eng_dim_names[d]));
 }
 
+/* count[d] += n, 22003 beyond the int64 range */
+static void
+engagement_count_add(EngagementData *e, int d, int64 n)
+{
+	if (pg_add_s64_overflow(e->count[d], n, &e->count[d]))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("engagement %s count is out of range", eng_dim_names[d]));
+}
+
 /* dst += src (same half-life) */
 static void
 engagement_merge(EngagementData *dst, const EngagementData *src)
@@ -164,10 +174,7 @@ engagement_merge(EngagementData *dst, const EngagementData *src)
 		engagement_check_sum(dst->sum[d], d);
 		if (src->count[d] > 0 && (dst->count[d] == 0 || src->last[d] > dst->last[d]))
 			dst->last[d] = src->last[d];
-		if (pg_add_s64_overflow(dst->count[d], src->count[d], &dst->count[d]))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("engagement %s count is out of range", eng_dim_names[d]));
+		engagement_count_add(dst, d, src->count[d]);
 	}
 	dst->first_seen = Min(dst->first_seen, src->first_seen);
 }
@@ -316,7 +323,8 @@ engagement_engagement_trans(PG_FUNCTION_ARGS)
 	engagement_check_sum(e->sum[d], d);
 	if (e->count[d] == 0 || ts > e->last[d])
 		e->last[d] = ts;
-	e->count[d]++;				/* cannot overflow: one per row */
+	/* a state can start anywhere (an INITCOND), so even this is checked */
+	engagement_count_add(e, d, 1);
 	e->first_seen = Min(e->first_seen, ts);
 	PG_RETURN_POINTER(e);
 }
