@@ -441,3 +441,18 @@ FROM (SELECT nps_agg(s, w) AS a
 			FROM generate_series(1, 6000) g) x GROUP BY grp
 	  UNION ALL SELECT nps_agg(s) FROM generate_series(0, 10) s
 	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg) y;
+-- the unweighted transition on a weighted state (a user's INITCOND) counts
+-- the answer with weight 1, as a merge does, so the state stays valid
+-- (before: passives=1 with passive_weight=0, stored and then XX001)
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	INITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
+SELECT nps_from(s)::text, nps(nps_from(s)) FROM (VALUES (8), (0), (NULL)) v(s);
+DROP AGGREGATE nps_from(integer);
+-- the inverse cannot remove a weighted answer exactly: the frame is
+-- recomputed (before: the weights stayed while the count dropped)
+CREATE AGGREGATE nps_moving(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	MSFUNC = nps_trans, MINVFUNC = nps_inv, MSTYPE = npsagg, MFINALFUNC = nps_agg_final,
+	MINITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
+SELECT i, nps_moving(s) OVER (ORDER BY i ROWS 1 PRECEDING)::text
+FROM (VALUES (1, 0), (2, 8), (3, 10)) v(i, s);
+DROP AGGREGATE nps_moving(integer);

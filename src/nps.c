@@ -495,6 +495,13 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 		if (unlikely(pg_add_s64_overflow(st->n[nps_category[score]], 1,
 										 &st->n[nps_category[score]])))
 			nps_count_overflow();
+		/* a weighted state (a user's INITCOND) counts the answer with weight 1 */
+		if (unlikely(st->hdr.flags & NPSAGG_WEIGHTED))
+		{
+			st->w[nps_category[score]] += 1.0;
+			st->w2 += 1.0;
+			nps_check_weights(st);
+		}
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -530,6 +537,9 @@ engagement_nps_inv(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		nps_null_state("nps_inv");
 	st = eng_state_for_update(fcinfo, aggcontext);
+	/* weights cannot be removed exactly: NULL makes the frame recomputed */
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+		PG_RETURN_NULL();
 	if (!PG_ARGISNULL(1))
 	{
 		int			cat = nps_classify(PG_GETARG_INT32(1));
