@@ -395,3 +395,8 @@ CREATE AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, inte
 SELECT engagement_from('2026-01-02', 'involvement', 1, '7 days')::text;
 SELECT events(engagement_from('2026-01-02', 'interaction', 1, '7 days'));
 DROP AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval);
+-- events() returns the total of the counts, so a state whose counts add up
+-- past the int64 maximum is invalid input (before: accepted, then events()
+-- failed with 22003); at the maximum it works
+SELECT '(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775807@9999-12-31T23:59:59.999999Z)'::engagement;
+SELECT events('(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)'::engagement);

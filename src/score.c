@@ -149,14 +149,33 @@ engagement_check_sum(double sum, int d)
 				errmsg("engagement %s sum is out of range", eng_dim_names[d]));
 }
 
-/* count[d] += n, 22003 beyond the int64 range */
+/* the number of events of all dimensions; false when it overflows int64 */
+static bool
+engagement_total_events(const EngagementData *e, int64 *total)
+{
+	*total = 0;
+	for (int d = 0; d < ENG_NDIM; d++)
+		if (pg_add_s64_overflow(*total, e->count[d], total))
+			return false;
+	return true;
+}
+
+/*
+ * count[d] += n, 22003 when the count or the total of all counts leaves the
+ * int64 range (events() returns the total, so every state must have one).
+ */
 static void
 engagement_count_add(EngagementData *e, int d, int64 n)
 {
-	if (pg_add_s64_overflow(e->count[d], n, &e->count[d]))
+	int64		total;
+
+	if (pg_add_s64_overflow(e->count[d], n, &e->count[d]) ||
+		!engagement_total_events(e, &total))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("engagement %s count is out of range", eng_dim_names[d]));
+				errmsg("engagement %s count is out of range", eng_dim_names[d]),
+				errdetail("The events of a state must add up to at most " INT64_FORMAT ".",
+						  PG_INT64_MAX));
 }
 
 /* dst += src (same half-life) */
@@ -183,6 +202,7 @@ static void
 engagement_validate(const EngagementData *e, int code)
 {
 	bool		latest = false;
+	int64		total;
 
 	eng_check_header(&e->hdr, sizeof(EngagementData), ENGAGEMENT_VERSION, 0,
 					 "engagement");
@@ -216,6 +236,12 @@ engagement_validate(const EngagementData *e, int code)
 				errcode(code),
 				errmsg("invalid engagement value"),
 				errdetail("The last event is not the last event of any dimension."));
+	if (!engagement_total_events(e, &total))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid engagement value"),
+				errdetail("The event counts add up to more than " INT64_FORMAT ".",
+						  PG_INT64_MAX));
 }
 
 static EngagementData *
@@ -620,14 +646,10 @@ PG_FUNCTION_INFO_V1(engagement_events);
 Datum
 engagement_events(PG_FUNCTION_ARGS)
 {
-	EngagementData *e = engagement_getarg(fcinfo, 0);
-	int64		n = 0;
+	int64		n;
 
-	for (int d = 0; d < ENG_NDIM; d++)
-		if (pg_add_s64_overflow(n, e->count[d], &n))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("engagement event count is out of range"));
+	/* cannot fail: every valid state's total fits (engagement_validate) */
+	(void) engagement_total_events(engagement_getarg(fcinfo, 0), &n);
 	PG_RETURN_INT64(n);
 }
 
