@@ -182,3 +182,8 @@ CREATE AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval)
 SELECT pv_from_nan(NULL, now(), now(), 0.1, '1 year');
 SELECT pv_from_nan(1, now(), now(), 0.1, '1 year');
 DROP AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval);
+-- nor -0 (before: -0 from a -0 state and a negative cash flow discounted to -0)
+CREATE AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval)
+	(SFUNC = pv_trans, STYPE = float8, INITCOND = '-0');
+SELECT pv_from_minus_zero(-1, '9999-01-01 00:00+00', '0001-01-01 00:00+00', 1e300, '1 microsecond');
+DROP AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval);

@@ -117,7 +117,8 @@ value_accumulate(FunctionCallInfo fcinfo, double term)
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("discounted value is out of range"));
-	PG_RETURN_FLOAT8(sum);
+	/* -0 only from a -0 state (a user's INITCOND): report 0 */
+	PG_RETURN_FLOAT8(sum == 0.0 ? 0.0 : sum);
 }
 
 /*
