@@ -68,7 +68,8 @@ rfm_push(RfmBuild *b, int32 day, double amount, MemoryContext cxt)
 				errmsg("an rfm state cannot hold more than %d purchases", RFM_MAX_DAYS));
 	if (b->n == b->max)
 	{
-		b->max = b->max ? b->max * 2 : 8;
+		/* doubling, capped at the limit: at most 160 MB */
+		b->max = b->max ? Min(b->max * 2, RFM_MAX_DAYS) : 8;
 		b->days = b->days ? repalloc(b->days, sizeof(RfmDay) * b->max) :
 			MemoryContextAlloc(cxt, sizeof(RfmDay) * b->max);
 	}
