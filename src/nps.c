@@ -293,18 +293,21 @@ nps_estimate(const NpsAgg *st, double *points, double *se)
 		return false;
 
 	/*
-	 * The difference first, so that e.g. 3 of 7 against 1 of 7 is exact, then
-	 * divided by the total before scaling: |difference| <= total holds after
-	 * rounding too (rounding is monotonic), so the quotient lies in [-1, 1]
-	 * and the points in [-100, 100] without clamping.  The clamp only guards
-	 * that argument.
+	 * The difference first, so that e.g. 3 of 7 against 1 of 7 is exact.
+	 * Counts: 100 * difference / total, correctly rounded (100 * difference
+	 * is exact below 2^53), and within [-100, 100] because rounding is
+	 * monotonic.  Weights: difference / total first, which lies in [-1, 1]
+	 * for the same reason and is exactly +-1 for one category, then times
+	 * 100 (scaling first would round 100 * 1e-100 and give
+	 * 100.00000000000001 or 99.99999999999999 for one promoter).  The clamp
+	 * only guards these arguments.
 	 */
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
 		*points = 100.0 * ((st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR]) /
 						   (st->w[0] + st->w[1] + st->w[2]));
 	else
-		*points = 100.0 * ((double) (st->n[NPS_PROMOTER] - st->n[NPS_DETRACTOR]) /
-						   (double) nps_total(st));
+		*points = 100.0 * (double) (st->n[NPS_PROMOTER] - st->n[NPS_DETRACTOR]) /
+			(double) nps_total(st);
 	*points = Max(-100.0, Min(100.0, *points));
 	*se = 100.0 * sqrt(nps_unit_variance(pp, pd) / neff);
 	return true;
