@@ -31,11 +31,12 @@
 #define FUNNEL_MAX_STEPS		32
 
 /*
- * Events of one aggregate group (16 bytes each while aggregating: 800 MB at
- * the limit), and events of a funnel value: its text form takes at most 31
- * bytes per event, so 30 million events stay under the 1 GB a text value
- * (and COPY, pg_dump) can hold.  Stored values are read up to the larger
- * limit, which older versions allowed.
+ * Events of one aggregate group (16 bytes each while aggregating and 9 more
+ * to sort and scan them: 1.25 GB at the limit), and events of a funnel
+ * value: its text form takes at most 31 bytes per event, so 30 million
+ * events stay under the 1 GB a text value (and COPY, pg_dump) can hold.
+ * Stored values are read up to the larger limit (earlier versions stored up
+ * to 33.5 million events).
  */
 #define FUNNEL_MAX_EVENTS		(50 * 1000 * 1000)
 #define FUNNEL_MAX_VALUE_EVENTS	(30 * 1000 * 1000)
