@@ -147,7 +147,7 @@ SELECT nps_margin(nps_agg(9), 0);
 SELECT nps_lower(nps_agg(9), 1);
 SELECT nps_upper(nps_agg(9), 'NaN');
 SELECT nps_margin(nps_agg(9), -0.5);
--- support functions refuse to run outside an aggregate
+-- support functions called directly compute a new value (see the end of the file)
 SELECT nps_trans(NULL, 9);
 -- counts that would overflow
 SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg
@@ -457,3 +457,14 @@ CREATE AGGREGATE nps_moving(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFU
 SELECT i, nps_moving(s) OVER (ORDER BY i ROWS 1 PRECEDING)::text
 FROM (VALUES (1, 0), (2, 8), (3, 10)) v(i, s);
 DROP AGGREGATE nps_moving(integer);
+-- the support functions called directly (any role can) compute a new value
+-- from a checked copy of their argument, never writing to it (before: XX000
+-- "called in non-aggregate context")
+CREATE TABLE direct AS SELECT '(v=1,promoters=1,passives=1,detractors=0)'::npsagg AS a;
+SELECT nps_trans(a, 9) AS trans, nps_inv(a, 8) AS inv, nps_wtrans(NULL, 0, 2) AS wtrans,
+	   nps_combine(a, a) AS combine, nps_rollup_trans(NULL, a) AS rollup_trans,
+	   nps_rollup_inv(a + a, a) AS rollup_inv, a AS unchanged
+FROM direct;
+SELECT nps_inv(a, 0) FROM direct;
+SELECT nps_inv(NULL, 0);
+DROP TABLE direct;

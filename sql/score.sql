@@ -400,3 +400,12 @@ DROP AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interv
 -- failed with 22003); at the maximum it works
 SELECT '(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775807@9999-12-31T23:59:59.999999Z)'::engagement;
 SELECT events('(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)'::engagement);
+-- the support functions called directly (any role can) compute a new value
+-- from a checked copy of their argument, never writing to it (before: XX000
+-- "called in non-aggregate context")
+CREATE TABLE direct AS SELECT engagement_trans(NULL, '2026-01-01', 'involvement', 1, '7 days') AS e;
+SELECT involvement(engagement_trans(e, '2026-01-08', 'involvement', 1, '7 days'), '2026-01-08') AS trans,
+	   events(engagement_combine(e, e)) AS combine, events(engagement_rollup_trans(NULL, e)) AS rollup_trans,
+	   events(e) AS unchanged
+FROM direct;
+DROP TABLE direct;

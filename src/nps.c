@@ -464,6 +464,30 @@ nps_in_aggregate(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The state argument of a support function, ready to be updated; a new state
+ * with new_flags when it is NULL.  Called by an aggregate: the state the
+ * aggregate owns, updated in place, new states in the aggregate context.
+ * Called directly (any role can call these functions): a checked copy in the
+ * current context, so the call returns a new value and never writes to its
+ * argument.
+ */
+static NpsAgg *
+nps_state_arg(FunctionCallInfo fcinfo, uint8 new_flags)
+{
+	MemoryContext aggcontext;
+	NpsAgg	   *copy;
+
+	if (AggCheckCallContext(fcinfo, &aggcontext))
+		return PG_ARGISNULL(0) ? nps_new(aggcontext, new_flags) :
+			eng_state_for_update(fcinfo, aggcontext);
+	if (PG_ARGISNULL(0))
+		return nps_new(CurrentMemoryContext, new_flags);
+	copy = palloc(sizeof(NpsAgg));
+	memcpy(copy, nps_getarg(fcinfo, 0), sizeof(NpsAgg));
+	return copy;
+}
+
+/*
  * nps_agg(integer) / nps(integer) transition, also the moving-aggregate
  * forward function: the state is created on the first call, even for a NULL
  * score, because a moving-aggregate transition must not return NULL.
@@ -482,12 +506,7 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 			   !VARATT_IS_EXTENDED(PG_GETARG_POINTER(0))))
 		st = (NpsAgg *) PG_GETARG_POINTER(0);
 	else
-	{
-		MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
-
-		st = PG_ARGISNULL(0) ? nps_new(aggcontext, 0) :
-			eng_state_for_update(fcinfo, aggcontext);
-	}
+		st = nps_state_arg(fcinfo, 0);
 
 	if (likely(!PG_ARGISNULL(1)))
 	{
@@ -534,12 +553,11 @@ PG_FUNCTION_INFO_V1(engagement_nps_inv);
 Datum
 engagement_nps_inv(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_inv");
 	NpsAgg	   *st;
 
 	if (PG_ARGISNULL(0))
 		nps_null_state("nps_inv");
-	st = eng_state_for_update(fcinfo, aggcontext);
+	st = nps_state_arg(fcinfo, 0);
 	/* weights cannot be removed exactly: NULL makes the frame recomputed */
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
 		PG_RETURN_NULL();
@@ -559,15 +577,9 @@ PG_FUNCTION_INFO_V1(engagement_nps_wtrans);
 Datum
 engagement_nps_wtrans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_wtrans");
-	NpsAgg	   *st;
+	NpsAgg	   *st = nps_state_arg(fcinfo, NPSAGG_WEIGHTED);
 	int			cat;
 	double		w;
-
-	if (PG_ARGISNULL(0))
-		st = nps_new(aggcontext, NPSAGG_WEIGHTED);
-	else
-		st = eng_state_for_update(fcinfo, aggcontext);
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
@@ -614,8 +626,7 @@ PG_FUNCTION_INFO_V1(engagement_nps_combine);
 Datum
 engagement_nps_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_combine");
-	NpsAgg	   *st = eng_state_for_update(fcinfo, aggcontext);
+	NpsAgg	   *st = nps_state_arg(fcinfo, 0);
 
 	nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -629,13 +640,8 @@ PG_FUNCTION_INFO_V1(engagement_nps_rollup_trans);
 Datum
 engagement_nps_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_trans");
-	NpsAgg	   *st;
+	NpsAgg	   *st = nps_state_arg(fcinfo, 0);
 
-	if (PG_ARGISNULL(0))
-		st = nps_new(aggcontext, 0);
-	else
-		st = eng_state_for_update(fcinfo, aggcontext);
 	if (!PG_ARGISNULL(1))
 		nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -650,13 +656,12 @@ PG_FUNCTION_INFO_V1(engagement_nps_rollup_inv);
 Datum
 engagement_nps_rollup_inv(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_inv");
 	NpsAgg	   *st;
 	NpsAgg	   *src;
 
 	if (PG_ARGISNULL(0))
 		nps_null_state("nps_rollup_inv");
-	st = eng_state_for_update(fcinfo, aggcontext);
+	st = nps_state_arg(fcinfo, 0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	src = nps_getarg(fcinfo, 1);

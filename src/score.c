@@ -278,6 +278,29 @@ engagement_dimension_index(Oid enumval)
  *****************************************************************************/
 
 /*
+ * The state argument of a support function, ready to be updated (NULL when
+ * it is NULL), and in *cxt the context for a new state.  Called by an
+ * aggregate: the state the aggregate owns, updated in place, and the
+ * aggregate context.  Called directly (any role can call these functions):
+ * a checked copy and the current context, so the call returns a new value
+ * and never writes to its argument.
+ */
+static EngagementData *
+engagement_state_arg(FunctionCallInfo fcinfo, MemoryContext *cxt)
+{
+	EngagementData *copy;
+
+	if (AggCheckCallContext(fcinfo, cxt))
+		return PG_ARGISNULL(0) ? NULL : eng_state_for_update(fcinfo, *cxt);
+	*cxt = CurrentMemoryContext;
+	if (PG_ARGISNULL(0))
+		return NULL;
+	copy = palloc(sizeof(EngagementData));
+	memcpy(copy, engagement_getarg(fcinfo, 0), sizeof(EngagementData));
+	return copy;
+}
+
+/*
  * engagement_agg(ts, dimension, value, half_life) transition.  Rows with a
  * NULL time, dimension or value are skipped; a NULL half-life is an error.
  */
@@ -285,9 +308,8 @@ PG_FUNCTION_INFO_V1(engagement_engagement_trans);
 Datum
 engagement_engagement_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_agg");
-	EngagementData *e = PG_ARGISNULL(0) ? NULL :
-		eng_state_for_update(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	EngagementData *e = engagement_state_arg(fcinfo, &aggcontext);
 	int64		ts;
 	int64		h;
 	int			d;
@@ -363,8 +385,8 @@ PG_FUNCTION_INFO_V1(engagement_engagement_combine);
 Datum
 engagement_engagement_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_combine");
-	EngagementData *dst = eng_state_for_update(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	EngagementData *dst = engagement_state_arg(fcinfo, &aggcontext);
 
 	engagement_merge(dst, engagement_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(dst);
@@ -375,24 +397,23 @@ PG_FUNCTION_INFO_V1(engagement_engagement_rollup_trans);
 Datum
 engagement_engagement_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_rollup_trans");
+	MemoryContext aggcontext;
+	EngagementData *dst = engagement_state_arg(fcinfo, &aggcontext);
 	EngagementData *src;
-	EngagementData *dst;
 
 	if (PG_ARGISNULL(1))
 	{
-		if (PG_ARGISNULL(0))
+		if (dst == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(eng_state_for_update(fcinfo, aggcontext));
+		PG_RETURN_POINTER(dst);
 	}
 	src = engagement_getarg(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if (dst == NULL)
 	{
 		dst = MemoryContextAlloc(aggcontext, sizeof(EngagementData));
 		memcpy(dst, src, sizeof(EngagementData));
 		PG_RETURN_POINTER(dst);
 	}
-	dst = eng_state_for_update(fcinfo, aggcontext);
 	engagement_merge(dst, src);
 	PG_RETURN_POINTER(dst);
 }
