@@ -409,10 +409,10 @@ DROP AGGREGATE nps_from(integer);
 SELECT a + a FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg AS a) s;
 SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detractors=0)'::npsagg AS a,
 						  '(v=1,promoters=0,passives=0,detractors=4611686018427387905)'::npsagg AS b) s;
--- NPS lies in [-100, 100] for any weights: 100 * (difference / total), the
--- quotient of |difference| <= total; one-response states must give exactly
--- +-100 (before: 100.00000000000001 for a weight of 1e-100, and 12% of these
--- off by one unit in the last place, either way)
+-- NPS lies in [-100, 100] for any weights: 100 * difference / total, whose
+-- rounding can step out only by the rounding of 100 * difference, clamped;
+-- one-category states must give exactly +-100 (before: 100.00000000000001
+-- for a weight of 1e-100, and 12% of these off by one unit in the last place)
 SELECT nps(nps_agg(10, 1e-100)) AS tiny_promoter, nps(nps_agg(0, 1e-100)) AS tiny_detractor;
 SELECT count(*) AS states,
 	   count(*) FILTER (WHERE nps(a) IS DISTINCT FROM (CASE WHEN s = 10 THEN 100 ELSE -100 END)::float8) AS not_exact,
@@ -468,3 +468,17 @@ FROM direct;
 SELECT nps_inv(a, 0) FROM direct;
 SELECT nps_inv(NULL, 0);
 DROP TABLE direct;
+-- counts are correctly rounded (100 * (P - D) / n: 100/3 is 33.333333333333336,
+-- the double nearest to it), and integer weights give the same value as the
+-- counts, bit for bit, over every composition of up to 20 answers
+SELECT nps(s) = 100::float8 / 3 AS one_third_correctly_rounded,
+	   nps(s) = 100 * (1::float8 / 3) AS one_third_rounded_twice
+FROM (VALUES (10), (9), (3)) v(s);
+SELECT count(*) AS compositions,
+	   count(*) FILTER (WHERE u IS DISTINCT FROM w1 OR u IS DISTINCT FROM w7) AS mismatch
+FROM (SELECT nps(nps_agg(s)) AS u, nps(nps_agg(s, 1)) AS w1, nps(nps_agg(s, 7)) AS w7
+	  FROM generate_series(0, 20) p, generate_series(0, 20) q, generate_series(0, 20) d,
+		   LATERAL (SELECT 10 FROM generate_series(1, p) UNION ALL SELECT 8 FROM generate_series(1, q)
+					UNION ALL SELECT 0 FROM generate_series(1, d)) a(s)
+	  WHERE p + q + d BETWEEN 1 AND 20
+	  GROUP BY p, q, d) x;

@@ -293,18 +293,24 @@ nps_estimate(const NpsAgg *st, double *points, double *se)
 		return false;
 
 	/*
-	 * The difference first, so that e.g. 3 of 7 against 1 of 7 is exact.
-	 * Counts: 100 * difference / total, correctly rounded (100 * difference
-	 * is exact below 2^53), and within [-100, 100] because rounding is
-	 * monotonic.  Weights: difference / total first, which lies in [-1, 1]
-	 * for the same reason and is exactly +-1 for one category, then times
-	 * 100 (scaling first would round 100 * 1e-100 and give
-	 * 100.00000000000001 or 99.99999999999999 for one promoter).  The clamp
-	 * only guards these arguments.
+	 * 100 * difference / total, the difference first, so that e.g. 3 of 7
+	 * against 1 of 7 is exact.  For counts (and integer weights) this is
+	 * correctly rounded: 100 * difference is exact below 2^53.  It lies in
+	 * [-100, 100] for counts because rounding is monotonic; weights can
+	 * step out by the rounding of 100 * difference (one promoter of weight
+	 * 1e-100 gives 100.00000000000001 or 99.99999999999999), so all answers
+	 * in one category are exactly +-100 and the clamp removes the rest.
 	 */
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
-		*points = 100.0 * ((st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR]) /
-						   (st->w[0] + st->w[1] + st->w[2]));
+	{
+		double		diff = st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR];
+		double		total = st->w[0] + st->w[1] + st->w[2];
+
+		if (fabs(diff) == total)
+			*points = (diff > 0.0) ? 100.0 : -100.0;
+		else
+			*points = 100.0 * diff / total;
+	}
 	else
 		*points = 100.0 * (double) (st->n[NPS_PROMOTER] - st->n[NPS_DETRACTOR]) /
 			(double) nps_total(st);
