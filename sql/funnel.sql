@@ -225,3 +225,55 @@ FROM (SELECT u, retention(ts::date = date '2026-01-01', ts::date = date '2026-01
 	  FROM events GROUP BY u) s;
 
 DROP TABLE ev, events;
+
+-- robustness (issue 16)
+-- retention's state is a plain bigint, so its support functions check it as
+-- user input: 22023 with the reason, never a crash or a 33-element result.
+SELECT retention_final((64::bigint << 32) | 1);
+SELECT retention_final(9223372036854775807);
+SELECT retention_final((33::bigint << 32) | 1);
+SELECT retention_final(-1);
+SELECT retention_final((2::bigint << 32) | 4);
+SELECT retention_trans((2::bigint << 32) | 8, ARRAY[true, false]);
+SELECT retention_trans(-9223372036854775808, NULL);
+SELECT retention_combine((1::bigint << 32) | 1, (40::bigint << 32));
+SELECT retention_combine((2::bigint << 32), (3::bigint << 32) | 5);
+-- valid states: 32 conditions at most; 0 is the empty state (identity; final NULL)
+SELECT retention_final((32::bigint << 32) | 4294967295) = array_fill(true, ARRAY[32]) AS all_32,
+	   retention_final((3::bigint << 32) | 5) AS c1_c3,
+	   retention_final(0) IS NULL AS empty_is_null,
+	   retention_combine(0, (3::bigint << 32) | 5) = (3::bigint << 32) | 5 AS empty_identity,
+	   retention_trans(0, ARRAY[true, false]) = (2::bigint << 32) | 1 AS empty_trans;
+-- the same checks through a user aggregate with another transition function
+CREATE AGGREGATE evil(bigint) (SFUNC = int8larger, STYPE = bigint, FINALFUNC = retention_final);
+SELECT evil(x) FROM (VALUES (1::bigint), ((64::bigint << 32) | 1)) v(x);
+SELECT evil(x) FROM (VALUES (-1::bigint)) v(x);
+SELECT evil(x) FROM (VALUES (1::bigint), ((3::bigint << 32) | 5)) v(x);
+DROP AGGREGATE evil(bigint);
+-- a funnel value holds at most 30 million events (its text form stays under
+-- 1 GB), refused (54000) before allocating: a binary value claiming one more
+CREATE TABLE fb (b bytea);
+INSERT INTO fb VALUES (decode('0100' || '0000000000000000' || '01' || '01c9c381', 'hex'));
+\copy fb TO 'results/funnel_limit.bin' WITH (FORMAT binary)
+CREATE TABLE ff (f funnel);
+\copy ff FROM 'results/funnel_limit.bin' WITH (FORMAT binary)
+-- the same construction with a count that matches its one event is accepted
+TRUNCATE fb;
+INSERT INTO fb VALUES (decode('0100' || '0000000000000000' || '01' || '00000001' || '0000000000000000' || '01', 'hex'));
+\copy fb TO 'results/funnel_limit.bin' WITH (FORMAT binary)
+\copy ff FROM 'results/funnel_limit.bin' WITH (FORMAT binary)
+SELECT f FROM ff;
+DROP TABLE fb, ff;
+-- the text form is lossless: send(x) = send(in(out(x))), with fractional
+-- seconds, every mode, step 0, extreme years and a funnel without events
+SELECT count(*) AS funnels,
+	   count(*) FILTER (WHERE funnel_send(f) IS DISTINCT FROM funnel_send(f::text::funnel)) AS mismatch
+FROM (SELECT funnel_agg('1 hour', 'strict_order:strict_deduplication:strict_increase:allow_reentry',
+						ts, e = 'a', e = 'b') AS f
+	  FROM (VALUES ('0001-01-01 00:00:00.000001+00'::timestamptz, 'a'), ('2026-01-05 10:00:00.5', 'b'),
+				   ('2026-01-05 10:00:00.5', 'x'), ('9999-12-31 23:59:59.999999+00', 'a')) v(ts, e)
+	  UNION ALL
+	  SELECT funnel_agg('0 seconds', ts, false) FROM (VALUES (now())) v(ts)
+	  UNION ALL
+	  SELECT funnel_agg('106751991 days 4 hours', ts, g % 3 = 0, g % 3 = 1, g % 3 = 2)
+	  FROM generate_series(1, 1000) g, LATERAL (SELECT '2026-01-01'::timestamptz + g * interval '1.000001 s' AS ts) t) s;

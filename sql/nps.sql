@@ -160,7 +160,7 @@ SELECT nps_margin(nps_agg(9), 0);
 SELECT nps_lower(nps_agg(9), 1);
 SELECT nps_upper(nps_agg(9), 'NaN');
 SELECT nps_margin(nps_agg(9), -0.5);
--- support functions refuse to run outside an aggregate
+-- support functions called directly compute a new value (see the end of the file)
 SELECT nps_trans(NULL, 9);
 -- counts that would overflow
 SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg
@@ -405,3 +405,97 @@ SELECT * FROM monthly_nps ORDER BY month LIMIT 3;
 DROP VIEW monthly_nps;
 DROP TABLE survey, survey_part, daily, daily_copy, w;
 DROP FUNCTION unit_var(npsagg), scores(integer[]);
+
+-- robustness (issue 16)
+-- merges check every sum: a state whose weight_squares doubles past the
+-- float8 range is 22003 where it is computed, never stored to fail later
+SELECT a + a FROM (SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg AS a) s;
+SELECT rollup(a) FROM (VALUES ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg),
+							  ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)')) v(a);
+-- weight sums above 1.34e154 (whose square overflows) are valid and read back
+-- (before: a + a was stored, then reading it was XX001)
+SELECT b, npsagg_send(b) = npsagg_send(b::text::npsagg) AS reads_back, nps(b), effective_responses(b)
+FROM (SELECT a + a AS b FROM (SELECT '(v=1,promoters=10,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=5e307)'::npsagg AS a) s) t;
+-- counts: a state may start anywhere (INITCOND); the increment and the total are checked
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	INITCOND = '(v=1,promoters=9223372036854775807,passives=0,detractors=0)');
+SELECT nps_from(10);
+SELECT nps_from(0);
+SELECT nps_from(NULL) AS at_the_limit;
+DROP AGGREGATE nps_from(integer);
+SELECT a + a FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg AS a) s;
+SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detractors=0)'::npsagg AS a,
+						  '(v=1,promoters=0,passives=0,detractors=4611686018427387905)'::npsagg AS b) s;
+-- NPS lies in [-100, 100] for any weights: 100 * difference / total, whose
+-- rounding can step out only by the rounding of 100 * difference, clamped;
+-- one-category states must give exactly +-100 (before: 100.00000000000001
+-- for a weight of 1e-100, and 12% of these off by one unit in the last place)
+SELECT nps(nps_agg(10, 1e-100)) AS tiny_promoter, nps(nps_agg(0, 1e-100)) AS tiny_detractor;
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE nps(a) IS DISTINCT FROM (CASE WHEN s = 10 THEN 100 ELSE -100 END)::float8) AS not_exact,
+	   count(*) FILTER (WHERE (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
+							   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100) IS NOT TRUE) AS insane
+FROM (SELECT s, nps_agg(s, w) AS a
+	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100::float8 * 10::float8 ^ ((g % 20000) / 100.0::float8) AS w
+			FROM generate_series(1, 20000) g) x
+	  GROUP BY g, s) y;
+-- mixed states with weights spread over 200 orders of magnitude: in range,
+-- and equal to the same ratio computed in numeric (within 1e-9 points)
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE (abs(nps(a)) <= 100 AND nps_lower(a) >= -100 AND nps_upper(a) <= 100
+							   AND nps_margin(a) >= 0) IS NOT TRUE) AS out_of_range,
+	   count(*) FILTER (WHERE (abs(nps(a) - expected) <= 1e-9) IS NOT TRUE) AS mismatch
+FROM (SELECT grp, nps_agg(s, w) AS a,
+			 (100 * (sum(w::numeric) FILTER (WHERE s >= 9) - coalesce(sum(w::numeric) FILTER (WHERE s <= 6), 0))
+				  / sum(w::numeric))::float8 AS expected
+	  FROM (SELECT g % 500 AS grp, (g * 7) % 11 AS s, 10::float8 ^ (((g * 7919) % 20001) / 100.0::float8 - 100) AS w
+			FROM generate_series(1, 20000) g) x
+	  GROUP BY grp) y;
+-- the text form is lossless: send(x) = send(in(out(x)))
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE npsagg_send(a) IS DISTINCT FROM npsagg_send(a::text::npsagg)) AS mismatch
+FROM (SELECT nps_agg(s, w) AS a
+	  FROM (SELECT g % 300 AS grp, (g * 7) % 11 AS s, 1e-100::float8 * 10::float8 ^ (((g * 7919) % 19001) / 100.0::float8) * (1 + g / 7e4::float8) AS w
+			FROM generate_series(1, 6000) g) x GROUP BY grp
+	  UNION ALL SELECT nps_agg(s) FROM generate_series(0, 10) s
+	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg) y;
+-- the unweighted transition on a weighted state (a user's INITCOND) counts
+-- the answer with weight 1, as a merge does, so the state stays valid
+-- (before: passives=1 with passive_weight=0, stored and then XX001)
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	INITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
+SELECT nps_from(s)::text, nps(nps_from(s)) FROM (VALUES (8), (0), (NULL)) v(s);
+DROP AGGREGATE nps_from(integer);
+-- the inverse cannot remove a weighted answer exactly: the frame is
+-- recomputed (before: the weights stayed while the count dropped)
+CREATE AGGREGATE nps_moving(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+	MSFUNC = nps_trans, MINVFUNC = nps_inv, MSTYPE = npsagg, MFINALFUNC = nps_agg_final,
+	MINITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
+SELECT i, nps_moving(s) OVER (ORDER BY i ROWS 1 PRECEDING)::text
+FROM (VALUES (1, 0), (2, 8), (3, 10)) v(i, s);
+DROP AGGREGATE nps_moving(integer);
+-- the support functions called directly (any role can) compute a new value
+-- from a checked copy of their argument, never writing to it (before: XX000
+-- "called in non-aggregate context")
+CREATE TABLE direct AS SELECT '(v=1,promoters=1,passives=1,detractors=0)'::npsagg AS a;
+SELECT nps_trans(a, 9) AS trans, nps_inv(a, 8) AS inv, nps_wtrans(NULL, 0, 2) AS wtrans,
+	   nps_combine(a, a) AS combine, nps_rollup_trans(NULL, a) AS rollup_trans,
+	   nps_rollup_inv(a + a, a) AS rollup_inv, a AS unchanged
+FROM direct;
+SELECT nps_inv(a, 0) FROM direct;
+SELECT nps_inv(NULL, 0);
+DROP TABLE direct;
+-- counts are correctly rounded (100 * (P - D) / n: 100/3 is 33.333333333333336,
+-- the double nearest to it), and integer weights give the same value as the
+-- counts, bit for bit, over every composition of up to 20 answers
+SELECT nps(s) = 100::float8 / 3 AS one_third_correctly_rounded,
+	   nps(s) = 100 * (1::float8 / 3) AS one_third_rounded_twice
+FROM (VALUES (10), (9), (3)) v(s);
+SELECT count(*) AS compositions,
+	   count(*) FILTER (WHERE u IS DISTINCT FROM w1 OR u IS DISTINCT FROM w7) AS mismatch
+FROM (SELECT nps(nps_agg(s)) AS u, nps(nps_agg(s, 1)) AS w1, nps(nps_agg(s, 7)) AS w7
+	  FROM generate_series(0, 20) p, generate_series(0, 20) q, generate_series(0, 20) d,
+		   LATERAL (SELECT 10 FROM generate_series(1, p) UNION ALL SELECT 8 FROM generate_series(1, q)
+					UNION ALL SELECT 0 FROM generate_series(1, d)) a(s)
+	  WHERE p + q + d BETWEEN 1 AND 20
+	  GROUP BY p, q, d) x;

@@ -331,3 +331,94 @@ FROM rfm_states s JOIN rfm_copy c USING (customer);
 
 DROP TABLE ev, events, states, states_copy, parts, orders, rfm_states, rfm_copy;
 DROP FUNCTION dims(engagement, timestamptz), close(float8[], float8[], float8), dim_events(engagement);
+
+-- robustness (issue 16)
+-- as_of = +infinity: every decayed value is the limit, exactly 0 (before:
+-- Infinity, NaN, or 22003 because as_of - last_seen wrapped); as_of before
+-- the last event, -infinity included, is the documented 22023
+CREATE TABLE es AS
+SELECT engagement_agg(ts, dim::engagement_dimension, v, '7 days') AS e
+FROM (VALUES ('1990-01-01'::timestamptz, 'involvement', 2.0::float8), ('1990-01-02', 'intimacy', -0.5),
+			 ('1990-01-03', 'interaction', 1.0)) x(ts, dim, v);
+SELECT involvement(e, 'infinity'), interaction(e, 'infinity'), intimacy(e, 'infinity'),
+	   influence(e, 'infinity')
+FROM es;
+SELECT engagement_score(e, 'infinity'),
+	   engagement_score(e, 'infinity', '{1,1,1e308,1}', 1e-300) AS extreme_weights
+FROM es;
+SELECT * FROM engagement_explain((SELECT e FROM es), 'infinity');
+SELECT involvement(e, '-infinity') FROM es;
+SELECT engagement_score(e, '-infinity') FROM es;
+SELECT * FROM engagement_explain((SELECT e FROM es), '-infinity');
+-- the latest finite as_of: the decay underflows to 0, and a negative sum
+-- gives 0, not -0 (before: -0 for intimacy from the year 2500 on)
+SELECT involvement(e, '294276-12-31 23:59:59.999999+00'), intimacy(e, '294276-12-31 23:59:59.999999+00'),
+	   intimacy(e, '2500-01-01'), engagement_score(e, '294276-12-31 23:59:59.999999+00')
+FROM es;
+SELECT dimension, decayed_value, contribution FROM engagement_explain((SELECT e FROM es), '2500-01-01');
+-- as_of - last_seen beyond the int64 range (0001 to 294276) with a half-life
+-- of 100,000 years: the factor 2^(-dt/h) ~ 0.13 computed in float8, checked
+-- against the formula in numeric epochs
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE (abs(involvement(e, t) / expected - 1) <= 1e-12) IS NOT TRUE) AS mismatch
+FROM (SELECT engagement_agg('0001-01-01 00:00+00', 'involvement', 1, '100000 years') AS e,
+			 '294276-12-31 23:59:59.999999+00'::timestamptz AS t) s,
+	 LATERAL (SELECT (2 ^ (-(extract(epoch FROM t) - extract(epoch FROM timestamptz '0001-01-01 00:00+00'))
+						   / extract(epoch FROM interval '100000 years')))::float8 AS expected) x;
+-- the text forms are lossless: send(x) = send(in(out(x)))
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE engagement_send(e) IS DISTINCT FROM engagement_send(e::text::engagement)) AS mismatch
+FROM (SELECT e FROM es
+	  UNION ALL
+	  SELECT engagement_agg(ts, dim, v, h)
+	  FROM (SELECT g % 50 AS grp, '0001-01-01 00:00+00'::timestamptz + g * interval '97 years 13 days 0.000001 s' AS ts,
+				   (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension AS dim,
+				   CASE WHEN g % 4 = 2 THEN sin(g) ELSE g * 1.1e-3 END AS v,
+				   (1 + g % 3) * interval '3 years 1.5 s' AS h
+			FROM generate_series(1, 100) g) x
+	  GROUP BY grp, h) s;
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE rfm_send(r) IS DISTINCT FROM rfm_send(r::text::rfm)) AS mismatch
+FROM (SELECT rfm_agg(ts, a) AS r
+	  FROM (SELECT g % 20 AS grp, '0001-01-01 00:00+00'::timestamptz + g * interval '49 years 7 hours' AS ts,
+				   CASE WHEN g % 3 = 0 THEN -1e-300 * g ELSE 1e300 / g END AS a
+			FROM generate_series(1, 200) g) x
+	  GROUP BY grp) s;
+-- rfm age: +infinity has no finite age (22008), -infinity is before the last
+-- purchase (22023); any finite as_of works, the latest one in microseconds
+-- checked against the day count of plain date arithmetic
+SELECT age(rfm_agg(ts, 1), 'infinity', '1 day') FROM (VALUES ('2026-01-01'::timestamptz)) v(ts);
+SELECT age(rfm_agg(ts, 1), '-infinity', '1 day') FROM (VALUES ('2026-01-01'::timestamptz)) v(ts);
+SELECT (abs(age(r, '294276-12-31 23:59:59.999999+00', '1 microsecond')
+			/ ((date '294276-12-31' - date '0001-01-01') * 86400e6::float8) - 1) <= 1e-12) IS TRUE AS micro_ok,
+	   (abs(age(r, '294276-12-31 23:59:59.999999+00', '100000 years')
+			- (date '294276-12-31' - date '0001-01-01') / (100000 * 365.25)::float8) <= 1e-12) IS TRUE AS years_ok,
+	   recency(r, '1 microsecond') AS recency_zero
+FROM (SELECT rfm_agg('0001-01-01 00:00+00', 1) AS r) s;
+-- monetary: a mean of tiny refunds that underflows is 0, not -0
+SELECT monetary(rfm_agg(ts, a))
+FROM (VALUES ('2026-01-01'::timestamptz, 1.0::float8), ('2026-01-02', -5e-324), ('2026-01-03', 0.0)) v(ts, a);
+DROP TABLE es;
+-- the transition function counts from any valid state (a user aggregate's
+-- INITCOND): a count at the int64 maximum is 22003, not stored negative
+-- (before: the stored state failed to read back, XX001)
+CREATE AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval)
+	(SFUNC = engagement_trans, STYPE = engagement,
+	 INITCOND = '(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1:9223372036854775807@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)');
+SELECT engagement_from('2026-01-02', 'involvement', 1, '7 days')::text;
+SELECT events(engagement_from('2026-01-02', 'interaction', 1, '7 days'));
+DROP AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval);
+-- events() returns the total of the counts, so a state whose counts add up
+-- past the int64 maximum is invalid input (before: accepted, then events()
+-- failed with 22003); at the maximum it works
+SELECT '(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775807@9999-12-31T23:59:59.999999Z)'::engagement;
+SELECT events('(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)'::engagement);
+-- the support functions called directly (any role can) compute a new value
+-- from a checked copy of their argument, never writing to it (before: XX000
+-- "called in non-aggregate context")
+CREATE TABLE direct AS SELECT engagement_trans(NULL, '2026-01-01', 'involvement', 1, '7 days') AS e;
+SELECT involvement(engagement_trans(e, '2026-01-08', 'involvement', 1, '7 days'), '2026-01-08') AS trans,
+	   events(engagement_combine(e, e)) AS combine, events(engagement_rollup_trans(NULL, e)) AS rollup_trans,
+	   events(e) AS unchanged
+FROM direct;
+DROP TABLE direct;

@@ -169,3 +169,31 @@ RESET ALL;
 
 DROP FUNCTION pv_by_hand(float8, timestamptz, timestamptz, float8, interval);
 DROP TABLE referral_flows, referral_values, orders;
+
+-- robustness (issue 16)
+-- a zero cash flow is worth 0 even where the discount factor overflows
+-- (before: 0 * Infinity = NaN, reported as 22003); a non-zero one is 22003
+SELECT present_value(0, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond') AS zero_amount,
+	   clv(0, 0, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond') AS zero_margin;
+SELECT present_value(1, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 microsecond');
+-- a referral that certainly would have joined anyway is worth its acquisition
+-- cost whatever its type-one value (before: 0 * Infinity = NaN, 22003); a
+-- type-one value out of the float8 range is 22003 where it is computed
+SELECT crv_agg(1, true, 1e308, 0, 0, 1e308) AS certain_type_two,
+	   crv_agg(1, NULL, 1e308, 0, 0, 1e308, 1.0) AS p_one;
+SELECT crv_agg(1, false, 1e308, 0, 0, 1e308);
+-- the transition function called with a NULL state and no referee keeps
+-- NULL (before: 0, the Datum of the NULL state)
+SELECT crv_trans(NULL, NULL::int, true, 1, 1, 1, 1) IS NULL AS null_state_stays_null;
+-- the float8 states are checked as sums even on skipped rows: a user
+-- aggregate starting at NaN cannot return NaN (before: NaN)
+CREATE AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval)
+	(SFUNC = pv_trans, STYPE = float8, INITCOND = 'NaN');
+SELECT pv_from_nan(NULL, now(), now(), 0.1, '1 year');
+SELECT pv_from_nan(1, now(), now(), 0.1, '1 year');
+DROP AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval);
+-- nor -0 (before: -0 from a -0 state and a negative cash flow discounted to -0)
+CREATE AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval)
+	(SFUNC = pv_trans, STYPE = float8, INITCOND = '-0');
+SELECT pv_from_minus_zero(-1, '9999-01-01 00:00+00', '0001-01-01 00:00+00', 1e300, '1 microsecond');
+DROP AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval);

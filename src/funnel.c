@@ -22,13 +22,24 @@
 
 #include "catalog/pg_type.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 
 #define FUNNEL_VERSION			1
 #define FUNNEL_MAX_STEPS		32
+
+/*
+ * Events of one aggregate group (16 bytes each while aggregating and 9 more
+ * to sort and scan them: 1.25 GB at the limit), and events of a funnel
+ * value: its text form takes at most 31 bytes per event, so 30 million
+ * events stay under the 1 GB a text value (and COPY, pg_dump) can hold.
+ * Stored values are read up to the larger limit (earlier versions stored up
+ * to 33.5 million events).
+ */
 #define FUNNEL_MAX_EVENTS		(50 * 1000 * 1000)
+#define FUNNEL_MAX_VALUE_EVENTS	(30 * 1000 * 1000)
 
 /* modes (flag bits) */
 #define FUNNEL_STRICT_ORDER		0x01
@@ -94,6 +105,7 @@ funnel_parse_mode(text *mode)
 
 	for (tok = strtok_r(str, ",: ", &save); tok; tok = strtok_r(NULL, ",: ", &save))
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (strcmp(tok, "strict_order") == 0)
 			flags |= FUNNEL_STRICT_ORDER;
 		else if (strcmp(tok, "strict_deduplication") == 0)
@@ -122,6 +134,8 @@ fevent_cmp(const void *a, const void *b)
 	const FEvent *x = a;
 	const FEvent *y = b;
 
+	/* sorts of up to 50 million events stay cancellable */
+	CHECK_FOR_INTERRUPTS();
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
 	return x->step - y->step;
@@ -160,6 +174,7 @@ funnel_scan(const int64 *ts, const uint8 *steps, int n, int nsteps,
 		int64		t = ts[i];
 		int			idx = (int) steps[i] - 1;
 
+		CHECK_FOR_INTERRUPTS();
 		if ((flags & FUNNEL_STRICT_ORDER) && idx == -1)
 		{
 			if (first_event)
@@ -225,19 +240,32 @@ fbuild_state(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 	return (FunnelBuild *) PG_GETARG_POINTER(0);
 }
 
+/* 54000 for a number of events above a limit, before allocating them */
+static void
+funnel_check_events(int64 n, int limit, const char *what)
+{
+	if (n > limit)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s cannot hold more than %d events", what, limit),
+				errdetail("The limit is %d events; this one would hold " INT64_FORMAT ".",
+						  limit, n));
+}
+
+/*
+ * Append one event.  The array doubles up to the limit (huge allocations:
+ * the limit needs 800 MB), so the limit is reached, not MaxAllocSize.
+ */
 static void
 fbuild_push(FunnelBuild *b, int64 ts, int step, MemoryContext cxt)
 {
-	if (b->n >= FUNNEL_MAX_EVENTS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a funnel cannot hold more than %d events",
-					   FUNNEL_MAX_EVENTS));
 	if (b->n == b->max)
 	{
-		b->max = (b->max == 0) ? 16 : b->max * 2;
-		b->ev = b->ev ? repalloc(b->ev, sizeof(FEvent) * b->max) :
-			MemoryContextAlloc(cxt, sizeof(FEvent) * b->max);
+		funnel_check_events((int64) b->n + 1, FUNNEL_MAX_EVENTS, "a funnel group");
+		b->max = (b->max == 0) ? 16 : Min(b->max * 2, FUNNEL_MAX_EVENTS);
+		b->ev = b->ev ? repalloc_huge(b->ev, sizeof(FEvent) * b->max) :
+			MemoryContextAllocExtended(cxt, sizeof(FEvent) * b->max,
+									   MCXT_ALLOC_HUGE);
 	}
 	b->ev[b->n].ts = ts;
 	b->ev[b->n].step = step;
@@ -310,13 +338,15 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 		ereport(ERROR,
 				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				errmsg("funnel steps must be a one-dimensional array"));
-	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR,
-					  &elems, &nulls, &nelems);
+	/* count before deconstructing: a huge array is refused without copying */
+	nelems = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
 	if (nelems < 1 || nelems > FUNNEL_MAX_STEPS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("a funnel needs between 1 and %d steps, not %d",
 					   FUNNEL_MAX_STEPS, nelems));
+	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR,
+					  &elems, &nulls, &nelems);
 	fbuild_configure(b, window, flags, nelems);
 
 	/* ClickHouse adds the steps of one row in reverse order */
@@ -363,6 +393,7 @@ fbuild_encode(FunnelBuild *b)
 	steps = FUNNEL_STEPS(f);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		ts[i] = b->ev[i].ts;
 		steps[i] = (uint8) b->ev[i].step;
 	}
@@ -404,6 +435,7 @@ funnel_validate(const FunnelData *f, int code)
 	steps = FUNNEL_STEPS(f);
 	for (int i = 0; i < f->nevents; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (ts[i] < ENG_MIN_TS || ts[i] > ENG_MAX_TS ||
 			steps[i] > f->nsteps ||
 			(steps[i] == 0 && !(f->hdr.flags & FUNNEL_STRICT_ORDER)) ||
@@ -432,8 +464,12 @@ fbuild_add_funnel(FunnelBuild *b, const FunnelData *f, MemoryContext cxt)
 	const uint8 *steps = FUNNEL_STEPS(f);
 
 	fbuild_configure(b, f->window, f->hdr.flags, f->nsteps);
+	funnel_check_events((int64) b->n + f->nevents, FUNNEL_MAX_EVENTS, "a funnel group");
 	for (int i = 0; i < f->nevents; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		fbuild_push(b, ts[i], steps[i], cxt);
+	}
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
@@ -465,8 +501,12 @@ engagement_funnel_combine(PG_FUNCTION_ARGS)
 	if (dst == NULL)
 		dst = MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
 	fbuild_configure(dst, src->window, src->flags, src->nsteps);
+	funnel_check_events((int64) dst->n + src->n, FUNNEL_MAX_EVENTS, "a funnel group");
 	for (int i = 0; i < src->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		fbuild_push(dst, src->ev[i].ts, src->ev[i].step, aggcontext);
+	}
 	PG_RETURN_POINTER(dst);
 }
 
@@ -491,6 +531,7 @@ engagement_funnel_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, b->n);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, b->ev[i].ts);
 		pq_sendbyte(&buf, b->ev[i].step);
 	}
@@ -513,13 +554,15 @@ engagement_funnel_deserial(PG_FUNCTION_ARGS)
 	b->flags = pq_getmsgbyte(&buf);
 	b->nsteps = pq_getmsgbyte(&buf);
 	n = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > FUNNEL_MAX_EVENTS || (Size) n * 9 > (Size) (buf.len - buf.cursor))
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel group");
+	if (n < 0 || (Size) n * 9 > (Size) (buf.len - buf.cursor))
 		elog(ERROR, "invalid serialized funnel state");
 	for (int i = 0; i < n; i++)
 	{
 		int64		ts = pq_getmsgint64(&buf);
 		int			step = pq_getmsgbyte(&buf);
 
+		CHECK_FOR_INTERRUPTS();
 		fbuild_push(b, ts, step, CurrentMemoryContext);
 	}
 	pq_getmsgend(&buf);
@@ -563,6 +606,7 @@ engagement_funnel_final(PG_FUNCTION_ARGS)
 	b = (FunnelBuild *) PG_GETARG_POINTER(0);
 	if (!b->configured)
 		PG_RETURN_NULL();
+	funnel_check_events(b->n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
 	PG_RETURN_POINTER(fbuild_encode(b));
 }
 
@@ -599,6 +643,7 @@ engagement_funnel_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, ",steps=%d,events=[", f->nsteps);
 	for (int i = 0; i < f->nevents; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, FUNNEL_TS(f)[i]);
@@ -645,6 +690,7 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 		{
 			int			i;
 
+			CHECK_FOR_INTERRUPTS();
 			for (i = 0; i < 4; i++)
 			{
 				size_t		len = strlen(funnel_mode_names[i]);
@@ -679,6 +725,8 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 
 			if (step < 0 || step > b.nsteps)
 				eng_cursor_error(&c, "An event's step is out of range.");
+			CHECK_FOR_INTERRUPTS();
+			funnel_check_events((int64) b.n + 1, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
 			fbuild_push(&b, ts, (int) step, CurrentMemoryContext);
 		} while (eng_cursor_accept(&c, ','));
 		eng_cursor_expect(&c, ']');
@@ -708,6 +756,7 @@ engagement_funnel_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, f->nevents);
 	for (int i = 0; i < f->nevents; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(&buf, FUNNEL_TS(f)[i]);
 		pq_sendbyte(&buf, FUNNEL_STEPS(f)[i]);
 	}
@@ -732,7 +781,8 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 				errmsg("unsupported funnel format version %d", version),
 				errdetail("This version of the extension reads format version %d.",
 						  FUNNEL_VERSION));
-	if (n < 0 || n > FUNNEL_MAX_EVENTS || (Size) n * 9 > (Size) (buf->len - buf->cursor))
+	funnel_check_events(n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
+	if (n < 0 || (Size) n * 9 > (Size) (buf->len - buf->cursor))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				errmsg("invalid funnel value"),
@@ -744,6 +794,7 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 	f->nevents = n;
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		FUNNEL_TS(f)[i] = pq_getmsgint64(buf);
 		FUNNEL_STEPS(f)[i] = (uint8) pq_getmsgbyte(buf);
 	}
@@ -843,22 +894,65 @@ engagement_funnel_time_to_convert(PG_FUNCTION_ARGS)
 /*****************************************************************************
  * retention(VARIADIC conditions boolean[]) -> boolean[]
  *
- * State: int8, bits 0..31 "condition i was true in some row", bits 32..39
- * the number of conditions.  Result [c1, c1 AND c2, ..., c1 AND cN].
+ * State: int8, bits 0..31 "condition i was true in some row", bits 32..37
+ * the number of conditions (1..32).  The state 0 is the empty state (no
+ * conditions seen).  Result [c1, c1 AND c2, ..., c1 AND cN].
+ *
+ * The state is a plain bigint, so any bigint can reach the support
+ * functions (a direct call, or a user aggregate with another transition
+ * function): each of them checks its state as it would check user input.
  *****************************************************************************/
 
-#define RET_COUNT(s)	((int) (((uint64) (s)) >> 32))
+#define RET_MAX_CONDITIONS	32
+
+/*
+ * Check a retention state completely and return its condition count (0 for
+ * the empty state); 22023 naming the reason otherwise.
+ */
+static int
+retention_check_state(int64 state)
+{
+	uint64		u = (uint64) state;
+	uint64		count = u >> 32;
+	uint64		bits = u & UINT64CONST(0xFFFFFFFF);
+
+	if (state < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid retention state " INT64_FORMAT, state),
+				errdetail("The sign bit is set: a state is its condition count (at most %d) times 2^32 plus one bit per condition.",
+						  RET_MAX_CONDITIONS));
+	if (count > RET_MAX_CONDITIONS)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid retention state " INT64_FORMAT, state),
+				errdetail("The condition count " UINT64_FORMAT " is above the maximum of %d.",
+						  count, RET_MAX_CONDITIONS));
+	if ((bits >> count) != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("invalid retention state " INT64_FORMAT, state),
+				errdetail("Condition bits are set beyond the condition count " UINT64_FORMAT ".",
+						  count));
+	return (int) count;
+}
 
 PG_FUNCTION_INFO_V1(engagement_retention_trans);
 Datum
 engagement_retention_trans(PG_FUNCTION_ARGS)
 {
-	uint64		state = PG_ARGISNULL(0) ? 0 : (uint64) PG_GETARG_INT64(0);
+	uint64		state = 0;
+	int			count = 0;
 	ArrayType  *arr;
 	Datum	   *elems;
 	bool	   *nulls;
 	int			n;
 
+	if (!PG_ARGISNULL(0))
+	{
+		count = retention_check_state(PG_GETARG_INT64(0));
+		state = (uint64) PG_GETARG_INT64(0);
+	}
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -870,16 +964,19 @@ engagement_retention_trans(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				errmsg("retention conditions must be a one-dimensional array"));
-	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR, &elems, &nulls, &n);
-	if (n < 1 || n > 32)
+	/* count before deconstructing: a huge array is refused without copying */
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (n < 1 || n > RET_MAX_CONDITIONS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("retention needs between 1 and 32 conditions, not %d", n));
-	if (!PG_ARGISNULL(0) && RET_COUNT(state) != n)
+				errmsg("retention needs between 1 and %d conditions, not %d",
+					   RET_MAX_CONDITIONS, n));
+	if (count != 0 && count != n)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("retention has %d conditions in one row and %d in another",
-					   RET_COUNT(state), n));
+					   count, n));
+	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR, &elems, &nulls, &n);
 	state |= ((uint64) n) << 32;
 	for (int i = 0; i < n; i++)
 		if (!nulls[i] && DatumGetBool(elems[i]))
@@ -887,34 +984,40 @@ engagement_retention_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64((int64) state);
 }
 
+/* Combine (strict): the empty state is the identity. */
 PG_FUNCTION_INFO_V1(engagement_retention_combine);
 Datum
 engagement_retention_combine(PG_FUNCTION_ARGS)
 {
-	uint64		a = (uint64) PG_GETARG_INT64(0);
-	uint64		b = (uint64) PG_GETARG_INT64(1);
+	int64		a = PG_GETARG_INT64(0);
+	int64		b = PG_GETARG_INT64(1);
+	int			na = retention_check_state(a);
+	int			nb = retention_check_state(b);
 
-	if (RET_COUNT(a) != RET_COUNT(b))
+	if (na != 0 && nb != 0 && na != nb)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("retention has %d conditions in one row and %d in another",
-					   RET_COUNT(a), RET_COUNT(b)));
-	PG_RETURN_INT64((int64) (a | b));
+					   na, nb));
+	PG_RETURN_INT64(a | b);
 }
 
+/* Final: NULL for no rows and for the empty state. */
 PG_FUNCTION_INFO_V1(engagement_retention_final);
 Datum
 engagement_retention_final(PG_FUNCTION_ARGS)
 {
 	uint64		state;
 	int			n;
-	Datum		elems[32];
+	Datum		elems[RET_MAX_CONDITIONS];
 	bool		first;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	n = retention_check_state(PG_GETARG_INT64(0));
+	if (n == 0)
+		PG_RETURN_NULL();
 	state = (uint64) PG_GETARG_INT64(0);
-	n = RET_COUNT(state);
 	first = (state & 1) != 0;
 	elems[0] = BoolGetDatum(first);
 	for (int i = 1; i < n; i++)

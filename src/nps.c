@@ -18,6 +18,7 @@
  */
 #include "engagement.h"
 
+#include <float.h>
 #include <math.h>
 
 #include "access/htup_details.h"
@@ -87,11 +88,43 @@ nps_classify(int32 score)
 	return nps_category[score];
 }
 
+pg_attribute_noreturn() static void
+nps_count_overflow(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			errmsg("npsagg response count is out of range"),
+			errdetail("The responses of a state must add up to at most %lld.",
+					  (long long) PG_INT64_MAX));
+}
+
+/*
+ * The number of responses.  Checked: the transition function counts each
+ * category without adding them up, so the final functions check the total
+ * before a state is stored.
+ */
 static int64
 nps_total(const NpsAgg *st)
 {
-	/* cannot overflow: every path that builds a state checks the total */
-	return st->n[0] + st->n[1] + st->n[2];
+	int64		total;
+
+	if (pg_add_s64_overflow(st->n[0], st->n[1], &total) ||
+		pg_add_s64_overflow(total, st->n[2], &total))
+		nps_count_overflow();
+	return total;
+}
+
+/* 22003 unless each weight sum, their total and w2 are finite */
+static void
+nps_check_weights(const NpsAgg *st)
+{
+	if (!isfinite(st->w[0]) || !isfinite(st->w[1]) || !isfinite(st->w[2]) ||
+		!isfinite(st->w2) || !isfinite(st->w[0] + st->w[1] + st->w[2]))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("npsagg weight sum is out of range"),
+				errdetail("The weights, their sum and the sum of their squares must stay below %g.",
+						  DBL_MAX));
 }
 
 /*
@@ -115,9 +148,7 @@ nps_validate(const NpsAgg *st, int errcode_value)
 					errdetail("The count of %s is negative.",
 							  nps_category_names[i]));
 		if (pg_add_s64_overflow(total, st->n[i], &total))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("npsagg response count is out of range"));
+			nps_count_overflow();
 	}
 
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
@@ -136,12 +167,16 @@ nps_validate(const NpsAgg *st, int errcode_value)
 			wsum += st->w[i];
 		}
 
-		/* Cauchy-Schwarz: (sum w)^2 / n <= sum w^2 <= (sum w)^2 */
-		if (!isfinite(st->w2) || st->w2 < 0.0 ||
+		/*
+		 * Cauchy-Schwarz: (sum w)^2 / n <= sum w^2 <= (sum w)^2, divided by
+		 * sum w so that no side overflows (sum w > 0 when there are
+		 * responses).
+		 */
+		if (!isfinite(wsum) || !isfinite(st->w2) || st->w2 < 0.0 ||
 			(st->w2 > 0.0) != (total > 0) ||
 			(total > 0 &&
-			 (st->w2 > wsum * wsum * (1.0 + 1e-6) ||
-			  st->w2 < wsum * wsum / (double) total * (1.0 - 1e-6))))
+			 (st->w2 / wsum > wsum * (1.0 + 1e-6) ||
+			  st->w2 / wsum < wsum / (double) total * (1.0 - 1e-6))))
 			ereport(ERROR,
 					errcode(errcode_value),
 					errmsg("invalid npsagg value"),
@@ -180,32 +215,31 @@ nps_make_weighted(NpsAgg *st)
 	st->hdr.flags |= NPSAGG_WEIGHTED;
 }
 
-/* dst += src; an unweighted side counts every response with weight 1 */
+/*
+ * dst += src; an unweighted side counts every response with weight 1.  Every
+ * sum is checked (22003), so a merged state can always be stored and read.
+ */
 static void
 nps_merge(NpsAgg *dst, const NpsAgg *src)
 {
-	int64		total;
+	NpsAgg		sum = *dst;
 
 	if ((dst->hdr.flags | src->hdr.flags) & NPSAGG_WEIGHTED)
 	{
 		NpsAgg		tmp = *src;
 
-		nps_make_weighted(dst);
+		nps_make_weighted(&sum);
 		nps_make_weighted(&tmp);
 		for (int i = 0; i < 3; i++)
-			dst->w[i] += tmp.w[i];
-		dst->w2 += tmp.w2;
+			sum.w[i] += tmp.w[i];
+		sum.w2 += tmp.w2;
+		nps_check_weights(&sum);
 	}
 	for (int i = 0; i < 3; i++)
-		if (pg_add_s64_overflow(dst->n[i], src->n[i], &dst->n[i]))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("npsagg response count is out of range"));
-	if (pg_add_s64_overflow(dst->n[0], dst->n[1], &total) ||
-		pg_add_s64_overflow(total, dst->n[2], &total))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("npsagg response count is out of range"));
+		if (pg_add_s64_overflow(sum.n[i], src->n[i], &sum.n[i]))
+			nps_count_overflow();
+	(void) nps_total(&sum);
+	memcpy(dst, &sum, sizeof(NpsAgg));
 }
 
 /*
@@ -257,13 +291,30 @@ nps_estimate(const NpsAgg *st, double *points, double *se)
 
 	if (!nps_props(st, &pp, &pd, &neff))
 		return false;
-	/* the difference first, so that e.g. 3 of 7 against 1 of 7 is exact */
+
+	/*
+	 * 100 * difference / total, the difference first, so that e.g. 3 of 7
+	 * against 1 of 7 is exact.  For counts (and integer weights) this is
+	 * correctly rounded: 100 * difference is exact below 2^53.  It lies in
+	 * [-100, 100] for counts because rounding is monotonic; weights can
+	 * step out by the rounding of 100 * difference (one promoter of weight
+	 * 1e-100 gives 100.00000000000001 or 99.99999999999999), so all answers
+	 * in one category are exactly +-100 and the clamp removes the rest.
+	 */
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
-		*points = 100.0 * (st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR]) /
-			(st->w[0] + st->w[1] + st->w[2]);
+	{
+		double		diff = st->w[NPS_PROMOTER] - st->w[NPS_DETRACTOR];
+		double		total = st->w[0] + st->w[1] + st->w[2];
+
+		if (fabs(diff) == total)
+			*points = (diff > 0.0) ? 100.0 : -100.0;
+		else
+			*points = 100.0 * diff / total;
+	}
 	else
 		*points = 100.0 * (double) (st->n[NPS_PROMOTER] - st->n[NPS_DETRACTOR]) /
 			(double) nps_total(st);
+	*points = Max(-100.0, Min(100.0, *points));
 	*se = 100.0 * sqrt(nps_unit_variance(pp, pd) / neff);
 	return true;
 }
@@ -419,14 +470,37 @@ nps_in_aggregate(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The state argument of a support function, ready to be updated; a new state
+ * with new_flags when it is NULL.  Called by an aggregate: the state the
+ * aggregate owns, updated in place, new states in the aggregate context.
+ * Called directly (any role can call these functions): a checked copy in the
+ * current context, so the call returns a new value and never writes to its
+ * argument.
+ */
+static NpsAgg *
+nps_state_arg(FunctionCallInfo fcinfo, uint8 new_flags)
+{
+	MemoryContext aggcontext;
+	NpsAgg	   *copy;
+
+	if (AggCheckCallContext(fcinfo, &aggcontext))
+		return PG_ARGISNULL(0) ? nps_new(aggcontext, new_flags) :
+			eng_state_for_update(fcinfo, aggcontext);
+	if (PG_ARGISNULL(0))
+		return nps_new(CurrentMemoryContext, new_flags);
+	copy = palloc(sizeof(NpsAgg));
+	memcpy(copy, nps_getarg(fcinfo, 0), sizeof(NpsAgg));
+	return copy;
+}
+
+/*
  * nps_agg(integer) / nps(integer) transition, also the moving-aggregate
  * forward function: the state is created on the first call, even for a NULL
  * score, because a moving-aggregate transition must not return NULL.
  *
  * This is the hot path of nps(score): one branch for the common case, a
- * table lookup, an increment.  The int64 counters are not checked for
- * overflow here: counting rows one by one cannot reach 2^63 (merges of
- * states, which can, are checked).
+ * table lookup, a checked increment (a state can start from any valid value,
+ * an INITCOND for instance).  The total is checked by the final functions.
  */
 PG_FUNCTION_INFO_V1(engagement_nps_trans);
 Datum
@@ -438,12 +512,7 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 			   !VARATT_IS_EXTENDED(PG_GETARG_POINTER(0))))
 		st = (NpsAgg *) PG_GETARG_POINTER(0);
 	else
-	{
-		MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_trans");
-
-		st = PG_ARGISNULL(0) ? nps_new(aggcontext, 0) :
-			eng_state_for_update(fcinfo, aggcontext);
-	}
+		st = nps_state_arg(fcinfo, 0);
 
 	if (likely(!PG_ARGISNULL(1)))
 	{
@@ -451,9 +520,38 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 
 		if (unlikely((uint32) score > 10))
 			(void) nps_classify(score);	/* raises the out-of-range error */
-		st->n[nps_category[score]]++;
+		if (unlikely(pg_add_s64_overflow(st->n[nps_category[score]], 1,
+										 &st->n[nps_category[score]])))
+			nps_count_overflow();
+		/* a weighted state (a user's INITCOND) counts the answer with weight 1 */
+		if (unlikely(st->hdr.flags & NPSAGG_WEIGHTED))
+		{
+			st->w[nps_category[score]] += 1.0;
+			st->w2 += 1.0;
+			nps_check_weights(st);
+		}
 	}
 	PG_RETURN_POINTER(st);
+}
+
+/*
+ * Errors of the inverse functions, which a user-defined moving aggregate can
+ * call with any state.
+ */
+pg_attribute_noreturn() static void
+nps_null_state(const char *funcname)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			errmsg("%s needs a state, not NULL", funcname));
+}
+
+pg_attribute_noreturn() static void
+nps_inverse_error(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("npsagg inverse transition removed responses never added"));
 }
 
 /* Moving-aggregate inverse: remove one score (exact, counts only). */
@@ -461,18 +559,20 @@ PG_FUNCTION_INFO_V1(engagement_nps_inv);
 Datum
 engagement_nps_inv(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_inv");
 	NpsAgg	   *st;
 
 	if (PG_ARGISNULL(0))
-		elog(ERROR, "engagement_nps_inv called with a NULL state");
-	st = eng_state_for_update(fcinfo, aggcontext);
+		nps_null_state("nps_inv");
+	st = nps_state_arg(fcinfo, 0);
+	/* weights cannot be removed exactly: NULL makes the frame recomputed */
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+		PG_RETURN_NULL();
 	if (!PG_ARGISNULL(1))
 	{
 		int			cat = nps_classify(PG_GETARG_INT32(1));
 
 		if (st->n[cat] <= 0)
-			elog(ERROR, "npsagg inverse transition removed a response never added");
+			nps_inverse_error();
 		st->n[cat]--;
 	}
 	PG_RETURN_POINTER(st);
@@ -483,15 +583,9 @@ PG_FUNCTION_INFO_V1(engagement_nps_wtrans);
 Datum
 engagement_nps_wtrans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_wtrans");
-	NpsAgg	   *st;
+	NpsAgg	   *st = nps_state_arg(fcinfo, NPSAGG_WEIGHTED);
 	int			cat;
 	double		w;
-
-	if (PG_ARGISNULL(0))
-		st = nps_new(aggcontext, NPSAGG_WEIGHTED);
-	else
-		st = eng_state_for_update(fcinfo, aggcontext);
 
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
@@ -526,6 +620,7 @@ engagement_nps_wtrans(PG_FUNCTION_ARGS)
 				errmsg("npsagg response count is out of range"));
 	st->w[cat] += w;
 	st->w2 += w * w;
+	nps_check_weights(st);
 	PG_RETURN_POINTER(st);
 }
 
@@ -537,8 +632,7 @@ PG_FUNCTION_INFO_V1(engagement_nps_combine);
 Datum
 engagement_nps_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_combine");
-	NpsAgg	   *st = eng_state_for_update(fcinfo, aggcontext);
+	NpsAgg	   *st = nps_state_arg(fcinfo, 0);
 
 	nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -552,13 +646,8 @@ PG_FUNCTION_INFO_V1(engagement_nps_rollup_trans);
 Datum
 engagement_nps_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_trans");
-	NpsAgg	   *st;
+	NpsAgg	   *st = nps_state_arg(fcinfo, 0);
 
-	if (PG_ARGISNULL(0))
-		st = nps_new(aggcontext, 0);
-	else
-		st = eng_state_for_update(fcinfo, aggcontext);
 	if (!PG_ARGISNULL(1))
 		nps_merge(st, nps_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(st);
@@ -573,13 +662,12 @@ PG_FUNCTION_INFO_V1(engagement_nps_rollup_inv);
 Datum
 engagement_nps_rollup_inv(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_nps_rollup_inv");
 	NpsAgg	   *st;
 	NpsAgg	   *src;
 
 	if (PG_ARGISNULL(0))
-		elog(ERROR, "engagement_nps_rollup_inv called with a NULL state");
-	st = eng_state_for_update(fcinfo, aggcontext);
+		nps_null_state("nps_rollup_inv");
+	st = nps_state_arg(fcinfo, 0);
 	if (PG_ARGISNULL(1))
 		PG_RETURN_POINTER(st);
 	src = nps_getarg(fcinfo, 1);
@@ -588,7 +676,7 @@ engagement_nps_rollup_inv(PG_FUNCTION_ARGS)
 	for (int i = 0; i < 3; i++)
 	{
 		if (st->n[i] < src->n[i])
-			elog(ERROR, "npsagg inverse transition removed responses never added");
+			nps_inverse_error();
 		st->n[i] -= src->n[i];
 	}
 	PG_RETURN_POINTER(st);

@@ -22,6 +22,7 @@
 #include <math.h>
 
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 
 #define RFM_VERSION			1
 #define RFM_MAX_DAYS		(10 * 1000 * 1000)
@@ -67,7 +68,8 @@ rfm_push(RfmBuild *b, int32 day, double amount, MemoryContext cxt)
 				errmsg("an rfm state cannot hold more than %d purchases", RFM_MAX_DAYS));
 	if (b->n == b->max)
 	{
-		b->max = b->max ? b->max * 2 : 8;
+		/* doubling, capped at the limit: at most 160 MB */
+		b->max = b->max ? Min(b->max * 2, RFM_MAX_DAYS) : 8;
 		b->days = b->days ? repalloc(b->days, sizeof(RfmDay) * b->max) :
 			MemoryContextAlloc(cxt, sizeof(RfmDay) * b->max);
 	}
@@ -86,6 +88,8 @@ rfm_day_cmp(const void *a, const void *b)
 	const RfmDay *x = a;
 	const RfmDay *y = b;
 
+	/* sorts of up to 10 million days stay cancellable */
+	CHECK_FOR_INTERRUPTS();
 	if (x->day != y->day)
 		return (x->day > y->day) - (x->day < y->day);
 	return (x->amount > y->amount) - (x->amount < y->amount);
@@ -102,6 +106,7 @@ rfm_encode(RfmBuild *b)
 	r = palloc0(RFM_SIZE(b->n));
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (k > 0 && r->days[k - 1].day == b->days[i].day)
 			r->days[k - 1].amount += b->days[i].amount;
 		else
@@ -133,6 +138,8 @@ rfm_validate(const RfmData *r, int code)
 				errmsg("invalid rfm value"),
 				errdetail("The header, version or number of days is invalid."));
 	for (int i = 0; i < r->ndays; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (!isfinite(r->days[i].amount) ||
 			r->days[i].day < rfm_day(ENG_MIN_TS) || r->days[i].day > rfm_day(ENG_MAX_TS) ||
 			(i > 0 && r->days[i].day <= r->days[i - 1].day))
@@ -140,6 +147,7 @@ rfm_validate(const RfmData *r, int code)
 					errcode(code),
 					errmsg("invalid rfm value"),
 					errdetail("Purchase day %d is out of range, out of order or not finite.", i + 1));
+	}
 }
 
 static RfmData *
@@ -188,7 +196,10 @@ engagement_rfm_rollup_trans(PG_FUNCTION_ARGS)
 		RfmData    *r = rfm_getarg(fcinfo, 1);
 
 		for (int i = 0; i < r->ndays; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			rfm_push(b, r->days[i].day, r->days[i].amount, aggcontext);
+		}
 	}
 	PG_RETURN_POINTER(b);
 }
@@ -210,7 +221,10 @@ engagement_rfm_combine(PG_FUNCTION_ARGS)
 	if (dst == NULL)
 		dst = MemoryContextAllocZero(aggcontext, sizeof(RfmBuild));
 	for (int i = 0; i < src->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		rfm_push(dst, src->days[i].day, src->days[i].amount, aggcontext);
+	}
 	PG_RETURN_POINTER(dst);
 }
 
@@ -227,6 +241,7 @@ engagement_rfm_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, b->n);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint32(&buf, b->days[i].day);
 		pq_sendfloat8(&buf, b->days[i].amount);
 	}
@@ -251,6 +266,7 @@ engagement_rfm_deserial(PG_FUNCTION_ARGS)
 	{
 		int32		day = pq_getmsgint(&buf, 4);
 
+		CHECK_FOR_INTERRUPTS();
 		rfm_push(b, day, pq_getmsgfloat8(&buf), CurrentMemoryContext);
 	}
 	PG_RETURN_POINTER(b);
@@ -285,6 +301,7 @@ engagement_rfm_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, "(v=%d,days=[", RFM_VERSION);
 	for (int i = 0; i < r->ndays; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, (int64) r->days[i].day * USECS_PER_DAY);
@@ -324,6 +341,7 @@ engagement_rfm_in(PG_FUNCTION_ARGS)
 		int64		ts = eng_cursor_timestamp(&c);
 		int32		day = rfm_day(ts);
 
+		CHECK_FOR_INTERRUPTS();
 		if ((int64) day * USECS_PER_DAY != ts)
 			eng_cursor_error(&c, "Purchase days are written at midnight UTC.");
 		if (b.n > 0 && day <= b.days[b.n - 1].day)
@@ -350,6 +368,7 @@ engagement_rfm_send(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, r->ndays);
 	for (int i = 0; i < r->ndays; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		pq_sendint32(&buf, r->days[i].day);
 		pq_sendfloat8(&buf, r->days[i].amount);
 	}
@@ -381,6 +400,7 @@ engagement_rfm_recv(PG_FUNCTION_ARGS)
 	r->ndays = n;
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		r->days[i].day = pq_getmsgint(buf, 4);
 		r->days[i].amount = pq_getmsgfloat8(buf);
 	}
@@ -424,8 +444,16 @@ engagement_rfm_age(PG_FUNCTION_ARGS)
 	TimestampTz as_of = PG_GETARG_TIMESTAMPTZ(1);
 	int32		day;
 
-	eng_check_timestamp(as_of, "rfm");
-	day = rfm_day(as_of);
+	/*
+	 * Any finite as_of has a day (|day| < 2^27); -infinity is before the last
+	 * purchase; at +infinity the age has no finite value.
+	 */
+	if (TIMESTAMP_IS_NOEND(as_of))
+		ereport(ERROR,
+				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				errmsg("rfm age is infinite when as_of is infinity"),
+				errhint("Give a finite observation end."));
+	day = TIMESTAMP_IS_NOBEGIN(as_of) ? PG_INT32_MIN : rfm_day(as_of);
 	if (day < r->days[r->ndays - 1].day)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -444,10 +472,15 @@ engagement_rfm_monetary(PG_FUNCTION_ARGS)
 	if (r->ndays == 1)
 		PG_RETURN_FLOAT8(0.0);
 	for (int i = 1; i < r->ndays; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		sum += r->days[i].amount;
+	}
 	if (!isfinite(sum))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("rfm monetary value is out of range"));
-	PG_RETURN_FLOAT8(sum / (r->ndays - 1));
+	sum /= (r->ndays - 1);
+	/* a mean of tiny refunds can underflow to -0: report 0 */
+	PG_RETURN_FLOAT8(sum == 0.0 ? 0.0 : sum);
 }

@@ -149,6 +149,35 @@ engagement_check_sum(double sum, int d)
 				errmsg("engagement %s sum is out of range", eng_dim_names[d]));
 }
 
+/* the number of events of all dimensions; false when it overflows int64 */
+static bool
+engagement_total_events(const EngagementData *e, int64 *total)
+{
+	*total = 0;
+	for (int d = 0; d < ENG_NDIM; d++)
+		if (pg_add_s64_overflow(*total, e->count[d], total))
+			return false;
+	return true;
+}
+
+/*
+ * count[d] += n, 22003 when the count or the total of all counts leaves the
+ * int64 range (events() returns the total, so every state must have one).
+ */
+static void
+engagement_count_add(EngagementData *e, int d, int64 n)
+{
+	int64		total;
+
+	if (pg_add_s64_overflow(e->count[d], n, &e->count[d]) ||
+		!engagement_total_events(e, &total))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("engagement %s count is out of range", eng_dim_names[d]),
+				errdetail("The events of a state must add up to at most " INT64_FORMAT ".",
+						  PG_INT64_MAX));
+}
+
 /* dst += src (same half-life) */
 static void
 engagement_merge(EngagementData *dst, const EngagementData *src)
@@ -164,10 +193,7 @@ engagement_merge(EngagementData *dst, const EngagementData *src)
 		engagement_check_sum(dst->sum[d], d);
 		if (src->count[d] > 0 && (dst->count[d] == 0 || src->last[d] > dst->last[d]))
 			dst->last[d] = src->last[d];
-		if (pg_add_s64_overflow(dst->count[d], src->count[d], &dst->count[d]))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("engagement %s count is out of range", eng_dim_names[d]));
+		engagement_count_add(dst, d, src->count[d]);
 	}
 	dst->first_seen = Min(dst->first_seen, src->first_seen);
 }
@@ -176,6 +202,7 @@ static void
 engagement_validate(const EngagementData *e, int code)
 {
 	bool		latest = false;
+	int64		total;
 
 	eng_check_header(&e->hdr, sizeof(EngagementData), ENGAGEMENT_VERSION, 0,
 					 "engagement");
@@ -209,6 +236,12 @@ engagement_validate(const EngagementData *e, int code)
 				errcode(code),
 				errmsg("invalid engagement value"),
 				errdetail("The last event is not the last event of any dimension."));
+	if (!engagement_total_events(e, &total))
+		ereport(ERROR,
+				errcode(code),
+				errmsg("invalid engagement value"),
+				errdetail("The event counts add up to more than " INT64_FORMAT ".",
+						  PG_INT64_MAX));
 }
 
 static EngagementData *
@@ -245,6 +278,29 @@ engagement_dimension_index(Oid enumval)
  *****************************************************************************/
 
 /*
+ * The state argument of a support function, ready to be updated (NULL when
+ * it is NULL), and in *cxt the context for a new state.  Called by an
+ * aggregate: the state the aggregate owns, updated in place, and the
+ * aggregate context.  Called directly (any role can call these functions):
+ * a checked copy and the current context, so the call returns a new value
+ * and never writes to its argument.
+ */
+static EngagementData *
+engagement_state_arg(FunctionCallInfo fcinfo, MemoryContext *cxt)
+{
+	EngagementData *copy;
+
+	if (AggCheckCallContext(fcinfo, cxt))
+		return PG_ARGISNULL(0) ? NULL : eng_state_for_update(fcinfo, *cxt);
+	*cxt = CurrentMemoryContext;
+	if (PG_ARGISNULL(0))
+		return NULL;
+	copy = palloc(sizeof(EngagementData));
+	memcpy(copy, engagement_getarg(fcinfo, 0), sizeof(EngagementData));
+	return copy;
+}
+
+/*
  * engagement_agg(ts, dimension, value, half_life) transition.  Rows with a
  * NULL time, dimension or value are skipped; a NULL half-life is an error.
  */
@@ -252,9 +308,8 @@ PG_FUNCTION_INFO_V1(engagement_engagement_trans);
 Datum
 engagement_engagement_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_agg");
-	EngagementData *e = PG_ARGISNULL(0) ? NULL :
-		eng_state_for_update(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	EngagementData *e = engagement_state_arg(fcinfo, &aggcontext);
 	int64		ts;
 	int64		h;
 	int			d;
@@ -316,7 +371,8 @@ engagement_engagement_trans(PG_FUNCTION_ARGS)
 	engagement_check_sum(e->sum[d], d);
 	if (e->count[d] == 0 || ts > e->last[d])
 		e->last[d] = ts;
-	e->count[d]++;				/* cannot overflow: one per row */
+	/* a state can start anywhere (an INITCOND), so even this is checked */
+	engagement_count_add(e, d, 1);
 	e->first_seen = Min(e->first_seen, ts);
 	PG_RETURN_POINTER(e);
 }
@@ -329,8 +385,8 @@ PG_FUNCTION_INFO_V1(engagement_engagement_combine);
 Datum
 engagement_engagement_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_combine");
-	EngagementData *dst = eng_state_for_update(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	EngagementData *dst = engagement_state_arg(fcinfo, &aggcontext);
 
 	engagement_merge(dst, engagement_getarg(fcinfo, 1));
 	PG_RETURN_POINTER(dst);
@@ -341,24 +397,23 @@ PG_FUNCTION_INFO_V1(engagement_engagement_rollup_trans);
 Datum
 engagement_engagement_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "engagement_rollup_trans");
+	MemoryContext aggcontext;
+	EngagementData *dst = engagement_state_arg(fcinfo, &aggcontext);
 	EngagementData *src;
-	EngagementData *dst;
 
 	if (PG_ARGISNULL(1))
 	{
-		if (PG_ARGISNULL(0))
+		if (dst == NULL)
 			PG_RETURN_NULL();
-		PG_RETURN_POINTER(eng_state_for_update(fcinfo, aggcontext));
+		PG_RETURN_POINTER(dst);
 	}
 	src = engagement_getarg(fcinfo, 1);
-	if (PG_ARGISNULL(0))
+	if (dst == NULL)
 	{
 		dst = MemoryContextAlloc(aggcontext, sizeof(EngagementData));
 		memcpy(dst, src, sizeof(EngagementData));
 		PG_RETURN_POINTER(dst);
 	}
-	dst = eng_state_for_update(fcinfo, aggcontext);
 	engagement_merge(dst, src);
 	PG_RETURN_POINTER(dst);
 }
@@ -517,10 +572,20 @@ engagement_engagement_recv(PG_FUNCTION_ARGS)
  * Accessors, score and explanation
  *****************************************************************************/
 
-/* factor from the anchor to as_of, which must not be earlier */
+/*
+ * Factor from the anchor to as_of, which must not be earlier (-infinity
+ * included).  +infinity gives the limit, exactly 0; a finite as_of so far
+ * ahead that as_of - last_seen leaves the int64 range is measured in
+ * float8 (the factor is then tiny but not necessarily 0: half-lives reach
+ * 292,000 years).
+ */
 static double
 engagement_factor(const EngagementData *e, TimestampTz as_of)
 {
+	int64		dt;
+
+	if (TIMESTAMP_IS_NOEND(as_of))
+		return 0.0;
 	if (as_of < e->last_seen)
 	{
 		StringInfoData buf;
@@ -533,7 +598,18 @@ engagement_factor(const EngagementData *e, TimestampTz as_of)
 				errdetail("The last event is at %s.", buf.data),
 				errhint("Use as_of >= last_seen(state), for instance greatest(now(), last_seen(state))."));
 	}
-	return eng_decay(as_of - e->last_seen, e->half_life);
+	if (pg_sub_s64_overflow(as_of, e->last_seen, &dt))
+		return exp2(-((double) as_of - (double) e->last_seen) / (double) e->half_life);
+	return eng_decay(dt, e->half_life);
+}
+
+/* a sum decayed by factor f: a negative sum decayed to nothing is 0, not -0 */
+static inline double
+engagement_decayed(double sum, double f)
+{
+	double		v = sum * f;
+
+	return (v == 0.0) ? 0.0 : v;
 }
 
 static Datum
@@ -541,7 +617,8 @@ engagement_dimension_at(FunctionCallInfo fcinfo, int d)
 {
 	EngagementData *e = engagement_getarg(fcinfo, 0);
 
-	PG_RETURN_FLOAT8(e->sum[d] * engagement_factor(e, PG_GETARG_TIMESTAMPTZ(1)));
+	PG_RETURN_FLOAT8(engagement_decayed(e->sum[d],
+										engagement_factor(e, PG_GETARG_TIMESTAMPTZ(1))));
 }
 
 PG_FUNCTION_INFO_V1(engagement_involvement);
@@ -590,14 +667,10 @@ PG_FUNCTION_INFO_V1(engagement_events);
 Datum
 engagement_events(PG_FUNCTION_ARGS)
 {
-	EngagementData *e = engagement_getarg(fcinfo, 0);
-	int64		n = 0;
+	int64		n;
 
-	for (int d = 0; d < ENG_NDIM; d++)
-		if (pg_add_s64_overflow(n, e->count[d], &n))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("engagement event count is out of range"));
+	/* cannot fail: every valid state's total fits (engagement_validate) */
+	(void) engagement_total_events(engagement_getarg(fcinfo, 0), &n);
 	PG_RETURN_INT64(n);
 }
 
@@ -612,8 +685,11 @@ engagement_weights(ArrayType *arr, double *w)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("engagement weights must be a one-dimensional array"));
-	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
-					  &elems, &nulls, &n);
+	/* count before deconstructing: a huge array is refused without copying */
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (n == ENG_NDIM)
+		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &nulls, &n);
 	if (n != ENG_NDIM)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -656,7 +732,7 @@ engagement_compute(const EngagementData *e, TimestampTz as_of, const double *w,
 	*x = 0.0;
 	for (int d = 0; d < ENG_NDIM; d++)
 	{
-		decayed[d] = e->sum[d] * f;
+		decayed[d] = engagement_decayed(e->sum[d], f);
 		*x += w[d] * decayed[d];
 	}
 	if (!isfinite(*x))
@@ -716,7 +792,7 @@ engagement_explain(PG_FUNCTION_ARGS)
 										ObjectIdGetDatum(dimtype));
 		values[1] = Float8GetDatum(decayed[d]);
 		values[2] = Float8GetDatum(w[d]);
-		values[3] = Float8GetDatum(x > 0.0 ? score * (w[d] * decayed[d] / x) : 0.0);
+		values[3] = Float8GetDatum(x > 0.0 ? engagement_decayed(score, w[d] * decayed[d] / x) : 0.0);
 		values[4] = Int64GetDatum(e->count[d]);
 		values[5] = TimestampTzGetDatum(e->last[d]);
 		nulls[5] = (e->count[d] == 0);

@@ -93,6 +93,19 @@ value_discount(TimestampTz at, TimestampTz as_of, double rate,
 	return pow(1.0 + rate, -periods);
 }
 
+/*
+ * amount / (1 + rate)^((at - as_of) / period): no cash flow is worth nothing
+ * at any date (0, not the NaN of 0 times an overflowed factor).
+ */
+static double
+value_discounted(double amount, TimestampTz at, TimestampTz as_of, double rate,
+				 const Interval *period)
+{
+	double		d = value_discount(at, as_of, rate, period);
+
+	return (amount == 0.0) ? 0.0 : amount * d;
+}
+
 /* state + term, refusing results that are no longer finite numbers */
 static Datum
 value_accumulate(FunctionCallInfo fcinfo, double term)
@@ -104,15 +117,20 @@ value_accumulate(FunctionCallInfo fcinfo, double term)
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("discounted value is out of range"));
-	PG_RETURN_FLOAT8(sum);
+	/* -0 only from a -0 state (a user's INITCOND): report 0 */
+	PG_RETURN_FLOAT8(sum == 0.0 ? 0.0 : sum);
 }
 
-/* keep the state as it is (NULL stays NULL: no rows counted yet) */
+/*
+ * Keep the state as it is (NULL stays NULL: no rows counted yet).  The state
+ * is a plain float8 that a user aggregate can start anywhere, so it goes
+ * through the same check as a sum.
+ */
 #define VALUE_SKIP_ROW() \
 	do { \
 		if (PG_ARGISNULL(0)) \
 			PG_RETURN_NULL(); \
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0)); \
+		return value_accumulate(fcinfo, 0.0); \
 	} while (0)
 
 /*
@@ -134,10 +152,10 @@ engagement_pv_trans(PG_FUNCTION_ARGS)
 	amount = PG_GETARG_FLOAT8(1);
 	value_check_finite(amount, "amount");
 	return value_accumulate(fcinfo,
-							amount * value_discount(PG_GETARG_TIMESTAMPTZ(2),
-													PG_GETARG_TIMESTAMPTZ(3),
-													PG_GETARG_FLOAT8(4),
-													PG_GETARG_INTERVAL_P(5)));
+							value_discounted(amount, PG_GETARG_TIMESTAMPTZ(2),
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_FLOAT8(4),
+											 PG_GETARG_INTERVAL_P(5)));
 }
 
 /*
@@ -172,11 +190,11 @@ clv_common(FunctionCallInfo fcinfo, bool with_p)
 		value_check_probability(p, "purchase probability");
 	}
 	return value_accumulate(fcinfo,
-							(p * margin - cost) *
-							value_discount(PG_GETARG_TIMESTAMPTZ(3),
-										   PG_GETARG_TIMESTAMPTZ(4),
-										   PG_GETARG_FLOAT8(5),
-										   PG_GETARG_INTERVAL_P(6)));
+							value_discounted(p * margin - cost,
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_TIMESTAMPTZ(4),
+											 PG_GETARG_FLOAT8(5),
+											 PG_GETARG_INTERVAL_P(6)));
 }
 
 PG_FUNCTION_INFO_V1(engagement_clv_trans);
@@ -217,7 +235,7 @@ crv_common(FunctionCallInfo fcinfo, bool with_p)
 	double		type_one;
 
 	if (PG_ARGISNULL(1))
-		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+		VALUE_SKIP_ROW();
 	margin = value_money_arg(fcinfo, 3, "referred customer's margin", false);
 	reward = value_money_arg(fcinfo, 4, "referral reward", true);
 	retention = value_money_arg(fcinfo, 5, "retention cost", true);
@@ -233,7 +251,14 @@ crv_common(FunctionCallInfo fcinfo, bool with_p)
 	else
 		p_anyway = 1.0;
 
+	/* a certain type two referral is its acquisition cost, whatever type one */
+	if (p_anyway == 1.0)
+		return value_accumulate(fcinfo, acquisition);
 	type_one = margin - reward - retention + acquisition;
+	if (!isfinite(type_one))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("referral value is out of range"));
 	return value_accumulate(fcinfo,
 							(1.0 - p_anyway) * type_one + p_anyway * acquisition);
 }
@@ -296,8 +321,7 @@ engagement_pv_trans_year(PG_FUNCTION_ARGS)
 	amount = PG_GETARG_FLOAT8(1);
 	value_check_finite(amount, "amount");
 	return value_accumulate(fcinfo,
-							amount * value_discount(PG_GETARG_TIMESTAMPTZ(2),
-													PG_GETARG_TIMESTAMPTZ(3),
-													PG_GETARG_FLOAT8(4),
-													&year));
+							value_discounted(amount, PG_GETARG_TIMESTAMPTZ(2),
+											 PG_GETARG_TIMESTAMPTZ(3),
+											 PG_GETARG_FLOAT8(4), &year));
 }
