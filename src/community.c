@@ -94,6 +94,18 @@ comm_cmp(const void *a, const void *b)
 	return (x->author > y->author) - (x->author < y->author);
 }
 
+/* the limit of records, raised before allocating for more */
+pg_attribute_noreturn()
+static void
+comm_too_many(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("a community_health state cannot hold more than %d thread and author pairs",
+				   COMM_MAX_RECORDS),
+			errdetail("The limit keeps the text form of every state under 1 GB."));
+}
+
 /* comm_cmp for qsort_interruptible */
 static int
 comm_qsort_cmp(const void *a, const void *b, void *arg)
@@ -156,10 +168,7 @@ comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
 			comm_compact(b);
 		}
 		if (b->n >= COMM_MAX_RECORDS)
-			ereport(ERROR,
-					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					errmsg("a community_health state cannot hold more than %d thread and author pairs",
-						   COMM_MAX_RECORDS));
+			comm_too_many();
 		if (b->n > b->max / 2 || b->max == 0)
 		{
 			int			newmax = b->max ? Min(b->max * 2, COMM_MAX_RECORDS + 1) : 16;
@@ -211,10 +220,7 @@ comm_encode(CommBuild *b)
 	comm_compact(b);
 	k = b->n;
 	if (k > COMM_MAX_RECORDS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a community_health state cannot hold more than %d thread and author pairs",
-					   COMM_MAX_RECORDS));
+		comm_too_many();
 	d = palloc0(COMM_SIZE(k));
 	memcpy(d->r, b->r, sizeof(CommRecord) * k);
 	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, b->views ? COMM_FLAG_VIEWS : 0);
@@ -640,10 +646,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 				errdetail("This version of the extension reads format version %d.",
 						  COMM_VERSION));
 	if (n > COMM_MAX_RECORDS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a community_health state cannot hold more than %d thread and author pairs",
-					   COMM_MAX_RECORDS));
+		comm_too_many();
 	if (n < 1 || (Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),

@@ -675,10 +675,12 @@ pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
 	if (s->n >= PRED_MAX_ROWS)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS));
+				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS),
+				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
 	if (s->n == s->max)
 	{
-		s->max = s->max ? s->max * 2 : 64;
+		/* never more room than the limit allows */
+		s->max = s->max ? Min(s->max * 2, PRED_MAX_ROWS) : 64;
 		s->v = s->v ? repalloc_huge(s->v, sizeof(double) * s->ncols * s->max) :
 			MemoryContextAllocHuge(cxt, sizeof(double) * s->ncols * s->max);
 	}
