@@ -316,9 +316,24 @@ FROM (VALUES (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.1253
 -- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
 SELECT bgnbd_expected(bgnbd(1e300, 1, 1, 1), 1);
 SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
-SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2);
+SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2);
 SELECT predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6.25, 3.74, 15.44),
 					 0, 0, 10, 0, 100000, 100, 0.01);
+-- while a customer with 1000 purchases needs a few terms at that horizon:
+-- 3.2062439807593733468e-64 (mpmath, Euler's transform)
+SELECT abs(bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)
+		   - 3.2062439807593733468e-64) <= 1e-12 * 3.2062439807593733468e-64 AS many_purchases_ok;
+-- a huge horizon (t / alpha overflows) with a = b = r = 1 has the closed form
+-- E[X(t)] = ln(1 + t / alpha) = ln(1e300) + ln(1e300) (it was 22003)
+SELECT abs(bgnbd_expected(bgnbd(1, 1e-300, 1, 1), 1e300) - 2 * ln(1e300::float8)) <= 1e-12 * 1381.55 AS closed_form_ok;
+-- b + x - 1 with b = 1e-300 and x = 1 is b, not 0 (22003 before):
+-- P(X(1) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r), with
+-- r = alpha = 1, a = 1: b/(b+1) 1/4 + 1/(1+b) 1/2 = 0.5
+SELECT abs(bgnbd_probability(bgnbd(1, 1, 1, 1e-300), 1, 1) - 0.5) <= 1e-15 AS tiny_b_ok;
+-- P(alive) with a/(b+x-1) underflowing against a power overflowing (22003
+-- before): 1/(1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) = 1/(1 + 1e-600 (5e299)^3)
+SELECT abs(bgnbd_p_alive(bgnbd(1e-300, 1e-300, 1e-300, 1e300), 3, 2, 1e300) - 1 / (1 + 1.25e299))
+	   <= 1e-12 * 8e-300 AS p_alive_ok;
 RESET statement_timeout;
 -- never -0: a short horizon with a < 1 gave -0; E[X(t)] is r t / alpha there
 SELECT bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300)::text AS short_horizon,

@@ -198,6 +198,8 @@ pred_beta_inc(double a, double b, double x, double y)
 	/* x^a y^b / (a B(a, b)) times the continued fraction */
 	lpre = a * log(x) + b * log(y) - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
 	lpre = exp(lpre) * pred_beta_cf(a, b, x);
+	/* a probability, also where rounding takes 1 - lpre below 0 */
+	lpre = Min(Max(lpre, 0.0), 1.0);
 	return swap ? 1.0 - lpre : lpre;
 }
 
@@ -1291,8 +1293,8 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 			x = d->gx[gi];
 			if (x > 0.0)
 			{
-				lnbx1 = log(b + x - 1.0);
-				ibx1 = 1.0 / (b + x - 1.0);
+				lnbx1 = log(b + (x - 1.0));
+				ibx1 = 1.0 / (b + (x - 1.0));
 			}
 		}
 		A3 = -(r + x) * d->lt[d->T_idx[i]];
@@ -1657,9 +1659,18 @@ bgnbd_loglik_one(const double *P, double x, double tx, double T)
 
 	if (x == 0.0)
 		return A12 + A3;
-	A4 = log(a) - log(b + x - 1.0) - (r + x) * log(alpha + tx);
+	A4 = log(a) - log(b + (x - 1.0)) - (r + x) * log(alpha + tx);
 	m = Max(A3, A4);
 	return A12 + m + log(exp(A3 - m) + exp(A4 - m));
+}
+
+/* ln(alpha / (alpha + t)), also when t / alpha overflows */
+static double
+bgnbd_log_u(double alpha, double t)
+{
+	double		k = t / alpha;
+
+	return isfinite(k) ? -log1p(k) : log(alpha) - log(t);
 }
 
 /*
@@ -1704,8 +1715,8 @@ bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
 						double t, BgSeries *series)
 {
 	double		s = r + x;
-	double		cs = a + b - 1.0 - r;
-	double		c = a + b + x - 1.0;
+	double		cs = (a - 1.0) + (b - r);
+	double		c = a + b + (x - 1.0);
 	double		k = t / alpha;
 	double		best = bgnbd_series_terms(s, k);
 	BgSeries	which = BG_SERIES_PURCHASES;
@@ -1743,7 +1754,12 @@ bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
 	return best;
 }
 
-/* keep a term v 2^e and a sum (sum 2^e) away from overflow, exactly */
+/*
+ * keep a term v 2^e and a sum (sum 2^e) away from overflow and from
+ * subnormal numbers (where a term times a factor near 1 stops changing),
+ * exactly: by powers of 2.  A term far below a large sum is negligible and
+ * ends the series before it would need scaling up.
+ */
 static inline void
 bgnbd_rescale(double *v, double *sum, int *e)
 {
@@ -1752,6 +1768,12 @@ bgnbd_rescale(double *v, double *sum, int *e)
 		*v = ldexp(*v, -600);
 		*sum = ldexp(*sum, -600);
 		*e += 600;
+	}
+	else if (*v < 0x1p-600 && *v > 0.0 && *sum < 0x1p400)
+	{
+		*v = ldexp(*v, 600);
+		*sum = ldexp(*sum, 600);
+		*e -= 600;
 	}
 }
 
@@ -1786,10 +1808,10 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 {
 	double		s = r + x;
 	double		bx = b + x;
-	double		cs = a + b - 1.0 - r;	/* c - s, free of the rounding of x */
+	double		cs = (a - 1.0) + (b - r);	/* c - s, free of the rounding of x */
 	double		c = a + bx - 1.0;
 	double		z = 1.0 / (1.0 + alpha / t);
-	double		lu = -log1p(t / alpha);
+	double		lu = bgnbd_log_u(alpha, t);
 	BgSeries	series;
 	double		l0;
 	int			e;
@@ -1878,6 +1900,25 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 	}
 }
 
+/*
+ * The odds that a customer with x > 0 repeat purchases has dropped out:
+ * a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x), in logs so that a factor that
+ * underflows cannot meet one that overflows (Infinity is a valid answer:
+ * P(alive) 0)
+ */
+static double
+bgnbd_odds_gone(const double *P, double x, double tx, double T)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+
+	/* ln((alpha+T)/(alpha+t_x)), also when alpha + T overflows */
+	return exp(log(a) - log(b + (x - 1.0)) +
+			   (r + x) * log1p((T - tx) / (alpha + tx)));
+}
+
 static double
 bgnbd_unconditional(const double *P, double t)
 {
@@ -1899,22 +1940,16 @@ bgnbd_conditional(const double *P, double t, double x, double tx, double T)
 		return 0.0;
 	num = bgnbd_expectation(r, alpha + T, a, b, x, t);
 	if (x > 0.0)
-		den += a / (b + x - 1.0) * exp((r + x) * (log(alpha + T) - log(alpha + tx)));
+		den += bgnbd_odds_gone(P, x, tx, T);
 	return num / den;
 }
 
 static double
 bgnbd_p_alive_one(const double *P, double x, double tx, double T)
 {
-	double		r = P[0],
-				alpha = P[1],
-				a = P[2],
-				b = P[3];
-
 	if (x == 0.0)
 		return 1.0;
-	return 1.0 / (1.0 + a / (b + x - 1.0) *
-				  exp((r + x) * (log(alpha + T) - log(alpha + tx))));
+	return 1.0 / (1.0 + bgnbd_odds_gone(P, x, tx, T));
 }
 
 /*
@@ -1935,7 +1970,7 @@ bgnbd_probability_one(const double *P, double t, double x)
 	double		k = t / alpha;
 	double		u = 1.0 / (1.0 + k);
 	double		z = 1.0 / (1.0 + alpha / t);
-	double		lu = -log1p(k);
+	double		lu = bgnbd_log_u(alpha, t);
 	double		lz = -log1p(alpha / t);
 	double		p;
 
@@ -1944,9 +1979,10 @@ bgnbd_probability_one(const double *P, double t, double x)
 	p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
 			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
-		p += exp(pred_lbeta(a + 1.0, b + x - 1.0) - pred_lbeta(a, b)) *
+		p += exp(pred_lbeta(a + 1.0, b + (x - 1.0)) - pred_lbeta(a, b)) *
 			pred_beta_inc(x, r, z, u);
-	return p;
+	/* NaN stays NaN, for the caller's range error */
+	return p > 1.0 ? 1.0 : p;
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik_customer);
