@@ -1909,14 +1909,9 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 static double
 bgnbd_odds_gone(const double *P, double x, double tx, double T)
 {
-	double		r = P[0],
-				alpha = P[1],
-				a = P[2],
-				b = P[3];
-
-	/* ln((alpha+T)/(alpha+t_x)), also when alpha + T overflows */
-	return exp(log(a) - log(b + (x - 1.0)) +
-			   (r + x) * log1p((T - tx) / (alpha + tx)));
+	/* P is r, alpha, a, b; ln((alpha+T)/(alpha+t_x)) also when alpha + T overflows */
+	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +
+			   (P[0] + x) * log1p((T - tx) / (P[1] + tx)));
 }
 
 static double
