@@ -1138,9 +1138,10 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 
 /* the model of a finished fit; the objective was divided by wsum */
 static PredModel *
-pred_fitted_model(const PredFit *fit, double wsum, int64 customers)
+pred_fitted_model(const PredFit *fit, const PredKind *kind, double wsum, int64 customers)
 {
 	PredModel  *m = pred_new();
+	bool		finite;
 
 	m->hdr.flags = PRED_FLAG_FITTED;
 	m->iterations = fit->iterations;
@@ -1151,6 +1152,18 @@ pred_fitted_model(const PredFit *fit, double wsum, int64 customers)
 	/* the Hessian was of the per-customer objective: scale back */
 	for (int i = 0; i < PRED_NCOV; i++)
 		m->cov[i] = fit->cov[i] / wsum;
+	/* what is stored must read back: a model that would not is an error now */
+	finite = isfinite(m->loglik);
+	for (int i = 0; i < fit->k; i++)
+		finite &= isfinite(m->params[i]) && m->params[i] > 0.0;
+	for (int i = 0; i < PRED_NCOV; i++)
+		finite &= isfinite(m->cov[i]);
+	if (!finite)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s estimate is out of range", kind->fitname),
+				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."),
+				errhint("Express the times or amounts in another unit."));
 	return m;
 }
 
@@ -1453,7 +1466,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[3] = 0.0;
 	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
-	result = pred_fitted_model(&fit, d.wsum, s->n);
+	result = pred_fitted_model(&fit, &bgnbd_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
 }
@@ -1610,7 +1623,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[2] = log(mean);
 	pred_minimise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
-	result = pred_fitted_model(&fit, d.wsum, s->n);
+	result = pred_fitted_model(&fit, &gg_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
 }
