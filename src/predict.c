@@ -2188,7 +2188,8 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
 
-		clv += spend * (cur - prev) / pow(1.0 + d, i);
+		/* E[Y(t)] grows with t: an increment below 0 is rounding */
+		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
 		prev = cur;
 	}
 	PG_RETURN_FLOAT8(pred_result(clv, "predicted customer lifetime value"));
