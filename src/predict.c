@@ -1708,7 +1708,7 @@ bgnbd_check_terms(double terms)
 				errmsg("prediction horizon is too long for this BG/NBD model"),
 				errdetail("The expected number of purchases needs a series of about %.3g terms; the limit is %d.",
 						  terms, PRED_MAX_TERMS),
-				errhint("Predict over a shorter horizon, or in a larger time unit."));
+				errhint("The series grows with the horizon over alpha (in any time unit): predict over a shorter horizon."));
 }
 
 /* the three series of bgnbd_expectation */
