@@ -334,6 +334,10 @@ SELECT abs(bgnbd_probability(bgnbd(1, 1, 1, 1e-300), 1, 1) - 0.5) <= 1e-15 AS ti
 -- before): 1/(1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) = 1/(1 + 1e-600 (5e299)^3)
 SELECT abs(bgnbd_p_alive(bgnbd(1e-300, 1e-300, 1e-300, 1e300), 3, 2, 1e300) - 1 / (1 + 1.25e299))
 	   <= 1e-12 * 8e-300 AS p_alive_ok;
+-- a tiny r: to first order in r (and with a tiny a, nobody drops out)
+-- E[X(t)] = r t / alpha = 1e-295 (it was 1.455e-11): terms far below the
+-- smallest normal double keep their digits
+SELECT abs(bgnbd_expected(bgnbd(1e-300, 1e-5, 1e-300, 1e-5), 1) - 1e-295) <= 1e-9 * 1e-295 AS tiny_r_ok;
 RESET statement_timeout;
 -- never -0: a short horizon with a < 1 gave -0; E[X(t)] is r t / alpha there
 SELECT bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300)::text AS short_horizon,
