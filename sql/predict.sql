@@ -313,6 +313,11 @@ FROM (VALUES (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.1253
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 1, 0.19919081085083761478),
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 2, 0.085322666353768872885),
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 3, 0.045797555044520240209)) v(r, alpha, a, b, t, x, ref);
+-- the probabilities of 0..2000 purchases add up to 1 (the rest is below 1e-40)
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE (abs(1 - (SELECT sum(bgnbd_probability(m, t, x)) FROM generate_series(0, 2000) x)) <= 1e-11) IS NOT TRUE) AS mismatches
+FROM (VALUES (bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 39),
+			 (bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767), 52)) v(m, t);
 -- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
 SELECT bgnbd_expected(bgnbd(1e300, 1, 1, 1), 1);
 SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
