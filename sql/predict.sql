@@ -328,6 +328,11 @@ SELECT predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6
 -- 3.2062439807593733468e-64 (mpmath, Euler's transform)
 SELECT abs(bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)
 		   - 3.2062439807593733468e-64) <= 1e-12 * 3.2062439807593733468e-64 AS many_purchases_ok;
+-- c - s < 0 with many purchases: r = a + b makes c - s = -1 and, with a = 1,
+-- E[Y(t) | x, T, T] = ((b + x) ln(1 + t/(alpha+T)) + t/(alpha+T+t)) / (1 + a/(b+x-1)),
+-- summed here in numeric
+SELECT abs(bgnbd_expected(bgnbd(2, 1, 1, 1), 52, 1e9, 30, 30) -
+		   ((1e9 + 1) * ln(83 / 31::numeric) + 52 / 83::numeric) / (1 + 1e-9::numeric)) <= 1e-12 * 984853403.9 AS negative_c_minus_s_ok;
 -- a huge horizon (t / alpha overflows) with a = b = r = 1 has the closed form
 -- E[X(t)] = ln(1 + t / alpha) = ln(1e300) + ln(1e300) (it was 22003)
 SELECT abs(bgnbd_expected(bgnbd(1, 1e-300, 1, 1), 1e300) - 2 * ln(1e300::float8)) <= 1e-12 * 1381.55 AS closed_form_ok;

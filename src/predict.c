@@ -1743,23 +1743,25 @@ bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
 			best = euler;
 			which = BG_SERIES_EULER;
 		}
-		/*
-		 * (3) stops once prod_{i<j} (cs+i)/(c+i) is below 1e-17/2: find
-		 * that j within a factor 2 from the log-gamma function
-		 */
-		if (2.0 * s >= c)
-		{
-			double		j = 1.0;
+	}
 
-			while (j < best &&
-				   cs > 0.0 &&
-				   lgamma(cs + j) - lgamma(cs) - lgamma(c + j) + lgamma(c) > -40.0)
-				j *= 2.0;
-			if (j < best)
-			{
-				best = j + 10.0;
-				which = BG_SERIES_COMPLEMENT;
-			}
+	/*
+	 * (3) stops once |prod_{i<j} (cs+i)/(c+i)| is below 1e-17/2: find that j
+	 * within a factor 2 from the logarithm of |Gamma| (infinite at a pole:
+	 * a whole negative cs ends the product)
+	 */
+	if (fabs(cs) <= 0.5 * c)
+	{
+		double		j = 1.0;
+
+		while (j < best &&
+			   cs != 0.0 &&
+			   lgamma(cs + j) - lgamma(cs) - lgamma(c + j) + lgamma(c) > -40.0)
+			j *= 2.0;
+		if (j < best)
+		{
+			best = j + 10.0;
+			which = BG_SERIES_COMPLEMENT;
 		}
 	}
 	if (series)
@@ -1806,15 +1808,17 @@ bgnbd_rescale(double *v, double *sum, int *e)
  *   E = c sum_{j>=1} q_j (1 - P_j)                                      (2)
  * about a t / alpha long, and, as sum_{j>=1} q_j = (1 - u^(a-1)) / (a-1),
  *   E = c [(1 - u^(a-1)) / (a-1) - sum_{j>=1} q_j P_j]                  (3)
- * which is short when c is much larger than c - s (many purchases: P_j
- * falls fast).  (3) subtracts, so it is used only when s >= c/2, where
- * the subtracted sum is at most half the first part.  The cheapest series
+ * which is short when c is much larger than |c - s| (many purchases: P_j
+ * falls fast), and holds for c - s < 0 too.  (3) subtracts, so it is used
+ * only when |c - s| <= c/2, where |P_j| <= 1/2 falls with j and the
+ * subtracted sum is at most half the first part.  The cheapest series
  * that applies is summed.  The terms carry a binary scale so that u^s and
  * u^(a-1) may underflow, and the sum stops once the rest is below 1e-17 of
  * it: a geometric bound in (1) and (2) (the ratio of successive terms is
  * at most (s+j) z / j in (1) and max((a-1+j) z / j, z) in (2), both
- * falling in j), and P_{j+1} <= 1e-17/2 in (3) (the rest is at most
- * P_{j+1} (1 - u^(a-1)) / (a-1), the result at least half of c times that).
+ * falling in j), and |P_{j+1}| <= 1e-17/2 in (3) (the rest is at most
+ * |P_{j+1}| (1 - u^(a-1)) / (a-1), the result at least half of c times
+ * that).
  */
 static double
 bgnbd_expectation(double r, double alpha, double a, double b, double x, double t)
@@ -1884,7 +1888,7 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 			sum += term;
 			if (complement)
 			{
-				if (P <= 0.5e-17)
+				if (fabs(P) <= 0.5e-17)
 					break;
 			}
 			else
