@@ -318,6 +318,12 @@ SELECT count(*) AS models,
 	   count(*) FILTER (WHERE (abs(1 - (SELECT sum(bgnbd_probability(m, t, x)) FROM generate_series(0, 2000) x)) <= 1e-11) IS NOT TRUE) AS mismatches
 FROM (VALUES (bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 39),
 			 (bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767), 52)) v(m, t);
+-- t / alpha = 1e600 overflows and u = alpha/(alpha+t) underflows to 0, while
+-- u^r = exp(r ln u) = exp(-1.4e-297) = 1 for r = 1e-300: P(X = 0) = u^r = 1 and
+-- P(X = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
+--          = b/(a+b) r + a/(a+b) 1.4e-297 = 1e-300 (0 and 1e-295 before)
+SELECT bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 0) AS p0,
+	   abs(bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 1) - 1e-300) <= 1e-12 * 1e-300 AS p1_ok;
 -- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
 SELECT bgnbd_expected(bgnbd(1e300, 1, 1, 1), 1);
 SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);

@@ -176,11 +176,12 @@ pred_beta_cf(double a, double b, double x)
 }
 
 /*
- * The regularized incomplete beta function I_x(a, b) for 0 < x < 1, given
- * both x and y = 1 - x (each computed without cancellation by the caller).
+ * The regularized incomplete beta function I_x(a, b) for 0 <= x <= 1, given
+ * x, y = 1 - x and their logarithms, each computed without cancellation by
+ * the caller (ln x stays finite when x underflows to 0).
  */
 static double
-pred_beta_inc(double a, double b, double x, double y)
+pred_beta_inc(double a, double b, double x, double y, double lx, double ly)
 {
 	bool		swap = x >= (a + 1.0) / (a + b + 2.0);
 	double		lpre;
@@ -194,9 +195,12 @@ pred_beta_inc(double a, double b, double x, double y)
 		tmp = x;
 		x = y;
 		y = tmp;
+		tmp = lx;
+		lx = ly;
+		ly = tmp;
 	}
 	/* x^a y^b / (a B(a, b)) times the continued fraction */
-	lpre = a * log(x) + b * log(y) - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
+	lpre = a * lx + b * ly - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
 	lpre = exp(lpre) * pred_beta_cf(a, b, x);
 	/* a probability, also where rounding takes 1 - lpre below 0 */
 	lpre = Min(Max(lpre, 0.0), 1.0);
@@ -1992,7 +1996,7 @@ bgnbd_probability_one(const double *P, double t, double x)
 			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
 		p += exp(pred_lbeta(a + 1.0, b + (x - 1.0)) - pred_lbeta(a, b)) *
-			pred_beta_inc(x, r, z, u);
+			pred_beta_inc(x, r, z, u, lz, lu);
 	/* NaN stays NaN, for the caller's range error */
 	return p > 1.0 ? 1.0 : p;
 }
