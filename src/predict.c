@@ -1700,7 +1700,7 @@ bgnbd_series_terms(double s, double k)
 {
 	double		mean = s * k;
 
-	return mean + 10.0 * sqrt(mean * (1.0 + k)) + (1.0 + k) * (40.0 + log1p(k)) + 10.0;
+	return mean + 10.0 * sqrt(mean) * sqrt(1.0 + k) + (1.0 + k) * (40.0 + log1p(k)) + 10.0;
 }
 
 static void
@@ -1710,8 +1710,11 @@ bgnbd_check_terms(double terms)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("prediction horizon is too long for this BG/NBD model"),
+				isfinite(terms) ?
 				errdetail("The expected number of purchases needs a series of about %.3g terms; the limit is %d.",
-						  terms, PRED_MAX_TERMS),
+						  terms, PRED_MAX_TERMS) :
+				errdetail("The expected number of purchases needs a series of more terms than a double can count; the limit is %d.",
+						  PRED_MAX_TERMS),
 				errhint("The series grows with the horizon over alpha (in any time unit): predict over a shorter horizon."));
 }
 
