@@ -288,3 +288,40 @@ SELECT community_agg(1, 1, timestamptz '2026-01-01 00:00+00', true, 1, 'NaN');
 SELECT e.* FROM s, escalations(h, '2026-03-10 00:00+00', '1 day', 'NaN') e;
 
 DROP TABLE posts, s, prev, support, gen, by_community, by_community_copy;
+
+-- robustness (issue 16)
+--
+-- never -0: a member growth or a sentiment of -0 comes back as 0
+SELECT factor, value::text
+FROM health_factors('(v=1,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-0)])'::community_health,
+					'7 days', NULL, '-0')
+WHERE factor = 'growth';
+SELECT sentiment::text
+FROM escalations('(v=1,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-0)])'::community_health,
+				 '2026-02-01', '1 day');
+-- lossless text form, send(x) = send(in(out(x))), with extreme values
+CREATE TABLE extreme AS
+SELECT '(v=1,views=1,records=[(-9223372036854775808,-9223372036854775808,2,9223372036854775807,0001-01-01T00:00:00Z,9999-12-31T23:59:59.999999Z,0001-01-01T00:00:00Z,-1.7976931348623157e308),(-9223372036854775808,9223372036854775807,1,0,2026-01-01T00:00:00.000001Z,2026-01-01T00:00:00.000001Z,-,5e-324),(9223372036854775807,0,1,1,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-0),(9223372036854775807,1,1,1,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,-)])'::community_health AS h;
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE community_health_send(h) IS DISTINCT FROM community_health_send(h::text::community_health)) AS mismatches
+FROM extreme;
+-- a sentiment that is a NaN other than the usual one (here negative, with a
+-- payload), read in binary, is "no sentiment" like the text form's "-"
+CREATE TABLE nan_bytes AS
+SELECT overlay(community_health_send(h) PLACING '\xfff8000000000001'::bytea
+			   FROM length(community_health_send(h)) - 7) AS b
+FROM (SELECT '(v=1,views=0,records=[(1,1,1,0,2026-01-01T00:00:00Z,2026-01-01T00:00:00Z,-,0.5)])'::community_health AS h) q;
+\copy nan_bytes TO 'results/community_nan.bin' WITH (FORMAT binary)
+CREATE TABLE nan_state (h community_health);
+\copy nan_state FROM 'results/community_nan.bin' WITH (FORMAT binary)
+SELECT h::text AS state,
+	   community_health_send(h) IS NOT DISTINCT FROM community_health_send(h::text::community_health) AS lossless
+FROM nan_state;
+-- a binary value claiming more records than the documented limit of
+-- 5,000,000 (so that every text form stays under 1 GB): 54000 before reading
+TRUNCATE nan_bytes;
+INSERT INTO nan_bytes VALUES ('\x0100004c4b41'::bytea);
+\copy nan_bytes TO 'results/community_big.bin' WITH (FORMAT binary)
+\copy nan_state FROM 'results/community_big.bin' WITH (FORMAT binary)
+
+DROP TABLE extreme, nan_bytes, nan_state;

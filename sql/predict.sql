@@ -362,3 +362,111 @@ SELECT '(v=1,p=1,q=2,gamma=3,customers=0,ll=-5,iterations=3,cov=[1,0,1,0,0,1])':
 SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
 
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
+
+-- robustness (issue 16)
+--
+-- References computed offline with mpmath at 60 digits from the textbook
+-- form E[X(t)] = c/(a-1) (1 - (alpha/(alpha+t))^r 2F1(r, b; c; t/(alpha+t))),
+-- c = a+b-1 (mp.hyp2f1; for a + b = 1, b + 1e-50; for x = 100000 Euler's
+-- transform u^(a-1) 2F1(c-r, a-1; c; z), the same function), and
+-- P(X(t) = x) with P(N >= x) = mp.betainc(x, r, 0, z, regularized=True).
+--
+-- E[X(t)] with large a and b (22003 before): bgnbd(0.5,5,400,4000) at 26 is
+-- 1.9360543950974063, bgnbd(1,1,500,500) at 26 is 1.8587467128431932, the
+-- model fitted to demo data at 40 and 52 is 2.4309914933736229 and
+-- 2.9306558944236335, CDNOW's at 39 is 1.1950077861639148
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(r, alpha, a, b), t) - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (0.5, 5, 400, 4000, 26, 1.9360543950974063),
+			 (1, 1, 500, 500, 26, 1.8587467128431932),
+			 (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 40, 2.4309914933736229),
+			 (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 52, 2.9306558944236335),
+			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 1.1950077861639148)) v(r, alpha, a, b, t, ref);
+-- a customer of that model: x = 3, t_x = 20, T = 30 gives 2.9557706953292309529;
+-- x = 100000, t_x = T = 30 gives 256.95246301757505865
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767),
+												 52, x, tx, 30) - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (3, 20, 2.9557706953292309529), (100000, 30, 256.95246301757505865)) v(x, tx, ref);
+-- predicted_clv of that model, which failed the same way, is finite
+SELECT predicted_clv(bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767),
+					 gammagamma(6.25, 3.74, 15.44), 0, 0, 2.57, 0, 12, 4.35, 0.01) > 0 AS clv_positive;
+-- a + b = 1 (a + b - 1 = 0) is a valid model, not an error: 0.85552417488086495
+SELECT abs(bgnbd_expected(bgnbd(0.5, 1, 0.5, 0.5), 3) - 0.85552417488086495) <= 1e-12 AS c_zero_ok;
+-- every expectation is the mean of the distribution of X(t): sum x P(X(t) = x)
+-- (bgnbd_probability goes through the incomplete beta function, another formula)
+SELECT abs(bgnbd_expected(bgnbd(1, 1, 500, 500), 26) -
+		   (SELECT sum(x * bgnbd_probability(bgnbd(1, 1, 500, 500), 26, x)) FROM generate_series(1, 400) x)) <= 1e-12 AS mean_of_distribution;
+-- a horizon far beyond alpha: P(X(1e17) = x) in constant time (it ran until
+-- cancelled): 0.99962347018623508708, 0.000099922174906772272587 and
+-- 2.0611772232178495958e-9 for x = 0, 1 and 1000
+SET statement_timeout = '5s';
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(1e-5, 4.41, 0.79, 2.43), 1e17, x) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (0, 0.99962347018623508708), (1, 0.000099922174906772272587), (1000, 2.0611772232178495958e-9)) v(x, ref);
+-- the large model: 0.13874241416883949732 for x = 2 at 52; CDNOW at 39 for x = 0..3
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(r, alpha, a, b), t, x) - ref) <= 1e-10 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 52, 2, 0.13874241416883949732),
+			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 0, 0.57430901650976384037),
+			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 1, 0.19919081085083761478),
+			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 2, 0.085322666353768872885),
+			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 3, 0.045797555044520240209)) v(r, alpha, a, b, t, x, ref);
+-- the probabilities of 0..2000 purchases add up to 1 (the rest is below 1e-40)
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE (abs(1 - (SELECT sum(bgnbd_probability(m, t, x)) FROM generate_series(0, 2000) x)) <= 1e-11) IS NOT TRUE) AS mismatches
+FROM (VALUES (bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 39),
+			 (bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767), 52)) v(m, t);
+-- t / alpha = 1e600 overflows and u = alpha/(alpha+t) underflows to 0, while
+-- u^r = exp(r ln u) = exp(-1.4e-297) = 1 for r = 1e-300: P(X = 0) = u^r = 1 and
+-- P(X = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
+--          = b/(a+b) r + a/(a+b) 1.4e-297 = 1e-300 (0 and 1e-295 before)
+SELECT bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 0) AS p0,
+	   abs(bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 1) - 1e-300) <= 1e-12 * 1e-300 AS p1_ok;
+-- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
+SELECT bgnbd_expected(bgnbd(1e300, 1, 1, 1), 1);
+SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
+SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2);
+SELECT predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6.25, 3.74, 15.44),
+					 0, 0, 10, 0, 100000, 100, 0.01);
+-- while a customer with 1000 purchases needs a few terms at that horizon:
+-- 3.2062439807593733468e-64 (mpmath, Euler's transform)
+SELECT abs(bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)
+		   - 3.2062439807593733468e-64) <= 1e-12 * 3.2062439807593733468e-64 AS many_purchases_ok;
+-- c - s < 0 with many purchases: r = a + b makes c - s = -1 and, with a = 1,
+-- E[Y(t) | x, T, T] = ((b + x) ln(1 + t/(alpha+T)) + t/(alpha+T+t)) / (1 + a/(b+x-1)),
+-- summed here in numeric
+SELECT abs(bgnbd_expected(bgnbd(2, 1, 1, 1), 52, 1e9, 30, 30) -
+		   ((1e9 + 1) * ln(83 / 31::numeric) + 52 / 83::numeric) / (1 + 1e-9::numeric)) <= 1e-12 * 984853403.9 AS negative_c_minus_s_ok;
+-- a huge horizon (t / alpha overflows) with a = b = r = 1 has the closed form
+-- E[X(t)] = ln(1 + t / alpha) = ln(1e300) + ln(1e300) (it was 22003)
+SELECT abs(bgnbd_expected(bgnbd(1, 1e-300, 1, 1), 1e300) - 2 * ln(1e300::float8)) <= 1e-12 * 1381.55 AS closed_form_ok;
+-- b + x - 1 with b = 1e-300 and x = 1 is b, not 0 (22003 before):
+-- P(X(1) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r), with
+-- r = alpha = 1, a = 1: b/(b+1) 1/4 + 1/(1+b) 1/2 = 0.5
+SELECT abs(bgnbd_probability(bgnbd(1, 1, 1, 1e-300), 1, 1) - 0.5) <= 1e-15 AS tiny_b_ok;
+-- P(alive) with a/(b+x-1) underflowing against a power overflowing (22003
+-- before): 1/(1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) = 1/(1 + 1e-600 (5e299)^3)
+SELECT abs(bgnbd_p_alive(bgnbd(1e-300, 1e-300, 1e-300, 1e300), 3, 2, 1e300) - 1 / (1 + 1.25e299))
+	   <= 1e-12 * 8e-300 AS p_alive_ok;
+-- a tiny r: to first order in r (and with a tiny a, nobody drops out)
+-- E[X(t)] = r t / alpha = 1e-295 (it was 1.455e-11): terms far below the
+-- smallest normal double keep their digits
+SELECT abs(bgnbd_expected(bgnbd(1e-300, 1e-5, 1e-300, 1e-5), 1) - 1e-295) <= 1e-9 * 1e-295 AS tiny_r_ok;
+RESET statement_timeout;
+-- never -0: a short horizon with a < 1 gave -0; E[X(t)] is r t / alpha there
+SELECT bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300)::text AS short_horizon,
+	   abs(bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300) - 0.5e-300) <= 1e-315 AS is_r_t_over_alpha;
+SELECT log_likelihood('(v=1,p=1,q=2,gamma=3,customers=10,ll=-0,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma)::text AS ll;
+-- a standard error too large for a double is NULL, never Infinity; -0 is 0
+SELECT parameter, std_error
+FROM parameters('(v=1,r=1e300,alpha=1,a=1,b=1,customers=10,ll=-5,iterations=3,cov=[1e300,0,1,0,0,1,0,0,0,-0])'::bgnbd);
+-- lossless text form: send(x) = send(in(out(x))) with extreme doubles
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE bgnbd_send(m) IS DISTINCT FROM bgnbd_send(m::text::bgnbd)) AS mismatches
+FROM (VALUES ('(v=1,r=1.7976931348623157e308,alpha=5e-324,a=2.2250738585072014e-308,b=0.1,customers=9223372036854775807,ll=-1.7976931348623157e308,iterations=2147483647,cov=[5e-324,-0,1.7976931348623157e308,-1e-300,4.9e-324,0,1,-2.2250738585072009e-308,3,0.30000000000000004])'::bgnbd),
+			 (bgnbd(0.1 + 0.2, 1e-310, 123456789.12345678, 1))) v(m);
+SELECT count(*) AS models,
+	   count(*) FILTER (WHERE gammagamma_send(m) IS DISTINCT FROM gammagamma_send(m::text::gammagamma)) AS mismatches
+FROM (VALUES ('(v=1,p=1.7976931348623157e308,q=5e-324,gamma=0.30000000000000004,customers=1,ll=-0,iterations=0,cov=[5e-324,-0,1e308,-1e-320,0,2.2250738585072014e-308])'::gammagamma),
+			 (gammagamma(1e-300, 3, 7))) v(m);

@@ -37,7 +37,14 @@
 
 #define COMM_VERSION		1
 #define COMM_FLAG_VIEWS		0x01	/* views were given */
-#define COMM_MAX_RECORDS	(10 * 1000 * 1000)
+/*
+ * Most (thread, author) records a state may hold (documented): at most
+ * about 195 bytes of text each, so that the text form of any state stays
+ * under the 1 GB limit of a value and every state can be COPYed and dumped.
+ * Values of up to COMM_MAX_STORED records, the limit before, are still read.
+ */
+#define COMM_MAX_RECORDS	(5 * 1000 * 1000)
+#define COMM_MAX_STORED		(10 * 1000 * 1000)
 #define COMM_NO_START		PG_INT64_MAX
 #define COMM_COMPACT_MIN	1024	/* compact the build buffer from this size */
 
@@ -87,6 +94,25 @@ comm_cmp(const void *a, const void *b)
 	return (x->author > y->author) - (x->author < y->author);
 }
 
+/* the limit of records, raised before allocating for more */
+pg_attribute_noreturn()
+static void
+comm_too_many(void)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("a community_health state cannot hold more than %d thread and author pairs",
+				   COMM_MAX_RECORDS),
+			errdetail("The limit keeps the text form of every state under 1 GB."));
+}
+
+/* comm_cmp for qsort_interruptible */
+static int
+comm_qsort_cmp(const void *a, const void *b, void *arg)
+{
+	return comm_cmp(a, b);
+}
+
 /* add src into dst, both of the same (thread, author) */
 static void
 comm_merge_record(CommRecord *dst, const CommRecord *src)
@@ -115,9 +141,10 @@ comm_compact(CommBuild *b)
 
 	if (b->sorted == b->n)
 		return;
-	qsort(b->r, b->n, sizeof(CommRecord), comm_cmp);
+	qsort_interruptible(b->r, b->n, sizeof(CommRecord), comm_qsort_cmp, NULL);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (k > 0 && comm_cmp(&b->r[k - 1], &b->r[i]) == 0)
 			comm_merge_record(&b->r[k - 1], &b->r[i]);
 		else
@@ -141,10 +168,7 @@ comm_push(CommBuild *b, const CommRecord *rec, MemoryContext cxt)
 			comm_compact(b);
 		}
 		if (b->n >= COMM_MAX_RECORDS)
-			ereport(ERROR,
-					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					errmsg("a community_health state cannot hold more than %d thread and author pairs",
-						   COMM_MAX_RECORDS));
+			comm_too_many();
 		if (b->n > b->max / 2 || b->max == 0)
 		{
 			int			newmax = b->max ? Min(b->max * 2, COMM_MAX_RECORDS + 1) : 16;
@@ -169,6 +193,7 @@ comm_second_starter(const CommRecord *r, int n, int *first)
 
 	for (int i = 0; i < n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0 && r[i].thread != r[i - 1].thread)
 			starter = -1;
 		if (r[i].start_ts == COMM_NO_START)
@@ -195,13 +220,9 @@ comm_encode(CommBuild *b)
 	comm_compact(b);
 	k = b->n;
 	if (k > COMM_MAX_RECORDS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a community_health state cannot hold more than %d thread and author pairs",
-					   COMM_MAX_RECORDS));
+		comm_too_many();
 	d = palloc0(COMM_SIZE(k));
-	for (int i = 0; i < k; i++)
-		d->r[i] = b->r[i];
+	memcpy(d->r, b->r, sizeof(CommRecord) * k);
 	eng_init_header(&d->hdr, COMM_SIZE(k), COMM_VERSION, b->views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = k;
 	/* a thread starts once (the same author's two starts merged above) */
@@ -216,6 +237,24 @@ comm_encode(CommBuild *b)
 	return d;
 }
 
+/* what is wrong with one record, or NULL; views tells whether views were given */
+static const char *
+comm_record_problem(const CommRecord *r, bool views)
+{
+	if (r->first_ts < ENG_MIN_TS || r->last_ts > ENG_MAX_TS ||
+		r->first_ts > r->last_ts)
+		return "A record's post times are out of range or out of order.";
+	if (r->start_ts != COMM_NO_START &&
+		(r->start_ts < r->first_ts || r->start_ts > r->last_ts))
+		return "A thread's start is not among its author's posts.";
+	if (r->posts < 1 || r->views < 0 || (r->views > 0 && !views) ||
+		(r->posts == 1 && r->first_ts != r->last_ts))
+		return "A record's post or view count is invalid.";
+	if (isinf(r->sentiment))
+		return "A record's sentiment is not finite.";
+	return NULL;
+}
+
 static void
 comm_validate(const CommData *d, int code)
 {
@@ -224,7 +263,7 @@ comm_validate(const CommData *d, int code)
 
 	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
 		(d->hdr.flags & ~COMM_FLAG_VIEWS) != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
-		d->nrecords < 1 || d->nrecords > COMM_MAX_RECORDS ||
+		d->nrecords < 1 || d->nrecords > COMM_MAX_STORED ||
 		VARSIZE(d) != COMM_SIZE(d->nrecords))
 		ereport(ERROR,
 				errcode(code),
@@ -232,22 +271,11 @@ comm_validate(const CommData *d, int code)
 				errdetail("The header, version or number of records is invalid."));
 	for (int i = 0; i < d->nrecords && problem == NULL; i++)
 	{
-		const CommRecord *r = &d->r[i];
-
-		if (i > 0 && comm_cmp(&d->r[i - 1], r) >= 0)
+		CHECK_FOR_INTERRUPTS();
+		if (i > 0 && comm_cmp(&d->r[i - 1], &d->r[i]) >= 0)
 			problem = "Records are not sorted by thread and author, or repeat one.";
-		else if (r->first_ts < ENG_MIN_TS || r->last_ts > ENG_MAX_TS ||
-				 r->first_ts > r->last_ts)
-			problem = "A record's post times are out of range or out of order.";
-		else if (r->start_ts != COMM_NO_START &&
-				 (r->start_ts < r->first_ts || r->start_ts > r->last_ts))
-			problem = "A thread's start is not among its author's posts.";
-		else if (r->posts < 1 || r->views < 0 ||
-				 (r->views > 0 && !(d->hdr.flags & COMM_FLAG_VIEWS)) ||
-				 (r->posts == 1 && r->first_ts != r->last_ts))
-			problem = "A record's post or view count is invalid.";
-		else if (isinf(r->sentiment))
-			problem = "A record's sentiment is not finite.";
+		else
+			problem = comm_record_problem(&d->r[i], (d->hdr.flags & COMM_FLAG_VIEWS) != 0);
 	}
 	if (problem == NULL && comm_second_starter(d->r, d->nrecords, &first) >= 0)
 		problem = "A thread has two starting posts.";
@@ -330,7 +358,10 @@ engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 
 		b->views |= (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
 		for (int i = 0; i < d->nrecords; i++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			comm_push(b, &d->r[i], aggcontext);
+		}
 	}
 	PG_RETURN_POINTER(b);
 }
@@ -353,7 +384,10 @@ engagement_community_combine(PG_FUNCTION_ARGS)
 		dst = MemoryContextAllocZero(aggcontext, sizeof(CommBuild));
 	dst->views |= src->views;
 	for (int i = 0; i < src->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		comm_push(dst, &src->r[i], aggcontext);
+	}
 	PG_RETURN_POINTER(dst);
 }
 
@@ -381,6 +415,9 @@ comm_recv_record(StringInfo buf, CommRecord *r)
 	r->views = pq_getmsgint64(buf);
 	r->posts = pq_getmsgint64(buf);
 	r->sentiment = pq_getmsgfloat8(buf);
+	/* every NaN means "no sentiment", which the text form writes "-" */
+	if (isnan(r->sentiment))
+		r->sentiment = get_float8_nan();
 }
 
 #define COMM_WIRE_RECORD	(8 * 8)
@@ -398,7 +435,10 @@ engagement_community_serial(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, b->views ? 1 : 0);
 	pq_sendint32(&buf, b->n);
 	for (int i = 0; i < b->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		comm_send_record(&buf, &b->r[i]);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -421,8 +461,17 @@ engagement_community_deserial(PG_FUNCTION_ARGS)
 	for (int i = 0; i < n; i++)
 	{
 		CommRecord	rec;
+		const char *problem;
 
+		CHECK_FOR_INTERRUPTS();
 		comm_recv_record(&buf, &rec);
+		/* checked as if typed by a user */
+		problem = comm_record_problem(&rec, b->views);
+		if (problem)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					errmsg("invalid serialized community_health state"),
+					errdetail("%s", problem));
 		comm_push(b, &rec, CurrentMemoryContext);
 	}
 	PG_RETURN_POINTER(b);
@@ -462,6 +511,7 @@ engagement_community_out(PG_FUNCTION_ARGS)
 	{
 		const CommRecord *r = &d->r[i];
 
+		CHECK_FOR_INTERRUPTS();
 		appendStringInfo(&buf, "%s(" INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT "," INT64_FORMAT ",",
 						 i > 0 ? "," : "", r->thread, r->author, r->posts, r->views);
 		eng_append_timestamp(&buf, r->first_ts);
@@ -518,6 +568,7 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	{
 		CommRecord	rec;
 
+		CHECK_FOR_INTERRUPTS();
 		eng_cursor_expect(&c, '(');
 		rec.thread = eng_cursor_int64(&c);
 		eng_cursor_expect(&c, ',');
@@ -571,7 +622,10 @@ engagement_community_send(PG_FUNCTION_ARGS)
 	pq_sendbyte(&buf, d->hdr.flags);
 	pq_sendint32(&buf, d->nrecords);
 	for (int i = 0; i < d->nrecords; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		comm_send_record(&buf, &d->r[i]);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -591,8 +645,9 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 				errmsg("unsupported community_health format version %d", version),
 				errdetail("This version of the extension reads format version %d.",
 						  COMM_VERSION));
-	if (n < 1 || n > COMM_MAX_RECORDS ||
-		(Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
+	if (n > COMM_MAX_RECORDS)
+		comm_too_many();
+	if (n < 1 || (Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				errmsg("invalid community_health value"),
@@ -601,7 +656,10 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 	eng_init_header(&d->hdr, COMM_SIZE(n), COMM_VERSION, (uint8) flags);
 	d->nrecords = n;
 	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		comm_recv_record(buf, &d->r[i]);
+	}
 	comm_validate(d, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	PG_RETURN_POINTER(d);
 }
@@ -626,7 +684,7 @@ typedef struct CommStats
 } CommStats;
 
 static int
-comm_cmp_int64(const void *a, const void *b)
+comm_cmp_int64(const void *a, const void *b, void *arg)
 {
 	int64		x = *(const int64 *) a;
 	int64		y = *(const int64 *) b;
@@ -673,6 +731,7 @@ comm_next_thread(const CommData *d, int i, CommThread *t)
 	t->others_last = PG_INT64_MIN;
 	while (j < d->nrecords && d->r[j].thread == d->r[i].thread)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (d->r[j].start_ts != COMM_NO_START)
 			t->starter = &d->r[j];
 		comm_add(&t->posts, d->r[j].posts);
@@ -684,6 +743,7 @@ comm_next_thread(const CommData *d, int i, CommThread *t)
 	for (int k = i; k < j && t->starter; k++)
 		if (d->r[k].author != t->starter->author)
 		{
+			CHECK_FOR_INTERRUPTS();
 			t->others_first = Min(t->others_first, d->r[k].first_ts);
 			t->others_last = Max(t->others_last, d->r[k].last_ts);
 		}
@@ -700,6 +760,7 @@ comm_stats_ext(const CommData *d, CommStats *st, bool members)
 	st->have_views = (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
 	for (int k = 0; k < d->nrecords; k++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		comm_add(&st->posts, d->r[k].posts);
 		comm_add(&st->views, d->r[k].views);
 	}
@@ -709,7 +770,7 @@ comm_stats_ext(const CommData *d, CommStats *st, bool members)
 
 		for (int k = 0; k < d->nrecords; k++)
 			authors[k] = d->r[k].author;
-		qsort(authors, d->nrecords, sizeof(int64), comm_cmp_int64);
+		qsort_interruptible(authors, d->nrecords, sizeof(int64), comm_cmp_int64, NULL);
 		for (int k = 0; k < d->nrecords; k++)
 			if (k == 0 || authors[k] != authors[k - 1])
 				st->members++;
@@ -721,6 +782,7 @@ comm_stats_ext(const CommData *d, CommStats *st, bool members)
 	{
 		CommThread	t;
 
+		CHECK_FOR_INTERRUPTS();
 		i = comm_next_thread(d, i, &t);
 		if (t.posts > 1)
 		{
@@ -957,6 +1019,9 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("member growth must be a finite number"));
+		/* no function returns -0 */
+		if (s->raw[0] == 0.0)
+			s->raw[0] = 0.0;
 		s->have[0] = true;
 	}
 	else if (!PG_ARGISNULL(2))
@@ -1064,6 +1129,7 @@ engagement_community_unanswered(PG_FUNCTION_ARGS)
 	{
 		CommThread	t;
 
+		CHECK_FOR_INTERRUPTS();
 		i = comm_next_thread(d, i, &t);
 		if (t.starter && t.others_first == PG_INT64_MAX &&
 			as_of - t.starter->start_ts >= threshold)
@@ -1126,6 +1192,7 @@ engagement_community_escalations(PG_FUNCTION_ARGS)
 		bool		late,
 					upset;
 
+		CHECK_FOR_INTERRUPTS();
 		i = comm_next_thread(d, i, &t);
 		if (t.starter == NULL)
 			continue;
@@ -1148,7 +1215,9 @@ engagement_community_escalations(PG_FUNCTION_ARGS)
 			values[3] = TimestampTzGetDatum(since);
 			values[4] = IntervalPGetDatum(comm_interval(as_of - since));
 			values[5] = BoolGetDatum(answered);
-			values[6] = Float8GetDatum(t.starter->sentiment);
+			/* -0 as 0: no function returns -0 */
+			values[6] = Float8GetDatum(t.starter->sentiment == 0.0 ? 0.0 :
+									   t.starter->sentiment);
 			nulls[6] = isnan(t.starter->sentiment);
 			values[7] = CStringGetTextDatum(late && upset ? "waiting, sentiment" :
 											late ? "waiting" : "sentiment");

@@ -49,8 +49,14 @@
  * likelihood has no interior maximum
  */
 #define PRED_MAX_LOG_MOVE	12.0
-/* terms of the hypergeometric series before giving up (t far beyond T) */
-#define PRED_MAX_SERIES		(20 * 1000 * 1000)
+/*
+ * most terms the series of one expectation may take (documented in the
+ * README): beyond it a prediction raises 54000 instead of running for
+ * minutes
+ */
+#define PRED_MAX_TERMS		(10 * 1000 * 1000)
+/* most steps of the continued fraction of the incomplete beta function */
+#define PRED_MAX_CF_STEPS	(1000 * 1000)
 
 /* what tells the two model types apart */
 typedef struct PredKind
@@ -121,41 +127,96 @@ pred_lbeta(double x, double y)
 }
 
 /*
- * The tail of a Gauss hypergeometric series divided by b:
- *   (2F1(a, b; c; z) - 1) / b = sum_{j>=1} (a)_j (b+1)_{j-1} / ((c)_j j!) z^j
- * for 0 <= z < 1, with c not zero or a negative whole number (the caller
- * checks).  Dividing by b keeps the BG/NBD expectation regular at b = 0.
- * Terms change sign while a + j, b + j or c + j is negative, so summing
- * stops only once those are past and a term is negligible.
+ * The continued fraction of the regularized incomplete beta function
+ * (DLMF 8.17.22), 1 / (1 + d1 / (1 + d2 / (1 + ...))) with
+ *   d(2m+1) = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)),
+ *   d(2m)   = m(b-m) x / ((a+2m-1)(a+2m)),
+ * evaluated by the modified Lentz method.  It converges fast for
+ * x < (a+1)/(a+b+2), where the caller uses it.
  */
 static double
-pred_hyp2f1_tail(double a, double b, double c, double z)
+pred_beta_cf(double a, double b, double x)
 {
-	double		term = a / c * z;
-	double		sum = term;
+	const double tiny = 1e-300;
+	double		f = 1.0,
+				C = 1.0,
+				D = 0.0;
 
-	for (int64 j = 1; j < PRED_MAX_SERIES; j++)
+	for (int n = 1; n <= PRED_MAX_CF_STEPS; n++)
 	{
-		term *= (a + j) * (b + j) / ((c + j) * (j + 1)) * z;
-		sum += term;
-		if (fabs(term) <= 1e-17 * fabs(sum) && c + j > 0 && a + j > 0 && b + j > 0)
-			return sum;
-		if (term == 0.0)
-			return sum;
-		if ((j & 0xFFFF) == 0xFFFF)
+		int			m = n / 2;
+		double		d,
+					delta;
+
+		/* the factors are grouped so that huge a or b cannot overflow */
+		if (n % 2 == 1)
+			d = -((a + m) / (a + 2 * m)) * ((a + b + m) / (a + 2 * m + 1)) * x;
+		else
+			d = (m / (a + 2 * m - 1)) * ((b - m) / (a + 2 * m)) * x;
+		D = 1.0 + d * D;
+		if (fabs(D) < tiny)
+			D = tiny;
+		D = 1.0 / D;
+		C = 1.0 + d / C;
+		if (fabs(C) < tiny)
+			C = tiny;
+		delta = C * D;
+		f *= delta;
+		if (fabs(delta - 1.0) <= 1e-16)
+			return 1.0 / f;
+		if ((n & 0xFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 	}
 	ereport(ERROR,
-			errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			errmsg("prediction horizon is too long for the BG/NBD expectation"),
-			errdetail("The hypergeometric series did not converge in %d terms.",
-					  PRED_MAX_SERIES));
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("the BG/NBD probability did not converge for these parameters"),
+			errdetail("The continued fraction of the incomplete beta function did not converge in %d steps.",
+					  PRED_MAX_CF_STEPS));
 	return 0.0;					/* keep compiler quiet */
+}
+
+/*
+ * The regularized incomplete beta function I_x(a, b) for 0 <= x <= 1, given
+ * x, y = 1 - x and their logarithms, each computed without cancellation by
+ * the caller (ln x stays finite when x underflows to 0).
+ */
+static double
+pred_beta_inc(double a, double b, double x, double y, double lx, double ly)
+{
+	bool		swap = x >= (a + 1.0) / (a + b + 2.0);
+	double		lpre;
+
+	if (swap)
+	{
+		double		tmp = a;
+
+		a = b;
+		b = tmp;
+		tmp = x;
+		x = y;
+		y = tmp;
+		tmp = lx;
+		lx = ly;
+		ly = tmp;
+	}
+	/* x^a y^b / (a B(a, b)) times the continued fraction */
+	lpre = a * lx + b * ly - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
+	lpre = exp(lpre) * pred_beta_cf(a, b, x);
+	/* a probability, also where rounding takes 1 - lpre below 0 */
+	lpre = Min(Max(lpre, 0.0), 1.0);
+	return swap ? 1.0 - lpre : lpre;
 }
 
 /*****************************************************************************
  * Models: validation, construction, I/O
  *****************************************************************************/
+
+/* -0 as 0: no function returns -0 */
+static inline double
+pred_no_minus_zero(double v)
+{
+	return v == 0.0 ? 0.0 : v;
+}
 
 static void
 pred_validate(const PredModel *m, const PredKind *kind, int code)
@@ -458,7 +519,8 @@ engagement_gammagamma_recv(PG_FUNCTION_ARGS)
 /*
  * parameters(model) -> (parameter, estimate, std_error): the standard error
  * of a fitted parameter by the delta method from the log scale, NULL for a
- * model built from given parameters.
+ * model built from given parameters, and NULL when it is too large to be a
+ * finite number (a parameter the data hardly identify).
  */
 static Datum
 pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
@@ -476,7 +538,12 @@ pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 		values[0] = CStringGetTextDatum(kind->names[i]);
 		values[1] = Float8GetDatum(m->params[i]);
 		if (m->hdr.flags & PRED_FLAG_FITTED)
-			values[2] = Float8GetDatum(m->params[i] * sqrt(COV(m->cov, i, i)));
+		{
+			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+
+			values[2] = Float8GetDatum(pred_no_minus_zero(se));
+			nulls[2] = !isfinite(se);
+		}
 		else
 			nulls[2] = true;
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
@@ -506,7 +573,7 @@ pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind)
 
 	if (!(m->hdr.flags & PRED_FLAG_FITTED))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(m->loglik);
+	PG_RETURN_FLOAT8(pred_no_minus_zero(m->loglik));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik);
@@ -614,10 +681,12 @@ pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
 	if (s->n >= PRED_MAX_ROWS)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS));
+				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS),
+				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
 	if (s->n == s->max)
 	{
-		s->max = s->max ? s->max * 2 : 64;
+		/* never more room than the limit allows */
+		s->max = s->max ? Min(s->max * 2, PRED_MAX_ROWS) : 64;
 		s->v = s->v ? repalloc_huge(s->v, sizeof(double) * s->ncols * s->max) :
 			MemoryContextAllocHuge(cxt, sizeof(double) * s->ncols * s->max);
 	}
@@ -697,7 +766,11 @@ engagement_pred_combine(PG_FUNCTION_ARGS)
 	if (dst->ncols != src->ncols)
 		elog(ERROR, "model fit states of different kinds cannot be combined");
 	for (int64 i = 0; i < src->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pred_rows_push(dst, src->v + i * src->ncols, aggcontext);
+	}
 	PG_RETURN_POINTER(dst);
 }
 
@@ -714,7 +787,11 @@ engagement_pred_serial(PG_FUNCTION_ARGS)
 	pq_sendint32(&buf, s->ncols);
 	pq_sendint64(&buf, s->n);
 	for (int64 i = 0; i < s->n * s->ncols; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		pq_sendfloat8(&buf, s->v[i]);
+	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -738,8 +815,19 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
 	{
 		double		row[3];
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		for (int j = 0; j < s->ncols; j++)
 			row[j] = pq_getmsgfloat8(&buf);
+		/* checked as if typed by a user, as the transition functions do */
+		if (s->ncols == 3)
+			pred_check_bgnbd_data(row[0], row[1], row[2]);
+		else
+		{
+			pred_check_spend(row[0], row[1]);
+			if (row[0] == 0.0)
+				elog(ERROR, "invalid serialized model fit state");
+		}
 		pred_rows_push(s, row, CurrentMemoryContext);
 	}
 	PG_RETURN_POINTER(s);
@@ -1054,9 +1142,10 @@ pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
 
 /* the model of a finished fit; the objective was divided by wsum */
 static PredModel *
-pred_fitted_model(const PredFit *fit, double wsum, int64 customers)
+pred_fitted_model(const PredFit *fit, const PredKind *kind, double wsum, int64 customers)
 {
 	PredModel  *m = pred_new();
+	bool		finite;
 
 	m->hdr.flags = PRED_FLAG_FITTED;
 	m->iterations = fit->iterations;
@@ -1067,11 +1156,24 @@ pred_fitted_model(const PredFit *fit, double wsum, int64 customers)
 	/* the Hessian was of the per-customer objective: scale back */
 	for (int i = 0; i < PRED_NCOV; i++)
 		m->cov[i] = fit->cov[i] / wsum;
+	/* what is stored must read back: a model that would not is an error now */
+	finite = isfinite(m->loglik);
+	for (int i = 0; i < fit->k; i++)
+		finite &= isfinite(m->params[i]) && m->params[i] > 0.0;
+	for (int i = 0; i < PRED_NCOV; i++)
+		finite &= isfinite(m->cov[i]);
+	if (!finite)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s estimate is out of range", kind->fitname),
+				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."),
+				errhint("Express the times or amounts in another unit."));
 	return m;
 }
 
+/* comparators for qsort_interruptible: a fit sorts up to 40M rows */
 static int
-pred_cmp3(const void *a, const void *b)
+pred_cmp3(const void *a, const void *b, void *arg)
 {
 	const double *x = a;
 	const double *y = b;
@@ -1083,7 +1185,7 @@ pred_cmp3(const void *a, const void *b)
 }
 
 static int
-pred_cmp2(const void *a, const void *b)
+pred_cmp2(const void *a, const void *b, void *arg)
 {
 	const double *x = a;
 	const double *y = b;
@@ -1094,7 +1196,7 @@ pred_cmp2(const void *a, const void *b)
 }
 
 static int
-pred_cmp_double(const void *a, const void *b)
+pred_cmp_double(const void *a, const void *b, void *arg)
 {
 	double		x = *(const double *) a;
 	double		y = *(const double *) b;
@@ -1172,6 +1274,8 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 
 	for (int32 i = 0; i < d->ntimes; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		d->lt[i] = log(alpha + d->times[i]);
 		d->it[i] = 1.0 / (alpha + d->times[i]);
 	}
@@ -1182,6 +1286,8 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 		double		gx = d->gx[g];
 		double		w = d->gw[g];
 
+		if ((g & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		ll += w * (lgamma(r + gx) - lgamma(r) + r * lnalpha +
 				   lgamma(a + b) + lgamma(b + gx) - lgamma(b) - lgamma(a + b + gx));
 		gr += w * (pred_digamma(r + gx) - pred_digamma(r) + lnalpha);
@@ -1196,14 +1302,16 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 		double		w = d->w[i];
 		double		A3;
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (d->group[i] != gi)
 		{
 			gi = d->group[i];
 			x = d->gx[gi];
 			if (x > 0.0)
 			{
-				lnbx1 = log(b + x - 1.0);
-				ibx1 = 1.0 / (b + x - 1.0);
+				lnbx1 = log(b + (x - 1.0));
+				ibx1 = 1.0 / (b + (x - 1.0));
 			}
 		}
 		A3 = -(r + x) * d->lt[d->T_idx[i]];
@@ -1246,11 +1354,13 @@ bgnbd_prepare(PredRows *s, BgData *d)
 	int64		nt = 0;
 
 	/* distinct rows with weights */
-	qsort(v, s->n, sizeof(double) * 3, pred_cmp3);
+	qsort_interruptible(v, s->n, sizeof(double) * 3, pred_cmp3, NULL);
 	d->w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
 	for (int64 i = 0; i < s->n; i++)
 	{
-		if (k > 0 && pred_cmp3(v + 3 * (k - 1), v + 3 * i) == 0)
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (k > 0 && pred_cmp3(v + 3 * (k - 1), v + 3 * i, NULL) == 0)
 			d->w[k - 1] += 1.0;
 		else
 		{
@@ -1265,14 +1375,20 @@ bgnbd_prepare(PredRows *s, BgData *d)
 	d->times = palloc_extended(sizeof(double) * 2 * k, MCXT_ALLOC_HUGE);
 	for (int32 i = 0; i < k; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		d->times[nt++] = v[3 * i + 1];
 		d->times[nt++] = v[3 * i + 2];
 	}
-	qsort(d->times, nt, sizeof(double), pred_cmp_double);
+	qsort_interruptible(d->times, nt, sizeof(double), pred_cmp_double, NULL);
 	d->ntimes = 0;
 	for (int64 i = 0; i < nt; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (d->ntimes == 0 || d->times[d->ntimes - 1] != d->times[i])
 			d->times[d->ntimes++] = d->times[i];
+	}
 	d->lt = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
 	d->it = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
 
@@ -1285,6 +1401,8 @@ bgnbd_prepare(PredRows *s, BgData *d)
 	d->ngroups = 0;
 	for (int32 i = 0; i < k; i++)
 	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (d->ngroups == 0 || d->gx[d->ngroups - 1] != v[3 * i])
 		{
 			d->gx[d->ngroups] = v[3 * i];
@@ -1319,8 +1437,8 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 		elog(ERROR, "bgnbd_fit_final called with a state of another aggregate");
 	if (s->n == 0)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < s->n; i++)
-		repeat |= s->v[3 * i] > 0.0;
+	for (int64 i = 0; i < s->n && !repeat; i++)
+		repeat = s->v[3 * i] > 0.0;
 	if (!repeat)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1352,7 +1470,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[3] = 0.0;
 	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
-	result = pred_fitted_model(&fit, d.wsum, s->n);
+	result = pred_fitted_model(&fit, &bgnbd_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
 }
@@ -1401,6 +1519,8 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 		double		gx = d->gx[g];
 		double		w = d->gw[g];
 
+		if ((g & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		ll += w * (lgamma(p * gx + q) - lgamma(p * gx));
 		gp += w * gx * (pred_digamma(p * gx + q) - pred_digamma(p * gx));
 		gq += w * pred_digamma(p * gx + q);
@@ -1410,6 +1530,8 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 		double		w = d->w[i];
 		double		lg;
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		if (d->group[i] != gi)
 		{
 			gi = d->group[i];
@@ -1456,7 +1578,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	oldcxt = MemoryContextSwitchTo(fitcxt);
 	v = palloc_extended(sizeof(double) * 2 * s->n, MCXT_ALLOC_HUGE);
 	memcpy(v, s->v, sizeof(double) * 2 * s->n);
-	qsort(v, s->n, sizeof(double) * 2, pred_cmp2);
+	qsort_interruptible(v, s->n, sizeof(double) * 2, pred_cmp2, NULL);
 	memset(&d, 0, sizeof(d));
 	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
 	d.s = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
@@ -1468,6 +1590,8 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 		double		x = v[2 * i],
 					z = v[2 * i + 1];
 
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
 		mean += z / s->n;
 		d.sum_xlog += x * (log(z) + log(x));
 		d.sum_logz += log(z);
@@ -1503,7 +1627,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[2] = log(mean);
 	pred_minimise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
-	result = pred_fitted_model(&fit, d.wsum, s->n);
+	result = pred_fitted_model(&fit, &gg_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
 }
@@ -1512,7 +1636,10 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
  * BG/NBD predictions
  *****************************************************************************/
 
-/* a prediction must be a number: overflow is an error, never NaN or Infinity */
+/*
+ * a prediction must be a number: overflow is an error, never NaN or
+ * Infinity, and zero is never -0
+ */
 static double
 pred_result(double v, const char *what)
 {
@@ -1520,7 +1647,7 @@ pred_result(double v, const char *what)
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("%s is out of range", what));
-	return v;
+	return pred_no_minus_zero(v);
 }
 
 static double
@@ -1549,48 +1676,272 @@ bgnbd_loglik_one(const double *P, double x, double tx, double T)
 
 	if (x == 0.0)
 		return A12 + A3;
-	A4 = log(a) - log(b + x - 1.0) - (r + x) * log(alpha + tx);
+	A4 = log(a) - log(b + (x - 1.0)) - (r + x) * log(alpha + tx);
 	m = Max(A3, A4);
 	return A12 + m + log(exp(A3 - m) + exp(A4 - m));
 }
 
+/* ln(alpha / (alpha + t)), also when t / alpha overflows */
+static double
+bgnbd_log_u(double alpha, double t)
+{
+	double		k = t / alpha;
+
+	return isfinite(k) ? -log1p(k) : log(alpha) - log(t);
+}
+
 /*
- * E[X(t)] = (a+b-1)/(a-1) [1 - (alpha/(alpha+t))^r 2F1(r, b; a+b-1; t/(alpha+t))]
- * and the conditional expectation share the shape
- *   c/(a-1) [1 - u^s 2F1(s, s'; c; z)],  z = 1 - u,  c - s' = a - 1.
- * Euler's transformation turns u^s 2F1(s, s'; c; z) into
- * u^(a-1) 2F1(c-s, a-1; c; z), whose series converges fast even for many
- * purchases (the original overflows), and whose second parameter a - 1
- * cancels the pole:
- *   c [ -expm1((a-1) ln u)/(a-1) - u^(a-1) (2F1(c-s, a-1; c; z) - 1)/(a-1) ]
- * so a = 1 and short horizons need no special case.
+ * Terms, about, that the series of bgnbd_expectation takes for a negative
+ * binomial of shape s with k = t / alpha: its bulk (mean s k, variance
+ * s k (1 + k)), then a tail whose terms shrink by k / (1 + k) each.
  */
 static double
-bgnbd_expectation_shape(double a, double c, double s, double u)
+bgnbd_series_terms(double s, double k)
 {
-	double		am1 = a - 1.0;
-	double		lnu = log(u);
-	double		head;
+	double		mean = s * k;
 
-	if (c <= 0.0 && c == floor(c))
+	return mean + 10.0 * sqrt(mean) * sqrt(1.0 + k) + (1.0 + k) * (40.0 + log1p(k)) + 10.0;
+}
+
+static void
+bgnbd_check_terms(double terms)
+{
+	if (!(terms <= PRED_MAX_TERMS))
 		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("the BG/NBD expectation is undefined for these parameters"),
-				errdetail("a + b - 1 is zero or a negative whole number."));
-	head = (am1 == 0.0) ? -lnu : -expm1(am1 * lnu) / am1;
-	return c * (head - exp(am1 * lnu) * pred_hyp2f1_tail(c - s, am1, c, 1.0 - u));
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("prediction horizon is too long for this BG/NBD model"),
+				isfinite(terms) ?
+				errdetail("The expected number of purchases needs a series of about %.3g terms; the limit is %d.",
+						  terms, PRED_MAX_TERMS) :
+				errdetail("The expected number of purchases needs a series of more terms than a double can count; the limit is %d.",
+						  PRED_MAX_TERMS),
+				errhint("The series grows with the horizon over alpha (in any time unit): predict over a shorter horizon."));
+}
+
+/* the three series of bgnbd_expectation */
+typedef enum BgSeries
+{
+	BG_SERIES_PURCHASES,		/* (1) */
+	BG_SERIES_EULER,			/* (2) */
+	BG_SERIES_COMPLEMENT		/* (3) */
+} BgSeries;
+
+/*
+ * Which series bgnbd_expectation sums (see there), and about how many
+ * terms it takes: the cheapest of those that apply.
+ */
+static double
+bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
+						double t, BgSeries *series)
+{
+	double		s = r + x;
+	double		cs = (a - 1.0) + (b - r);
+	double		c = a + b + (x - 1.0);
+	double		k = t / alpha;
+	double		best = bgnbd_series_terms(s, k);
+	BgSeries	which = BG_SERIES_PURCHASES;
+
+	if (cs >= 0.0)
+	{
+		double		euler = bgnbd_series_terms(a, k);
+
+		if (euler < best)
+		{
+			best = euler;
+			which = BG_SERIES_EULER;
+		}
+	}
+
+	/*
+	 * (3) stops once |prod_{i<j} (cs+i)/(c+i)| is below 1e-17/2: find that j
+	 * within a factor 2 from the logarithm of |Gamma| (infinite at a pole:
+	 * a whole negative cs ends the product)
+	 */
+	if (fabs(cs) <= 0.5 * c)
+	{
+		double		j = 1.0;
+
+		while (j < best &&
+			   cs != 0.0 &&
+			   lgamma(cs + j) - lgamma(cs) - lgamma(c + j) + lgamma(c) > -40.0)
+			j *= 2.0;
+		if (j < best)
+		{
+			best = j + 10.0;
+			which = BG_SERIES_COMPLEMENT;
+		}
+	}
+	if (series)
+		*series = which;
+	return best;
+}
+
+/*
+ * keep a term v 2^e and a sum (sum 2^e) away from overflow and from
+ * subnormal numbers (where a term times a factor near 1 stops changing),
+ * exactly: by powers of 2.  A term far below a large sum is negligible and
+ * ends the series before it would need scaling up.
+ */
+static inline void
+bgnbd_rescale(double *v, double *sum, int *e)
+{
+	if (*v > 0x1p600)
+	{
+		*v = ldexp(*v, -600);
+		*sum = ldexp(*sum, -600);
+		*e += 600;
+	}
+	else if (*v < 0x1p-600 && *v > 0.0 && *sum < 0x1p400)
+	{
+		*v = ldexp(*v, 600);
+		*sum = ldexp(*sum, 600);
+		*e -= 600;
+	}
+}
+
+/*
+ * E[X(t)] of the BG/NBD model (r + x, alpha, a, b + x): the expected
+ * purchases in t of a new customer when x = 0, the numerator of the
+ * conditional expectation of a customer with x repeat purchases when alpha
+ * is alpha + T.  With s = r + x, u = alpha / (alpha + t), z = 1 - u, N the
+ * purchases of a customer who never drops out (negative binomial,
+ * P(N = j) = (s)_j / j! u^s z^j) and (b+x)_n / (a+b+x)_n the chance of
+ * being alive after n purchases,
+ *   E = sum_{j>=1} P(N = j) W_j,   W_j = sum_{n<j} (b+x)_n / (a+b+x)_n  (1)
+ * a sum of positive terms for any parameters, about s t / alpha long.
+ * When s <= c = a + b + x - 1, Euler's transformation of the usual form
+ * c/(a-1) [1 - u^s 2F1(s, b+x; c; z)] gives, with q_j = u^(a-1)
+ * (a)_{j-1} / j! z^j and P_j = prod_{i<j} (1 - s/(c+i)) = (c-s)_j / (c)_j,
+ *   E = c sum_{j>=1} q_j (1 - P_j)                                      (2)
+ * about a t / alpha long, and, as sum_{j>=1} q_j = (1 - u^(a-1)) / (a-1),
+ *   E = c [(1 - u^(a-1)) / (a-1) - sum_{j>=1} q_j P_j]                  (3)
+ * which is short when c is much larger than |c - s| (many purchases: P_j
+ * falls fast), and holds for c - s < 0 too.  (3) subtracts, so it is used
+ * only when |c - s| <= c/2, where |P_j| <= 1/2 falls with j and the
+ * subtracted sum is at most half the first part.  The cheapest series
+ * that applies is summed.  The terms carry a binary scale so that u^s and
+ * u^(a-1) may underflow, and the sum stops once the rest is below 1e-17 of
+ * it: a geometric bound in (1) and (2) (the ratio of successive terms is
+ * at most (s+j) z / j in (1) and max((a-1+j) z / j, z) in (2), both
+ * falling in j), and |P_{j+1}| <= 1e-17/2 in (3) (the rest is at most
+ * |P_{j+1}| (1 - u^(a-1)) / (a-1), the result at least half of c times
+ * that).
+ */
+static double
+bgnbd_expectation(double r, double alpha, double a, double b, double x, double t)
+{
+	double		s = r + x;
+	double		bx = b + x;
+	double		cs = (a - 1.0) + (b - r);	/* c - s, free of the rounding of x */
+	double		c = a + bx - 1.0;
+	double		z = 1.0 / (1.0 + alpha / t);
+	double		lu = bgnbd_log_u(alpha, t);
+	BgSeries	series;
+	double		l0;
+	int			e;
+	double		v,
+				sum = 0.0;
+
+	if (t == 0.0)
+		return 0.0;
+	bgnbd_check_terms(bgnbd_expectation_terms(r, alpha, a, b, x, t, &series));
+	/* the first term, as v 2^e with v in [1, 2) */
+	l0 = series == BG_SERIES_PURCHASES ? s * lu : (a - 1.0) * lu + log(z);
+	e = (int) floor(l0 / M_LN2);
+	v = exp(l0 - e * M_LN2);
+
+	if (series == BG_SERIES_PURCHASES)
+	{
+		double		W = 0.0,
+					w = 1.0;
+
+		for (int64 j = 0;; j++)
+		{
+			double		term = v * W;
+
+			sum += term;
+			if (j > 0)
+			{
+				double		rho = (s + j) * z / j;
+
+				if (rho < 1.0 && term * rho <= 1e-17 * (1.0 - rho) * sum)
+					break;
+			}
+			v *= (s + j) / (j + 1.0) * z;
+			W += w;
+			w *= (bx + j) / (a + bx + j);
+			bgnbd_rescale(&v, &sum, &e);
+			if ((j & 0xFFFF) == 0xFFFF)
+			{
+				CHECK_FOR_INTERRUPTS();
+				bgnbd_check_terms(j / 2.0);
+			}
+		}
+		return ldexp(sum, e);
+	}
+	else
+	{
+		bool		complement = series == BG_SERIES_COMPLEMENT;
+		double		D = 0.0,	/* 1 - P_j, summed to keep its digits */
+					P = 1.0;
+
+		for (int64 j = 1;; j++)
+		{
+			double		term;
+
+			D += P * (s / (c + (j - 1)));
+			P *= (cs + (j - 1)) / (c + (j - 1));
+			term = v * (complement ? P : D);
+			sum += term;
+			if (complement)
+			{
+				if (fabs(P) <= 0.5e-17)
+					break;
+			}
+			else
+			{
+				double		rho = Max((a - 1.0 + j) * z / j, z);
+
+				if (rho < 1.0 && term * rho <= 1e-17 * (1.0 - rho) * sum)
+					break;
+			}
+			v *= (a + (j - 1)) / (j + 1.0) * z;
+			bgnbd_rescale(&v, &sum, &e);
+			if ((j & 0xFFFF) == 0)
+			{
+				CHECK_FOR_INTERRUPTS();
+				bgnbd_check_terms(j / 2.0);
+			}
+		}
+		if (complement)
+		{
+			double		am1 = a - 1.0;
+			double		q = (am1 == 0.0) ? -lu : -expm1(am1 * lu) / am1;
+
+			return c * (q - ldexp(sum, e));
+		}
+		return c * ldexp(sum, e);
+	}
+}
+
+/*
+ * The odds that a customer with x > 0 repeat purchases has dropped out:
+ * a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x), in logs so that a factor that
+ * underflows cannot meet one that overflows (Infinity is a valid answer:
+ * P(alive) 0)
+ */
+static double
+bgnbd_odds_gone(const double *P, double x, double tx, double T)
+{
+	/* P is r, alpha, a, b; ln((alpha+T)/(alpha+t_x)) also when alpha + T overflows */
+	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +
+			   (P[0] + x) * log1p((T - tx) / (P[1] + tx)));
 }
 
 static double
 bgnbd_unconditional(const double *P, double t)
 {
-	double		r = P[0],
-				alpha = P[1],
-				b = P[3];
-
-	if (t == 0.0)
-		return 0.0;
-	return bgnbd_expectation_shape(P[2], P[2] + b - 1.0, r, alpha / (alpha + t));
+	return bgnbd_expectation(P[0], P[1], P[2], P[3], 0.0, t);
 }
 
 /* E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] */
@@ -1606,30 +1957,27 @@ bgnbd_conditional(const double *P, double t, double x, double tx, double T)
 
 	if (t == 0.0)
 		return 0.0;
-	num = bgnbd_expectation_shape(a, a + b + x - 1.0, r + x, (alpha + T) / (alpha + T + t));
+	num = bgnbd_expectation(r, alpha + T, a, b, x, t);
 	if (x > 0.0)
-		den += a / (b + x - 1.0) * exp((r + x) * (log(alpha + T) - log(alpha + tx)));
+		den += bgnbd_odds_gone(P, x, tx, T);
 	return num / den;
 }
 
 static double
 bgnbd_p_alive_one(const double *P, double x, double tx, double T)
 {
-	double		r = P[0],
-				alpha = P[1],
-				a = P[2],
-				b = P[3];
-
 	if (x == 0.0)
 		return 1.0;
-	return 1.0 / (1.0 + a / (b + x - 1.0) *
-				  exp((r + x) * (log(alpha + T) - log(alpha + tx))));
+	return 1.0 / (1.0 + bgnbd_odds_gone(P, x, tx, T));
 }
 
 /*
- * P(X(t) = x) = B(a, b+x)/B(a, b) G(r+x)/(G(r) x!) (alpha/(alpha+t))^r (t/(alpha+t))^x
- *   + [x > 0] B(a+1, b+x-1)/B(a, b) [1 - (alpha/(alpha+t))^r
- *                 sum_{j<x} G(r+j)/(G(r) j!) (t/(alpha+t))^j]
+ * P(X(t) = x) = B(a, b+x)/B(a, b) G(r+x)/(G(r) x!) u^r z^x
+ *   + [x > 0] B(a+1, b+x-1)/B(a, b) P(N >= x)
+ * with u = alpha/(alpha+t), z = 1 - u and N negative binomial
+ * (P(N = j) = G(r+j)/(G(r) j!) u^r z^j), whose upper tail is the
+ * incomplete beta function P(N >= x) = I_z(x, r): no loop over x or over
+ * the tail, however long the horizon.
  */
 static double
 bgnbd_probability_one(const double *P, double t, double x)
@@ -1638,53 +1986,22 @@ bgnbd_probability_one(const double *P, double t, double x)
 				alpha = P[1],
 				a = P[2],
 				b = P[3];
-	double		lu = log(alpha / (alpha + t));
+	double		k = t / alpha;
+	double		u = 1.0 / (1.0 + k);
+	double		z = 1.0 / (1.0 + alpha / t);
+	double		lu = bgnbd_log_u(alpha, t);
+	double		lz = -log1p(alpha / t);
 	double		p;
 
 	if (t == 0.0)
 		return x == 0.0 ? 1.0 : 0.0;
 	p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
-			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * log(t / (alpha + t)) : 0.0));
+			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
-	{
-		/*
-		 * 1 - u^r sum_{j<x} G(r+j)/(G(r) j!) z^j is the upper tail P(N >= x)
-		 * of a negative binomial N; when the head is near 1, sum the tail
-		 * itself (j >= x, past the mode), so small probabilities keep
-		 * their digits
-		 */
-		double		lz = log(t / (alpha + t));
-		double		head = 0.0;
-		double		tail = 0.0;
-		double		lterm = r * lu;	/* log of the j = 0 term */
-
-		for (double j = 0.0; j < x; j += 1.0)
-		{
-			head += exp(lterm);
-			lterm += log((r + j) / (j + 1.0)) + lz;
-			if (((int64) j & 0xFFFF) == 0xFFFF)
-				CHECK_FOR_INTERRUPTS();
-		}
-		if (head < 0.9)
-			tail = 1.0 - head;
-		else
-		{
-			/* lterm is now the log of the j = x term */
-			for (double j = x;; j += 1.0)
-			{
-				double		term = exp(lterm);
-
-				tail += term;
-				if (term <= 1e-17 * tail || term == 0.0)
-					break;
-				lterm += log((r + j) / (j + 1.0)) + lz;
-				if (((int64) j & 0xFFFF) == 0xFFFF)
-					CHECK_FOR_INTERRUPTS();
-			}
-		}
-		p += exp(pred_lbeta(a + 1.0, b + x - 1.0) - pred_lbeta(a, b)) * Max(tail, 0.0);
-	}
-	return p;
+		p += exp(pred_lbeta(a + 1.0, b + (x - 1.0)) - pred_lbeta(a, b)) *
+			pred_beta_inc(x, r, z, u, lz, lu);
+	/* NaN stays NaN, for the caller's range error */
+	return p > 1.0 ? 1.0 : p;
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik_customer);
@@ -1870,6 +2187,11 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("discount rate must be greater than -1, not %g", d));
 	spend = gg_conditional(gg->params, x, zbar);
+	/* the work of all periods together, bounded by that of the longest */
+	if (periods > 0)
+		bgnbd_check_terms(periods * bgnbd_expectation_terms(bg->params[0], bg->params[1] + T,
+															 bg->params[2], bg->params[3],
+															 x, periods * L, NULL));
 	for (int32 i = 1; i <= periods; i++)
 	{
 		double		cur;
@@ -1877,12 +2199,9 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
 
-		clv += spend * (cur - prev) / pow(1.0 + d, i);
+		/* E[Y(t)] grows with t: an increment below 0 is rounding */
+		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
 		prev = cur;
 	}
-	if (!isfinite(clv))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("predicted customer lifetime value is out of range"));
-	PG_RETURN_FLOAT8(clv);
+	PG_RETURN_FLOAT8(pred_result(clv, "predicted customer lifetime value"));
 }
