@@ -579,6 +579,9 @@ note 'unreachable from SQL (take internal; run through their aggregates): '
 # Cancellation: the slowest calls again, in a background session without a
 # statement_timeout, cancelled half-way; each must answer within 1 s.
 #
+my @slowest = sort { $b->[0] <=> $a->[0] } @timings;
+note sprintf("slowest: %.2f s %s", $_->[0], substr($_->[2], 0, 300)) for @slowest[ 0 .. 4 ];
+
 my %done;
 my @slow = grep { $_->[0] >= 0.2 && !$done{ $_->[1]{sig} }++ } sort { $b->[0] <=> $a->[0] } @timings;
 @slow = @slow[ 0 .. 7 ] if @slow > 8;
