@@ -22,7 +22,8 @@
 # Environment: ENG_FUZZ_SEED (random source), ENG_FUZZ_SECONDS (random-phase
 # budget, default 10), ENG_FUZZ_MEM_MB (peak memory bound per call, default
 # 256), ENG_FUZZ_TIMEOUT_MS (statement_timeout, default 3000),
-# ENG_FUZZ_VMEM_MB (address-space limit of the server, default 2048).
+# ENG_FUZZ_VMEM_MB (address-space limit of the server, default 2048),
+# ENG_FUZZ_PAIRWISE=1 (every pair of edge values of every two arguments too).
 #
 use strict;
 use warnings;
@@ -41,6 +42,7 @@ my $budget     = $ENV{ENG_FUZZ_SECONDS}    // 10;
 my $mem_mb     = $ENV{ENG_FUZZ_MEM_MB}     // 256;
 my $timeout_ms = $ENV{ENG_FUZZ_TIMEOUT_MS} // 3000;
 my $vmem_mb    = $ENV{ENG_FUZZ_VMEM_MB}    // 2048;
+my $pairwise   = $ENV{ENG_FUZZ_PAIRWISE}   // 0;
 srand($seed);
 note "function fuzz: seed $seed, random phase $budget s, memory bound $mem_mb MB, "
   . "statement_timeout $timeout_ms ms";
@@ -484,16 +486,29 @@ sub run_call
 	return;
 }
 
-# A random edge value per argument; $small leaves out the large values.
+# Large values: at most one per call, so that a row set does not hold the
+# same large state twice (its text form alone would pass the memory bound).
+sub large
+{
+	my ($e) = @_;
+	return $e =~ /00000|70000|10000\)|fz_big|fz_long/;
+}
+
+# Edge values for one to three arguments, the others at their base; or, one
+# time in four, an edge value for every argument.  $small leaves out the
+# large values.
 sub random_tuple
 {
 	my ($f, $small) = @_;
+	my @args = @{ $f->{args} };
+	my %vary = map { int(rand(@args)) => 1 } 1 .. 1 + int(rand(3));
+	%vary = map { $_ => 1 } 0 .. $#args if rand() < 0.25;
 	my @tuple;
-	foreach my $t (@{ $f->{args} })
+	for my $i (0 .. $#args)
 	{
-		my @e = @{ $edges{$t} };
-		@e = grep { !/00000|70000|10000\)|fz_big/ } @e if $small;
-		push @tuple, $e[ rand @e ];
+		my @e = @{ $edges{ $args[$i] } };
+		@e = grep { !large($_) } @e if $small;
+		push @tuple, $vary{$i} ? $e[ rand @e ] : $e[0];
 	}
 	return \@tuple;
 }
@@ -518,12 +533,33 @@ foreach my $f (@callable)
 			my $tuple = base_tuple($f);
 			$tuple->[$i] = $e;
 			# twice in a row set: sums of two extreme values must not overflow
-			my $rows = $agg ? [ base_tuple($f), $tuple, $tuple ] : [$tuple];
+			my $rows = !$agg ? [$tuple] : large($e) ? [ base_tuple($f), $tuple ]
+			  : [ base_tuple($f), $tuple, $tuple ];
 			run_call($f, call_sql($f, $rows, 'plain'));
 			run_call($f, call_sql($f, $rows, 'moving')) if $f->{moving};
 		}
 	}
 	run_call($f, call_sql($f, [ base_tuple($f) ], 'plain')) unless @args;
+
+	# ENG_FUZZ_PAIRWISE=1: every pair of edge values of every two arguments
+	# (long: tens of thousands of calls).
+	next unless $pairwise;
+	for my $i (0 .. $#args - 1)
+	{
+		for my $j ($i + 1 .. $#args)
+		{
+			for my $a (@{ $edges{ $args[$i] } })
+			{
+				for my $b (@{ $edges{ $args[$j] } })
+				{
+					next if large($a) && large($b);
+					my $tuple = base_tuple($f);
+					@$tuple[ $i, $j ] = ($a, $b);
+					run_call($f, call_sql($f, $agg ? [ base_tuple($f), $tuple ] : [$tuple], 'plain'));
+				}
+			}
+		}
+	}
 }
 note sprintf('sweep: %d calls in %.1f s', $calls, time - $t_sweep);
 
@@ -558,7 +594,7 @@ my $random_calls = 0;
 while (time - $t_random < $budget)
 {
 	my $f = $callable[ rand @callable ];
-	my $rows = $f->{kind} eq 'f' ? [ random_tuple($f) ] : [ map { random_tuple($f) } 1 .. int(rand(5)) ];
+	my $rows = $f->{kind} eq 'f' ? [ random_tuple($f) ] : [ map { random_tuple($f, $_ > 1) } 1 .. int(rand(5)) ];
 	run_call($f, call_sql($f, $rows, ($f->{moving} && rand() < 0.3) ? 'moving' : 'plain'));
 	$random_calls++;
 }
