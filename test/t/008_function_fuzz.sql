@@ -108,7 +108,7 @@ CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
 						 g % 4 = 0, g % 50, (g % 21 - 10) / 10.0) AS v
 	FROM generate_series(1, 20000) g;
--- 60,000 touches of one 1000-byte name, one second apart.
+-- 30,000 touches of one 300-byte name, one second apart.
 CREATE TABLE fz_long_journey AS
-	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 second', repeat('n', 1000)) AS v
-	FROM generate_series(1, 60000) g;
+	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 second', repeat('n', 300)) AS v
+	FROM generate_series(1, 30000) g;
