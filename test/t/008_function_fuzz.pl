@@ -22,7 +22,7 @@
 # Functions that take `internal` cannot be called from SQL; they are listed.
 #
 # Environment: ENG_FUZZ_SEED (random source), ENG_FUZZ_SECONDS (random-phase
-# budget, default 10), ENG_FUZZ_MEM_MB (peak memory bound per call, default
+# budget, default 5), ENG_FUZZ_MEM_MB (peak memory bound per call, default
 # 256), ENG_FUZZ_TIMEOUT_MS (statement_timeout, default 3000),
 # ENG_FUZZ_VMEM_MB (address-space limit of the server, default 2048),
 # ENG_FUZZ_PAIRWISE=1 (every pair of edge values of every two arguments too).
@@ -40,7 +40,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my $seed       = $ENV{ENG_FUZZ_SEED}       // 20261202;
-my $budget     = $ENV{ENG_FUZZ_SECONDS}    // 10;
+my $budget     = $ENV{ENG_FUZZ_SECONDS}    // 5;
 my $mem_mb     = $ENV{ENG_FUZZ_MEM_MB}     // 256;
 my $timeout_ms = $ENV{ENG_FUZZ_TIMEOUT_MS} // 3000;
 my $vmem_mb    = $ENV{ENG_FUZZ_VMEM_MB}    // 2048;
