@@ -189,7 +189,7 @@ foreach my $line (split /\n/, $node->safe_psql('postgres',
 	push @{ $pool{$t} }, $v;
 }
 # and the hand-written valid seeds of 001_state_fuzz.pl, extremes included
-push @{ $pool{$_} }, @{ $EngFuzz::seeds{$_} } for keys %EngFuzz::seeds;
+push @{ $pool{$_} }, @{ $EngFuzz::seeds{$_} } for sort keys %EngFuzz::seeds;
 
 #
 # Mutated states: text and binary mutations of the valid states; the ones the
@@ -588,9 +588,9 @@ session_run($session, 'RESET parallel_setup_cost; RESET parallel_tuple_cost; '
 
 # Random phase: random tuples of edge values (and of states earlier calls
 # returned) until the budget is spent.
-foreach my $t (keys %produced)
+foreach my $t (sort keys %produced)
 {
-	my @more = (keys %{ $produced{$t} })[ 0 .. 19 ];
+	my @more = (sort keys %{ $produced{$t} })[ 0 .. 19 ];
 	push @{ $edges{$t} }, map { sql_literal($_) . "::$t" } grep { defined } @more;
 }
 my $t_random = time;
