@@ -181,6 +181,7 @@ sub peak_kb
 $node->safe_psql('postgres', slurp_file("$FindBin::RealBin/008_function_fuzz.sql"));
 
 my %statetypes = map { $_ => 1 } qw(npsagg journey funnel markov_model engagement rfm bgnbd gammagamma community_health);
+my %fixed_size = map { $_ => 1 } qw(npsagg engagement bgnbd gammagamma);
 my %pool;    # type => [ text of valid states ]
 foreach my $line (split /\n/, $node->safe_psql('postgres',
 		"SELECT t || E'\\t' || v FROM fz_valid ORDER BY t, v"))
@@ -290,7 +291,8 @@ foreach my $t (sort keys %statetypes)
 		(map { sql_literal($_) . "::$t" } @{ $pool{$t} }),
 		"NULL::$t",
 		(map { sql_literal($_) . "::$t" } @{ $mutated{$t} }),
-		"(SELECT v FROM fz_big_$t /*large*/)",
+		# the variable-length types' are large; the others' only extreme
+		"(SELECT v FROM fz_big_$t" . ($fixed_size{$t} ? ')' : ' /*large*/)'),
 	];
 	push @{ $edges{$t} }, '(SELECT v FROM fz_long_journey /*large*/)' if $t eq 'journey';
 }

@@ -1,7 +1,8 @@
 --
 -- Setup of test/t/008_function_fuzz.pl: the round-trip checker, valid states
 -- built by the extension's own aggregates over small data, and one large
--- state per type for the heavier calls.
+-- state per variable-length type for the heavier calls (fz_big_<type>; for
+-- the fixed-size types an extreme one).
 --
 SET client_min_messages = warning;
 
@@ -82,7 +83,8 @@ UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
                (2, 11, '2026-03-02 09:30Z', false, 3, 0.9)) v(th, au, t, st, vw, se)
 UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text;
 
--- Large states: thousands of touches, names, events, records and days.
+-- Large states: thousands of touches, names, events, records and days;
+-- extreme models (bgnbd_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
 CREATE TABLE fz_big_npsagg AS SELECT nps_agg(g % 11, 1 + g % 3) AS v FROM generate_series(1, 100000) g;
 CREATE TABLE fz_big_journey AS
 	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 minute', 'channel ' || g % 6000, 'e' || g % 7) AS v
