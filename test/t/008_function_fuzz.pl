@@ -203,9 +203,10 @@ foreach my $t (sort keys %statetypes)
 {
 	my @texts = map { mutate_text($pool{$t}[ rand @{ $pool{$t} } ]) } 1 .. 60;
 	my $r = session_run($session,
-		"SELECT v FROM unnest(ARRAY[" . join(',', map { sql_literal($_) } @texts)
-		  . "]::text[]) v WHERE fz_accepts(v, '$t')", 60);
-	my @ok = grep { length } split /\n/, $r->{out};
+		"SELECT encode(convert_to(v, 'UTF8'), 'hex') FROM unnest(ARRAY["
+		  . join(',', map { sql_literal($_) } @texts) . "]::text[]) v WHERE fz_accepts(v, '$t')", 60);
+	# (in hex: a value may hold a newline)
+	my @ok = map { pack('H*', $_) } grep { length } split /\n/, $r->{out};
 	$r = session_run($session,
 		"SELECT string_agg(encode(${t}_send(v::$t), 'hex'), ' ') FROM fz_valid WHERE t = '$t'", 60);
 	my @bin = map { pack('H*', $_) } split / /, $r->{out};
@@ -217,8 +218,9 @@ foreach my $t (sort keys %statetypes)
 		$script .= "COPY fz_bin_$t FROM '$file' WITH (FORMAT binary);\n";
 	}
 	session_run($session, $script, 60);
-	$r = session_run($session, "SELECT DISTINCT v::text FROM fz_bin_$t ORDER BY 1", 60);
-	push @ok, grep { length } split /\n/, $r->{out};
+	$r = session_run($session,
+		"SELECT DISTINCT encode(convert_to(v::text, 'UTF8'), 'hex') FROM fz_bin_$t ORDER BY 1", 60);
+	push @ok, map { pack('H*', $_) } grep { length } split /\n/, $r->{out};
 	my %seen;
 	$mutated{$t} = [ grep { !$seen{$_}++ } @ok ];
 	note "$t: " . scalar(@{ $pool{$t} }) . ' valid states, '
@@ -404,9 +406,9 @@ sub call_sql
 	if ($f->{kind} eq 'w' || $how eq 'moving')
 	{
 		my $order = $f->{kind} eq 'w' ? 'c1' : 'ord ROWS BETWEEN 1 PRECEDING AND CURRENT ROW';
-		return "SELECT string_agg(" . wrap_result($f, 'x') . ", ';') FROM (SELECT $call OVER (ORDER BY $order) x FROM $from) s";
+		return "SELECT string_agg(" . wrap_result($f, 'x') . ", chr(30)) FROM (SELECT $call OVER (ORDER BY $order) x FROM $from) s";
 	}
-	return 'SELECT string_agg(' . wrap_result($f, 'x') . ", ';') FROM (SELECT $call x FROM $from GROUP BY g) s"
+	return 'SELECT string_agg(' . wrap_result($f, 'x') . ", chr(30)) FROM (SELECT $call x FROM $from GROUP BY g) s"
 	  if $how eq 'parallel';
 	return 'SELECT ' . wrap_result($f, $call) . " FROM $from";
 }
@@ -478,13 +480,13 @@ sub run_call
 		  if $code eq '57014' && $r->{elapsed} > $timeout_ms / 1000 + 1;
 		return;
 	}
-	foreach my $res (split /;/, $r->{out})
+	foreach my $res (split /\x1e/, $r->{out})
 	{
 		if ($res =~ /^(LOSSY|RTERR)\b/)
 		{
 			fail_call($f, "state returned is not lossless text: $res", $sql);
 		}
-		elsif ($res =~ /^ok\t(.*)$/s && length($1) <= 4000)
+		elsif ($res =~ /^ok\t(.+)$/s && length($1) <= 4000)
 		{
 			$produced{ $f->{rettype} }{$1} = 1;
 		}
