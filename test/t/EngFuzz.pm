@@ -32,7 +32,7 @@ our %seeds = (
 	],
 	engagement => [
 		'(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2@2026-01-08T00:00:00Z,interaction=0:0,intimacy=0.5:1@2026-01-03T12:00:00Z,influence=0:0)',
-		'(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775807@9999-12-31T23:59:59.999999Z)',
+		'(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)',
 	],
 	rfm => [
 		'(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])',
