@@ -114,3 +114,15 @@ CREATE TABLE fz_big_community_health AS
 CREATE TABLE fz_long_journey AS
 	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 second', repeat('n', 300)) AS v
 	FROM generate_series(1, 30000) g;
+
+-- Whether the text s of type t reads in and reads back losslessly.
+CREATE FUNCTION fz_text_rt(s text, t text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	ok boolean;
+BEGIN
+	EXECUTE format('SELECT fz_rt(x) = ''ok'' || E''\t'' || x::text FROM (SELECT %L::%s AS x) s', s, t) INTO ok;
+	RETURN ok;
+EXCEPTION WHEN OTHERS THEN
+	RETURN false;
+END
+$$;
