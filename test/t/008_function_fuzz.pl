@@ -34,6 +34,7 @@ use FindBin;
 use lib $FindBin::RealBin;
 use EngFuzz;
 use IPC::Run;
+use List::Util qw(min);
 use Time::HiRes qw(time sleep);
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
@@ -289,7 +290,7 @@ foreach my $t (sort keys %statetypes)
 	$edges{$t} = [
 		(map { sql_literal($_) . "::$t" } @{ $pool{$t} }),
 		"NULL::$t",
-		(map { sql_literal($_) . "::$t" } grep { defined } @{ $mutated{$t} }[ 0 .. 5 ]),
+		(map { sql_literal($_) . "::$t" } (@{ $mutated{$t} })[ 0 .. min(5, $#{ $mutated{$t} }) ]),
 		# the variable-length types' are large; the others' only extreme
 		"(SELECT v FROM fz_big_$t" . ($fixed_size{$t} ? ')' : ' /*large*/)'),
 	];
@@ -594,8 +595,8 @@ session_run($session, 'RESET parallel_setup_cost; RESET parallel_tuple_cost; '
 # returned) until the budget is spent.
 foreach my $t (sort keys %produced)
 {
-	my @more = (sort keys %{ $produced{$t} })[ 0 .. 19 ];
-	push @{ $edges{$t} }, map { sql_literal($_) . "::$t" } grep { defined } @more;
+	my @more = sort keys %{ $produced{$t} };
+	push @{ $edges{$t} }, map { sql_literal($_) . "::$t" } @more[ 0 .. min(19, $#more) ];
 }
 my $t_random = time;
 my $random_calls = 0;
