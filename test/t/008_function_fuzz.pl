@@ -10,10 +10,11 @@
 # sets, serially, as moving-frame window aggregates and in parallel plans
 # (combine, serial and deserial functions).  A call fails the test when:
 #   - the backend dies (crash, signal) or the server restarts;
-#   - it raises XX000, XX001 outside an input function, 53200 (out of memory)
-#     or 57014 (it ran past statement_timeout on an input without large
-#     values: arrays of 10,000 elements, texts of 10,000 characters, the
-#     large states);
+#   - it raises an internal error (class XX; XX001 only outside an input
+#     function), 53200 (out of memory), a class-42 error (the harness's own
+#     SQL is wrong) or 57014 (it ran past statement_timeout on an input
+#     without large values: arrays of 10,000 elements or more, texts of
+#     10,000 characters or more, the large states);
 #   - it does not stop within 1 s of its statement_timeout, or, run in a
 #     background session, within 1 s of pg_cancel_backend;
 #   - its backend's peak resident memory (VmHWM) exceeds the bound;
@@ -70,15 +71,20 @@ $node->start;
 # The address-space bound (ulimit -v) of the postmaster is inherited by every
 # backend it starts: a runaway allocation fails instead of exhausting the
 # machine.  The per-call bound is checked on VmHWM below.
-my $postmaster = (split /\n/, slurp_file($node->data_dir . '/postmaster.pid'))[0];
-if (system('prlimit', "--pid=$postmaster", '--as=' . ($vmem_mb << 20)) == 0)
+sub limit_server
 {
-	note "server address space limited to $vmem_mb MB";
+	my $postmaster = (split /\n/, slurp_file($node->data_dir . '/postmaster.pid'))[0];
+	if (system('prlimit', "--pid=$postmaster", '--as=' . ($vmem_mb << 20)) == 0)
+	{
+		note "server address space limited to $vmem_mb MB";
+	}
+	else
+	{
+		note 'prlimit unavailable: no address-space limit on the server';
+	}
+	return;
 }
-else
-{
-	note 'prlimit unavailable: no address-space limit on the server';
-}
+limit_server();
 
 $node->safe_psql('postgres', 'CREATE EXTENSION engagement');
 
@@ -437,6 +443,19 @@ sub input_function
 	return $f->{name} =~ /_in$/;
 }
 
+# SQLSTATEs that fail a call: internal errors (class XX; XX001 only outside
+# an input function, where it refuses corrupt input), out of memory, errors
+# of the harness's own SQL (class 42), and a statement timeout on an input
+# without large values (a large one may take longer on a loaded machine, as
+# long as the timeout stops it within 1 s).
+sub failing_sqlstate
+{
+	my ($code, $f, $sql) = @_;
+	return !input_function($f) if $code eq 'XX001';
+	return 1 if $code =~ /^(XX|42)/ || $code eq '53200';
+	return $code eq '57014' && !large($sql);
+}
+
 sub run_call
 {
 	my ($f, $sql) = @_;
@@ -458,6 +477,7 @@ sub run_call
 			{
 				$node->stop('immediate');
 				$node->start;
+				limit_server();
 			}
 		}
 		session_close($session);
@@ -472,13 +492,8 @@ sub run_call
 	{
 		my ($code, $msg, $loc) = ($1, $2, $3 // '');
 		$outcomes{$code}++;
-		# a large input may take longer than statement_timeout on a loaded
-		# machine, as long as the timeout stops it within 1 s
-		if ($code eq 'XX000' || $code eq '53200' || ($code eq '57014' && !large($sql))
-			|| ($code eq 'XX001' && !input_function($f)) || $code =~ /^(42|XX0)/ && $code ne 'XX001')
-		{
-			fail_call($f, sprintf('%s %s (%s) after %.2f s', $code, $msg, $loc, $r->{elapsed}), $sql);
-		}
+		fail_call($f, sprintf('%s %s (%s) after %.2f s', $code, $msg, $loc, $r->{elapsed}), $sql)
+		  if failing_sqlstate($code, $f, $sql);
 		fail_call($f, sprintf('did not stop within 1 s of statement_timeout (%.2f s)', $r->{elapsed}), $sql)
 		  if $code eq '57014' && $r->{elapsed} > $timeout_ms / 1000 + 1;
 		return;
