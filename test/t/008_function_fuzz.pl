@@ -590,6 +590,26 @@ foreach my $f (@callable)
 }
 note sprintf('sweep: %d calls in %.1f s', $calls, time - $t_sweep);
 
+# Pinned combinations the sweep (one edge argument at a time) does not make:
+# issue 16's reproductions that need two edge arguments together.
+my %by_sig = map { $_->{sig} => $_ } @callable;
+my @pinned = (
+	# a model with a tiny r and a horizon of 1e17: unbounded series
+	[ 'bgnbd_probability(bgnbd,double precision,double precision)',
+		[ [ '(SELECT v FROM fz_big_bgnbd)', '(1e17)::double precision', '(1)::double precision' ] ] ],
+	# a path with no conversion and no non-conversion: idle channels, which
+	# the text form must keep
+	[ 'markov_agg(text[],bigint,bigint)',
+		[ [ "('{a,b}')::text[]", '(0)::bigint', '(0)::bigint' ],
+		  [ "('{c}')::text[]", '(1)::bigint', '(0)::bigint' ] ] ],
+);
+foreach my $p (@pinned)
+{
+	my ($sig, $rows) = @$p;
+	my $f = $by_sig{$sig} or die "pinned call of an unknown function $sig";
+	run_call($f, call_sql($f, $rows, 'plain'));
+}
+
 # Parallel plans: the combine, serial and deserial functions of every
 # aggregate that has them, over a table of random edge rows.
 session_run($session, 'SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; '
