@@ -591,7 +591,8 @@ foreach my $f (@callable)
 note sprintf('sweep: %d calls in %.1f s', $calls, time - $t_sweep);
 
 # Pinned combinations the sweep (one edge argument at a time) does not make:
-# issue 16's reproductions that need two edge arguments together.
+# reproductions (issue 16's, and longer runs') that need two edge arguments
+# together.
 my %by_sig = map { $_->{sig} => $_ } @callable;
 my @pinned = (
 	# a model with a tiny r and a horizon of 1e17: unbounded series
@@ -602,6 +603,9 @@ my @pinned = (
 	[ 'markov_agg(text[],bigint,bigint)',
 		[ [ "('{a,b}')::text[]", '(0)::bigint', '(0)::bigint' ],
 		  [ "('{c}')::text[]", '(1)::bigint', '(0)::bigint' ] ] ],
+	# one more response to a state at the count limit (found by a long run)
+	[ 'nps_trans(npsagg,integer)',
+		[ [ "'(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg", '(0)::integer' ] ] ],
 );
 foreach my $p (@pinned)
 {
