@@ -1,8 +1,11 @@
 #
 # Fuzz the text input and binary receive functions of every state type with
 # thousands of random and mutated values.  Each value must either be accepted
-# or be refused with one of the input-error SQLSTATEs; the server must never
-# crash (no backend terminated by a signal).
+# or be refused with one of the input-error SQLSTATEs; some mutations other
+# than the seeds must be accepted, through text and through binary.  Every
+# valid seed goes through every accessor of its type without any error;
+# accepted mutations may at worst raise a data exception (class 22) or 54000.
+# The server must never crash (no backend terminated by a signal).
 #
 # The mutation source is seeded, so a failure reproduces; set ENG_FUZZ_SEED
 # and ENG_FUZZ_COUNT to explore further.
@@ -10,6 +13,9 @@
 use strict;
 use warnings;
 
+use FindBin;
+use lib $FindBin::RealBin;
+use EngFuzz;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
@@ -27,120 +33,187 @@ $node->append_conf('postgresql.conf',
 $node->start;
 $node->safe_psql('postgres', 'CREATE EXTENSION engagement');
 
-# Valid seeds per state type, in text form.  Each capability adds its type.
-my %seeds = (
-	npsagg => [
-		'(v=1,promoters=250,passives=675,detractors=75)',
-		'(v=1,promoters=0,passives=0,detractors=0)',
-		'(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)',
-		'(v=1,promoters=9223372036854775807,passives=0,detractors=0)',
-	],
-	funnel => [
-		'(v=1,window_usec=3600000000,mode=default,steps=3,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:10:00.5Z 2])',
-		'(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])',
-		'(v=1,window_usec=60000000,mode=strict_deduplication:strict_increase,steps=32,events=[2026-01-05T10:00:00Z 32,2026-01-05T10:00:00Z 32])',
-	],
-	markov_model => [
-		'(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])',
-		'(v=1,conversions=0,non_conversions=0,value=12.5,transitions=[])',
-		'(v=1,conversions=3,non_conversions=2,value=-0.25,transitions=[start>"a""b" 5,"a""b">"a""b" 7,"a""b">conv 3,"a""b">null 2])',
-	],
-	engagement => [
-		'(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2@2026-01-08T00:00:00Z,interaction=0:0,intimacy=0.5:1@2026-01-03T12:00:00Z,influence=0:0)',
-		'(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)',
-	],
-	rfm => [
-		'(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])',
-		'(v=1,days=[0001-01-01T00:00:00Z -1e300,9999-12-31T00:00:00Z 0.1])',
-	],
-	bgnbd => [
-		'(v=1,r=0.243,alpha=4.414,a=0.793,b=2.426)',
-		'(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])',
-	],
-	gammagamma => [
-		'(v=1,p=6.25,q=3.74,gamma=15.44)',
-		'(v=1,p=6.248802510292562,q=3.744588452276854,gamma=15.447747948480812,customers=946,ll=-4055.923243502919,iterations=19,cov=[0.036,0.0011,0.006,-0.02,-0.0011,0.07])',
-	],
-	community_health => [
-		'(v=1,views=1,records=[(1,10,2,105,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,2026-03-01T10:00:00Z,-0.5),(1,11,1,20,2026-03-01T10:30:00Z,2026-03-01T10:30:00Z,-,-),(2,11,1,40,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,0.25),(4,10,1,10,2026-03-05T08:00:00Z,2026-03-05T08:00:00Z,-,-)])',
-		'(v=1,views=0,records=[(-9223372036854775808,9223372036854775807,9223372036854775807,0,0001-01-01T00:00:00Z,9999-12-31T23:59:59.999999Z,-,-1e300)])',
-	],
+# Valid seeds per state type, in text form (shared with 008_function_fuzz.pl).
+my %seeds = %EngFuzz::seeds;
 
-	journey => [
-		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
-		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',
-		'(v=1,touches=[0001-01-01T00:00:00Z first,9999-12-31T23:59:59.999999Z last])',
-	],
+# Every accessor of each type (every function taking the type first, apart
+# from the input, output and aggregate support functions), as an expression
+# in v, with arguments any state can take (as_of at its last event).  A valid
+# seed must give a result from every one of them; an accepted
+# mutation may at worst raise a data exception (class 22) or 54000.
+my %accessors = (
+	npsagg => {
+		'npsagg_add(npsagg,npsagg)' =>
+		  "responses(npsagg_add(v, '(v=1,promoters=0,passives=0,detractors=0)'))",
+		'nps(npsagg)' => 'nps(v)',
+		'promoters(npsagg)' => 'promoters(v)',
+		'passives(npsagg)' => 'passives(v)',
+		'detractors(npsagg)' => 'detractors(v)',
+		'responses(npsagg)' => 'responses(v)',
+		'effective_responses(npsagg)' => 'effective_responses(v)',
+		'nps_stderr(npsagg)' => 'nps_stderr(v)',
+		'nps_margin(npsagg,double precision)' => 'nps_margin(v, 0.95)',
+		'nps_lower(npsagg,double precision)' => 'nps_lower(v, 0.95)',
+		'nps_upper(npsagg,double precision)' => 'nps_upper(v, 0.95)',
+		'nps_compare(npsagg,npsagg)' => 'length(nps_compare(v, v)::text)',
+	},
+	journey => {
+		'touches(journey)' => 'touches(v)',
+		'first_touch(journey)' => 'length(first_touch(v))',
+		'last_touch(journey)' => 'length(last_touch(v))',
+		'first_touch_at(journey)' => 'extract(epoch FROM first_touch_at(v))',
+		'last_touch_at(journey)' => 'extract(epoch FROM last_touch_at(v))',
+		'channel_path(journey,boolean)' => 'cardinality(channel_path(v, true)) + cardinality(channel_path(v, false))',
+		'channel_switches(journey)' => 'channel_switches(v)',
+		'session_count(journey,interval)' => "session_count(v, '30 minutes')",
+		'sessions(journey,interval,boolean)' => "(SELECT count(*) FROM sessions(v, '30 minutes', true))",
+		'channel_transitions(journey)' => '(SELECT count(*) FROM channel_transitions(v))',
+		'attribution(journey,text,interval)' =>
+		  "(SELECT count(*) FROM unnest(ARRAY['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']) m, attribution(v, m, '7 days'))",
+		'attribution(journey,text,interval,timestamp with time zone)' =>
+		  "(SELECT count(*) FROM attribution(v, 'time_decay', '7 days', last_touch_at(v)))",
+	},
+	funnel => {
+		'deepest_step(funnel)' => 'deepest_step(v)',
+		'funnel_steps(funnel)' => 'funnel_steps(v)',
+		'step_reached(funnel)' => 'cardinality(step_reached(v))',
+		'step_times(funnel)' => 'cardinality(step_times(v))',
+		'time_to_convert(funnel)' => "extract(epoch FROM coalesce(time_to_convert(v), '0'))",
+	},
+	markov_model => {
+		'conversion_probability(markov_model)' => 'conversion_probability(v)',
+		'removal_effects(markov_model)' => '(SELECT count(*) FROM removal_effects(v))',
+	},
+	engagement => {
+		map({ ("$_(engagement,timestamp with time zone)" => "$_(v, last_seen(v))") }
+			qw(involvement interaction intimacy influence)),
+		'last_seen(engagement)' => 'extract(epoch FROM last_seen(v))',
+		'first_seen(engagement)' => 'extract(epoch FROM first_seen(v))',
+		'events(engagement)' => 'events(v)',
+		'engagement_score(engagement,timestamp with time zone,double precision[],double precision)' =>
+		  'engagement_score(v, last_seen(v))',
+		'engagement_explain(engagement,timestamp with time zone,double precision[],double precision)' =>
+		  '(SELECT count(*) FROM engagement_explain(v, last_seen(v)))',
+	},
+	rfm => {
+		'frequency(rfm)' => 'frequency(v)',
+		'recency(rfm,interval)' => "recency(v, '1 week')",
+		'age(rfm,timestamp with time zone,interval)' => "age(v, '9999-12-31 23:59:59+00', '1 day')",
+		'monetary(rfm)' => 'monetary(v)',
+	},
+	bgnbd => {
+		'parameters(bgnbd)' => '(SELECT count(*) FROM parameters(v))',
+		'log_likelihood(bgnbd)' => 'coalesce(log_likelihood(v), 0)',
+		'customers(bgnbd)' => 'coalesce(customers(v), 0)',
+		'bgnbd_log_likelihood(bgnbd,double precision,double precision,double precision)' =>
+		  'bgnbd_log_likelihood(v, 2, 5, 10)',
+		'bgnbd_expected(bgnbd,double precision)' => 'bgnbd_expected(v, 10)',
+		'bgnbd_expected(bgnbd,double precision,double precision,double precision,double precision)' =>
+		  'bgnbd_expected(v, 10, 2, 5, 10)',
+		'bgnbd_p_alive(bgnbd,double precision,double precision,double precision)' =>
+		  'bgnbd_p_alive(v, 2, 5, 10)',
+		'bgnbd_probability(bgnbd,double precision,double precision)' => 'bgnbd_probability(v, 10, 2)',
+		'predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
+		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
+	},
+	gammagamma => {
+		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
+		'log_likelihood(gammagamma)' => 'coalesce(log_likelihood(v), 0)',
+		'customers(gammagamma)' => 'coalesce(customers(v), 0)',
+		'gammagamma_log_likelihood(gammagamma,double precision,double precision)' =>
+		  'gammagamma_log_likelihood(v, 3, 10)',
+		'gammagamma_expected_spend(gammagamma)' => 'gammagamma_expected_spend(v)',
+		'gammagamma_expected_spend(gammagamma,double precision,double precision)' =>
+		  'gammagamma_expected_spend(v, 3, 10)',
+	},
+	community_health => {
+		map({ ("$_(community_health)" => "coalesce($_(v), 0)") }
+			qw(posts threads members views answered_threads interactivity content)),
+		map({ ("$_(community_health)" => "extract(epoch FROM coalesce($_(v), '0'))") }
+			qw(first_reply_time response_gap)),
+		map({ ("$_(community_health,interval)" => "coalesce($_(v, '7 days'), 0)") }
+			qw(liveliness traffic)),
+		'growth(community_health,community_health)' => 'coalesce(growth(v, v), 0)',
+		'community_health_index(community_health,interval,community_health,double precision)' =>
+		  "coalesce(community_health_index(v, '7 days', v, 0.1), 0) + coalesce(community_health_index(v, '7 days'), 0)",
+		'health_factors(community_health,interval,community_health,double precision)' =>
+		  "(SELECT count(*) FROM health_factors(v, '7 days', v, 0.1))",
+		'unanswered_threads(community_health,timestamp with time zone,interval)' =>
+		  "(SELECT count(*) FROM unanswered_threads(v, '2026-06-01', '1 day'))",
+		'escalations(community_health,timestamp with time zone,interval,double precision)' =>
+		  "(SELECT count(*) FROM escalations(v, '2026-06-01', '1 day', 0))",
+	},
 );
 
-# Functions every accepted value must go through without a crash and with,
-# at worst, a data exception (class 22: an overflow, a parameter the value
-# cannot take, a model without a solution).
-my %exercise = (
-	npsagg => 'nps(v)',
-	funnel => 'deepest_step(v)',
-	markov_model => 'conversion_probability(v)',
-	engagement => "engagement_score(v, '2026-06-01')",
-	rfm => 'frequency(v) + monetary(v)',
-	journey => "touches(v) + session_count(v, '30 minutes')",
-	bgnbd => 'bgnbd_expected(v, 10, 2, 5, 10) + (SELECT count(*) FROM parameters(v))',
-	gammagamma => 'gammagamma_expected_spend(v, 3, 10) + (SELECT count(*) FROM parameters(v))',
-	community_health => "posts(v) + coalesce(views(v), 0) + extract(epoch FROM coalesce(first_reply_time(v), '0'))"
-	  . " + (SELECT count(*) FROM health_factors(v, '7 days'))"
-	  . " + (SELECT count(*) FROM escalations(v, '2026-06-01', '1 day', 0))",
-);
-
-# Pieces a mutation splices in.
-my @tokens = (
-	'(', ')', ',', '=', '-', '+', '.', 'e', 'E', ' ', "\t", "\n", '0', '1',
-	'9', '2147483648', '9223372036854775808', '-9223372036854775809',
-	'1e308', '1e-320', 'nan', 'inf', '-inf', 'Infinity', '0x1p3', 'v=2',
-	'promoters=', 'weight_squares=', '""', 'T', 'Z', '[', ']', '"', '2026-02-29T',
-	'23:59:60', '.0000001', '\\', "'", '%s', '%n', '\x01',
-	'x' x 300,
-);
-
-sub mutate
+# The list above must name every accessor the extension has.
+my $listed = $node->safe_psql('postgres', <<'EOSQL');
+SELECT format_type(p.proargtypes[0], NULL) || ' ' || p.oid::regprocedure
+FROM pg_depend d JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'engagement')
+  AND p.prokind = 'f' AND p.pronargs > 0
+  AND p.proname !~ '(_trans|_inv|_wtrans|_combine|_final|_send|_out)$'
+  AND p.proargtypes[0] IN (SELECT t.oid FROM pg_type t JOIN pg_depend td
+		ON td.classid = 'pg_type'::regclass AND td.objid = t.oid AND td.deptype = 'e'
+		WHERE t.typtype = 'b')
+ORDER BY 1
+EOSQL
+my @missing;
+foreach my $line (split /\n/, $listed)
 {
-	my ($s) = @_;
-	my $rounds = 1 + int(rand(4));
-	for (1 .. $rounds)
+	my ($type, $sig) = split / /, $line, 2;
+	push @missing, $sig unless $accessors{$type} && $accessors{$type}{$sig};
+}
+is(join(', ', @missing), '', 'every accessor of every state type is exercised');
+
+# Valid seeds through every accessor: no error at all.  One statement per
+# line, so an error's line names the accessor and the seed.
+foreach my $type (sort keys %seeds)
+{
+	my @calls;
+	foreach my $seed (@{ $seeds{$type} })
 	{
-		my $len = length($s);
-		my $pos = $len ? int(rand($len + 1)) : 0;
-		my $op  = int(rand(7));
-		if ($op == 0) { substr($s, $pos, 0) = $tokens[ rand @tokens ]; }
-		elsif ($op == 1 && $len) { substr($s, $pos, 1 + int(rand(5))) = ''; }
-		elsif ($op == 2 && $len)
-		{
-			substr($s, $pos, 1) = chr(32 + int(rand(95)));
-		}
-		elsif ($op == 3) { $s = substr($s, 0, $pos); }
-		elsif ($op == 4 && $len)
-		{
-			my $from = int(rand($len));
-			$s .= substr($s, $from, 1 + int(rand(20)));
-		}
-		elsif ($op == 5)
-		{
-			# replace one number by another
-			my @nums = ('0', '-1', '1', '18446744073709551616', '1.5', '1e300',
-				'4611686018427387904', '-0', '00000000000000000000001');
-			$s =~ s/(\d+(?:\.\d+)?)/$nums[rand @nums]/e;
-		}
-		else
-		{
-			$s = join('', map { chr(32 + int(rand(95))) } 1 .. int(rand(40)));
-		}
+		push @calls, map {
+			[ "$_ on $seed",
+				"SELECT ($accessors{$type}{$_})::double precision IS NOT NULL FROM (SELECT "
+				  . sql_literal($seed) . "::$type AS v) s;" ]
+		} sort keys %{ $accessors{$type} };
 	}
-	return $s;
+	my ($ret, $stdout, $stderr) = $node->psql('postgres',
+		join("\n", map { $_->[1] } @calls), on_error_stop => 0);
+	my @failed = map { $calls[ $_ - 1 ][0] } ($stderr =~ /^psql:<stdin>:(\d+): ERROR/mg);
+	is(join("\n", @failed), '', "$type: every valid seed through every accessor without error")
+	  or diag($stderr);
+	is(scalar(split /\n/, $stdout), scalar(@calls), "$type: a result from every accessor call");
 }
 
-sub sql_literal
+# Accepted mutations through every accessor of their type: at worst a data
+# exception (class 22) or a limit (54000).
+sub exercise_accepted
 {
-	my ($s) = @_;
-	$s =~ s/'/''/g;
-	return "'$s'";
+	my ($type, $table) = @_;
+	my $exprs = join(",\n\t\t\t\t",
+		map { "($accessors{$type}{$_})::double precision" } sort keys %{ $accessors{$type} });
+	my ($ret, $stdout, $stderr) = $node->psql('postgres', <<"EOSQL");
+DO \$\$
+DECLARE
+	r record;
+	x double precision[];
+BEGIN
+	FOR r IN SELECT v FROM $table LOOP
+		BEGIN
+			SELECT ARRAY[$exprs] INTO x FROM (SELECT r.v AS v) s;
+		EXCEPTION
+			WHEN data_exception OR program_limit_exceeded THEN
+				NULL;
+		END;
+	END LOOP;
+END
+\$\$;
+EOSQL
+	is($ret, 0, "$type: accepted values from $table go through every accessor")
+	  or diag($stderr);
+	return;
 }
 
 my $tmp = PostgreSQL::Test::Utils::tempdir;
@@ -151,9 +224,11 @@ foreach my $type (sort keys %seeds)
 	# Text input: every value goes through the input function inside its own
 	# subtransaction; any SQLSTATE outside the allowed set is reported.
 	#
-	my @values = map { mutate($seeds{$type}[ rand @{ $seeds{$type} } ]) } 1 .. $count;
+	my @values = map { mutate_text($seeds{$type}[ rand @{ $seeds{$type} } ]) } 1 .. $count;
 	push @values, @{ $seeds{$type} };
+	my $seeds = 'ARRAY[' . join(',', map { sql_literal($_) . "::$type" } @{ $seeds{$type} }) . ']';
 	my $sql = "CREATE TABLE fuzz_text_$type (s text);\n"
+	  . "CREATE TABLE fuzz_ok_$type (v $type);\n"
 	  . "INSERT INTO fuzz_text_$type VALUES "
 	  . join(",\n", map { '(' . sql_literal($_) . ')' } @values) . ";\n";
 	$sql .= <<"EOSQL";
@@ -172,6 +247,7 @@ BEGIN
 				RAISE EXCEPTION 'round trip changed %', r.s;
 			END IF;
 			ok := ok + 1;
+			INSERT INTO fuzz_ok_$type VALUES (v);
 		EXCEPTION
 			WHEN invalid_text_representation OR numeric_value_out_of_range
 				OR data_corrupted OR program_limit_exceeded THEN
@@ -187,6 +263,11 @@ EOSQL
 	  or diag($stderr);
 	like($stderr, qr/accepted \d+, refused \d+/, "$type text input: summary");
 	note $stderr =~ /(accepted \d+, refused \d+)/ ? $1 : '';
+	# some mutations must get through, or the accessors below see only seeds
+	my $new = $node->safe_psql('postgres',
+		"SELECT count(*) FROM fuzz_ok_$type WHERE ${type}_send(v) <> ALL "
+		  . "(SELECT ${type}_send(s) FROM unnest($seeds) s)");
+	cmp_ok($new, '>', 0, "$type text input: accepted mutations other than the seeds");
 
 	#
 	# Binary receive: take the binary form of the seeds, mutate the bytes and
@@ -202,35 +283,8 @@ EOSQL
 	my $script = "\\set VERBOSITY verbose\n";
 	for my $i (1 .. $count)
 	{
-		my $b = $bin[ rand @bin ];
-		my $ops = 1 + int(rand(3));
-		for (1 .. $ops)
-		{
-			my $op = int(rand(5));
-			my $len = length($b);
-			if ($op == 0 && $len)
-			{
-				substr($b, int(rand($len)), 1) = chr(int(rand(256)));
-			}
-			elsif ($op == 1) { $b = substr($b, 0, int(rand($len + 1))); }
-			elsif ($op == 2) { $b .= join('', map { chr(int(rand(256))) } 1 .. 1 + int(rand(16))); }
-			elsif ($op == 3 && $len)
-			{
-				# flip one bit
-				my $p = int(rand($len));
-				substr($b, $p, 1) = chr(ord(substr($b, $p, 1)) ^ (1 << int(rand(8))));
-			}
-			else
-			{
-				$b = join('', map { chr(int(rand(256))) } 1 .. int(rand(72)));
-			}
-		}
 		my $file = "$tmp/${type}_$i.bin";
-		open(my $fh, '>:raw', $file) or die "cannot write $file: $!";
-		print $fh "PGCOPY\n\377\r\n\0", pack('N', 0), pack('N', 0);
-		print $fh pack('n', 1), pack('N', length($b)), $b;
-		print $fh pack('n', 0xFFFF);
-		close $fh;
+		write_copy_binary($file, mutate_bytes($bin[ rand @bin ]));
 		$script .= "COPY fuzz_bin_$type FROM '$file' WITH (FORMAT binary);\n";
 	}
 	($ret, $stdout, $stderr) =
@@ -242,32 +296,19 @@ EOSQL
 	  or diag(join("\n", grep { /ERROR/ } split /\n/, $stderr));
 	my $accepted = $node->safe_psql('postgres', "SELECT count(*) FROM fuzz_bin_$type");
 	note "$type binary: accepted $accepted, refused " . scalar(@errors);
+	$new = $node->safe_psql('postgres',
+		"SELECT count(*) FROM fuzz_bin_$type WHERE ${type}_send(v) <> ALL "
+		  . "(SELECT ${type}_send(s) FROM unnest($seeds) s)");
+	cmp_ok($new, '>', 0, "$type binary receive: accepted mutations other than the seeds");
 
 	# whatever was accepted must be usable and print/read back unchanged
 	is( $node->safe_psql('postgres',
 			"SELECT count(*) FROM fuzz_bin_$type WHERE v::text::$type\::text <> v::text"),
 		'0', "$type binary receive: accepted values round-trip");
 
-	# and must go through the type's functions
-	($ret, $stdout, $stderr) = $node->psql('postgres', <<"EOSQL");
-DO \$\$
-DECLARE
-	r record;
-	x double precision;
-BEGIN
-	FOR r IN SELECT v FROM fuzz_bin_$type LOOP
-		BEGIN
-			SELECT ($exercise{$type})::double precision INTO x FROM (SELECT r.v AS v) s;
-		EXCEPTION
-			-- any data exception (class 22) is a clean refusal
-			WHEN data_exception OR program_limit_exceeded THEN
-				NULL;
-		END;
-	END LOOP;
-END
-\$\$;
-EOSQL
-	is($ret, 0, "$type: accepted values go through its functions") or diag($stderr);
+	# and must go through every accessor of the type
+	exercise_accepted($type, "fuzz_ok_$type");
+	exercise_accepted($type, "fuzz_bin_$type");
 }
 
 # The server survived: still answering, and no backend died by a signal.

@@ -1,0 +1,128 @@
+--
+-- Setup of test/t/008_function_fuzz.pl: the round-trip checker, valid states
+-- built by the extension's own aggregates over small data, and one large
+-- state per variable-length type for the heavier calls (fz_big_<type>; for
+-- the fixed-size types an extreme one).
+--
+SET client_min_messages = warning;
+
+-- 'ok<TAB>text' when send(v) = send(in(out(v))), 'LOSSY<TAB>text' when not,
+-- 'RTERR <sqlstate> <message>' when the text form cannot be read back.
+CREATE FUNCTION fz_rt(v anyelement) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	t text := pg_typeof(v)::text;
+	same boolean;
+	txt text;
+BEGIN
+	IF v IS NULL THEN
+		RETURN 'null';
+	END IF;
+	BEGIN
+		txt := v::text;
+		EXECUTE format('SELECT %s_send($1) = %s_send($2::%s)', t, t, t) INTO same USING v, txt;
+	EXCEPTION WHEN OTHERS THEN
+		RETURN 'RTERR ' || SQLSTATE || ' ' || SQLERRM;
+	END;
+	RETURN CASE WHEN same THEN 'ok' ELSE 'LOSSY' END || E'\t' || txt;
+END
+$$;
+
+-- Whether the input function of type t accepts the text v.
+CREATE FUNCTION fz_accepts(v text, t text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE format('SELECT %L::%s', v, t);
+	RETURN true;
+EXCEPTION
+	WHEN invalid_text_representation OR numeric_value_out_of_range
+		OR data_corrupted OR program_limit_exceeded OR data_exception THEN
+		RETURN false;
+END
+$$;
+
+CREATE TABLE fz_valid (t text, v text);
+INSERT INTO fz_valid
+SELECT 'npsagg', nps_agg(s)::text FROM generate_series(0, 10) s
+UNION ALL SELECT 'npsagg', nps_agg(s, 0.5 + s)::text FROM generate_series(0, 10) s
+UNION ALL SELECT 'npsagg', nps_agg(10)::text
+UNION ALL SELECT 'journey', journey_agg(t, c)::text
+  FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, 'web'), ('2026-01-05 10:04Z', 'email'),
+               ('2026-01-06 09:00Z', 'web'), ('2026-01-06 09:00Z', 'app')) v(t, c)
+UNION ALL SELECT 'journey', journey_agg(t, c, e)::text
+  FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, 'call centre', 'say "hi"'),
+               ('2026-01-05 10:00Z', '', 'a,b'), ('2026-03-01 00:00Z', 'start', NULL)) v(t, c, e)
+UNION ALL SELECT 'journey', journey_agg('2026-01-05 10:00Z', 'web')::text
+UNION ALL SELECT 'funnel', funnel_agg('1 hour', t, VARIADIC s)::text
+  FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, ARRAY[true, false, false]),
+               ('2026-01-05 10:10Z', ARRAY[false, true, false]),
+               ('2026-01-05 10:20Z', ARRAY[false, false, true])) v(t, s)
+UNION ALL SELECT 'funnel', funnel_agg('1 day', 'strict_order', t, VARIADIC s)::text
+  FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, ARRAY[true, false]),
+               ('2026-01-05 10:00Z', ARRAY[true, true])) v(t, s)
+UNION ALL SELECT 'markov_model', markov_agg(p, c, n)::text
+  FROM (VALUES (ARRAY['google ads', 'mailing'], 1::bigint, 0::bigint),
+               (ARRAY['mailing'], 0, 1), (ARRAY['google ads'], 2, 1)) v(p, c, n)
+UNION ALL SELECT 'markov_model', markov_agg(p, c, n, x)::text
+  FROM (VALUES (ARRAY['a"b', 'a"b', 'c'], 3::bigint, 2::bigint, 12.5::float8),
+               (ARRAY['c'], 0, 4, 0)) v(p, c, n, x)
+UNION ALL SELECT 'engagement', engagement_agg(t, d::engagement_dimension, w, '7 days')::text
+  FROM (VALUES ('2026-01-01 00:00Z'::timestamptz, 'involvement', 1.5::float8),
+               ('2026-01-08 00:00Z', 'intimacy', -0.5), ('2026-01-03 12:00Z', 'influence', 2)) v(t, d, w)
+UNION ALL SELECT 'rfm', rfm_agg(t, a)::text
+  FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, 12.5::float8), ('2026-01-05 18:00Z', 1),
+               ('2026-02-01 00:00Z', 30)) v(t, a)
+UNION ALL SELECT 'rfm', rfm_agg('2026-01-05 10:00Z', 0)::text
+UNION ALL SELECT 'bgnbd', bgnbd(0.243, 4.414, 0.793, 2.426)::text
+UNION ALL SELECT 'bgnbd', '(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])'::bgnbd::text
+UNION ALL SELECT 'gammagamma', gammagamma(6.25, 3.74, 15.44)::text
+UNION ALL SELECT 'gammagamma', gammagamma_fit(x, m)::text
+  FROM (SELECT 1 + g % 6 AS x, 20 + (g * 37) % 50 AS m FROM generate_series(1, 300) g) d
+UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
+  FROM (VALUES (1::bigint, 10::bigint, '2026-03-01 10:00Z'::timestamptz, true, 105::bigint, -0.5::float8),
+               (1, 11, '2026-03-01 10:30Z', false, NULL, NULL),
+               (2, 11, '2026-03-02 09:00Z', true, 40, 0.25),
+               (2, 11, '2026-03-02 09:30Z', false, 3, 0.9)) v(th, au, t, st, vw, se)
+UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text;
+
+-- Large states: thousands of touches, names, events, records and days;
+-- extreme models (bgnbd_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
+CREATE TABLE fz_big_npsagg AS SELECT nps_agg(g % 11, 1 + g % 3) AS v FROM generate_series(1, 100000) g;
+CREATE TABLE fz_big_journey AS
+	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 minute', 'channel ' || g % 6000, 'e' || g % 7) AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_funnel AS
+	SELECT funnel_agg('1 day', '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
+					  VARIADIC array_fill(false, ARRAY[31]) || (g % 3 = 0)) AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_markov_model AS
+	SELECT markov_agg(ARRAY['c' || g % 250, 'c' || (g * 7) % 250, 'c' || (g * 13) % 250], g % 2, 1 - g % 2, g) AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_engagement AS
+	SELECT engagement_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
+						  (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension,
+						  g % 3 - 1, '7 days') AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_rfm AS
+	SELECT rfm_agg('2000-01-01 00:00Z'::timestamptz + g * interval '1 day', g % 100) AS v
+	FROM generate_series(1, 10000) g;
+CREATE TABLE fz_big_bgnbd AS SELECT bgnbd(1e-5, 4.41, 0.79, 2.43) AS v;
+CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
+CREATE TABLE fz_big_community_health AS
+	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
+						 g % 4 = 0, g % 50, (g % 21 - 10) / 10.0) AS v
+	FROM generate_series(1, 20000) g;
+-- 30,000 touches of one 300-byte name, one second apart.
+CREATE TABLE fz_long_journey AS
+	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 second', repeat('n', 300)) AS v
+	FROM generate_series(1, 30000) g;
+
+-- Whether the text s of type t reads in and reads back losslessly.
+CREATE FUNCTION fz_text_rt(s text, t text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+	ok boolean;
+BEGIN
+	EXECUTE format('SELECT fz_rt(x) = ''ok'' || E''\t'' || x::text FROM (SELECT %L::%s AS x) s', s, t) INTO ok;
+	RETURN ok;
+EXCEPTION WHEN OTHERS THEN
+	RETURN false;
+END
+$$;

@@ -1,0 +1,160 @@
+#
+# Helpers shared by the fuzz tests (001_state_fuzz.pl, 008_function_fuzz.pl):
+# seeded mutation of text and binary state values, SQL literals, and the
+# COPY binary file that feeds one value to a type's receive function.
+#
+package EngFuzz;
+
+use strict;
+use warnings;
+
+use Exporter 'import';
+our @EXPORT = qw(mutate_text mutate_bytes sql_literal write_copy_binary);
+
+# Valid seeds per state type, in text form, extremes included.  Each
+# capability adds its type.
+our %seeds = (
+	npsagg => [
+		'(v=1,promoters=250,passives=675,detractors=75)',
+		'(v=1,promoters=0,passives=0,detractors=0)',
+		'(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)',
+		'(v=1,promoters=9223372036854775807,passives=0,detractors=0)',
+	],
+	funnel => [
+		'(v=1,window_usec=3600000000,mode=default,steps=3,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:10:00.5Z 2])',
+		'(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])',
+		'(v=1,window_usec=60000000,mode=strict_deduplication:strict_increase,steps=32,events=[2026-01-05T10:00:00Z 32,2026-01-05T10:00:00Z 32])',
+	],
+	markov_model => [
+		'(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])',
+		'(v=1,conversions=0,non_conversions=0,value=12.5,transitions=[])',
+		'(v=1,conversions=3,non_conversions=2,value=-0.25,transitions=[start>"a""b" 5,"a""b">"a""b" 7,"a""b">conv 3,"a""b">null 2])',
+	],
+	engagement => [
+		'(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2@2026-01-08T00:00:00Z,interaction=0:0,intimacy=0.5:1@2026-01-03T12:00:00Z,influence=0:0)',
+		'(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T23:59:59.999999Z,involvement=0:0,interaction=3.25:4@0001-01-01T00:00:00Z,intimacy=-0.75:1@2026-01-01T00:00:00Z,influence=1e300:9223372036854775802@9999-12-31T23:59:59.999999Z)',
+	],
+	rfm => [
+		'(v=1,days=[2026-01-05T00:00:00Z 12.5,2026-02-01T00:00:00Z 30])',
+		'(v=1,days=[0001-01-01T00:00:00Z -1e300,9999-12-31T00:00:00Z 0.1])',
+	],
+	bgnbd => [
+		'(v=1,r=0.243,alpha=4.414,a=0.793,b=2.426)',
+		'(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])',
+	],
+	gammagamma => [
+		'(v=1,p=6.25,q=3.74,gamma=15.44)',
+		'(v=1,p=6.248802510292562,q=3.744588452276854,gamma=15.447747948480812,customers=946,ll=-4055.923243502919,iterations=19,cov=[0.036,0.0011,0.006,-0.02,-0.0011,0.07])',
+	],
+	community_health => [
+		'(v=1,views=1,records=[(1,10,2,105,2026-03-01T10:00:00Z,2026-03-01T11:00:00Z,2026-03-01T10:00:00Z,-0.5),(1,11,1,20,2026-03-01T10:30:00Z,2026-03-01T10:30:00Z,-,-),(2,11,1,40,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,2026-03-02T09:00:00Z,0.25),(4,10,1,10,2026-03-05T08:00:00Z,2026-03-05T08:00:00Z,-,-)])',
+		'(v=1,views=0,records=[(-9223372036854775808,9223372036854775807,9223372036854775807,0,0001-01-01T00:00:00Z,9999-12-31T23:59:59.999999Z,-,-1e300)])',
+	],
+
+	journey => [
+		'(v=1,touches=[2026-01-05T10:00:00Z web view,2026-01-05T10:04:00.5Z email])',
+		'(v=1,touches=[2026-01-05T10:00:00Z "call centre" "say ""hi""",2026-01-05T10:01:00Z "" "a,b",2026-02-05T10:02:00Z app x,2026-02-05T10:02:00Z app y])',
+		'(v=1,touches=[0001-01-01T00:00:00Z first,9999-12-31T23:59:59.999999Z last])',
+	],
+);
+
+# Pieces a text mutation splices in.
+my @tokens = (
+	'(', ')', ',', '=', '-', '+', '.', 'e', 'E', ' ', "\t", "\n", '0', '1',
+	'9', '2147483648', '9223372036854775808', '-9223372036854775809',
+	'1e308', '1e-320', 'nan', 'inf', '-inf', 'Infinity', '0x1p3', 'v=2',
+	'promoters=', 'weight_squares=', '""', 'T', 'Z', '[', ']', '"', '2026-02-29T',
+	'23:59:60', '.0000001', '\\', "'", '%s', '%n', '\x01',
+	'x' x 300,
+);
+
+# Numbers a mutation puts in place of one number of the value.
+my @numbers = ('0', '-1', '1', '18446744073709551616', '1.5', '1e300',
+	'4611686018427387904', '-0', '00000000000000000000001');
+
+# One to four random edits of a text value (the caller seeds rand()).
+sub mutate_text
+{
+	my ($s) = @_;
+	my $rounds = 1 + int(rand(4));
+	for (1 .. $rounds)
+	{
+		my $len = length($s);
+		my $pos = $len ? int(rand($len + 1)) : 0;
+		my $op  = int(rand(7));
+		if ($op == 0) { substr($s, $pos, 0) = $tokens[ rand @tokens ]; }
+		elsif ($op == 1 && $len) { substr($s, $pos, 1 + int(rand(5))) = ''; }
+		elsif ($op == 2 && $len)
+		{
+			substr($s, $pos, 1) = chr(32 + int(rand(95)));
+		}
+		elsif ($op == 3) { $s = substr($s, 0, $pos); }
+		elsif ($op == 4 && $len)
+		{
+			my $from = int(rand($len));
+			$s .= substr($s, $from, 1 + int(rand(20)));
+		}
+		elsif ($op == 5)
+		{
+			$s =~ s/(\d+(?:\.\d+)?)/$numbers[rand @numbers]/e;
+		}
+		else
+		{
+			$s = join('', map { chr(32 + int(rand(95))) } 1 .. int(rand(40)));
+		}
+	}
+	return $s;
+}
+
+# One to three random edits of a binary value.
+sub mutate_bytes
+{
+	my ($b) = @_;
+	my $ops = 1 + int(rand(3));
+	for (1 .. $ops)
+	{
+		my $op  = int(rand(5));
+		my $len = length($b);
+		if ($op == 0 && $len)
+		{
+			substr($b, int(rand($len)), 1) = chr(int(rand(256)));
+		}
+		elsif ($op == 1) { $b = substr($b, 0, int(rand($len + 1))); }
+		elsif ($op == 2)
+		{
+			$b .= join('', map { chr(int(rand(256))) } 1 .. 1 + int(rand(16)));
+		}
+		elsif ($op == 3 && $len)
+		{
+			# flip one bit
+			my $p = int(rand($len));
+			substr($b, $p, 1) = chr(ord(substr($b, $p, 1)) ^ (1 << int(rand(8))));
+		}
+		else
+		{
+			$b = join('', map { chr(int(rand(256))) } 1 .. int(rand(72)));
+		}
+	}
+	return $b;
+}
+
+sub sql_literal
+{
+	my ($s) = @_;
+	$s =~ s/'/''/g;
+	return "'$s'";
+}
+
+# A COPY ... (FORMAT binary) file of one row with one column holding $bytes.
+sub write_copy_binary
+{
+	my ($file, $bytes) = @_;
+	open(my $fh, '>:raw', $file) or die "cannot write $file: $!";
+	print $fh "PGCOPY\n\377\r\n\0", pack('N', 0), pack('N', 0);
+	print $fh pack('n', 1), pack('N', length($bytes)), $bytes;
+	print $fh pack('n', 0xFFFF);
+	close $fh;
+	return;
+}
+
+1;
