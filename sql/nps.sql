@@ -499,3 +499,11 @@ FROM (SELECT nps(nps_agg(s)) AS u, nps(nps_agg(s, 1)) AS w1, nps(nps_agg(s, 7)) 
 					UNION ALL SELECT 0 FROM generate_series(1, d)) a(s)
 	  WHERE p + q + d BETWEEN 1 AND 20
 	  GROUP BY p, q, d) x;
+-- a transition called as a plain function returns a value, so it checks the
+-- total it produces (the aggregate leaves that to its final function): a
+-- state at 2^63 - 1 answers grows past the limit with 22003 here, instead of
+-- giving a value that the output function then refuses (function fuzzer F9)
+-- (IS NOT NULL: the call itself must fail, not a later output function)
+SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg, 0) IS NOT NULL AS stored;
+SELECT nps_wtrans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg, 0, 1) IS NOT NULL AS stored;
+SELECT nps_trans('(v=1,promoters=9223372036854775806,passives=0,detractors=0)'::npsagg, 0)::text AS at_the_limit;

@@ -507,12 +507,16 @@ Datum
 engagement_nps_trans(PG_FUNCTION_ARGS)
 {
 	NpsAgg	   *st;
+	bool		direct = false;
 
 	if (likely(!PG_ARGISNULL(0) && nps_in_aggregate(fcinfo) &&
 			   !VARATT_IS_EXTENDED(PG_GETARG_POINTER(0))))
 		st = (NpsAgg *) PG_GETARG_POINTER(0);
 	else
+	{
 		st = nps_state_arg(fcinfo, 0);
+		direct = !nps_in_aggregate(fcinfo);
+	}
 
 	if (likely(!PG_ARGISNULL(1)))
 	{
@@ -530,6 +534,9 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 			st->w2 += 1.0;
 			nps_check_weights(st);
 		}
+		/* called as a plain function, the result is a value: check it whole */
+		if (unlikely(direct))
+			(void) nps_total(st);
 	}
 	PG_RETURN_POINTER(st);
 }
@@ -615,9 +622,8 @@ engagement_nps_wtrans(PG_FUNCTION_ARGS)
 
 	nps_make_weighted(st);
 	if (pg_add_s64_overflow(st->n[cat], 1, &st->n[cat]))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("npsagg response count is out of range"));
+		nps_count_overflow();
+	(void) nps_total(st);
 	st->w[cat] += w;
 	st->w2 += w * w;
 	nps_check_weights(st);
