@@ -58,7 +58,17 @@ CREATE VIEW summary AS
 	FROM states;
 EOSQL
 
-my $states = 'SELECT customer_id, n::text, j::text, f::text, m::text, e::text, r::text FROM states ORDER BY 1';
+# Stored states are compared in their binary form, which is what is on disk.
+# The text forms are compared too, except markov_model's: the released
+# library's text form left out channels without counts (issue 16), the
+# current one lists them as idle=[...], so its text is checked to read back
+# to the same bytes instead.
+my $states = q{SELECT customer_id, npsagg_send(n), journey_send(j), funnel_send(f),
+	markov_model_send(m), engagement_send(e), rfm_send(r),
+	n::text, j::text, f::text, e::text, r::text FROM states ORDER BY 1};
+my $markov_text = q{SELECT count(*), count(*) FILTER (WHERE markov_model_send(m::text::markov_model)
+	IS DISTINCT FROM markov_model_send(m)), count(*) FILTER (WHERE m::text LIKE '%idle=%') > 0
+	FROM states};
 my $summary = 'SELECT * FROM summary';
 my $sp = 'SET search_path = public, analytics; ';
 my $states_before = $node->safe_psql('old', $sp . $states);
@@ -94,6 +104,9 @@ $node->safe_psql('old', 'ALTER EXTENSION engagement UPDATE');
 is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
 	'1.1', 'ALTER EXTENSION UPDATE reaches 1.1');
 is($node->safe_psql('old', $sp . $states), $states_before, 'stored states read back unchanged');
+# (the data set has models with an idle channel, so the lossy case is covered)
+is($node->safe_psql('old', $sp . $markov_text), '100|0|t',
+	'stored Markov models have a text form that reads back to the same bytes');
 # (the released library printed the NPS of the view as -43.99999999999999,
 # the current one as -44: numbers are compared to 1e-12 relatively)
 my @summary_after = split /\|/, $node->safe_psql('old', $sp . $summary), -1;
