@@ -17,9 +17,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "common/hashfn.h"
 #include "common/int.h"
+#include "common/pg_prng.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
 
@@ -72,20 +75,73 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 
 /*
  * Dictionaries of names (channels, events)
+ *
+ * The hash table maps a name (bytes and length) to its index.  An entry's
+ * key points at the dictionary's own copy of the name; a probe's key points
+ * at the caller's bytes.  The hash is seeded per dictionary, so that names
+ * chosen to collide under one seed do not collide under the next.
  */
+typedef struct EngDictKey
+{
+	const char *name;
+	int			len;
+} EngDictKey;
+
+typedef struct EngDictEntry
+{
+	EngDictKey	key;
+	int32		index;
+	uint32		hash;
+	char		status;
+} EngDictEntry;
+
+#define SH_PREFIX		engdict
+#define SH_ELEMENT_TYPE	EngDictEntry
+#define SH_KEY_TYPE		EngDictKey
+#define SH_KEY			key
+#define SH_HASH_KEY(tb, k) \
+	((uint32) hash_bytes_extended((const unsigned char *) (k).name, (k).len, \
+								  *(const uint64 *) (tb)->private_data))
+#define SH_EQUAL(tb, a, b) \
+	((a).len == (b).len && memcmp((a).name, (b).name, (a).len) == 0)
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a)	((a)->hash)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+void
+eng_check_name_length(int len, const char *kind)
+{
+	if (len > ENG_MAX_NAME_LEN)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s names cannot be longer than %d bytes",
+					   kind, ENG_MAX_NAME_LEN));
+}
+
 int
 eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 				const char *kind, MemoryContext cxt)
 {
+	EngDictKey	key;
+	EngDictEntry *entry;
+	bool		found;
+	char	   *copy;
+
 	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
 		d->names[d->last][len] == '\0')
 		return d->last;
-	for (int i = 0; i < d->n; i++)
+	key.name = name;
+	key.len = len;
+	if (d->hash != NULL)
 	{
-		if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+		entry = engdict_lookup(d->hash, key);
+		if (entry != NULL)
 		{
-			d->last = i;
-			return i;
+			d->last = entry->index;
+			return entry->index;
 		}
 	}
 	if (d->n >= max_names)
@@ -93,15 +149,18 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("too many distinct %s names", kind),
 				errdetail("At most %d are allowed.", max_names));
-	if (len > ENG_MAX_NAME_LEN)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("%s names cannot be longer than %d bytes",
-					   kind, ENG_MAX_NAME_LEN));
+	eng_check_name_length(len, kind);
 	if (memchr(name, '\0', len) != NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				errmsg("%s names cannot contain NUL bytes", kind));
+	if (d->hash == NULL)
+	{
+		uint64	   *seed = MemoryContextAlloc(cxt, sizeof(uint64));
+
+		*seed = pg_prng_uint64(&pg_global_prng_state);
+		d->hash = engdict_create(cxt, 16, seed);
+	}
 	if (d->n == d->max)
 	{
 		d->max = (d->max == 0) ? 8 : d->max * 2;
@@ -109,9 +168,14 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 			repalloc(d->names, sizeof(char *) * d->max) :
 			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
 	}
-	d->names[d->n] = MemoryContextAlloc(cxt, len + 1);
-	memcpy(d->names[d->n], name, len);
-	d->names[d->n][len] = '\0';
+	copy = MemoryContextAlloc(cxt, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	entry = engdict_insert(d->hash, key, &found);
+	Assert(!found);
+	entry->key.name = copy;
+	entry->index = d->n;
+	d->names[d->n] = copy;
 	d->last = d->n;
 	return d->n++;
 }
@@ -121,6 +185,8 @@ eng_name_cmp(const void *a, const void *b, void *arg)
 {
 	const char *const *names = arg;
 
+	/* sorting many long names takes a while */
+	CHECK_FOR_INTERRUPTS();
 	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
 }
 
@@ -177,7 +243,7 @@ eng_cursor_error(EngTextCursor *c, const char *detail)
 static void
 eng_cursor_skip_space(EngTextCursor *c)
 {
-	while (*c->p != '\0' && isspace((unsigned char) *c->p))
+	while (eng_isspace(*c->p))
 		c->p++;
 }
 
@@ -267,7 +333,7 @@ eng_cursor_float8(EngTextCursor *c)
 	v = strtod(c->p, &end);
 	if (end == c->p)
 		eng_cursor_error(c, "Expected a finite number.");
-	if (errno == ERANGE && (v == 0.0 || isinf(v)) )
+	if (errno == ERANGE && (v == 0.0 || isinf(v)))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("value out of range in %s input: \"%s\"",

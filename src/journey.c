@@ -43,6 +43,16 @@
 #define JOURNEY_MAX_NAMES		65535
 #define JOURNEY_NAME_KIND		"journey channel and event"
 
+/*
+ * The text form of a journey must fit in a text value (a varlena of at most
+ * MaxAllocSize bytes with its header), or the journey could not be shown,
+ * copied or dumped: journeys whose text form would be longer are refused
+ * when they are built, and output functions check again before building.
+ */
+#define JOURNEY_MAX_TEXT		((int64) (MaxAllocSize - VARHDRSZ))
+#define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
+#define JOURNEY_TEXT_SUFFIX		"])"
+
 
 typedef struct JourneyData
 {
@@ -66,7 +76,12 @@ typedef struct JTouch
 	int32		ev;
 } JTouch;
 
-/* The internal state of journey_agg() and rollup(journey). */
+/*
+ * The internal state of journey_agg() and rollup(journey).  For each name
+ * the length of its text form is kept (indexed like the dictionary), and the
+ * length of the text form of the touches so far, so that a journey whose
+ * text form would not fit is refused as soon as it would get there.
+ */
 typedef struct JourneyBuild
 {
 	int			n;
@@ -74,6 +89,11 @@ typedef struct JourneyBuild
 	JTouch	   *touches;
 	EngDict		channels;
 	EngDict		events;
+	int32	   *ch_textlen;
+	int32	   *ev_textlen;
+	int			ch_textmax;		/* allocated entries of ch_textlen */
+	int			ev_textmax;
+	int64		textlen;		/* text form so far, prefix and suffix included */
 } JourneyBuild;
 
 /*****************************************************************************
@@ -144,6 +164,7 @@ journey_read_dict(const char *p, const char *end, int count,
 		const char *nul = memchr(p, '\0', end - p);
 		int			len;
 
+		CHECK_FOR_INTERRUPTS();
 		if (nul == NULL)
 			journey_corrupt(code, "A dictionary name runs past the end of the value.");
 		len = nul - p;
@@ -223,6 +244,7 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 		uint64		delta;
 		uint64		c;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!jv_get(&q, (const unsigned char *) end, &delta) ||
 			!jv_get(&q, (const unsigned char *) end, &c))
 			journey_corrupt(code, "The touch list is truncated.");
@@ -269,53 +291,235 @@ journey_getarg(FunctionCallInfo fcinfo, int argno, EngJourney *j)
 }
 
 /*****************************************************************************
+ * Lengths of the text form
+ *****************************************************************************/
+
+/* Can this byte appear in a bare (unquoted) name? */
+static bool
+journey_bare_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
+		c == '+' || c == '/' || c == '-' || c >= 0x80;
+}
+
+/* Length of a name as written in the text form, bare or quoted. */
+static int32
+journey_name_textlen(const char *name, int len)
+{
+	bool		bare = (len > 0);
+	int32		quotes = 0;
+
+	for (int i = 0; i < len; i++)
+	{
+		if (!journey_bare_char((unsigned char) name[i]))
+			bare = false;
+		if (name[i] == '"')
+			quotes++;
+	}
+	return bare ? len : len + quotes + 2;
+}
+
+/*
+ * Length of a touch's time in the text form: "YYYY-MM-DDTHH:MM:SSZ" and the
+ * fraction of a second without trailing zeros, if any.
+ */
+static int32
+journey_ts_textlen(int64 ts)
+{
+	int64		frac = ts % USECS_PER_SEC;
+	int32		len = 20;
+
+	if (frac < 0)
+		frac += USECS_PER_SEC;
+	if (frac != 0)
+	{
+		len += 7;				/* the point and six digits */
+		while (frac % 10 == 0)
+		{
+			frac /= 10;
+			len--;
+		}
+	}
+	return len;
+}
+
+/*
+ * Length of one touch in the text form: time, space, channel, and space and
+ * event when there is one (the comma before every touch but the first is
+ * counted by the caller).
+ */
+static int64
+journey_touch_textlen(int64 ts, int32 chlen, int32 evlen)
+{
+	return journey_ts_textlen(ts) + 1 + chlen + (evlen >= 0 ? 1 + evlen : 0);
+}
+
+pg_attribute_noreturn()
+static void
+journey_text_too_long(int64 needed)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("journey text form would be too long"),
+			errdetail("The text form of a journey is limited to %lld bytes; this one needs at least %lld.",
+					  (long long) JOURNEY_MAX_TEXT, (long long) needed));
+}
+
+/*
+ * Length of the text form of a decoded journey, or the 54000 error when it
+ * would not fit in a text value.
+ */
+static int64
+journey_text_length(const EngJourney *j)
+{
+	int32	   *chlen = palloc(sizeof(int32) * j->nchannels);
+	int32	   *evlen = palloc(sizeof(int32) * Max(j->nevents, 1));
+	int64		len = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX) - 1;
+
+	for (int i = 0; i < j->nchannels; i++)
+		chlen[i] = journey_name_textlen(j->channels[i], strlen(j->channels[i]));
+	for (int i = 0; i < j->nevents; i++)
+		evlen[i] = journey_name_textlen(j->events[i], strlen(j->events[i]));
+	for (int i = 0; i < j->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		len += 1 + journey_touch_textlen(j->ts[i], chlen[j->ch[i]],
+										 j->ev[i] >= 0 ? evlen[j->ev[i]] : -1);
+		if (len > JOURNEY_MAX_TEXT)
+			journey_text_too_long(len);
+	}
+	pfree(chlen);
+	pfree(evlen);
+	return len;
+}
+
+/*****************************************************************************
  * Building
  *****************************************************************************/
 
 static JourneyBuild *
 jbuild_new(MemoryContext cxt)
 {
-	return MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
+	JourneyBuild *b = MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
+
+	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
+	return b;
+}
+
+/*
+ * Index of a channel (event when "event") name in the build's dictionary,
+ * adding it and the length of its text form when new.
+ */
+static int32
+jbuild_name(JourneyBuild *b, bool event, const char *name, int len,
+			MemoryContext cxt)
+{
+	EngDict    *d = event ? &b->events : &b->channels;
+	int32	  **textlen = event ? &b->ev_textlen : &b->ch_textlen;
+	int		   *textmax = event ? &b->ev_textmax : &b->ch_textmax;
+	int			before = d->n;
+	int32		index = eng_dict_lookup(d, name, len, JOURNEY_MAX_NAMES,
+										JOURNEY_NAME_KIND, cxt);
+
+	if (d->n > before)
+	{
+		if (*textmax < d->max)
+		{
+			*textlen = *textlen ?
+				repalloc(*textlen, sizeof(int32) * d->max) :
+				MemoryContextAlloc(cxt, sizeof(int32) * d->max);
+			*textmax = d->max;
+		}
+		(*textlen)[index] = journey_name_textlen(name, len);
+	}
+	return index;
 }
 
 static void
-jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
-		   const char *ev, int evlen, MemoryContext cxt)
+jbuild_check_count(const JourneyBuild *b)
 {
-	JTouch	   *t;
-
 	if (b->n >= JOURNEY_MAX_TOUCHES)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("a journey cannot hold more than %d touches",
-					   JOURNEY_MAX_TOUCHES));
+					   JOURNEY_MAX_TOUCHES),
+				errdetail("At most %d touches are allowed.", JOURNEY_MAX_TOUCHES));
+}
+
+/* Append a touch whose names are already in the build's dictionaries. */
+static void
+jbuild_push(JourneyBuild *b, int64 ts, int32 ch, int32 ev, MemoryContext cxt)
+{
+	JTouch	   *t;
+	int64		textlen;
+
+	jbuild_check_count(b);
+	textlen = b->textlen + (b->n > 0 ? 1 : 0) +
+		journey_touch_textlen(ts, b->ch_textlen[ch],
+							  ev >= 0 ? b->ev_textlen[ev] : -1);
+	if (textlen > JOURNEY_MAX_TEXT)
+		journey_text_too_long(textlen);
 	if (b->n == b->max)
 	{
-		b->max = (b->max == 0) ? 16 : b->max * 2;
+		b->max = (b->max == 0) ? 16 : Min(b->max * 2, JOURNEY_MAX_TOUCHES);
 		b->touches = b->touches ?
 			repalloc(b->touches, sizeof(JTouch) * b->max) :
 			MemoryContextAlloc(cxt, sizeof(JTouch) * b->max);
 	}
 	t = &b->touches[b->n++];
 	t->ts = ts;
-	t->ch = eng_dict_lookup(&b->channels, ch, chlen, JOURNEY_MAX_NAMES,
-							 JOURNEY_NAME_KIND, cxt);
-	t->ev = ev ? eng_dict_lookup(&b->events, ev, evlen, JOURNEY_MAX_NAMES,
-								 JOURNEY_NAME_KIND, cxt) : -1;
+	t->ch = ch;
+	t->ev = ev;
+	b->textlen = textlen;
+}
+
+static void
+jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
+		   const char *ev, int evlen, MemoryContext cxt)
+{
+	int32		chi;
+	int32		evi;
+
+	jbuild_check_count(b);
+	chi = jbuild_name(b, false, ch, chlen, cxt);
+	evi = ev ? jbuild_name(b, true, ev, evlen, cxt) : -1;
+	jbuild_push(b, ts, chi, evi, cxt);
+}
+
+/*
+ * Map the names of another dictionary (a decoded journey's, or another build
+ * state's) to indexes in the build's dictionary: each name is looked up
+ * once, not once per touch.
+ */
+static int32 *
+jbuild_map_names(JourneyBuild *b, bool event, const char *const *names,
+				 int count, MemoryContext cxt)
+{
+	int32	   *map = palloc(sizeof(int32) * Max(count, 1));
+
+	for (int i = 0; i < count; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		map[i] = jbuild_name(b, event, names[i], strlen(names[i]), cxt);
+	}
+	return map;
 }
 
 /* Append a decoded journey's touches. */
 static void
 jbuild_add_journey(JourneyBuild *b, const EngJourney *j, MemoryContext cxt)
 {
+	int32	   *chmap = jbuild_map_names(b, false, j->channels, j->nchannels, cxt);
+	int32	   *evmap = jbuild_map_names(b, true, j->events, j->nevents, cxt);
+
 	for (int i = 0; i < j->n; i++)
 	{
-		const char *ev = (j->ev[i] >= 0) ? j->events[j->ev[i]] : NULL;
-
-		jbuild_add(b, j->ts[i], j->channels[j->ch[i]],
-				   strlen(j->channels[j->ch[i]]),
-				   ev, ev ? strlen(ev) : 0, cxt);
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(b, j->ts[i], chmap[j->ch[i]],
+					j->ev[i] >= 0 ? evmap[j->ev[i]] : -1, cxt);
 	}
+	pfree(chmap);
+	pfree(evmap);
 }
 
 /* ranks used while sorting; qsort_arg passes them */
@@ -332,6 +536,7 @@ jtouch_cmp(const void *a, const void *b, void *arg)
 	const JTouch *y = b;
 	const JRanks *r = arg;
 
+	CHECK_FOR_INTERRUPTS();
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
 	if (x->ch != y->ch)
@@ -363,6 +568,7 @@ jbuild_encode(JourneyBuild *b)
 	Assert(b->n > 0);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		ch_used[b->touches[i].ch] = true;
 		if (b->touches[i].ev >= 0)
 			ev_used[b->touches[i].ev] = true;
@@ -382,6 +588,7 @@ jbuild_encode(JourneyBuild *b)
 	{
 		int64		offset = b->touches[i].ts - b->touches[0].ts;
 
+		CHECK_FOR_INTERRUPTS();
 		if (unit == USECS_PER_SEC && offset % USECS_PER_SEC != 0)
 		{
 			unit = 1000;
@@ -409,6 +616,7 @@ jbuild_encode(JourneyBuild *b)
 		uint64		delta = (uint64) (t->ts - prev);
 		int64		evcode = (t->ev >= 0) ? r.ev_rank[t->ev + 1] + 1 : 0;
 
+		CHECK_FOR_INTERRUPTS();
 		jv_put(&buf, delta / (uint64) unit);
 		jv_put(&buf, (uint64) r.ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode);
 		prev = t->ts;
@@ -501,6 +709,8 @@ engagement_journey_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_combine");
 	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
 	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
+	int32	   *chmap;
+	int32	   *evmap;
 
 	if (src == NULL || src->n == 0)
 	{
@@ -510,15 +720,20 @@ engagement_journey_combine(PG_FUNCTION_ARGS)
 	}
 	if (dst == NULL)
 		dst = jbuild_new(aggcontext);
+	chmap = jbuild_map_names(dst, false, (const char *const *) src->channels.names,
+							 src->channels.n, aggcontext);
+	evmap = jbuild_map_names(dst, true, (const char *const *) src->events.names,
+							 src->events.n, aggcontext);
 	for (int i = 0; i < src->n; i++)
 	{
 		const JTouch *t = &src->touches[i];
-		const char *ch = src->channels.names[t->ch];
-		const char *ev = (t->ev >= 0) ? src->events.names[t->ev] : NULL;
 
-		jbuild_add(dst, t->ts, ch, strlen(ch), ev, ev ? strlen(ev) : 0,
-				   aggcontext);
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
+					aggcontext);
 	}
+	pfree(chmap);
+	pfree(evmap);
 	PG_RETURN_POINTER(dst);
 }
 
@@ -581,13 +796,6 @@ engagement_journey_final(PG_FUNCTION_ARGS)
  * double-quoted otherwise (a double quote inside is doubled).
  *****************************************************************************/
 
-static bool
-journey_bare_char(unsigned char c)
-{
-	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
-		c == '+' || c == '/' || c == '-' || c >= 0x80;
-}
-
 static void
 journey_append_name(StringInfo buf, const char *name)
 {
@@ -619,10 +827,15 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 	StringInfoData buf;
 
 	journey_getarg(fcinfo, 0, &j);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(v=%d,touches=[", JOURNEY_VERSION);
+
+	/* the exact length is known: one allocation, never enlarged */
+	buf.maxlen = journey_text_length(&j) + 1;
+	buf.data = palloc(buf.maxlen);
+	resetStringInfo(&buf);
+	appendStringInfoString(&buf, JOURNEY_TEXT_PREFIX);
 	for (int i = 0; i < j.n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, j.ts[i]);
@@ -634,7 +847,8 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 			journey_append_name(&buf, j.events[j.ev[i]]);
 		}
 	}
-	appendStringInfoString(&buf, "])");
+	appendStringInfoString(&buf, JOURNEY_TEXT_SUFFIX);
+	Assert(buf.len == buf.maxlen - 1);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -643,7 +857,7 @@ static bool
 journey_parse_name(EngTextCursor *c, StringInfo buf)
 {
 	resetStringInfo(buf);
-	while (isspace((unsigned char) *c->p))
+	while (eng_isspace(*c->p))
 		c->p++;
 	if (*c->p == '"')
 	{
@@ -659,6 +873,7 @@ journey_parse_name(EngTextCursor *c, StringInfo buf)
 				c->p++;
 			}
 			appendStringInfoChar(buf, *c->p++);
+			eng_check_name_length(buf->len, JOURNEY_NAME_KIND);
 		}
 		c->p++;
 		return true;
@@ -666,7 +881,10 @@ journey_parse_name(EngTextCursor *c, StringInfo buf)
 	if (!journey_bare_char((unsigned char) *c->p))
 		return false;
 	while (journey_bare_char((unsigned char) *c->p))
+	{
 		appendStringInfoChar(buf, *c->p++);
+		eng_check_name_length(buf->len, JOURNEY_NAME_KIND);
+	}
 	return true;
 }
 
@@ -703,7 +921,8 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 		int64		ts = eng_cursor_timestamp(&c);
 		bool		has_event;
 
-		if (!isspace((unsigned char) *c.p))
+		CHECK_FOR_INTERRUPTS();
+		if (!eng_isspace(*c.p))
 			eng_cursor_error(&c, "Expected a space and a channel name after the timestamp.");
 		if (!journey_parse_name(&c, &ch))
 			eng_cursor_error(&c, "Expected a channel name.");
@@ -782,6 +1001,8 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 	jd->first_ts = first_ts;
 	pq_copymsgbytes(buf, jd->data, rest);
 	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	/* as when a journey is built: every stored journey has a text form */
+	journey_text_length(&check);
 	PG_RETURN_POINTER(jd);
 }
 
@@ -839,20 +1060,62 @@ engagement_journey_last_ts(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMESTAMPTZ(j.ts[j.n - 1]);
 }
 
-/* text[] of the channels of touches from..to-1, repeats collapsed or not */
-static ArrayType *
-journey_channel_array(const EngJourney *j, int from, int to, bool collapse)
+/*
+ * One text value per channel of a journey, shared by every array element
+ * and every row that names the channel.
+ */
+static Datum *
+journey_channel_texts(const EngJourney *j)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * (to - from));
-	int			n = 0;
+	Datum	   *texts = palloc(sizeof(Datum) * j->nchannels);
 
+	for (int i = 0; i < j->nchannels; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		texts[i] = CStringGetTextDatum(j->channels[i]);
+	}
+	return texts;
+}
+
+/*
+ * text[] of the channels of touches from..to-1, repeats collapsed or not.
+ * The size of the array is computed first: one over the limit of a varlena
+ * is refused before anything is built.
+ */
+static ArrayType *
+journey_channel_array(const EngJourney *j, const Datum *texts, int from,
+					  int to, bool collapse)
+{
+	Datum	   *elems;
+	int			n = 0;
+	int64		size = ARR_OVERHEAD_NONULLS(1);
+	ArrayType  *result;
+
+	for (int i = from; i < to; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (collapse && i > from && j->ch[i] == j->ch[i - 1])
+			continue;
+		size += INTALIGN(VARSIZE(DatumGetPointer(texts[j->ch[i]])));
+		if (size > (int64) MaxAllocSize)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("channel path would be too large"),
+					errdetail("An array is limited to %d bytes; this one needs at least %lld.",
+							  (int) MaxAllocSize, (long long) size));
+		n++;
+	}
+	elems = palloc(sizeof(Datum) * Max(n, 1));
+	n = 0;
 	for (int i = from; i < to; i++)
 	{
 		if (collapse && i > from && j->ch[i] == j->ch[i - 1])
 			continue;
-		elems[n++] = PointerGetDatum(cstring_to_text(j->channels[j->ch[i]]));
+		elems[n++] = texts[j->ch[i]];
 	}
-	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+	result = construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+	pfree(elems);
+	return result;
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_channel_path);
@@ -862,7 +1125,8 @@ engagement_journey_channel_path(PG_FUNCTION_ARGS)
 	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
-	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, 0, j.n, PG_GETARG_BOOL(1)));
+	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, journey_channel_texts(&j),
+												0, j.n, PG_GETARG_BOOL(1)));
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_channel_switches);
@@ -874,8 +1138,11 @@ engagement_journey_channel_switches(PG_FUNCTION_ARGS)
 
 	journey_getarg(fcinfo, 0, &j);
 	for (int i = 1; i < j.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (j.ch[i] != j.ch[i - 1])
 			switches++;
+	}
 	PG_RETURN_INT32(switches);
 }
 
@@ -904,9 +1171,23 @@ engagement_journey_session_count(PG_FUNCTION_ARGS)
 
 	journey_getarg(fcinfo, 0, &j);
 	for (int i = 1; i < j.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (journey_new_session(&j, i, gap, false))
 			sessions++;
+	}
 	PG_RETURN_INT32(sessions);
+}
+
+/*
+ * A memory context for the values of one result row of a set-returning
+ * function, reset after the row is put in the tuplestore (which copies it).
+ */
+static MemoryContext
+journey_row_context(void)
+{
+	return AllocSetContextCreate(CurrentMemoryContext, "journey result row",
+								 ALLOCSET_DEFAULT_SIZES);
 }
 
 /*
@@ -923,57 +1204,91 @@ engagement_journey_sessions(PG_FUNCTION_ARGS)
 	bool		split = PG_GETARG_BOOL(2);
 	int			start = 0;
 	int32		session = 0;
+	Datum	   *texts;
+	MemoryContext rowcxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	journey_getarg(fcinfo, 0, &j);
+	texts = journey_channel_texts(&j);
+	rowcxt = journey_row_context();
 	for (int i = 1; i <= j.n; i++)
 	{
 		Datum		values[7];
 		bool		nulls[7] = {false, false, false, false, false, false, false};
+		MemoryContext old;
 
+		CHECK_FOR_INTERRUPTS();
 		if (i < j.n && !journey_new_session(&j, i, gap, split))
 			continue;
+		old = MemoryContextSwitchTo(rowcxt);
 		values[0] = Int32GetDatum(++session);
 		values[1] = TimestampTzGetDatum(j.ts[start]);
 		values[2] = TimestampTzGetDatum(j.ts[i - 1]);
 		values[3] = Int32GetDatum(i - start);
-		values[4] = PointerGetDatum(journey_channel_array(&j, start, i, true));
-		values[5] = PointerGetDatum(cstring_to_text(j.channels[j.ch[start]]));
-		values[6] = PointerGetDatum(cstring_to_text(j.channels[j.ch[i - 1]]));
+		values[4] = PointerGetDatum(journey_channel_array(&j, texts, start, i, true));
+		values[5] = texts[j.ch[start]];
+		values[6] = texts[j.ch[i - 1]];
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
 		start = i;
 	}
 	return (Datum) 0;
 }
 
-/* channel_transitions(journey) -> SETOF (from_channel, to_channel, n) */
+static int
+journey_pair_cmp(const void *a, const void *b)
+{
+	uint32		x = *(const uint32 *) a;
+	uint32		y = *(const uint32 *) b;
+
+	CHECK_FOR_INTERRUPTS();
+	return (x > y) - (x < y);
+}
+
+/*
+ * channel_transitions(journey) -> SETOF (from_channel, to_channel, n)
+ *
+ * Each pair of consecutive touches is coded from * nchannels + to (below
+ * 2^32 with at most 65,535 channels); the codes are sorted and counted in
+ * runs, so memory grows with the touches, never with the square of the
+ * channels.  The dictionary is sorted, so the code order is (from, to).
+ */
 PG_FUNCTION_INFO_V1(engagement_journey_channel_transitions);
 Datum
 engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EngJourney	j;
-	int64	   *counts;
+	uint32	   *pairs;
+	int			npairs;
+	Datum	   *texts;
+	int			run;
 
 	InitMaterializedSRF(fcinfo, 0);
 	journey_getarg(fcinfo, 0, &j);
-	counts = palloc0(sizeof(int64) * j.nchannels * j.nchannels);
-	for (int i = 1; i < j.n; i++)
-		counts[j.ch[i - 1] * j.nchannels + j.ch[i]]++;
-	/* dictionaries are sorted, so rows come out ordered by (from, to) */
-	for (int a = 0; a < j.nchannels; a++)
-		for (int b = 0; b < j.nchannels; b++)
-		{
-			Datum		values[3];
-			bool		nulls[3] = {false, false, false};
+	npairs = j.n - 1;
+	pairs = palloc(sizeof(uint32) * Max(npairs, 1));
+	for (int i = 0; i < npairs; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pairs[i] = (uint32) j.ch[i] * (uint32) j.nchannels + (uint32) j.ch[i + 1];
+	}
+	qsort(pairs, npairs, sizeof(uint32), journey_pair_cmp);
+	texts = journey_channel_texts(&j);
+	for (int i = 0; i < npairs; i += run)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
 
-			if (counts[a * j.nchannels + b] == 0)
-				continue;
-			values[0] = PointerGetDatum(cstring_to_text(j.channels[a]));
-			values[1] = PointerGetDatum(cstring_to_text(j.channels[b]));
-			values[2] = Int64GetDatum(counts[a * j.nchannels + b]);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
+		CHECK_FOR_INTERRUPTS();
+		for (run = 1; i + run < npairs && pairs[i + run] == pairs[i]; run++)
+			;
+		values[0] = texts[pairs[i] / (uint32) j.nchannels];
+		values[1] = texts[pairs[i] % (uint32) j.nchannels];
+		values[2] = Int64GetDatum((int64) run);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return (Datum) 0;
 }
 
@@ -991,6 +1306,20 @@ typedef struct SessionCtx
 	int64		gap;			/* inactivity gap, microseconds */
 	int64		max_len;		/* maximum session length, microseconds */
 } SessionCtx;
+
+/*
+ * Is the time from "from" to "to" (to >= from) longer than "limit" (> 0)?
+ * The difference of two finite timestamps can exceed the int64 range, so it
+ * is taken as unsigned; an infinite timestamp is infinitely far from any
+ * other timestamp and no distance from itself.
+ */
+static bool
+session_longer(TimestampTz from, TimestampTz to, int64 limit)
+{
+	if (TIMESTAMP_NOT_FINITE(from) || TIMESTAMP_NOT_FINITE(to))
+		return from != to;
+	return (uint64) to - (uint64) from > (uint64) limit;
+}
 
 /* Evaluate the gap (and maximum length) arguments on the current row. */
 static void
@@ -1053,16 +1382,13 @@ session_number_common(FunctionCallInfo fcinfo, bool with_max)
 	}
 	else
 	{
-		int64		since_last;
-
 		if (ts < ctx->last_ts)
 			ereport(ERROR,
 					errcode(ERRCODE_WINDOWING_ERROR),
 					errmsg("session_number() needs its window ordered by its timestamp argument"),
 					errhint("Add ORDER BY on the timestamp to the OVER clause."));
-		if (pg_sub_s64_overflow(ts, ctx->last_ts, &since_last) ||
-			since_last > ctx->gap ||
-			(with_max && ts - ctx->session_start > ctx->max_len))
+		if (session_longer(ctx->last_ts, ts, ctx->gap) ||
+			(with_max && session_longer(ctx->session_start, ts, ctx->max_len)))
 		{
 			ctx->session++;
 			ctx->session_start = ts;
