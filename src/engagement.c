@@ -76,34 +76,51 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 /*
  * Dictionaries of names (channels, events)
  *
- * The hash table maps a name (bytes and length) to its index.  An entry's
- * key points at the dictionary's own copy of the name; a probe's key points
- * at the caller's bytes.  The hash is seeded per dictionary, so that names
- * chosen to collide under one seed do not collide under the next.
+ * The hash table maps a name to its index in the dictionary.  An entry is
+ * just the index (and the hash), so the table stays small; the key -1 stands
+ * for the name being looked up, which the table's private data points to.
+ * The hash is seeded per dictionary, so that names chosen to collide under
+ * one seed do not collide under the next.
  */
-typedef struct EngDictKey
-{
-	const char *name;
-	int			len;
-} EngDictKey;
-
 typedef struct EngDictEntry
 {
-	EngDictKey	key;
 	int32		index;
 	uint32		hash;
 	char		status;
 } EngDictEntry;
 
+typedef struct EngDictProbe
+{
+	uint64		seed;
+	char	  **names;			/* the dictionary's names */
+	const char *name;			/* the name being looked up (key -1) */
+	int			len;
+} EngDictProbe;
+
+static inline uint32
+eng_dict_hash(const EngDictProbe *probe)
+{
+	return (uint32) hash_bytes_extended((const unsigned char *) probe->name,
+										probe->len, probe->seed);
+}
+
+/* Is the stored name "index" the name being looked up (free of NULs)? */
+static inline bool
+eng_dict_equal(const EngDictProbe *probe, int32 index)
+{
+	const char *stored = probe->names[index];
+
+	return strncmp(stored, probe->name, probe->len) == 0 &&
+		stored[probe->len] == '\0';
+}
+
 #define SH_PREFIX		engdict
 #define SH_ELEMENT_TYPE	EngDictEntry
-#define SH_KEY_TYPE		EngDictKey
-#define SH_KEY			key
-#define SH_HASH_KEY(tb, k) \
-	((uint32) hash_bytes_extended((const unsigned char *) (k).name, (k).len, \
-								  *(const uint64 *) (tb)->private_data))
+#define SH_KEY_TYPE		int32
+#define SH_KEY			index
+#define SH_HASH_KEY(tb, k)	eng_dict_hash((const EngDictProbe *) (tb)->private_data)
 #define SH_EQUAL(tb, a, b) \
-	((a).len == (b).len && memcmp((a).name, (b).name, (a).len) == 0)
+	eng_dict_equal((const EngDictProbe *) (tb)->private_data, (a) < 0 ? (b) : (a))
 #define SH_STORE_HASH
 #define SH_GET_HASH(tb, a)	((a)->hash)
 #define SH_SCOPE		static inline
@@ -125,24 +142,36 @@ int
 eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 				const char *kind, MemoryContext cxt)
 {
-	EngDictKey	key;
+	EngDictProbe *probe;
 	EngDictEntry *entry;
+	uint32		hash;
 	bool		found;
 	char	   *copy;
 
+	/* the comparisons below need a name without NUL bytes */
+	if (memchr(name, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("%s names cannot contain NUL bytes", kind));
 	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
 		d->names[d->last][len] == '\0')
 		return d->last;
-	key.name = name;
-	key.len = len;
-	if (d->hash != NULL)
+	if (d->hash == NULL)
 	{
-		entry = engdict_lookup(d->hash, key);
-		if (entry != NULL)
-		{
-			d->last = entry->index;
-			return entry->index;
-		}
+		probe = MemoryContextAllocZero(cxt, sizeof(EngDictProbe));
+		probe->seed = pg_prng_uint64(&pg_global_prng_state);
+		d->hash = engdict_create(cxt, 16, probe);
+	}
+	probe = (EngDictProbe *) d->hash->private_data;
+	probe->names = d->names;
+	probe->name = name;
+	probe->len = len;
+	hash = eng_dict_hash(probe);
+	entry = engdict_lookup_hash(d->hash, -1, hash);
+	if (entry != NULL)
+	{
+		d->last = entry->index;
+		return entry->index;
 	}
 	if (d->n >= max_names)
 		ereport(ERROR,
@@ -150,17 +179,6 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 				errmsg("too many distinct %s names", kind),
 				errdetail("At most %d are allowed.", max_names));
 	eng_check_name_length(len, kind);
-	if (memchr(name, '\0', len) != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-				errmsg("%s names cannot contain NUL bytes", kind));
-	if (d->hash == NULL)
-	{
-		uint64	   *seed = MemoryContextAlloc(cxt, sizeof(uint64));
-
-		*seed = pg_prng_uint64(&pg_global_prng_state);
-		d->hash = engdict_create(cxt, 16, seed);
-	}
 	if (d->n == d->max)
 	{
 		d->max = (d->max == 0) ? 8 : d->max * 2;
@@ -171,9 +189,8 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	copy = MemoryContextAlloc(cxt, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	entry = engdict_insert(d->hash, key, &found);
+	entry = engdict_insert_hash(d->hash, -1, hash, &found);
 	Assert(!found);
-	entry->key.name = copy;
 	entry->index = d->n;
 	d->names[d->n] = copy;
 	d->last = d->n;
