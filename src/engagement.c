@@ -386,24 +386,28 @@ eng_append_timestamp(StringInfo buf, int64 ts)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
+	char		tmp[64];
+	int			len;
 
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		elog(ERROR, "timestamp out of range");
-	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-					 tm.tm_year, tm.tm_mon, tm.tm_mday,
-					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+
+	/*
+	 * Formatted here and appended in one piece: a buffer sized exactly by
+	 * the caller is never enlarged (appendStringInfo would enlarge a buffer
+	 * with little room left before even trying).
+	 */
+	len = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d",
+				   tm.tm_year, tm.tm_mon, tm.tm_mday,
+				   tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (fsec != 0)
 	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		for (len = 6; frac[len - 1] == '0'; len--)
-			;
-		frac[len] = '\0';
-		appendStringInfo(buf, ".%s", frac);
+		len += snprintf(tmp + len, sizeof(tmp) - len, ".%06d", (int) fsec);
+		while (tmp[len - 1] == '0')
+			len--;
 	}
-	appendStringInfoChar(buf, 'Z');
+	tmp[len++] = 'Z';
+	appendBinaryStringInfo(buf, tmp, len);
 }
 
 #define ENG_TS_SYNTAX "Expected a timestamp like 2026-01-31T12:00:00Z."

@@ -365,21 +365,29 @@ journey_text_too_long(int64 needed)
 					  (long long) JOURNEY_MAX_TEXT, (long long) needed));
 }
 
+/* Lengths of the text forms of "count" names. */
+static int32 *
+journey_name_textlens(const char *const *names, int count)
+{
+	int32	   *lens = palloc(sizeof(int32) * Max(count, 1));
+
+	for (int i = 0; i < count; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		lens[i] = journey_name_textlen(names[i], strlen(names[i]));
+	}
+	return lens;
+}
+
 /*
- * Length of the text form of a decoded journey, or the 54000 error when it
- * would not fit in a text value.
+ * Length of the text form of a decoded journey whose names' text forms have
+ * the lengths given, or the 54000 error when it would not fit in a text value.
  */
 static int64
-journey_text_length(const EngJourney *j)
+journey_text_length(const EngJourney *j, const int32 *chlen, const int32 *evlen)
 {
-	int32	   *chlen = palloc(sizeof(int32) * j->nchannels);
-	int32	   *evlen = palloc(sizeof(int32) * Max(j->nevents, 1));
 	int64		len = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX) - 1;
 
-	for (int i = 0; i < j->nchannels; i++)
-		chlen[i] = journey_name_textlen(j->channels[i], strlen(j->channels[i]));
-	for (int i = 0; i < j->nevents; i++)
-		evlen[i] = journey_name_textlen(j->events[i], strlen(j->events[i]));
 	for (int i = 0; i < j->n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -388,9 +396,19 @@ journey_text_length(const EngJourney *j)
 		if (len > JOURNEY_MAX_TEXT)
 			journey_text_too_long(len);
 	}
+	return len;
+}
+
+/* Check that a decoded journey has a text form. */
+static void
+journey_check_text_length(const EngJourney *j)
+{
+	int32	   *chlen = journey_name_textlens(j->channels, j->nchannels);
+	int32	   *evlen = journey_name_textlens(j->events, j->nevents);
+
+	journey_text_length(j, chlen, evlen);
 	pfree(chlen);
 	pfree(evlen);
-	return len;
 }
 
 /*****************************************************************************
@@ -796,27 +814,41 @@ engagement_journey_final(PG_FUNCTION_ARGS)
  * double-quoted otherwise (a double quote inside is doubled).
  *****************************************************************************/
 
-static void
-journey_append_name(StringInfo buf, const char *name)
+/*
+ * The text forms of "count" names, of the lengths given: bare, or quoted
+ * with a quote inside doubled.
+ */
+static char **
+journey_name_texts(const char *const *names, int count, const int32 *lens)
 {
-	bool		bare = (*name != '\0');
+	char	  **texts = palloc(sizeof(char *) * Max(count, 1));
 
-	for (const char *p = name; *p; p++)
-		if (!journey_bare_char((unsigned char) *p))
-			bare = false;
-	if (bare)
+	for (int i = 0; i < count; i++)
 	{
-		appendStringInfoString(buf, name);
-		return;
+		int			len = strlen(names[i]);
+		char	   *t = palloc(lens[i] + 1);
+
+		CHECK_FOR_INTERRUPTS();
+		if (lens[i] == len)
+			memcpy(t, names[i], len);
+		else
+		{
+			char	   *q = t;
+
+			*q++ = '"';
+			for (const char *p = names[i]; *p; p++)
+			{
+				if (*p == '"')
+					*q++ = '"';
+				*q++ = *p;
+			}
+			*q++ = '"';
+			Assert(q - t == lens[i]);
+		}
+		t[lens[i]] = '\0';
+		texts[i] = t;
 	}
-	appendStringInfoChar(buf, '"');
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '"')
-			appendStringInfoChar(buf, '"');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '"');
+	return texts;
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_out);
@@ -825,13 +857,23 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 {
 	EngJourney	j;
 	StringInfoData buf;
+	int32	   *chlen;
+	int32	   *evlen;
+	char	  **chtext;
+	char	  **evtext;
+	int64		textlen;
 
 	journey_getarg(fcinfo, 0, &j);
+	chlen = journey_name_textlens(j.channels, j.nchannels);
+	evlen = journey_name_textlens(j.events, j.nevents);
 
 	/* the exact length is known: one allocation, never enlarged */
-	buf.maxlen = journey_text_length(&j) + 1;
+	textlen = journey_text_length(&j, chlen, evlen);
+	buf.maxlen = textlen + 1;
 	buf.data = palloc(buf.maxlen);
 	resetStringInfo(&buf);
+	chtext = journey_name_texts(j.channels, j.nchannels, chlen);
+	evtext = journey_name_texts(j.events, j.nevents, evlen);
 	appendStringInfoString(&buf, JOURNEY_TEXT_PREFIX);
 	for (int i = 0; i < j.n; i++)
 	{
@@ -840,15 +882,17 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, j.ts[i]);
 		appendStringInfoChar(&buf, ' ');
-		journey_append_name(&buf, j.channels[j.ch[i]]);
+		appendBinaryStringInfo(&buf, chtext[j.ch[i]], chlen[j.ch[i]]);
 		if (j.ev[i] >= 0)
 		{
 			appendStringInfoChar(&buf, ' ');
-			journey_append_name(&buf, j.events[j.ev[i]]);
+			appendBinaryStringInfo(&buf, evtext[j.ev[i]], evlen[j.ev[i]]);
 		}
 	}
 	appendStringInfoString(&buf, JOURNEY_TEXT_SUFFIX);
-	Assert(buf.len == buf.maxlen - 1);
+	if (buf.len != textlen)
+		elog(ERROR, "journey text form has %d bytes, not the %lld computed",
+			 buf.len, (long long) textlen);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -1002,7 +1046,7 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 	pq_copymsgbytes(buf, jd->data, rest);
 	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
 	/* as when a journey is built: every stored journey has a text form */
-	journey_text_length(&check);
+	journey_check_text_length(&check);
 	PG_RETURN_POINTER(jd);
 }
 
