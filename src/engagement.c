@@ -104,12 +104,19 @@ eng_dict_hash(const EngDictProbe *probe)
 										probe->len, probe->seed);
 }
 
-/* Is the stored name "index" the name being looked up (free of NULs)? */
+/*
+ * Is the stored name "index" the name being looked up (free of NULs)?  An
+ * entry whose insertion did not complete (an error in between) holds -1 and
+ * matches nothing.
+ */
 static inline bool
 eng_dict_equal(const EngDictProbe *probe, int32 index)
 {
-	const char *stored = probe->names[index];
+	const char *stored;
 
+	if (index < 0)
+		return false;
+	stored = probe->names[index];
 	return strncmp(stored, probe->name, probe->len) == 0 &&
 		stored[probe->len] == '\0';
 }
@@ -167,18 +174,24 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	probe->name = name;
 	probe->len = len;
 	hash = eng_dict_hash(probe);
-	entry = engdict_lookup_hash(d->hash, -1, hash);
-	if (entry != NULL)
+	entry = engdict_insert_hash(d->hash, -1, hash, &found);
+	if (found)
 	{
 		d->last = entry->index;
 		return entry->index;
 	}
-	if (d->n >= max_names)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("too many distinct %s names", kind),
-				errdetail("At most %d are allowed.", max_names));
-	eng_check_name_length(len, kind);
+
+	/* a new name: forget the new entry again when the name is refused */
+	if (d->n >= max_names || len > ENG_MAX_NAME_LEN)
+	{
+		engdict_delete_item(d->hash, entry);
+		if (d->n >= max_names)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("too many distinct %s names", kind),
+					errdetail("At most %d are allowed.", max_names));
+		eng_check_name_length(len, kind);
+	}
 	if (d->n == d->max)
 	{
 		d->max = (d->max == 0) ? 8 : d->max * 2;
@@ -189,35 +202,68 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	copy = MemoryContextAlloc(cxt, len + 1);
 	memcpy(copy, name, len);
 	copy[len] = '\0';
-	entry = engdict_insert_hash(d->hash, -1, hash, &found);
-	Assert(!found);
 	entry->index = d->n;
 	d->names[d->n] = copy;
 	d->last = d->n;
 	return d->n++;
 }
 
-static int
-eng_name_cmp(const void *a, const void *b, void *arg)
+/*
+ * Sorting names: each entry carries its first eight bytes as a big-endian
+ * integer (zero-padded, and names hold no NUL, so integer order is strcmp
+ * order on those bytes); only entries whose first eight bytes agree compare
+ * the rest.
+ */
+typedef struct EngSortName
 {
-	const char *const *names = arg;
+	uint64		prefix;
+	const char *name;
+	int32		index;
+} EngSortName;
+
+static int
+eng_name_cmp(const void *a, const void *b)
+{
+	const EngSortName *x = a;
+	const EngSortName *y = b;
 
 	/* sorting many long names takes a while */
 	CHECK_FOR_INTERRUPTS();
-	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+	if (x->prefix != y->prefix)
+		return (x->prefix < y->prefix) ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 {
+	EngSortName *sorted = palloc(sizeof(EngSortName) * Max(d->n, 1));
 	int			k = 0;
 
 	for (int i = 0; i < d->n; i++)
-		if (used == NULL || used[i])
-			order[k++] = i;
-	qsort_arg(order, k, sizeof(int32), eng_name_cmp, d->names);
+	{
+		const char *name = d->names[i];
+		uint64		prefix = 0;
+		int			j;
+
+		if (used != NULL && !used[i])
+			continue;
+		for (j = 0; j < 8 && name[j] != '\0'; j++)
+			prefix = (prefix << 8) | (unsigned char) name[j];
+		if (j > 0 && j < 8)
+			prefix <<= 8 * (8 - j);
+		sorted[k].prefix = prefix;
+		sorted[k].name = name;
+		sorted[k].index = i;
+		k++;
+	}
+	qsort(sorted, k, sizeof(EngSortName), eng_name_cmp);
 	for (int i = 0; i < k; i++)
-		rank[order[i]] = i;
+	{
+		order[i] = sorted[i].index;
+		rank[sorted[i].index] = i;
+	}
+	pfree(sorted);
 	return k;
 }
 
