@@ -340,6 +340,22 @@ FROM longname, sessions(j, '0.5 second');
 SELECT count(*) AS sessions, sum(touches) AS touches FROM longname, sessions(j, '2 seconds');
 RESET statement_timeout;
 
+-- The output function checks for interrupts while it writes: the 102 MB
+-- text form of two rolled-up long journeys is cancelled at the timeout (it
+-- used to run to its end, about 3 s here, before the cancel was seen).
+SET statement_timeout = '200ms';
+DO $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+BEGIN
+	PERFORM length(rollup(j)::text) FROM longname, generate_series(1, 2);
+	RAISE NOTICE 'not cancelled';
+EXCEPTION WHEN query_canceled THEN
+	RAISE NOTICE 'cancelled within 1 s: %', clock_timestamp() - t0 < interval '1 second';
+END
+$$;
+RESET statement_timeout;
+
 -- channel_transitions() counts sorted pairs instead of a channels x channels
 -- matrix: 30,000 channels (7.2 GB before, XX000 from 12,000 channels).
 -- Expected by hand: 29,999 transitions, each once.

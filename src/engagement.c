@@ -69,7 +69,9 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 	MemoryContext aggcontext;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "%s called in non-aggregate context", funcname);
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("%s called in non-aggregate context", funcname));
 	return aggcontext;
 }
 
