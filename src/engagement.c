@@ -223,18 +223,23 @@ typedef struct EngSortName
 	int32		index;
 } EngSortName;
 
-static int
-eng_name_cmp(const void *a, const void *b)
+static inline int
+eng_name_cmp(const EngSortName *x, const EngSortName *y)
 {
-	const EngSortName *x = a;
-	const EngSortName *y = b;
-
-	/* sorting many long names takes a while */
-	CHECK_FOR_INTERRUPTS();
 	if (x->prefix != y->prefix)
 		return (x->prefix < y->prefix) ? -1 : 1;
 	return strcmp(x->name, y->name);
 }
+
+/* eng_sort_names(): an interruptible sort with the comparison inlined */
+#define ST_SORT			eng_sort_names
+#define ST_ELEMENT_TYPE	EngSortName
+#define ST_COMPARE(a, b)	eng_name_cmp(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
@@ -259,7 +264,7 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 		sorted[k].index = i;
 		k++;
 	}
-	qsort(sorted, k, sizeof(EngSortName), eng_name_cmp);
+	eng_sort_names(sorted, k);
 	for (int i = 0; i < k; i++)
 	{
 		order[i] = sorted[i].index;

@@ -547,20 +547,26 @@ typedef struct JRanks
 	int32	   *ev_rank;		/* indexed by event + 1 (0: no event) */
 } JRanks;
 
-static int
-jtouch_cmp(const void *a, const void *b, void *arg)
+static inline int
+jtouch_cmp(const JTouch *x, const JTouch *y, const JRanks *r)
 {
-	const JTouch *x = a;
-	const JTouch *y = b;
-	const JRanks *r = arg;
-
-	CHECK_FOR_INTERRUPTS();
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
 	if (x->ch != y->ch)
 		return r->ch_rank[x->ch] - r->ch_rank[y->ch];
 	return r->ev_rank[x->ev + 1] - r->ev_rank[y->ev + 1];
 }
+
+/* jtouch_sort(): an interruptible sort with the comparison inlined */
+#define ST_SORT			jtouch_sort
+#define ST_ELEMENT_TYPE	JTouch
+#define ST_COMPARE(a, b, r)	jtouch_cmp(a, b, r)
+#define ST_COMPARE_ARG_TYPE	const JRanks
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Encode the touches of a build state as a journey.  The touch array is
@@ -597,7 +603,7 @@ jbuild_encode(JourneyBuild *b)
 	nev = eng_dict_sort(&b->events, ev_used, ev_order, r.ev_rank + 1);
 	/* no event sorts first */
 	r.ev_rank[0] = -1;
-	qsort_arg(b->touches, b->n, sizeof(JTouch), jtouch_cmp, &r);
+	jtouch_sort(b->touches, b->n, &r);
 
 	/* the coarsest unit that every time offset is a multiple of */
 	unit = USECS_PER_SEC;
@@ -1280,15 +1286,15 @@ engagement_journey_sessions(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-static int
-journey_pair_cmp(const void *a, const void *b)
-{
-	uint32		x = *(const uint32 *) a;
-	uint32		y = *(const uint32 *) b;
-
-	CHECK_FOR_INTERRUPTS();
-	return (x > y) - (x < y);
-}
+/* journey_pair_sort(): an interruptible sort of uint32 */
+#define ST_SORT			journey_pair_sort
+#define ST_ELEMENT_TYPE	uint32
+#define ST_COMPARE(a, b)	((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * channel_transitions(journey) -> SETOF (from_channel, to_channel, n)
@@ -1318,7 +1324,7 @@ engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		pairs[i] = (uint32) j.ch[i] * (uint32) j.nchannels + (uint32) j.ch[i + 1];
 	}
-	qsort(pairs, npairs, sizeof(uint32), journey_pair_cmp);
+	journey_pair_sort(pairs, npairs);
 	texts = journey_channel_texts(&j);
 	for (int i = 0; i < npairs; i += run)
 	{
