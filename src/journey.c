@@ -23,7 +23,6 @@
 #include "engagement.h"
 
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
