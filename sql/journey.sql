@@ -319,3 +319,145 @@ SELECT count(*) AS copied, count(*) FILTER (WHERE c.j::text IS DISTINCT FROM o.j
 FROM journeys o JOIN journeys_copy c USING (customer);
 
 DROP TABLE ex, touches, journeys, journeys_copy;
+
+-- robustness (issue 16)
+SET timezone = 'UTC';
+-- The timeouts below prove that work is linear; assertion-enabled builds (the
+-- Valgrind run) are many times slower, so they run those queries untimed and
+-- give a cancelled loop more time before the cancel.
+SELECT CASE WHEN current_setting('debug_assertions')::boolean THEN '0' ELSE '2s' END
+	AS linear_timeout,
+	   CASE WHEN current_setting('debug_assertions')::boolean THEN '10s' ELSE '200ms' END
+	AS cancel_timeout \gset
+
+-- Names are interned through a hash table, looked up once per name when
+-- journeys are merged: 20,000 distinct channel and event names build, read
+-- back from text and roll up well within the timeout (a linear scan per
+-- touch took about 6 s).  Independent check: count(DISTINCT) in plain SQL.
+SET statement_timeout = :'linear_timeout';
+CREATE TEMP TABLE many AS
+	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
+	FROM generate_series(1, 20000) i;
+SELECT touches(j), (SELECT count(DISTINCT c) FROM unnest(channel_path(j)) c) AS distinct_channels,
+	   first_touch(j), last_touch(j)
+FROM many;
+SELECT touches(j::text::journey) AS from_text,
+	   journey_send(j::text::journey) = journey_send(j) AS same_bytes
+FROM many;
+SELECT touches(r), journey_send(r) = (SELECT journey_send(j) FROM many) AS rollup_equals_whole
+FROM (SELECT rollup(j) AS r
+	  FROM (SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
+			FROM generate_series(1, 20000) i GROUP BY i % 3) parts) s;
+RESET statement_timeout;
+
+-- sessions() keeps no memory per session once its row is stored: 50,000
+-- one-touch sessions of a 1000-byte channel name (about 5 KB per session
+-- used to be kept until the end, 250 MB and 4 s here).  Expected by hand: every
+-- touch is its own session with a gap of 0.5 s, one session with 2 s.
+SET statement_timeout = :'linear_timeout';
+CREATE TEMP TABLE longname AS
+	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', repeat('x', 1000)) AS j
+	FROM generate_series(1, 50000) i;
+SELECT count(*) AS sessions, sum(touches) AS touches,
+	   count(*) FILTER (WHERE entry_channel IS DISTINCT FROM repeat('x', 1000)
+						OR channels IS DISTINCT FROM ARRAY[repeat('x', 1000)]) AS mismatch
+FROM longname, sessions(j, '0.5 second');
+SELECT count(*) AS sessions, sum(touches) AS touches FROM longname, sessions(j, '2 seconds');
+RESET statement_timeout;
+
+-- The output function checks for interrupts while it writes: a loop writing
+-- the 306 MB text form of six rolled-up long journeys is cancelled within a
+-- second of the timeout (each call used to run to its end, about 2 s here,
+-- before the cancel was seen).  journey_out() is called directly: a cast to
+-- text and length() would add PostgreSQL's own uninterruptible passes over
+-- the text; assertion-enabled builds (Valgrind) get ten seconds.
+SET statement_timeout = :'cancel_timeout';
+DO $$
+DECLARE
+	t0 timestamptz := clock_timestamp();
+	margin interval := CASE WHEN current_setting('debug_assertions')::boolean
+						THEN interval '10 seconds' ELSE interval '1 second' END;
+BEGIN
+	LOOP
+		PERFORM journey_out(rollup(j)) FROM longname, generate_series(1, 6);
+	END LOOP;
+EXCEPTION WHEN query_canceled THEN
+	RAISE NOTICE 'cancelled within the margin after the timeout: %',
+		clock_timestamp() - t0 < current_setting('statement_timeout')::interval + margin;
+END
+$$;
+RESET statement_timeout;
+
+-- channel_transitions() counts sorted pairs instead of a channels x channels
+-- matrix: 20,000 channels (3.2 GB before, XX000 from 12,000 channels).
+-- Expected by hand: 19,999 transitions, each once.
+SELECT count(*) AS pairs, sum(n) AS transitions, max(n)
+FROM many, channel_transitions(j);
+-- against the plain-SQL idiom (lag over the touches in journey order) on
+-- random data: NULL-safe full comparison
+CREATE TEMP TABLE rt AS
+	SELECT timestamptz '2026-01-01' + i * interval '1 minute' AS ts,
+		   'ch' || (abs(hashint4(i)) % 40) AS channel
+	FROM generate_series(1, 5000) i;
+SELECT (SELECT count(*) FROM rt) AS touches,
+	   count(*) FILTER (WHERE a.n IS DISTINCT FROM b.n) AS mismatch, count(*) AS pairs
+FROM (SELECT t.* FROM (SELECT journey_agg(ts, channel) AS j FROM rt) s, channel_transitions(j) t) a
+FULL JOIN (SELECT prev AS from_channel, channel AS to_channel, count(*) AS n
+		   FROM (SELECT channel, lag(channel) OVER (ORDER BY ts) AS prev FROM rt) l
+		   WHERE prev IS NOT NULL GROUP BY 1, 2) b USING (from_channel, to_channel);
+
+-- A journey whose text form would exceed what a text value holds
+-- (1,073,741,819 bytes) is refused when built, so every journey can be shown,
+-- copied and dumped.  By hand: a touch here is 20 + 1 + 2002 + 1 + 2002
+-- bytes and a comma after the 16 bytes around them, so touch 266,636 crosses
+-- the limit: 16 + 266,636 * 4026 + 266,635 = 1,073,743,187 bytes.
+SELECT touches(journey_agg(timestamptz '2026-01-01' + i * interval '1 second',
+						   repeat('"', 1000), repeat('"', 1000)))
+FROM generate_series(1, 270000) i;
+SELECT touches(rollup(j))
+FROM (SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second',
+						 repeat('"', 1000), repeat('"', 1000)) AS j
+	  FROM generate_series(1, 140000) i) h, generate_series(1, 2);
+
+-- session_number() at the ends of the timestamp range.  By hand: 4713 BC to
+-- 100000 is within the gap and the length, 294276 is 298,989 years after
+-- the session's start (290,000 at most): 1, 1, 2.
+SELECT ts, session_number(ts, '200000 years', '290000 years') OVER (ORDER BY ts)
+FROM (VALUES (timestamptz '4713-01-01 BC'), ('100000-01-01'), ('294276-01-01')) v(ts);
+-- infinite timestamps are infinitely far from every other timestamp and at
+-- no distance from themselves: by hand 1, 1, 2, 2, 3, 3 (and the last finite
+-- timestamp is not within 30 days of infinity)
+SELECT ts, session_number(ts, '1 hour') OVER w AS s, session_number(ts, '1 hour', '1 hour') OVER w AS s_max
+FROM (VALUES (timestamptz '-infinity'), ('-infinity'), ('2026-01-01'), ('2026-01-01 00:10'),
+			 ('infinity'), ('infinity')) v(ts)
+WINDOW w AS (ORDER BY ts);
+SELECT ts, session_number(ts, '30 days') OVER (ORDER BY ts)
+FROM (VALUES (timestamptz '294276-12-31'), ('infinity')) v(ts);
+-- huge, negative and mixed-sign intervals
+SELECT session_number(ts, '300000 years') OVER (ORDER BY ts) FROM (VALUES (now())) v(ts);
+SELECT session_number(ts, '1 hour', '300000 years') OVER (ORDER BY ts) FROM (VALUES (now())) v(ts);
+SELECT session_number(ts, '-1 hour') OVER (ORDER BY ts) FROM (VALUES (now())) v(ts);
+SELECT session_number(ts, '1 hour', '1 month -30 days') OVER (ORDER BY ts) FROM (VALUES (now())) v(ts);
+SELECT session_count(j, '300000 years') FROM many;
+SELECT session_count(j, '-1 microsecond') FROM many;
+SELECT * FROM sessions((SELECT j FROM many), '1 month -31 days');
+-- the largest gap in range: everything is one session
+SELECT session_count(j, '292000 years') FROM many;
+
+-- The text form is lossless: send(x) = send(in(out(x))) for names that need
+-- quoting, empty names, quotes, non-ASCII, the first and last representable
+-- microseconds and every fraction length.
+WITH t(ts, ch, ev) AS (
+	VALUES (timestamptz '0001-01-01 00:00:00+00', '', NULL),
+		   ('0001-01-01 00:00:00.000001+00', ' ', '"'),
+		   ('2026-01-01 00:00:00.1+00', 'a b', 'x""y'),
+		   ('2026-01-01 00:00:00.12+00', 'é', 'ü,]'),
+		   ('2026-01-01 00:00:00.123456+00', e'tab\t', e'new\nline'),
+		   ('9999-12-31 23:59:59.999999+00', '-', '+'))
+SELECT count(*) AS journeys,
+	   count(*) FILTER (WHERE journey_send(j) IS DISTINCT FROM journey_send(j::text::journey)) AS mismatch
+FROM (SELECT journey_agg(ts, ch, ev) AS j FROM t GROUP BY ts
+	  UNION ALL
+	  SELECT journey_agg(ts, ch, ev) FROM t) s;
+
+DROP TABLE many, longname, rt;

@@ -17,9 +17,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "common/hashfn.h"
 #include "common/int.h"
+#include "common/pg_prng.h"
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
 
@@ -66,42 +69,131 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 	MemoryContext aggcontext;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "%s called in non-aggregate context", funcname);
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("%s called in non-aggregate context", funcname));
 	return aggcontext;
 }
 
 /*
  * Dictionaries of names (channels, events)
+ *
+ * The hash table maps a name to its index in the dictionary.  An entry is
+ * just the index (and the hash), so the table stays small; the key -1 stands
+ * for the name being looked up, which the table's private data points to.
+ * The hash is seeded per dictionary, so that names chosen to collide under
+ * one seed do not collide under the next.
  */
-int
-eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
-				const char *kind, MemoryContext cxt)
+typedef struct EngDictEntry
 {
-	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
-		d->names[d->last][len] == '\0')
-		return d->last;
-	for (int i = 0; i < d->n; i++)
-	{
-		if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
-		{
-			d->last = i;
-			return i;
-		}
-	}
-	if (d->n >= max_names)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("too many distinct %s names", kind),
-				errdetail("At most %d are allowed.", max_names));
+	int32		index;
+	uint32		hash;
+	char		status;
+} EngDictEntry;
+
+typedef struct EngDictProbe
+{
+	uint64		seed;
+	char	  **names;			/* the dictionary's names */
+	const char *name;			/* the name being looked up (key -1) */
+	int			len;
+} EngDictProbe;
+
+static inline uint32
+eng_dict_hash(const EngDictProbe *probe)
+{
+	return (uint32) hash_bytes_extended((const unsigned char *) probe->name,
+										probe->len, probe->seed);
+}
+
+/*
+ * Is the stored name "index" the name being looked up (free of NULs)?  An
+ * entry whose insertion did not complete (an error in between) holds -1 and
+ * matches nothing.
+ */
+static inline bool
+eng_dict_equal(const EngDictProbe *probe, int32 index)
+{
+	const char *stored;
+
+	if (index < 0)
+		return false;
+	stored = probe->names[index];
+	return strncmp(stored, probe->name, probe->len) == 0 &&
+		stored[probe->len] == '\0';
+}
+
+#define SH_PREFIX		engdict
+#define SH_ELEMENT_TYPE	EngDictEntry
+#define SH_KEY_TYPE		int32
+#define SH_KEY			index
+#define SH_HASH_KEY(tb, k)	eng_dict_hash((const EngDictProbe *) (tb)->private_data)
+#define SH_EQUAL(tb, a, b) \
+	eng_dict_equal((const EngDictProbe *) (tb)->private_data, (a) < 0 ? (b) : (a))
+#define SH_STORE_HASH
+#define SH_GET_HASH(tb, a)	((a)->hash)
+#define SH_SCOPE		static inline
+#define SH_DECLARE
+#define SH_DEFINE
+#include "lib/simplehash.h"
+
+void
+eng_check_name_length(int len, const char *kind)
+{
 	if (len > ENG_MAX_NAME_LEN)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("%s names cannot be longer than %d bytes",
 					   kind, ENG_MAX_NAME_LEN));
+}
+
+int
+eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
+				const char *kind, MemoryContext cxt)
+{
+	EngDictProbe *probe;
+	EngDictEntry *entry;
+	uint32		hash;
+	bool		found;
+	char	   *copy;
+
+	/* the comparisons below need a name without NUL bytes */
 	if (memchr(name, '\0', len) != NULL)
 		ereport(ERROR,
 				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
 				errmsg("%s names cannot contain NUL bytes", kind));
+	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
+		d->names[d->last][len] == '\0')
+		return d->last;
+	if (d->hash == NULL)
+	{
+		probe = MemoryContextAllocZero(cxt, sizeof(EngDictProbe));
+		probe->seed = pg_prng_uint64(&pg_global_prng_state);
+		d->hash = engdict_create(cxt, 16, probe);
+	}
+	probe = (EngDictProbe *) d->hash->private_data;
+	probe->names = d->names;
+	probe->name = name;
+	probe->len = len;
+	hash = eng_dict_hash(probe);
+	entry = engdict_insert_hash(d->hash, -1, hash, &found);
+	if (found)
+	{
+		d->last = entry->index;
+		return entry->index;
+	}
+
+	/* a new name: forget the new entry again when the name is refused */
+	if (d->n >= max_names || len > ENG_MAX_NAME_LEN)
+	{
+		engdict_delete_item(d->hash, entry);
+		if (d->n >= max_names)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("too many distinct %s names", kind),
+					errdetail("At most %d are allowed.", max_names));
+		eng_check_name_length(len, kind);
+	}
 	if (d->n == d->max)
 	{
 		d->max = (d->max == 0) ? 8 : d->max * 2;
@@ -109,32 +201,76 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 			repalloc(d->names, sizeof(char *) * d->max) :
 			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
 	}
-	d->names[d->n] = MemoryContextAlloc(cxt, len + 1);
-	memcpy(d->names[d->n], name, len);
-	d->names[d->n][len] = '\0';
+	copy = MemoryContextAlloc(cxt, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	entry->index = d->n;
+	d->names[d->n] = copy;
 	d->last = d->n;
 	return d->n++;
 }
 
-static int
-eng_name_cmp(const void *a, const void *b, void *arg)
+/*
+ * Sorting names: each entry carries its first eight bytes as a big-endian
+ * integer (zero-padded, and names hold no NUL, so integer order is strcmp
+ * order on those bytes); only entries whose first eight bytes agree compare
+ * the rest.
+ */
+typedef struct EngSortName
 {
-	const char *const *names = arg;
+	uint64		prefix;
+	const char *name;
+	int32		index;
+} EngSortName;
 
-	return strcmp(names[*(const int32 *) a], names[*(const int32 *) b]);
+static inline int
+eng_name_cmp(const EngSortName *x, const EngSortName *y)
+{
+	if (x->prefix != y->prefix)
+		return (x->prefix < y->prefix) ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
+
+/* eng_sort_names(): an interruptible sort with the comparison inlined */
+#define ST_SORT			eng_sort_names
+#define ST_ELEMENT_TYPE	EngSortName
+#define ST_COMPARE(a, b)	eng_name_cmp(a, b)
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 {
+	EngSortName *sorted = palloc(sizeof(EngSortName) * Max(d->n, 1));
 	int			k = 0;
 
 	for (int i = 0; i < d->n; i++)
-		if (used == NULL || used[i])
-			order[k++] = i;
-	qsort_arg(order, k, sizeof(int32), eng_name_cmp, d->names);
+	{
+		const char *name = d->names[i];
+		uint64		prefix = 0;
+		int			j;
+
+		if (used != NULL && !used[i])
+			continue;
+		for (j = 0; j < 8 && name[j] != '\0'; j++)
+			prefix = (prefix << 8) | (unsigned char) name[j];
+		if (j > 0 && j < 8)
+			prefix <<= 8 * (8 - j);
+		sorted[k].prefix = prefix;
+		sorted[k].name = name;
+		sorted[k].index = i;
+		k++;
+	}
+	eng_sort_names(sorted, k);
 	for (int i = 0; i < k; i++)
-		rank[order[i]] = i;
+	{
+		order[i] = sorted[i].index;
+		rank[sorted[i].index] = i;
+	}
+	pfree(sorted);
 	return k;
 }
 
@@ -177,7 +313,7 @@ eng_cursor_error(EngTextCursor *c, const char *detail)
 static void
 eng_cursor_skip_space(EngTextCursor *c)
 {
-	while (*c->p != '\0' && isspace((unsigned char) *c->p))
+	while (eng_isspace(*c->p))
 		c->p++;
 }
 
@@ -267,7 +403,7 @@ eng_cursor_float8(EngTextCursor *c)
 	v = strtod(c->p, &end);
 	if (end == c->p)
 		eng_cursor_error(c, "Expected a finite number.");
-	if (errno == ERANGE && (v == 0.0 || isinf(v)) )
+	if (errno == ERANGE && (v == 0.0 || isinf(v)))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("value out of range in %s input: \"%s\"",
@@ -303,24 +439,28 @@ eng_append_timestamp(StringInfo buf, int64 ts)
 {
 	struct pg_tm tm;
 	fsec_t		fsec;
+	char		tmp[64];
+	int			len;
 
 	if (timestamp2tm(ts, NULL, &tm, &fsec, NULL, NULL) != 0)
 		elog(ERROR, "timestamp out of range");
-	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d",
-					 tm.tm_year, tm.tm_mon, tm.tm_mday,
-					 tm.tm_hour, tm.tm_min, tm.tm_sec);
+
+	/*
+	 * Formatted here and appended in one piece: a buffer sized exactly by
+	 * the caller is never enlarged (appendStringInfo would enlarge a buffer
+	 * with little room left before even trying).
+	 */
+	len = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d",
+				   tm.tm_year, tm.tm_mon, tm.tm_mday,
+				   tm.tm_hour, tm.tm_min, tm.tm_sec);
 	if (fsec != 0)
 	{
-		char		frac[8];
-		int			len;
-
-		snprintf(frac, sizeof(frac), "%06d", (int) fsec);
-		for (len = 6; frac[len - 1] == '0'; len--)
-			;
-		frac[len] = '\0';
-		appendStringInfo(buf, ".%s", frac);
+		len += snprintf(tmp + len, sizeof(tmp) - len, ".%06d", (int) fsec);
+		while (tmp[len - 1] == '0')
+			len--;
 	}
-	appendStringInfoChar(buf, 'Z');
+	tmp[len++] = 'Z';
+	appendBinaryStringInfo(buf, tmp, len);
 }
 
 #define ENG_TS_SYNTAX "Expected a timestamp like 2026-01-31T12:00:00Z."

@@ -15,6 +15,8 @@
 
 #include "postgres.h"
 
+#include <ctype.h>
+
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "utils/timestamp.h"
@@ -63,10 +65,14 @@ extern void *eng_state_for_update(FunctionCallInfo fcinfo,
 								  MemoryContext aggcontext);
 
 /*
- * A dictionary of names (channels, events) built in insertion order, with a
- * cache of the last hit because consecutive rows often repeat a name.
+ * A dictionary of names (channels, events) built in insertion order.  A
+ * zeroed EngDict is an empty dictionary.  Lookups go through a hash table
+ * (created on the first insertion, in the memory context given then), with
+ * a cache of the last hit because consecutive rows often repeat a name.
  */
 #define ENG_MAX_NAME_LEN	1000
+
+struct engdict_hash;
 
 typedef struct EngDict
 {
@@ -74,11 +80,16 @@ typedef struct EngDict
 	int			max;
 	char	  **names;
 	int			last;
+	struct engdict_hash *hash;	/* name -> index; NULL while empty */
 } EngDict;
+
+/* Raise 54000 when a name of "len" bytes is longer than ENG_MAX_NAME_LEN. */
+extern void eng_check_name_length(int len, const char *kind);
 
 /*
  * Index of "name" (len bytes, not NUL-terminated) in the dictionary, adding
- * it (copied into cxt) when new; "kind" names the names in errors.
+ * it (copied into cxt) when new; "kind" names the names in errors.  Every
+ * call on one dictionary must pass the same context.
  */
 extern int	eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 							const char *kind, MemoryContext cxt);
@@ -101,6 +112,14 @@ typedef struct EngTextCursor
 	const char *p;				/* current position */
 	const char *typname;		/* type being parsed */
 } EngTextCursor;
+
+/*
+ * White space between tokens: ASCII only, so that no byte of a multibyte
+ * character (which may be written bare) is ever taken for a separator,
+ * whatever the locale.
+ */
+#define eng_isspace(ch) \
+	((unsigned char) (ch) < 0x80 && isspace((unsigned char) (ch)))
 
 extern void eng_cursor_init(EngTextCursor *c, const char *input,
 							const char *typname);

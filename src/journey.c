@@ -23,7 +23,6 @@
 #include "engagement.h"
 
 #include "catalog/pg_type.h"
-#include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -42,6 +41,16 @@
 #define JOURNEY_MAX_TOUCHES		(10 * 1000 * 1000)
 #define JOURNEY_MAX_NAMES		65535
 #define JOURNEY_NAME_KIND		"journey channel and event"
+
+/*
+ * The text form of a journey must fit in a text value (a varlena of at most
+ * MaxAllocSize bytes with its header), or the journey could not be shown,
+ * copied or dumped: journeys whose text form would be longer are refused
+ * when they are built, and output functions check again before building.
+ */
+#define JOURNEY_MAX_TEXT		((int64) (MaxAllocSize - VARHDRSZ))
+#define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
+#define JOURNEY_TEXT_SUFFIX		"])"
 
 
 typedef struct JourneyData
@@ -66,7 +75,12 @@ typedef struct JTouch
 	int32		ev;
 } JTouch;
 
-/* The internal state of journey_agg() and rollup(journey). */
+/*
+ * The internal state of journey_agg() and rollup(journey).  For each name
+ * the length of its text form is kept (indexed like the dictionary), and the
+ * length of the text form of the touches so far, so that a journey whose
+ * text form would not fit is refused as soon as it would get there.
+ */
 typedef struct JourneyBuild
 {
 	int			n;
@@ -74,6 +88,11 @@ typedef struct JourneyBuild
 	JTouch	   *touches;
 	EngDict		channels;
 	EngDict		events;
+	int32	   *ch_textlen;
+	int32	   *ev_textlen;
+	int			ch_textmax;		/* allocated entries of ch_textlen */
+	int			ev_textmax;
+	int64		textlen;		/* text form so far, prefix and suffix included */
 } JourneyBuild;
 
 /*****************************************************************************
@@ -144,6 +163,7 @@ journey_read_dict(const char *p, const char *end, int count,
 		const char *nul = memchr(p, '\0', end - p);
 		int			len;
 
+		CHECK_FOR_INTERRUPTS();
 		if (nul == NULL)
 			journey_corrupt(code, "A dictionary name runs past the end of the value.");
 		len = nul - p;
@@ -223,6 +243,7 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 		uint64		delta;
 		uint64		c;
 
+		CHECK_FOR_INTERRUPTS();
 		if (!jv_get(&q, (const unsigned char *) end, &delta) ||
 			!jv_get(&q, (const unsigned char *) end, &c))
 			journey_corrupt(code, "The touch list is truncated.");
@@ -269,53 +290,253 @@ journey_getarg(FunctionCallInfo fcinfo, int argno, EngJourney *j)
 }
 
 /*****************************************************************************
+ * Lengths of the text form
+ *****************************************************************************/
+
+/* Can this byte appear in a bare (unquoted) name? */
+static bool
+journey_bare_char(unsigned char c)
+{
+	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
+		c == '+' || c == '/' || c == '-' || c >= 0x80;
+}
+
+/* Length of a name as written in the text form, bare or quoted. */
+static int32
+journey_name_textlen(const char *name, int len)
+{
+	bool		bare = (len > 0);
+	int32		quotes = 0;
+
+	for (int i = 0; i < len; i++)
+	{
+		if (!journey_bare_char((unsigned char) name[i]))
+			bare = false;
+		if (name[i] == '"')
+			quotes++;
+	}
+	return bare ? len : len + quotes + 2;
+}
+
+/*
+ * Length of a touch's time in the text form: "YYYY-MM-DDTHH:MM:SSZ" and the
+ * fraction of a second without trailing zeros, if any.
+ */
+static int32
+journey_ts_textlen(int64 ts)
+{
+	int64		frac = ts % USECS_PER_SEC;
+	int32		len = 20;
+
+	if (frac < 0)
+		frac += USECS_PER_SEC;
+	if (frac != 0)
+	{
+		len += 7;				/* the point and six digits */
+		while (frac % 10 == 0)
+		{
+			frac /= 10;
+			len--;
+		}
+	}
+	return len;
+}
+
+/*
+ * Length of one touch in the text form: time, space, channel, and space and
+ * event when there is one (the comma before every touch but the first is
+ * counted by the caller).
+ */
+static int64
+journey_touch_textlen(int64 ts, int32 chlen, int32 evlen)
+{
+	return journey_ts_textlen(ts) + 1 + chlen + (evlen >= 0 ? 1 + evlen : 0);
+}
+
+pg_attribute_noreturn()
+static void
+journey_text_too_long(int64 needed)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("journey text form would be too long"),
+			errdetail("The text form of a journey is limited to %lld bytes; this one needs at least %lld.",
+					  (long long) JOURNEY_MAX_TEXT, (long long) needed));
+}
+
+/* Lengths of the text forms of "count" names. */
+static int32 *
+journey_name_textlens(const char *const *names, int count)
+{
+	int32	   *lens = palloc(sizeof(int32) * Max(count, 1));
+
+	for (int i = 0; i < count; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		lens[i] = journey_name_textlen(names[i], strlen(names[i]));
+	}
+	return lens;
+}
+
+/*
+ * Length of the text form of a decoded journey whose names' text forms have
+ * the lengths given, or the 54000 error when it would not fit in a text value.
+ */
+static int64
+journey_text_length(const EngJourney *j, const int32 *chlen, const int32 *evlen)
+{
+	int64		len = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX) - 1;
+
+	for (int i = 0; i < j->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		len += 1 + journey_touch_textlen(j->ts[i], chlen[j->ch[i]],
+										 j->ev[i] >= 0 ? evlen[j->ev[i]] : -1);
+		if (len > JOURNEY_MAX_TEXT)
+			journey_text_too_long(len);
+	}
+	return len;
+}
+
+/* Check that a decoded journey has a text form. */
+static void
+journey_check_text_length(const EngJourney *j)
+{
+	int32	   *chlen = journey_name_textlens(j->channels, j->nchannels);
+	int32	   *evlen = journey_name_textlens(j->events, j->nevents);
+
+	journey_text_length(j, chlen, evlen);
+	pfree(chlen);
+	pfree(evlen);
+}
+
+/*****************************************************************************
  * Building
  *****************************************************************************/
 
 static JourneyBuild *
 jbuild_new(MemoryContext cxt)
 {
-	return MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
+	JourneyBuild *b = MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
+
+	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
+	return b;
+}
+
+/*
+ * Index of a channel (event when "event") name in the build's dictionary,
+ * adding it and the length of its text form when new.
+ */
+static int32
+jbuild_name(JourneyBuild *b, bool event, const char *name, int len,
+			MemoryContext cxt)
+{
+	EngDict    *d = event ? &b->events : &b->channels;
+	int32	  **textlen = event ? &b->ev_textlen : &b->ch_textlen;
+	int		   *textmax = event ? &b->ev_textmax : &b->ch_textmax;
+	int			before = d->n;
+	int32		index = eng_dict_lookup(d, name, len, JOURNEY_MAX_NAMES,
+										JOURNEY_NAME_KIND, cxt);
+
+	if (d->n > before)
+	{
+		if (*textmax < d->max)
+		{
+			*textlen = *textlen ?
+				repalloc(*textlen, sizeof(int32) * d->max) :
+				MemoryContextAlloc(cxt, sizeof(int32) * d->max);
+			*textmax = d->max;
+		}
+		(*textlen)[index] = journey_name_textlen(name, len);
+	}
+	return index;
 }
 
 static void
-jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
-		   const char *ev, int evlen, MemoryContext cxt)
+jbuild_check_count(const JourneyBuild *b)
 {
-	JTouch	   *t;
-
 	if (b->n >= JOURNEY_MAX_TOUCHES)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("a journey cannot hold more than %d touches",
-					   JOURNEY_MAX_TOUCHES));
+					   JOURNEY_MAX_TOUCHES),
+				errdetail("At most %d touches are allowed.", JOURNEY_MAX_TOUCHES));
+}
+
+/* Append a touch whose names are already in the build's dictionaries. */
+static void
+jbuild_push(JourneyBuild *b, int64 ts, int32 ch, int32 ev, MemoryContext cxt)
+{
+	JTouch	   *t;
+	int64		textlen;
+
+	jbuild_check_count(b);
+	textlen = b->textlen + (b->n > 0 ? 1 : 0) +
+		journey_touch_textlen(ts, b->ch_textlen[ch],
+							  ev >= 0 ? b->ev_textlen[ev] : -1);
+	if (textlen > JOURNEY_MAX_TEXT)
+		journey_text_too_long(textlen);
 	if (b->n == b->max)
 	{
-		b->max = (b->max == 0) ? 16 : b->max * 2;
+		b->max = (b->max == 0) ? 16 : Min(b->max * 2, JOURNEY_MAX_TOUCHES);
 		b->touches = b->touches ?
 			repalloc(b->touches, sizeof(JTouch) * b->max) :
 			MemoryContextAlloc(cxt, sizeof(JTouch) * b->max);
 	}
 	t = &b->touches[b->n++];
 	t->ts = ts;
-	t->ch = eng_dict_lookup(&b->channels, ch, chlen, JOURNEY_MAX_NAMES,
-							 JOURNEY_NAME_KIND, cxt);
-	t->ev = ev ? eng_dict_lookup(&b->events, ev, evlen, JOURNEY_MAX_NAMES,
-								 JOURNEY_NAME_KIND, cxt) : -1;
+	t->ch = ch;
+	t->ev = ev;
+	b->textlen = textlen;
+}
+
+static void
+jbuild_add(JourneyBuild *b, int64 ts, const char *ch, int chlen,
+		   const char *ev, int evlen, MemoryContext cxt)
+{
+	int32		chi;
+	int32		evi;
+
+	jbuild_check_count(b);
+	chi = jbuild_name(b, false, ch, chlen, cxt);
+	evi = ev ? jbuild_name(b, true, ev, evlen, cxt) : -1;
+	jbuild_push(b, ts, chi, evi, cxt);
+}
+
+/*
+ * Map the names of another dictionary (a decoded journey's, or another build
+ * state's) to indexes in the build's dictionary: each name is looked up
+ * once, not once per touch.
+ */
+static int32 *
+jbuild_map_names(JourneyBuild *b, bool event, const char *const *names,
+				 int count, MemoryContext cxt)
+{
+	int32	   *map = palloc(sizeof(int32) * Max(count, 1));
+
+	for (int i = 0; i < count; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		map[i] = jbuild_name(b, event, names[i], strlen(names[i]), cxt);
+	}
+	return map;
 }
 
 /* Append a decoded journey's touches. */
 static void
 jbuild_add_journey(JourneyBuild *b, const EngJourney *j, MemoryContext cxt)
 {
+	int32	   *chmap = jbuild_map_names(b, false, j->channels, j->nchannels, cxt);
+	int32	   *evmap = jbuild_map_names(b, true, j->events, j->nevents, cxt);
+
 	for (int i = 0; i < j->n; i++)
 	{
-		const char *ev = (j->ev[i] >= 0) ? j->events[j->ev[i]] : NULL;
-
-		jbuild_add(b, j->ts[i], j->channels[j->ch[i]],
-				   strlen(j->channels[j->ch[i]]),
-				   ev, ev ? strlen(ev) : 0, cxt);
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(b, j->ts[i], chmap[j->ch[i]],
+					j->ev[i] >= 0 ? evmap[j->ev[i]] : -1, cxt);
 	}
+	pfree(chmap);
+	pfree(evmap);
 }
 
 /* ranks used while sorting; qsort_arg passes them */
@@ -325,19 +546,26 @@ typedef struct JRanks
 	int32	   *ev_rank;		/* indexed by event + 1 (0: no event) */
 } JRanks;
 
-static int
-jtouch_cmp(const void *a, const void *b, void *arg)
+static inline int
+jtouch_cmp(const JTouch *x, const JTouch *y, const JRanks *r)
 {
-	const JTouch *x = a;
-	const JTouch *y = b;
-	const JRanks *r = arg;
-
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
 	if (x->ch != y->ch)
 		return r->ch_rank[x->ch] - r->ch_rank[y->ch];
 	return r->ev_rank[x->ev + 1] - r->ev_rank[y->ev + 1];
 }
+
+/* jtouch_sort(): an interruptible sort with the comparison inlined */
+#define ST_SORT			jtouch_sort
+#define ST_ELEMENT_TYPE	JTouch
+#define ST_COMPARE(a, b, r)	jtouch_cmp(a, b, r)
+#define ST_COMPARE_ARG_TYPE	const JRanks
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /*
  * Encode the touches of a build state as a journey.  The touch array is
@@ -363,6 +591,7 @@ jbuild_encode(JourneyBuild *b)
 	Assert(b->n > 0);
 	for (int i = 0; i < b->n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		ch_used[b->touches[i].ch] = true;
 		if (b->touches[i].ev >= 0)
 			ev_used[b->touches[i].ev] = true;
@@ -373,7 +602,7 @@ jbuild_encode(JourneyBuild *b)
 	nev = eng_dict_sort(&b->events, ev_used, ev_order, r.ev_rank + 1);
 	/* no event sorts first */
 	r.ev_rank[0] = -1;
-	qsort_arg(b->touches, b->n, sizeof(JTouch), jtouch_cmp, &r);
+	jtouch_sort(b->touches, b->n, &r);
 
 	/* the coarsest unit that every time offset is a multiple of */
 	unit = USECS_PER_SEC;
@@ -382,6 +611,7 @@ jbuild_encode(JourneyBuild *b)
 	{
 		int64		offset = b->touches[i].ts - b->touches[0].ts;
 
+		CHECK_FOR_INTERRUPTS();
 		if (unit == USECS_PER_SEC && offset % USECS_PER_SEC != 0)
 		{
 			unit = 1000;
@@ -409,6 +639,7 @@ jbuild_encode(JourneyBuild *b)
 		uint64		delta = (uint64) (t->ts - prev);
 		int64		evcode = (t->ev >= 0) ? r.ev_rank[t->ev + 1] + 1 : 0;
 
+		CHECK_FOR_INTERRUPTS();
 		jv_put(&buf, delta / (uint64) unit);
 		jv_put(&buf, (uint64) r.ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode);
 		prev = t->ts;
@@ -501,6 +732,8 @@ engagement_journey_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_combine");
 	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
 	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
+	int32	   *chmap;
+	int32	   *evmap;
 
 	if (src == NULL || src->n == 0)
 	{
@@ -510,15 +743,20 @@ engagement_journey_combine(PG_FUNCTION_ARGS)
 	}
 	if (dst == NULL)
 		dst = jbuild_new(aggcontext);
+	chmap = jbuild_map_names(dst, false, (const char *const *) src->channels.names,
+							 src->channels.n, aggcontext);
+	evmap = jbuild_map_names(dst, true, (const char *const *) src->events.names,
+							 src->events.n, aggcontext);
 	for (int i = 0; i < src->n; i++)
 	{
 		const JTouch *t = &src->touches[i];
-		const char *ch = src->channels.names[t->ch];
-		const char *ev = (t->ev >= 0) ? src->events.names[t->ev] : NULL;
 
-		jbuild_add(dst, t->ts, ch, strlen(ch), ev, ev ? strlen(ev) : 0,
-				   aggcontext);
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
+					aggcontext);
 	}
+	pfree(chmap);
+	pfree(evmap);
 	PG_RETURN_POINTER(dst);
 }
 
@@ -581,34 +819,41 @@ engagement_journey_final(PG_FUNCTION_ARGS)
  * double-quoted otherwise (a double quote inside is doubled).
  *****************************************************************************/
 
-static bool
-journey_bare_char(unsigned char c)
+/*
+ * The text forms of "count" names, of the lengths given: bare, or quoted
+ * with a quote inside doubled.
+ */
+static char **
+journey_name_texts(const char *const *names, int count, const int32 *lens)
 {
-	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
-		c == '+' || c == '/' || c == '-' || c >= 0x80;
-}
+	char	  **texts = palloc(sizeof(char *) * Max(count, 1));
 
-static void
-journey_append_name(StringInfo buf, const char *name)
-{
-	bool		bare = (*name != '\0');
+	for (int i = 0; i < count; i++)
+	{
+		int			len = strlen(names[i]);
+		char	   *t = palloc(lens[i] + 1);
 
-	for (const char *p = name; *p; p++)
-		if (!journey_bare_char((unsigned char) *p))
-			bare = false;
-	if (bare)
-	{
-		appendStringInfoString(buf, name);
-		return;
+		CHECK_FOR_INTERRUPTS();
+		if (lens[i] == len)
+			memcpy(t, names[i], len);
+		else
+		{
+			char	   *q = t;
+
+			*q++ = '"';
+			for (const char *p = names[i]; *p; p++)
+			{
+				if (*p == '"')
+					*q++ = '"';
+				*q++ = *p;
+			}
+			*q++ = '"';
+			Assert(q - t == lens[i]);
+		}
+		t[lens[i]] = '\0';
+		texts[i] = t;
 	}
-	appendStringInfoChar(buf, '"');
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '"')
-			appendStringInfoChar(buf, '"');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '"');
+	return texts;
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_out);
@@ -617,24 +862,42 @@ engagement_journey_out(PG_FUNCTION_ARGS)
 {
 	EngJourney	j;
 	StringInfoData buf;
+	int32	   *chlen;
+	int32	   *evlen;
+	char	  **chtext;
+	char	  **evtext;
+	int64		textlen;
 
 	journey_getarg(fcinfo, 0, &j);
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(v=%d,touches=[", JOURNEY_VERSION);
+	chlen = journey_name_textlens(j.channels, j.nchannels);
+	evlen = journey_name_textlens(j.events, j.nevents);
+
+	/* the exact length is known: one allocation, never enlarged */
+	textlen = journey_text_length(&j, chlen, evlen);
+	buf.maxlen = textlen + 1;
+	buf.data = palloc(buf.maxlen);
+	resetStringInfo(&buf);
+	chtext = journey_name_texts(j.channels, j.nchannels, chlen);
+	evtext = journey_name_texts(j.events, j.nevents, evlen);
+	appendStringInfoString(&buf, JOURNEY_TEXT_PREFIX);
 	for (int i = 0; i < j.n; i++)
 	{
+		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, j.ts[i]);
 		appendStringInfoChar(&buf, ' ');
-		journey_append_name(&buf, j.channels[j.ch[i]]);
+		appendBinaryStringInfo(&buf, chtext[j.ch[i]], chlen[j.ch[i]]);
 		if (j.ev[i] >= 0)
 		{
 			appendStringInfoChar(&buf, ' ');
-			journey_append_name(&buf, j.events[j.ev[i]]);
+			appendBinaryStringInfo(&buf, evtext[j.ev[i]], evlen[j.ev[i]]);
 		}
 	}
-	appendStringInfoString(&buf, "])");
+	appendStringInfoString(&buf, JOURNEY_TEXT_SUFFIX);
+	if (buf.len != textlen)
+		elog(ERROR, "journey text form has %d bytes, not the %lld computed",
+			 buf.len, (long long) textlen);
 	PG_RETURN_CSTRING(buf.data);
 }
 
@@ -643,7 +906,7 @@ static bool
 journey_parse_name(EngTextCursor *c, StringInfo buf)
 {
 	resetStringInfo(buf);
-	while (isspace((unsigned char) *c->p))
+	while (eng_isspace(*c->p))
 		c->p++;
 	if (*c->p == '"')
 	{
@@ -659,6 +922,7 @@ journey_parse_name(EngTextCursor *c, StringInfo buf)
 				c->p++;
 			}
 			appendStringInfoChar(buf, *c->p++);
+			eng_check_name_length(buf->len, JOURNEY_NAME_KIND);
 		}
 		c->p++;
 		return true;
@@ -666,7 +930,10 @@ journey_parse_name(EngTextCursor *c, StringInfo buf)
 	if (!journey_bare_char((unsigned char) *c->p))
 		return false;
 	while (journey_bare_char((unsigned char) *c->p))
+	{
 		appendStringInfoChar(buf, *c->p++);
+		eng_check_name_length(buf->len, JOURNEY_NAME_KIND);
+	}
 	return true;
 }
 
@@ -703,7 +970,8 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 		int64		ts = eng_cursor_timestamp(&c);
 		bool		has_event;
 
-		if (!isspace((unsigned char) *c.p))
+		CHECK_FOR_INTERRUPTS();
+		if (!eng_isspace(*c.p))
 			eng_cursor_error(&c, "Expected a space and a channel name after the timestamp.");
 		if (!journey_parse_name(&c, &ch))
 			eng_cursor_error(&c, "Expected a channel name.");
@@ -782,6 +1050,8 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 	jd->first_ts = first_ts;
 	pq_copymsgbytes(buf, jd->data, rest);
 	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	/* as when a journey is built: every stored journey has a text form */
+	journey_check_text_length(&check);
 	PG_RETURN_POINTER(jd);
 }
 
@@ -839,20 +1109,62 @@ engagement_journey_last_ts(PG_FUNCTION_ARGS)
 	PG_RETURN_TIMESTAMPTZ(j.ts[j.n - 1]);
 }
 
-/* text[] of the channels of touches from..to-1, repeats collapsed or not */
-static ArrayType *
-journey_channel_array(const EngJourney *j, int from, int to, bool collapse)
+/*
+ * One text value per channel of a journey, shared by every array element
+ * and every row that names the channel.
+ */
+static Datum *
+journey_channel_texts(const EngJourney *j)
 {
-	Datum	   *elems = palloc(sizeof(Datum) * (to - from));
-	int			n = 0;
+	Datum	   *texts = palloc(sizeof(Datum) * j->nchannels);
 
+	for (int i = 0; i < j->nchannels; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		texts[i] = CStringGetTextDatum(j->channels[i]);
+	}
+	return texts;
+}
+
+/*
+ * text[] of the channels of touches from..to-1, repeats collapsed or not.
+ * The size of the array is computed first: one over the limit of a varlena
+ * is refused before anything is built.
+ */
+static ArrayType *
+journey_channel_array(const EngJourney *j, const Datum *texts, int from,
+					  int to, bool collapse)
+{
+	Datum	   *elems;
+	int			n = 0;
+	int64		size = ARR_OVERHEAD_NONULLS(1);
+	ArrayType  *result;
+
+	for (int i = from; i < to; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (collapse && i > from && j->ch[i] == j->ch[i - 1])
+			continue;
+		size += INTALIGN(VARSIZE(DatumGetPointer(texts[j->ch[i]])));
+		if (size > (int64) MaxAllocSize)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("channel path would be too large"),
+					errdetail("An array is limited to %d bytes; this one needs at least %lld.",
+							  (int) MaxAllocSize, (long long) size));
+		n++;
+	}
+	elems = palloc(sizeof(Datum) * Max(n, 1));
+	n = 0;
 	for (int i = from; i < to; i++)
 	{
 		if (collapse && i > from && j->ch[i] == j->ch[i - 1])
 			continue;
-		elems[n++] = PointerGetDatum(cstring_to_text(j->channels[j->ch[i]]));
+		elems[n++] = texts[j->ch[i]];
 	}
-	return construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+	result = construct_array(elems, n, TEXTOID, -1, false, TYPALIGN_INT);
+	pfree(elems);
+	return result;
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_channel_path);
@@ -862,7 +1174,8 @@ engagement_journey_channel_path(PG_FUNCTION_ARGS)
 	EngJourney	j;
 
 	journey_getarg(fcinfo, 0, &j);
-	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, 0, j.n, PG_GETARG_BOOL(1)));
+	PG_RETURN_ARRAYTYPE_P(journey_channel_array(&j, journey_channel_texts(&j),
+												0, j.n, PG_GETARG_BOOL(1)));
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_channel_switches);
@@ -874,8 +1187,11 @@ engagement_journey_channel_switches(PG_FUNCTION_ARGS)
 
 	journey_getarg(fcinfo, 0, &j);
 	for (int i = 1; i < j.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (j.ch[i] != j.ch[i - 1])
 			switches++;
+	}
 	PG_RETURN_INT32(switches);
 }
 
@@ -904,9 +1220,23 @@ engagement_journey_session_count(PG_FUNCTION_ARGS)
 
 	journey_getarg(fcinfo, 0, &j);
 	for (int i = 1; i < j.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (journey_new_session(&j, i, gap, false))
 			sessions++;
+	}
 	PG_RETURN_INT32(sessions);
+}
+
+/*
+ * A memory context for the values of one result row of a set-returning
+ * function, reset after the row is put in the tuplestore (which copies it).
+ */
+static MemoryContext
+journey_row_context(void)
+{
+	return AllocSetContextCreate(CurrentMemoryContext, "journey result row",
+								 ALLOCSET_DEFAULT_SIZES);
 }
 
 /*
@@ -923,57 +1253,91 @@ engagement_journey_sessions(PG_FUNCTION_ARGS)
 	bool		split = PG_GETARG_BOOL(2);
 	int			start = 0;
 	int32		session = 0;
+	Datum	   *texts;
+	MemoryContext rowcxt;
 
 	InitMaterializedSRF(fcinfo, 0);
 	journey_getarg(fcinfo, 0, &j);
+	texts = journey_channel_texts(&j);
+	rowcxt = journey_row_context();
 	for (int i = 1; i <= j.n; i++)
 	{
 		Datum		values[7];
 		bool		nulls[7] = {false, false, false, false, false, false, false};
+		MemoryContext old;
 
+		CHECK_FOR_INTERRUPTS();
 		if (i < j.n && !journey_new_session(&j, i, gap, split))
 			continue;
+		old = MemoryContextSwitchTo(rowcxt);
 		values[0] = Int32GetDatum(++session);
 		values[1] = TimestampTzGetDatum(j.ts[start]);
 		values[2] = TimestampTzGetDatum(j.ts[i - 1]);
 		values[3] = Int32GetDatum(i - start);
-		values[4] = PointerGetDatum(journey_channel_array(&j, start, i, true));
-		values[5] = PointerGetDatum(cstring_to_text(j.channels[j.ch[start]]));
-		values[6] = PointerGetDatum(cstring_to_text(j.channels[j.ch[i - 1]]));
+		values[4] = PointerGetDatum(journey_channel_array(&j, texts, start, i, true));
+		values[5] = texts[j.ch[start]];
+		values[6] = texts[j.ch[i - 1]];
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
 		start = i;
 	}
 	return (Datum) 0;
 }
 
-/* channel_transitions(journey) -> SETOF (from_channel, to_channel, n) */
+/* journey_pair_sort(): an interruptible sort of uint32 */
+#define ST_SORT			journey_pair_sort
+#define ST_ELEMENT_TYPE	uint32
+#define ST_COMPARE(a, b)	((*(a) > *(b)) - (*(a) < *(b)))
+#define ST_CHECK_FOR_INTERRUPTS
+#define ST_SCOPE		static
+#define ST_DECLARE
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
+/*
+ * channel_transitions(journey) -> SETOF (from_channel, to_channel, n)
+ *
+ * Each pair of consecutive touches is coded from * nchannels + to (below
+ * 2^32 with at most 65,535 channels); the codes are sorted and counted in
+ * runs, so memory grows with the touches, never with the square of the
+ * channels.  The dictionary is sorted, so the code order is (from, to).
+ */
 PG_FUNCTION_INFO_V1(engagement_journey_channel_transitions);
 Datum
 engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	EngJourney	j;
-	int64	   *counts;
+	uint32	   *pairs;
+	int			npairs;
+	Datum	   *texts;
+	int			run;
 
 	InitMaterializedSRF(fcinfo, 0);
 	journey_getarg(fcinfo, 0, &j);
-	counts = palloc0(sizeof(int64) * j.nchannels * j.nchannels);
-	for (int i = 1; i < j.n; i++)
-		counts[j.ch[i - 1] * j.nchannels + j.ch[i]]++;
-	/* dictionaries are sorted, so rows come out ordered by (from, to) */
-	for (int a = 0; a < j.nchannels; a++)
-		for (int b = 0; b < j.nchannels; b++)
-		{
-			Datum		values[3];
-			bool		nulls[3] = {false, false, false};
+	npairs = j.n - 1;
+	pairs = palloc(sizeof(uint32) * Max(npairs, 1));
+	for (int i = 0; i < npairs; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pairs[i] = (uint32) j.ch[i] * (uint32) j.nchannels + (uint32) j.ch[i + 1];
+	}
+	journey_pair_sort(pairs, npairs);
+	texts = journey_channel_texts(&j);
+	for (int i = 0; i < npairs; i += run)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
 
-			if (counts[a * j.nchannels + b] == 0)
-				continue;
-			values[0] = PointerGetDatum(cstring_to_text(j.channels[a]));
-			values[1] = PointerGetDatum(cstring_to_text(j.channels[b]));
-			values[2] = Int64GetDatum(counts[a * j.nchannels + b]);
-			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-		}
+		CHECK_FOR_INTERRUPTS();
+		for (run = 1; i + run < npairs && pairs[i + run] == pairs[i]; run++)
+			;
+		values[0] = texts[pairs[i] / (uint32) j.nchannels];
+		values[1] = texts[pairs[i] % (uint32) j.nchannels];
+		values[2] = Int64GetDatum((int64) run);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
 	return (Datum) 0;
 }
 
@@ -991,6 +1355,20 @@ typedef struct SessionCtx
 	int64		gap;			/* inactivity gap, microseconds */
 	int64		max_len;		/* maximum session length, microseconds */
 } SessionCtx;
+
+/*
+ * Is the time from "from" to "to" (to >= from) longer than "limit" (> 0)?
+ * The difference of two finite timestamps can exceed the int64 range, so it
+ * is taken as unsigned; an infinite timestamp is infinitely far from any
+ * other timestamp and no distance from itself.
+ */
+static bool
+session_longer(TimestampTz from, TimestampTz to, int64 limit)
+{
+	if (TIMESTAMP_NOT_FINITE(from) || TIMESTAMP_NOT_FINITE(to))
+		return from != to;
+	return (uint64) to - (uint64) from > (uint64) limit;
+}
 
 /* Evaluate the gap (and maximum length) arguments on the current row. */
 static void
@@ -1053,16 +1431,13 @@ session_number_common(FunctionCallInfo fcinfo, bool with_max)
 	}
 	else
 	{
-		int64		since_last;
-
 		if (ts < ctx->last_ts)
 			ereport(ERROR,
 					errcode(ERRCODE_WINDOWING_ERROR),
 					errmsg("session_number() needs its window ordered by its timestamp argument"),
 					errhint("Add ORDER BY on the timestamp to the OVER clause."));
-		if (pg_sub_s64_overflow(ts, ctx->last_ts, &since_last) ||
-			since_last > ctx->gap ||
-			(with_max && ts - ctx->session_start > ctx->max_len))
+		if (session_longer(ctx->last_ts, ts, ctx->gap) ||
+			(with_max && session_longer(ctx->session_start, ts, ctx->max_len)))
 		{
 			ctx->session++;
 			ctx->session_start = ts;
