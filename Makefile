@@ -27,3 +27,6 @@ EXTRA_CLEAN = results regression.diffs regression.out regression.tz.log tmp_chec
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# every object includes the shared header: a change to it rebuilds them all
+$(OBJS): src/engagement.h
