@@ -270,10 +270,10 @@ SELECT count(*) AS funnels,
 	   count(*) FILTER (WHERE funnel_send(f) IS DISTINCT FROM funnel_send(f::text::funnel)) AS mismatch
 FROM (SELECT funnel_agg('1 hour', 'strict_order:strict_deduplication:strict_increase:allow_reentry',
 						ts, e = 'a', e = 'b') AS f
-	  FROM (VALUES ('0001-01-01 00:00:00.000001+00'::timestamptz, 'a'), ('2026-01-05 10:00:00.5', 'b'),
-				   ('2026-01-05 10:00:00.5', 'x'), ('9999-12-31 23:59:59.999999+00', 'a')) v(ts, e)
+	  FROM (VALUES ('0001-01-01 00:00:00.000001+00'::timestamptz, 'a'), ('2026-01-05 10:00:00.5+00', 'b'),
+				   ('2026-01-05 10:00:00.5+00', 'x'), ('9999-12-31 23:59:59.999999+00', 'a')) v(ts, e)
 	  UNION ALL
 	  SELECT funnel_agg('0 seconds', ts, false) FROM (VALUES (now())) v(ts)
 	  UNION ALL
 	  SELECT funnel_agg('106751991 days 4 hours', ts, g % 3 = 0, g % 3 = 1, g % 3 = 2)
-	  FROM generate_series(1, 1000) g, LATERAL (SELECT '2026-01-01'::timestamptz + g * interval '1.000001 s' AS ts) t) s;
+	  FROM generate_series(1, 1000) g, LATERAL (SELECT '2026-01-01 00:00+00'::timestamptz + g * interval '1.000001 s' AS ts) t) s;

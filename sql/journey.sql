@@ -336,7 +336,7 @@ SELECT CASE WHEN current_setting('debug_assertions')::boolean THEN '0' ELSE '2s'
 -- touch took about 6 s).  Independent check: count(DISTINCT) in plain SQL.
 SET statement_timeout = :'linear_timeout';
 CREATE TEMP TABLE many AS
-	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
+	SELECT journey_agg(timestamptz '2026-01-01 00:00+00' + i * interval '1 second', 'c' || i, 'e' || i) AS j
 	FROM generate_series(1, 20000) i;
 SELECT touches(j), (SELECT count(DISTINCT c) FROM unnest(channel_path(j)) c) AS distinct_channels,
 	   first_touch(j), last_touch(j)
@@ -346,7 +346,7 @@ SELECT touches(j::text::journey) AS from_text,
 FROM many;
 SELECT touches(r), journey_send(r) = (SELECT journey_send(j) FROM many) AS rollup_equals_whole
 FROM (SELECT rollup(j) AS r
-	  FROM (SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', 'c' || i, 'e' || i) AS j
+	  FROM (SELECT journey_agg(timestamptz '2026-01-01 00:00+00' + i * interval '1 second', 'c' || i, 'e' || i) AS j
 			FROM generate_series(1, 20000) i GROUP BY i % 3) parts) s;
 RESET statement_timeout;
 
@@ -356,7 +356,7 @@ RESET statement_timeout;
 -- touch is its own session with a gap of 0.5 s, one session with 2 s.
 SET statement_timeout = :'linear_timeout';
 CREATE TEMP TABLE longname AS
-	SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second', repeat('x', 1000)) AS j
+	SELECT journey_agg(timestamptz '2026-01-01 00:00+00' + i * interval '1 second', repeat('x', 1000)) AS j
 	FROM generate_series(1, 50000) i;
 SELECT count(*) AS sessions, sum(touches) AS touches,
 	   count(*) FILTER (WHERE entry_channel IS DISTINCT FROM repeat('x', 1000)
@@ -396,7 +396,7 @@ FROM many, channel_transitions(j);
 -- against the plain-SQL idiom (lag over the touches in journey order) on
 -- random data: NULL-safe full comparison
 CREATE TEMP TABLE rt AS
-	SELECT timestamptz '2026-01-01' + i * interval '1 minute' AS ts,
+	SELECT timestamptz '2026-01-01 00:00+00' + i * interval '1 minute' AS ts,
 		   'ch' || (abs(hashint4(i)) % 40) AS channel
 	FROM generate_series(1, 5000) i;
 SELECT (SELECT count(*) FROM rt) AS touches,
@@ -411,11 +411,11 @@ FULL JOIN (SELECT prev AS from_channel, channel AS to_channel, count(*) AS n
 -- copied and dumped.  By hand: a touch here is 20 + 1 + 2002 + 1 + 2002
 -- bytes and a comma after the 16 bytes around them, so touch 266,636 crosses
 -- the limit: 16 + 266,636 * 4026 + 266,635 = 1,073,743,187 bytes.
-SELECT touches(journey_agg(timestamptz '2026-01-01' + i * interval '1 second',
+SELECT touches(journey_agg(timestamptz '2026-01-01 00:00+00' + i * interval '1 second',
 						   repeat('"', 1000), repeat('"', 1000)))
 FROM generate_series(1, 270000) i;
 SELECT touches(rollup(j))
-FROM (SELECT journey_agg(timestamptz '2026-01-01' + i * interval '1 second',
+FROM (SELECT journey_agg(timestamptz '2026-01-01 00:00+00' + i * interval '1 second',
 						 repeat('"', 1000), repeat('"', 1000)) AS j
 	  FROM generate_series(1, 140000) i) h, generate_series(1, 2);
 
@@ -428,7 +428,7 @@ FROM (VALUES (timestamptz '4713-01-01 BC'), ('100000-01-01'), ('294276-01-01')) 
 -- no distance from themselves: by hand 1, 1, 2, 2, 3, 3 (and the last finite
 -- timestamp is not within 30 days of infinity)
 SELECT ts, session_number(ts, '1 hour') OVER w AS s, session_number(ts, '1 hour', '1 hour') OVER w AS s_max
-FROM (VALUES (timestamptz '-infinity'), ('-infinity'), ('2026-01-01'), ('2026-01-01 00:10'),
+FROM (VALUES (timestamptz '-infinity'), ('-infinity'), ('2026-01-01 00:00+00'), ('2026-01-01 00:10+00'),
 			 ('infinity'), ('infinity')) v(ts)
 WINDOW w AS (ORDER BY ts);
 SELECT ts, session_number(ts, '30 days') OVER (ORDER BY ts)

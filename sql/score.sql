@@ -338,8 +338,8 @@ DROP FUNCTION dims(engagement, timestamptz), close(float8[], float8[], float8), 
 -- the last event, -infinity included, is the documented 22023
 CREATE TABLE es AS
 SELECT engagement_agg(ts, dim::engagement_dimension, v, '7 days') AS e
-FROM (VALUES ('1990-01-01'::timestamptz, 'involvement', 2.0::float8), ('1990-01-02', 'intimacy', -0.5),
-			 ('1990-01-03', 'interaction', 1.0)) x(ts, dim, v);
+FROM (VALUES ('1990-01-01 00:00+00'::timestamptz, 'involvement', 2.0::float8), ('1990-01-02 00:00+00', 'intimacy', -0.5),
+			 ('1990-01-03 00:00+00', 'interaction', 1.0)) x(ts, dim, v);
 SELECT involvement(e, 'infinity'), interaction(e, 'infinity'), intimacy(e, 'infinity'),
 	   influence(e, 'infinity')
 FROM es;
@@ -353,9 +353,9 @@ SELECT * FROM engagement_explain((SELECT e FROM es), '-infinity');
 -- the latest finite as_of: the decay underflows to 0, and a negative sum
 -- gives 0, not -0 (before: -0 for intimacy from the year 2500 on)
 SELECT involvement(e, '294276-12-31 23:59:59.999999+00'), intimacy(e, '294276-12-31 23:59:59.999999+00'),
-	   intimacy(e, '2500-01-01'), engagement_score(e, '294276-12-31 23:59:59.999999+00')
+	   intimacy(e, '2500-01-01 00:00+00'), engagement_score(e, '294276-12-31 23:59:59.999999+00')
 FROM es;
-SELECT dimension, decayed_value, contribution FROM engagement_explain((SELECT e FROM es), '2500-01-01');
+SELECT dimension, decayed_value, contribution FROM engagement_explain((SELECT e FROM es), '2500-01-01 00:00+00');
 -- as_of - last_seen beyond the int64 range (0001 to 294276) with a half-life
 -- of 100,000 years: the factor 2^(-dt/h) ~ 0.13 computed in float8, checked
 -- against the formula in numeric epochs
@@ -387,8 +387,8 @@ FROM (SELECT rfm_agg(ts, a) AS r
 -- rfm age: +infinity has no finite age (22008), -infinity is before the last
 -- purchase (22023); any finite as_of works, the latest one in microseconds
 -- checked against the day count of plain date arithmetic
-SELECT age(rfm_agg(ts, 1), 'infinity', '1 day') FROM (VALUES ('2026-01-01'::timestamptz)) v(ts);
-SELECT age(rfm_agg(ts, 1), '-infinity', '1 day') FROM (VALUES ('2026-01-01'::timestamptz)) v(ts);
+SELECT age(rfm_agg(ts, 1), 'infinity', '1 day') FROM (VALUES ('2026-01-01 00:00+00'::timestamptz)) v(ts);
+SELECT age(rfm_agg(ts, 1), '-infinity', '1 day') FROM (VALUES ('2026-01-01 00:00+00'::timestamptz)) v(ts);
 SELECT (abs(age(r, '294276-12-31 23:59:59.999999+00', '1 microsecond')
 			/ ((date '294276-12-31' - date '0001-01-01') * 86400e6::float8) - 1) <= 1e-12) IS TRUE AS micro_ok,
 	   (abs(age(r, '294276-12-31 23:59:59.999999+00', '100000 years')
@@ -397,7 +397,7 @@ SELECT (abs(age(r, '294276-12-31 23:59:59.999999+00', '1 microsecond')
 FROM (SELECT rfm_agg('0001-01-01 00:00+00', 1) AS r) s;
 -- monetary: a mean of tiny refunds that underflows is 0, not -0
 SELECT monetary(rfm_agg(ts, a))
-FROM (VALUES ('2026-01-01'::timestamptz, 1.0::float8), ('2026-01-02', -5e-324), ('2026-01-03', 0.0)) v(ts, a);
+FROM (VALUES ('2026-01-01 00:00+00'::timestamptz, 1.0::float8), ('2026-01-02 00:00+00', -5e-324), ('2026-01-03 00:00+00', 0.0)) v(ts, a);
 DROP TABLE es;
 -- the transition function counts from any valid state (a user aggregate's
 -- INITCOND): a count at the int64 maximum is 22003, not stored negative
@@ -405,8 +405,8 @@ DROP TABLE es;
 CREATE AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval)
 	(SFUNC = engagement_trans, STYPE = engagement,
 	 INITCOND = '(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1:9223372036854775807@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)');
-SELECT engagement_from('2026-01-02', 'involvement', 1, '7 days')::text;
-SELECT events(engagement_from('2026-01-02', 'interaction', 1, '7 days'));
+SELECT engagement_from('2026-01-02 00:00+00', 'involvement', 1, '7 days')::text;
+SELECT events(engagement_from('2026-01-02 00:00+00', 'interaction', 1, '7 days'));
 DROP AGGREGATE engagement_from(timestamptz, engagement_dimension, float8, interval);
 -- events() returns the total of the counts, so a state whose counts add up
 -- past the int64 maximum is invalid input (before: accepted, then events()
@@ -416,8 +416,8 @@ SELECT events('(v=1,half_life_usec=1,first=0001-01-01T00:00:00Z,last=9999-12-31T
 -- the support functions called directly (any role can) compute a new value
 -- from a checked copy of their argument, never writing to it (before: XX000
 -- "called in non-aggregate context")
-CREATE TABLE direct AS SELECT engagement_trans(NULL, '2026-01-01', 'involvement', 1, '7 days') AS e;
-SELECT involvement(engagement_trans(e, '2026-01-08', 'involvement', 1, '7 days'), '2026-01-08') AS trans,
+CREATE TABLE direct AS SELECT engagement_trans(NULL, '2026-01-01 00:00+00', 'involvement', 1, '7 days') AS e;
+SELECT involvement(engagement_trans(e, '2026-01-08 00:00+00', 'involvement', 1, '7 days'), '2026-01-08 00:00+00') AS trans,
 	   events(engagement_combine(e, e)) AS combine, events(engagement_rollup_trans(NULL, e)) AS rollup_trans,
 	   events(e) AS unchanged
 FROM direct;
