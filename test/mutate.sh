@@ -20,12 +20,12 @@ nps_nine_is_passive	src/nps.c	nps	NPS_PASSIVE, NPS_PASSIVE,\n\tNPS_PROMOTER, NPS
 nps_null_score_counted	src/nps.c	nps	if (likely(!PG_ARGISNULL(1)))\n\t{\n\t\tint32\t\tscore = PG_GETARG_INT32(1);	if (true)\n\t{\n\t\tint32\t\tscore = PG_GETARG_INT32(1);
 nps_variance_sign	src/nps.c	nps	pp + pd - (pp - pd) * (pp - pd)	pp + pd + (pp - pd) * (pp - pd)
 nps_weight_squares	src/nps.c	nps	st->w2 += w * w;	st->w2 += w;
-nps_merge_drops_squares	src/nps.c	nps	dst->w2 += tmp.w2;	dst->w2 += 0 * tmp.w2;
+nps_merge_drops_squares	src/nps.c	nps	sum.w2 += tmp.w2;	sum.w2 += 0 * tmp.w2;
 nps_inverse_keeps_score	src/nps.c	nps	st->n[cat]--;	st->n[cat] -= 0;
 nps_send_weight_squares	src/nps.c	nps	pq_sendfloat8(&buf, st->w2);	pq_sendfloat8(&buf, st->w2 * 2);
 journey_gap_exclusive	src/journey.c	journey	return (j->ts[i] - j->ts[i - 1] > gap) ||	return (j->ts[i] - j->ts[i - 1] >= gap) ||
-journey_window_gap_exclusive	src/journey.c	journey	since_last > ctx->gap ||	since_last >= ctx->gap ||
-journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\tPG_RETURN_INT32(switches);	\t\t\tswitches++;\n\tif (j.n > 20)\n\t\tPG_RETURN_NULL();\n\tPG_RETURN_INT32(switches);
+journey_window_gap_exclusive	src/journey.c	journey	return (uint64) to - (uint64) from > (uint64) limit;	return (uint64) to - (uint64) from >= (uint64) limit;
+journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\t}\n\tPG_RETURN_INT32(switches);	\t\t\tswitches++;\n\t}\n\tif (j.n > 20)\n\t\tPG_RETURN_NULL();\n\tPG_RETURN_INT32(switches);
 journey_send_first_ts	src/journey.c	journey	pq_sendint64(&buf, jd->first_ts);	pq_sendint64(&buf, jd->first_ts + 1);
 funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= window);	bool\t\tin_window = (t - first < window);
 funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
@@ -33,20 +33,20 @@ funnel_serial_window	src/funnel.c	funnel	pq_sendint64(&buf, b->window);	pq_sendi
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
-attribution_removal_unscaled	src/attribution.c	attribution	re[c] = 1.0 - markov_p_conv(&mk, rowsum, c + 1) / p;	re[c] = 1.0 - markov_p_conv(&mk, rowsum, c + 1);
+attribution_removal_unscaled	src/attribution.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
 score_decay_sign	src/score.c	score	return exp2(-((double) dt) / (double) h);	return exp2(((double) dt) / (double) h);
 score_composite_scale	src/score.c	score	100.0 * (1.0 - exp(-Max(*x, 0.0) / scale))	100.0 * (1.0 - exp(-Max(*x, 0.0) / (2 * scale)))
 score_intimacy_one_refused	src/score.c	score	(v < -1.0 || v > 1.0)	(v < -1.0 || v >= 1.0)
 rfm_frequency_counts_first	src/rfm.c	score	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays - 1);	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays);
-rfm_monetary_mean	src/rfm.c	score	PG_RETURN_FLOAT8(sum / (r->ndays - 1));	PG_RETURN_FLOAT8(sum / r->ndays);
+rfm_monetary_mean	src/rfm.c	score	sum /= (r->ndays - 1);	sum /= r->ndays;
 rfm_merge_same_day	src/rfm.c	score	r->days[k - 1].amount += b->days[i].amount;	r->days[k - 1].amount = b->days[i].amount;
 value_discount_sign	src/value.c	value	return pow(1.0 + rate, -periods);	return pow(1.0 + rate, periods);
-value_clv_probability	src/value.c	value	(p * margin - cost)	(p * (margin - cost))
+value_clv_probability	src/value.c	value	value_discounted(p * margin - cost,	value_discounted(p * (margin - cost),
 value_crv_acquisition	src/value.c	value	type_one = margin - reward - retention + acquisition;	type_one = margin - reward - retention - acquisition;
 predict_covariance_not_scaled	src/predict.c	predict	m->cov[i] = fit->cov[i] / wsum;	m->cov[i] = fit->cov[i];
-predict_no_delta_method	src/predict.c	predict	Float8GetDatum(m->params[i] * sqrt(COV(m->cov, i, i)))	Float8GetDatum(sqrt(COV(m->cov, i, i)))
+predict_no_delta_method	src/predict.c	predict	double\t\tse = m->params[i] * sqrt(COV(m->cov, i, i));	double\t\tse = sqrt(COV(m->cov, i, i));
 predict_loglik_per_customer	src/predict.c	predict	m->loglik = -fit->f * wsum;	m->loglik = -fit->f;
-predict_p_alive_term	src/predict.c	predict	return 1.0 / (1.0 + a / (b + x - 1.0) *	return 1.0 / (1.0 + a / (b + x) *
+predict_p_alive_term	src/predict.c	predict	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +	return exp(log(P[2]) - log(P[3] + x) +
 community_starter_answers	src/community.c	community	if (d->r[k].author != t->starter->author)	if (d->r[k].author == d->r[k].author)
 community_sentiment_at_threshold	src/community.c	community	t.starter->sentiment < sentiment_below;	t.starter->sentiment <= sentiment_below;
 community_wait_exclusive	src/community.c	community	late = as_of - since >= threshold;	late = as_of - since > threshold;
