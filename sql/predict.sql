@@ -470,3 +470,19 @@ SELECT count(*) AS models,
 	   count(*) FILTER (WHERE gammagamma_send(m) IS DISTINCT FROM gammagamma_send(m::text::gammagamma)) AS mismatches
 FROM (VALUES ('(v=1,p=1.7976931348623157e308,q=5e-324,gamma=0.30000000000000004,customers=1,ll=-0,iterations=0,cov=[5e-324,-0,1e308,-1e-320,0,2.2250738585072014e-308])'::gammagamma),
 			 (gammagamma(1e-300, 3, 7))) v(m);
+-- review of the merged fixes: a negative sum of the complement series was
+-- scaled up twice and overflowed (22003); mpmath (80 digits, a = 1 as the
+-- mean of a = 1 +- 1e-30): E[X(3)] = 0.0044999989875340503, E[X(5)] =
+-- 0.0074999971875951467
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(15000, 1e7, 1, 10000), t) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (3, 0.0044999989875340503), (5, 0.0074999971875951467)) v(t, ref);
+-- lgamma(r + x) - lgamma(r) for a huge r lost its digits (0.426 at 1e14,
+-- 0.054 at 1e15): Stirling's series there; mpmath: 0.49999999999981606 at
+-- r = alpha = 1e12, 0.4999999999999982 at 1e14, 0.49999999999999982 at 1e15
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(r, r, 1, 1), 1, 1) - ref) <= 1e-9) IS NOT TRUE) AS mismatches
+FROM (VALUES (1e12, 0.49999999999981606), (1e14, 0.4999999999999982), (1e15, 0.49999999999999982)) v(r, ref);
+-- a horizon past the range of doubles dropped its periods silently (NaN
+-- increments counted as 0): an error now
+SELECT predicted_clv(bgnbd(0.5, 1, 0.5, 1), gammagamma(1, 2, 1), 0, 0, 0, 0, 1000, 1e306, 0);

@@ -119,10 +119,47 @@ pred_digamma(double x)
 		f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
 }
 
-/* ln B(x, y) */
+/*
+ * Arguments from which a difference of lgamma() values is computed from
+ * Stirling's series instead: lgamma(z + d) - lgamma(z) subtracts two numbers
+ * of about z ln z, so for a huge z the rounding of each (several units in the
+ * last place) swamps a small difference (lgamma(1e15 + 1) - lgamma(1e15)
+ * comes out 15% off ln 1e15).  Below the threshold the plain difference loses
+ * at most about 1e-9 and is kept, so ordinary models give the same bits.
+ */
+#define PRED_STIRLING_MIN	1e6
+
+/*
+ * ln Gamma(z + d) - ln Gamma(z) for z and z + d at least PRED_STIRLING_MIN:
+ * with ln Gamma(z) = (z - 1/2) ln z - z + ln(2 pi) / 2 + 1/(12 z) - 1/(360 z^3)
+ * + O(z^-5), the difference is d ln z + (z + d - 1/2) ln(1 + d/z) - d plus the
+ * difference of the corrections, with no cancellation of large terms.
+ */
+static double
+pred_lgamma_ratio_large(double z, double d)
+{
+	double		zd = z + d;
+
+	return d * log(z) + (zd - 0.5) * log1p(d / z) - d +
+		(1.0 / (12.0 * zd) - 1.0 / (360.0 * zd * zd * zd)) -
+		(1.0 / (12.0 * z) - 1.0 / (360.0 * z * z * z));
+}
+
+/* ln Gamma(z + d) - ln Gamma(z), z > 0, z + d > 0 */
+static double
+pred_lgamma_ratio(double z, double d)
+{
+	if (Min(z, z + d) >= PRED_STIRLING_MIN)
+		return pred_lgamma_ratio_large(z, d);
+	return lgamma(z + d) - lgamma(z);
+}
+
+/* ln B(x, y), also when one argument is huge and the other is not */
 static double
 pred_lbeta(double x, double y)
 {
+	if (Max(x, y) >= PRED_STIRLING_MIN)
+		return lgamma(Min(x, y)) - pred_lgamma_ratio_large(Max(x, y), Min(x, y));
 	return lgamma(x) + lgamma(y) - lgamma(x + y);
 }
 
@@ -200,7 +237,7 @@ pred_beta_inc(double a, double b, double x, double y, double lx, double ly)
 		ly = tmp;
 	}
 	/* x^a y^b / (a B(a, b)) times the continued fraction */
-	lpre = a * lx + b * ly - (lgamma(a) + lgamma(b) - lgamma(a + b)) - log(a);
+	lpre = a * lx + b * ly - pred_lbeta(a, b) - log(a);
 	lpre = exp(lpre) * pred_beta_cf(a, b, x);
 	/* a probability, also where rounding takes 1 - lpre below 0 */
 	lpre = Min(Max(lpre, 0.0), 1.0);
@@ -1791,7 +1828,7 @@ bgnbd_rescale(double *v, double *sum, int *e)
 		*sum = ldexp(*sum, -600);
 		*e += 600;
 	}
-	else if (*v < 0x1p-600 && *v > 0.0 && *sum < 0x1p400)
+	else if (*v < 0x1p-600 && *v > 0.0 && fabs(*sum) < 0x1p400)
 	{
 		*v = ldexp(*v, 600);
 		*sum = ldexp(*sum, 600);
@@ -1827,6 +1864,18 @@ bgnbd_rescale(double *v, double *sum, int *e)
  * |P_{j+1}| (1 - u^(a-1)) / (a-1), the result at least half of c times
  * that).
  */
+/*
+ * The part of the complement series' result that is not a sum:
+ * (1 - u^(a-1)) / (a - 1), or -ln u at a = 1.
+ */
+static double
+bgnbd_complement_base(double a, double lu)
+{
+	double		am1 = a - 1.0;
+
+	return (am1 == 0.0) ? -lu : -expm1(am1 * lu) / am1;
+}
+
 static double
 bgnbd_expectation(double r, double alpha, double a, double b, double x, double t)
 {
@@ -1847,7 +1896,17 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 	bgnbd_check_terms(bgnbd_expectation_terms(r, alpha, a, b, x, t, &series));
 	/* the first term, as v 2^e with v in [1, 2) */
 	l0 = series == BG_SERIES_PURCHASES ? s * lu : (a - 1.0) * lu + log(z);
-	e = (int) floor(l0 / M_LN2);
+	/*
+	 * z = 0 (alpha + T overflowed) makes every term 0; NaN is passed on (an
+	 * error for the caller).  A finite l0 far outside the range of doubles
+	 * is clamped before the conversion to int, so that v underflows to 0 (or
+	 * overflows, an error for the caller) instead of the cast being undefined.
+	 */
+	if (isnan(l0))
+		return l0;
+	if (l0 == -INFINITY)
+		return series == BG_SERIES_COMPLEMENT ? c * bgnbd_complement_base(a, lu) : 0.0;
+	e = (int) floor(Max(Min(l0, 0x1p20 * M_LN2), -0x1p20 * M_LN2) / M_LN2);
 	v = exp(l0 - e * M_LN2);
 
 	if (series == BG_SERIES_PURCHASES)
@@ -1914,12 +1973,7 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 			}
 		}
 		if (complement)
-		{
-			double		am1 = a - 1.0;
-			double		q = (am1 == 0.0) ? -lu : -expm1(am1 * lu) / am1;
-
-			return c * (q - ldexp(sum, e));
-		}
+			return c * (bgnbd_complement_base(a, lu) - ldexp(sum, e));
 		return c * ldexp(sum, e);
 	}
 }
@@ -1995,8 +2049,12 @@ bgnbd_probability_one(const double *P, double t, double x)
 
 	if (t == 0.0)
 		return x == 0.0 ? 1.0 : 0.0;
-	p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
-			lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
+	if (r >= PRED_STIRLING_MIN)
+		p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + pred_lgamma_ratio(r, x) -
+				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
+	else
+		p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
+				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
 		p += exp(pred_lbeta(a + 1.0, b + (x - 1.0)) - pred_lbeta(a, b)) *
 			pred_beta_inc(x, r, z, u, lz, lu);
@@ -2192,12 +2250,19 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		bgnbd_check_terms(periods * bgnbd_expectation_terms(bg->params[0], bg->params[1] + T,
 															 bg->params[2], bg->params[3],
 															 x, periods * L, NULL));
+	if (!isfinite(periods * L))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("predicted customer lifetime value is out of range"),
+				errdetail("The horizon of %d periods of %g is too long for a double precision number.",
+						  periods, L));
 	for (int32 i = 1; i <= periods; i++)
 	{
 		double		cur;
 
 		CHECK_FOR_INTERRUPTS();
-		cur = bgnbd_conditional(bg->params, i * L, x, tx, T);
+		cur = pred_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
+						  "predicted customer lifetime value");
 
 		/* E[Y(t)] grows with t: an increment below 0 is rounding */
 		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
