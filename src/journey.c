@@ -43,12 +43,14 @@
 #define JOURNEY_NAME_KIND		"journey channel and event"
 
 /*
- * The text form of a journey must fit in a text value (a varlena of at most
- * MaxAllocSize bytes with its header), or the journey could not be shown,
- * copied or dumped: journeys whose text form would be longer are refused
- * when they are built, and output functions check again before building.
+ * The text form of a journey must fit in a text value, and its COPY text too,
+ * or the journey could not be shown, copied or dumped (pg_dump copies in
+ * text): COPY writes a backslash or a control character of a quoted name as
+ * two bytes, so half of MaxAllocSize, less a margin for the row and message
+ * around it.  Journeys whose text form would be longer are refused when they
+ * are built, and output functions check again before building.
  */
-#define JOURNEY_MAX_TEXT		((int64) (MaxAllocSize - VARHDRSZ))
+#define JOURNEY_MAX_TEXT		((int64) (MaxAllocSize / 2 - 1024))
 #define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
 #define JOURNEY_TEXT_SUFFIX		"])"
 
