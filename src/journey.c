@@ -51,6 +51,13 @@
  * are built, and output functions check again before building.
  */
 #define JOURNEY_MAX_TEXT		((int64) (MaxAllocSize / 2 - 1024))
+
+/*
+ * Input (text and binary) and output accept text forms up to what a text
+ * value holds, so that journeys of up to 1 GB stored by version 1.1, before
+ * the limit above, still print, dump and restore.
+ */
+#define JOURNEY_MAX_VALUE_TEXT	((int64) (MaxAllocSize - VARHDRSZ))
 #define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
 #define JOURNEY_TEXT_SUFFIX		"])"
 
@@ -95,6 +102,7 @@ typedef struct JourneyBuild
 	int			ch_textmax;		/* allocated entries of ch_textlen */
 	int			ev_textmax;
 	int64		textlen;		/* text form so far, prefix and suffix included */
+	int64		textlimit;		/* JOURNEY_MAX_TEXT, or more for input */
 } JourneyBuild;
 
 /*****************************************************************************
@@ -357,13 +365,13 @@ journey_touch_textlen(int64 ts, int32 chlen, int32 evlen)
 
 pg_attribute_noreturn()
 static void
-journey_text_too_long(int64 needed)
+journey_text_too_long(int64 needed, int64 limit)
 {
 	ereport(ERROR,
 			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 			errmsg("journey text form would be too long"),
 			errdetail("The text form of a journey is limited to %lld bytes; this one needs at least %lld.",
-					  (long long) JOURNEY_MAX_TEXT, (long long) needed));
+					  (long long) limit, (long long) needed));
 }
 
 /* Lengths of the text forms of "count" names. */
@@ -382,7 +390,8 @@ journey_name_textlens(const char *const *names, int count)
 
 /*
  * Length of the text form of a decoded journey whose names' text forms have
- * the lengths given, or the 54000 error when it would not fit in a text value.
+ * the lengths given, or the 54000 error when it would not fit in a text value
+ * (output and binary input: journeys stored before the build limit are read).
  */
 static int64
 journey_text_length(const EngJourney *j, const int32 *chlen, const int32 *evlen)
@@ -394,8 +403,8 @@ journey_text_length(const EngJourney *j, const int32 *chlen, const int32 *evlen)
 		CHECK_FOR_INTERRUPTS();
 		len += 1 + journey_touch_textlen(j->ts[i], chlen[j->ch[i]],
 										 j->ev[i] >= 0 ? evlen[j->ev[i]] : -1);
-		if (len > JOURNEY_MAX_TEXT)
-			journey_text_too_long(len);
+		if (len > JOURNEY_MAX_VALUE_TEXT)
+			journey_text_too_long(len, JOURNEY_MAX_VALUE_TEXT);
 	}
 	return len;
 }
@@ -422,6 +431,7 @@ jbuild_new(MemoryContext cxt)
 	JourneyBuild *b = MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
 
 	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
+	b->textlimit = JOURNEY_MAX_TEXT;
 	return b;
 }
 
@@ -476,8 +486,8 @@ jbuild_push(JourneyBuild *b, int64 ts, int32 ch, int32 ev, MemoryContext cxt)
 	textlen = b->textlen + (b->n > 0 ? 1 : 0) +
 		journey_touch_textlen(ts, b->ch_textlen[ch],
 							  ev >= 0 ? b->ev_textlen[ev] : -1);
-	if (textlen > JOURNEY_MAX_TEXT)
-		journey_text_too_long(textlen);
+	if (textlen > b->textlimit)
+		journey_text_too_long(textlen, b->textlimit);
 	if (b->n == b->max)
 	{
 		b->max = (b->max == 0) ? 16 : Min(b->max * 2, JOURNEY_MAX_TOUCHES);
@@ -952,6 +962,8 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	JourneyData *jd;
 	EngJourney	check;
 
+	/* a value stored before the build limit must restore */
+	b->textlimit = JOURNEY_MAX_VALUE_TEXT;
 	initStringInfo(&ch);
 	initStringInfo(&ev);
 	eng_cursor_init(&c, input, "journey");
