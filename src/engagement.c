@@ -147,6 +147,67 @@ eng_check_name_length(int len, const char *kind)
 					   kind, ENG_MAX_NAME_LEN));
 }
 
+/*
+ * Dictionaries of up to ENG_DICT_LINEAR names are searched by a scan (most
+ * journeys have a handful of channels, and hashing a name costs more than
+ * comparing it with a few others); the hash table is built when the
+ * dictionary reaches that size.
+ */
+#define ENG_DICT_LINEAR		16
+
+pg_attribute_noreturn()
+static void
+eng_dict_full(const char *kind, int max_names)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			errmsg("too many distinct %s names", kind),
+			errdetail("At most %d are allowed.", max_names));
+}
+
+/* Append a copy of a new name (already checked) as entry d->n. */
+static void
+eng_dict_append(EngDict *d, const char *name, int len, MemoryContext cxt)
+{
+	char	   *copy;
+
+	if (d->n == d->max)
+	{
+		d->max = (d->max == 0) ? 8 : d->max * 2;
+		d->names = d->names ?
+			repalloc(d->names, sizeof(char *) * d->max) :
+			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
+	}
+	copy = MemoryContextAlloc(cxt, len + 1);
+	memcpy(copy, name, len);
+	copy[len] = '\0';
+	d->names[d->n] = copy;
+	d->last = d->n;
+	d->n++;
+}
+
+/* Build the hash table of a dictionary that outgrew the scan. */
+static void
+eng_dict_build_hash(EngDict *d, MemoryContext cxt)
+{
+	EngDictProbe *probe = MemoryContextAllocZero(cxt, sizeof(EngDictProbe));
+
+	probe->seed = pg_prng_uint64(&pg_global_prng_state);
+	d->hash = engdict_create(cxt, 4 * ENG_DICT_LINEAR, probe);
+	probe->names = d->names;
+	for (int i = 0; i < d->n; i++)
+	{
+		EngDictEntry *entry;
+		bool		found;
+
+		probe->name = d->names[i];
+		probe->len = strlen(d->names[i]);
+		entry = engdict_insert_hash(d->hash, -1, eng_dict_hash(probe), &found);
+		Assert(!found);
+		entry->index = i;
+	}
+}
+
 int
 eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 				const char *kind, MemoryContext cxt)
@@ -155,7 +216,6 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	EngDictEntry *entry;
 	uint32		hash;
 	bool		found;
-	char	   *copy;
 
 	/* the comparisons below need a name without NUL bytes */
 	if (memchr(name, '\0', len) != NULL)
@@ -167,9 +227,22 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 		return d->last;
 	if (d->hash == NULL)
 	{
-		probe = MemoryContextAllocZero(cxt, sizeof(EngDictProbe));
-		probe->seed = pg_prng_uint64(&pg_global_prng_state);
-		d->hash = engdict_create(cxt, 16, probe);
+		/* a small dictionary: a scan is cheaper than hashing the name */
+		for (int i = 0; i < d->n; i++)
+		{
+			if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+			{
+				d->last = i;
+				return i;
+			}
+		}
+		if (d->n >= max_names)
+			eng_dict_full(kind, max_names);
+		eng_check_name_length(len, kind);
+		eng_dict_append(d, name, len, cxt);
+		if (d->n == ENG_DICT_LINEAR)
+			eng_dict_build_hash(d, cxt);
+		return d->n - 1;
 	}
 	probe = (EngDictProbe *) d->hash->private_data;
 	probe->names = d->names;
@@ -188,26 +261,12 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	{
 		engdict_delete_item(d->hash, entry);
 		if (d->n >= max_names)
-			ereport(ERROR,
-					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					errmsg("too many distinct %s names", kind),
-					errdetail("At most %d are allowed.", max_names));
+			eng_dict_full(kind, max_names);
 		eng_check_name_length(len, kind);
 	}
-	if (d->n == d->max)
-	{
-		d->max = (d->max == 0) ? 8 : d->max * 2;
-		d->names = d->names ?
-			repalloc(d->names, sizeof(char *) * d->max) :
-			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
-	}
-	copy = MemoryContextAlloc(cxt, len + 1);
-	memcpy(copy, name, len);
-	copy[len] = '\0';
 	entry->index = d->n;
-	d->names[d->n] = copy;
-	d->last = d->n;
-	return d->n++;
+	eng_dict_append(d, name, len, cxt);
+	return d->n - 1;
 }
 
 /*

@@ -66,9 +66,10 @@ extern void *eng_state_for_update(FunctionCallInfo fcinfo,
 
 /*
  * A dictionary of names (channels, events) built in insertion order.  A
- * zeroed EngDict is an empty dictionary.  Lookups go through a hash table
- * (created on the first insertion, in the memory context given then), with
- * a cache of the last hit because consecutive rows often repeat a name.
+ * zeroed EngDict is an empty dictionary.  Lookups scan a small dictionary
+ * and go through a hash table once it has 16 names (created then, in the
+ * memory context given), with a cache of the last hit because consecutive
+ * rows often repeat a name.
  */
 #define ENG_MAX_NAME_LEN	1000
 
