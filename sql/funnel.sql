@@ -250,10 +250,12 @@ SELECT evil(x) FROM (VALUES (1::bigint), ((64::bigint << 32) | 1)) v(x);
 SELECT evil(x) FROM (VALUES (-1::bigint)) v(x);
 SELECT evil(x) FROM (VALUES (1::bigint), ((3::bigint << 32) | 5)) v(x);
 DROP AGGREGATE evil(bigint);
--- a funnel value holds at most 30 million events (its text form stays under
--- 1 GB), refused (54000) before allocating: a binary value claiming one more
+-- funnel_agg builds values of at most 30 million events (their text form
+-- stays under 1 GB); input takes up to the 50 million that version 1.1 could
+-- store, so its values restore, and refuses more (54000) before allocating:
+-- a binary value claiming 50,000,001 (0x02faf081) events
 CREATE TABLE fb (b bytea);
-INSERT INTO fb VALUES (decode('0100' || '0000000000000000' || '01' || '01c9c381', 'hex'));
+INSERT INTO fb VALUES (decode('0100' || '0000000000000000' || '01' || '02faf081', 'hex'));
 \copy fb TO 'results/funnel_limit.bin' WITH (FORMAT binary)
 CREATE TABLE ff (f funnel);
 \copy ff FROM 'results/funnel_limit.bin' WITH (FORMAT binary)

@@ -726,7 +726,8 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 			if (step < 0 || step > b.nsteps)
 				eng_cursor_error(&c, "An event's step is out of range.");
 			CHECK_FOR_INTERRUPTS();
-			funnel_check_events((int64) b.n + 1, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
+			/* input takes what 1.1 could store, so its values restore */
+			funnel_check_events((int64) b.n + 1, FUNNEL_MAX_EVENTS, "a funnel value");
 			fbuild_push(&b, ts, (int) step, CurrentMemoryContext);
 		} while (eng_cursor_accept(&c, ','));
 		eng_cursor_expect(&c, ']');
@@ -781,7 +782,8 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 				errmsg("unsupported funnel format version %d", version),
 				errdetail("This version of the extension reads format version %d.",
 						  FUNNEL_VERSION));
-	funnel_check_events(n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
+	/* as for text input: values that 1.1 stored must restore */
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
 	if (n < 0 || (Size) n * 9 > (Size) (buf->len - buf->cursor))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
