@@ -77,15 +77,11 @@ attr_parse_model(text *t)
 	return ATTR_LINEAR;			/* keep compiler quiet */
 }
 
-/* a float8 result: finite, and never -0 */
+/* a float8 result: finite (22003), and never -0 */
 static inline Datum
 attr_float8(double v)
 {
-	if (isnan(v) || isinf(v))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("attribution result is out of range"));
-	return Float8GetDatum(v == 0.0 ? 0.0 : v);
+	return Float8GetDatum(eng_float8_result(v, "attribution result"));
 }
 
 /*

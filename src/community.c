@@ -1215,9 +1215,7 @@ engagement_community_escalations(PG_FUNCTION_ARGS)
 			values[3] = TimestampTzGetDatum(since);
 			values[4] = IntervalPGetDatum(comm_interval(as_of - since));
 			values[5] = BoolGetDatum(answered);
-			/* -0 as 0: no function returns -0 */
-			values[6] = Float8GetDatum(t.starter->sentiment == 0.0 ? 0.0 :
-									   t.starter->sentiment);
+			values[6] = Float8GetDatum(eng_no_minus_zero(t.starter->sentiment));
 			nulls[6] = isnan(t.starter->sentiment);
 			values[7] = CStringGetTextDatum(late && upset ? "waiting, sentiment" :
 											late ? "waiting" : "sentiment");

@@ -75,6 +75,16 @@ eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
 	return aggcontext;
 }
 
+double
+eng_float8_result(double v, const char *what)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s is out of range", what));
+	return eng_no_minus_zero(v);
+}
+
 /*
  * Dictionaries of names (channels, events)
  *

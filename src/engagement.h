@@ -143,6 +143,19 @@ extern void eng_check_timestamp(int64 ts, const char *typname);
 extern void eng_append_timestamp(StringInfo buf, int64 ts);
 extern int64 eng_cursor_timestamp(EngTextCursor *c);
 
+/* -0 as 0: no function returns -0 */
+static inline double
+eng_no_minus_zero(double v)
+{
+	return v == 0.0 ? 0.0 : v;
+}
+
+/*
+ * A double result: 22003 ("<what> is out of range") unless finite, and never
+ * -0, so every returned number can be stored and read back.
+ */
+extern double eng_float8_result(double v, const char *what);
+
 /* Append a double so that it reads back bit for bit (shortest exact form). */
 extern void eng_append_float8(StringInfo buf, double value);
 

@@ -248,13 +248,6 @@ pred_beta_inc(double a, double b, double x, double y, double lx, double ly)
  * Models: validation, construction, I/O
  *****************************************************************************/
 
-/* -0 as 0: no function returns -0 */
-static inline double
-pred_no_minus_zero(double v)
-{
-	return v == 0.0 ? 0.0 : v;
-}
-
 static void
 pred_validate(const PredModel *m, const PredKind *kind, int code)
 {
@@ -578,7 +571,7 @@ pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 		{
 			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
 
-			values[2] = Float8GetDatum(pred_no_minus_zero(se));
+			values[2] = Float8GetDatum(eng_no_minus_zero(se));
 			nulls[2] = !isfinite(se);
 		}
 		else
@@ -610,7 +603,7 @@ pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind)
 
 	if (!(m->hdr.flags & PRED_FLAG_FITTED))
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(pred_no_minus_zero(m->loglik));
+	PG_RETURN_FLOAT8(eng_no_minus_zero(m->loglik));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_loglik);
@@ -1673,20 +1666,6 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
  * BG/NBD predictions
  *****************************************************************************/
 
-/*
- * a prediction must be a number: overflow is an error, never NaN or
- * Infinity, and zero is never -0
- */
-static double
-pred_result(double v, const char *what)
-{
-	if (!isfinite(v))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("%s is out of range", what));
-	return pred_no_minus_zero(v);
-}
-
 static double
 pred_horizon(double t)
 {
@@ -2072,7 +2051,7 @@ engagement_bgnbd_loglik_customer(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(3);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(pred_result(bgnbd_loglik_one(m->params, x, tx, T), "BG/NBD log-likelihood"));
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_loglik_one(m->params, x, tx, T), "BG/NBD log-likelihood"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_expected);
@@ -2081,7 +2060,7 @@ engagement_bgnbd_expected(PG_FUNCTION_ARGS)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
 
-	PG_RETURN_FLOAT8(pred_result(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))),
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))),
 								 "BG/NBD expected purchases"));
 }
 
@@ -2096,7 +2075,7 @@ engagement_bgnbd_expected_customer(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(4);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(pred_result(bgnbd_conditional(m->params, t, x, tx, T),
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_conditional(m->params, t, x, tx, T),
 								 "BG/NBD expected purchases"));
 }
 
@@ -2110,7 +2089,7 @@ engagement_bgnbd_p_alive(PG_FUNCTION_ARGS)
 				T = PG_GETARG_FLOAT8(3);
 
 	pred_check_bgnbd_data(x, tx, T);
-	PG_RETURN_FLOAT8(pred_result(bgnbd_p_alive_one(m->params, x, tx, T), "BG/NBD P(alive)"));
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_p_alive_one(m->params, x, tx, T), "BG/NBD P(alive)"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_probability);
@@ -2125,7 +2104,7 @@ engagement_bgnbd_probability(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("number of purchases must be a whole number between 0 and 10000000, not %g", x));
-	PG_RETURN_FLOAT8(pred_result(bgnbd_probability_one(m->params, t, x), "BG/NBD probability"));
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_probability_one(m->params, t, x), "BG/NBD probability"));
 }
 
 /*****************************************************************************
@@ -2183,14 +2162,14 @@ engagement_gammagamma_loglik_customer(PG_FUNCTION_ARGS)
 	pred_check_spend(x, zbar);
 	if (x == 0.0)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(pred_result(gg_loglik_one(m->params, x, zbar), "Gamma-Gamma log-likelihood"));
+	PG_RETURN_FLOAT8(eng_float8_result(gg_loglik_one(m->params, x, zbar), "Gamma-Gamma log-likelihood"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_mean);
 Datum
 engagement_gammagamma_mean(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_FLOAT8(pred_result(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params),
+	PG_RETURN_FLOAT8(eng_float8_result(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params),
 								 "Gamma-Gamma expected spend"));
 }
 
@@ -2203,7 +2182,7 @@ engagement_gammagamma_expected_spend(PG_FUNCTION_ARGS)
 				zbar = PG_GETARG_FLOAT8(2);
 
 	pred_check_spend(x, zbar);
-	PG_RETURN_FLOAT8(pred_result(gg_conditional(m->params, x, zbar), "Gamma-Gamma expected spend"));
+	PG_RETURN_FLOAT8(eng_float8_result(gg_conditional(m->params, x, zbar), "Gamma-Gamma expected spend"));
 }
 
 /*
@@ -2261,12 +2240,12 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		double		cur;
 
 		CHECK_FOR_INTERRUPTS();
-		cur = pred_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
+		cur = eng_float8_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
 						  "predicted customer lifetime value");
 
 		/* E[Y(t)] grows with t: an increment below 0 is rounding */
 		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
 		prev = cur;
 	}
-	PG_RETURN_FLOAT8(pred_result(clv, "predicted customer lifetime value"));
+	PG_RETURN_FLOAT8(eng_float8_result(clv, "predicted customer lifetime value"));
 }

@@ -482,5 +482,5 @@ engagement_rfm_monetary(PG_FUNCTION_ARGS)
 				errmsg("rfm monetary value is out of range"));
 	sum /= (r->ndays - 1);
 	/* a mean of tiny refunds can underflow to -0: report 0 */
-	PG_RETURN_FLOAT8(sum == 0.0 ? 0.0 : sum);
+	PG_RETURN_FLOAT8(eng_no_minus_zero(sum));
 }

@@ -118,7 +118,7 @@ value_accumulate(FunctionCallInfo fcinfo, double term)
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("discounted value is out of range"));
 	/* -0 only from a -0 state (a user's INITCOND): report 0 */
-	PG_RETURN_FLOAT8(sum == 0.0 ? 0.0 : sum);
+	PG_RETURN_FLOAT8(eng_no_minus_zero(sum));
 }
 
 /*
