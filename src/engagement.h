@@ -22,6 +22,12 @@
 #include "utils/timestamp.h"
 
 /*
+ * SQLSTATE of a model the data do not determine: a fit that does not
+ * converge, a Markov chain with no way out.
+ */
+#define ERRCODE_ENG_MODEL_FAILED MAKE_SQLSTATE('2','2','M','0','1')
+
+/*
  * Every stored state type is a varlena that starts with this header.  The
  * version byte names the layout of what follows; readers reject versions
  * they do not know, so a future layout can be added without misreading old

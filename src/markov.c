@@ -898,13 +898,20 @@ typedef struct MarkovChain
 
 #define MC_ROW(ch, i)	((ch)->p + (Size) (i) * ((ch)->m + 2))
 
+/*
+ * The walk from "channel" never ends: the model does not determine a
+ * probability of conversion (22M01).
+ */
+pg_attribute_noreturn()
 static void
-markov_no_exit(void)
+markov_no_exit(const char *channel)
 {
 	ereport(ERROR,
-			errcode(ERRCODE_DATA_EXCEPTION),
+			errcode(ERRCODE_ENG_MODEL_FAILED),
 			errmsg("markov_model has a channel from which no path leads to a conversion or a null"),
-			errdetail("Every channel must have a transition to another state or to conv or null."));
+			errdetail("Every path from channel \"%s\" loops among channels without a transition to conv or null, so the probability of conversion is undefined.",
+					  channel),
+			errhint("Give a channel of the loop a transition to conv or null, as markov_agg() does at the end of every path it counts."));
 }
 
 /*
@@ -968,7 +975,18 @@ mchain_build(const Markov *mk)
 			}
 	}
 	if (nqueue < m)
-		markov_no_exit();
+	{
+		int			trapped = 1;
+
+		/*
+		 * Name the first channel that reaches no exit.  There is one: START
+		 * has no transition to itself, so it reaches no exit only through a
+		 * channel that reaches none.
+		 */
+		while (exits[trapped])
+			trapped++;
+		markov_no_exit(mk->names[trapped - 1]);
+	}
 	pfree(exits);
 	pfree(queue);
 	return ch;
