@@ -256,19 +256,19 @@ comm_record_problem(const CommRecord *r, bool views)
 }
 
 static void
-comm_validate(const CommData *d, int code)
+comm_validate(const CommData *d, EngSource src)
 {
 	const char *problem = NULL;
 	int			first;
 
-	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
-		(d->hdr.flags & ~COMM_FLAG_VIEWS) != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
-		d->nrecords < 1 || d->nrecords > COMM_MAX_STORED ||
+	eng_check_state(&d->hdr, offsetof(CommData, r), COMM_VERSION,
+					COMM_FLAG_VIEWS, "community_health", src);
+	if (d->reserved != 0 || d->nrecords < 1 || d->nrecords > COMM_MAX_STORED ||
 		VARSIZE(d) != COMM_SIZE(d->nrecords))
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid community_health value"),
-				errdetail("The header, version or number of records is invalid."));
+				errdetail("The number of records does not match the size of the value."));
 	for (int i = 0; i < d->nrecords && problem == NULL; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -281,7 +281,7 @@ comm_validate(const CommData *d, int code)
 		problem = "A thread has two starting posts.";
 	if (problem)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid community_health value"),
 				errdetail("%s", problem));
 }
@@ -291,7 +291,7 @@ comm_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	CommData   *d = (CommData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	comm_validate(d, ERRCODE_DATA_CORRUPTED);
+	comm_validate(d, ENG_STORED);
 	return d;
 }
 
@@ -308,7 +308,7 @@ PG_FUNCTION_INFO_V1(engagement_community_trans);
 Datum
 engagement_community_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_agg");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
 		(CommBuild *) PG_GETARG_POINTER(0);
 	CommRecord	rec;
@@ -348,7 +348,7 @@ PG_FUNCTION_INFO_V1(engagement_community_rollup_trans);
 Datum
 engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(community_health)");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
 		(CommBuild *) PG_GETARG_POINTER(0);
 
@@ -370,7 +370,7 @@ PG_FUNCTION_INFO_V1(engagement_community_combine);
 Datum
 engagement_community_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_combine");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	CommBuild  *dst = PG_ARGISNULL(0) ? NULL : (CommBuild *) PG_GETARG_POINTER(0);
 	CommBuild  *src = PG_ARGISNULL(1) ? NULL : (CommBuild *) PG_GETARG_POINTER(1);
 
@@ -430,7 +430,7 @@ engagement_community_serial(PG_FUNCTION_ARGS)
 	CommBuild  *b = (CommBuild *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	eng_agg_context(fcinfo, "community_serial");
+	eng_agg_context(fcinfo);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, b->views ? 1 : 0);
 	pq_sendint32(&buf, b->n);
@@ -451,7 +451,7 @@ engagement_community_deserial(PG_FUNCTION_ARGS)
 	CommBuild  *b = palloc0(sizeof(CommBuild));
 	int			n;
 
-	eng_agg_context(fcinfo, "community_deserial");
+	eng_agg_context(fcinfo);
 	eng_bytea_reader(&buf, raw);
 	b->views = pq_getmsgbyte(&buf) != 0;
 	n = pq_getmsgint(&buf, 4);
@@ -541,21 +541,10 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	CommBuild	b;
 	CommData   *d;
-	int64		version;
 	int64		views;
 
 	memset(&b, 0, sizeof(b));
-	eng_cursor_init(&c, input, "community_health");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != COMM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported community_health format version %lld",
-					   (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  COMM_VERSION));
+	eng_cursor_begin(&c, input, "community_health", COMM_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "views");
 	views = eng_cursor_int64(&c);
@@ -606,7 +595,7 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	eng_init_header(&d->hdr, COMM_SIZE(b.n), COMM_VERSION, views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = b.n;
 	memcpy(d->r, b.r, sizeof(CommRecord) * b.n);
-	comm_validate(d, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	comm_validate(d, ENG_TEXT);
 	PG_RETURN_POINTER(d);
 }
 
@@ -639,12 +628,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 	int			n = pq_getmsgint(buf, 4);
 	CommData   *d;
 
-	if (version != COMM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported community_health format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  COMM_VERSION));
+	eng_check_version(version, COMM_VERSION, "community_health", ENG_BINARY);
 	if (n > COMM_MAX_RECORDS)
 		comm_too_many();
 	if (n < 1 || (Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
@@ -660,7 +644,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		comm_recv_record(buf, &d->r[i]);
 	}
-	comm_validate(d, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	comm_validate(d, ENG_BINARY);
 	PG_RETURN_POINTER(d);
 }
 

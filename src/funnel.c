@@ -303,7 +303,7 @@ fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
 static Datum
 funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "window_funnel");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
 	int			tsarg = with_mode ? 3 : 2;
 	int			flags = 0;
@@ -402,33 +402,23 @@ fbuild_encode(FunnelBuild *b)
 
 /* Check a stored funnel completely: it comes from disk or a client. */
 static void
-funnel_validate(const FunnelData *f, int code)
+funnel_validate(const FunnelData *f, EngSource src)
 {
 	const int64 *ts;
 	const uint8 *steps;
 
-	if (VARSIZE(f) < FUNNEL_HDRSZ)
+	eng_check_state(&f->hdr, FUNNEL_HDRSZ, FUNNEL_VERSION, FUNNEL_VALID_FLAGS,
+					"funnel", src);
+	if (((f->hdr.flags & FUNNEL_ALLOW_REENTRY) && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
 		ereport(ERROR,
-				errcode(code),
-				errmsg("invalid funnel value"),
-				errdetail("The value is too short."));
-	if (f->hdr.version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("unsupported funnel format version %d", f->hdr.version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
-	if ((f->hdr.flags & ~FUNNEL_VALID_FLAGS) != 0 || f->hdr.reserved != 0 ||
-		((f->hdr.flags & FUNNEL_ALLOW_REENTRY) && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
-		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid funnel value"),
 				errdetail("The mode flags are invalid."));
 	if (f->window < 0 || f->nsteps < 1 || f->nsteps > FUNNEL_MAX_STEPS ||
 		f->nevents < 0 || f->nevents > FUNNEL_MAX_EVENTS ||
 		VARSIZE(f) != FUNNEL_SIZE(f->nevents))
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid funnel value"),
 				errdetail("The window, step count or event count is out of range."));
 	ts = FUNNEL_TS(f);
@@ -442,7 +432,7 @@ funnel_validate(const FunnelData *f, int code)
 			(i > 0 && (ts[i] < ts[i - 1] ||
 					   (ts[i] == ts[i - 1] && steps[i] < steps[i - 1]))))
 			ereport(ERROR,
-					errcode(code),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid funnel value"),
 					errdetail("Event %d is out of range or out of order.", i + 1));
 	}
@@ -453,7 +443,7 @@ funnel_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	FunnelData *f = (FunnelData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	funnel_validate(f, ERRCODE_DATA_CORRUPTED);
+	funnel_validate(f, ENG_STORED);
 	return f;
 }
 
@@ -476,7 +466,7 @@ PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
 Datum
 engagement_funnel_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(funnel)");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
 
 	if (!PG_ARGISNULL(1))
@@ -488,7 +478,7 @@ PG_FUNCTION_INFO_V1(engagement_funnel_combine);
 Datum
 engagement_funnel_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "funnel_combine");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	FunnelBuild *dst = PG_ARGISNULL(0) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(0);
 	FunnelBuild *src = PG_ARGISNULL(1) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(1);
 
@@ -522,7 +512,7 @@ engagement_funnel_serial(PG_FUNCTION_ARGS)
 	FunnelBuild *b = (FunnelBuild *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	eng_agg_context(fcinfo, "funnel_serial");
+	eng_agg_context(fcinfo);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, b->configured ? 1 : 0);
 	pq_sendint64(&buf, b->window);
@@ -547,7 +537,7 @@ engagement_funnel_deserial(PG_FUNCTION_ARGS)
 	FunnelBuild *b = palloc0(sizeof(FunnelBuild));
 	int			n;
 
-	eng_agg_context(fcinfo, "funnel_deserial");
+	eng_agg_context(fcinfo);
 	eng_bytea_reader(&buf, raw);
 	b->configured = pq_getmsgbyte(&buf) != 0;
 	b->window = pq_getmsgint64(&buf);
@@ -661,20 +651,10 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	FunnelBuild b;
 	FunnelData *f;
-	int64		version;
 	int64		nsteps;
 
 	memset(&b, 0, sizeof(b));
-	eng_cursor_init(&c, input, "funnel");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported funnel format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
+	eng_cursor_begin(&c, input, "funnel", FUNNEL_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "window_usec");
 	b.window = eng_cursor_int64(&c);
@@ -737,7 +717,7 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 
 	b.configured = true;
 	f = fbuild_encode(&b);
-	funnel_validate(f, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	funnel_validate(f, ENG_TEXT);
 	PG_RETURN_POINTER(f);
 }
 
@@ -776,12 +756,7 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 	int			n = pq_getmsgint(buf, 4);
 	FunnelData *f;
 
-	if (version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported funnel format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
+	eng_check_version(version, FUNNEL_VERSION, "funnel", ENG_BINARY);
 	/* as for text input: values that 1.1 stored must restore */
 	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
 	if (n < 0 || (Size) n * 9 > (Size) (buf->len - buf->cursor))
@@ -800,7 +775,7 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 		FUNNEL_TS(f)[i] = pq_getmsgint64(buf);
 		FUNNEL_STEPS(f)[i] = (uint8) pq_getmsgbyte(buf);
 	}
-	funnel_validate(f, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	funnel_validate(f, ENG_BINARY);
 	PG_RETURN_POINTER(f);
 }
 
