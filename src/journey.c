@@ -61,6 +61,15 @@
 #define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
 #define JOURNEY_TEXT_SUFFIX		"])"
 
+/*
+ * The binary form, after its version byte, and the serial form of a working
+ * state: flags, touch count, dictionary sizes, first time, then the stored
+ * dictionaries and varint touches; every touch takes at least two bytes.
+ */
+static const EngRecordCount journey_wire_touches = {
+	"journey", "touches", 1, JOURNEY_MAX_TOUCHES, 2, false
+};
+
 
 typedef struct JourneyData
 {
@@ -194,8 +203,9 @@ journey_read_dict(const char *p, const char *end, int count,
  * everything: a journey from disk, the network or text input is untrusted.
  */
 static void
-journey_decode(const JourneyData *jd, EngJourney *j, int code)
+journey_decode(const JourneyData *jd, EngJourney *j, EngSource src)
 {
+	int			code = eng_source_errcode(src);
 	const char *start = (const char *) jd;
 	const char *end = start + VARSIZE(jd);
 	const char *p;
@@ -207,17 +217,10 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 	bool	   *ch_used;
 	bool	   *ev_used;
 
-	if (VARSIZE(jd) < JOURNEY_HDRSZ)
-		journey_corrupt(code, "The value is too short.");
-	if (jd->hdr.version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("unsupported journey format version %d", jd->hdr.version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
-	if ((jd->hdr.flags & ~JOURNEY_VALID_FLAGS) != 0 || jd->hdr.reserved != 0 ||
-		(jd->hdr.flags & JOURNEY_VALID_FLAGS) == JOURNEY_VALID_FLAGS)
-		journey_corrupt(code, "Unknown flag bits are set.");
+	eng_check_state(&jd->hdr, JOURNEY_HDRSZ, JOURNEY_VERSION, JOURNEY_VALID_FLAGS,
+					"journey", src);
+	if ((jd->hdr.flags & JOURNEY_VALID_FLAGS) == JOURNEY_VALID_FLAGS)
+		journey_corrupt(code, "The time unit flags contradict each other.");
 	if (jd->ntouches < 1 || jd->ntouches > JOURNEY_MAX_TOUCHES)
 		journey_corrupt(code, "The number of touches is out of range.");
 	if (jd->nchannels < 1 || jd->nchannels > jd->ntouches ||
@@ -290,7 +293,7 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 void
 eng_journey_get(Datum d, EngJourney *j)
 {
-	journey_decode((JourneyData *) PG_DETOAST_DATUM(d), j, ERRCODE_DATA_CORRUPTED);
+	journey_decode((JourneyData *) PG_DETOAST_DATUM(d), j, ENG_STORED);
 }
 
 static void
@@ -425,13 +428,22 @@ journey_check_text_length(const EngJourney *j)
  * Building
  *****************************************************************************/
 
+/* complete a zeroed working state */
+static void
+jbuild_init(void *state, MemoryContext cxt)
+{
+	JourneyBuild *b = state;
+
+	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
+	b->textlimit = JOURNEY_MAX_TEXT;
+}
+
 static JourneyBuild *
 jbuild_new(MemoryContext cxt)
 {
 	JourneyBuild *b = MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
 
-	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
-	b->textlimit = JOURNEY_MAX_TEXT;
+	jbuild_init(b, cxt);
 	return b;
 }
 
@@ -678,14 +690,124 @@ jbuild_encode(JourneyBuild *b)
  * Aggregates: journey_agg(ts, channel [, event]) and rollup(journey)
  *****************************************************************************/
 
+/* The binary form of a checked journey after its version byte. */
+static void
+journey_send_body(StringInfo buf, const JourneyData *jd)
+{
+	pq_sendbyte(buf, jd->hdr.flags);
+	pq_sendint32(buf, jd->ntouches);
+	pq_sendint16(buf, jd->nchannels);
+	pq_sendint16(buf, jd->nevents);
+	pq_sendint64(buf, jd->first_ts);
+	pq_sendbytes(buf, jd->data, VARSIZE(jd) - JOURNEY_HDRSZ);
+}
+
+/*
+ * Read what journey_send_body() wrote (the touches take the rest of the
+ * buffer) into a new value, and decode and check it into *j.
+ */
+static JourneyData *
+journey_recv_body(StringInfo buf, EngSource src, EngJourney *j)
+{
+	JourneyData *jd;
+	int			flags = pq_getmsgbyte(buf);
+	int32		ntouches = eng_recv_count(buf, &journey_wire_touches, src);
+	int			nchannels = pq_getmsgint(buf, 2);
+	int			nevents = pq_getmsgint(buf, 2);
+	int64		first_ts = pq_getmsgint64(buf);
+	int			rest = buf->len - buf->cursor;
+
+	if (rest < 0 || (Size) rest > MaxAllocSize - JOURNEY_HDRSZ)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("journey value is too large"));
+	jd = palloc0(JOURNEY_HDRSZ + rest);
+	eng_init_header(&jd->hdr, JOURNEY_HDRSZ + rest, JOURNEY_VERSION, (uint8) flags);
+	jd->ntouches = ntouches;
+	jd->nchannels = (uint16) nchannels;
+	jd->nevents = (uint16) nevents;
+	jd->first_ts = first_ts;
+	pq_copymsgbytes(buf, jd->data, rest);
+	journey_decode(jd, j, src);
+	return jd;
+}
+
+/*
+ * The working state through the state skeleton.  Merging appends the touches
+ * of src, its names mapped to dst's; the serial form is the binary form of
+ * the journey it would give, without the version byte, and no bytes at all
+ * for a state without touches.
+ */
+static bool
+jbuild_empty(const void *state)
+{
+	return ((const JourneyBuild *) state)->n == 0;
+}
+
+static void
+jbuild_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	const JourneyBuild *from = src;
+	int32	   *chmap;
+	int32	   *evmap;
+
+	chmap = jbuild_map_names(dst, false, (const char *const *) from->channels.names,
+							 from->channels.n, cxt);
+	evmap = jbuild_map_names(dst, true, (const char *const *) from->events.names,
+							 from->events.n, cxt);
+	for (int i = 0; i < from->n; i++)
+	{
+		const JTouch *t = &from->touches[i];
+
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
+					cxt);
+	}
+	pfree(chmap);
+	pfree(evmap);
+}
+
+static void
+journey_serialize(StringInfo buf, const void *state)
+{
+	JourneyData *jd;
+
+	if (jbuild_empty(state))
+		return;
+	/* encoding sorts the touches in place, which changes no meaning */
+	jd = jbuild_encode(unconstify(void *, state));
+	journey_send_body(buf, jd);
+	pfree(jd);
+}
+
+static void
+journey_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	EngJourney	j;
+	JourneyData *jd;
+
+	if (buf->cursor == buf->len)
+		return;
+	jd = journey_recv_body(buf, ENG_STORED, &j);
+	jbuild_add_journey(state, &j, cxt);
+	pfree(jd);
+}
+
+static const EngBuildOps journey_build_ops = {
+	.typname = "journey",
+	.size = sizeof(JourneyBuild),
+	.init = jbuild_init,
+	.empty = jbuild_empty,
+	.merge = jbuild_merge,
+	.serialize = journey_serialize,
+	.deserialize = journey_deserialize,
+};
+
 static Datum
 journey_agg_common(FunctionCallInfo fcinfo, bool with_event)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *b;
-
-	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
-		(JourneyBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	JourneyBuild *b = eng_build_arg(fcinfo, &journey_build_ops, &aggcontext);
 
 	/* rows with a NULL time or channel are skipped */
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
@@ -722,11 +844,9 @@ PG_FUNCTION_INFO_V1(engagement_journey_rollup_trans);
 Datum
 engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *b;
+	MemoryContext aggcontext;
+	JourneyBuild *b = eng_build_arg(fcinfo, &journey_build_ops, &aggcontext);
 
-	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
-		(JourneyBuild *) PG_GETARG_POINTER(0);
 	if (!PG_ARGISNULL(1))
 	{
 		EngJourney	j;
@@ -741,70 +861,21 @@ PG_FUNCTION_INFO_V1(engagement_journey_combine);
 Datum
 engagement_journey_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
-	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
-	int32	   *chmap;
-	int32	   *evmap;
-
-	if (src == NULL || src->n == 0)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = jbuild_new(aggcontext);
-	chmap = jbuild_map_names(dst, false, (const char *const *) src->channels.names,
-							 src->channels.n, aggcontext);
-	evmap = jbuild_map_names(dst, true, (const char *const *) src->events.names,
-							 src->events.n, aggcontext);
-	for (int i = 0; i < src->n; i++)
-	{
-		const JTouch *t = &src->touches[i];
-
-		CHECK_FOR_INTERRUPTS();
-		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
-					aggcontext);
-	}
-	pfree(chmap);
-	pfree(evmap);
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &journey_build_ops);
 }
 
-/* serialise: the journey encoding itself; an empty state is a NULL-ish 0 bytes */
 PG_FUNCTION_INFO_V1(engagement_journey_serial);
 Datum
 engagement_journey_serial(PG_FUNCTION_ARGS)
 {
-	JourneyBuild *b = (JourneyBuild *) PG_GETARG_POINTER(0);
-	bytea	   *result;
-
-	eng_agg_context(fcinfo);
-	if (b->n == 0)
-	{
-		result = palloc(VARHDRSZ);
-		SET_VARSIZE(result, VARHDRSZ);
-		PG_RETURN_BYTEA_P(result);
-	}
-	PG_RETURN_BYTEA_P((bytea *) jbuild_encode(b));
+	return eng_build_serial(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_deserial);
 Datum
 engagement_journey_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_P(0);
-	JourneyBuild *b;
-	EngJourney	j;
-
-	eng_agg_context(fcinfo);
-	b = jbuild_new(CurrentMemoryContext);
-	if (VARSIZE(raw) == VARHDRSZ)
-		PG_RETURN_POINTER(b);
-	journey_decode((JourneyData *) raw, &j, ERRCODE_DATA_CORRUPTED);
-	jbuild_add_journey(b, &j, CurrentMemoryContext);
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_final);
@@ -958,7 +1029,6 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	JourneyBuild *b = jbuild_new(CurrentMemoryContext);
 	StringInfoData ch;
 	StringInfoData ev;
-	int64		version;
 	JourneyData *jd;
 	EngJourney	check;
 
@@ -966,16 +1036,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	b->textlimit = JOURNEY_MAX_VALUE_TEXT;
 	initStringInfo(&ch);
 	initStringInfo(&ev);
-	eng_cursor_init(&c, input, "journey");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported journey format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
+	eng_cursor_begin(&c, input, "journey", JOURNEY_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "touches");
 	eng_cursor_expect(&c, '[');
@@ -1002,7 +1063,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect_end(&c);
 
 	jd = jbuild_encode(b);
-	journey_decode(jd, &check, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	journey_decode(jd, &check, ENG_TEXT);
 	PG_RETURN_POINTER(jd);
 }
 
@@ -1019,15 +1080,10 @@ engagement_journey_send(PG_FUNCTION_ARGS)
 	EngJourney	j;
 	StringInfoData buf;
 
-	journey_decode(jd, &j, ERRCODE_DATA_CORRUPTED);
+	journey_decode(jd, &j, ENG_STORED);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, jd->hdr.version);
-	pq_sendbyte(&buf, jd->hdr.flags);
-	pq_sendint32(&buf, jd->ntouches);
-	pq_sendint16(&buf, jd->nchannels);
-	pq_sendint16(&buf, jd->nevents);
-	pq_sendint64(&buf, jd->first_ts);
-	pq_sendbytes(&buf, jd->data, VARSIZE(jd) - JOURNEY_HDRSZ);
+	pq_sendbyte(&buf, JOURNEY_VERSION);
+	journey_send_body(&buf, jd);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -1038,32 +1094,9 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	JourneyData *jd;
 	EngJourney	check;
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int32		ntouches = pq_getmsgint(buf, 4);
-	int			nchannels = pq_getmsgint(buf, 2);
-	int			nevents = pq_getmsgint(buf, 2);
-	int64		first_ts = pq_getmsgint64(buf);
-	int			rest = buf->len - buf->cursor;
 
-	if (version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported journey format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
-	if (rest < 0 || (Size) rest > MaxAllocSize - JOURNEY_HDRSZ)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("journey value is too large"));
-	jd = palloc0(JOURNEY_HDRSZ + rest);
-	eng_init_header(&jd->hdr, JOURNEY_HDRSZ + rest, (uint8) version, (uint8) flags);
-	jd->ntouches = ntouches;
-	jd->nchannels = (uint16) nchannels;
-	jd->nevents = (uint16) nevents;
-	jd->first_ts = first_ts;
-	pq_copymsgbytes(buf, jd->data, rest);
-	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	eng_recv_version(buf, JOURNEY_VERSION, "journey");
+	jd = journey_recv_body(buf, ENG_BINARY, &check);
 	/* as when a journey is built: every stored journey has a text form */
 	journey_check_text_length(&check);
 	PG_RETURN_POINTER(jd);

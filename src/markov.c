@@ -108,14 +108,36 @@ typedef struct MarkovData
 #define MARKOV_HDRSZ	offsetof(MarkovData, data)
 #define MARKOV_NCOUNTS(n)	((Size) ((n) + 1) * ((n) + 1) + 2 * (Size) ((n) + 1))
 
+/*
+ * The binary form, after its version byte, and the serial form of a working
+ * state: the flag byte, the channel count, the totals, the counts and the
+ * names, as stored (integers and floats in network byte order).
+ */
+#define MARKOV_WIRE_TOTALS	(8 + 8 + 8) /* conversions, non_conversions, value */
+
+/* the counts and names that follow have no fixed size per channel */
+static const EngRecordCount markov_wire_channels = {
+	"markov_model", "channels", 0, MARKOV_MAX_CHANNELS, 0, false
+};
+
+/* complete a zeroed working state */
+static void
+mbuild_init(void *state, MemoryContext cxt)
+{
+	MarkovBuild *b = state;
+
+	b->trans = mtrans_create(cxt, 16, NULL);
+}
+
 static MarkovBuild *
 mbuild_new(MemoryContext cxt)
 {
 	MarkovBuild *b = MemoryContextAllocZero(cxt, sizeof(MarkovBuild));
 
-	b->trans = mtrans_create(cxt, 16, NULL);
+	mbuild_init(b, cxt);
 	return b;
 }
+
 
 static inline void
 markov_add(int64 *counter, int64 w)
@@ -169,93 +191,6 @@ mbuild_state(MarkovBuild *b, const char *name, int len, MemoryContext cxt)
 }
 
 /*
- * markov_agg(path, conversions, non_conversions [, conversion_value])
- * transition.  Rows with a NULL or empty path are skipped; NULL counts are
- * 0, a NULL value adds nothing; path elements must not be NULL.  The path
- * is walked with an array iterator: nothing is allocated per element.
- */
-static Datum
-markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
-{
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	MarkovBuild *b = PG_ARGISNULL(0) ? mbuild_new(aggcontext) :
-		(MarkovBuild *) PG_GETARG_POINTER(0);
-	ArrayType  *arr;
-	ArrayIterator it;
-	Datum		elem;
-	bool		isnull;
-	int64		conv = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
-	int64		null = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
-	int64		w;
-	int			prev = 0;
-
-	if (PG_ARGISNULL(1))
-		PG_RETURN_POINTER(b);
-	if (conv < 0 || null < 0)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("conversion counts must not be negative"));
-	arr = PG_GETARG_ARRAYTYPE_P(1);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				errmsg("a path must be a one-dimensional array"));
-	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
-		PG_RETURN_POINTER(b);
-	if (pg_add_s64_overflow(conv, null, &w))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("markov_model transition count is out of range"));
-
-	it = array_create_iterator(arr, 0, NULL);
-	while (array_iterate(it, &elem, &isnull))
-	{
-		text	   *t;
-		int			s;
-
-		CHECK_FOR_INTERRUPTS();
-		if (isnull)
-			ereport(ERROR,
-					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					errmsg("path elements must not be NULL"));
-		t = DatumGetTextPP(elem);
-		s = mbuild_state(b, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), aggcontext);
-		mbuild_count(b, prev, s, w);
-		prev = s;
-	}
-	array_free_iterator(it);
-	mbuild_count(b, prev, MARKOV_TO_CONV, conv);
-	mbuild_count(b, prev, MARKOV_TO_NULL, null);
-	if (with_value && !PG_ARGISNULL(4))
-	{
-		double		v = PG_GETARG_FLOAT8(4);
-
-		if (isnan(v) || isinf(v))
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("conversion value must be a finite number"));
-		mbuild_add_totals(b, conv, null, v, true);
-	}
-	else
-		mbuild_add_totals(b, conv, null, 0.0, false);
-	PG_RETURN_POINTER(b);
-}
-
-PG_FUNCTION_INFO_V1(engagement_markov_trans);
-Datum
-engagement_markov_trans(PG_FUNCTION_ARGS)
-{
-	return markov_trans_common(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_markov_trans_value);
-Datum
-engagement_markov_trans_value(PG_FUNCTION_ARGS)
-{
-	return markov_trans_common(fcinfo, true);
-}
-
-/*
  * States of "b" for the channels of another model (names[0..n-1]): map[0] is
  * START, map[i + 1] the state of names[i].
  */
@@ -276,16 +211,17 @@ mbuild_map_names(MarkovBuild *b, int n, const char *const *names,
 
 /* dst += src */
 static void
-mbuild_merge(MarkovBuild *dst, MarkovBuild *src, MemoryContext cxt)
+mbuild_merge(void *dst, const void *src, MemoryContext cxt)
 {
-	int		   *map = mbuild_map_names(dst, src->channels.n,
-									   (const char *const *) src->channels.names,
+	const MarkovBuild *from = src;
+	int		   *map = mbuild_map_names(dst, from->channels.n,
+									   (const char *const *) from->channels.names,
 									   cxt);
 	mtrans_iterator it;
 	MarkovTrans *e;
 
-	mtrans_start_iterate(src->trans, &it);
-	while ((e = mtrans_iterate(src->trans, &it)) != NULL)
+	mtrans_start_iterate(from->trans, &it);
+	while ((e = mtrans_iterate(from->trans, &it)) != NULL)
 	{
 		int			to = MARKOV_KEY_TO(e->key);
 
@@ -293,29 +229,9 @@ mbuild_merge(MarkovBuild *dst, MarkovBuild *src, MemoryContext cxt)
 		mbuild_count(dst, map[MARKOV_KEY_FROM(e->key)],
 					 to > MARKOV_MAX_CHANNELS ? to : map[to], e->count);
 	}
-	mbuild_add_totals(dst, src->conversions, src->non_conversions,
-					  src->value, src->has_value);
+	mbuild_add_totals(dst, from->conversions, from->non_conversions,
+					  from->value, from->has_value);
 	pfree(map);
-}
-
-PG_FUNCTION_INFO_V1(engagement_markov_combine);
-Datum
-engagement_markov_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	MarkovBuild *dst = PG_ARGISNULL(0) ? NULL : (MarkovBuild *) PG_GETARG_POINTER(0);
-	MarkovBuild *src = PG_ARGISNULL(1) ? NULL : (MarkovBuild *) PG_GETARG_POINTER(1);
-
-	if (src == NULL)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = mbuild_new(aggcontext);
-	mbuild_merge(dst, src, aggcontext);
-	PG_RETURN_POINTER(dst);
 }
 
 /* Encode a build state: channels sorted by name, counts permuted. */
@@ -394,23 +310,17 @@ markov_corrupt(int code, const char *detail)
 }
 
 static void
-markov_decode(const MarkovData *m, Markov *mk, int code)
+markov_decode(const MarkovData *m, Markov *mk, EngSource src)
 {
+	int			code = eng_source_errcode(src);
 	const char *end = (const char *) m + VARSIZE(m);
 	const char *p;
 	Size		ncounts;
 
-	if (VARSIZE(m) < MARKOV_HDRSZ)
-		markov_corrupt(code, "The value is too short.");
-	if (m->hdr.version != MARKOV_VERSION)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("unsupported markov_model format version %d", m->hdr.version),
-				errdetail("This version of the extension reads format version %d.",
-						  MARKOV_VERSION));
-	if ((m->hdr.flags & ~MARKOV_VALID_FLAGS) != 0 || m->hdr.reserved != 0 ||
-		m->reserved != 0)
-		markov_corrupt(code, "Unknown flag bits are set.");
+	eng_check_state(&m->hdr, MARKOV_HDRSZ, MARKOV_VERSION, MARKOV_VALID_FLAGS,
+					"markov_model", src);
+	if (m->reserved != 0)
+		markov_corrupt(code, "A reserved field is not zero.");
 	if (m->nchannels < 0 || m->nchannels > MARKOV_MAX_CHANNELS)
 		markov_corrupt(code, "The number of channels is out of range.");
 	ncounts = MARKOV_NCOUNTS(m->nchannels);
@@ -458,7 +368,7 @@ markov_getarg(FunctionCallInfo fcinfo, int argno, Markov *mk)
 {
 	MarkovData *m = (MarkovData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	markov_decode(m, mk, ERRCODE_DATA_CORRUPTED);
+	markov_decode(m, mk, ENG_STORED);
 }
 
 /* add a decoded model to a build state */
@@ -481,13 +391,192 @@ mbuild_add_model(MarkovBuild *b, const Markov *mk, MemoryContext cxt)
 	pfree(map);
 }
 
+/* The binary form of a checked model after its version byte. */
+static void
+markov_send_body(StringInfo buf, const MarkovData *m)
+{
+	const int64 *counts = (const int64 *) m->data;
+	Size		ncounts = MARKOV_NCOUNTS(m->nchannels);
+	const char *names = (const char *) (counts + ncounts);
+
+	pq_sendbyte(buf, m->hdr.flags);
+	pq_sendint32(buf, m->nchannels);
+	pq_sendint64(buf, m->conversions);
+	pq_sendint64(buf, m->non_conversions);
+	pq_sendfloat8(buf, m->value);
+	for (Size i = 0; i < ncounts; i++)
+		pq_sendint64(buf, counts[i]);
+	pq_sendbytes(buf, names, ((const char *) m + VARSIZE(m)) - names);
+}
+
+/*
+ * Read what markov_send_body() wrote (the names take the rest of the
+ * buffer) into a new value, and decode and check it into *mk.
+ */
+static MarkovData *
+markov_recv_body(StringInfo buf, EngSource src, Markov *mk)
+{
+	int			flags = pq_getmsgbyte(buf);
+	int32		n = eng_recv_count(buf, &markov_wire_channels, src);
+	Size		ncounts = MARKOV_NCOUNTS(n);
+	Size		fixed = MARKOV_WIRE_TOTALS + ncounts * sizeof(int64);
+	Size		rest;
+	Size		size;
+	MarkovData *m;
+	int64	   *counts;
+
+	if ((Size) (buf->len - buf->cursor) < fixed)
+		markov_corrupt(eng_source_errcode(src),
+					   "The value is too short for its channels.");
+	rest = buf->len - buf->cursor - fixed;
+	if (rest > (Size) MARKOV_MAX_CHANNELS * (ENG_MAX_NAME_LEN + 1))
+		markov_corrupt(eng_source_errcode(src),
+					   "The channel names are too long.");
+	size = MARKOV_HDRSZ + ncounts * sizeof(int64) + rest;
+	m = palloc0(size);
+	eng_init_header(&m->hdr, size, MARKOV_VERSION, (uint8) flags);
+	m->nchannels = n;
+	m->conversions = pq_getmsgint64(buf);
+	m->non_conversions = pq_getmsgint64(buf);
+	m->value = pq_getmsgfloat8(buf);
+	counts = (int64 *) m->data;
+	for (Size i = 0; i < ncounts; i++)
+		counts[i] = pq_getmsgint64(buf);
+	pq_copymsgbytes(buf, (char *) (counts + ncounts), rest);
+	markov_decode(m, mk, src);
+	return m;
+}
+
+/*
+ * The working state through the state skeleton: its serial form is the
+ * binary form of the model it would give, without the version byte.
+ */
+static void
+markov_serialize(StringInfo buf, const void *state)
+{
+	MarkovData *m = mbuild_encode(state);
+
+	markov_send_body(buf, m);
+	pfree(m);
+}
+
+static void
+markov_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	Markov		mk;
+	MarkovData *m = markov_recv_body(buf, ENG_STORED, &mk);
+
+	mbuild_add_model(state, &mk, cxt);
+	pfree(mk.names);
+	pfree(m);
+}
+
+static const EngBuildOps markov_build_ops = {
+	.typname = "markov_model",
+	.size = sizeof(MarkovBuild),
+	.init = mbuild_init,
+	.merge = mbuild_merge,
+	.serialize = markov_serialize,
+	.deserialize = markov_deserialize,
+};
+
+/*****************************************************************************
+ * Aggregates: markov_agg(path, conversions, non_conversions [, value]) and
+ * rollup(markov_model)
+ *****************************************************************************/
+
+/*
+ * markov_agg(path, conversions, non_conversions [, conversion_value])
+ * transition.  Rows with a NULL or empty path are skipped; NULL counts are
+ * 0, a NULL value adds nothing; path elements must not be NULL.  The path
+ * is walked with an array iterator: nothing is allocated per element.
+ */
+static Datum
+markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
+{
+	MemoryContext aggcontext;
+	MarkovBuild *b = eng_build_arg(fcinfo, &markov_build_ops, &aggcontext);
+	ArrayType  *arr;
+	ArrayIterator it;
+	Datum		elem;
+	bool		isnull;
+	int64		conv = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
+	int64		null = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
+	int64		w;
+	int			prev = 0;
+
+	if (PG_ARGISNULL(1))
+		PG_RETURN_POINTER(b);
+	if (conv < 0 || null < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("conversion counts must not be negative"));
+	arr = PG_GETARG_ARRAYTYPE_P(1);
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("a path must be a one-dimensional array"));
+	if (ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) == 0)
+		PG_RETURN_POINTER(b);
+	if (pg_add_s64_overflow(conv, null, &w))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("markov_model transition count is out of range"));
+
+	it = array_create_iterator(arr, 0, NULL);
+	while (array_iterate(it, &elem, &isnull))
+	{
+		text	   *t;
+		int			s;
+
+		CHECK_FOR_INTERRUPTS();
+		if (isnull)
+			ereport(ERROR,
+					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					errmsg("path elements must not be NULL"));
+		t = DatumGetTextPP(elem);
+		s = mbuild_state(b, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t), aggcontext);
+		mbuild_count(b, prev, s, w);
+		prev = s;
+	}
+	array_free_iterator(it);
+	mbuild_count(b, prev, MARKOV_TO_CONV, conv);
+	mbuild_count(b, prev, MARKOV_TO_NULL, null);
+	if (with_value && !PG_ARGISNULL(4))
+	{
+		double		v = PG_GETARG_FLOAT8(4);
+
+		if (isnan(v) || isinf(v))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("conversion value must be a finite number"));
+		mbuild_add_totals(b, conv, null, v, true);
+	}
+	else
+		mbuild_add_totals(b, conv, null, 0.0, false);
+	PG_RETURN_POINTER(b);
+}
+
+PG_FUNCTION_INFO_V1(engagement_markov_trans);
+Datum
+engagement_markov_trans(PG_FUNCTION_ARGS)
+{
+	return markov_trans_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_markov_trans_value);
+Datum
+engagement_markov_trans_value(PG_FUNCTION_ARGS)
+{
+	return markov_trans_common(fcinfo, true);
+}
+
 PG_FUNCTION_INFO_V1(engagement_markov_rollup_trans);
 Datum
 engagement_markov_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	MarkovBuild *b = PG_ARGISNULL(0) ? mbuild_new(aggcontext) :
-		(MarkovBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	MarkovBuild *b = eng_build_arg(fcinfo, &markov_build_ops, &aggcontext);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -499,28 +588,25 @@ engagement_markov_rollup_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(b);
 }
 
+PG_FUNCTION_INFO_V1(engagement_markov_combine);
+Datum
+engagement_markov_combine(PG_FUNCTION_ARGS)
+{
+	return eng_build_combine(fcinfo, &markov_build_ops);
+}
+
 PG_FUNCTION_INFO_V1(engagement_markov_serial);
 Datum
 engagement_markov_serial(PG_FUNCTION_ARGS)
 {
-	MarkovBuild *b = (MarkovBuild *) PG_GETARG_POINTER(0);
-
-	eng_agg_context(fcinfo);
-	PG_RETURN_BYTEA_P((bytea *) mbuild_encode(b));
+	return eng_build_serial(fcinfo, &markov_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_deserial);
 Datum
 engagement_markov_deserial(PG_FUNCTION_ARGS)
 {
-	MarkovData *m = (MarkovData *) PG_GETARG_BYTEA_P(0);
-	MarkovBuild *b = mbuild_new(CurrentMemoryContext);
-	Markov		mk;
-
-	eng_agg_context(fcinfo);
-	markov_decode(m, &mk, ERRCODE_DATA_CORRUPTED);
-	mbuild_add_model(b, &mk, CurrentMemoryContext);
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &markov_build_ops);
 }
 
 /* final: the model; NULL when no row had a path */
@@ -695,7 +781,6 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	MarkovBuild *b = mbuild_new(CurrentMemoryContext);
 	StringInfoData name;
-	int64		version;
 	int64		conversions;
 	int64		non_conversions;
 	double		value = 0.0;
@@ -704,16 +789,7 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 	Markov		check;
 
 	initStringInfo(&name);
-	eng_cursor_init(&c, input, "markov_model");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != MARKOV_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported markov_model format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  MARKOV_VERSION));
+	eng_cursor_begin(&c, input, "markov_model", MARKOV_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "conversions");
 	conversions = eng_cursor_int64(&c);
@@ -787,11 +863,11 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect_end(&c);
 
 	m = mbuild_encode(b);
-	markov_decode(m, &check, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	markov_decode(m, &check, ENG_TEXT);
 	PG_RETURN_POINTER(m);
 }
 
-/* Binary form: the stored layout after the varlena header, big-endian. */
+/* Binary form: the version byte, then markov_send_body(). */
 PG_FUNCTION_INFO_V1(engagement_markov_send);
 Datum
 engagement_markov_send(PG_FUNCTION_ARGS)
@@ -799,22 +875,11 @@ engagement_markov_send(PG_FUNCTION_ARGS)
 	MarkovData *m = (MarkovData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(0));
 	Markov		mk;
 	StringInfoData buf;
-	Size		ncounts;
-	const char *names;
 
-	markov_decode(m, &mk, ERRCODE_DATA_CORRUPTED);
-	ncounts = MARKOV_NCOUNTS(mk.n);
+	markov_decode(m, &mk, ENG_STORED);
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, MARKOV_VERSION);
-	pq_sendbyte(&buf, m->hdr.flags);
-	pq_sendint32(&buf, mk.n);
-	pq_sendint64(&buf, mk.conversions);
-	pq_sendint64(&buf, mk.non_conversions);
-	pq_sendfloat8(&buf, mk.value);
-	for (Size i = 0; i < ncounts; i++)
-		pq_sendint64(&buf, mk.trans[i]);
-	names = (const char *) (mk.trans + ncounts);
-	pq_sendbytes(&buf, names, ((const char *) m + VARSIZE(m)) - names);
+	markov_send_body(&buf, m);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -823,51 +888,10 @@ Datum
 engagement_markov_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int32		n = pq_getmsgint(buf, 4);
-	MarkovData *m;
 	Markov		check;
-	Size		ncounts;
-	Size		rest;
-	int64	   *counts;
 
-	if (version != MARKOV_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported markov_model format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  MARKOV_VERSION));
-	if (n < 0 || n > MARKOV_MAX_CHANNELS)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid markov_model value"),
-				errdetail("The number of channels is out of range."));
-	ncounts = MARKOV_NCOUNTS(n);
-	if ((Size) (buf->len - buf->cursor) < 24 + ncounts * sizeof(int64))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid markov_model value"),
-				errdetail("The value is too short for its channels."));
-	rest = buf->len - buf->cursor - 24 - ncounts * sizeof(int64);
-	if (rest > (Size) MARKOV_MAX_CHANNELS * (ENG_MAX_NAME_LEN + 1))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid markov_model value"),
-				errdetail("The channel names are too long."));
-	m = palloc0(MARKOV_HDRSZ + ncounts * sizeof(int64) + rest);
-	eng_init_header(&m->hdr, MARKOV_HDRSZ + ncounts * sizeof(int64) + rest,
-					(uint8) version, (uint8) flags);
-	m->nchannels = n;
-	m->conversions = pq_getmsgint64(buf);
-	m->non_conversions = pq_getmsgint64(buf);
-	m->value = pq_getmsgfloat8(buf);
-	counts = (int64 *) m->data;
-	for (Size i = 0; i < ncounts; i++)
-		counts[i] = pq_getmsgint64(buf);
-	pq_copymsgbytes(buf, (char *) (counts + ncounts), rest);
-	markov_decode(m, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
-	PG_RETURN_POINTER(m);
+	eng_recv_version(buf, MARKOV_VERSION, "markov_model");
+	PG_RETURN_POINTER(markov_recv_body(buf, ENG_BINARY, &check));
 }
 
 /*****************************************************************************
