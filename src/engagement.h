@@ -81,7 +81,9 @@ extern void eng_check_version(int64 version, int expected, const char *typname,
 /*
  * A count of fixed-size records in a binary form: it must lie between min
  * and max, and that many records of record_size bytes must fill (exact) or
- * fit in (!exact, when variable-length data follows) what is left.
+ * fit in (!exact, when variable-length data follows) what is left.  A count
+ * above max is reported by over_max when the type has a limit error of its
+ * own (54000 with the limit), checked before the size.
  */
 typedef struct EngRecordCount
 {
@@ -91,6 +93,7 @@ typedef struct EngRecordCount
 	int32		max;
 	Size		record_size;	/* bytes per record in the binary form */
 	bool		exact;
+	void		(*over_max) (int64 n);	/* NULL, or raises an error */
 } EngRecordCount;
 
 /* Binary forms: version byte, then counted records, then the end. */

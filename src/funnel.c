@@ -232,14 +232,6 @@ done_at_level:
  * Building
  *****************************************************************************/
 
-static FunnelBuild *
-fbuild_state(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	if (PG_ARGISNULL(0))
-		return MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
-	return (FunnelBuild *) PG_GETARG_POINTER(0);
-}
-
 /* 54000 for a number of events above a limit, before allocating them */
 static void
 funnel_check_events(int64 n, int limit, const char *what)
@@ -251,6 +243,35 @@ funnel_check_events(int64 n, int limit, const char *what)
 				errdetail("The limit is %d events; this one would hold " INT64_FORMAT ".",
 						  limit, n));
 }
+
+/*
+ * Binary and serial forms: a count, then per event an int64 time and a step
+ * byte.  Binary input takes the values version 1.1 could store, as text
+ * input does.
+ */
+#define FUNNEL_WIRE_EVENT		(8 + 1)
+
+static void
+funnel_value_over_max(int64 n)
+{
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
+}
+
+static void
+funnel_group_over_max(int64 n)
+{
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel group");
+}
+
+static const EngRecordCount funnel_wire_events = {
+	"funnel", "events", 0, FUNNEL_MAX_EVENTS, FUNNEL_WIRE_EVENT, true,
+	funnel_value_over_max
+};
+
+static const EngRecordCount funnel_serial_events = {
+	"funnel", "events", 0, FUNNEL_MAX_EVENTS, FUNNEL_WIRE_EVENT, true,
+	funnel_group_over_max
+};
 
 /*
  * Append one event.  The array doubles up to the limit (huge allocations:
@@ -296,6 +317,82 @@ fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
 }
 
 /*
+ * The working state: a group's parameters and its events in arrival order,
+ * merged by appending.  A state may be configured and still hold no events
+ * (rows that fulfil no step add none outside strict_order), so the serial
+ * form carries the parameters too: configured flag, window, flags, step
+ * count, then the events as in the binary form.
+ */
+static bool
+fbuild_empty(const void *state)
+{
+	return !((const FunnelBuild *) state)->configured;
+}
+
+static void
+fbuild_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	FunnelBuild *to = dst;
+	const FunnelBuild *from = src;
+
+	fbuild_configure(to, from->window, from->flags, from->nsteps);
+	funnel_check_events((int64) to->n + from->n, FUNNEL_MAX_EVENTS, "a funnel group");
+	for (int i = 0; i < from->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fbuild_push(to, from->ev[i].ts, from->ev[i].step, cxt);
+	}
+}
+
+static void
+fbuild_serialize(StringInfo buf, const void *state)
+{
+	const FunnelBuild *b = state;
+
+	pq_sendbyte(buf, b->configured ? 1 : 0);
+	pq_sendint64(buf, b->window);
+	pq_sendbyte(buf, b->flags);
+	pq_sendbyte(buf, b->nsteps);
+	pq_sendint32(buf, b->n);
+	for (int i = 0; i < b->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pq_sendint64(buf, b->ev[i].ts);
+		pq_sendbyte(buf, b->ev[i].step);
+	}
+}
+
+static void
+fbuild_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	FunnelBuild *b = state;
+	int32		n;
+
+	b->configured = pq_getmsgbyte(buf) != 0;
+	b->window = pq_getmsgint64(buf);
+	b->flags = pq_getmsgbyte(buf);
+	b->nsteps = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &funnel_serial_events, ENG_STORED);
+	for (int i = 0; i < n; i++)
+	{
+		int64		ts = pq_getmsgint64(buf);
+		int			step = pq_getmsgbyte(buf);
+
+		CHECK_FOR_INTERRUPTS();
+		fbuild_push(b, ts, step, cxt);
+	}
+}
+
+static const EngBuildOps fbuild_ops = {
+	.typname = "funnel",
+	.size = sizeof(FunnelBuild),
+	.empty = fbuild_empty,
+	.merge = fbuild_merge,
+	.serialize = fbuild_serialize,
+	.deserialize = fbuild_deserialize,
+};
+
+/*
  * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps).
  * Rows with a NULL time or NULL steps array are skipped; NULL elements of
  * the steps array count as false.
@@ -303,8 +400,8 @@ fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
 static Datum
 funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
 	int			tsarg = with_mode ? 3 : 2;
 	int			flags = 0;
 	int64		window;
@@ -466,8 +563,8 @@ PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
 Datum
 engagement_funnel_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
 
 	if (!PG_ARGISNULL(1))
 		fbuild_add_funnel(b, funnel_getarg(fcinfo, 1), aggcontext);
@@ -478,85 +575,21 @@ PG_FUNCTION_INFO_V1(engagement_funnel_combine);
 Datum
 engagement_funnel_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	FunnelBuild *dst = PG_ARGISNULL(0) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(0);
-	FunnelBuild *src = PG_ARGISNULL(1) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(1);
-
-	if (src == NULL || !src->configured)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
-	fbuild_configure(dst, src->window, src->flags, src->nsteps);
-	funnel_check_events((int64) dst->n + src->n, FUNNEL_MAX_EVENTS, "a funnel group");
-	for (int i = 0; i < src->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		fbuild_push(dst, src->ev[i].ts, src->ev[i].step, aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &fbuild_ops);
 }
 
-/*
- * Serialise: a state may be configured and still hold no events (rows that
- * fulfil no step add none outside strict_order), so the form carries the
- * parameters too: configured flag, window, flags, step count, events.
- */
 PG_FUNCTION_INFO_V1(engagement_funnel_serial);
 Datum
 engagement_funnel_serial(PG_FUNCTION_ARGS)
 {
-	FunnelBuild *b = (FunnelBuild *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, b->configured ? 1 : 0);
-	pq_sendint64(&buf, b->window);
-	pq_sendbyte(&buf, b->flags);
-	pq_sendbyte(&buf, b->nsteps);
-	pq_sendint32(&buf, b->n);
-	for (int i = 0; i < b->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		pq_sendint64(&buf, b->ev[i].ts);
-		pq_sendbyte(&buf, b->ev[i].step);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return eng_build_serial(fcinfo, &fbuild_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_deserial);
 Datum
 engagement_funnel_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	FunnelBuild *b = palloc0(sizeof(FunnelBuild));
-	int			n;
-
-	eng_agg_context(fcinfo);
-	eng_bytea_reader(&buf, raw);
-	b->configured = pq_getmsgbyte(&buf) != 0;
-	b->window = pq_getmsgint64(&buf);
-	b->flags = pq_getmsgbyte(&buf);
-	b->nsteps = pq_getmsgbyte(&buf);
-	n = pq_getmsgint(&buf, 4);
-	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel group");
-	if (n < 0 || (Size) n * 9 > (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized funnel state");
-	for (int i = 0; i < n; i++)
-	{
-		int64		ts = pq_getmsgint64(&buf);
-		int			step = pq_getmsgbyte(&buf);
-
-		CHECK_FOR_INTERRUPTS();
-		fbuild_push(b, ts, step, CurrentMemoryContext);
-	}
-	pq_getmsgend(&buf);
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &fbuild_ops);
 }
 
 /* window_funnel final: the deepest step; NULL without rows */
@@ -749,21 +782,17 @@ Datum
 engagement_funnel_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int64		window = pq_getmsgint64(buf);
-	int			nsteps = pq_getmsgbyte(buf);
-	int			n = pq_getmsgint(buf, 4);
+	int			flags;
+	int64		window;
+	int			nsteps;
+	int32		n;
 	FunnelData *f;
 
-	eng_check_version(version, FUNNEL_VERSION, "funnel", ENG_BINARY);
-	/* as for text input: values that 1.1 stored must restore */
-	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
-	if (n < 0 || (Size) n * 9 > (Size) (buf->len - buf->cursor))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid funnel value"),
-				errdetail("The event count does not match the data."));
+	eng_recv_version(buf, FUNNEL_VERSION, "funnel");
+	flags = pq_getmsgbyte(buf);
+	window = pq_getmsgint64(buf);
+	nsteps = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &funnel_wire_events, ENG_BINARY);
 	f = palloc0(FUNNEL_SIZE(n));
 	eng_init_header(&f->hdr, FUNNEL_SIZE(n), FUNNEL_VERSION, (uint8) flags);
 	f->window = window;

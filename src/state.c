@@ -108,6 +108,8 @@ eng_recv_count(StringInfo buf, const EngRecordCount *rc, EngSource src)
 	int32		n = (int32) pq_getmsgint(buf, 4);
 	Size		left = (Size) (buf->len - buf->cursor);
 
+	if (n > rc->max && rc->over_max != NULL)
+		rc->over_max(n);
 	if (n < rc->min || n > rc->max)
 		ereport(ERROR,
 				errcode(eng_source_errcode(src)),
