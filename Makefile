@@ -15,9 +15,11 @@ REGRESS      = nps journey score value predict funnel attribution community inst
 REGRESS_TZ   ?= UTC
 REGRESS_OPTS = --load-extension=engagement --launcher='env PGTZ=$(REGRESS_TZ)'
 
-# TAP tests (PostgreSQL::Test::Cluster)
-TAP_TESTS   = 1
-PROVE_TESTS = test/t/*.pl
+# TAP tests (PostgreSQL::Test::Cluster) run by "make tapcheck", not by
+# installcheck, which runs only pg_regress against the server in PGHOST/PGPORT:
+# each TAP file starts its own throw-away clusters (EXT_DESTDIR names a staged
+# build for them).  One file: make tapcheck PROVE_TESTS=test/t/003_dump_restore.pl
+PROVE_TESTS ?= test/t/*.pl
 
 # the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
@@ -30,3 +32,8 @@ include $(PGXS)
 
 # every object includes the shared header: a change to it rebuilds them all
 $(OBJS): src/engagement.h
+
+.PHONY: tapcheck
+
+tapcheck:
+	$(prove_installcheck)
