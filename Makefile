@@ -33,7 +33,21 @@ include $(PGXS)
 # every object includes the shared header: a change to it rebuilds them all
 $(OBJS): src/engagement.h
 
-.PHONY: tapcheck
+.PHONY: tapcheck format format-check
 
 tapcheck:
 	$(prove_installcheck)
+
+# C style: clang-format with .clang-format (PostgreSQL's pgindent layout, as
+# near as clang-format gets); format-check lists the files it would change
+FORMAT_FILES = $(wildcard src/*.c src/*.h)
+CLANG_FORMAT ?= clang-format
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "$(CLANG_FORMAT) not found"; exit 2; }; \
+	rc=0; for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) $$f | cmp -s - $$f || { echo "$$f would change (make format)"; rc=1; }; \
+	done; exit $$rc
