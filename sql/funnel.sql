@@ -70,7 +70,7 @@ SELECT window_funnel('1 hour', ts, VARIADIC ARRAY[e = 'A', e = 'B', e = 'C']) FR
 --
 -- funnel_agg and its accessors
 --
-SELECT k, f, deepest_step(f), funnel_steps(f), step_reached(f), step_times(f), time_to_convert(f)
+SELECT k, f, deepest_step(f), steps(f), step_reached(f), step_times(f), time_to_convert(f)
 FROM (SELECT k, funnel_agg('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS f
 	  FROM ev WHERE k IN (1, 5, 6, 12) GROUP BY k) s ORDER BY k;
 SELECT funnel_agg('1 hour', 'strict_order:strict_increase', ts, e = 'A', e = 'B') FROM ev WHERE k = 8;
