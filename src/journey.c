@@ -793,6 +793,23 @@ journey_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	pfree(jd);
 }
 
+/* rollup(): add the stored journey in argument argno */
+static void
+journey_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+				MemoryContext cxt)
+{
+	EngJourney	j;
+
+	journey_getarg(fcinfo, argno, &j);
+	jbuild_add_journey(state, &j, cxt);
+}
+
+static Datum
+journey_finish(void *state)
+{
+	PG_RETURN_POINTER(jbuild_encode(state));
+}
+
 static const EngBuildOps journey_build_ops = {
 	.typname = "journey",
 	.size = sizeof(JourneyBuild),
@@ -801,6 +818,8 @@ static const EngBuildOps journey_build_ops = {
 	.merge = jbuild_merge,
 	.serialize = journey_serialize,
 	.deserialize = journey_deserialize,
+	.add_arg = journey_add_arg,
+	.finish = journey_finish,
 };
 
 static Datum
@@ -844,17 +863,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_rollup_trans);
 Datum
 engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	JourneyBuild *b = eng_build_arg(fcinfo, &journey_build_ops, &aggcontext);
-
-	if (!PG_ARGISNULL(1))
-	{
-		EngJourney	j;
-
-		journey_getarg(fcinfo, 1, &j);
-		jbuild_add_journey(b, &j, aggcontext);
-	}
-	PG_RETURN_POINTER(b);
+	return eng_build_rollup_trans(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_combine);
@@ -889,7 +898,7 @@ engagement_journey_final(PG_FUNCTION_ARGS)
 	b = (JourneyBuild *) PG_GETARG_POINTER(0);
 	if (b->n == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(jbuild_encode(b));
+	return journey_finish(b);
 }
 
 /*****************************************************************************

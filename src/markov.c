@@ -471,6 +471,23 @@ markov_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	pfree(m);
 }
 
+/* rollup(): add the stored model in argument argno */
+static void
+markov_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+			   MemoryContext cxt)
+{
+	Markov		mk;
+
+	markov_getarg(fcinfo, argno, &mk);
+	mbuild_add_model(state, &mk, cxt);
+}
+
+static Datum
+markov_finish(void *state)
+{
+	PG_RETURN_POINTER(mbuild_encode(state));
+}
+
 static const EngBuildOps markov_build_ops = {
 	.typname = "markov_model",
 	.size = sizeof(MarkovBuild),
@@ -478,6 +495,8 @@ static const EngBuildOps markov_build_ops = {
 	.merge = mbuild_merge,
 	.serialize = markov_serialize,
 	.deserialize = markov_deserialize,
+	.add_arg = markov_add_arg,
+	.finish = markov_finish,
 };
 
 /*****************************************************************************
@@ -575,17 +594,7 @@ PG_FUNCTION_INFO_V1(engagement_markov_rollup_trans);
 Datum
 engagement_markov_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	MarkovBuild *b = eng_build_arg(fcinfo, &markov_build_ops, &aggcontext);
-
-	if (!PG_ARGISNULL(1))
-	{
-		Markov		mk;
-
-		markov_getarg(fcinfo, 1, &mk);
-		mbuild_add_model(b, &mk, aggcontext);
-	}
-	PG_RETURN_POINTER(b);
+	return eng_build_rollup_trans(fcinfo, &markov_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_markov_combine);
@@ -621,7 +630,7 @@ engagement_markov_final(PG_FUNCTION_ARGS)
 	b = (MarkovBuild *) PG_GETARG_POINTER(0);
 	if (b->channels.n == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(mbuild_encode(b));
+	return markov_finish(b);
 }
 
 /*****************************************************************************
