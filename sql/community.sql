@@ -325,3 +325,18 @@ INSERT INTO nan_bytes VALUES ('\x0100004c4b41'::bytea);
 \copy nan_state FROM 'results/community_big.bin' WITH (FORMAT binary)
 
 DROP TABLE extreme, nan_bytes, nan_state;
+-- + merges two states (1.2, issue 17): the state community_agg builds over
+-- the posts of both (a thread started in one part and answered in the other),
+-- NULL when a side is NULL
+CREATE TABLE plus_posts AS
+	SELECT g, g % 3 AS thread_id, g % 4 AS author_id,
+		   timestamptz '2026-03-01 00:00+00' + g * interval '2 hours' AS posted_at, g < 3 AS starts
+	FROM generate_series(0, 11) g;
+WITH a AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts WHERE g < 5),
+	 b AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts WHERE g >= 5),
+	 whole AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts)
+SELECT posts(a.h + b.h) AS posts, (SELECT count(*) FROM plus_posts) AS raw_posts,
+	   (a.h + b.h)::text = whole.h::text AS equals_whole, (b.h + a.h)::text = whole.h::text AS commutes,
+	   (a.h + NULL::community_health) IS NULL AS null_right
+FROM a, b, whole;
+DROP TABLE plus_posts;

@@ -422,3 +422,33 @@ SELECT involvement(engagement_trans(e, '2026-01-08 00:00+00', 'involvement', 1, 
 	   events(e) AS unchanged
 FROM direct;
 DROP TABLE direct;
+-- + merges two states (1.2, issue 17). Reference: the state aggregated over
+-- the raw rows of both parts; + is commutative, NULL when a side is NULL, and
+-- refuses states of different half-lives like rollup() does
+CREATE TABLE plus_raw AS
+	SELECT g % 2 AS part, timestamptz '2026-01-01 00:00+00' + g * interval '5 hours' AS ts,
+		   (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension AS dim,
+		   CASE WHEN g % 4 = 2 THEN 0.5 ELSE g END::float8 AS v
+	FROM generate_series(1, 40) g;
+CREATE TABLE plus_e AS SELECT part, engagement_agg(ts, dim, v, '7 days') AS e FROM plus_raw GROUP BY part;
+WITH a AS (SELECT e FROM plus_e WHERE part = 0), b AS (SELECT e FROM plus_e WHERE part = 1),
+	 whole AS (SELECT engagement_agg(ts, dim, v, '7 days') AS e FROM plus_raw)
+SELECT events(a.e + b.e) AS events, (SELECT count(*) FROM plus_raw) AS raw_rows,
+	   abs(score(a.e + b.e, '2026-01-10') - score(whole.e, '2026-01-10')) < 1e-12 AS score_equals_whole,
+	   abs(influence(a.e + b.e, '2026-01-10') - influence(whole.e, '2026-01-10')) < 1e-9 AS influence_equals_whole,
+	   (a.e + b.e)::text = (b.e + a.e)::text AS commutes,
+	   (a.e + NULL::engagement) IS NULL AS null_right, (NULL::engagement + b.e) IS NULL AS null_left
+FROM a, b, whole;
+SELECT (SELECT e FROM plus_e WHERE part = 0)
+	 + (SELECT engagement_agg('2026-01-01', 'involvement', 1, '1 day'));
+-- rfm: frequency is the number of distinct purchase days minus one, monetary
+-- the mean of the repeat days' amounts (plain SQL over the raw rows)
+CREATE TABLE plus_r AS SELECT part, rfm_agg(ts, v) AS r FROM plus_raw GROUP BY part;
+WITH a AS (SELECT r FROM plus_r WHERE part = 0), b AS (SELECT r FROM plus_r WHERE part = 1),
+	 days AS (SELECT date_trunc('day', ts AT TIME ZONE 'UTC') AS d, sum(v) AS amount FROM plus_raw GROUP BY 1)
+SELECT frequency(a.r + b.r) AS frequency, (SELECT count(*) - 1 FROM days) AS sql_frequency,
+	   monetary(a.r + b.r) AS monetary,
+	   (SELECT avg(amount) FROM days WHERE d > (SELECT min(d) FROM days)) AS sql_monetary,
+	   (a.r + b.r)::text = (b.r + a.r)::text AS commutes, (a.r + NULL::rfm) IS NULL AS null_right
+FROM a, b;
+DROP TABLE plus_raw, plus_e, plus_r;

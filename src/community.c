@@ -356,6 +356,13 @@ static const EngRecordCount comm_serial_records = {
  * build compacts them); the serial form is the views flag, then the records
  * as the binary form has them, each checked as if a user had typed it.
  */
+/* a state whose every row had a NULL */
+static bool
+comm_empty(const void *state)
+{
+	return ((const CommBuild *) state)->n == 0;
+}
+
 static void
 comm_merge(void *dst, const void *src, MemoryContext cxt)
 {
@@ -434,6 +441,7 @@ comm_finish(void *state)
 static const EngBuildOps comm_build_ops = {
 	.typname = "community_health",
 	.size = sizeof(CommBuild),
+	.empty = comm_empty,
 	.merge = comm_merge,
 	.serialize = comm_serialize,
 	.deserialize = comm_deserialize,
@@ -524,14 +532,7 @@ PG_FUNCTION_INFO_V1(engagement_community_final);
 Datum
 engagement_community_final(PG_FUNCTION_ARGS)
 {
-	CommBuild  *b;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	b = (CommBuild *) PG_GETARG_POINTER(0);
-	if (b->n == 0)
-		PG_RETURN_NULL();
-	return comm_finish(b);
+	return eng_build_final(fcinfo, &comm_build_ops);
 }
 
 /*****************************************************************************

@@ -144,6 +144,8 @@ extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 									const EngBuildOps *ops);
+/* final function: the stored value, NULL for no state or an empty one */
+extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 /* <type> + <type>: the two stored values merged (a strict function) */
 extern Datum eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 

@@ -647,14 +647,7 @@ PG_FUNCTION_INFO_V1(engagement_funnel_final);
 Datum
 engagement_funnel_final(PG_FUNCTION_ARGS)
 {
-	FunnelBuild *b;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	b = (FunnelBuild *) PG_GETARG_POINTER(0);
-	if (!b->configured)
-		PG_RETURN_NULL();
-	return fbuild_finish(b);
+	return eng_build_final(fcinfo, &fbuild_ops);
 }
 
 /*****************************************************************************

@@ -891,14 +891,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_final);
 Datum
 engagement_journey_final(PG_FUNCTION_ARGS)
 {
-	JourneyBuild *b;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	b = (JourneyBuild *) PG_GETARG_POINTER(0);
-	if (b->n == 0)
-		PG_RETURN_NULL();
-	return journey_finish(b);
+	return eng_build_final(fcinfo, &journey_build_ops);
 }
 
 /*****************************************************************************

@@ -618,7 +618,11 @@ engagement_markov_deserial(PG_FUNCTION_ARGS)
 	return eng_build_deserial(fcinfo, &markov_build_ops);
 }
 
-/* final: the model; NULL when no row had a path */
+/*
+ * final: the model; NULL when no row had a path.  Not eng_build_final(): a
+ * state without channels may still hold totals (rollup of models typed in
+ * without transitions), which combine must keep, so it is not "empty".
+ */
 PG_FUNCTION_INFO_V1(engagement_markov_final);
 Datum
 engagement_markov_final(PG_FUNCTION_ARGS)

@@ -177,6 +177,13 @@ rfm_getarg(FunctionCallInfo fcinfo, int argno)
  * The working state: purchases in arrival order, merged by appending; the
  * serial form is that of the binary form without its version byte.
  */
+/* a state whose every row had a NULL */
+static bool
+rfm_empty(const void *state)
+{
+	return ((const RfmBuild *) state)->n == 0;
+}
+
 static void
 rfm_merge(void *dst, const void *src, MemoryContext cxt)
 {
@@ -245,6 +252,7 @@ rfm_finish(void *state)
 static const EngBuildOps rfm_build_ops = {
 	.typname = "rfm",
 	.size = sizeof(RfmBuild),
+	.empty = rfm_empty,
 	.merge = rfm_merge,
 	.serialize = rfm_serialize,
 	.deserialize = rfm_deserialize,
@@ -314,14 +322,7 @@ PG_FUNCTION_INFO_V1(engagement_rfm_final);
 Datum
 engagement_rfm_final(PG_FUNCTION_ARGS)
 {
-	RfmBuild   *b;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	b = (RfmBuild *) PG_GETARG_POINTER(0);
-	if (b->n == 0)
-		PG_RETURN_NULL();
-	return rfm_finish(b);
+	return eng_build_final(fcinfo, &rfm_build_ops);
 }
 
 /*****************************************************************************

@@ -270,3 +270,16 @@ eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops)
 	ops->add_arg(state, fcinfo, 1, CurrentMemoryContext);
 	return ops->finish(state);
 }
+
+Datum
+eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	void	   *state;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	state = PG_GETARG_POINTER(0);
+	if (ops->empty != NULL && ops->empty(state))
+		PG_RETURN_NULL();
+	return ops->finish(state);
+}
