@@ -138,6 +138,15 @@ extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 									const EngBuildOps *ops);
+/*
+ * JSON forms (the casts to json and jsonb): a type writes its JSON text into
+ * buf; eng_json_result returns it as json or jsonb.  Times are written as
+ * the text forms write them, quoted; numbers as eng_append_float8 writes them
+ * (finite in every valid state, so always valid JSON numbers).
+ */
+extern void eng_json_timestamp(StringInfo buf, int64 ts);
+extern Datum eng_json_result(StringInfo buf, bool jsonb);
+
 /* final function: the stored value, NULL for no state or an empty one */
 extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 /* <type> + <type>: the two stored values merged (a strict function) */
