@@ -184,6 +184,8 @@ num_norm_cdf(double x)
 }
 
 /*
+ * For 0 < p < 1 (NaN otherwise, from the logarithm).
+ *
  * A rational starting value (Abramowitz and Stegun 26.2.23, error below
  * 4.5e-4) is refined by Halley steps on the exact CDF from erfc(); the
  * cubic convergence gives full double precision after three steps.
@@ -194,9 +196,6 @@ num_norm_quantile(double p)
 	double		q = (p < 0.5) ? p : 1.0 - p;
 	double		t;
 	double		x;
-
-	if (!(p > 0.0 && p < 1.0))
-		return NAN;
 
 	/* solve Phi(x) = q for the lower tail, where erfc() is accurate */
 	t = sqrt(-2.0 * log(q));
