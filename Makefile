@@ -2,7 +2,7 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 

@@ -354,7 +354,7 @@ mbuild_state(MarkovBuild *b, const char *name, int len, MemoryContext cxt)
 static Datum
 markov_trans_common(FunctionCallInfo fcinfo, bool with_value)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "markov_agg");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	MarkovBuild *b = PG_ARGISNULL(0) ? mbuild_new(aggcontext) :
 		(MarkovBuild *) PG_GETARG_POINTER(0);
 	ArrayType  *arr;
@@ -479,7 +479,7 @@ PG_FUNCTION_INFO_V1(engagement_markov_combine);
 Datum
 engagement_markov_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "markov_combine");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	MarkovBuild *dst = PG_ARGISNULL(0) ? NULL : (MarkovBuild *) PG_GETARG_POINTER(0);
 	MarkovBuild *src = PG_ARGISNULL(1) ? NULL : (MarkovBuild *) PG_GETARG_POINTER(1);
 
@@ -662,7 +662,7 @@ PG_FUNCTION_INFO_V1(engagement_markov_rollup_trans);
 Datum
 engagement_markov_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(markov_model)");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	MarkovBuild *b = PG_ARGISNULL(0) ? mbuild_new(aggcontext) :
 		(MarkovBuild *) PG_GETARG_POINTER(0);
 
@@ -682,7 +682,7 @@ engagement_markov_serial(PG_FUNCTION_ARGS)
 {
 	MarkovBuild *b = (MarkovBuild *) PG_GETARG_POINTER(0);
 
-	eng_agg_context(fcinfo, "markov_serial");
+	eng_agg_context(fcinfo);
 	PG_RETURN_BYTEA_P((bytea *) mbuild_encode(b));
 }
 
@@ -694,7 +694,7 @@ engagement_markov_deserial(PG_FUNCTION_ARGS)
 	MarkovBuild *b = mbuild_new(CurrentMemoryContext);
 	Markov		mk;
 
-	eng_agg_context(fcinfo, "markov_deserial");
+	eng_agg_context(fcinfo);
 	markov_decode(m, &mk, ERRCODE_DATA_CORRUPTED);
 	mbuild_add_model(b, &mk, CurrentMemoryContext);
 	PG_RETURN_POINTER(b);

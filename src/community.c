@@ -256,19 +256,19 @@ comm_record_problem(const CommRecord *r, bool views)
 }
 
 static void
-comm_validate(const CommData *d, int code)
+comm_validate(const CommData *d, EngSource src)
 {
 	const char *problem = NULL;
 	int			first;
 
-	if (VARSIZE(d) < offsetof(CommData, r) || d->hdr.version != COMM_VERSION ||
-		(d->hdr.flags & ~COMM_FLAG_VIEWS) != 0 || d->hdr.reserved != 0 || d->reserved != 0 ||
-		d->nrecords < 1 || d->nrecords > COMM_MAX_STORED ||
+	eng_check_state(&d->hdr, offsetof(CommData, r), COMM_VERSION,
+					COMM_FLAG_VIEWS, "community_health", src);
+	if (d->reserved != 0 || d->nrecords < 1 || d->nrecords > COMM_MAX_STORED ||
 		VARSIZE(d) != COMM_SIZE(d->nrecords))
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid community_health value"),
-				errdetail("The header, version or number of records is invalid."));
+				errdetail("The number of records does not match the size of the value."));
 	for (int i = 0; i < d->nrecords && problem == NULL; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -281,7 +281,7 @@ comm_validate(const CommData *d, int code)
 		problem = "A thread has two starting posts.";
 	if (problem)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid community_health value"),
 				errdetail("%s", problem));
 }
@@ -291,13 +291,152 @@ comm_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	CommData   *d = (CommData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	comm_validate(d, ERRCODE_DATA_CORRUPTED);
+	comm_validate(d, ENG_STORED);
 	return d;
 }
 
 /*****************************************************************************
  * Aggregates
  *****************************************************************************/
+
+static void
+comm_send_record(StringInfo buf, const CommRecord *r)
+{
+	pq_sendint64(buf, r->thread);
+	pq_sendint64(buf, r->author);
+	pq_sendint64(buf, r->first_ts);
+	pq_sendint64(buf, r->last_ts);
+	pq_sendint64(buf, r->start_ts);
+	pq_sendint64(buf, r->views);
+	pq_sendint64(buf, r->posts);
+	pq_sendfloat8(buf, r->sentiment);
+}
+
+static void
+comm_recv_record(StringInfo buf, CommRecord *r)
+{
+	r->thread = pq_getmsgint64(buf);
+	r->author = pq_getmsgint64(buf);
+	r->first_ts = pq_getmsgint64(buf);
+	r->last_ts = pq_getmsgint64(buf);
+	r->start_ts = pq_getmsgint64(buf);
+	r->views = pq_getmsgint64(buf);
+	r->posts = pq_getmsgint64(buf);
+	r->sentiment = pq_getmsgfloat8(buf);
+	/* every NaN means "no sentiment", which the text form writes "-" */
+	if (isnan(r->sentiment))
+		r->sentiment = get_float8_nan();
+}
+
+/*
+ * Binary and serial forms: a count, then per (thread, author) record seven
+ * int64 and a float8.  Binary input takes what a build can make (stored
+ * values of up to COMM_MAX_STORED records are still read from disk).
+ */
+static void
+comm_over_max(int64 n)
+{
+	comm_too_many();
+}
+
+#define COMM_WIRE_RECORD	(8 * 8)
+
+static const EngRecordCount comm_wire_records = {
+	"community_health", "records", 1, COMM_MAX_RECORDS, COMM_WIRE_RECORD, true,
+	comm_over_max
+};
+
+static const EngRecordCount comm_serial_records = {
+	"community_health", "records", 0, COMM_MAX_RECORDS, COMM_WIRE_RECORD, true,
+	comm_over_max
+};
+
+/*
+ * The working state: (thread, author) records, merged by appending (the
+ * build compacts them); the serial form is the views flag, then the records
+ * as the binary form has them, each checked as if a user had typed it.
+ */
+static void
+comm_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	CommBuild  *to = dst;
+	const CommBuild *from = src;
+
+	to->views |= from->views;
+	for (int i = 0; i < from->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		comm_push(to, &from->r[i], cxt);
+	}
+}
+
+static void
+comm_serialize(StringInfo buf, const void *state)
+{
+	const CommBuild *b = state;
+
+	pq_sendbyte(buf, b->views ? 1 : 0);
+	pq_sendint32(buf, b->n);
+	for (int i = 0; i < b->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		comm_send_record(buf, &b->r[i]);
+	}
+}
+
+static void
+comm_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	CommBuild  *b = state;
+	int32		n;
+
+	b->views = pq_getmsgbyte(buf) != 0;
+	n = eng_recv_count(buf, &comm_serial_records, ENG_STORED);
+	for (int i = 0; i < n; i++)
+	{
+		CommRecord	rec;
+		const char *problem;
+
+		CHECK_FOR_INTERRUPTS();
+		comm_recv_record(buf, &rec);
+		problem = comm_record_problem(&rec, b->views);
+		if (problem)
+			ereport(ERROR,
+					errcode(ERRCODE_DATA_CORRUPTED),
+					errmsg("invalid community_health value"),
+					errdetail("%s", problem));
+		comm_push(b, &rec, cxt);
+	}
+}
+
+static const EngBuildOps comm_build_ops = {
+	.typname = "community_health",
+	.size = sizeof(CommBuild),
+	.merge = comm_merge,
+	.serialize = comm_serialize,
+	.deserialize = comm_deserialize,
+};
+
+PG_FUNCTION_INFO_V1(engagement_community_combine);
+Datum
+engagement_community_combine(PG_FUNCTION_ARGS)
+{
+	return eng_build_combine(fcinfo, &comm_build_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_serial);
+Datum
+engagement_community_serial(PG_FUNCTION_ARGS)
+{
+	return eng_build_serial(fcinfo, &comm_build_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_deserial);
+Datum
+engagement_community_deserial(PG_FUNCTION_ARGS)
+{
+	return eng_build_deserial(fcinfo, &comm_build_ops);
+}
 
 /*
  * community_agg(thread_id, author_id, posted_at, starts_thread, views):
@@ -308,9 +447,8 @@ PG_FUNCTION_INFO_V1(engagement_community_trans);
 Datum
 engagement_community_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_agg");
-	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
-		(CommBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	CommBuild  *b = eng_build_arg(fcinfo, &comm_build_ops, &aggcontext);
 	CommRecord	rec;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
@@ -348,9 +486,8 @@ PG_FUNCTION_INFO_V1(engagement_community_rollup_trans);
 Datum
 engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(community_health)");
-	CommBuild  *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(CommBuild)) :
-		(CommBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	CommBuild  *b = eng_build_arg(fcinfo, &comm_build_ops, &aggcontext);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -362,117 +499,6 @@ engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 			CHECK_FOR_INTERRUPTS();
 			comm_push(b, &d->r[i], aggcontext);
 		}
-	}
-	PG_RETURN_POINTER(b);
-}
-
-PG_FUNCTION_INFO_V1(engagement_community_combine);
-Datum
-engagement_community_combine(PG_FUNCTION_ARGS)
-{
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "community_combine");
-	CommBuild  *dst = PG_ARGISNULL(0) ? NULL : (CommBuild *) PG_GETARG_POINTER(0);
-	CommBuild  *src = PG_ARGISNULL(1) ? NULL : (CommBuild *) PG_GETARG_POINTER(1);
-
-	if (src == NULL)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = MemoryContextAllocZero(aggcontext, sizeof(CommBuild));
-	dst->views |= src->views;
-	for (int i = 0; i < src->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		comm_push(dst, &src->r[i], aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
-}
-
-static void
-comm_send_record(StringInfo buf, const CommRecord *r)
-{
-	pq_sendint64(buf, r->thread);
-	pq_sendint64(buf, r->author);
-	pq_sendint64(buf, r->first_ts);
-	pq_sendint64(buf, r->last_ts);
-	pq_sendint64(buf, r->start_ts);
-	pq_sendint64(buf, r->views);
-	pq_sendint64(buf, r->posts);
-	pq_sendfloat8(buf, r->sentiment);
-}
-
-static void
-comm_recv_record(StringInfo buf, CommRecord *r)
-{
-	r->thread = pq_getmsgint64(buf);
-	r->author = pq_getmsgint64(buf);
-	r->first_ts = pq_getmsgint64(buf);
-	r->last_ts = pq_getmsgint64(buf);
-	r->start_ts = pq_getmsgint64(buf);
-	r->views = pq_getmsgint64(buf);
-	r->posts = pq_getmsgint64(buf);
-	r->sentiment = pq_getmsgfloat8(buf);
-	/* every NaN means "no sentiment", which the text form writes "-" */
-	if (isnan(r->sentiment))
-		r->sentiment = get_float8_nan();
-}
-
-#define COMM_WIRE_RECORD	(8 * 8)
-
-/* serial: count, then the records as sent by community_health_send */
-PG_FUNCTION_INFO_V1(engagement_community_serial);
-Datum
-engagement_community_serial(PG_FUNCTION_ARGS)
-{
-	CommBuild  *b = (CommBuild *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo, "community_serial");
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, b->views ? 1 : 0);
-	pq_sendint32(&buf, b->n);
-	for (int i = 0; i < b->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		comm_send_record(&buf, &b->r[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
-}
-
-PG_FUNCTION_INFO_V1(engagement_community_deserial);
-Datum
-engagement_community_deserial(PG_FUNCTION_ARGS)
-{
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	CommBuild  *b = palloc0(sizeof(CommBuild));
-	int			n;
-
-	eng_agg_context(fcinfo, "community_deserial");
-	eng_bytea_reader(&buf, raw);
-	b->views = pq_getmsgbyte(&buf) != 0;
-	n = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > COMM_MAX_RECORDS ||
-		(Size) n * COMM_WIRE_RECORD != (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized community_health state");
-	for (int i = 0; i < n; i++)
-	{
-		CommRecord	rec;
-		const char *problem;
-
-		CHECK_FOR_INTERRUPTS();
-		comm_recv_record(&buf, &rec);
-		/* checked as if typed by a user */
-		problem = comm_record_problem(&rec, b->views);
-		if (problem)
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-					errmsg("invalid serialized community_health state"),
-					errdetail("%s", problem));
-		comm_push(b, &rec, CurrentMemoryContext);
 	}
 	PG_RETURN_POINTER(b);
 }
@@ -541,21 +567,10 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	CommBuild	b;
 	CommData   *d;
-	int64		version;
 	int64		views;
 
 	memset(&b, 0, sizeof(b));
-	eng_cursor_init(&c, input, "community_health");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != COMM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported community_health format version %lld",
-					   (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  COMM_VERSION));
+	eng_cursor_begin(&c, input, "community_health", COMM_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "views");
 	views = eng_cursor_int64(&c);
@@ -606,7 +621,7 @@ engagement_community_in(PG_FUNCTION_ARGS)
 	eng_init_header(&d->hdr, COMM_SIZE(b.n), COMM_VERSION, views ? COMM_FLAG_VIEWS : 0);
 	d->nrecords = b.n;
 	memcpy(d->r, b.r, sizeof(CommRecord) * b.n);
-	comm_validate(d, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	comm_validate(d, ENG_TEXT);
 	PG_RETURN_POINTER(d);
 }
 
@@ -634,24 +649,13 @@ Datum
 engagement_community_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int			n = pq_getmsgint(buf, 4);
+	int			flags;
+	int32		n;
 	CommData   *d;
 
-	if (version != COMM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported community_health format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  COMM_VERSION));
-	if (n > COMM_MAX_RECORDS)
-		comm_too_many();
-	if (n < 1 || (Size) n * COMM_WIRE_RECORD != (Size) (buf->len - buf->cursor))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid community_health value"),
-				errdetail("The number of records does not match the data."));
+	eng_recv_version(buf, COMM_VERSION, "community_health");
+	flags = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &comm_wire_records, ENG_BINARY);
 	d = palloc0(COMM_SIZE(n));
 	eng_init_header(&d->hdr, COMM_SIZE(n), COMM_VERSION, (uint8) flags);
 	d->nrecords = n;
@@ -660,7 +664,7 @@ engagement_community_recv(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		comm_recv_record(buf, &d->r[i]);
 	}
-	comm_validate(d, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	comm_validate(d, ENG_BINARY);
 	PG_RETURN_POINTER(d);
 }
 

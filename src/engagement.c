@@ -28,53 +28,6 @@
 
 PG_MODULE_MAGIC;
 
-/*
- * State headers
- */
-void
-eng_init_header(EngStateHeader *hdr, Size size, uint8 version, uint8 flags)
-{
-	SET_VARSIZE(hdr, size);
-	hdr->version = version;
-	hdr->flags = flags;
-	hdr->reserved = 0;
-}
-
-void
-eng_check_header(const EngStateHeader *hdr, Size expected_size,
-				 uint8 version, uint8 valid_flags, const char *typname)
-{
-	if (VARSIZE(hdr) != expected_size)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("invalid %s value: wrong length %u", typname,
-					   (unsigned) VARSIZE(hdr)),
-				errdetail("Expected %u bytes.", (unsigned) expected_size));
-	if (hdr->version != version)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("unsupported %s format version %d", typname,
-					   (int) hdr->version),
-				errdetail("This version of the extension reads format version %d.",
-						  (int) version));
-	if ((hdr->flags & ~valid_flags) != 0 || hdr->reserved != 0)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("invalid %s value: unknown flag bits", typname));
-}
-
-MemoryContext
-eng_agg_context(FunctionCallInfo fcinfo, const char *funcname)
-{
-	MemoryContext aggcontext;
-
-	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("%s called in non-aggregate context", funcname));
-	return aggcontext;
-}
-
 double
 eng_float8_result(double v, const char *what)
 {
@@ -341,21 +294,6 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 	}
 	pfree(sorted);
 	return k;
-}
-
-void *
-eng_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
-	MemoryContext old;
-	void	   *st;
-
-	if (!VARATT_IS_EXTENDED(raw))
-		return raw;
-	old = MemoryContextSwitchTo(aggcontext);
-	st = PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
-	MemoryContextSwitchTo(old);
-	return st;
 }
 
 /*

@@ -49,20 +49,96 @@ extern void eng_init_header(EngStateHeader *hdr, Size size, uint8 version,
 							uint8 flags);
 
 /*
- * Check the header of a state found on disk or built by an input function:
- * exact size, known version, only known flag bits, zero reserved fields.
- * Raises XX001 (data corrupted) naming the type when anything is off.
+ * The state skeleton (state.c).  Where a value being read comes from decides
+ * the SQLSTATE of a bad one: a stored value or a working state read back
+ * from its serial form is corrupted (XX001), a text input is invalid text
+ * (22P02), a binary input invalid binary (22P03).
  */
-extern void eng_check_header(const EngStateHeader *hdr, Size expected_size,
-							 uint8 version, uint8 valid_flags,
-							 const char *typname);
+typedef enum EngSource
+{
+	ENG_STORED,
+	ENG_TEXT,
+	ENG_BINARY
+} EngSource;
+
+extern int	eng_source_errcode(EngSource src);
 
 /*
- * The aggregate memory context of the current call, or an error when the
+ * The header of a variable-length state: at least min_size bytes, known
+ * version, only known flag bits, zero reserved fields (the type checks its
+ * counts against the exact size).
+ */
+extern void eng_check_state(const EngStateHeader *hdr, Size min_size,
+							uint8 version, uint8 valid_flags,
+							const char *typname, EngSource src);
+
+/* The same for a fixed-size state of exactly expected_size bytes. */
+extern void eng_check_header(const EngStateHeader *hdr, Size expected_size,
+							 uint8 version, uint8 valid_flags,
+							 const char *typname, EngSource src);
+
+/* "unsupported <typname> format version N" unless version is expected */
+extern void eng_check_version(int64 version, int expected, const char *typname,
+							  EngSource src);
+
+/*
+ * A count of fixed-size records in a binary form: it must lie between min
+ * and max, and that many records of record_size bytes must fill (exact) or
+ * fit in (!exact, when variable-length data follows) what is left.  A count
+ * above max is reported by over_max when the type has a limit error of its
+ * own (54000 with the limit), checked before the size.
+ */
+typedef struct EngRecordCount
+{
+	const char *typname;		/* type named in errors */
+	const char *what;			/* what is counted, plural ("purchase days") */
+	int32		min;
+	int32		max;
+	Size		record_size;	/* bytes per record in the binary form */
+	bool		exact;
+	void		(*over_max) (int64 n);	/* NULL, or raises an error */
+} EngRecordCount;
+
+/* Binary forms: version byte, then counted records, then the end. */
+extern void eng_recv_version(StringInfo buf, int version, const char *typname);
+extern int32 eng_recv_count(StringInfo buf, const EngRecordCount *rc,
+							EngSource src);
+extern void eng_recv_end(StringInfo buf, const char *typname, EngSource src);
+
+/*
+ * The aggregate memory context of the current call, or 0A000 naming the SQL
+ * function (the C function when called without a catalog entry) when the
  * function was not called as an aggregate support function.
  */
-extern MemoryContext eng_agg_context(FunctionCallInfo fcinfo,
-									 const char *funcname);
+extern MemoryContext eng_agg_context_of(FunctionCallInfo fcinfo,
+										const char *cfunc);
+#define eng_agg_context(fcinfo) eng_agg_context_of((fcinfo), __func__)
+
+/*
+ * An in-memory (internal) working state of an aggregate, described by its
+ * operations; the support functions below are the same for every type.
+ * "init" (may be NULL) completes a zeroed state of "size" bytes; "empty"
+ * (may be NULL) says a state adds nothing when merged; "merge" adds src to
+ * dst; "serialize" and "deserialize" write and read the serial form (the
+ * skeleton checks that nothing follows it).
+ */
+typedef struct EngBuildOps
+{
+	const char *typname;		/* type of the final value, named in errors */
+	Size		size;
+	void		(*init) (void *state, MemoryContext cxt);
+	bool		(*empty) (const void *state);
+	void		(*merge) (void *dst, const void *src, MemoryContext cxt);
+	void		(*serialize) (StringInfo buf, const void *state);
+	void		(*deserialize) (StringInfo buf, void *state, MemoryContext cxt);
+} EngBuildOps;
+
+/* Argument 0 of a transition function, or a new state in the agg context. */
+extern void *eng_build_arg(FunctionCallInfo fcinfo, const EngBuildOps *ops,
+						   MemoryContext *aggcontext);
+extern Datum eng_build_combine(FunctionCallInfo fcinfo, const EngBuildOps *ops);
+extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
+extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 
 /*
  * Argument 0 of an aggregate support function, a by-reference state of a
@@ -72,6 +148,20 @@ extern MemoryContext eng_agg_context(FunctionCallInfo fcinfo,
  */
 extern void *eng_state_for_update(FunctionCallInfo fcinfo,
 								  MemoryContext aggcontext);
+
+/*
+ * Argument 0 of a support function of a fixed-size state of a real type,
+ * ready to be updated, or NULL when it is NULL; *cxt is the context for a
+ * new state.  Called by an aggregate: the state the aggregate owns, updated
+ * in place, and the aggregate context.  Called directly (any role can call
+ * these functions): a copy of the value as "getarg" checks it, and the
+ * current context, so the call returns a new value and never writes to its
+ * argument.
+ */
+typedef void *(*EngStateGetter) (FunctionCallInfo fcinfo, int argno);
+
+extern void *eng_fixed_state_arg(FunctionCallInfo fcinfo, Size size,
+								 EngStateGetter getarg, MemoryContext *cxt);
 
 /*
  * A dictionary of names (channels, events) built in insertion order.  A
@@ -133,6 +223,10 @@ typedef struct EngTextCursor
 
 extern void eng_cursor_init(EngTextCursor *c, const char *input,
 							const char *typname);
+
+/* Start a state's text form: "(v=N" with N the version this build reads. */
+extern void eng_cursor_begin(EngTextCursor *c, const char *input,
+							 const char *typname, int version);
 extern void eng_cursor_expect(EngTextCursor *c, char ch);
 extern bool eng_cursor_accept(EngTextCursor *c, char ch);
 extern void eng_cursor_expect_key(EngTextCursor *c, const char *key);

@@ -232,14 +232,6 @@ done_at_level:
  * Building
  *****************************************************************************/
 
-static FunnelBuild *
-fbuild_state(FunctionCallInfo fcinfo, MemoryContext aggcontext)
-{
-	if (PG_ARGISNULL(0))
-		return MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
-	return (FunnelBuild *) PG_GETARG_POINTER(0);
-}
-
 /* 54000 for a number of events above a limit, before allocating them */
 static void
 funnel_check_events(int64 n, int limit, const char *what)
@@ -251,6 +243,35 @@ funnel_check_events(int64 n, int limit, const char *what)
 				errdetail("The limit is %d events; this one would hold " INT64_FORMAT ".",
 						  limit, n));
 }
+
+/*
+ * Binary and serial forms: a count, then per event an int64 time and a step
+ * byte.  Binary input takes the values version 1.1 could store, as text
+ * input does.
+ */
+#define FUNNEL_WIRE_EVENT		(8 + 1)
+
+static void
+funnel_value_over_max(int64 n)
+{
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
+}
+
+static void
+funnel_group_over_max(int64 n)
+{
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel group");
+}
+
+static const EngRecordCount funnel_wire_events = {
+	"funnel", "events", 0, FUNNEL_MAX_EVENTS, FUNNEL_WIRE_EVENT, true,
+	funnel_value_over_max
+};
+
+static const EngRecordCount funnel_serial_events = {
+	"funnel", "events", 0, FUNNEL_MAX_EVENTS, FUNNEL_WIRE_EVENT, true,
+	funnel_group_over_max
+};
 
 /*
  * Append one event.  The array doubles up to the limit (huge allocations:
@@ -296,6 +317,82 @@ fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
 }
 
 /*
+ * The working state: a group's parameters and its events in arrival order,
+ * merged by appending.  A state may be configured and still hold no events
+ * (rows that fulfil no step add none outside strict_order), so the serial
+ * form carries the parameters too: configured flag, window, flags, step
+ * count, then the events as in the binary form.
+ */
+static bool
+fbuild_empty(const void *state)
+{
+	return !((const FunnelBuild *) state)->configured;
+}
+
+static void
+fbuild_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	FunnelBuild *to = dst;
+	const FunnelBuild *from = src;
+
+	fbuild_configure(to, from->window, from->flags, from->nsteps);
+	funnel_check_events((int64) to->n + from->n, FUNNEL_MAX_EVENTS, "a funnel group");
+	for (int i = 0; i < from->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		fbuild_push(to, from->ev[i].ts, from->ev[i].step, cxt);
+	}
+}
+
+static void
+fbuild_serialize(StringInfo buf, const void *state)
+{
+	const FunnelBuild *b = state;
+
+	pq_sendbyte(buf, b->configured ? 1 : 0);
+	pq_sendint64(buf, b->window);
+	pq_sendbyte(buf, b->flags);
+	pq_sendbyte(buf, b->nsteps);
+	pq_sendint32(buf, b->n);
+	for (int i = 0; i < b->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pq_sendint64(buf, b->ev[i].ts);
+		pq_sendbyte(buf, b->ev[i].step);
+	}
+}
+
+static void
+fbuild_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	FunnelBuild *b = state;
+	int32		n;
+
+	b->configured = pq_getmsgbyte(buf) != 0;
+	b->window = pq_getmsgint64(buf);
+	b->flags = pq_getmsgbyte(buf);
+	b->nsteps = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &funnel_serial_events, ENG_STORED);
+	for (int i = 0; i < n; i++)
+	{
+		int64		ts = pq_getmsgint64(buf);
+		int			step = pq_getmsgbyte(buf);
+
+		CHECK_FOR_INTERRUPTS();
+		fbuild_push(b, ts, step, cxt);
+	}
+}
+
+static const EngBuildOps fbuild_ops = {
+	.typname = "funnel",
+	.size = sizeof(FunnelBuild),
+	.empty = fbuild_empty,
+	.merge = fbuild_merge,
+	.serialize = fbuild_serialize,
+	.deserialize = fbuild_deserialize,
+};
+
+/*
  * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps).
  * Rows with a NULL time or NULL steps array are skipped; NULL elements of
  * the steps array count as false.
@@ -303,8 +400,8 @@ fbuild_configure(FunnelBuild *b, int64 window, int flags, int nsteps)
 static Datum
 funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "window_funnel");
-	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
 	int			tsarg = with_mode ? 3 : 2;
 	int			flags = 0;
 	int64		window;
@@ -402,33 +499,23 @@ fbuild_encode(FunnelBuild *b)
 
 /* Check a stored funnel completely: it comes from disk or a client. */
 static void
-funnel_validate(const FunnelData *f, int code)
+funnel_validate(const FunnelData *f, EngSource src)
 {
 	const int64 *ts;
 	const uint8 *steps;
 
-	if (VARSIZE(f) < FUNNEL_HDRSZ)
+	eng_check_state(&f->hdr, FUNNEL_HDRSZ, FUNNEL_VERSION, FUNNEL_VALID_FLAGS,
+					"funnel", src);
+	if (((f->hdr.flags & FUNNEL_ALLOW_REENTRY) && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
 		ereport(ERROR,
-				errcode(code),
-				errmsg("invalid funnel value"),
-				errdetail("The value is too short."));
-	if (f->hdr.version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("unsupported funnel format version %d", f->hdr.version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
-	if ((f->hdr.flags & ~FUNNEL_VALID_FLAGS) != 0 || f->hdr.reserved != 0 ||
-		((f->hdr.flags & FUNNEL_ALLOW_REENTRY) && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
-		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid funnel value"),
 				errdetail("The mode flags are invalid."));
 	if (f->window < 0 || f->nsteps < 1 || f->nsteps > FUNNEL_MAX_STEPS ||
 		f->nevents < 0 || f->nevents > FUNNEL_MAX_EVENTS ||
 		VARSIZE(f) != FUNNEL_SIZE(f->nevents))
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid funnel value"),
 				errdetail("The window, step count or event count is out of range."));
 	ts = FUNNEL_TS(f);
@@ -442,7 +529,7 @@ funnel_validate(const FunnelData *f, int code)
 			(i > 0 && (ts[i] < ts[i - 1] ||
 					   (ts[i] == ts[i - 1] && steps[i] < steps[i - 1]))))
 			ereport(ERROR,
-					errcode(code),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid funnel value"),
 					errdetail("Event %d is out of range or out of order.", i + 1));
 	}
@@ -453,7 +540,7 @@ funnel_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	FunnelData *f = (FunnelData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	funnel_validate(f, ERRCODE_DATA_CORRUPTED);
+	funnel_validate(f, ENG_STORED);
 	return f;
 }
 
@@ -476,8 +563,8 @@ PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
 Datum
 engagement_funnel_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(funnel)");
-	FunnelBuild *b = fbuild_state(fcinfo, aggcontext);
+	MemoryContext aggcontext;
+	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
 
 	if (!PG_ARGISNULL(1))
 		fbuild_add_funnel(b, funnel_getarg(fcinfo, 1), aggcontext);
@@ -488,85 +575,21 @@ PG_FUNCTION_INFO_V1(engagement_funnel_combine);
 Datum
 engagement_funnel_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "funnel_combine");
-	FunnelBuild *dst = PG_ARGISNULL(0) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(0);
-	FunnelBuild *src = PG_ARGISNULL(1) ? NULL : (FunnelBuild *) PG_GETARG_POINTER(1);
-
-	if (src == NULL || !src->configured)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = MemoryContextAllocZero(aggcontext, sizeof(FunnelBuild));
-	fbuild_configure(dst, src->window, src->flags, src->nsteps);
-	funnel_check_events((int64) dst->n + src->n, FUNNEL_MAX_EVENTS, "a funnel group");
-	for (int i = 0; i < src->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		fbuild_push(dst, src->ev[i].ts, src->ev[i].step, aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &fbuild_ops);
 }
 
-/*
- * Serialise: a state may be configured and still hold no events (rows that
- * fulfil no step add none outside strict_order), so the form carries the
- * parameters too: configured flag, window, flags, step count, events.
- */
 PG_FUNCTION_INFO_V1(engagement_funnel_serial);
 Datum
 engagement_funnel_serial(PG_FUNCTION_ARGS)
 {
-	FunnelBuild *b = (FunnelBuild *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo, "funnel_serial");
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, b->configured ? 1 : 0);
-	pq_sendint64(&buf, b->window);
-	pq_sendbyte(&buf, b->flags);
-	pq_sendbyte(&buf, b->nsteps);
-	pq_sendint32(&buf, b->n);
-	for (int i = 0; i < b->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		pq_sendint64(&buf, b->ev[i].ts);
-		pq_sendbyte(&buf, b->ev[i].step);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return eng_build_serial(fcinfo, &fbuild_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_deserial);
 Datum
 engagement_funnel_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	FunnelBuild *b = palloc0(sizeof(FunnelBuild));
-	int			n;
-
-	eng_agg_context(fcinfo, "funnel_deserial");
-	eng_bytea_reader(&buf, raw);
-	b->configured = pq_getmsgbyte(&buf) != 0;
-	b->window = pq_getmsgint64(&buf);
-	b->flags = pq_getmsgbyte(&buf);
-	b->nsteps = pq_getmsgbyte(&buf);
-	n = pq_getmsgint(&buf, 4);
-	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel group");
-	if (n < 0 || (Size) n * 9 > (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized funnel state");
-	for (int i = 0; i < n; i++)
-	{
-		int64		ts = pq_getmsgint64(&buf);
-		int			step = pq_getmsgbyte(&buf);
-
-		CHECK_FOR_INTERRUPTS();
-		fbuild_push(b, ts, step, CurrentMemoryContext);
-	}
-	pq_getmsgend(&buf);
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &fbuild_ops);
 }
 
 /* window_funnel final: the deepest step; NULL without rows */
@@ -661,20 +684,10 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	FunnelBuild b;
 	FunnelData *f;
-	int64		version;
 	int64		nsteps;
 
 	memset(&b, 0, sizeof(b));
-	eng_cursor_init(&c, input, "funnel");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported funnel format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
+	eng_cursor_begin(&c, input, "funnel", FUNNEL_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "window_usec");
 	b.window = eng_cursor_int64(&c);
@@ -737,7 +750,7 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 
 	b.configured = true;
 	f = fbuild_encode(&b);
-	funnel_validate(f, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	funnel_validate(f, ENG_TEXT);
 	PG_RETURN_POINTER(f);
 }
 
@@ -769,26 +782,17 @@ Datum
 engagement_funnel_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int64		window = pq_getmsgint64(buf);
-	int			nsteps = pq_getmsgbyte(buf);
-	int			n = pq_getmsgint(buf, 4);
+	int			flags;
+	int64		window;
+	int			nsteps;
+	int32		n;
 	FunnelData *f;
 
-	if (version != FUNNEL_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported funnel format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  FUNNEL_VERSION));
-	/* as for text input: values that 1.1 stored must restore */
-	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
-	if (n < 0 || (Size) n * 9 > (Size) (buf->len - buf->cursor))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid funnel value"),
-				errdetail("The event count does not match the data."));
+	eng_recv_version(buf, FUNNEL_VERSION, "funnel");
+	flags = pq_getmsgbyte(buf);
+	window = pq_getmsgint64(buf);
+	nsteps = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &funnel_wire_events, ENG_BINARY);
 	f = palloc0(FUNNEL_SIZE(n));
 	eng_init_header(&f->hdr, FUNNEL_SIZE(n), FUNNEL_VERSION, (uint8) flags);
 	f->window = window;
@@ -800,7 +804,7 @@ engagement_funnel_recv(PG_FUNCTION_ARGS)
 		FUNNEL_TS(f)[i] = pq_getmsgint64(buf);
 		FUNNEL_STEPS(f)[i] = (uint8) pq_getmsgbyte(buf);
 	}
-	funnel_validate(f, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	funnel_validate(f, ENG_BINARY);
 	PG_RETURN_POINTER(f);
 }
 

@@ -681,7 +681,7 @@ jbuild_encode(JourneyBuild *b)
 static Datum
 journey_agg_common(FunctionCallInfo fcinfo, bool with_event)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_agg");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	JourneyBuild *b;
 
 	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
@@ -722,7 +722,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_rollup_trans);
 Datum
 engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(journey)");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	JourneyBuild *b;
 
 	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
@@ -741,7 +741,7 @@ PG_FUNCTION_INFO_V1(engagement_journey_combine);
 Datum
 engagement_journey_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "journey_combine");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
 	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
 	int32	   *chmap;
@@ -780,7 +780,7 @@ engagement_journey_serial(PG_FUNCTION_ARGS)
 	JourneyBuild *b = (JourneyBuild *) PG_GETARG_POINTER(0);
 	bytea	   *result;
 
-	eng_agg_context(fcinfo, "journey_serial");
+	eng_agg_context(fcinfo);
 	if (b->n == 0)
 	{
 		result = palloc(VARHDRSZ);
@@ -798,7 +798,7 @@ engagement_journey_deserial(PG_FUNCTION_ARGS)
 	JourneyBuild *b;
 	EngJourney	j;
 
-	eng_agg_context(fcinfo, "journey_deserial");
+	eng_agg_context(fcinfo);
 	b = jbuild_new(CurrentMemoryContext);
 	if (VARSIZE(raw) == VARHDRSZ)
 		PG_RETURN_POINTER(b);

@@ -132,18 +132,18 @@ nps_check_weights(const NpsAgg *st)
  * satisfy, so that accessors can trust it.
  */
 static void
-nps_validate(const NpsAgg *st, int errcode_value)
+nps_validate(const NpsAgg *st, EngSource src)
 {
 	int64		total = 0;
 
 	eng_check_header(&st->hdr, sizeof(NpsAgg), NPSAGG_VERSION,
-					 NPSAGG_VALID_FLAGS, "npsagg");
+					 NPSAGG_VALID_FLAGS, "npsagg", src);
 
 	for (int i = 0; i < 3; i++)
 	{
 		if (st->n[i] < 0)
 			ereport(ERROR,
-					errcode(errcode_value),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid npsagg value"),
 					errdetail("The count of %s is negative.",
 							  nps_category_names[i]));
@@ -160,7 +160,7 @@ nps_validate(const NpsAgg *st, int errcode_value)
 			if (!isfinite(st->w[i]) || st->w[i] < 0.0 ||
 				(st->w[i] > 0.0) != (st->n[i] > 0))
 				ereport(ERROR,
-						errcode(errcode_value),
+						errcode(eng_source_errcode(src)),
 						errmsg("invalid npsagg value"),
 						errdetail("The %s must be a finite number, positive exactly when there are %s.",
 								  nps_weight_names[i], nps_category_names[i]));
@@ -178,14 +178,14 @@ nps_validate(const NpsAgg *st, int errcode_value)
 			 (st->w2 / wsum > wsum * (1.0 + 1e-6) ||
 			  st->w2 / wsum < wsum / (double) total * (1.0 - 1e-6))))
 			ereport(ERROR,
-					errcode(errcode_value),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid npsagg value"),
 					errdetail("The weight_squares value is inconsistent with the weights."));
 	}
 	else if (st->w[0] != 0.0 || st->w[1] != 0.0 || st->w[2] != 0.0 ||
 			 st->w2 != 0.0)
 		ereport(ERROR,
-				errcode(errcode_value),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid npsagg value"),
 				errdetail("An unweighted state carries weights."));
 }
@@ -199,7 +199,7 @@ nps_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	NpsAgg	   *st = PG_GETARG_NPSAGG_P(argno);
 
-	nps_validate(st, ERRCODE_DATA_CORRUPTED);
+	nps_validate(st, ENG_STORED);
 	return st;
 }
 
@@ -330,19 +330,8 @@ engagement_npsagg_in(PG_FUNCTION_ARGS)
 	char	   *input = PG_GETARG_CSTRING(0);
 	EngTextCursor c;
 	NpsAgg	   *st = nps_new(CurrentMemoryContext, 0);
-	int64		version;
 
-	eng_cursor_init(&c, input, "npsagg");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != NPSAGG_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported npsagg format version %lld",
-					   (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  NPSAGG_VERSION));
+	eng_cursor_begin(&c, input, "npsagg", NPSAGG_VERSION);
 	for (int i = 0; i < 3; i++)
 	{
 		eng_cursor_expect(&c, ',');
@@ -366,7 +355,7 @@ engagement_npsagg_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
 
-	nps_validate(st, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	nps_validate(st, ENG_TEXT);
 	PG_RETURN_POINTER(st);
 }
 
@@ -409,12 +398,7 @@ engagement_npsagg_recv(PG_FUNCTION_ARGS)
 	int			version = pq_getmsgbyte(buf);
 	int			flags = pq_getmsgbyte(buf);
 
-	if (version != NPSAGG_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported npsagg format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  NPSAGG_VERSION));
+	eng_check_version(version, NPSAGG_VERSION, "npsagg", ENG_BINARY);
 	if ((flags & ~NPSAGG_VALID_FLAGS) != 0)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -428,7 +412,7 @@ engagement_npsagg_recv(PG_FUNCTION_ARGS)
 			st->w[i] = pq_getmsgfloat8(buf);
 		st->w2 = pq_getmsgfloat8(buf);
 	}
-	nps_validate(st, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	nps_validate(st, ENG_BINARY);
 	PG_RETURN_POINTER(st);
 }
 
@@ -470,27 +454,17 @@ nps_in_aggregate(FunctionCallInfo fcinfo)
 }
 
 /*
- * The state argument of a support function, ready to be updated; a new state
- * with new_flags when it is NULL.  Called by an aggregate: the state the
- * aggregate owns, updated in place, new states in the aggregate context.
- * Called directly (any role can call these functions): a checked copy in the
- * current context, so the call returns a new value and never writes to its
- * argument.
+ * The state argument of a support function, ready to be updated (see
+ * eng_fixed_state_arg); a new state with new_flags when it is NULL.
  */
 static NpsAgg *
 nps_state_arg(FunctionCallInfo fcinfo, uint8 new_flags)
 {
-	MemoryContext aggcontext;
-	NpsAgg	   *copy;
+	MemoryContext cxt;
+	NpsAgg	   *st = eng_fixed_state_arg(fcinfo, sizeof(NpsAgg),
+										 (EngStateGetter) nps_getarg, &cxt);
 
-	if (AggCheckCallContext(fcinfo, &aggcontext))
-		return PG_ARGISNULL(0) ? nps_new(aggcontext, new_flags) :
-			eng_state_for_update(fcinfo, aggcontext);
-	if (PG_ARGISNULL(0))
-		return nps_new(CurrentMemoryContext, new_flags);
-	copy = palloc(sizeof(NpsAgg));
-	memcpy(copy, nps_getarg(fcinfo, 0), sizeof(NpsAgg));
-	return copy;
+	return st != NULL ? st : nps_new(cxt, new_flags);
 }
 
 /*

@@ -590,7 +590,7 @@ PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
 Datum
 engagement_bgnbd_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "bgnbd_fit");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	PredRows   *s = pred_rows_state(fcinfo, 3, aggcontext);
 	double		row[3];
 
@@ -609,7 +609,7 @@ PG_FUNCTION_INFO_V1(engagement_gammagamma_trans);
 Datum
 engagement_gammagamma_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "gammagamma_fit");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	PredRows   *s = pred_rows_state(fcinfo, 2, aggcontext);
 	double		row[2];
 
@@ -627,7 +627,7 @@ PG_FUNCTION_INFO_V1(engagement_pred_combine);
 Datum
 engagement_pred_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "model fit combine");
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
 	PredRows   *dst = PG_ARGISNULL(0) ? NULL : (PredRows *) PG_GETARG_POINTER(0);
 	PredRows   *src = PG_ARGISNULL(1) ? NULL : (PredRows *) PG_GETARG_POINTER(1);
 
@@ -661,7 +661,7 @@ engagement_pred_serial(PG_FUNCTION_ARGS)
 	PredRows   *s = (PredRows *) PG_GETARG_POINTER(0);
 	StringInfoData buf;
 
-	eng_agg_context(fcinfo, "model fit serial");
+	eng_agg_context(fcinfo);
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, s->ncols);
 	pq_sendint64(&buf, s->n);
@@ -683,7 +683,7 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
 	PredRows   *s = palloc0(sizeof(PredRows));
 	int64		n;
 
-	eng_agg_context(fcinfo, "model fit deserial");
+	eng_agg_context(fcinfo);
 	eng_bytea_reader(&buf, raw);
 	s->ncols = pq_getmsgint(&buf, 4);
 	n = pq_getmsgint64(&buf);

@@ -52,6 +52,18 @@ typedef struct RfmData
 
 #define RFM_SIZE(n)		(offsetof(RfmData, days) + (Size) (n) * sizeof(RfmDay))
 
+/* binary and serial forms: a count, then per day an int32 day and a float8 */
+#define RFM_WIRE_DAY	(4 + 8)
+
+static const EngRecordCount rfm_wire_days = {
+	"rfm", "purchase days", 1, RFM_MAX_DAYS, RFM_WIRE_DAY, true
+};
+
+/* a working state may hold no purchase (every row had a NULL) */
+static const EngRecordCount rfm_serial_days = {
+	"rfm", "purchases", 0, RFM_MAX_DAYS, RFM_WIRE_DAY, true
+};
+
 static int32
 rfm_day(int64 ts)
 {
@@ -128,15 +140,17 @@ rfm_encode(RfmBuild *b)
 }
 
 static void
-rfm_validate(const RfmData *r, int code)
+rfm_validate(const RfmData *r, EngSource src)
 {
-	if (VARSIZE(r) < offsetof(RfmData, days) || r->hdr.version != RFM_VERSION ||
-		r->hdr.flags != 0 || r->hdr.reserved != 0 || r->reserved != 0 ||
-		r->ndays < 1 || r->ndays > RFM_MAX_DAYS || VARSIZE(r) != RFM_SIZE(r->ndays))
+	int			code = eng_source_errcode(src);
+
+	eng_check_state(&r->hdr, RFM_SIZE(0), RFM_VERSION, 0, "rfm", src);
+	if (r->reserved != 0 || r->ndays < 1 || r->ndays > RFM_MAX_DAYS ||
+		VARSIZE(r) != RFM_SIZE(r->ndays))
 		ereport(ERROR,
 				errcode(code),
 				errmsg("invalid rfm value"),
-				errdetail("The header, version or number of days is invalid."));
+				errdetail("The number of days does not match the size of the value."));
 	for (int i = 0; i < r->ndays; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -155,18 +169,76 @@ rfm_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	RfmData    *r = (RfmData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	rfm_validate(r, ERRCODE_DATA_CORRUPTED);
+	rfm_validate(r, ENG_STORED);
 	return r;
 }
+
+/*
+ * The working state: purchases in arrival order, merged by appending; the
+ * serial form is that of the binary form without its version byte.
+ */
+static void
+rfm_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	const RfmBuild *from = src;
+
+	for (int i = 0; i < from->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		rfm_push(dst, from->days[i].day, from->days[i].amount, cxt);
+	}
+}
+
+/* the count and days of the binary and serial forms */
+static void
+rfm_send_days(StringInfo buf, const RfmDay *days, int n)
+{
+	pq_sendint32(buf, n);
+	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		pq_sendint32(buf, days[i].day);
+		pq_sendfloat8(buf, days[i].amount);
+	}
+}
+
+static void
+rfm_serialize(StringInfo buf, const void *state)
+{
+	const RfmBuild *b = state;
+
+	rfm_send_days(buf, b->days, b->n);
+}
+
+static void
+rfm_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	int32		n = eng_recv_count(buf, &rfm_serial_days, ENG_STORED);
+
+	for (int i = 0; i < n; i++)
+	{
+		int32		day = pq_getmsgint(buf, 4);
+
+		CHECK_FOR_INTERRUPTS();
+		rfm_push(state, day, pq_getmsgfloat8(buf), cxt);
+	}
+}
+
+static const EngBuildOps rfm_build_ops = {
+	.typname = "rfm",
+	.size = sizeof(RfmBuild),
+	.merge = rfm_merge,
+	.serialize = rfm_serialize,
+	.deserialize = rfm_deserialize,
+};
 
 /* rfm_agg(ts, amount): rows with a NULL time or amount are skipped */
 PG_FUNCTION_INFO_V1(engagement_rfm_trans);
 Datum
 engagement_rfm_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rfm_agg");
-	RfmBuild   *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(RfmBuild)) :
-		(RfmBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	RfmBuild   *b = eng_build_arg(fcinfo, &rfm_build_ops, &aggcontext);
 	int64		ts;
 	double		amount;
 
@@ -187,9 +259,8 @@ PG_FUNCTION_INFO_V1(engagement_rfm_rollup_trans);
 Datum
 engagement_rfm_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rollup(rfm)");
-	RfmBuild   *b = PG_ARGISNULL(0) ? MemoryContextAllocZero(aggcontext, sizeof(RfmBuild)) :
-		(RfmBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	RfmBuild   *b = eng_build_arg(fcinfo, &rfm_build_ops, &aggcontext);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -208,68 +279,21 @@ PG_FUNCTION_INFO_V1(engagement_rfm_combine);
 Datum
 engagement_rfm_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo, "rfm_combine");
-	RfmBuild   *dst = PG_ARGISNULL(0) ? NULL : (RfmBuild *) PG_GETARG_POINTER(0);
-	RfmBuild   *src = PG_ARGISNULL(1) ? NULL : (RfmBuild *) PG_GETARG_POINTER(1);
-
-	if (src == NULL)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = MemoryContextAllocZero(aggcontext, sizeof(RfmBuild));
-	for (int i = 0; i < src->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		rfm_push(dst, src->days[i].day, src->days[i].amount, aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &rfm_build_ops);
 }
 
-/* serial: count + (day, amount) pairs, as sent by rfm_send */
 PG_FUNCTION_INFO_V1(engagement_rfm_serial);
 Datum
 engagement_rfm_serial(PG_FUNCTION_ARGS)
 {
-	RfmBuild   *b = (RfmBuild *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo, "rfm_serial");
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, b->n);
-	for (int i = 0; i < b->n; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		pq_sendint32(&buf, b->days[i].day);
-		pq_sendfloat8(&buf, b->days[i].amount);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return eng_build_serial(fcinfo, &rfm_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_rfm_deserial);
 Datum
 engagement_rfm_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	RfmBuild   *b = palloc0(sizeof(RfmBuild));
-	int			n;
-
-	eng_agg_context(fcinfo, "rfm_deserial");
-	eng_bytea_reader(&buf, raw);
-	n = pq_getmsgint(&buf, 4);
-	if (n < 0 || n > RFM_MAX_DAYS || (Size) n * 12 != (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized rfm state");
-	for (int i = 0; i < n; i++)
-	{
-		int32		day = pq_getmsgint(&buf, 4);
-
-		CHECK_FOR_INTERRUPTS();
-		rfm_push(b, day, pq_getmsgfloat8(&buf), CurrentMemoryContext);
-	}
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &rfm_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_rfm_final);
@@ -320,19 +344,9 @@ engagement_rfm_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	RfmBuild	b;
 	RfmData    *r;
-	int64		version;
 
 	memset(&b, 0, sizeof(b));
-	eng_cursor_init(&c, input, "rfm");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != RFM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported rfm format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  RFM_VERSION));
+	eng_cursor_begin(&c, input, "rfm", RFM_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "days");
 	eng_cursor_expect(&c, '[');
@@ -352,7 +366,7 @@ engagement_rfm_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
 	r = rfm_encode(&b);
-	rfm_validate(r, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	rfm_validate(r, ENG_TEXT);
 	PG_RETURN_POINTER(r);
 }
 
@@ -365,13 +379,7 @@ engagement_rfm_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, RFM_VERSION);
-	pq_sendint32(&buf, r->ndays);
-	for (int i = 0; i < r->ndays; i++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		pq_sendint32(&buf, r->days[i].day);
-		pq_sendfloat8(&buf, r->days[i].amount);
-	}
+	rfm_send_days(&buf, r->days, r->ndays);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -380,21 +388,11 @@ Datum
 engagement_rfm_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version = pq_getmsgbyte(buf);
-	int			n = pq_getmsgint(buf, 4);
+	int32		n;
 	RfmData    *r;
 
-	if (version != RFM_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported rfm format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  RFM_VERSION));
-	if (n < 1 || n > RFM_MAX_DAYS || (Size) n * 12 != (Size) (buf->len - buf->cursor))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid rfm value"),
-				errdetail("The number of days does not match the data."));
+	eng_recv_version(buf, RFM_VERSION, "rfm");
+	n = eng_recv_count(buf, &rfm_wire_days, ENG_BINARY);
 	r = palloc0(RFM_SIZE(n));
 	eng_init_header(&r->hdr, RFM_SIZE(n), RFM_VERSION, 0);
 	r->ndays = n;
@@ -404,7 +402,7 @@ engagement_rfm_recv(PG_FUNCTION_ARGS)
 		r->days[i].day = pq_getmsgint(buf, 4);
 		r->days[i].amount = pq_getmsgfloat8(buf);
 	}
-	rfm_validate(r, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	rfm_validate(r, ENG_BINARY);
 	PG_RETURN_POINTER(r);
 }
 

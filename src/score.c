@@ -199,17 +199,17 @@ engagement_merge(EngagementData *dst, const EngagementData *src)
 }
 
 static void
-engagement_validate(const EngagementData *e, int code)
+engagement_validate(const EngagementData *e, EngSource src)
 {
 	bool		latest = false;
 	int64		total;
 
 	eng_check_header(&e->hdr, sizeof(EngagementData), ENGAGEMENT_VERSION, 0,
-					 "engagement");
+					 "engagement", src);
 	if (e->half_life <= 0 || e->first_seen > e->last_seen ||
 		e->first_seen < ENG_MIN_TS || e->last_seen > ENG_MAX_TS)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid engagement value"),
 				errdetail("The half-life or the first and last times are out of range."));
 	for (int d = 0; d < ENG_NDIM; d++)
@@ -218,13 +218,13 @@ engagement_validate(const EngagementData *e, int code)
 			(d == 2 && fabs(e->sum[d]) > (double) e->count[d]) ||
 			(d != 2 && e->sum[d] != 0.0 && e->count[d] == 0))
 			ereport(ERROR,
-					errcode(code),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid engagement value"),
 					errdetail("The %s sum or count is out of range.", eng_dim_names[d]));
 		if (e->count[d] == 0 ? e->last[d] != 0 :
 			(e->last[d] < e->first_seen || e->last[d] > e->last_seen))
 			ereport(ERROR,
-					errcode(code),
+					errcode(eng_source_errcode(src)),
 					errmsg("invalid engagement value"),
 					errdetail("The last %s event is not between the first and last events.",
 							  eng_dim_names[d]));
@@ -233,12 +233,12 @@ engagement_validate(const EngagementData *e, int code)
 	}
 	if (!latest)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid engagement value"),
 				errdetail("The last event is not the last event of any dimension."));
 	if (!engagement_total_events(e, &total))
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid engagement value"),
 				errdetail("The event counts add up to more than " INT64_FORMAT ".",
 						  PG_INT64_MAX));
@@ -249,7 +249,7 @@ engagement_getarg(FunctionCallInfo fcinfo, int argno)
 {
 	EngagementData *e = (EngagementData *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	engagement_validate(e, ERRCODE_DATA_CORRUPTED);
+	engagement_validate(e, ENG_STORED);
 	return e;
 }
 
@@ -279,25 +279,14 @@ engagement_dimension_index(Oid enumval)
 
 /*
  * The state argument of a support function, ready to be updated (NULL when
- * it is NULL), and in *cxt the context for a new state.  Called by an
- * aggregate: the state the aggregate owns, updated in place, and the
- * aggregate context.  Called directly (any role can call these functions):
- * a checked copy and the current context, so the call returns a new value
- * and never writes to its argument.
+ * it is NULL), and in *cxt the context for a new state: see
+ * eng_fixed_state_arg.
  */
 static EngagementData *
 engagement_state_arg(FunctionCallInfo fcinfo, MemoryContext *cxt)
 {
-	EngagementData *copy;
-
-	if (AggCheckCallContext(fcinfo, cxt))
-		return PG_ARGISNULL(0) ? NULL : eng_state_for_update(fcinfo, *cxt);
-	*cxt = CurrentMemoryContext;
-	if (PG_ARGISNULL(0))
-		return NULL;
-	copy = palloc(sizeof(EngagementData));
-	memcpy(copy, engagement_getarg(fcinfo, 0), sizeof(EngagementData));
-	return copy;
+	return eng_fixed_state_arg(fcinfo, sizeof(EngagementData),
+							   (EngStateGetter) engagement_getarg, cxt);
 }
 
 /*
@@ -478,18 +467,8 @@ engagement_engagement_in(PG_FUNCTION_ARGS)
 	char	   *input = PG_GETARG_CSTRING(0);
 	EngTextCursor c;
 	EngagementData *e = engagement_new(CurrentMemoryContext, 1, 0);
-	int64		version;
 
-	eng_cursor_init(&c, input, "engagement");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != ENGAGEMENT_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported engagement format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  ENGAGEMENT_VERSION));
+	eng_cursor_begin(&c, input, "engagement", ENGAGEMENT_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "half_life_usec");
 	e->half_life = eng_cursor_int64(&c);
@@ -515,7 +494,7 @@ engagement_engagement_in(PG_FUNCTION_ARGS)
 	}
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
-	engagement_validate(e, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	engagement_validate(e, ENG_TEXT);
 	PG_RETURN_POINTER(e);
 }
 
@@ -548,12 +527,7 @@ engagement_engagement_recv(PG_FUNCTION_ARGS)
 	int			version = pq_getmsgbyte(buf);
 	EngagementData *e;
 
-	if (version != ENGAGEMENT_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported engagement format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  ENGAGEMENT_VERSION));
+	eng_check_version(version, ENGAGEMENT_VERSION, "engagement", ENG_BINARY);
 	e = engagement_new(CurrentMemoryContext, 1, 0);
 	e->half_life = pq_getmsgint64(buf);
 	e->first_seen = pq_getmsgint64(buf);
@@ -564,7 +538,7 @@ engagement_engagement_recv(PG_FUNCTION_ARGS)
 		e->count[d] = pq_getmsgint64(buf);
 		e->last[d] = pq_getmsgint64(buf);
 	}
-	engagement_validate(e, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	engagement_validate(e, ENG_BINARY);
 	PG_RETURN_POINTER(e);
 }
 

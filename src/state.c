@@ -1,0 +1,251 @@
+/*-------------------------------------------------------------------------
+ *
+ * state.c
+ *	  The skeleton every state type of the extension is built on: where a
+ *	  value comes from and the SQLSTATE of a bad one, format-version checks
+ *	  for stored, text and binary forms, a bounded reader of counted records,
+ *	  and the aggregate support functions (state creation, combine, serial,
+ *	  deserial) of in-memory working states, written once and driven by a
+ *	  table of per-type operations.
+ *
+ * IDENTIFICATION
+ *	  src/state.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include "libpq/pqformat.h"
+#include "utils/regproc.h"
+
+int
+eng_source_errcode(EngSource src)
+{
+	switch (src)
+	{
+		case ENG_TEXT:
+			return ERRCODE_INVALID_TEXT_REPRESENTATION;
+		case ENG_BINARY:
+			return ERRCODE_INVALID_BINARY_REPRESENTATION;
+		case ENG_STORED:
+			break;
+	}
+	return ERRCODE_DATA_CORRUPTED;
+}
+
+void
+eng_init_header(EngStateHeader *hdr, Size size, uint8 version, uint8 flags)
+{
+	SET_VARSIZE(hdr, size);
+	hdr->version = version;
+	hdr->flags = flags;
+	hdr->reserved = 0;
+}
+
+void
+eng_check_state(const EngStateHeader *hdr, Size min_size, uint8 version,
+				uint8 valid_flags, const char *typname, EngSource src)
+{
+	if (VARSIZE(hdr) < min_size)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value: wrong length %u", typname,
+					   (unsigned) VARSIZE(hdr)),
+				errdetail("Expected at least %u bytes.", (unsigned) min_size));
+	eng_check_version(hdr->version, version, typname, src);
+	if ((hdr->flags & ~valid_flags) != 0 || hdr->reserved != 0)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value: unknown flag bits", typname));
+}
+
+void
+eng_check_header(const EngStateHeader *hdr, Size expected_size,
+				 uint8 version, uint8 valid_flags, const char *typname,
+				 EngSource src)
+{
+	if (VARSIZE(hdr) != expected_size)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value: wrong length %u", typname,
+					   (unsigned) VARSIZE(hdr)),
+				errdetail("Expected %u bytes.", (unsigned) expected_size));
+	eng_check_state(hdr, expected_size, version, valid_flags, typname, src);
+}
+
+void
+eng_check_version(int64 version, int expected, const char *typname,
+				  EngSource src)
+{
+	if (version != expected)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("unsupported %s format version " INT64_FORMAT,
+					   typname, version),
+				errdetail("This version of the extension reads format version %d.",
+						  expected));
+}
+
+void
+eng_cursor_begin(EngTextCursor *c, const char *input, const char *typname,
+				 int version)
+{
+	eng_cursor_init(c, input, typname);
+	eng_cursor_expect(c, '(');
+	eng_cursor_expect_key(c, "v");
+	eng_check_version(eng_cursor_int64(c), version, typname, ENG_TEXT);
+}
+
+void
+eng_recv_version(StringInfo buf, int version, const char *typname)
+{
+	eng_check_version(pq_getmsgbyte(buf), version, typname, ENG_BINARY);
+}
+
+int32
+eng_recv_count(StringInfo buf, const EngRecordCount *rc, EngSource src)
+{
+	int32		n = (int32) pq_getmsgint(buf, 4);
+	Size		left = (Size) (buf->len - buf->cursor);
+
+	if (n > rc->max && rc->over_max != NULL)
+		rc->over_max(n);
+	if (n < rc->min || n > rc->max)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value", rc->typname),
+				errdetail("The number of %s, %d, is not between %d and %d.",
+						  rc->what, n, rc->min, rc->max));
+	/* max * record_size is far below SIZE_MAX: no overflow */
+	if (rc->exact ? (Size) n * rc->record_size != left :
+		(Size) n * rc->record_size > left)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value", rc->typname),
+				errdetail("The number of %s does not match the data.", rc->what));
+	return n;
+}
+
+void
+eng_recv_end(StringInfo buf, const char *typname, EngSource src)
+{
+	if (buf->cursor != buf->len)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid %s value", typname),
+				errdetail("%d bytes follow the end of the value.",
+						  buf->len - buf->cursor));
+}
+
+MemoryContext
+eng_agg_context_of(FunctionCallInfo fcinfo, const char *cfunc)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("%s called in non-aggregate context",
+					   fcinfo->flinfo != NULL && OidIsValid(fcinfo->flinfo->fn_oid) ?
+					   format_procedure(fcinfo->flinfo->fn_oid) : cfunc));
+	return aggcontext;
+}
+
+void *
+eng_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
+{
+	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
+	MemoryContext old;
+	void	   *st;
+
+	if (!VARATT_IS_EXTENDED(raw))
+		return raw;
+	old = MemoryContextSwitchTo(aggcontext);
+	st = PG_DETOAST_DATUM_COPY(PointerGetDatum(raw));
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+void *
+eng_fixed_state_arg(FunctionCallInfo fcinfo, Size size, EngStateGetter getarg,
+					MemoryContext *cxt)
+{
+	void	   *copy;
+
+	if (AggCheckCallContext(fcinfo, cxt))
+		return PG_ARGISNULL(0) ? NULL : eng_state_for_update(fcinfo, *cxt);
+	*cxt = CurrentMemoryContext;
+	if (PG_ARGISNULL(0))
+		return NULL;
+	copy = palloc(size);
+	memcpy(copy, getarg(fcinfo, 0), size);
+	return copy;
+}
+
+/*
+ * In-memory working states
+ */
+static void *
+eng_build_new(const EngBuildOps *ops, MemoryContext cxt)
+{
+	void	   *state = MemoryContextAllocZero(cxt, ops->size);
+
+	if (ops->init != NULL)
+		ops->init(state, cxt);
+	return state;
+}
+
+void *
+eng_build_arg(FunctionCallInfo fcinfo, const EngBuildOps *ops,
+			  MemoryContext *aggcontext)
+{
+	*aggcontext = eng_agg_context(fcinfo);
+	if (!PG_ARGISNULL(0))
+		return PG_GETARG_POINTER(0);
+	return eng_build_new(ops, *aggcontext);
+}
+
+Datum
+eng_build_combine(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	MemoryContext aggcontext = eng_agg_context(fcinfo);
+	void	   *dst = PG_ARGISNULL(0) ? NULL : PG_GETARG_POINTER(0);
+	void	   *src = PG_ARGISNULL(1) ? NULL : PG_GETARG_POINTER(1);
+
+	if (src == NULL || (ops->empty != NULL && ops->empty(src)))
+	{
+		if (dst == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(dst);
+	}
+	if (dst == NULL)
+		dst = eng_build_new(ops, aggcontext);
+	ops->merge(dst, src, aggcontext);
+	PG_RETURN_POINTER(dst);
+}
+
+Datum
+eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	StringInfoData buf;
+
+	eng_agg_context(fcinfo);
+	pq_begintypsend(&buf);
+	ops->serialize(&buf, PG_GETARG_POINTER(0));
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+Datum
+eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
+	StringInfoData buf;
+	void	   *state;
+
+	eng_agg_context(fcinfo);
+	eng_bytea_reader(&buf, raw);
+	state = eng_build_new(ops, CurrentMemoryContext);
+	ops->deserialize(&buf, state, CurrentMemoryContext);
+	eng_recv_end(&buf, ops->typname, ENG_STORED);
+	PG_RETURN_POINTER(state);
+}
