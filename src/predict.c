@@ -98,18 +98,15 @@ typedef struct PredRows
  *****************************************************************************/
 
 static void
-pred_validate(const PredModel *m, const PredKind *kind, int code)
+pred_validate(const PredModel *m, const PredKind *kind, EngSource src)
 {
 	bool		fitted;
 	const char *problem = NULL;
 
-	if (VARSIZE(m) != sizeof(PredModel) || m->hdr.version != PRED_VERSION ||
-		(m->hdr.flags & ~PRED_FLAG_FITTED) != 0 || m->hdr.reserved != 0 ||
-		m->reserved != 0)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("invalid %s value", kind->typname),
-				errdetail("The header, size or version is invalid."));
+	eng_check_header(&m->hdr, sizeof(PredModel), PRED_VERSION, PRED_FLAG_FITTED,
+					 kind->typname, src);
+	if (m->reserved != 0)
+		problem = "A reserved field is not zero.";
 	fitted = (m->hdr.flags & PRED_FLAG_FITTED) != 0;
 	for (int i = 0; i < PRED_MAX_PARAMS; i++)
 	{
@@ -131,7 +128,7 @@ pred_validate(const PredModel *m, const PredKind *kind, int code)
 		problem = "The fit fields are invalid.";
 	if (problem)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid %s value", kind->typname),
 				errdetail("%s", problem));
 }
@@ -141,7 +138,7 @@ pred_getarg(FunctionCallInfo fcinfo, int argno, const PredKind *kind)
 {
 	PredModel  *m = (PredModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	pred_validate(m, kind, ERRCODE_DATA_CORRUPTED);
+	pred_validate(m, kind, ENG_STORED);
 	return m;
 }
 
@@ -231,20 +228,9 @@ pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 	char	   *input = PG_GETARG_CSTRING(0);
 	EngTextCursor c;
 	PredModel  *m = pred_new();
-	int64		version;
 	int			k = kind->nparams;
 
-	eng_cursor_init(&c, input, kind->typname);
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != PRED_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported %s format version %lld", kind->typname,
-					   (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  PRED_VERSION));
+	eng_cursor_begin(&c, input, kind->typname, PRED_VERSION);
 	for (int i = 0; i < k; i++)
 	{
 		eng_cursor_expect(&c, ',');
@@ -281,7 +267,7 @@ pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 	}
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
-	pred_validate(m, kind, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	pred_validate(m, kind, ENG_TEXT);
 	PG_RETURN_POINTER(m);
 }
 
@@ -314,15 +300,9 @@ pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	PredModel  *m = pred_new();
-	int			version = pq_getmsgbyte(buf);
 	int			k = kind->nparams;
 
-	if (version != PRED_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported %s format version %d", kind->typname, version),
-				errdetail("This version of the extension reads format version %d.",
-						  PRED_VERSION));
+	eng_recv_version(buf, PRED_VERSION, kind->typname);
 	m->hdr.flags = pq_getmsgbyte(buf);
 	for (int i = 0; i < k; i++)
 		m->params[i] = pq_getmsgfloat8(buf);
@@ -334,8 +314,8 @@ pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
 		for (int i = 0; i < k * (k + 1) / 2; i++)
 			m->cov[i] = pq_getmsgfloat8(buf);
 	}
-	pq_getmsgend(buf);
-	pred_validate(m, kind, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	eng_recv_end(buf, kind->typname, ENG_BINARY);
+	pred_validate(m, kind, ENG_BINARY);
 	PG_RETURN_POINTER(m);
 }
 
@@ -555,13 +535,19 @@ pred_check_spend(double x, double zbar)
  *****************************************************************************/
 
 static void
-pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
+pred_check_rows(int64 n)
 {
-	if (s->n >= PRED_MAX_ROWS)
+	if (n > PRED_MAX_ROWS)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS),
 				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
+}
+
+static void
+pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
+{
+	pred_check_rows(s->n + 1);
 	if (s->n == s->max)
 	{
 		/* never more room than the limit allows */
@@ -573,15 +559,106 @@ pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
 	s->n++;
 }
 
-static PredRows *
-pred_rows_state(FunctionCallInfo fcinfo, int ncols, MemoryContext aggcontext)
-{
-	PredRows   *s;
+/*
+ * The working state of both fits, one C implementation of the shared
+ * model_fit_combine, _serial and _deserial: rows in arrival order, merged
+ * by appending.  A new state takes its number of columns from its first
+ * transition or merge.  Serial form: ncols (int32), the number of rows
+ * (int32), then the rows of ncols float8 each.
+ */
+static const EngRecordCount pred_serial_rows[2] = {
+	{"model fit", "Gamma-Gamma customers", 0, PRED_MAX_ROWS, 2 * sizeof(float8), true,
+	pred_check_rows},
+	{"model fit", "BG/NBD customers", 0, PRED_MAX_ROWS, 3 * sizeof(float8), true,
+	pred_check_rows},
+};
 
-	if (!PG_ARGISNULL(0))
-		return (PredRows *) PG_GETARG_POINTER(0);
-	s = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
-	s->ncols = ncols;
+static void
+pred_rows_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	PredRows   *to = dst;
+	const PredRows *from = src;
+
+	if (to->ncols == 0)
+		to->ncols = from->ncols;
+	if (to->ncols != from->ncols)
+		elog(ERROR, "model fit states of different kinds cannot be combined");
+	for (int64 i = 0; i < from->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pred_rows_push(to, from->v + i * from->ncols, cxt);
+	}
+}
+
+static void
+pred_rows_serialize(StringInfo buf, const void *state)
+{
+	const PredRows *s = state;
+
+	pq_sendint32(buf, s->ncols);
+	pq_sendint32(buf, (int32) s->n);
+	for (int64 i = 0; i < s->n * s->ncols; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_sendfloat8(buf, s->v[i]);
+	}
+}
+
+static void
+pred_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	PredRows   *s = state;
+	int32		n;
+
+	s->ncols = pq_getmsgint(buf, 4);
+	if (s->ncols != 2 && s->ncols != 3)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid model fit value"),
+				errdetail("A fitting state has %d columns, not 2 or 3.", s->ncols));
+	n = eng_recv_count(buf, &pred_serial_rows[s->ncols - 2], ENG_STORED);
+	for (int32 i = 0; i < n; i++)
+	{
+		double		row[3];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < s->ncols; j++)
+			row[j] = pq_getmsgfloat8(buf);
+		/* checked as if typed by a user, as the transition functions do */
+		if (s->ncols == 3)
+			pred_check_bgnbd_data(row[0], row[1], row[2]);
+		else
+		{
+			pred_check_spend(row[0], row[1]);
+			if (row[0] == 0.0)
+				ereport(ERROR,
+						errcode(ERRCODE_DATA_CORRUPTED),
+						errmsg("invalid model fit value"),
+						errdetail("A Gamma-Gamma fitting state holds a customer without repeat purchases."));
+		}
+		pred_rows_push(s, row, cxt);
+	}
+}
+
+static const EngBuildOps pred_rows_ops = {
+	.typname = "model fit",
+	.size = sizeof(PredRows),
+	.merge = pred_rows_merge,
+	.serialize = pred_rows_serialize,
+	.deserialize = pred_rows_deserialize,
+};
+
+/* argument 0 of a fit's transition function, for rows of ncols columns */
+static PredRows *
+pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
+{
+	PredRows   *s = eng_build_arg(fcinfo, &pred_rows_ops, aggcontext);
+
+	if (s->ncols == 0)
+		s->ncols = ncols;
 	return s;
 }
 
@@ -590,8 +667,8 @@ PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
 Datum
 engagement_bgnbd_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *s = pred_rows_state(fcinfo, 3, aggcontext);
+	MemoryContext aggcontext;
+	PredRows   *s = pred_rows_arg(fcinfo, 3, &aggcontext);
 	double		row[3];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -609,8 +686,8 @@ PG_FUNCTION_INFO_V1(engagement_gammagamma_trans);
 Datum
 engagement_gammagamma_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *s = pred_rows_state(fcinfo, 2, aggcontext);
+	MemoryContext aggcontext;
+	PredRows   *s = pred_rows_arg(fcinfo, 2, &aggcontext);
 	double		row[2];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -627,89 +704,21 @@ PG_FUNCTION_INFO_V1(engagement_pred_combine);
 Datum
 engagement_pred_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *dst = PG_ARGISNULL(0) ? NULL : (PredRows *) PG_GETARG_POINTER(0);
-	PredRows   *src = PG_ARGISNULL(1) ? NULL : (PredRows *) PG_GETARG_POINTER(1);
-
-	if (src == NULL)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-	{
-		dst = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
-		dst->ncols = src->ncols;
-	}
-	if (dst->ncols != src->ncols)
-		elog(ERROR, "model fit states of different kinds cannot be combined");
-	for (int64 i = 0; i < src->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pred_rows_push(dst, src->v + i * src->ncols, aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &pred_rows_ops);
 }
 
-/* serial: ncols, n, then the rows */
 PG_FUNCTION_INFO_V1(engagement_pred_serial);
 Datum
 engagement_pred_serial(PG_FUNCTION_ARGS)
 {
-	PredRows   *s = (PredRows *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo);
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, s->ncols);
-	pq_sendint64(&buf, s->n);
-	for (int64 i = 0; i < s->n * s->ncols; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pq_sendfloat8(&buf, s->v[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return eng_build_serial(fcinfo, &pred_rows_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_pred_deserial);
 Datum
 engagement_pred_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	PredRows   *s = palloc0(sizeof(PredRows));
-	int64		n;
-
-	eng_agg_context(fcinfo);
-	eng_bytea_reader(&buf, raw);
-	s->ncols = pq_getmsgint(&buf, 4);
-	n = pq_getmsgint64(&buf);
-	if ((s->ncols != 2 && s->ncols != 3) || n < 0 || n > PRED_MAX_ROWS ||
-		(Size) n * s->ncols * sizeof(double) != (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized model fit state");
-	for (int64 i = 0; i < n; i++)
-	{
-		double		row[3];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (int j = 0; j < s->ncols; j++)
-			row[j] = pq_getmsgfloat8(&buf);
-		/* checked as if typed by a user, as the transition functions do */
-		if (s->ncols == 3)
-			pred_check_bgnbd_data(row[0], row[1], row[2]);
-		else
-		{
-			pred_check_spend(row[0], row[1]);
-			if (row[0] == 0.0)
-				elog(ERROR, "invalid serialized model fit state");
-		}
-		pred_rows_push(s, row, CurrentMemoryContext);
-	}
-	PG_RETURN_POINTER(s);
+	return eng_build_deserial(fcinfo, &pred_rows_ops);
 }
 
 /*****************************************************************************
