@@ -15,9 +15,11 @@ REGRESS      = nps journey score value predict funnel attribution community inst
 REGRESS_TZ   ?= UTC
 REGRESS_OPTS = --load-extension=engagement --launcher='env PGTZ=$(REGRESS_TZ)'
 
-# TAP tests (PostgreSQL::Test::Cluster)
-TAP_TESTS   = 1
-PROVE_TESTS = test/t/*.pl
+# TAP tests (PostgreSQL::Test::Cluster) run by "make tapcheck", not by
+# installcheck, which runs only pg_regress against the server in PGHOST/PGPORT:
+# each TAP file starts its own throw-away clusters (EXT_DESTDIR names a staged
+# build for them).  One file: make tapcheck PROVE_TESTS=test/t/003_dump_restore.pl
+PROVE_TESTS ?= test/t/*.pl
 
 # the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
@@ -31,9 +33,28 @@ include $(PGXS)
 # every object includes the shared header: a change to it rebuilds them all
 $(OBJS): src/engagement.h src/numerics.h
 
+.PHONY: tapcheck format format-check numerics-check
+
+tapcheck:
+	$(prove_installcheck)
+
+# C style: clang-format with .clang-format (PostgreSQL's pgindent layout, as
+# near as clang-format gets); format-check lists the files it would change
+FORMAT_FILES = $(wildcard src/*.c src/*.h)
+CLANG_FORMAT ?= clang-format
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check:
+	@command -v $(CLANG_FORMAT) >/dev/null || { echo "$(CLANG_FORMAT) not found"; exit 2; }; \
+	rc=0; for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) $$f | cmp -s - $$f || { echo "$$f would change (make format)"; rc=1; }; \
+	done; exit $$rc
+
 # unit tests of the pure numerics (src/numerics.c), without a server
 NUMERICS_TEST_CFLAGS = -O2 -Wall -Wextra -Werror
-.PHONY: numerics-check
+
 numerics-check:
 	$(CC) $(NUMERICS_TEST_CFLAGS) -o test/numerics_test test/numerics_test.c src/numerics.c -lm
 	test/numerics_test

@@ -47,7 +47,7 @@ FROM (SELECT liveliness(h, '7 days'), round(traffic(h, '7 days')::numeric, 9) AS
 SELECT factor, round(value::numeric, 6) AS value, round(score::numeric, 6) AS score
 FROM s, health_factors(h, '7 days');
 SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
+FROM (SELECT round(health_index(h, '7 days')::numeric, 6) AS index,
 		   round((1000 * ((282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
 						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 5)::numeric, 6) AS by_hand
 	FROM s) q;
@@ -58,7 +58,7 @@ SELECT community_agg(thread_id, author_id, posted_at, starts) AS h
 FROM (VALUES (90, 10, timestamptz '2026-02-01 10:00+00', true), (90, 11, '2026-02-01 11:00+00', false)) v(thread_id, author_id, posted_at, starts);
 SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
 FROM (SELECT growth(s.h, prev.h),
-		   round(community_health_index(s.h, '7 days', prev.h)::numeric, 6) AS index,
+		   round(health_index(s.h, '7 days', prev.h)::numeric, 6) AS index,
 		   round((1000 * (1 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
 						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
 	FROM s, prev) q;
@@ -68,7 +68,7 @@ FROM s, prev, health_factors(s.h, '7 days', prev.h) WHERE factor = 'growth';
 -- 25% scores 0.75 and takes precedence over the posting members
 SELECT factor, value, score FROM s, prev, health_factors(s.h, '7 days', prev.h, 0.25) WHERE factor = 'growth';
 SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(community_health_index(s.h, '7 days', member_growth => 0.25)::numeric, 6) AS index,
+FROM (SELECT round(health_index(s.h, '7 days', member_growth => 0.25)::numeric, 6) AS index,
 		   round((1000 * (0.75 + (282 / 9.0) / (282 / 9.0 + 20) + (282 / 7.0) / (282 / 7.0 + 100)
 						  + (2 / 3.0) * 1000 / (1000 + 735.0) + 0.5 + 9 / 59.0) / 6)::numeric, 6) AS by_hand
 	FROM s) q;
@@ -143,14 +143,14 @@ SELECT posts(h), threads(h), members(h), answered_threads(h), first_reply_time(h
 	   response_gap(h) IS NULL AS no_gap, interactivity(h)
 FROM (SELECT community_agg(1, 7, timestamptz '2026-01-01 00:00+00', true) AS h) x;
 SELECT interactivity(community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false)) IS NULL AS no_started_thread;
-SELECT community_health_index(NULL, '7 days') IS NULL AS null_state,
+SELECT health_index(NULL, '7 days') IS NULL AS null_state,
 	   (SELECT count(*) FROM health_factors(NULL, '7 days')) AS no_factors;
 -- without views, views, content and traffic are NULL and left out of the
 -- composite: liveliness 4/54, responsiveness 0 (nothing answered),
 -- interactivity 0 (one member per thread)
 SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
 FROM (SELECT views(h), content(h), traffic(h, '7 days'),
-		   round(community_health_index(h, '7 days')::numeric, 6) AS index,
+		   round(health_index(h, '7 days')::numeric, 6) AS index,
 		   round((1000 * (4 / 54.0 + 0 + 0) / 3)::numeric, 6) AS by_hand
 	FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interval '1 hour', true) AS h
 		  FROM generate_series(1, 4) t) x) q;
@@ -162,7 +162,7 @@ FROM (SELECT community_agg(t, 1, timestamptz '2026-01-01 00:00+00' + t * interva
 SELECT f.factor, f.value IS NULL AS missing
 FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x, health_factors(h, '7 days') f;
 SELECT q.*, (q.index = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(community_health_index(h, '7 days')::numeric, 6) AS index,
+FROM (SELECT round(health_index(h, '7 days')::numeric, 6) AS index,
 		   round((1000 * (3 / 23.0 + (3 / 7.0) / (3 / 7.0 + 100) + 1 / 51.0) / 3)::numeric, 6) AS by_hand
 	FROM (SELECT community_agg(4, 7, timestamptz '2026-01-01 00:00+00', false, 3) AS h) x) q;
 -- ties: an answer at the very time of the question waited nothing
@@ -264,7 +264,7 @@ SELECT community_agg(1, 1, timestamptz '2026-01-01 00:00+00', true, -1);
 SELECT community_agg(1, 1, timestamptz 'infinity', true, 1);
 SELECT community_agg(t, a, ts, st)
 FROM (VALUES (1, 1, timestamptz '2026-01-01 00:00+00', true), (1, 2, '2026-01-02 00:00+00', true)) v(t, a, ts, st);
-SELECT community_health_index(h, '7 days', NULL, 'NaN') FROM s;
+SELECT health_index(h, '7 days', NULL, 'NaN') FROM s;
 SELECT liveliness(h, '0 days') FROM s;
 SELECT traffic(h, '-7 days') FROM s;
 SELECT u.* FROM s, unanswered_threads(h, 'infinity', '1 day') u;
@@ -325,3 +325,18 @@ INSERT INTO nan_bytes VALUES ('\x0100004c4b41'::bytea);
 \copy nan_state FROM 'results/community_big.bin' WITH (FORMAT binary)
 
 DROP TABLE extreme, nan_bytes, nan_state;
+-- + merges two states (1.2, issue 17): the state community_agg builds over
+-- the posts of both (a thread started in one part and answered in the other),
+-- NULL when a side is NULL
+CREATE TABLE plus_posts AS
+	SELECT g, g % 3 AS thread_id, g % 4 AS author_id,
+		   timestamptz '2026-03-01 00:00+00' + g * interval '2 hours' AS posted_at, g < 3 AS starts
+	FROM generate_series(0, 11) g;
+WITH a AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts WHERE g < 5),
+	 b AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts WHERE g >= 5),
+	 whole AS (SELECT community_agg(thread_id, author_id, posted_at, starts) AS h FROM plus_posts)
+SELECT posts(a.h + b.h) AS posts, (SELECT count(*) FROM plus_posts) AS raw_posts,
+	   (a.h + b.h)::text = whole.h::text AS equals_whole, (b.h + a.h)::text = whole.h::text AS commutes,
+	   (a.h + NULL::community_health) IS NULL AS null_right
+FROM a, b, whole;
+DROP TABLE plus_posts;

@@ -70,7 +70,7 @@ SELECT window_funnel('1 hour', ts, VARIADIC ARRAY[e = 'A', e = 'B', e = 'C']) FR
 --
 -- funnel_agg and its accessors
 --
-SELECT k, f, deepest_step(f), funnel_steps(f), step_reached(f), step_times(f), time_to_convert(f)
+SELECT k, f, deepest_step(f), steps(f), step_reached(f), step_times(f), time_to_convert(f)
 FROM (SELECT k, funnel_agg('1 hour', ts, e IN ('A', 'AB'), e IN ('B', 'AB'), e = 'C') AS f
 	  FROM ev WHERE k IN (1, 5, 6, 12) GROUP BY k) s ORDER BY k;
 SELECT funnel_agg('1 hour', 'strict_order:strict_increase', ts, e = 'A', e = 'B') FROM ev WHERE k = 8;
@@ -279,3 +279,20 @@ FROM (SELECT funnel_agg('1 hour', 'strict_order:strict_deduplication:strict_incr
 	  UNION ALL
 	  SELECT funnel_agg('106751991 days 4 hours', ts, g % 3 = 0, g % 3 = 1, g % 3 = 2)
 	  FROM generate_series(1, 1000) g, LATERAL (SELECT '2026-01-01 00:00+00'::timestamptz + g * interval '1.000001 s' AS ts) t) s;
+-- + merges two funnels (1.2, issue 17): the same funnel as funnel_agg over
+-- the rows of both (the second step happens only in the second part), NULL
+-- when a side is NULL, and the errors of rollup() for other parameters
+CREATE TABLE plus_ev AS
+	SELECT g, timestamptz '2026-01-01 00:00+00' + g * interval '10 minutes' AS ts,
+		   (ARRAY['view', 'cart', 'checkout'])[1 + g % 3] AS e
+	FROM generate_series(0, 8) g;
+WITH a AS (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart', e = 'checkout') AS f FROM plus_ev WHERE g < 1),
+	 b AS (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart', e = 'checkout') AS f FROM plus_ev WHERE g >= 1),
+	 whole AS (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart', e = 'checkout') AS f FROM plus_ev)
+SELECT deepest_step(a.f) AS a_alone, deepest_step(a.f + b.f) AS merged, deepest_step(whole.f) AS whole,
+	   (a.f + b.f)::text = whole.f::text AS equals_whole, (b.f + a.f)::text = whole.f::text AS commutes,
+	   (a.f + NULL::funnel) IS NULL AS null_right
+FROM a, b, whole;
+SELECT (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart') FROM plus_ev)
+	 + (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart', e = 'checkout') FROM plus_ev);
+DROP TABLE plus_ev;

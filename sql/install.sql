@@ -16,7 +16,8 @@ CREATE TYPE hostile.interval AS (x int);
 
 -- an ordinary role with CREATE on the database can install it (trusted)
 CREATE ROLE engagement_app LOGIN;
-GRANT CREATE ON DATABASE contrib_regression TO engagement_app;
+-- the database is whichever the suite runs in (psql's DBNAME variable)
+GRANT CREATE ON DATABASE :"DBNAME" TO engagement_app;
 CREATE SCHEMA analytics AUTHORIZATION engagement_app;
 GRANT USAGE ON SCHEMA hostile TO engagement_app;
 SET ROLE engagement_app;
@@ -57,6 +58,6 @@ SELECT nps(s) FROM (VALUES (10), (9), (3)) v(s);
 DROP EXTENSION engagement;
 DROP SCHEMA analytics;
 DROP SCHEMA hostile CASCADE;
-REVOKE CREATE ON DATABASE contrib_regression FROM engagement_app;
+REVOKE CREATE ON DATABASE :"DBNAME" FROM engagement_app;
 DROP ROLE engagement_app;
 CREATE EXTENSION engagement;

@@ -1,5 +1,5 @@
 --
--- Net Promoter Score: nps(), nps_agg(), npsagg, accessors, rollup, windows.
+-- Net Promoter Score: nps(), nps_agg(), nps_summary, accessors, rollup, windows.
 --
 -- Expected values come from formulas.md section 1 (worked examples N1..N7,
 -- computed by hand from the published formulas of brendan-r/NPS R/nps.R and
@@ -8,10 +8,10 @@
 --
 SET extra_float_digits = 0;
 
--- the trinomial variance on the -1..1 scale, recovered from nps_stderr
-CREATE FUNCTION unit_var(a npsagg) RETURNS double precision
+-- the trinomial variance on the -1..1 scale, recovered from std_error
+CREATE FUNCTION unit_var(a nps_summary) RETURNS double precision
 	LANGUAGE sql IMMUTABLE
-	AS $$ SELECT power(nps_stderr(a) / 100, 2) * effective_responses(a) $$;
+	AS $$ SELECT power(std_error(a) / 100, 2) * effective_responses(a) $$;
 
 -- a 0..10 score table from a list of (score, count)
 CREATE FUNCTION scores(VARIADIC pairs integer[])
@@ -42,19 +42,19 @@ SELECT q.*, (q.nps = 17.5 AND q.variance = round(0.25 + 0.075 - 0.175 ^ 2, 6) AN
 		 AND q.detractors = 75 AND q.responses = 1000 AND q.effective_responses = 1000) IS TRUE AS agrees
 FROM (SELECT round(nps(a)::numeric, 6) AS nps,
 		   round(unit_var(a)::numeric, 6) AS variance,
-		   round(nps_stderr(a)::numeric, 5) AS stderr,
-		   round(nps_margin(a)::numeric, 4) AS margin95,
-		   round(nps_lower(a)::numeric, 3) AS lower95,
-		   round(nps_upper(a)::numeric, 3) AS upper95,
+		   round(std_error(a)::numeric, 5) AS stderr,
+		   round(margin_of_error(a)::numeric, 4) AS margin95,
+		   round(lower_bound(a)::numeric, 3) AS lower95,
+		   round(upper_bound(a)::numeric, 3) AS upper95,
 		   promoters(a), passives(a), detractors(a), responses(a),
 		   effective_responses(a)
 	FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s) q;
 
 -- other confidence levels: z(0.90) = 1.6448536, z(0.99) = 2.5758293
 SELECT q.*, (q.z90 = 1.6448536 AND q.z99 = 2.5758293 AND q.z95 = 1.9599640) IS TRUE AS agrees
-FROM (SELECT round((nps_margin(a, 0.90) / nps_stderr(a))::numeric, 7) AS z90,
-		   round((nps_margin(a, 0.99) / nps_stderr(a))::numeric, 7) AS z99,
-		   round((nps_margin(a, 0.95) / nps_stderr(a))::numeric, 7) AS z95
+FROM (SELECT round((margin_of_error(a, 0.90) / std_error(a))::numeric, 7) AS z90,
+		   round((margin_of_error(a, 0.99) / std_error(a))::numeric, 7) AS z99,
+		   round((margin_of_error(a, 0.95) / std_error(a))::numeric, 7) AS z95
 	FROM (SELECT nps_agg(score) AS a FROM scores(9, 250, 7, 675, 6, 75)) s) q;
 
 -- N5: n = 11, 9 promoters, 2 detractors: Wald CI (0.1805, 1.0922) clamped to 100
@@ -63,10 +63,10 @@ SELECT q.*, (q.nps = round(700 / 11.0, 4) AND q.variance = round(72 / 121.0, 6) 
 		 AND q.unclamped_upper = round(700 / 11.0 + 1.959963985 * 100 * sqrt(72 / 121.0 / 11), 2)) IS TRUE AS agrees
 FROM (SELECT round(nps(a)::numeric, 4) AS nps,
 		   round(unit_var(a)::numeric, 6) AS variance,
-		   round(nps_stderr(a)::numeric, 4) AS stderr,
-		   round(nps_lower(a)::numeric, 2) AS lower95,
-		   nps_upper(a) AS upper95_clamped,
-		   round((nps(a) + nps_margin(a))::numeric, 2) AS unclamped_upper
+		   round(std_error(a)::numeric, 4) AS stderr,
+		   round(lower_bound(a)::numeric, 2) AS lower95,
+		   upper_bound(a) AS upper95_clamped,
+		   round((nps(a) + margin_of_error(a))::numeric, 2) AS unclamped_upper
 	FROM (SELECT nps_agg(score) AS a FROM scores(10, 9, 0, 2)) s) q;
 
 -- N6: A = 250P/75D of 1000, B = 200P/100D of 800
@@ -93,7 +93,7 @@ FROM (SELECT a,
 		   nps(a),
 		   round(effective_responses(a)::numeric, 6) AS n_eff,
 		   round(unit_var(a)::numeric, 6) AS variance,
-		   round(nps_stderr(a)::numeric, 4) AS stderr,
+		   round(std_error(a)::numeric, 4) AS stderr,
 		   responses(a), promoters(a), passives(a), detractors(a)
 	FROM (SELECT nps_agg(s, w) AS a
 		  FROM (VALUES (10, 1.0), (9, 2.0), (7, 1.0), (3, 4.0)) v(s, w)) t) q;
@@ -111,19 +111,19 @@ SELECT nps(s) IS NULL AS empty, nps_agg(s) IS NULL AS state_empty,
 	   nps_agg(s, 1.0) IS NULL AS weighted_empty
 FROM (VALUES (1)) v(s) WHERE false;
 SELECT rollup(a) IS NULL AS rollup_empty
-FROM (VALUES (NULL::npsagg)) v(a);
+FROM (VALUES (NULL::nps_summary)) v(a);
 
 -- one row: NPS is exact, the standard error is zero, the interval a point
-SELECT nps(a), nps_stderr(a), nps_margin(a), nps_lower(a), nps_upper(a)
+SELECT nps(a), std_error(a), margin_of_error(a), lower_bound(a), upper_bound(a)
 FROM (SELECT nps_agg(9) AS a) s;
 SELECT nps(0), nps(7), nps(10);
 
 -- all passives: NPS 0 with no spread
-SELECT nps(a), nps_stderr(a), nps_lower(a), nps_upper(a)
+SELECT nps(a), std_error(a), lower_bound(a), upper_bound(a)
 FROM (SELECT nps_agg(score) AS a FROM scores(7, 5, 8, 5)) s;
 
 -- all detractors: the interval is clamped at -100
-SELECT nps(a), nps_lower(a), nps_upper(a)
+SELECT nps(a), lower_bound(a), upper_bound(a)
 FROM (SELECT nps_agg(score) AS a FROM scores(0, 3)) s;
 
 -- category boundaries: 6 detractor, 7 and 8 passive, 9 promoter
@@ -138,8 +138,8 @@ FROM (VALUES (10, 0.0), (3, NULL)) v(s, w);
 -- equal weights give the unweighted NPS and n_eff = n
 SELECT nps(nps_agg(s, 3.5)) = nps(nps_agg(s)) AS same_nps,
 	   effective_responses(nps_agg(s, 3.5)) AS n_eff,
-	   round(nps_stderr(nps_agg(s, 3.5))::numeric, 9) =
-	   round(nps_stderr(nps_agg(s))::numeric, 9) AS same_stderr
+	   round(std_error(nps_agg(s, 3.5))::numeric, 9) =
+	   round(std_error(nps_agg(s))::numeric, 9) AS same_stderr
 FROM scores(10, 4, 8, 3, 2, 2) t(s);
 
 --
@@ -156,62 +156,62 @@ SELECT nps_agg(9, 'NaN');
 SELECT nps_agg(9, 'Infinity');
 SELECT nps_agg(9, 1e-200);
 SELECT nps_agg(9, 1e200);
-SELECT nps_margin(nps_agg(9), 0);
-SELECT nps_lower(nps_agg(9), 1);
-SELECT nps_upper(nps_agg(9), 'NaN');
-SELECT nps_margin(nps_agg(9), -0.5);
+SELECT margin_of_error(nps_agg(9), 0);
+SELECT lower_bound(nps_agg(9), 1);
+SELECT upper_bound(nps_agg(9), 'NaN');
+SELECT margin_of_error(nps_agg(9), -0.5);
 -- support functions called directly compute a new value (see the end of the file)
 SELECT nps_trans(NULL, 9);
 -- counts that would overflow
-SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg
-	 + '(v=1,promoters=1,passives=0,detractors=0)'::npsagg;
-SELECT '(v=1,promoters=9223372036854775807,passives=1,detractors=0)'::npsagg;
+SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary
+	 + '(v=1,promoters=1,passives=0,detractors=0)'::nps_summary;
+SELECT '(v=1,promoters=9223372036854775807,passives=1,detractors=0)'::nps_summary;
 SELECT rollup(a) FROM (VALUES
-	('(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg),
-	('(v=1,promoters=0,passives=4611686018427387904,detractors=0)'::npsagg)) v(a);
+	('(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::nps_summary),
+	('(v=1,promoters=0,passives=4611686018427387904,detractors=0)'::nps_summary)) v(a);
 -- the largest representable total is fine
 SELECT responses(a), nps(a)
-FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=4611686018427387903)'::npsagg AS a) s;
+FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=4611686018427387903)'::nps_summary AS a) s;
 
 --
 -- Text input and output
 --
-SELECT '(v=1,promoters=250,passives=675,detractors=75)'::npsagg;
-SELECT ' ( v = 1 , promoters = 1 , passives = 2 , detractors = 3 ) '::npsagg;
-SELECT '(v=1,promoters=0,passives=0,detractors=0)'::npsagg AS empty_state,
-	   nps('(v=1,promoters=0,passives=0,detractors=0)'::npsagg) AS empty_nps,
-	   effective_responses('(v=1,promoters=0,passives=0,detractors=0)'::npsagg);
+SELECT '(v=1,promoters=250,passives=675,detractors=75)'::nps_summary;
+SELECT ' ( v = 1 , promoters = 1 , passives = 2 , detractors = 3 ) '::nps_summary;
+SELECT '(v=1,promoters=0,passives=0,detractors=0)'::nps_summary AS empty_state,
+	   nps('(v=1,promoters=0,passives=0,detractors=0)'::nps_summary) AS empty_nps,
+	   effective_responses('(v=1,promoters=0,passives=0,detractors=0)'::nps_summary);
 -- weighted states round-trip bit for bit
 CREATE TABLE w AS
 	SELECT nps_agg(s % 11, 0.1 + (s % 7) / 3.0) AS a
 	FROM generate_series(1, 1000) s;
-SELECT a::text::npsagg::text = a::text AS text_round_trip,
-	   nps(a::text::npsagg) = nps(a) AS same_nps,
-	   nps_stderr(a::text::npsagg) = nps_stderr(a) AS same_stderr
+SELECT a::text::nps_summary::text = a::text AS text_round_trip,
+	   nps(a::text::nps_summary) = nps(a) AS same_nps,
+	   std_error(a::text::nps_summary) = std_error(a) AS same_stderr
 FROM w;
 -- malformed text
-SELECT ''::npsagg;
-SELECT '('::npsagg;
-SELECT '(v=1)'::npsagg;
-SELECT 'v=1,promoters=1,passives=2,detractors=3'::npsagg;
-SELECT '(v=2,promoters=1,passives=2,detractors=3)'::npsagg;
-SELECT '(v=1,passives=2,promoters=1,detractors=3)'::npsagg;
-SELECT '(v=1,promoters=1,passives=2,detractors=3'::npsagg;
-SELECT '(v=1,promoters=1,passives=2,detractors=3))'::npsagg;
-SELECT '(v=1,promoters=1,passives=2,detractors=3) x'::npsagg;
-SELECT '(v=1,promoters=-1,passives=2,detractors=3)'::npsagg;
-SELECT '(v=1,promoters=1.5,passives=2,detractors=3)'::npsagg;
-SELECT '(v=1,promoters=99999999999999999999,passives=2,detractors=3)'::npsagg;
-SELECT '(v=1,promotersx=1,passives=2,detractors=3)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=nan,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0x10,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e999,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
-SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=1,detractor_weight=0,weight_squares=4)'::npsagg;
-SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=5)'::npsagg;
-SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=1)'::npsagg;
-SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=2)'::npsagg AS consistent;
+SELECT ''::nps_summary;
+SELECT '('::nps_summary;
+SELECT '(v=1)'::nps_summary;
+SELECT 'v=1,promoters=1,passives=2,detractors=3'::nps_summary;
+SELECT '(v=2,promoters=1,passives=2,detractors=3)'::nps_summary;
+SELECT '(v=1,passives=2,promoters=1,detractors=3)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=2,detractors=3'::nps_summary;
+SELECT '(v=1,promoters=1,passives=2,detractors=3))'::nps_summary;
+SELECT '(v=1,promoters=1,passives=2,detractors=3) x'::nps_summary;
+SELECT '(v=1,promoters=-1,passives=2,detractors=3)'::nps_summary;
+SELECT '(v=1,promoters=1.5,passives=2,detractors=3)'::nps_summary;
+SELECT '(v=1,promoters=99999999999999999999,passives=2,detractors=3)'::nps_summary;
+SELECT '(v=1,promotersx=1,passives=2,detractors=3)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=nan,passive_weight=0,detractor_weight=0,weight_squares=1)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0x10,passive_weight=0,detractor_weight=0,weight_squares=1)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e999,passive_weight=0,detractor_weight=0,weight_squares=1)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=0,passive_weight=0,detractor_weight=0,weight_squares=1)'::nps_summary;
+SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=1,detractor_weight=0,weight_squares=4)'::nps_summary;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=5)'::nps_summary;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=1)'::nps_summary;
+SELECT '(v=1,promoters=2,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=2)'::nps_summary AS consistent;
 
 --
 -- Agreement with the plain-SQL idiom on generated data, 500 groups
@@ -254,13 +254,13 @@ SELECT count(*) AS groups,
 	   count(*) FILTER (WHERE (abs(o.nps - i.nps) <= 1e-9) IS NOT TRUE) AS nps_mismatch,
 	   count(*) FILTER (WHERE (abs(nps(o.a) - i.nps) <= 1e-9) IS NOT TRUE) AS state_mismatch,
 	   count(*) FILTER (WHERE responses(o.a) IS DISTINCT FROM i.n) AS count_mismatch,
-	   count(*) FILTER (WHERE (abs(nps_stderr(o.a)
+	   count(*) FILTER (WHERE (abs(std_error(o.a)
 			- 100 * sqrt((i.pp + i.pd - (i.pp - i.pd) ^ 2) / i.n)) <= 1e-9) IS NOT TRUE) AS se_mismatch,
 	   count(*) FILTER (WHERE (abs(nps(o.wa) - 100 * i.wnps) <= 1e-9) IS NOT TRUE) AS wnps_mismatch,
 	   count(*) FILTER (WHERE (abs(effective_responses(o.wa) - i.neff) <= 1e-6) IS NOT TRUE) AS neff_mismatch,
-	   count(*) FILTER (WHERE (abs(nps_stderr(o.wa)
+	   count(*) FILTER (WHERE (abs(std_error(o.wa)
 			- 100 * sqrt((i.wpp + i.wpd - (i.wpp - i.wpd) ^ 2) / i.neff)) <= 1e-9) IS NOT TRUE) AS wse_mismatch,
-	   count(*) FILTER (WHERE o.nps IS NULL OR nps(o.wa) IS NULL OR nps_stderr(o.wa) IS NULL) AS null_results
+	   count(*) FILTER (WHERE o.nps IS NULL OR nps(o.wa) IS NULL OR std_error(o.wa) IS NULL) AS null_results
 FROM ours o JOIN idiom i USING (grp);
 
 -- a rollup of daily states equals the direct aggregate, weighted or not
@@ -284,8 +284,8 @@ JOIN (SELECT date_trunc('month', day) AS month, nps_agg(score) AS a
 SELECT ((SELECT a FROM daily ORDER BY day LIMIT 1) + (SELECT a FROM daily ORDER BY day OFFSET 1 LIMIT 1))::text
 	 = (SELECT rollup(a)::text FROM (SELECT a FROM daily ORDER BY day LIMIT 2) s) AS operator_is_rollup;
 -- merging weighted and unweighted states counts unweighted responses with weight 1
-SELECT '(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)'::npsagg
-	 + '(v=1,promoters=1,passives=0,detractors=2)'::npsagg;
+SELECT '(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)'::nps_summary
+	 + '(v=1,promoters=1,passives=0,detractors=2)'::nps_summary;
 
 --
 -- Window frames: the inverse transition gives the same as recomputing
@@ -395,8 +395,8 @@ CREATE VIEW monthly_nps AS
 	SELECT month,
 		   responses(a) AS responses,
 		   round(nps(a)::numeric, 1) AS nps,
-		   round(nps_lower(a)::numeric, 1) AS nps_lower,
-		   round(nps_upper(a)::numeric, 1) AS nps_upper,
+		   round(lower_bound(a)::numeric, 1) AS lower_bound,
+		   round(upper_bound(a)::numeric, 1) AS upper_bound,
 		   a AS state
 	FROM (SELECT date_trunc('month', day)::date AS month, rollup(a) AS a
 		  FROM daily GROUP BY 1) m;
@@ -404,28 +404,28 @@ SELECT * FROM monthly_nps ORDER BY month LIMIT 3;
 
 DROP VIEW monthly_nps;
 DROP TABLE survey, survey_part, daily, daily_copy, w;
-DROP FUNCTION unit_var(npsagg), scores(integer[]);
+DROP FUNCTION unit_var(nps_summary), scores(integer[]);
 
 -- robustness (issue 16)
 -- merges check every sum: a state whose weight_squares doubles past the
 -- float8 range is 22003 where it is computed, never stored to fail later
-SELECT a + a FROM (SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg AS a) s;
-SELECT rollup(a) FROM (VALUES ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::npsagg),
+SELECT a + a FROM (SELECT '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::nps_summary AS a) s;
+SELECT rollup(a) FROM (VALUES ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)'::nps_summary),
 							  ('(v=1,promoters=1,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=1e308)')) v(a);
 -- weight sums above 1.34e154 (whose square overflows) are valid and read back
 -- (before: a + a was stored, then reading it was XX001)
-SELECT b, npsagg_send(b) = npsagg_send(b::text::npsagg) AS reads_back, nps(b), effective_responses(b)
-FROM (SELECT a + a AS b FROM (SELECT '(v=1,promoters=10,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=5e307)'::npsagg AS a) s) t;
+SELECT b, nps_summary_send(b) = nps_summary_send(b::text::nps_summary) AS reads_back, nps(b), effective_responses(b)
+FROM (SELECT a + a AS b FROM (SELECT '(v=1,promoters=10,passives=0,detractors=0,promoter_weight=1e154,passive_weight=0,detractor_weight=0,weight_squares=5e307)'::nps_summary AS a) s) t;
 -- counts: a state may start anywhere (INITCOND); the increment and the total are checked
-CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_agg_final,
 	INITCOND = '(v=1,promoters=9223372036854775807,passives=0,detractors=0)');
 SELECT nps_from(10);
 SELECT nps_from(0);
 SELECT nps_from(NULL) AS at_the_limit;
 DROP AGGREGATE nps_from(integer);
-SELECT a + a FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::npsagg AS a) s;
-SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detractors=0)'::npsagg AS a,
-						  '(v=1,promoters=0,passives=0,detractors=4611686018427387905)'::npsagg AS b) s;
+SELECT a + a FROM (SELECT '(v=1,promoters=4611686018427387904,passives=0,detractors=0)'::nps_summary AS a) s;
+SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detractors=0)'::nps_summary AS a,
+						  '(v=1,promoters=0,passives=0,detractors=4611686018427387905)'::nps_summary AS b) s;
 -- NPS lies in [-100, 100] for any weights: 100 * difference / total, whose
 -- rounding can step out only by the rounding of 100 * difference, clamped;
 -- one-category states must give exactly +-100 (before: 100.00000000000001
@@ -433,8 +433,8 @@ SELECT a + b FROM (SELECT '(v=1,promoters=4611686018427387903,passives=0,detract
 SELECT nps(nps_agg(10, 1e-100)) AS tiny_promoter, nps(nps_agg(0, 1e-100)) AS tiny_detractor;
 SELECT count(*) AS states,
 	   count(*) FILTER (WHERE nps(a) IS DISTINCT FROM (CASE WHEN s = 10 THEN 100 ELSE -100 END)::float8) AS not_exact,
-	   count(*) FILTER (WHERE (nps_lower(a) BETWEEN -100 AND nps(a) AND nps_upper(a) BETWEEN nps(a) AND 100
-							   AND nps_margin(a) >= 0 AND nps_stderr(a) BETWEEN 0 AND 100) IS NOT TRUE) AS insane
+	   count(*) FILTER (WHERE (lower_bound(a) BETWEEN -100 AND nps(a) AND upper_bound(a) BETWEEN nps(a) AND 100
+							   AND margin_of_error(a) >= 0 AND std_error(a) BETWEEN 0 AND 100) IS NOT TRUE) AS insane
 FROM (SELECT s, nps_agg(s, w) AS a
 	  FROM (SELECT g, CASE WHEN g % 2 = 0 THEN 10 ELSE 0 END AS s, 1e-100::float8 * 10::float8 ^ ((g % 20000) / 100.0::float8) AS w
 			FROM generate_series(1, 20000) g) x
@@ -442,8 +442,8 @@ FROM (SELECT s, nps_agg(s, w) AS a
 -- mixed states with weights spread over 200 orders of magnitude: in range,
 -- and equal to the same ratio computed in numeric (within 1e-9 points)
 SELECT count(*) AS states,
-	   count(*) FILTER (WHERE (abs(nps(a)) <= 100 AND nps_lower(a) >= -100 AND nps_upper(a) <= 100
-							   AND nps_margin(a) >= 0) IS NOT TRUE) AS out_of_range,
+	   count(*) FILTER (WHERE (abs(nps(a)) <= 100 AND lower_bound(a) >= -100 AND upper_bound(a) <= 100
+							   AND margin_of_error(a) >= 0) IS NOT TRUE) AS out_of_range,
 	   count(*) FILTER (WHERE (abs(nps(a) - expected) <= 1e-9) IS NOT TRUE) AS mismatch
 FROM (SELECT grp, nps_agg(s, w) AS a,
 			 (100 * (sum(w::numeric) FILTER (WHERE s >= 9) - coalesce(sum(w::numeric) FILTER (WHERE s <= 6), 0))
@@ -453,23 +453,23 @@ FROM (SELECT grp, nps_agg(s, w) AS a,
 	  GROUP BY grp) y;
 -- the text form is lossless: send(x) = send(in(out(x)))
 SELECT count(*) AS states,
-	   count(*) FILTER (WHERE npsagg_send(a) IS DISTINCT FROM npsagg_send(a::text::npsagg)) AS mismatch
+	   count(*) FILTER (WHERE nps_summary_send(a) IS DISTINCT FROM nps_summary_send(a::text::nps_summary)) AS mismatch
 FROM (SELECT nps_agg(s, w) AS a
 	  FROM (SELECT g % 300 AS grp, (g * 7) % 11 AS s, 1e-100::float8 * 10::float8 ^ (((g * 7919) % 19001) / 100.0::float8) * (1 + g / 7e4::float8) AS w
 			FROM generate_series(1, 6000) g) x GROUP BY grp
 	  UNION ALL SELECT nps_agg(s) FROM generate_series(0, 10) s
-	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg) y;
+	  UNION ALL SELECT '(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary) y;
 -- the unweighted transition on a weighted state (a user's INITCOND) counts
 -- the answer with weight 1, as a merge does, so the state stays valid
 -- (before: passives=1 with passive_weight=0, stored and then XX001)
-CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
+CREATE AGGREGATE nps_from(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_agg_final,
 	INITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
 SELECT nps_from(s)::text, nps(nps_from(s)) FROM (VALUES (8), (0), (NULL)) v(s);
 DROP AGGREGATE nps_from(integer);
 -- the inverse cannot remove a weighted answer exactly: the frame is
 -- recomputed (before: the weights stayed while the count dropped)
-CREATE AGGREGATE nps_moving(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_agg_final,
-	MSFUNC = nps_trans, MINVFUNC = nps_inv, MSTYPE = npsagg, MFINALFUNC = nps_agg_final,
+CREATE AGGREGATE nps_moving(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_agg_final,
+	MSFUNC = nps_trans, MINVFUNC = nps_inv, MSTYPE = nps_summary, MFINALFUNC = nps_agg_final,
 	MINITCOND = '(v=1,promoters=1,passives=0,detractors=0,promoter_weight=2,passive_weight=0,detractor_weight=0,weight_squares=4)');
 SELECT i, nps_moving(s) OVER (ORDER BY i ROWS 1 PRECEDING)::text
 FROM (VALUES (1, 0), (2, 8), (3, 10)) v(i, s);
@@ -477,8 +477,8 @@ DROP AGGREGATE nps_moving(integer);
 -- the support functions called directly (any role can) compute a new value
 -- from a checked copy of their argument, never writing to it (before: XX000
 -- "called in non-aggregate context")
-CREATE TABLE direct AS SELECT '(v=1,promoters=1,passives=1,detractors=0)'::npsagg AS a;
-SELECT nps_trans(a, 9) AS trans, nps_inv(a, 8) AS inv, nps_wtrans(NULL, 0, 2) AS wtrans,
+CREATE TABLE direct AS SELECT '(v=1,promoters=1,passives=1,detractors=0)'::nps_summary AS a;
+SELECT nps_trans(a, 9) AS trans, nps_inv(a, 8) AS inv, nps_trans(NULL, 0, 2) AS wtrans,
 	   nps_combine(a, a) AS combine, nps_rollup_trans(NULL, a) AS rollup_trans,
 	   nps_rollup_inv(a + a, a) AS rollup_inv, a AS unchanged
 FROM direct;
@@ -504,6 +504,6 @@ FROM (SELECT nps(nps_agg(s)) AS u, nps(nps_agg(s, 1)) AS w1, nps(nps_agg(s, 7)) 
 -- state at 2^63 - 1 answers grows past the limit with 22003 here, instead of
 -- giving a value that the output function then refuses (function fuzzer F9)
 -- (IS NOT NULL: the call itself must fail, not a later output function)
-SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg, 0) IS NOT NULL AS stored;
-SELECT nps_wtrans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg, 0, 1) IS NOT NULL AS stored;
-SELECT nps_trans('(v=1,promoters=9223372036854775806,passives=0,detractors=0)'::npsagg, 0)::text AS at_the_limit;
+SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary, 0) IS NOT NULL AS stored;
+SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary, 0, 1) IS NOT NULL AS stored;
+SELECT nps_trans('(v=1,promoters=9223372036854775806,passives=0,detractors=0)'::nps_summary, 0)::text AS at_the_limit;

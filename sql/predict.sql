@@ -31,34 +31,34 @@ SELECT log_likelihood(bgnbd(1, 1, 1, 1)) IS NULL AS no_ll,
 -- 2F1(r, b; r; z) = (1 - z)^-b, so E[X(t)] = 4 (1 - sqrt(alpha / (alpha + t))))
 --
 SELECT q.*, (abs(q.ex_6 - q.by_hand) <= 1e-11) IS TRUE AS agrees
-FROM (SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 6)::numeric, 12) AS ex_6,
+FROM (SELECT round(expected_purchases(bgnbd(2, 3, 1.5, 1.5), 6)::numeric, 12) AS ex_6,
 		   round((4 * (1 - sqrt(3.0 / 9)))::numeric, 12) AS by_hand) q;
 -- a customer without repeats, age 3, over the next 18: 4 (1 - sqrt(6 / 24)) = 2
 SELECT q.*, (abs(q.ey_18 - 2) <= 1e-11) IS TRUE AS agrees
-FROM (SELECT round(bgnbd_expected(bgnbd(2, 3, 1.5, 1.5), 18, 0, 0, 3)::numeric, 12) AS ey_18) q;
+FROM (SELECT round(expected_purchases(bgnbd(2, 3, 1.5, 1.5), 18, 0, 0, 3)::numeric, 12) AS ey_18) q;
 -- the same with two purchases by time 4 of 10: divided by 1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)
 SELECT q.*, (q.p_alive = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 2, 4, 10)::numeric, 12) AS p_alive,
+FROM (SELECT round(p_alive(bgnbd(2, 3, 1.5, 1.5), 2, 4, 10)::numeric, 12) AS p_alive,
 		   round((1 / (1 + 1.5 / 2.5 * (13.0 / 7) ^ 4))::numeric, 12) AS by_hand) q;
-SELECT bgnbd_p_alive(bgnbd(2, 3, 1.5, 1.5), 0, 0, 10) AS p_alive_without_repeats;
+SELECT p_alive(bgnbd(2, 3, 1.5, 1.5), 0, 0, 10) AS p_alive_without_repeats;
 -- P(X(6) = 0) = (alpha / (alpha + t))^r = 1/9
 SELECT q.*, (q.p0 = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 0)::numeric, 12) AS p0,
+FROM (SELECT round(purchase_probability(bgnbd(2, 3, 1.5, 1.5), 6, 0)::numeric, 12) AS p0,
 		   round(1 / 9.0, 12) AS by_hand) q;
 -- P(X(t) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
 --   with u = alpha/(alpha+t), z = t/(alpha+t); B(a,b+1)/B(a,b) = b/(a+b), B(a+1,b)/B(a,b) = a/(a+b)
 SELECT q.*, (q.p1 = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(bgnbd_probability(bgnbd(2, 3, 1.5, 1.5), 6, 1)::numeric, 12) AS p1,
+FROM (SELECT round(purchase_probability(bgnbd(2, 3, 1.5, 1.5), 6, 1)::numeric, 12) AS p1,
 		   round((0.5 * 2 * (1 / 9.0) * (2 / 3.0) + 0.5 * (1 - 1 / 9.0))::numeric, 12) AS by_hand) q;
 -- Gamma-Gamma: p = 2, q = 3, gamma = 10: E(M) = p gamma / (q - 1) = 10;
 -- x = 4, zbar = 20: ((q-1) E(M) + p x zbar) / (p x + q - 1) = 180 / 10 = 18
 SELECT q.*, (q.population_mean = 10 AND q.conditional = 18 AND q.without_repeats = 10) IS TRUE AS agrees
-FROM (SELECT gammagamma_expected_spend(gammagamma(2, 3, 10)) AS population_mean,
-		   gammagamma_expected_spend(gammagamma(2, 3, 10), 4, 20) AS conditional,
-		   gammagamma_expected_spend(gammagamma(2, 3, 10), 0, 0) AS without_repeats) q;
+FROM (SELECT expected_spend(gammagamma(2, 3, 10)) AS population_mean,
+		   expected_spend(gammagamma(2, 3, 10), 4, 20) AS conditional,
+		   expected_spend(gammagamma(2, 3, 10), 0, 0) AS without_repeats) q;
 -- ln f = lnG(11) - lnG(8) - lnG(3) + 3 ln 10 + 7 ln 20 + 8 ln 4 - 11 ln 90
 SELECT q.*, (q.ll = q.by_hand) IS TRUE AS agrees
-FROM (SELECT round(gammagamma_log_likelihood(gammagamma(2, 3, 10), 4, 20)::numeric, 12) AS ll,
+FROM (SELECT round(log_likelihood(gammagamma(2, 3, 10), 4, 20)::numeric, 12) AS ll,
 		   round((ln(10 * 9 * 8 / 2.0) + 3 * ln(10) + 7 * ln(20) + 8 * ln(4) - 11 * ln(90))::numeric, 12) AS by_hand) q;
 -- one period of CLV: E(M | x, zbar) E[Y(L)] / (1 + d), with E[Y(18) | 0, 0, 3] = 2
 SELECT q.*, (q.clv = q.by_hand) IS TRUE AS agrees
@@ -70,41 +70,41 @@ SELECT predicted_clv(bgnbd(2, 3, 1.5, 1.5), gammagamma(2, 3, 10), 0, 0, 3, 0, 0,
 -- Identities
 --
 -- probabilities add up to 1 and their mean is E[X(t)]
-SELECT round(sum(bgnbd_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))::numeric, 12) AS total,
-	   round((sum(k * bgnbd_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))
-			  - bgnbd_expected(bgnbd(0.243, 4.414, 0.793, 2.426), 39))::numeric, 12) AS mean_minus_expected
+SELECT round(sum(purchase_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))::numeric, 12) AS total,
+	   round((sum(k * purchase_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 39, k))
+			  - expected_purchases(bgnbd(0.243, 4.414, 0.793, 2.426), 39))::numeric, 12) AS mean_minus_expected
 FROM generate_series(0, 2000) k;
 -- a customer seen for no time at all is a new customer: E[Y(t) | 0, 0, 0] = E[X(t)]
-SELECT round((bgnbd_expected(m, 52, 0, 0, 0) - bgnbd_expected(m, 52))::numeric, 12) AS difference
+SELECT round((expected_purchases(m, 52, 0, 0, 0) - expected_purchases(m, 52))::numeric, 12) AS difference
 FROM (SELECT bgnbd(0.243, 4.414, 0.793, 2.426) AS m) s;
 -- E[X(t)] starts at the purchase rate r / alpha of a population all alive
-SELECT round((bgnbd_expected(bgnbd(0.243, 4.414, 0.793, 2.426), 1e-7) / 1e-7)::numeric, 6) AS slope,
+SELECT round((expected_purchases(bgnbd(0.243, 4.414, 0.793, 2.426), 1e-7) / 1e-7)::numeric, 6) AS slope,
 	   round(0.243 / 4.414, 6) AS r_over_alpha;
 -- a = 1 is a removable singularity: continuous across it
-SELECT round(bgnbd_expected(bgnbd(0.5, 4, 1, 2), 10)::numeric, 7) AS at_1,
-	   round(bgnbd_expected(bgnbd(0.5, 4, 1.001, 2), 10)::numeric, 7) AS above,
-	   round(bgnbd_expected(bgnbd(0.5, 4, 0.999, 2), 10)::numeric, 7) AS below;
+SELECT round(expected_purchases(bgnbd(0.5, 4, 1, 2), 10)::numeric, 7) AS at_1,
+	   round(expected_purchases(bgnbd(0.5, 4, 1.001, 2), 10)::numeric, 7) AS above,
+	   round(expected_purchases(bgnbd(0.5, 4, 0.999, 2), 10)::numeric, 7) AS below;
 -- many purchases: the series of the original formula overflows (x ln(1 +
 -- t/(alpha+T)) > 709); the Euler-transformed one gives the values mpmath
 -- computes from the formula (1.975198e-14 and 27.51312)
-SELECT to_char(bgnbd_expected(m, 39, 2000, 38, 39), '9.999999EEEE') AS many_purchases,
-	   round(bgnbd_expected(m, 1e4, 500, 38, 39)::numeric, 5) AS long_horizon
+SELECT to_char(expected_purchases(m, 39, 2000, 38, 39), '9.999999EEEE') AS many_purchases,
+	   round(expected_purchases(m, 1e4, 500, 38, 39)::numeric, 5) AS long_horizon
 FROM (SELECT bgnbd(0.243, 4.414, 0.793, 2.426) AS m) s;
 -- a tiny probability keeps its digits (mpmath: 4.608652e-29), never below 0
-SELECT to_char(bgnbd_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 0.01, 10), '9.999999EEEE') AS p10;
+SELECT to_char(purchase_probability(bgnbd(0.243, 4.414, 0.793, 2.426), 0.01, 10), '9.999999EEEE') AS p10;
 -- a = 1 exactly lies between its neighbours
-SELECT bgnbd_expected(bgnbd(0.5, 4, 1 - 1e-9, 2), 10) >= bgnbd_expected(bgnbd(0.5, 4, 1, 2), 10)
-	   AND bgnbd_expected(bgnbd(0.5, 4, 1, 2), 10) >= bgnbd_expected(bgnbd(0.5, 4, 1 + 1e-9, 2), 10) AS monotone_at_1;
+SELECT expected_purchases(bgnbd(0.5, 4, 1 - 1e-9, 2), 10) >= expected_purchases(bgnbd(0.5, 4, 1, 2), 10)
+	   AND expected_purchases(bgnbd(0.5, 4, 1, 2), 10) >= expected_purchases(bgnbd(0.5, 4, 1 + 1e-9, 2), 10) AS monotone_at_1;
 -- the conditional spend with q <= 1 is finite for a repeat customer:
 -- p (gamma + x zbar) / (p x + q - 1) = 16 / 2.5
-SELECT gammagamma_expected_spend(gammagamma(1, 0.5, 1), 3, 5) AS q_below_1;
+SELECT expected_spend(gammagamma(1, 0.5, 1), 3, 5) AS q_below_1;
 -- the conditional spend moves from the population mean to the customer's own
-SELECT round(gammagamma_expected_spend(m, 1e6, 50)::numeric, 3) AS many_repeats
+SELECT round(expected_spend(m, 1e6, 50)::numeric, 3) AS many_repeats
 FROM (SELECT gammagamma(2, 3, 10) AS m) s;
 -- P(alive) falls the longer a repeat buyer has been silent
 SELECT bool_and((a > b) IS TRUE) AS decreasing
-FROM (SELECT bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T) AS a,
-			 bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T + 1) AS b
+FROM (SELECT p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T) AS a,
+			 p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), 3, 10, T + 1) AS b
 	  FROM generate_series(10, 60) T) s;
 
 --
@@ -120,8 +120,8 @@ FROM (SELECT i, floor(6 * pg_temp.u(i, 1) ^ 2)::int AS x,
 	  FROM generate_series(1, 300) i) s;
 SELECT q.*, (q.extension = q.plain_sql) IS TRUE AS agrees,
 	   (SELECT count(*) FROM cust) AS customers,
-	   (SELECT count(*) FROM cust WHERE bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T) IS NULL) AS null_results
-FROM (SELECT round(sum(bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::numeric, 9) AS extension,
+	   (SELECT count(*) FROM cust WHERE log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T) IS NULL) AS null_results
+FROM (SELECT round(sum(log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::numeric, 9) AS extension,
 		   round(sum(A1 + A2 + CASE WHEN x = 0 THEN A3
 								   ELSE ln(exp(A3) + exp(A4)) END)::numeric, 9) AS plain_sql
 	FROM (SELECT x, tx, T,
@@ -133,8 +133,8 @@ FROM (SELECT round(sum(bgnbd_log_likelihood(bgnbd(0.5, 3, 2, 4), x, tx, T))::num
 -- and Gamma-Gamma with whole p x and q: lnG(n) = sum_{j<n} ln j
 SELECT q.*, (q.extension = q.plain_sql) IS TRUE AS agrees,
 	   (SELECT count(*) FROM cust WHERE x > 0) AS customers,
-	   (SELECT count(*) FROM cust WHERE x > 0 AND gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx) IS NULL) AS null_results
-FROM (SELECT round(sum(gammagamma_log_likelihood(gammagamma(2, 3, 10), x, 5 + tx))::numeric, 9) AS extension,
+	   (SELECT count(*) FROM cust WHERE x > 0 AND log_likelihood(gammagamma(2, 3, 10), x, 5 + tx) IS NULL) AS null_results
+FROM (SELECT round(sum(log_likelihood(gammagamma(2, 3, 10), x, 5 + tx))::numeric, 9) AS extension,
 		   round(sum((SELECT sum(ln(j)) FROM generate_series(2 * x::int, 2 * x::int + 2) j)
 					 - ln(2) + 3 * ln(10) + (2 * x - 1) * ln(5 + tx) + 2 * x * ln(x)
 					 - (2 * x + 3) * ln(10 + x * (5 + tx)))::numeric, 9) AS plain_sql
@@ -169,9 +169,9 @@ FROM fitted, parameters(m) JOIN (VALUES ('r', 2), ('alpha', 10), ('a', 2), ('b',
 SELECT customers(m) FROM fitted;
 -- the fit is the maximum: its log-likelihood is the sum of the customers',
 -- and moving any parameter by 1% either way lowers it
-SELECT round((log_likelihood(m) - (SELECT sum(bgnbd_log_likelihood(m, x, tx, T)) FROM sim))::numeric, 6) AS difference
+SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, tx, T)) FROM sim))::numeric, 6) AS difference
 FROM fitted;
-SELECT bool_and((log_likelihood(m) > (SELECT sum(bgnbd_log_likelihood(bgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim)) IS TRUE) AS is_maximum
+SELECT bool_and((log_likelihood(m) > (SELECT sum(log_likelihood(bgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim)) IS TRUE) AS is_maximum
 FROM fitted,
 	 LATERAL (SELECT max(estimate) FILTER (WHERE parameter = 'r') AS r,
 					 max(estimate) FILTER (WHERE parameter = 'alpha') AS alpha,
@@ -224,10 +224,10 @@ CREATE FUNCTION pg_temp.shift(th float8[], i int, di float8, j int, dj float8) R
 CREATE FUNCTION pg_temp.ll(model text, th float8[]) RETURNS float8 LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	IF model = 'bgnbd' THEN
-		RETURN (SELECT sum(bgnbd_log_likelihood(bgnbd(exp(th[1]), exp(th[2]), exp(th[3]), exp(th[4])), x, tx, T))
+		RETURN (SELECT sum(log_likelihood(bgnbd(exp(th[1]), exp(th[2]), exp(th[3]), exp(th[4])), x, tx, T))
 				FROM sim_se);
 	END IF;
-	RETURN (SELECT sum(gammagamma_log_likelihood(gammagamma(exp(th[1]), exp(th[2]), exp(th[3])), x, zbar))
+	RETURN (SELECT sum(log_likelihood(gammagamma(exp(th[1]), exp(th[2]), exp(th[3])), x, zbar))
 			FROM spend_se);
 END $$;
 CREATE FUNCTION pg_temp.fd_std_errors(model text, est float8[]) RETURNS float8[] LANGUAGE plpgsql STABLE AS $$
@@ -262,7 +262,7 @@ ORDER BY ord;
 -- in PostgreSQL, so NaN is excluded explicitly)
 SELECT bool_and((p BETWEEN 0 AND 1 AND p <> 'NaN') IS TRUE) AS p_alive_in_range,
 	   bool_and((e >= 0 AND e < 'Infinity' AND e <> 'NaN') IS TRUE) AS expected_in_range
-FROM (SELECT bgnbd_p_alive(m, x, tx, T) AS p, bgnbd_expected(m, 10, x, tx, T) AS e
+FROM (SELECT p_alive(m, x, tx, T) AS p, expected_purchases(m, 10, x, tx, T) AS e
 	  FROM fitted, sim) s;
 
 -- Gamma-Gamma: nu ~ Gamma(q = 4, rate gamma = 20), spend per purchase
@@ -277,7 +277,7 @@ CREATE TABLE ggfit AS SELECT gammagamma_fit(x, zbar) AS m FROM spend;
 SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se,
 	   abs(estimate / truth - 1) < 0.15 AS within_15_percent
 FROM ggfit, parameters(m) JOIN (VALUES ('p', 3), ('q', 4), ('gamma', 20)) t(parameter, truth) USING (parameter);
-SELECT round((log_likelihood(m) - (SELECT sum(gammagamma_log_likelihood(m, x, zbar)) FROM spend))::numeric, 6) AS difference
+SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, zbar)) FROM spend))::numeric, 6) AS difference
 FROM ggfit;
 -- standard errors by the second route above (first 2,000 customers)
 CREATE TABLE spend_se AS SELECT x, zbar FROM spend WHERE i <= 2000;
@@ -301,7 +301,7 @@ SELECT (SELECT bgnbd_fit(x, tx, T)::text FROM sim) =
 	   (SELECT bgnbd_fit(x, tx, T)::text
 		FROM (SELECT x, tx, T FROM sim UNION ALL SELECT NULL, 1, 2 UNION ALL SELECT 1, NULL, 2
 			  UNION ALL SELECT 1, 1, NULL ORDER BY 1 DESC, 3) s) AS nulls_and_order_ignored;
-SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), NULL) IS NULL AS strict;
+SELECT expected_purchases(bgnbd(1, 1, 1, 1), NULL) IS NULL AS strict;
 
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
@@ -365,15 +365,15 @@ FROM (VALUES ('parameter runs off', 'SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1,
 			 ('overflow near the maximum', 'SELECT gammagamma_fit(x, z * 1e305) FROM (VALUES (2, 31.2), (2, 50.5), (3, 40), (1, 20)) v(x, z)'))
 	 v(failure, q),
 	 pg_temp.fit_error(v.q) f;
-SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), -1);
-SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), 'Infinity');
-SELECT bgnbd_expected(bgnbd(1, 2, 0.5, 0.5), 3);
-SELECT bgnbd_probability(bgnbd(1, 1, 1, 1), 5, 2.5);
-SELECT bgnbd_p_alive(bgnbd(1, 1, 1, 1), 3, 5, 4);
-SELECT gammagamma_expected_spend(gammagamma(1, 0.5, 1));
-SELECT gammagamma_expected_spend(gammagamma(1, 2, 1), 3, -5);
-SELECT gammagamma_expected_spend(gammagamma(0.1, 0.5, 1), 3, 5);
-SELECT bgnbd_expected(bgnbd(1, 1, 1, 1), 1, 2e15, 1, 2);
+SELECT expected_purchases(bgnbd(1, 1, 1, 1), -1);
+SELECT expected_purchases(bgnbd(1, 1, 1, 1), 'Infinity');
+SELECT expected_purchases(bgnbd(1, 2, 0.5, 0.5), 3);
+SELECT purchase_probability(bgnbd(1, 1, 1, 1), 5, 2.5);
+SELECT p_alive(bgnbd(1, 1, 1, 1), 3, 5, 4);
+SELECT expected_spend(gammagamma(1, 0.5, 1));
+SELECT expected_spend(gammagamma(1, 2, 1), 3, -5);
+SELECT expected_spend(gammagamma(0.1, 0.5, 1), 3, 5);
+SELECT expected_purchases(bgnbd(1, 1, 1, 1), 1, 2e15, 1, 2);
 SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, -1, 1, 0.01);
 SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, 12, 0, 0.01);
 SELECT predicted_clv(bgnbd(1, 1, 1, 1), gammagamma(1, 2, 1), 1, 1, 2, 10, 12, 1, -1);
@@ -401,7 +401,7 @@ DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 -- model fitted to demo data at 40 and 52 is 2.4309914933736229 and
 -- 2.9306558944236335, CDNOW's at 39 is 1.1950077861639148
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(r, alpha, a, b), t) - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(expected_purchases(bgnbd(r, alpha, a, b), t) - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
 FROM (VALUES (0.5, 5, 400, 4000, 26, 1.9360543950974063),
 			 (1, 1, 500, 500, 26, 1.8587467128431932),
 			 (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 40, 2.4309914933736229),
@@ -410,28 +410,28 @@ FROM (VALUES (0.5, 5, 400, 4000, 26, 1.9360543950974063),
 -- a customer of that model: x = 3, t_x = 20, T = 30 gives 2.9557706953292309529;
 -- x = 100000, t_x = T = 30 gives 256.95246301757505865
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767),
+	   count(*) FILTER (WHERE (abs(expected_purchases(bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767),
 												 52, x, tx, 30) - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
 FROM (VALUES (3, 20, 2.9557706953292309529), (100000, 30, 256.95246301757505865)) v(x, tx, ref);
 -- predicted_clv of that model, which failed the same way, is finite
 SELECT predicted_clv(bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767),
 					 gammagamma(6.25, 3.74, 15.44), 0, 0, 2.57, 0, 12, 4.35, 0.01) > 0 AS clv_positive;
 -- a + b = 1 (a + b - 1 = 0) is a valid model, not an error: 0.85552417488086495
-SELECT abs(bgnbd_expected(bgnbd(0.5, 1, 0.5, 0.5), 3) - 0.85552417488086495) <= 1e-12 AS c_zero_ok;
+SELECT abs(expected_purchases(bgnbd(0.5, 1, 0.5, 0.5), 3) - 0.85552417488086495) <= 1e-12 AS c_zero_ok;
 -- every expectation is the mean of the distribution of X(t): sum x P(X(t) = x)
--- (bgnbd_probability goes through the incomplete beta function, another formula)
-SELECT abs(bgnbd_expected(bgnbd(1, 1, 500, 500), 26) -
-		   (SELECT sum(x * bgnbd_probability(bgnbd(1, 1, 500, 500), 26, x)) FROM generate_series(1, 400) x)) <= 1e-12 AS mean_of_distribution;
+-- (purchase_probability goes through the incomplete beta function, another formula)
+SELECT abs(expected_purchases(bgnbd(1, 1, 500, 500), 26) -
+		   (SELECT sum(x * purchase_probability(bgnbd(1, 1, 500, 500), 26, x)) FROM generate_series(1, 400) x)) <= 1e-12 AS mean_of_distribution;
 -- a horizon far beyond alpha: P(X(1e17) = x) in constant time (it ran until
 -- cancelled): 0.99962347018623508708, 0.000099922174906772272587 and
 -- 2.0611772232178495958e-9 for x = 0, 1 and 1000
 SET statement_timeout = '5s';
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(1e-5, 4.41, 0.79, 2.43), 1e17, x) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(purchase_probability(bgnbd(1e-5, 4.41, 0.79, 2.43), 1e17, x) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
 FROM (VALUES (0, 0.99962347018623508708), (1, 0.000099922174906772272587), (1000, 2.0611772232178495958e-9)) v(x, ref);
 -- the large model: 0.13874241416883949732 for x = 2 at 52; CDNOW at 39 for x = 0..3
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(r, alpha, a, b), t, x) - ref) <= 1e-10 * ref) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(purchase_probability(bgnbd(r, alpha, a, b), t, x) - ref) <= 1e-10 * ref) IS NOT TRUE) AS mismatches
 FROM (VALUES (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 52, 2, 0.13874241416883949732),
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 0, 0.57430901650976384037),
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 1, 0.19919081085083761478),
@@ -439,49 +439,49 @@ FROM (VALUES (0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.1253
 			 (0.242594, 4.413643, 0.792923, 2.425965, 39, 3, 0.045797555044520240209)) v(r, alpha, a, b, t, x, ref);
 -- the probabilities of 0..2000 purchases add up to 1 (the rest is below 1e-40)
 SELECT count(*) AS models,
-	   count(*) FILTER (WHERE (abs(1 - (SELECT sum(bgnbd_probability(m, t, x)) FROM generate_series(0, 2000) x)) <= 1e-11) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(1 - (SELECT sum(purchase_probability(m, t, x)) FROM generate_series(0, 2000) x)) <= 1e-11) IS NOT TRUE) AS mismatches
 FROM (VALUES (bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 39),
 			 (bgnbd(0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767), 52)) v(m, t);
 -- t / alpha = 1e600 overflows and u = alpha/(alpha+t) underflows to 0, while
 -- u^r = exp(r ln u) = exp(-1.4e-297) = 1 for r = 1e-300: P(X = 0) = u^r = 1 and
 -- P(X = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r)
 --          = b/(a+b) r + a/(a+b) 1.4e-297 = 1e-300 (0 and 1e-295 before)
-SELECT bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 0) AS p0,
-	   abs(bgnbd_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 1) - 1e-300) <= 1e-12 * 1e-300 AS p1_ok;
+SELECT purchase_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 0) AS p0,
+	   abs(purchase_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 1) - 1e-300) <= 1e-12 * 1e-300 AS p1_ok;
 -- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
-SELECT bgnbd_expected(bgnbd(1e300, 1, 1, 1), 1);
-SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
-SELECT bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2);
+SELECT expected_purchases(bgnbd(1e300, 1, 1, 1), 1);
+SELECT expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
+SELECT expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2);
 SELECT predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6.25, 3.74, 15.44),
 					 0, 0, 10, 0, 100000, 100, 0.01);
 -- while a customer with 1000 purchases needs a few terms at that horizon:
 -- 3.2062439807593733468e-64 (mpmath, Euler's transform)
-SELECT abs(bgnbd_expected(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)
+SELECT abs(expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)
 		   - 3.2062439807593733468e-64) <= 1e-12 * 3.2062439807593733468e-64 AS many_purchases_ok;
 -- c - s < 0 with many purchases: r = a + b makes c - s = -1 and, with a = 1,
 -- E[Y(t) | x, T, T] = ((b + x) ln(1 + t/(alpha+T)) + t/(alpha+T+t)) / (1 + a/(b+x-1)),
 -- summed here in numeric
-SELECT abs(bgnbd_expected(bgnbd(2, 1, 1, 1), 52, 1e9, 30, 30) -
+SELECT abs(expected_purchases(bgnbd(2, 1, 1, 1), 52, 1e9, 30, 30) -
 		   ((1e9 + 1) * ln(83 / 31::numeric) + 52 / 83::numeric) / (1 + 1e-9::numeric)) <= 1e-12 * 984853403.9 AS negative_c_minus_s_ok;
 -- a huge horizon (t / alpha overflows) with a = b = r = 1 has the closed form
 -- E[X(t)] = ln(1 + t / alpha) = ln(1e300) + ln(1e300) (it was 22003)
-SELECT abs(bgnbd_expected(bgnbd(1, 1e-300, 1, 1), 1e300) - 2 * ln(1e300::float8)) <= 1e-12 * 1381.55 AS closed_form_ok;
+SELECT abs(expected_purchases(bgnbd(1, 1e-300, 1, 1), 1e300) - 2 * ln(1e300::float8)) <= 1e-12 * 1381.55 AS closed_form_ok;
 -- b + x - 1 with b = 1e-300 and x = 1 is b, not 0 (22003 before):
 -- P(X(1) = 1) = B(a, b+1)/B(a, b) r u^r z + B(a+1, b)/B(a, b) (1 - u^r), with
 -- r = alpha = 1, a = 1: b/(b+1) 1/4 + 1/(1+b) 1/2 = 0.5
-SELECT abs(bgnbd_probability(bgnbd(1, 1, 1, 1e-300), 1, 1) - 0.5) <= 1e-15 AS tiny_b_ok;
+SELECT abs(purchase_probability(bgnbd(1, 1, 1, 1e-300), 1, 1) - 0.5) <= 1e-15 AS tiny_b_ok;
 -- P(alive) with a/(b+x-1) underflowing against a power overflowing (22003
 -- before): 1/(1 + a/(b+x-1) ((alpha+T)/(alpha+t_x))^(r+x)) = 1/(1 + 1e-600 (5e299)^3)
-SELECT abs(bgnbd_p_alive(bgnbd(1e-300, 1e-300, 1e-300, 1e300), 3, 2, 1e300) - 1 / (1 + 1.25e299))
+SELECT abs(p_alive(bgnbd(1e-300, 1e-300, 1e-300, 1e300), 3, 2, 1e300) - 1 / (1 + 1.25e299))
 	   <= 1e-12 * 8e-300 AS p_alive_ok;
 -- a tiny r: to first order in r (and with a tiny a, nobody drops out)
 -- E[X(t)] = r t / alpha = 1e-295 (it was 1.455e-11): terms far below the
 -- smallest normal double keep their digits
-SELECT abs(bgnbd_expected(bgnbd(1e-300, 1e-5, 1e-300, 1e-5), 1) - 1e-295) <= 1e-9 * 1e-295 AS tiny_r_ok;
+SELECT abs(expected_purchases(bgnbd(1e-300, 1e-5, 1e-300, 1e-5), 1) - 1e-295) <= 1e-9 * 1e-295 AS tiny_r_ok;
 RESET statement_timeout;
 -- never -0: a short horizon with a < 1 gave -0; E[X(t)] is r t / alpha there
-SELECT bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300)::text AS short_horizon,
-	   abs(bgnbd_expected(bgnbd(0.5, 1, 0.75, 1), 1e-300) - 0.5e-300) <= 1e-315 AS is_r_t_over_alpha;
+SELECT expected_purchases(bgnbd(0.5, 1, 0.75, 1), 1e-300)::text AS short_horizon,
+	   abs(expected_purchases(bgnbd(0.5, 1, 0.75, 1), 1e-300) - 0.5e-300) <= 1e-315 AS is_r_t_over_alpha;
 SELECT log_likelihood('(v=1,p=1,q=2,gamma=3,customers=10,ll=-0,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma)::text AS ll;
 -- a standard error too large for a double is NULL, never Infinity; -0 is 0
 SELECT parameter, std_error
@@ -500,13 +500,13 @@ FROM (VALUES ('(v=1,p=1.7976931348623157e308,q=5e-324,gamma=0.30000000000000004,
 -- mean of a = 1 +- 1e-30): E[X(3)] = 0.0044999989875340503, E[X(5)] =
 -- 0.0074999971875951467
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_expected(bgnbd(15000, 1e7, 1, 10000), t) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(expected_purchases(bgnbd(15000, 1e7, 1, 10000), t) - ref) <= 1e-9 * ref) IS NOT TRUE) AS mismatches
 FROM (VALUES (3, 0.0044999989875340503), (5, 0.0074999971875951467)) v(t, ref);
 -- lgamma(r + x) - lgamma(r) for a huge r lost its digits (0.426 at 1e14,
 -- 0.054 at 1e15): Stirling's series there; mpmath: 0.49999999999981606 at
 -- r = alpha = 1e12, 0.4999999999999982 at 1e14, 0.49999999999999982 at 1e15
 SELECT count(*) AS cases,
-	   count(*) FILTER (WHERE (abs(bgnbd_probability(bgnbd(r, r, 1, 1), 1, 1) - ref) <= 1e-9) IS NOT TRUE) AS mismatches
+	   count(*) FILTER (WHERE (abs(purchase_probability(bgnbd(r, r, 1, 1), 1, 1) - ref) <= 1e-9) IS NOT TRUE) AS mismatches
 FROM (VALUES (1e12, 0.49999999999981606), (1e14, 0.4999999999999982), (1e15, 0.49999999999999982)) v(r, ref);
 -- a horizon past the range of doubles dropped its periods silently (NaN
 -- increments counted as 0): an error now

@@ -1,6 +1,6 @@
 --
--- Engagement score and RFM: engagement_agg(), accessors, engagement_score(),
--- engagement_explain(), rollup(engagement); rfm_agg() and its accessors.
+-- Engagement score and RFM: engagement_agg(), accessors, score(),
+-- score_factors(), rollup(engagement); rfm_agg() and its accessors.
 --
 -- Expected values: the decay formula sum(value * 2^(-(as_of - ts) / h)) by
 -- hand and in plain SQL over generated events; the score mapping
@@ -24,23 +24,23 @@ SELECT q.*, (q.involvement_jan_8 = 1.5 AND q.involvement_jan_15 = 0.75 AND q.int
 FROM (SELECT e, involvement(e, '2026-01-08 00:00+00') AS involvement_jan_8, involvement(e, '2026-01-15 00:00+00') AS involvement_jan_15,
 		   intimacy(e, '2026-01-15 00:00+00'), interaction(e, '2026-01-15 00:00+00'), influence(e, '2026-01-15 00:00+00'),
 		   first_seen(e), last_seen(e), events(e),
-		   round(engagement_score(e, '2026-01-08 00:00+00')::numeric, 6) AS score,
-		   round(engagement_score(e, '2026-01-15 00:00+00')::numeric, 6) AS score_a_week_later
+		   round(score(e, '2026-01-08 00:00+00')::numeric, 6) AS score,
+		   round(score(e, '2026-01-15 00:00+00')::numeric, 6) AS score_a_week_later
 	FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev) s) q;
 SELECT q.*, (q.contribution = CASE q.dimension WHEN 'involvement' THEN round(100 * (1 - exp(-0.2)) * 1.5 / 2, 6)
 		 WHEN 'intimacy' THEN round(100 * (1 - exp(-0.2)) * 0.5 / 2, 6) ELSE 0 END) IS TRUE AS agrees
 FROM (SELECT dimension, decayed_value, weight, round(contribution::numeric, 6) AS contribution, events, last_seen
-	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00')) q;
+	FROM score_factors((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00')) q;
 -- with weights {2,1,0,1}: x = 3, score 25.918178, all of it from involvement
 SELECT q.*, (q.contribution = CASE q.dimension WHEN 'involvement' THEN round(100 * (1 - exp(-0.3)), 6) ELSE 0 END) IS TRUE AS agrees
 FROM (SELECT dimension, weight, round(contribution::numeric, 6) AS contribution
-	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{2,1,0,1}')) q;
+	FROM score_factors((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{2,1,0,1}')) q;
 -- per-dimension last events: intimacy at Jan 3 (0.5 * 2^(-5/7) = 0.304753 on
 -- Jan 8), involvement at Jan 1; the state's last event stays Jan 8
 SELECT q.*, (q.decayed_value = CASE q.dimension WHEN 'involvement' THEN round(2 ^ (-1.0), 6)
 		 WHEN 'intimacy' THEN round(0.5 * 2 ^ (-5 / 7.0), 6) WHEN 'influence' THEN 2 ELSE 0 END) IS TRUE AS agrees
 FROM (SELECT dimension, round(decayed_value::numeric, 6) AS decayed_value, events, last_seen
-	FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days')
+	FROM score_factors((SELECT engagement_agg(ts, dim, value, '7 days')
 							 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'involvement'::engagement_dimension, 1.0),
 										  ('2026-01-03 00:00+00', 'intimacy', 0.5), ('2026-01-08 00:00+00', 'influence', 2.0)) v(ts, dim, value)),
 							'2026-01-08 00:00+00')) q;
@@ -50,10 +50,10 @@ FROM (SELECT intimacy(engagement_agg(ts, 'intimacy', value, '1 day'), '2026-01-0
 	FROM (VALUES (timestamptz '2026-01-01 00:00+00', 1.0), ('2026-01-02 00:00+00', -1.0)) v(ts, value)) q;
 -- weights: only involvement counts double -> x = 3, score 25.918178
 SELECT q.*, (q.round = round(100 * (1 - exp(-0.3)), 6)) IS TRUE AS agrees
-FROM (SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{2,1,0,1}')::numeric, 6)
+FROM (SELECT round(score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{2,1,0,1}')::numeric, 6)
 	FROM ev) q;
 -- negative sentiment can pull the score to 0, never below
-SELECT engagement_score(engagement_agg(ts, dim, value, '1 day'), '2026-01-01 00:00+00')
+SELECT score(engagement_agg(ts, dim, value, '1 day'), '2026-01-01 00:00+00')
 FROM (VALUES (timestamptz '2026-01-01 00:00+00', 'intimacy'::engagement_dimension, -1.0)) v(ts, dim, value);
 
 -- NULL rules: rows with NULL time, dimension or value are skipped; none: NULL
@@ -85,20 +85,20 @@ FROM (VALUES (timestamptz '2026-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts)
 SELECT rollup(e) FROM (VALUES ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)'::engagement),
 							  ('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:1@2026-01-01T00:00:00Z,intimacy=0:0,influence=0:0)')) v(e);
 SELECT events('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=0:0,interaction=1:9223372036854775807@2026-01-01T00:00:00Z,intimacy=0:1@2026-01-01T00:00:00Z,influence=0:0)'::engagement);
-SELECT engagement_score('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1e300:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)', '2026-01-01 00:00+00', '{1e10,1,1,1}');
+SELECT score('(v=1,half_life_usec=1,first=2026-01-01T00:00:00Z,last=2026-01-01T00:00:00Z,involvement=1e300:1@2026-01-01T00:00:00Z,interaction=0:0,intimacy=0:0,influence=0:0)', '2026-01-01 00:00+00', '{1e10,1,1,1}');
 SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
 SELECT rollup(e) FROM (SELECT engagement_agg(ts, dim, value, '7 days') AS e FROM ev
 					   UNION ALL SELECT engagement_agg(ts, dim, value, '1 day') FROM ev) s;
 SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 00:00+00') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 23:59:59.999999+00') FROM ev;
-SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-07 00:00+00');
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,Infinity,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
-SELECT * FROM engagement_explain((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{1,1,1,1,1}');
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 23:59:59.999999+00') FROM ev;
+SELECT * FROM score_factors((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-07 00:00+00');
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,Infinity,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
+SELECT * FROM score_factors((SELECT engagement_agg(ts, dim, value, '7 days') FROM ev), '2026-01-08 00:00+00', '{1,1,1,1,1}');
 -- the SQLSTATEs of those errors, as documented in the README
 \set VERBOSITY sqlstate
 SELECT engagement_agg(ts, dim, value, '0 days') FROM ev;
@@ -110,17 +110,17 @@ SELECT engagement_agg(now(), 'influence', 'NaN', '1 day');
 SELECT engagement_agg('infinity', 'involvement', 1, '1 day');
 SELECT engagement_agg(ts, 'involvement', 1e308, '1 day') FROM (VALUES (timestamptz '2026-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
 SELECT involvement(engagement_agg(ts, dim, value, '7 days'), '2026-01-07 00:00+00') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
-SELECT engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,NULL,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,-1,1}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{{1,1},{1,1}}') FROM ev;
+SELECT score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 0) FROM ev;
 SELECT '(v=1,days=[])'::rfm;
 SELECT age(rfm_agg(ts, 1), '2025-12-31 00:00+00', '1 day') FROM ev;
 SELECT rfm_agg(ts, 'Infinity') FROM ev;
 \set VERBOSITY default
 -- the scale is the x at which the score reaches 63.2: x = 2, scale 2 -> 63.212056
-SELECT round(engagement_score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
+SELECT round(score(engagement_agg(ts, dim, value, '7 days'), '2026-01-08 00:00+00', '{1,1,1,1}', 2)::numeric, 6) FROM ev;
 
 -- stability: events fifty years before the anchor underflow to 0, no error,
 -- whether they come first (rescaled when the anchor moves) or last (scaled on
@@ -131,7 +131,7 @@ FROM (VALUES (timestamptz '1976-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts)
 SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 day' ORDER BY ts DESC), '2026-01-01 00:00+00') AS sum
 FROM (VALUES (timestamptz '1976-01-01 00:00+00'), ('2026-01-01 00:00+00')) v(ts);
 SELECT involvement(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31 00:00+00') AS sum,
-	   engagement_score(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31 00:00+00') AS score
+	   score(engagement_agg(ts, 'involvement', 1e300, '1 second'), '9999-12-31 00:00+00') AS score
 FROM (VALUES (timestamptz '2026-01-01 00:00+00')) v(ts);
 -- half-lives are compared exactly: '1 day' and '24 hours' are one half-life
 SELECT events(rollup(e))
@@ -158,13 +158,13 @@ CREATE FUNCTION close(a float8[], b float8[], rel float8) RETURNS boolean LANGUA
 -- per dimension: events and last event, as text rows
 CREATE FUNCTION dim_events(e engagement) RETURNS text LANGUAGE sql
 	AS $$ SELECT string_agg(dimension || ' ' || events || ' ' || coalesce(last_seen::text, '-'), ', ' ORDER BY dimension)
-		  FROM engagement_explain(e, last_seen(e)) $$;
+		  FROM score_factors(e, last_seen(e)) $$;
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE (abs(involvement(s.e, '2026-06-01 00:00+00') - i.inv) <= 1e-9 * greatest(1, abs(i.inv))) IS NOT TRUE
 						   OR (abs(interaction(s.e, '2026-06-01 00:00+00') - i.inter) <= 1e-9 * greatest(1, abs(i.inter))) IS NOT TRUE
 						   OR (abs(intimacy(s.e, '2026-06-01 00:00+00') - i.intim) <= 1e-9 * greatest(1, abs(i.intim))) IS NOT TRUE
 						   OR (abs(influence(s.e, '2026-06-01 00:00+00') - i.infl) <= 1e-9 * greatest(1, abs(i.infl))) IS NOT TRUE) AS mismatch,
-	   count(*) FILTER (WHERE (abs(engagement_score(s.e, '2026-06-01 00:00+00')
+	   count(*) FILTER (WHERE (abs(score(s.e, '2026-06-01 00:00+00')
 							  - 100 * (1 - exp(-greatest(i.inv + i.inter + i.intim + i.infl, 0) / 10))) <= 1e-9) IS NOT TRUE) AS score_mismatch,
 	   count(*) FILTER (WHERE events(s.e) IS DISTINCT FROM i.n OR last_seen(s.e) IS DISTINCT FROM i.last OR first_seen(s.e) IS DISTINCT FROM i.first) AS count_mismatch,
 	   count(*) FILTER (WHERE dim_events(s.e) IS DISTINCT FROM
@@ -173,7 +173,7 @@ SELECT count(*) AS customers,
 							   FROM unnest(enum_range(NULL::engagement_dimension)) d(dim)
 							   LEFT JOIN events ev ON ev.customer = s.customer AND ev.dim = d.dim
 							   GROUP BY d.dim) x)) AS dimension_events_mismatch,
-	   count(*) FILTER (WHERE engagement_score(s.e, '2026-06-01 00:00+00') IS NULL
+	   count(*) FILTER (WHERE score(s.e, '2026-06-01 00:00+00') IS NULL
 						   OR dims(s.e, '2026-06-01 00:00+00')::text LIKE '%NULL%') AS null_results
 FROM states s
 JOIN (SELECT customer,
@@ -185,9 +185,9 @@ JOIN (SELECT customer,
 	  FROM events GROUP BY customer) i USING (customer);
 -- explanations add up to the score
 SELECT count(*) AS customers,
-	   count(*) FILTER (WHERE (abs(x.total - engagement_score(s.e, '2026-06-01 00:00+00')) <= 1e-9) IS NOT TRUE) AS explain_mismatch,
+	   count(*) FILTER (WHERE (abs(x.total - score(s.e, '2026-06-01 00:00+00')) <= 1e-9) IS NOT TRUE) AS explain_mismatch,
 	   count(*) FILTER (WHERE x.total IS NULL) AS null_totals
-FROM states s, LATERAL (SELECT sum(contribution) AS total FROM engagement_explain(s.e, '2026-06-01 00:00+00')) x;
+FROM states s, LATERAL (SELECT sum(contribution) AS total FROM score_factors(s.e, '2026-06-01 00:00+00')) x;
 
 -- merge order does not matter: rollups of hash-split states, merged in two
 -- different orders, equal the whole (all four sums within 1e-12 relative;
@@ -343,19 +343,19 @@ FROM (VALUES ('1990-01-01 00:00+00'::timestamptz, 'involvement', 2.0::float8), (
 SELECT involvement(e, 'infinity'), interaction(e, 'infinity'), intimacy(e, 'infinity'),
 	   influence(e, 'infinity')
 FROM es;
-SELECT engagement_score(e, 'infinity'),
-	   engagement_score(e, 'infinity', '{1,1,1e308,1}', 1e-300) AS extreme_weights
+SELECT score(e, 'infinity'),
+	   score(e, 'infinity', '{1,1,1e308,1}', 1e-300) AS extreme_weights
 FROM es;
-SELECT * FROM engagement_explain((SELECT e FROM es), 'infinity');
+SELECT * FROM score_factors((SELECT e FROM es), 'infinity');
 SELECT involvement(e, '-infinity') FROM es;
-SELECT engagement_score(e, '-infinity') FROM es;
-SELECT * FROM engagement_explain((SELECT e FROM es), '-infinity');
+SELECT score(e, '-infinity') FROM es;
+SELECT * FROM score_factors((SELECT e FROM es), '-infinity');
 -- the latest finite as_of: the decay underflows to 0, and a negative sum
 -- gives 0, not -0 (before: -0 for intimacy from the year 2500 on)
 SELECT involvement(e, '294276-12-31 23:59:59.999999+00'), intimacy(e, '294276-12-31 23:59:59.999999+00'),
-	   intimacy(e, '2500-01-01 00:00+00'), engagement_score(e, '294276-12-31 23:59:59.999999+00')
+	   intimacy(e, '2500-01-01 00:00+00'), score(e, '294276-12-31 23:59:59.999999+00')
 FROM es;
-SELECT dimension, decayed_value, contribution FROM engagement_explain((SELECT e FROM es), '2500-01-01 00:00+00');
+SELECT dimension, decayed_value, contribution FROM score_factors((SELECT e FROM es), '2500-01-01 00:00+00');
 -- as_of - last_seen beyond the int64 range (0001 to 294276) with a half-life
 -- of 100,000 years: the factor 2^(-dt/h) ~ 0.13 computed in float8, checked
 -- against the formula in numeric epochs
@@ -422,3 +422,33 @@ SELECT involvement(engagement_trans(e, '2026-01-08 00:00+00', 'involvement', 1, 
 	   events(e) AS unchanged
 FROM direct;
 DROP TABLE direct;
+-- + merges two states (1.2, issue 17). Reference: the state aggregated over
+-- the raw rows of both parts; + is commutative, NULL when a side is NULL, and
+-- refuses states of different half-lives like rollup() does
+CREATE TABLE plus_raw AS
+	SELECT g % 2 AS part, timestamptz '2026-01-01 00:00+00' + g * interval '5 hours' AS ts,
+		   (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension AS dim,
+		   CASE WHEN g % 4 = 2 THEN 0.5 ELSE g END::float8 AS v
+	FROM generate_series(1, 40) g;
+CREATE TABLE plus_e AS SELECT part, engagement_agg(ts, dim, v, '7 days') AS e FROM plus_raw GROUP BY part;
+WITH a AS (SELECT e FROM plus_e WHERE part = 0), b AS (SELECT e FROM plus_e WHERE part = 1),
+	 whole AS (SELECT engagement_agg(ts, dim, v, '7 days') AS e FROM plus_raw)
+SELECT events(a.e + b.e) AS events, (SELECT count(*) FROM plus_raw) AS raw_rows,
+	   abs(score(a.e + b.e, '2026-01-10') - score(whole.e, '2026-01-10')) < 1e-12 AS score_equals_whole,
+	   abs(influence(a.e + b.e, '2026-01-10') - influence(whole.e, '2026-01-10')) < 1e-9 AS influence_equals_whole,
+	   (a.e + b.e)::text = (b.e + a.e)::text AS commutes,
+	   (a.e + NULL::engagement) IS NULL AS null_right, (NULL::engagement + b.e) IS NULL AS null_left
+FROM a, b, whole;
+SELECT (SELECT e FROM plus_e WHERE part = 0)
+	 + (SELECT engagement_agg('2026-01-01', 'involvement', 1, '1 day'));
+-- rfm: frequency is the number of distinct purchase days minus one, monetary
+-- the mean of the repeat days' amounts (plain SQL over the raw rows)
+CREATE TABLE plus_r AS SELECT part, rfm_agg(ts, v) AS r FROM plus_raw GROUP BY part;
+WITH a AS (SELECT r FROM plus_r WHERE part = 0), b AS (SELECT r FROM plus_r WHERE part = 1),
+	 days AS (SELECT date_trunc('day', ts AT TIME ZONE 'UTC') AS d, sum(v) AS amount FROM plus_raw GROUP BY 1)
+SELECT frequency(a.r + b.r) AS frequency, (SELECT count(*) - 1 FROM days) AS sql_frequency,
+	   monetary(a.r + b.r) AS monetary,
+	   (SELECT avg(amount) FROM days WHERE d > (SELECT min(d) FROM days)) AS sql_monetary,
+	   (a.r + b.r)::text = (b.r + a.r)::text AS commutes, (a.r + NULL::rfm) IS NULL AS null_right
+FROM a, b;
+DROP TABLE plus_raw, plus_e, plus_r;

@@ -1,5 +1,5 @@
 --
--- Customer value: present_value(), clv(), crv_agg(), cev().
+-- Customer value: present_value(), clv(), crv(), cev().
 --
 -- Expected values are computed by hand from the formulas in formulas.md
 -- section 2 (Kumar's CLV, formula 2.3(a); CRV, section 2.4 worked example)
@@ -72,7 +72,7 @@ SELECT clv(200, 1, now(), now(), 0.1, '1 year', NULL);
 SELECT clv(200, 1, now(), now(), -1, '1 year');
 
 --
--- crv_agg: formulas.md 2.4, T = 2, r = 0.10; one type-one referral with
+-- crv: formulas.md 2.4, T = 2, r = 0.10; one type-one referral with
 -- A = 100 a year, a = 20 in year 1, M = 10 a year, ACQ1 = 50 in year 1; one
 -- type-two referral with ACQ2 = 50 in year 1 -> CRV = 228.9256.  The money
 -- amounts are discounted per referral first (present_value), then combined.
@@ -95,41 +95,41 @@ CREATE TABLE referral_values AS
 		  FROM referral_flows GROUP BY 1, 2, 3) f
 	GROUP BY 1, 2;
 SELECT q.*, (q.crv = round(120 / 1.1 + 90 / 1.21 + 50 / 1.1, 4)) IS TRUE AS agrees
-FROM (SELECT round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+FROM (SELECT round(crv(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
 	FROM referral_values) q;
 -- type one alone: 109.0909 + 74.3802 = 183.4711; type two alone: 45.4545
 SELECT q.*, (q.crv = CASE WHEN q.would_have_joined THEN round(50 / 1.1, 4) ELSE round(120 / 1.1 + 90 / 1.21, 4) END) IS TRUE AS agrees
 FROM (SELECT would_have_joined,
-		   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
+		   round(crv(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS crv
 	FROM referral_values GROUP BY 1 ORDER BY 1) q;
 -- unknown referrals: type two by default; with a probability, the expectation
 -- 0.25 * 183.4711 + 0.75 * 45.4545 = 79.9587
 SELECT q.*, (q.unknown_default = round(50 / 1.1, 4) AND q.unknown_p75 = round(0.25 * (120 / 1.1 + 90 / 1.21) + 0.75 * 50 / 1.1, 4) AND q.known_ignores_p = round(120 / 1.1 + 90 / 1.21, 4)) IS TRUE AS agrees
-FROM (SELECT round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS unknown_default,
-		   round(crv_agg(referee, NULL, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS unknown_p75,
-		   round(crv_agg(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS known_ignores_p
+FROM (SELECT round(crv(referee, NULL, margin_value, reward, retention_cost, acquisition_cost)::numeric, 4) AS unknown_default,
+		   round(crv(referee, NULL, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS unknown_p75,
+		   round(crv(referee, would_have_joined, margin_value, reward, retention_cost, acquisition_cost, 0.75)::numeric, 4) AS known_ignores_p
 	FROM referral_values WHERE referee = 1) q;
 -- no referrals: 0 (a customer without referrals has no referral value)
-SELECT crv_agg(e, w, m, r, rc, a) AS no_rows
+SELECT crv(e, w, m, r, rc, a) AS no_rows
 FROM (VALUES (1, NULL::boolean, NULL::float8, NULL::float8, NULL::float8, NULL::float8)) v(e, w, m, r, rc, a) WHERE false;
 -- the outer side of a join: a NULL referee is no referral; a referee who
 -- never bought (NULL margin) still costs the reward and saves the acquisition
-SELECT c.id, crv_agg(r.referee, r.w, r.m, r.rw, 0, 30) AS crv
+SELECT c.id, crv(r.referee, r.w, r.m, r.rw, 0, 30) AS crv
 FROM (VALUES (1), (2), (3)) c(id)
 LEFT JOIN (VALUES (1, 11, false, 80.0, 10.0), (3, 31, false, NULL, 10.0)) r(referrer, referee, w, m, rw)
 	   ON r.referrer = c.id
 GROUP BY c.id ORDER BY c.id;
 -- any type identifies the referee
-SELECT crv_agg(e, true, 0, 0, 0, 12.5) FROM (VALUES ('alice'::text), ('bob')) v(e);
+SELECT crv(e, true, 0, 0, 0, 12.5) FROM (VALUES ('alice'::text), ('bob')) v(e);
 -- a type-one referral who never buys costs the reward: 0 - 15 - 0 + 0
-SELECT crv_agg(1, false, 0, 15, 0, 0);
+SELECT crv(1, false, 0, 15, 0, 0);
 -- negative margins are allowed
-SELECT crv_agg(1, false, -40, 0, 0, 0);
+SELECT crv(1, false, -40, 0, 0, 0);
 -- errors
-SELECT crv_agg(1, false, 10, -1, 0, 0);
-SELECT crv_agg(1, false, 10, 0, 'NaN', 0);
-SELECT crv_agg(1, NULL, 10, 0, 0, 0, 2);
-SELECT crv_agg(1, NULL, 'Infinity', 0, 0, 0);
+SELECT crv(1, false, 10, -1, 0, 0);
+SELECT crv(1, false, 10, 0, 'NaN', 0);
+SELECT crv(1, NULL, 10, 0, 0, 0, 2);
+SELECT crv(1, NULL, 'Infinity', 0, 0, 0);
 
 --
 -- cev = CLV + CRV + CIV + CKV
@@ -179,21 +179,21 @@ SELECT present_value(1, '0001-01-01 00:00+00', '9999-01-01 00:00+00', 1e300, '1 
 -- a referral that certainly would have joined anyway is worth its acquisition
 -- cost whatever its type-one value (before: 0 * Infinity = NaN, 22003); a
 -- type-one value out of the float8 range is 22003 where it is computed
-SELECT crv_agg(1, true, 1e308, 0, 0, 1e308) AS certain_type_two,
-	   crv_agg(1, NULL, 1e308, 0, 0, 1e308, 1.0) AS p_one;
-SELECT crv_agg(1, false, 1e308, 0, 0, 1e308);
+SELECT crv(1, true, 1e308, 0, 0, 1e308) AS certain_type_two,
+	   crv(1, NULL, 1e308, 0, 0, 1e308, 1.0) AS p_one;
+SELECT crv(1, false, 1e308, 0, 0, 1e308);
 -- the transition function called with a NULL state and no referee keeps
 -- NULL (before: 0, the Datum of the NULL state)
 SELECT crv_trans(NULL, NULL::int, true, 1, 1, 1, 1) IS NULL AS null_state_stays_null;
 -- the float8 states are checked as sums even on skipped rows: a user
 -- aggregate starting at NaN cannot return NaN (before: NaN)
 CREATE AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval)
-	(SFUNC = pv_trans, STYPE = float8, INITCOND = 'NaN');
+	(SFUNC = present_value_trans, STYPE = float8, INITCOND = 'NaN');
 SELECT pv_from_nan(NULL, now(), now(), 0.1, '1 year');
 SELECT pv_from_nan(1, now(), now(), 0.1, '1 year');
 DROP AGGREGATE pv_from_nan(float8, timestamptz, timestamptz, float8, interval);
 -- nor -0 (before: -0 from a -0 state and a negative cash flow discounted to -0)
 CREATE AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval)
-	(SFUNC = pv_trans, STYPE = float8, INITCOND = '-0');
+	(SFUNC = present_value_trans, STYPE = float8, INITCOND = '-0');
 SELECT pv_from_minus_zero(-1, '9999-01-01 00:00+00', '0001-01-01 00:00+00', 1e300, '1 microsecond');
 DROP AGGREGATE pv_from_minus_zero(float8, timestamptz, timestamptz, float8, interval);

@@ -409,12 +409,36 @@ comm_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	}
 }
 
+static void
+comm_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+			 MemoryContext cxt)
+{
+	CommBuild  *b = state;
+	CommData   *d = comm_getarg(fcinfo, argno);
+
+	b->views |= (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
+	for (int i = 0; i < d->nrecords; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		comm_push(b, &d->r[i], cxt);
+	}
+}
+
+/* compacting in place keeps the state's meaning: it may be finalized again */
+static Datum
+comm_finish(void *state)
+{
+	PG_RETURN_POINTER(comm_encode(state));
+}
+
 static const EngBuildOps comm_build_ops = {
 	.typname = "community_health",
 	.size = sizeof(CommBuild),
 	.merge = comm_merge,
 	.serialize = comm_serialize,
 	.deserialize = comm_deserialize,
+	.add_arg = comm_add_arg,
+	.finish = comm_finish,
 };
 
 PG_FUNCTION_INFO_V1(engagement_community_combine);
@@ -486,21 +510,14 @@ PG_FUNCTION_INFO_V1(engagement_community_rollup_trans);
 Datum
 engagement_community_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	CommBuild  *b = eng_build_arg(fcinfo, &comm_build_ops, &aggcontext);
+	return eng_build_rollup_trans(fcinfo, &comm_build_ops);
+}
 
-	if (!PG_ARGISNULL(1))
-	{
-		CommData   *d = comm_getarg(fcinfo, 1);
-
-		b->views |= (d->hdr.flags & COMM_FLAG_VIEWS) != 0;
-		for (int i = 0; i < d->nrecords; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			comm_push(b, &d->r[i], aggcontext);
-		}
-	}
-	PG_RETURN_POINTER(b);
+PG_FUNCTION_INFO_V1(engagement_community_health_add);
+Datum
+engagement_community_health_add(PG_FUNCTION_ARGS)
+{
+	return eng_build_add(fcinfo, &comm_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_community_final);
@@ -514,8 +531,7 @@ engagement_community_final(PG_FUNCTION_ARGS)
 	b = (CommBuild *) PG_GETARG_POINTER(0);
 	if (b->n == 0)
 		PG_RETURN_NULL();
-	/* compacting in place keeps the state's meaning: it may be finalized again */
-	PG_RETURN_POINTER(comm_encode(b));
+	return comm_finish(b);
 }
 
 /*****************************************************************************

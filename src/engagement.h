@@ -120,7 +120,10 @@ extern MemoryContext eng_agg_context_of(FunctionCallInfo fcinfo,
  * "init" (may be NULL) completes a zeroed state of "size" bytes; "empty"
  * (may be NULL) says a state adds nothing when merged; "merge" adds src to
  * dst; "serialize" and "deserialize" write and read the serial form (the
- * skeleton checks that nothing follows it).
+ * skeleton checks that nothing follows it).  For rollup() and the +
+ * operator, "add_arg" adds the stored value in argument argno (not NULL) to
+ * a working state and "finish" makes the stored value of a working state
+ * that has had one added.
  */
 typedef struct EngBuildOps
 {
@@ -131,6 +134,9 @@ typedef struct EngBuildOps
 	void		(*merge) (void *dst, const void *src, MemoryContext cxt);
 	void		(*serialize) (StringInfo buf, const void *state);
 	void		(*deserialize) (StringInfo buf, void *state, MemoryContext cxt);
+	void		(*add_arg) (void *state, FunctionCallInfo fcinfo, int argno,
+							MemoryContext cxt);
+	Datum		(*finish) (void *state);
 } EngBuildOps;
 
 /* Argument 0 of a transition function, or a new state in the agg context. */
@@ -139,6 +145,10 @@ extern void *eng_build_arg(FunctionCallInfo fcinfo, const EngBuildOps *ops,
 extern Datum eng_build_combine(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
+extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
+									const EngBuildOps *ops);
+/* <type> + <type>: the two stored values merged (a strict function) */
+extern Datum eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 
 /*
  * Argument 0 of an aggregate support function, a by-reference state of a

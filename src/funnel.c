@@ -383,6 +383,11 @@ fbuild_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	}
 }
 
+/* rollup() and + read stored funnels (defined with the stored form below) */
+static void fbuild_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+						   MemoryContext cxt);
+static Datum fbuild_finish(void *state);
+
 static const EngBuildOps fbuild_ops = {
 	.typname = "funnel",
 	.size = sizeof(FunnelBuild),
@@ -390,6 +395,8 @@ static const EngBuildOps fbuild_ops = {
 	.merge = fbuild_merge,
 	.serialize = fbuild_serialize,
 	.deserialize = fbuild_deserialize,
+	.add_arg = fbuild_add_arg,
+	.finish = fbuild_finish,
 };
 
 /*
@@ -559,16 +566,34 @@ fbuild_add_funnel(FunnelBuild *b, const FunnelData *f, MemoryContext cxt)
 	}
 }
 
+static void
+fbuild_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+			   MemoryContext cxt)
+{
+	fbuild_add_funnel(state, funnel_getarg(fcinfo, argno), cxt);
+}
+
+static Datum
+fbuild_finish(void *state)
+{
+	FunnelBuild *b = state;
+
+	funnel_check_events(b->n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
+	PG_RETURN_POINTER(fbuild_encode(b));
+}
+
 PG_FUNCTION_INFO_V1(engagement_funnel_rollup_trans);
 Datum
 engagement_funnel_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
+	return eng_build_rollup_trans(fcinfo, &fbuild_ops);
+}
 
-	if (!PG_ARGISNULL(1))
-		fbuild_add_funnel(b, funnel_getarg(fcinfo, 1), aggcontext);
-	PG_RETURN_POINTER(b);
+PG_FUNCTION_INFO_V1(engagement_funnel_add);
+Datum
+engagement_funnel_add(PG_FUNCTION_ARGS)
+{
+	return eng_build_add(fcinfo, &fbuild_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_combine);
@@ -629,8 +654,7 @@ engagement_funnel_final(PG_FUNCTION_ARGS)
 	b = (FunnelBuild *) PG_GETARG_POINTER(0);
 	if (!b->configured)
 		PG_RETURN_NULL();
-	funnel_check_events(b->n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
-	PG_RETURN_POINTER(fbuild_encode(b));
+	return fbuild_finish(b);
 }
 
 /*****************************************************************************

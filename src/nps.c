@@ -93,7 +93,7 @@ nps_count_overflow(void)
 {
 	ereport(ERROR,
 			errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			errmsg("npsagg response count is out of range"),
+			errmsg("nps_summary response count is out of range"),
 			errdetail("The responses of a state must add up to at most %lld.",
 					  (long long) PG_INT64_MAX));
 }
@@ -122,7 +122,7 @@ nps_check_weights(const NpsAgg *st)
 		!isfinite(st->w2) || !isfinite(st->w[0] + st->w[1] + st->w[2]))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("npsagg weight sum is out of range"),
+				errmsg("nps_summary weight sum is out of range"),
 				errdetail("The weights, their sum and the sum of their squares must stay below %g.",
 						  DBL_MAX));
 }
@@ -137,14 +137,14 @@ nps_validate(const NpsAgg *st, EngSource src)
 	int64		total = 0;
 
 	eng_check_header(&st->hdr, sizeof(NpsAgg), NPSAGG_VERSION,
-					 NPSAGG_VALID_FLAGS, "npsagg", src);
+					 NPSAGG_VALID_FLAGS, "nps_summary", src);
 
 	for (int i = 0; i < 3; i++)
 	{
 		if (st->n[i] < 0)
 			ereport(ERROR,
 					errcode(eng_source_errcode(src)),
-					errmsg("invalid npsagg value"),
+					errmsg("invalid nps_summary value"),
 					errdetail("The count of %s is negative.",
 							  nps_category_names[i]));
 		if (pg_add_s64_overflow(total, st->n[i], &total))
@@ -161,7 +161,7 @@ nps_validate(const NpsAgg *st, EngSource src)
 				(st->w[i] > 0.0) != (st->n[i] > 0))
 				ereport(ERROR,
 						errcode(eng_source_errcode(src)),
-						errmsg("invalid npsagg value"),
+						errmsg("invalid nps_summary value"),
 						errdetail("The %s must be a finite number, positive exactly when there are %s.",
 								  nps_weight_names[i], nps_category_names[i]));
 			wsum += st->w[i];
@@ -179,14 +179,14 @@ nps_validate(const NpsAgg *st, EngSource src)
 			  st->w2 / wsum < wsum / (double) total * (1.0 - 1e-6))))
 			ereport(ERROR,
 					errcode(eng_source_errcode(src)),
-					errmsg("invalid npsagg value"),
+					errmsg("invalid nps_summary value"),
 					errdetail("The weight_squares value is inconsistent with the weights."));
 	}
 	else if (st->w[0] != 0.0 || st->w[1] != 0.0 || st->w[2] != 0.0 ||
 			 st->w2 != 0.0)
 		ereport(ERROR,
 				errcode(eng_source_errcode(src)),
-				errmsg("invalid npsagg value"),
+				errmsg("invalid nps_summary value"),
 				errdetail("An unweighted state carries weights."));
 }
 
@@ -331,7 +331,7 @@ engagement_npsagg_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	NpsAgg	   *st = nps_new(CurrentMemoryContext, 0);
 
-	eng_cursor_begin(&c, input, "npsagg", NPSAGG_VERSION);
+	eng_cursor_begin(&c, input, "nps_summary", NPSAGG_VERSION);
 	for (int i = 0; i < 3; i++)
 	{
 		eng_cursor_expect(&c, ',');
@@ -398,11 +398,11 @@ engagement_npsagg_recv(PG_FUNCTION_ARGS)
 	int			version = pq_getmsgbyte(buf);
 	int			flags = pq_getmsgbyte(buf);
 
-	eng_check_version(version, NPSAGG_VERSION, "npsagg", ENG_BINARY);
+	eng_check_version(version, NPSAGG_VERSION, "nps_summary", ENG_BINARY);
 	if ((flags & ~NPSAGG_VALID_FLAGS) != 0)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid npsagg flags %d", flags));
+				errmsg("invalid nps_summary flags %d", flags));
 	st->hdr.flags = (uint8) flags;
 	for (int i = 0; i < 3; i++)
 		st->n[i] = pq_getmsgint64(buf);
@@ -532,7 +532,7 @@ nps_inverse_error(void)
 {
 	ereport(ERROR,
 			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			errmsg("npsagg inverse transition removed responses never added"));
+			errmsg("nps_summary inverse transition removed responses never added"));
 }
 
 /* Moving-aggregate inverse: remove one score (exact, counts only). */

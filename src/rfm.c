@@ -224,12 +224,32 @@ rfm_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	}
 }
 
+static void
+rfm_add_arg(void *state, FunctionCallInfo fcinfo, int argno, MemoryContext cxt)
+{
+	RfmData    *r = rfm_getarg(fcinfo, argno);
+
+	for (int i = 0; i < r->ndays; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		rfm_push(state, r->days[i].day, r->days[i].amount, cxt);
+	}
+}
+
+static Datum
+rfm_finish(void *state)
+{
+	PG_RETURN_POINTER(rfm_encode(state));
+}
+
 static const EngBuildOps rfm_build_ops = {
 	.typname = "rfm",
 	.size = sizeof(RfmBuild),
 	.merge = rfm_merge,
 	.serialize = rfm_serialize,
 	.deserialize = rfm_deserialize,
+	.add_arg = rfm_add_arg,
+	.finish = rfm_finish,
 };
 
 /* rfm_agg(ts, amount): rows with a NULL time or amount are skipped */
@@ -259,20 +279,14 @@ PG_FUNCTION_INFO_V1(engagement_rfm_rollup_trans);
 Datum
 engagement_rfm_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext;
-	RfmBuild   *b = eng_build_arg(fcinfo, &rfm_build_ops, &aggcontext);
+	return eng_build_rollup_trans(fcinfo, &rfm_build_ops);
+}
 
-	if (!PG_ARGISNULL(1))
-	{
-		RfmData    *r = rfm_getarg(fcinfo, 1);
-
-		for (int i = 0; i < r->ndays; i++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			rfm_push(b, r->days[i].day, r->days[i].amount, aggcontext);
-		}
-	}
-	PG_RETURN_POINTER(b);
+PG_FUNCTION_INFO_V1(engagement_rfm_add);
+Datum
+engagement_rfm_add(PG_FUNCTION_ARGS)
+{
+	return eng_build_add(fcinfo, &rfm_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_rfm_combine);
@@ -307,7 +321,7 @@ engagement_rfm_final(PG_FUNCTION_ARGS)
 	b = (RfmBuild *) PG_GETARG_POINTER(0);
 	if (b->n == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_POINTER(rfm_encode(b));
+	return rfm_finish(b);
 }
 
 /*****************************************************************************

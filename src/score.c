@@ -381,6 +381,14 @@ engagement_engagement_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(dst);
 }
 
+/* engagement + engagement: the combine function, called directly */
+PG_FUNCTION_INFO_V1(engagement_engagement_add);
+Datum
+engagement_engagement_add(PG_FUNCTION_ARGS)
+{
+	return engagement_engagement_combine(fcinfo);
+}
+
 /* rollup(engagement) transition: NULL inputs are skipped, no rows give NULL */
 PG_FUNCTION_INFO_V1(engagement_engagement_rollup_trans);
 Datum

@@ -249,3 +249,24 @@ eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops)
 	eng_recv_end(&buf, ops->typname, ENG_STORED);
 	PG_RETURN_POINTER(state);
 }
+
+Datum
+eng_build_rollup_trans(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	MemoryContext aggcontext;
+	void	   *state = eng_build_arg(fcinfo, ops, &aggcontext);
+
+	if (!PG_ARGISNULL(1))
+		ops->add_arg(state, fcinfo, 1, aggcontext);
+	PG_RETURN_POINTER(state);
+}
+
+Datum
+eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops)
+{
+	void	   *state = eng_build_new(ops, CurrentMemoryContext);
+
+	ops->add_arg(state, fcinfo, 0, CurrentMemoryContext);
+	ops->add_arg(state, fcinfo, 1, CurrentMemoryContext);
+	return ops->finish(state);
+}

@@ -81,7 +81,7 @@ SELECT p AS post_id, 1 + (p - 1) / 10 AS thread_id, (p - 1) % 10 = 0 AS starts,
 	   (ARRAY['help', 'ideas', 'general'])[1 + ((p - 1) / 10) % 3] AS community
 FROM generate_series(1, greatest($rows / 10, 1000)) p
 WHERE (p - 1) % 10 = 0 OR ((p - 1) / 10) % 7 <> 0;
-CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = npsagg, FINALFUNC = nps_final);
+CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_final);
 VACUUM ANALYZE scores;
 VACUUM ANALYZE scores_small;
 VACUUM ANALYZE touches;

@@ -18,8 +18,8 @@ SELECT month,
 	   promoters(s) AS promoters,
 	   detractors(s) AS detractors,
 	   round(nps(s)::numeric, 1) AS nps,
-	   round(nps_lower(s)::numeric, 1) AS nps_lower_95,
-	   round(nps_upper(s)::numeric, 1) AS nps_upper_95,
+	   round(lower_bound(s)::numeric, 1) AS nps_lower_95,
+	   round(upper_bound(s)::numeric, 1) AS nps_upper_95,
 	   s AS nps_state
 FROM (SELECT date_trunc('month', answered_at)::date AS month, nps_agg(score) AS s
 	  FROM crm.surveys GROUP BY 1) m;
@@ -81,7 +81,7 @@ WITH clv AS (
 	GROUP BY 1, 2, 3, 4, r.referred_at
 ), crv AS (
 	SELECT referrer_id AS customer_id, count(*) AS referrals,
-		   crv_agg(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
+		   crv(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
 	FROM referral_value GROUP BY 1
 )
 SELECT c.customer_id, c.region, coalesce(crv.referrals, 0) AS referrals,
@@ -110,7 +110,7 @@ WITH events AS (
 	FROM events GROUP BY 1
 )
 SELECT s.customer_id,
-	   round(engagement_score(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(score(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
 	   round(x.involvement::numeric, 1) AS from_involvement,
 	   round(x.interaction::numeric, 1) AS from_interaction,
 	   round(x.intimacy::numeric, 1) AS from_intimacy,
@@ -123,7 +123,7 @@ FROM states s,
 					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
 					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
 					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
-			  FROM engagement_explain(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)) x;
+			  FROM score_factors(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)) x;
 
 -- predicted customer value: BG/NBD and Gamma-Gamma fitted on the order
 -- history (weeks, to 2026-10-31); the models are refitted on every read,
@@ -137,9 +137,9 @@ WITH rfm AS (
 	SELECT bgnbd_fit(x, t_x, t) AS purchases, gammagamma_fit(x, zbar) AS spend FROM rfm
 )
 SELECT customer_id, x::int AS repeat_purchases,
-	   round(bgnbd_p_alive(purchases, x, t_x, t)::numeric, 4) AS p_alive,
-	   round(bgnbd_expected(purchases, 13, x, t_x, t)::numeric, 4) AS purchases_next_13_weeks,
-	   round(gammagamma_expected_spend(spend, x, zbar)::numeric, 2) AS spend_per_order,
+	   round(p_alive(purchases, x, t_x, t)::numeric, 4) AS p_alive,
+	   round(expected_purchases(purchases, 13, x, t_x, t)::numeric, 4) AS purchases_next_13_weeks,
+	   round(expected_spend(spend, x, zbar)::numeric, 2) AS spend_per_order,
 	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS clv_12_months
 FROM rfm CROSS JOIN models;
 
@@ -155,7 +155,7 @@ SELECT community, month, posts(h) AS posts, threads(h) AS threads, members(h) AS
 	   answered_threads(h) AS answered_threads,
 	   round((extract(epoch FROM first_reply_time(h)) / 60)::numeric, 1) AS first_reply_minutes,
 	   round(interactivity(h)::numeric, 2) AS members_per_thread,
-	   round(community_health_index(h, (month + interval '1 month') - month,
+	   round(health_index(h, (month + interval '1 month') - month,
 									lag(h) OVER (PARTITION BY community ORDER BY month))::numeric) AS health,
 	   h AS state
 FROM monthly;

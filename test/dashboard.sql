@@ -39,8 +39,8 @@ SELECT to_char(date_trunc('month', day), 'YYYY-MM') AS month,
 	   passives(rollup(s)) AS passives,
 	   detractors(rollup(s)) AS detractors,
 	   round(nps(rollup(s))::numeric, 1) AS nps,
-	   round(nps_lower(rollup(s))::numeric, 1) AS "lower 95%",
-	   round(nps_upper(rollup(s))::numeric, 1) AS "upper 95%",
+	   round(lower_bound(rollup(s))::numeric, 1) AS "lower 95%",
+	   round(upper_bound(rollup(s))::numeric, 1) AS "upper 95%",
 	   round(nps(rollup(ws))::numeric, 1) AS "weighted nps"
 FROM nps_daily
 WHERE day >= date '2025-11-01'
@@ -52,7 +52,7 @@ SELECT region, responses(s) AS answers,
 	   round(effective_responses(ws)::numeric, 0) AS "effective n",
 	   round(nps(s)::numeric, 1) AS nps,
 	   round(nps(ws)::numeric, 1) AS "weighted nps",
-	   round(nps_margin(ws)::numeric, 1) AS "+/- 95%"
+	   round(margin_of_error(ws)::numeric, 1) AS "+/- 95%"
 FROM (SELECT region, nps_agg(score) AS s, nps_agg(score, weight) AS ws
 	  FROM crm.surveys JOIN crm.customers USING (customer_id) GROUP BY region) r
 ORDER BY nps DESC;
@@ -109,16 +109,16 @@ FROM (SELECT customer_id, ts,
 	  SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0
 	  FROM crm.surveys WHERE score IS NOT NULL) ev
 GROUP BY 1;
-SELECT width_bucket(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5) AS band,
-	   min(round(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) || '-' ||
-	   max(round(engagement_score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) AS score,
+SELECT width_bucket(score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5) AS band,
+	   min(round(score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) || '-' ||
+	   max(round(score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) AS score,
 	   count(*) AS customers
 FROM engagement_states GROUP BY 1 ORDER BY 1;
 
 \echo
 \echo ' Top customers and why (points of the score from each dimension)'
 SELECT s.customer_id, c.region,
-	   round(engagement_score(s.e, '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(score(s.e, '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
 	   round(x.involvement::numeric, 1) AS involvement, round(x.interaction::numeric, 1) AS interaction,
 	   round(x.intimacy::numeric, 1) AS intimacy, round(x.influence::numeric, 1) AS influence,
 	   events(s.e) AS events, last_seen(s.e)::date AS last_seen
@@ -127,7 +127,7 @@ FROM engagement_states s JOIN crm.customers c USING (customer_id),
 					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
 					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
 					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
-			  FROM engagement_explain(s.e, '2026-11-01', '{1,1,1,1}', 50)) x
+			  FROM score_factors(s.e, '2026-11-01', '{1,1,1,1}', 50)) x
 ORDER BY score DESC, s.customer_id LIMIT 10;
 
 \echo
@@ -225,7 +225,7 @@ WITH clv AS (
 	GROUP BY 1, 2, 3, 4, r.referred_at
 ), crv AS (
 	SELECT referrer_id AS customer_id, count(*) AS referrals,
-		   crv_agg(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
+		   crv(referee_id, would_have_joined, margin_value, reward, 10.0, 40.0, 0.5) AS crv
 	FROM referral_value GROUP BY 1
 )
 SELECT customer_id, region, referrals,
@@ -259,9 +259,9 @@ FROM clv_models, parameters(spend) p;
 \echo 'holdout: purchase days predicted by the model vs what happened (26 weeks)'
 SELECT CASE WHEN x = 0 THEN '0' WHEN x < 3 THEN '1-2' WHEN x < 6 THEN '3-5' ELSE '6+' END AS "repeat purchases before",
 	   count(*) AS customers,
-	   round(sum(bgnbd_expected(purchases, 26, x, t_x, t))::numeric) AS predicted,
+	   round(sum(expected_purchases(purchases, 26, x, t_x, t))::numeric) AS predicted,
 	   sum(coalesce(actual, 0)) AS actual,
-	   round(avg(bgnbd_p_alive(purchases, x, t_x, t))::numeric, 3) AS "mean p(alive)"
+	   round(avg(p_alive(purchases, x, t_x, t))::numeric, 3) AS "mean p(alive)"
 FROM calibration CROSS JOIN clv_models
 LEFT JOIN (SELECT customer_id, count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date) AS actual
 		   FROM crm.orders WHERE ordered_at >= timestamptz '2026-05-01 00:00+00' GROUP BY 1) h
@@ -271,9 +271,9 @@ GROUP BY 1 ORDER BY 1;
 \echo 'top 10 by predicted 12-month CLV (months of 4.345 weeks, 1% a month)'
 SELECT customer_id, x::int AS "repeats", round(t_x::numeric, 1) AS "recency (w)",
 	   round(t::numeric, 1) AS "age (w)",
-	   round(bgnbd_p_alive(purchases, x, t_x, t)::numeric, 3) AS "p(alive)",
-	   round(bgnbd_expected(purchases, 52, x, t_x, t)::numeric, 2) AS "next 52 w",
-	   round(gammagamma_expected_spend(spend, x, zbar)::numeric, 2) AS "spend/order",
+	   round(p_alive(purchases, x, t_x, t)::numeric, 3) AS "p(alive)",
+	   round(expected_purchases(purchases, 52, x, t_x, t)::numeric, 2) AS "next 52 w",
+	   round(expected_spend(spend, x, zbar)::numeric, 2) AS "spend/order",
 	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS "CLV 12 m"
 FROM calibration CROSS JOIN clv_models
 ORDER BY "CLV 12 m" DESC LIMIT 10;
@@ -292,7 +292,7 @@ SELECT community, month, posts(h) AS posts, members(h) AS members,
 	   justify_hours(date_trunc('minute', first_reply_time(h))) AS "first reply",
 	   round(interactivity(h)::numeric, 2) AS "members/thread",
 	   round(liveliness(h, month + interval '1 month' - month)::numeric, 1) AS "posts/week",
-	   round(community_health_index(h, month + interval '1 month' - month, previous)::numeric) AS health
+	   round(health_index(h, month + interval '1 month' - month, previous)::numeric) AS health
 FROM (SELECT *, lag(h) OVER (PARTITION BY community ORDER BY month) AS previous
 	  FROM community_months) m
 WHERE month BETWEEN date '2026-08-01' AND date '2026-10-01'

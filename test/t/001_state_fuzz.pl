@@ -42,20 +42,20 @@ my %seeds = %EngFuzz::seeds;
 # seed must give a result from every one of them; an accepted
 # mutation may at worst raise a data exception (class 22) or 54000.
 my %accessors = (
-	npsagg => {
-		'npsagg_add(npsagg,npsagg)' =>
-		  "responses(npsagg_add(v, '(v=1,promoters=0,passives=0,detractors=0)'))",
-		'nps(npsagg)' => 'nps(v)',
-		'promoters(npsagg)' => 'promoters(v)',
-		'passives(npsagg)' => 'passives(v)',
-		'detractors(npsagg)' => 'detractors(v)',
-		'responses(npsagg)' => 'responses(v)',
-		'effective_responses(npsagg)' => 'effective_responses(v)',
-		'nps_stderr(npsagg)' => 'nps_stderr(v)',
-		'nps_margin(npsagg,double precision)' => 'nps_margin(v, 0.95)',
-		'nps_lower(npsagg,double precision)' => 'nps_lower(v, 0.95)',
-		'nps_upper(npsagg,double precision)' => 'nps_upper(v, 0.95)',
-		'nps_compare(npsagg,npsagg)' => 'length(nps_compare(v, v)::text)',
+	nps_summary => {
+		'nps_summary_add(nps_summary,nps_summary)' =>
+		  "responses(nps_summary_add(v, '(v=1,promoters=0,passives=0,detractors=0)'))",
+		'nps(nps_summary)' => 'nps(v)',
+		'promoters(nps_summary)' => 'promoters(v)',
+		'passives(nps_summary)' => 'passives(v)',
+		'detractors(nps_summary)' => 'detractors(v)',
+		'responses(nps_summary)' => 'responses(v)',
+		'effective_responses(nps_summary)' => 'effective_responses(v)',
+		'std_error(nps_summary)' => 'std_error(v)',
+		'margin_of_error(nps_summary,double precision)' => 'margin_of_error(v, 0.95)',
+		'lower_bound(nps_summary,double precision)' => 'lower_bound(v, 0.95)',
+		'upper_bound(nps_summary,double precision)' => 'upper_bound(v, 0.95)',
+		'nps_compare(nps_summary,nps_summary)' => 'length(nps_compare(v, v)::text)',
 	},
 	journey => {
 		'touches(journey)' => 'touches(v)',
@@ -75,10 +75,11 @@ my %accessors = (
 	},
 	funnel => {
 		'deepest_step(funnel)' => 'deepest_step(v)',
-		'funnel_steps(funnel)' => 'funnel_steps(v)',
+		'steps(funnel)' => 'steps(v)',
 		'step_reached(funnel)' => 'cardinality(step_reached(v))',
 		'step_times(funnel)' => 'cardinality(step_times(v))',
 		'time_to_convert(funnel)' => "extract(epoch FROM coalesce(time_to_convert(v), '0'))",
+		'funnel_add(funnel,funnel)' => 'deepest_step(v + v)',
 	},
 	markov_model => {
 		'conversion_probability(markov_model)' => 'conversion_probability(v)',
@@ -90,29 +91,34 @@ my %accessors = (
 		'last_seen(engagement)' => 'extract(epoch FROM last_seen(v))',
 		'first_seen(engagement)' => 'extract(epoch FROM first_seen(v))',
 		'events(engagement)' => 'events(v)',
-		'engagement_score(engagement,timestamp with time zone,double precision[],double precision)' =>
-		  'engagement_score(v, last_seen(v))',
-		'engagement_explain(engagement,timestamp with time zone,double precision[],double precision)' =>
-		  '(SELECT count(*) FROM engagement_explain(v, last_seen(v)))',
+		# (a state of the same half-life with one event; the seed that already
+		# holds 2^63 - 1 events has no room for one more: 22003, rightly)
+		'engagement_add(engagement,engagement)' =>
+		  "CASE WHEN events(v) < 9223372036854775807 THEN (SELECT events(v + engagement_agg(first_seen(v), 'involvement', 0, make_interval(secs => h / 1e6))) FROM CAST((regexp_match(v::text, 'half_life_usec=(\\d+)'))[1] AS float8) h) END",
+		'score(engagement,timestamp with time zone,double precision[],double precision)' =>
+		  'score(v, last_seen(v))',
+		'score_factors(engagement,timestamp with time zone,double precision[],double precision)' =>
+		  '(SELECT count(*) FROM score_factors(v, last_seen(v)))',
 	},
 	rfm => {
 		'frequency(rfm)' => 'frequency(v)',
 		'recency(rfm,interval)' => "recency(v, '1 week')",
 		'age(rfm,timestamp with time zone,interval)' => "age(v, '9999-12-31 23:59:59+00', '1 day')",
 		'monetary(rfm)' => 'monetary(v)',
+		'rfm_add(rfm,rfm)' => 'frequency(v + v)',
 	},
 	bgnbd => {
 		'parameters(bgnbd)' => '(SELECT count(*) FROM parameters(v))',
 		'log_likelihood(bgnbd)' => 'coalesce(log_likelihood(v), 0)',
 		'customers(bgnbd)' => 'coalesce(customers(v), 0)',
-		'bgnbd_log_likelihood(bgnbd,double precision,double precision,double precision)' =>
-		  'bgnbd_log_likelihood(v, 2, 5, 10)',
-		'bgnbd_expected(bgnbd,double precision)' => 'bgnbd_expected(v, 10)',
-		'bgnbd_expected(bgnbd,double precision,double precision,double precision,double precision)' =>
-		  'bgnbd_expected(v, 10, 2, 5, 10)',
-		'bgnbd_p_alive(bgnbd,double precision,double precision,double precision)' =>
-		  'bgnbd_p_alive(v, 2, 5, 10)',
-		'bgnbd_probability(bgnbd,double precision,double precision)' => 'bgnbd_probability(v, 10, 2)',
+		'log_likelihood(bgnbd,double precision,double precision,double precision)' =>
+		  'log_likelihood(v, 2, 5, 10)',
+		'expected_purchases(bgnbd,double precision)' => 'expected_purchases(v, 10)',
+		'expected_purchases(bgnbd,double precision,double precision,double precision,double precision)' =>
+		  'expected_purchases(v, 10, 2, 5, 10)',
+		'p_alive(bgnbd,double precision,double precision,double precision)' =>
+		  'p_alive(v, 2, 5, 10)',
+		'purchase_probability(bgnbd,double precision,double precision)' => 'purchase_probability(v, 10, 2)',
 		'predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
@@ -120,11 +126,11 @@ my %accessors = (
 		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
 		'log_likelihood(gammagamma)' => 'coalesce(log_likelihood(v), 0)',
 		'customers(gammagamma)' => 'coalesce(customers(v), 0)',
-		'gammagamma_log_likelihood(gammagamma,double precision,double precision)' =>
-		  'gammagamma_log_likelihood(v, 3, 10)',
-		'gammagamma_expected_spend(gammagamma)' => 'gammagamma_expected_spend(v)',
-		'gammagamma_expected_spend(gammagamma,double precision,double precision)' =>
-		  'gammagamma_expected_spend(v, 3, 10)',
+		'log_likelihood(gammagamma,double precision,double precision)' =>
+		  'log_likelihood(v, 3, 10)',
+		'expected_spend(gammagamma)' => 'expected_spend(v)',
+		'expected_spend(gammagamma,double precision,double precision)' =>
+		  'expected_spend(v, 3, 10)',
 	},
 	community_health => {
 		map({ ("$_(community_health)" => "coalesce($_(v), 0)") }
@@ -134,8 +140,12 @@ my %accessors = (
 		map({ ("$_(community_health,interval)" => "coalesce($_(v, '7 days'), 0)") }
 			qw(liveliness traffic)),
 		'growth(community_health,community_health)' => 'coalesce(growth(v, v), 0)',
-		'community_health_index(community_health,interval,community_health,double precision)' =>
-		  "coalesce(community_health_index(v, '7 days', v, 0.1), 0) + coalesce(community_health_index(v, '7 days'), 0)",
+		# (+ with a one-post state; the seed that already holds 2^63 - 1 posts
+		# has no room for one more: 22003, rightly)
+		'community_health_add(community_health,community_health)' =>
+		  "CASE WHEN posts(v) < 9223372036854775807 THEN threads(v + (SELECT community_agg(0, 0, '2026-01-01', true))) END",
+		'health_index(community_health,interval,community_health,double precision)' =>
+		  "coalesce(health_index(v, '7 days', v, 0.1), 0) + coalesce(health_index(v, '7 days'), 0)",
 		'health_factors(community_health,interval,community_health,double precision)' =>
 		  "(SELECT count(*) FROM health_factors(v, '7 days', v, 0.1))",
 		'unanswered_threads(community_health,timestamp with time zone,interval)' =>

@@ -212,18 +212,18 @@ same_result('funnels per customer through the partitioned foreign table',
 #    merged, so the coordinator fits over the shards' summary rows, and
 #    the model equals the single-node fit exactly (the fit sorts its rows)
 $plan = $coord->safe_psql('postgres',
-	"EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id FROM purchases_s1 WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
-like($plan, qr/Remote SQL: SELECT customer_id FROM public.purchases WHERE \(\(\S*bgnbd_p_alive\(/,
+	"EXPLAIN (VERBOSE, COSTS OFF) SELECT customer_id FROM purchases_s1 WHERE p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
+like($plan, qr/Remote SQL: SELECT customer_id FROM public.purchases WHERE \(\(\S*p_alive\(/,
 	'a filter on BG/NBD predictions runs on the shard');
 same_result('customers likely gone, filtered on the shards',
-	"SELECT customer_id FROM purchases_dist WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5",
-	"SELECT customer_id FROM purchases WHERE bgnbd_p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
+	"SELECT customer_id FROM purchases_dist WHERE p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5",
+	"SELECT customer_id FROM purchases WHERE p_alive(bgnbd(2, 10, 2, 6), x, tx, T) < 0.5");
 same_result('BG/NBD fit over the shards equals the single-node fit',
 	'SELECT bgnbd_fit(x, tx, T)::text FROM purchases_dist',
 	'SELECT bgnbd_fit(x, tx, T)::text FROM purchases');
 same_result('predictions of that model on the shards',
-	"SELECT customer_id, bgnbd_expected(m, 13, x, tx, T) FROM purchases_dist, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f",
-	"SELECT customer_id, bgnbd_expected(m, 13, x, tx, T) FROM purchases, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f");
+	"SELECT customer_id, expected_purchases(m, 13, x, tx, T) FROM purchases_dist, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f",
+	"SELECT customer_id, expected_purchases(m, 13, x, tx, T) FROM purchases, (SELECT bgnbd_fit(x, tx, T) AS m FROM purchases) f");
 
 $coord->stop;
 $_->stop for @shards;

@@ -59,7 +59,7 @@ CREATE TABLE forum AS
 	SELECT customer_id % 3 AS board, community_agg(customer_id / 7, customer_id, ts, customer_id % 7 = 0 AND event IS NULL, length(channel)) AS h
 	FROM touches GROUP BY 1;
 CREATE VIEW forum_health AS
-	SELECT board, posts(h), members(h), first_reply_time(h), community_health_index(h, '30 days') AS health
+	SELECT board, posts(h), members(h), first_reply_time(h), health_index(h, '30 days') AS health
 	FROM forum;
 CREATE VIEW customer_value AS
 	SELECT id, customer_id, predicted_clv(bg, gg, frequency(r), recency(r, '7 days'),
@@ -68,7 +68,7 @@ CREATE VIEW customer_value AS
 
 CREATE VIEW monthly_nps AS
 	SELECT date_trunc('month', day)::date AS month, nps(rollup(nps)) AS nps,
-		   nps_lower(rollup(wnps)) AS weighted_lower
+		   lower_bound(rollup(wnps)) AS weighted_lower
 	FROM states GROUP BY 1;
 CREATE MATERIALIZED VIEW customer_journeys AS
 	SELECT customer_id, journey_agg(ts, channel, event) AS j

@@ -22,7 +22,7 @@ $node->start;
 $node->safe_psql('postgres', <<'EOSQL');
 CREATE EXTENSION engagement;
 CREATE TABLE answers (id bigserial, day date, score int, weight float8);
-CREATE TABLE daily_states (day date PRIMARY KEY, s npsagg, ws npsagg);
+CREATE TABLE daily_states (day date PRIMARY KEY, s nps_summary, ws nps_summary);
 CREATE TABLE touches (customer int, ts timestamptz, channel text);
 CREATE TABLE journeys (customer int PRIMARY KEY, j journey);
 EOSQL
@@ -51,7 +51,7 @@ COMMIT;
 EOSQL
 
 my $reader = <<'EOSQL';
-SELECT nps(rollup(s)), nps_upper(rollup(ws)) FROM daily_states;
+SELECT nps(rollup(s)), upper_bound(rollup(ws)) FROM daily_states;
 SELECT day, nps(rollup(s) OVER (ORDER BY day ROWS 6 PRECEDING)) FROM daily_states;
 SELECT customer, session_count(j, '30 minutes'), channel_switches(j) FROM journeys;
 SET parallel_setup_cost = 0;

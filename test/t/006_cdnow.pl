@@ -152,13 +152,13 @@ close_to($node->safe_psql('postgres', 'SELECT log_likelihood(gg) FROM models'),
 # and the Quickstart's with the fitted models (six decimals)
 is( $node->safe_psql(
 		'postgres', q{
-SELECT count(*) FILTER (WHERE abs(gammagamma_expected_spend(gammagamma(6.25, 3.74, 15.44), x, zbar) - want) < 0.1)
+SELECT count(*) FILTER (WHERE abs(expected_spend(gammagamma(6.25, 3.74, 15.44), x, zbar) - want) < 0.1)
 FROM published JOIN (VALUES (1, 24.65), (2, 18.91), (3, 35.17), (4, 35.17), (5, 35.17), (6, 71.46),
 							(7, 18.91), (8, 35.17), (9, 27.28), (10, 35.17)) v(id, want) USING (id)}),
 	'10',
 	'conditional expected spend of customers 1..10 (Hardie spreadsheet, lifetimes test)');
 my @spend = split /\n/, $node->safe_psql('postgres',
-	'SELECT gammagamma_expected_spend(gg, x, zbar) FROM models, published WHERE id IN (1, 2, 3, 6, 9) ORDER BY id');
+	'SELECT expected_spend(gg, x, zbar) FROM models, published WHERE id IN (1, 2, 3, 6, 9) ORDER BY id');
 my @quick = (24.658619, 18.911489, 35.170981, 71.462843, 27.282408);
 close_to($spend[$_], $quick[$_], 5e-5, "expected spend, Quickstart row $_") for 0 .. 4;
 

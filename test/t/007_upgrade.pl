@@ -1,15 +1,17 @@
 #
 # Upgrades: a database that installed version 1.0 and stored states of every
-# 1.0 type, with views over them, runs ALTER EXTENSION engagement UPDATE.
+# 1.0 type, with views over them, updates to 1.1, gets views over every
+# function that 1.2 renames, and updates to 1.2.
 # The old database is created by the RELEASED 1.0 library and script (built
 # by test/test.sh from the git history into ENG_STAGE_1_0), then the server
 # restarts with the current build and updates it; without that build (no git
 # history) the released-library checks skip and the current library's 1.0
 # script creates the old database.
-# Afterwards its stored values and views read back unchanged, the new
-# functions work on them, its extension objects are exactly those of a
-# fresh installation (names, signatures, properties, aggregate support),
-# and a dump of the upgraded database restores into a new one.
+# After each step its stored values and views read back unchanged, the new
+# functions work on them; after the last, views show the new names, its
+# extension objects are exactly those of a fresh installation (names,
+# signatures, properties, aggregate support), and a dump of the upgraded
+# database restores into a new one.
 #
 use strict;
 use warnings;
@@ -100,7 +102,7 @@ is( $node->safe_psql('postgres',
 	'1.0--1.1',
 	'1.0 updates to 1.1 in one step');
 
-$node->safe_psql('old', 'ALTER EXTENSION engagement UPDATE');
+$node->safe_psql('old', "ALTER EXTENSION engagement UPDATE TO '1.1'");
 is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
 	'1.1', 'ALTER EXTENSION UPDATE reaches 1.1');
 is($node->safe_psql('old', $sp . $states), $states_before, 'stored states read back unchanged');
@@ -126,6 +128,76 @@ FROM (SELECT bgnbd_p_alive(bgnbd(0.243, 4.414, 0.793, 2.426), frequency(r), rece
 	'100|t',
 	'the new functions work on the upgraded database and its stored 1.0 states');
 
+# 1.1 -> 1.2 renames functions and a type (docs/naming.md): views over every
+# renamed object, made under the old names, keep working and show the new
+# names.  Each view is one row; they read the same before and after.
+is( $node->safe_psql('postgres',
+		"SELECT path FROM pg_extension_update_paths('engagement') WHERE source = '1.1' AND target = '1.2'"),
+	'1.1--1.2',
+	'1.1 updates to 1.2 in one step');
+$node->safe_psql('old', $sp . <<'EOSQL');
+CREATE TABLE posts AS
+	SELECT k % 7 AS thread_id, k % 5 AS author_id,
+		   timestamptz '2026-03-01 00:00+00' + k * interval '3 hours' AS posted_at, k < 7 AS starts
+	FROM generate_series(0, 60) k;
+CREATE VIEW renamed_nps AS
+	SELECT nps_stderr(a), nps_margin(a, 0.9), nps_lower(a, 0.9), nps_upper(a, 0.9),
+		   responses(a + a), '(v=1,promoters=1,passives=0,detractors=2)'::npsagg AS typed,
+		   (SELECT nps(nps_agg(score, 2.0)) FROM touches WHERE customer_id = 3) AS weighted
+	FROM (SELECT rollup(n) AS a FROM states) r;
+CREATE VIEW renamed_value AS
+	SELECT crv_agg(customer_id, k % 2 = 0, 10, 2, 1, 3) AS crv6,
+		   crv_agg(customer_id, k % 2 = 0, 10, 2, 1, 3, 0.25) AS crv7,
+		   present_value(100, ts, '2026-01-01', 0.1) AS pv_year,
+		   present_value(100, ts, '2026-01-01', 0.1, '1 month') AS pv_month
+	FROM (SELECT customer_id, row_number() OVER () AS k, ts FROM touches) t;
+CREATE VIEW renamed_accessors AS
+	SELECT sum(funnel_steps(f)) AS steps, sum(engagement_score(e, '2026-12-01')) AS score,
+		   (SELECT sum(contribution) FROM states s2, engagement_explain(s2.e, '2026-12-01') x) AS explained
+	FROM states;
+CREATE VIEW renamed_community AS
+	SELECT community_health_index(c, '30 days', c, 0.1) AS chi
+	FROM (SELECT community_agg(thread_id, author_id, posted_at, starts) AS c FROM posts) p;
+CREATE VIEW renamed_models AS
+	SELECT bgnbd_log_likelihood(m, 2, 30, 40) AS ll, bgnbd_expected(m, 10) AS e1,
+		   bgnbd_expected(m, 10, 2, 30, 40) AS e2, bgnbd_p_alive(m, 2, 30, 40) AS p_alive,
+		   bgnbd_probability(m, 10, 1) AS p1, gammagamma_expected_spend(g) AS s1,
+		   gammagamma_expected_spend(g, 2, 35) AS s2, gammagamma_log_likelihood(g, 2, 35) AS gll
+	FROM (SELECT bgnbd(0.243, 4.414, 0.793, 2.426) AS m, gammagamma(6.25, 3.74, 15.44) AS g) x;
+EOSQL
+my @renamed = qw(renamed_nps renamed_value renamed_accessors renamed_community renamed_models);
+my %renamed_before = map { $_ => $node->safe_psql('old', $sp . "SELECT * FROM $_") } @renamed;
+$node->safe_psql('old', 'ALTER EXTENSION engagement UPDATE');
+is($node->safe_psql('old', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
+	'1.2', 'ALTER EXTENSION UPDATE reaches 1.2');
+for my $v (@renamed)
+{
+	is($node->safe_psql('old', $sp . "SELECT * FROM $v"), $renamed_before{$v},
+		"view $v over renamed objects reads the same after the update ($renamed_before{$v})");
+}
+my $viewdefs = $node->safe_psql('old', $sp . join(' UNION ALL ',
+		map { "SELECT pg_get_viewdef('$_')" } @renamed));
+my @old_names = qw(nps_stderr nps_margin nps_lower nps_upper npsagg crv_agg funnel_steps
+  engagement_score engagement_explain community_health_index bgnbd_log_likelihood
+  bgnbd_expected bgnbd_p_alive bgnbd_probability gammagamma_expected_spend
+  gammagamma_log_likelihood);
+# (the views' column names, taken from the old function names, stay)
+is(join(' ', grep { $viewdefs =~ /\b$_\s*\(|::(\w+\.)?$_\b/ } @old_names), '',
+	'the views no longer call old names');
+is(join(' ', grep { $viewdefs !~ /\b$_\b/ } qw(std_error margin_of_error lower_bound upper_bound
+	  nps_summary crv steps score score_factors health_index log_likelihood expected_purchases
+	  p_alive purchase_probability expected_spend)), '', 'the views show the new names');
+# (npsagg_send is nps_summary_send from 1.2 on)
+(my $states_12 = $states) =~ s/npsagg_send/nps_summary_send/;
+is($node->safe_psql('old', $sp . $states_12), $states_before, 'stored states read back unchanged after 1.2');
+is( $node->safe_psql(
+		'old', $sp . q{
+SELECT count(*), count(*) FILTER (WHERE ROW(s.n + s.n, s.e + s.e, s.r + s.r, s.f + s.f)::text
+	IS DISTINCT FROM (SELECT ROW(rollup(n), rollup(e), rollup(r), rollup(f))::text
+					  FROM (VALUES (s.n, s.e, s.r, s.f), (s.n, s.e, s.r, s.f)) v(n, e, r, f)))
+FROM states s}),
+	'100|0', '+ agrees with rollup() on the stored 1.0 states');
+
 # the upgraded extension has exactly the objects of a fresh installation
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');
 $node->safe_psql('fresh',
@@ -150,7 +222,7 @@ WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e' AND e.extname 
 ORDER BY 1, 2
 EOSQL
 is($node->safe_psql('fresh', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
-	'1.1', 'a fresh installation is version 1.1');
+	'1.2', 'a fresh installation is version 1.2');
 my $old_objects = $node->safe_psql('old', $objects);
 my $fresh_objects = $node->safe_psql('fresh', $objects);
 ok($fresh_objects =~ tr/\n// > 150 && $fresh_objects =~ /function analytics.bgnbd_fit_final/, 'a fresh installation has its objects');
@@ -165,10 +237,10 @@ $node->safe_psql('postgres', 'CREATE DATABASE restored');
 $node->command_ok(
 	[ 'pg_restore', '--exit-on-error', '-d', $node->connstr('restored'), $dump ],
 	'pg_restore of the upgraded database');
-is($node->safe_psql('restored', $sp . $states), $states_before,
+is($node->safe_psql('restored', $sp . $states_12), $states_before,
 	'stored states identical after restoring the upgraded database');
 is($node->safe_psql('restored', "SELECT extversion FROM pg_extension WHERE extname = 'engagement'"),
-	'1.1', 'the restored database has version 1.1');
+	'1.2', 'the restored database has version 1.2');
 
 $node->stop;
 done_testing();

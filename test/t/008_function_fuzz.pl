@@ -187,8 +187,8 @@ sub peak_kb
 #
 $node->safe_psql('postgres', slurp_file("$FindBin::RealBin/008_function_fuzz.sql"));
 
-my %statetypes = map { $_ => 1 } qw(npsagg journey funnel markov_model engagement rfm bgnbd gammagamma community_health);
-my %fixed_size = map { $_ => 1 } qw(npsagg engagement bgnbd gammagamma);
+my %statetypes = map { $_ => 1 } qw(nps_summary journey funnel markov_model engagement rfm bgnbd gammagamma community_health);
+my %fixed_size = map { $_ => 1 } qw(nps_summary engagement bgnbd gammagamma);
 my %pool;    # type => [ text of valid states ]
 foreach my $line (split /\n/, $node->safe_psql('postgres',
 		"SELECT t || E'\\t' || v FROM fz_valid ORDER BY t, v"))
@@ -596,7 +596,7 @@ note sprintf('sweep: %d calls in %.1f s', $calls, time - $t_sweep);
 my %by_sig = map { $_->{sig} => $_ } @callable;
 my @pinned = (
 	# a model with a tiny r and a horizon of 1e17: unbounded series
-	[ 'bgnbd_probability(bgnbd,double precision,double precision)',
+	[ 'purchase_probability(bgnbd,double precision,double precision)',
 		[ [ '(SELECT v FROM fz_big_bgnbd)', '(1e17)::double precision', '(1)::double precision' ] ] ],
 	# a path with no conversion and no non-conversion: idle channels, which
 	# the text form must keep
@@ -604,8 +604,8 @@ my @pinned = (
 		[ [ "('{a,b}')::text[]", '(0)::bigint', '(0)::bigint' ],
 		  [ "('{c}')::text[]", '(1)::bigint', '(0)::bigint' ] ] ],
 	# one more response to a state at the count limit (found by a long run)
-	[ 'nps_trans(npsagg,integer)',
-		[ [ "'(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::npsagg", '(0)::integer' ] ] ],
+	[ 'nps_trans(nps_summary,integer)',
+		[ [ "'(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary", '(0)::integer' ] ] ],
 );
 foreach my $p (@pinned)
 {

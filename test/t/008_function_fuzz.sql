@@ -41,9 +41,9 @@ $$;
 
 CREATE TABLE fz_valid (t text, v text);
 INSERT INTO fz_valid
-SELECT 'npsagg', nps_agg(s)::text FROM generate_series(0, 10) s
-UNION ALL SELECT 'npsagg', nps_agg(s, 0.5 + s)::text FROM generate_series(0, 10) s
-UNION ALL SELECT 'npsagg', nps_agg(10)::text
+SELECT 'nps_summary', nps_agg(s)::text FROM generate_series(0, 10) s
+UNION ALL SELECT 'nps_summary', nps_agg(s, 0.5 + s)::text FROM generate_series(0, 10) s
+UNION ALL SELECT 'nps_summary', nps_agg(10)::text
 UNION ALL SELECT 'journey', journey_agg(t, c)::text
   FROM (VALUES ('2026-01-05 10:00Z'::timestamptz, 'web'), ('2026-01-05 10:04Z', 'email'),
                ('2026-01-06 09:00Z', 'web'), ('2026-01-06 09:00Z', 'app')) v(t, c)
@@ -84,8 +84,8 @@ UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
 UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text;
 
 -- Large states: thousands of touches, names, events, records and days;
--- extreme models (bgnbd_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
-CREATE TABLE fz_big_npsagg AS SELECT nps_agg(g % 11, 1 + g % 3) AS v FROM generate_series(1, 100000) g;
+-- extreme models (purchase_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
+CREATE TABLE fz_big_nps_summary AS SELECT nps_agg(g % 11, 1 + g % 3) AS v FROM generate_series(1, 100000) g;
 CREATE TABLE fz_big_journey AS
 	SELECT journey_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 minute', 'channel ' || g % 6000, 'e' || g % 7) AS v
 	FROM generate_series(1, 20000) g;

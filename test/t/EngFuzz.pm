@@ -14,7 +14,7 @@ our @EXPORT = qw(mutate_text mutate_bytes sql_literal write_copy_binary);
 # Valid seeds per state type, in text form, extremes included.  Each
 # capability adds its type.
 our %seeds = (
-	npsagg => [
+	nps_summary => [
 		'(v=1,promoters=250,passives=675,detractors=75)',
 		'(v=1,promoters=0,passives=0,detractors=0)',
 		'(v=1,promoters=2,passives=1,detractors=1,promoter_weight=3,passive_weight=1,detractor_weight=4,weight_squares=22)',
