@@ -2,7 +2,7 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
@@ -24,16 +24,16 @@ PROVE_TESTS ?= test/t/*.pl
 # the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 
-EXTRA_CLEAN = results regression.diffs regression.out regression.tz.log tmp_check log
+EXTRA_CLEAN = test/numerics_test results regression.diffs regression.out regression.tz.log tmp_check log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # every object includes the shared header: a change to it rebuilds them all
-$(OBJS): src/engagement.h
+$(OBJS): src/engagement.h src/numerics.h
 
-.PHONY: tapcheck format format-check
+.PHONY: tapcheck format format-check numerics-check
 
 tapcheck:
 	$(prove_installcheck)
@@ -51,3 +51,10 @@ format-check:
 	rc=0; for f in $(FORMAT_FILES); do \
 		$(CLANG_FORMAT) $$f | cmp -s - $$f || { echo "$$f would change (make format)"; rc=1; }; \
 	done; exit $$rc
+
+# unit tests of the pure numerics (src/numerics.c), without a server
+NUMERICS_TEST_CFLAGS = -O2 -Wall -Wextra -Werror
+
+numerics-check:
+	$(CC) $(NUMERICS_TEST_CFLAGS) -o test/numerics_test test/numerics_test.c src/numerics.c -lm
+	test/numerics_test

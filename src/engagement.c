@@ -610,57 +610,8 @@ eng_interval_usecs_positive(const Interval *iv, const char *what)
 }
 
 /*
- * Normal distribution
+ * Normal distribution (the pure functions are in numerics.c)
  */
-
-/* P(Z <= x) */
-static double
-eng_norm_cdf(double x)
-{
-	return 0.5 * erfc(-x / M_SQRT2);
-}
-
-/*
- * Quantile of the standard normal distribution for 0 < p < 1.
- *
- * A rational starting value (Abramowitz and Stegun 26.2.23, error below
- * 4.5e-4) is refined by Halley steps on the exact CDF from erfc(); the
- * cubic convergence gives full double precision after three steps.
- */
-double
-eng_norm_quantile(double p)
-{
-	double		q = (p < 0.5) ? p : 1.0 - p;
-	double		t;
-	double		x;
-
-	Assert(p > 0.0 && p < 1.0);
-
-	/* solve Phi(x) = q for the lower tail, where erfc() is accurate */
-	t = sqrt(-2.0 * log(q));
-	x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) /
-		  (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
-
-	for (int i = 0; i < 3; i++)
-	{
-		double		density = exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
-		double		step;
-
-		if (density <= 0.0)
-			break;
-		step = (eng_norm_cdf(x) - q) / density;
-		/* Halley: x -= u / (1 + x u / 2) */
-		x -= step / (1.0 + 0.5 * x * step);
-	}
-	return (p < 0.5) ? x : -x;
-}
-
-/* Two-sided p-value of a z statistic: 2 * (1 - Phi(|z|)). */
-double
-eng_norm_two_sided_p(double z)
-{
-	return erfc(fabs(z) / M_SQRT2);
-}
 
 double
 eng_confidence_z(double confidence)
@@ -670,5 +621,5 @@ eng_confidence_z(double confidence)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("confidence level must be between 0 and 1, exclusive"),
 				errdetail("The confidence level given was %g.", confidence));
-	return -eng_norm_quantile(0.5 * (1.0 - confidence));
+	return -num_norm_quantile(0.5 * (1.0 - confidence));
 }

@@ -21,6 +21,15 @@
 #include "lib/stringinfo.h"
 #include "utils/timestamp.h"
 
+#include "numerics.h"
+
+/*
+ * The data do not determine the model: a fit that does not converge (the
+ * likelihood has no proper maximum), a Markov chain with no way out.  An
+ * implementation-defined subclass (M01) of class 22, data exception.
+ */
+#define ERRCODE_ENG_MODEL_FAILED MAKE_SQLSTATE('2','2','M','0','1')
+
 /*
  * Every stored state type is a varlena that starts with this header.  The
  * version byte names the layout of what follows; readers reject versions
@@ -308,9 +317,12 @@ typedef struct EngJourney
 /* Decode and check a journey Datum (detoasting it in the current context). */
 extern void eng_journey_get(Datum d, EngJourney *j);
 
-/* Standard normal distribution. */
-extern double eng_norm_quantile(double p);
-extern double eng_norm_two_sided_p(double z);
+/*
+ * Standard normal distribution: num_norm_quantile() and
+ * num_norm_two_sided_p() in numerics.h.  nps.c still calls the second by
+ * its former name.
+ */
+#define eng_norm_two_sided_p(z) num_norm_two_sided_p(z)
 
 /*
  * The z value of a two-sided confidence level, which must lie strictly
