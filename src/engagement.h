@@ -318,11 +318,9 @@ typedef struct EngJourney
 extern void eng_journey_get(Datum d, EngJourney *j);
 
 /*
- * Standard normal distribution: num_norm_quantile() and
- * num_norm_two_sided_p() in numerics.h.  nps.c still calls the second by
- * its former name.
+ * The standard normal distribution is in numerics.h (num_norm_quantile(),
+ * num_norm_two_sided_p()).
  */
-#define eng_norm_two_sided_p(z) num_norm_two_sided_p(z)
 
 /*
  * The z value of a two-sided confidence level, which must lie strictly

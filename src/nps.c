@@ -864,7 +864,7 @@ engagement_nps_compare(PG_FUNCTION_ARGS)
 	if (se > 0.0)
 	{
 		values[1] = Float8GetDatum(diff / se);
-		values[2] = Float8GetDatum(eng_norm_two_sided_p(diff / se));
+		values[2] = Float8GetDatum(num_norm_two_sided_p(diff / se));
 	}
 	else
 		nulls[1] = nulls[2] = true;
