@@ -23,6 +23,7 @@
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bswap.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
 
@@ -116,8 +117,18 @@ eng_dict_hash(const EngDictProbe *probe)
 										probe->len, probe->seed);
 }
 
+/* Is a stored name (see eng_dict_append()) the "len" bytes at "name"? */
+static inline bool
+eng_stored_name_is(const char *stored, const char *name, int len)
+{
+	uint16		stored_len;
+
+	memcpy(&stored_len, stored - ENG_DICT_LEN_BYTES, ENG_DICT_LEN_BYTES);
+	return stored_len == len && memcmp(stored, name, len) == 0;
+}
+
 /*
- * Is the stored name "index" the name being looked up (free of NULs)?  An
+ * Is the stored name "index" the name being looked up?  An
  * entry whose insertion did not complete (an error in between) holds -1 and
  * matches nothing.
  */
@@ -129,8 +140,7 @@ eng_dict_equal(const EngDictProbe *probe, int32 index)
 	if (index < 0)
 		return false;
 	stored = probe->names[index];
-	return strncmp(stored, probe->name, probe->len) == 0 &&
-		stored[probe->len] == '\0';
+	return eng_stored_name_is(stored, probe->name, probe->len);
 }
 
 #define SH_PREFIX		engdict
@@ -175,11 +185,42 @@ eng_dict_full(const char *kind, int max_names)
 			errdetail("At most %d are allowed.", max_names));
 }
 
+/*
+ * Names are copied into blocks of ENG_DICT_FIRST_BLOCK bytes, doubling up to
+ * ENG_DICT_MAX_BLOCK: one allocation for many names, and no chunk header or
+ * rounding per name.  Each copy is preceded by its length (two bytes, see
+ * eng_dict_name_len()) and followed by a NUL.
+ */
+#define ENG_DICT_FIRST_BLOCK	1024
+#define ENG_DICT_MAX_BLOCK		(256 * 1024)
+
+/*
+ * Raise the error for a new name that cannot be added: one with a NUL byte
+ * (names are stored NUL-terminated), one more than max_names, or one too
+ * long.
+ */
+static void
+eng_dict_check_new(const EngDict *d, const char *name, int len, int max_names,
+				   const char *kind)
+{
+	if (memchr(name, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("%s names cannot contain NUL bytes", kind));
+	if (d->n >= max_names)
+		eng_dict_full(kind, max_names);
+	eng_check_name_length(len, kind);
+}
+
 /* Append a copy of a new name (already checked) as entry d->n. */
 static void
 eng_dict_append(EngDict *d, const char *name, int len, MemoryContext cxt)
 {
 	char	   *copy;
+	uint16		len16;
+
+	StaticAssertStmt(ENG_MAX_NAME_LEN <= PG_UINT16_MAX,
+					 "name lengths must fit in two bytes");
 
 	if (d->n == d->max)
 	{
@@ -188,7 +229,22 @@ eng_dict_append(EngDict *d, const char *name, int len, MemoryContext cxt)
 			repalloc(d->names, sizeof(char *) * d->max) :
 			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
 	}
-	copy = MemoryContextAlloc(cxt, len + 1);
+	if (d->arena_free < ENG_DICT_LEN_BYTES + (Size) len + 1)
+	{
+		Size		size;
+
+		if (d->arena_next == 0)
+			d->arena_next = ENG_DICT_FIRST_BLOCK;
+		size = Max(d->arena_next, ENG_DICT_LEN_BYTES + (Size) len + 1);
+		d->arena = MemoryContextAlloc(cxt, size);
+		d->arena_free = size;
+		d->arena_next = Min(d->arena_next * 2, ENG_DICT_MAX_BLOCK);
+	}
+	len16 = (uint16) len;
+	memcpy(d->arena, &len16, ENG_DICT_LEN_BYTES);
+	copy = d->arena + ENG_DICT_LEN_BYTES;
+	d->arena += ENG_DICT_LEN_BYTES + len + 1;
+	d->arena_free -= ENG_DICT_LEN_BYTES + len + 1;
 	memcpy(copy, name, len);
 	copy[len] = '\0';
 	d->names[d->n] = copy;
@@ -211,7 +267,7 @@ eng_dict_build_hash(EngDict *d, MemoryContext cxt)
 		bool		found;
 
 		probe->name = d->names[i];
-		probe->len = strlen(d->names[i]);
+		probe->len = eng_dict_name_len(d, i);
 		entry = engdict_insert_hash(d->hash, -1, eng_dict_hash(probe), &found);
 		Assert(!found);
 		entry->index = i;
@@ -227,28 +283,24 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	uint32		hash;
 	bool		found;
 
-	/* the comparisons below need a name without NUL bytes */
-	if (memchr(name, '\0', len) != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-				errmsg("%s names cannot contain NUL bytes", kind));
-	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
-		d->names[d->last][len] == '\0')
+	/*
+	 * Stored names hold no NUL byte, so a name with one matches none of them
+	 * and is refused only when it would be added.
+	 */
+	if (d->n > 0 && eng_stored_name_is(d->names[d->last], name, len))
 		return d->last;
 	if (d->hash == NULL)
 	{
 		/* a small dictionary: a scan is cheaper than hashing the name */
 		for (int i = 0; i < d->n; i++)
 		{
-			if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+			if (eng_stored_name_is(d->names[i], name, len))
 			{
 				d->last = i;
 				return i;
 			}
 		}
-		if (d->n >= max_names)
-			eng_dict_full(kind, max_names);
-		eng_check_name_length(len, kind);
+		eng_dict_check_new(d, name, len, max_names, kind);
 		eng_dict_append(d, name, len, cxt);
 		if (d->n == ENG_DICT_LINEAR)
 			eng_dict_build_hash(d, cxt);
@@ -267,12 +319,11 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	}
 
 	/* a new name: forget the new entry again when the name is refused */
-	if (d->n >= max_names || len > ENG_MAX_NAME_LEN)
+	if (d->n >= max_names || len > ENG_MAX_NAME_LEN ||
+		memchr(name, '\0', len) != NULL)
 	{
 		engdict_delete_item(d->hash, entry);
-		if (d->n >= max_names)
-			eng_dict_full(kind, max_names);
-		eng_check_name_length(len, kind);
+		eng_dict_check_new(d, name, len, max_names, kind);
 	}
 	entry->index = d->n;
 	eng_dict_append(d, name, len, cxt);
@@ -280,60 +331,112 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 }
 
 /*
- * Sorting names: each entry carries its first eight bytes as a big-endian
- * integer (zero-padded, and names hold no NUL, so integer order is strcmp
- * order on those bytes); only entries whose first eight bytes agree compare
- * the rest.
+ * Sorting names.  The bytes that every ranked name shares at its start are
+ * skipped; each entry carries the next eight bytes as a big-endian integer
+ * (zero-padded: names hold no NUL, so integer order is bytewise order on
+ * those bytes, a shorter name first), and only entries whose eight bytes
+ * agree compare the rest.
  */
 typedef struct EngSortName
 {
-	uint64		prefix;
-	const char *name;
+	uint64		key;
 	int32		index;
+	int32		len;
 } EngSortName;
 
-static inline int
-eng_name_cmp(const EngSortName *x, const EngSortName *y)
+typedef struct EngSortArg
 {
-	if (x->prefix != y->prefix)
-		return (x->prefix < y->prefix) ? -1 : 1;
-	return strcmp(x->name, y->name);
+	char	  **names;
+	int			skip;			/* bytes shared by every name, then the key */
+} EngSortArg;
+
+static inline int
+eng_name_cmp(const EngSortName *x, const EngSortName *y, const EngSortArg *arg)
+{
+	int			off = arg->skip + 8;
+	int			xrest = x->len - off;
+	int			yrest = y->len - off;
+	int			c;
+
+	if (x->key != y->key)
+		return (x->key < y->key) ? -1 : 1;
+	/* equal keys: a name that ends within them is the shorter one, or equal */
+	if (xrest > 0 && yrest > 0)
+	{
+		c = memcmp(arg->names[x->index] + off, arg->names[y->index] + off,
+				   Min(xrest, yrest));
+		if (c != 0)
+			return c;
+	}
+	return (xrest > yrest) - (xrest < yrest);
 }
 
 /* eng_sort_names(): an interruptible sort with the comparison inlined */
 #define ST_SORT			eng_sort_names
 #define ST_ELEMENT_TYPE	EngSortName
-#define ST_COMPARE(a, b)	eng_name_cmp(a, b)
+#define ST_COMPARE(a, b, arg)	eng_name_cmp(a, b, arg)
+#define ST_COMPARE_ARG_TYPE	const EngSortArg
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE		static
 #define ST_DECLARE
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/* The eight bytes of a name from "off" on, as a big-endian integer. */
+static inline uint64
+eng_name_key(const char *name, int len, int off)
+{
+	uint64		key = 0;
+
+	if (len - off >= 8)
+	{
+		memcpy(&key, name + off, 8);
+		return pg_hton64(key);
+	}
+	for (int j = off; j < off + 8; j++)
+		key = (key << 8) | (j < len ? (unsigned char) name[j] : 0);
+	return key;
+}
+
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 {
 	EngSortName *sorted = palloc(sizeof(EngSortName) * Max(d->n, 1));
+	EngSortArg	arg;
+	const char *first = NULL;
 	int			k = 0;
 
+	/* the ranked names, and the length of the start they all share */
+	arg.names = d->names;
+	arg.skip = 0;
 	for (int i = 0; i < d->n; i++)
 	{
 		const char *name = d->names[i];
-		uint64		prefix = 0;
-		int			j;
+		int			len = eng_dict_name_len(d, i);
 
 		if (used != NULL && !used[i])
 			continue;
-		for (j = 0; j < 8 && name[j] != '\0'; j++)
-			prefix = (prefix << 8) | (unsigned char) name[j];
-		if (j > 0 && j < 8)
-			prefix <<= 8 * (8 - j);
-		sorted[k].prefix = prefix;
-		sorted[k].name = name;
+		if (first == NULL)
+		{
+			first = name;
+			arg.skip = len;
+		}
+		else
+		{
+			int			j = 0;
+
+			while (j < arg.skip && j < len && name[j] == first[j])
+				j++;
+			arg.skip = j;
+		}
 		sorted[k].index = i;
+		sorted[k].len = len;
 		k++;
 	}
-	eng_sort_names(sorted, k);
+	for (int i = 0; i < k; i++)
+		sorted[i].key = eng_name_key(d->names[sorted[i].index], sorted[i].len,
+									 arg.skip);
+	eng_sort_names(sorted, k, &arg);
 	for (int i = 0; i < k; i++)
 	{
 		order[i] = sorted[i].index;
