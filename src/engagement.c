@@ -97,9 +97,9 @@ eng_float8_result(double v, const char *what)
  */
 typedef struct EngDictEntry
 {
-	int32		index;
 	uint32		hash;
-	char		status;
+	int32		index:24;		/* up to ENG_DICT_MAX_NAMES */
+	uint32		status:8;		/* eight bytes an entry, not twelve */
 } EngDictEntry;
 
 typedef struct EngDictProbe
@@ -283,6 +283,8 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	uint32		hash;
 	bool		found;
 
+	Assert(max_names <= ENG_DICT_MAX_NAMES);
+
 	/*
 	 * Stored names hold no NUL byte, so a name with one matches none of them
 	 * and is refused only when it would be added.
@@ -382,6 +384,73 @@ eng_name_cmp(const EngSortName *x, const EngSortName *y, const EngSortArg *arg)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/*
+ * Sort by the keys' bytes, most significant first (an in-place radix sort
+ * that moves each entry into its byte's bucket, then sorts every bucket by
+ * the next byte); buckets of fewer than ENG_RADIX_MIN entries, and entries
+ * whose eight bytes all agree, are sorted by comparison.  Linear in the
+ * number of names for each of the eight bytes, instead of a comparison sort's
+ * n log n comparisons.
+ */
+#define ENG_RADIX_MIN	64
+
+static void
+eng_radix_sort_names(EngSortName *a, int n, int byte, const EngSortArg *arg)
+{
+	int			shift;
+	int			count[256];
+	int			next[256];
+	int			end[256];
+	int			pos = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	if (n < ENG_RADIX_MIN || byte == 8)
+	{
+		eng_sort_names(a, n, arg);
+		return;
+	}
+	shift = 56 - 8 * byte;
+	memset(count, 0, sizeof(count));
+	for (int i = 0; i < n; i++)
+		count[(a[i].key >> shift) & 0xFF]++;
+	for (int b = 0; b < 256; b++)
+	{
+		if (count[b] == n)
+		{
+			/* one bucket: nothing to move */
+			eng_radix_sort_names(a, n, byte + 1, arg);
+			return;
+		}
+		next[b] = pos;
+		pos += count[b];
+		end[b] = pos;
+	}
+	for (int b = 0; b < 256; b++)
+	{
+		while (next[b] < end[b])
+		{
+			EngSortName x = a[next[b]];
+			int			d = (x.key >> shift) & 0xFF;
+
+			/* carry x to its bucket, taking the entry there, until one fits */
+			while (d != b)
+			{
+				EngSortName y = a[next[d]];
+
+				a[next[d]++] = x;
+				x = y;
+				d = (x.key >> shift) & 0xFF;
+			}
+			a[next[b]++] = x;
+		}
+	}
+	for (int b = 0, start = 0; b < 256; start += count[b], b++)
+	{
+		if (count[b] > 1)
+			eng_radix_sort_names(a + start, count[b], byte + 1, arg);
+	}
+}
+
 /* The eight bytes of a name from "off" on, as a big-endian integer. */
 static inline uint64
 eng_name_key(const char *name, int len, int off)
@@ -414,6 +483,7 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 		const char *name = d->names[i];
 		int			len = eng_dict_name_len(d, i);
 
+		CHECK_FOR_INTERRUPTS();
 		if (used != NULL && !used[i])
 			continue;
 		if (first == NULL)
@@ -436,7 +506,7 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 	for (int i = 0; i < k; i++)
 		sorted[i].key = eng_name_key(d->names[sorted[i].index], sorted[i].len,
 									 arg.skip);
-	eng_sort_names(sorted, k, &arg);
+	eng_radix_sort_names(sorted, k, 0, &arg);
 	for (int i = 0; i < k; i++)
 	{
 		order[i] = sorted[i].index;

@@ -73,6 +73,7 @@ extern void *eng_state_for_update(FunctionCallInfo fcinfo,
  * (an arena), not allocated one by one.
  */
 #define ENG_MAX_NAME_LEN	1000
+#define ENG_DICT_MAX_NAMES	((1 << 23) - 1)	/* largest max_names */
 
 struct engdict_hash;
 
@@ -104,8 +105,9 @@ extern void eng_check_name_length(int len, const char *kind);
 
 /*
  * Index of "name" (len bytes, not NUL-terminated) in the dictionary, adding
- * it (copied into cxt) when new; "kind" names the names in errors.  Every
- * call on one dictionary must pass the same context.
+ * it (copied into cxt) when new; "kind" names the names in errors, and more
+ * than max_names names (at most ENG_DICT_MAX_NAMES) are refused.  Every call
+ * on one dictionary must pass the same context.
  */
 extern int	eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 							const char *kind, MemoryContext cxt);
