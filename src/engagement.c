@@ -23,7 +23,6 @@
 #include "common/shortest_dec.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
-#include "port/pg_bswap.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
 
@@ -334,38 +333,44 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 
 /*
  * Sorting names.  The bytes that every ranked name shares at its start are
- * skipped; each entry carries the next eight bytes as a big-endian integer
- * (zero-padded: names hold no NUL, so integer order is bytewise order on
- * those bytes, a shorter name first), and only entries whose eight bytes
- * agree compare the rest.
+ * skipped; each entry is one integer: the next ENG_KEY_BYTES bytes, big-endian
+ * and zero-padded (names hold no NUL, so integer order is bytewise order on
+ * those bytes, a shorter name first), above the name's index.  Only entries
+ * whose key bytes agree compare the rest of their names.
  */
-typedef struct EngSortName
-{
-	uint64		key;
-	int32		index;
-	int32		len;
-} EngSortName;
+#define ENG_KEY_BYTES	5
+#define ENG_INDEX_BITS	24
+
+StaticAssertDecl(ENG_DICT_MAX_NAMES < (1 << ENG_INDEX_BITS),
+				 "a dictionary index must fit below the sort key");
 
 typedef struct EngSortArg
 {
-	char	  **names;
+	const EngDict *d;
 	int			skip;			/* bytes shared by every name, then the key */
 } EngSortArg;
 
+#define eng_sort_key(e)		((e) >> ENG_INDEX_BITS)
+#define eng_sort_index(e)	((int32) ((e) & ((1 << ENG_INDEX_BITS) - 1)))
+
 static inline int
-eng_name_cmp(const EngSortName *x, const EngSortName *y, const EngSortArg *arg)
+eng_name_cmp(uint64 x, uint64 y, const EngSortArg *arg)
 {
-	int			off = arg->skip + 8;
-	int			xrest = x->len - off;
-	int			yrest = y->len - off;
+	int			off = arg->skip + ENG_KEY_BYTES;
+	int			xi = eng_sort_index(x);
+	int			yi = eng_sort_index(y);
+	int			xrest;
+	int			yrest;
 	int			c;
 
-	if (x->key != y->key)
-		return (x->key < y->key) ? -1 : 1;
+	if (eng_sort_key(x) != eng_sort_key(y))
+		return (eng_sort_key(x) < eng_sort_key(y)) ? -1 : 1;
 	/* equal keys: a name that ends within them is the shorter one, or equal */
+	xrest = eng_dict_name_len(arg->d, xi) - off;
+	yrest = eng_dict_name_len(arg->d, yi) - off;
 	if (xrest > 0 && yrest > 0)
 	{
-		c = memcmp(arg->names[x->index] + off, arg->names[y->index] + off,
+		c = memcmp(arg->d->names[xi] + off, arg->d->names[yi] + off,
 				   Min(xrest, yrest));
 		if (c != 0)
 			return c;
@@ -375,8 +380,8 @@ eng_name_cmp(const EngSortName *x, const EngSortName *y, const EngSortArg *arg)
 
 /* eng_sort_names(): an interruptible sort with the comparison inlined */
 #define ST_SORT			eng_sort_names
-#define ST_ELEMENT_TYPE	EngSortName
-#define ST_COMPARE(a, b, arg)	eng_name_cmp(a, b, arg)
+#define ST_ELEMENT_TYPE	uint64
+#define ST_COMPARE(a, b, arg)	eng_name_cmp(*(a), *(b), arg)
 #define ST_COMPARE_ARG_TYPE	const EngSortArg
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE		static
@@ -385,17 +390,17 @@ eng_name_cmp(const EngSortName *x, const EngSortName *y, const EngSortArg *arg)
 #include "lib/sort_template.h"
 
 /*
- * Sort by the keys' bytes, most significant first (an in-place radix sort
- * that moves each entry into its byte's bucket, then sorts every bucket by
- * the next byte); buckets of fewer than ENG_RADIX_MIN entries, and entries
- * whose eight bytes all agree, are sorted by comparison.  Linear in the
- * number of names for each of the eight bytes, instead of a comparison sort's
- * n log n comparisons.
+ * Sort by the key bytes, most significant first (an in-place radix sort that
+ * moves each entry into its byte's bucket, then sorts every bucket by the
+ * next byte); buckets of fewer than ENG_RADIX_MIN entries, and entries whose
+ * key bytes all agree, are sorted by comparison.  Linear in the number of
+ * names for each key byte, instead of a comparison sort's n log n
+ * comparisons.
  */
 #define ENG_RADIX_MIN	64
 
 static void
-eng_radix_sort_names(EngSortName *a, int n, int byte, const EngSortArg *arg)
+eng_radix_sort_names(uint64 *a, int n, int byte, const EngSortArg *arg)
 {
 	int			shift;
 	int			count[256];
@@ -404,15 +409,15 @@ eng_radix_sort_names(EngSortName *a, int n, int byte, const EngSortArg *arg)
 	int			pos = 0;
 
 	CHECK_FOR_INTERRUPTS();
-	if (n < ENG_RADIX_MIN || byte == 8)
+	if (n < ENG_RADIX_MIN || byte == ENG_KEY_BYTES)
 	{
 		eng_sort_names(a, n, arg);
 		return;
 	}
-	shift = 56 - 8 * byte;
+	shift = ENG_INDEX_BITS + 8 * (ENG_KEY_BYTES - 1 - byte);
 	memset(count, 0, sizeof(count));
 	for (int i = 0; i < n; i++)
-		count[(a[i].key >> shift) & 0xFF]++;
+		count[(a[i] >> shift) & 0xFF]++;
 	for (int b = 0; b < 256; b++)
 	{
 		if (count[b] == n)
@@ -429,17 +434,17 @@ eng_radix_sort_names(EngSortName *a, int n, int byte, const EngSortArg *arg)
 	{
 		while (next[b] < end[b])
 		{
-			EngSortName x = a[next[b]];
-			int			d = (x.key >> shift) & 0xFF;
+			uint64		x = a[next[b]];
+			int			d = (x >> shift) & 0xFF;
 
 			/* carry x to its bucket, taking the entry there, until one fits */
 			while (d != b)
 			{
-				EngSortName y = a[next[d]];
+				uint64		y = a[next[d]];
 
 				a[next[d]++] = x;
 				x = y;
-				d = (x.key >> shift) & 0xFF;
+				d = (x >> shift) & 0xFF;
 			}
 			a[next[b]++] = x;
 		}
@@ -451,32 +456,16 @@ eng_radix_sort_names(EngSortName *a, int n, int byte, const EngSortArg *arg)
 	}
 }
 
-/* The eight bytes of a name from "off" on, as a big-endian integer. */
-static inline uint64
-eng_name_key(const char *name, int len, int off)
-{
-	uint64		key = 0;
-
-	if (len - off >= 8)
-	{
-		memcpy(&key, name + off, 8);
-		return pg_hton64(key);
-	}
-	for (int j = off; j < off + 8; j++)
-		key = (key << 8) | (j < len ? (unsigned char) name[j] : 0);
-	return key;
-}
-
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 {
-	EngSortName *sorted = palloc(sizeof(EngSortName) * Max(d->n, 1));
+	uint64	   *sorted = palloc(sizeof(uint64) * Max(d->n, 1));
 	EngSortArg	arg;
 	const char *first = NULL;
 	int			k = 0;
 
 	/* the ranked names, and the length of the start they all share */
-	arg.names = d->names;
+	arg.d = d;
 	arg.skip = 0;
 	for (int i = 0; i < d->n; i++)
 	{
@@ -499,18 +488,24 @@ eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 				j++;
 			arg.skip = j;
 		}
-		sorted[k].index = i;
-		sorted[k].len = len;
-		k++;
+		sorted[k++] = (uint64) i;
 	}
 	for (int i = 0; i < k; i++)
-		sorted[i].key = eng_name_key(d->names[sorted[i].index], sorted[i].len,
-									 arg.skip);
+	{
+		int			index = (int) sorted[i];
+		const char *name = d->names[index];
+		int			len = eng_dict_name_len(d, index);
+		uint64		key = 0;
+
+		for (int j = arg.skip; j < arg.skip + ENG_KEY_BYTES; j++)
+			key = (key << 8) | (j < len ? (unsigned char) name[j] : 0);
+		sorted[i] = (key << ENG_INDEX_BITS) | (uint64) index;
+	}
 	eng_radix_sort_names(sorted, k, 0, &arg);
 	for (int i = 0; i < k; i++)
 	{
-		order[i] = sorted[i].index;
-		rank[sorted[i].index] = i;
+		order[i] = eng_sort_index(sorted[i]);
+		rank[order[i]] = i;
 	}
 	pfree(sorted);
 	return k;
