@@ -190,7 +190,7 @@ eng_dict_full(const char *kind, int max_names)
  * rounding per name.  Each copy is preceded by its length (two bytes, see
  * eng_dict_name_len()) and followed by a NUL.
  */
-#define ENG_DICT_FIRST_BLOCK	1024
+#define ENG_DICT_FIRST_BLOCK	128
 #define ENG_DICT_MAX_BLOCK		(256 * 1024)
 
 /*
