@@ -104,7 +104,7 @@ typedef struct EngDictEntry
 typedef struct EngDictProbe
 {
 	uint64		seed;
-	char	  **names;			/* the dictionary's names */
+	const EngDict *d;			/* the dictionary */
 	const char *name;			/* the name being looked up (key -1) */
 	int			len;
 } EngDictProbe;
@@ -116,30 +116,25 @@ eng_dict_hash(const EngDictProbe *probe)
 										probe->len, probe->seed);
 }
 
-/* Is a stored name (see eng_dict_append()) the "len" bytes at "name"? */
+/* Is name "i" of the dictionary the "len" bytes at "name"? */
 static inline bool
-eng_stored_name_is(const char *stored, const char *name, int len)
+eng_dict_name_is(const EngDict *d, int i, const char *name, int len)
 {
-	uint16		stored_len;
-
-	memcpy(&stored_len, stored - ENG_DICT_LEN_BYTES, ENG_DICT_LEN_BYTES);
-	return stored_len == len && memcmp(stored, name, len) == 0;
+	return eng_dict_name_len(d, i) == len &&
+		memcmp(d->names[i], name, len) == 0;
 }
 
 /*
- * Is the stored name "index" the name being looked up?  An
- * entry whose insertion did not complete (an error in between) holds -1 and
- * matches nothing.
+ * Is the stored name "index" the name being looked up?  An entry whose
+ * insertion did not complete (an error in between) holds -1 and matches
+ * nothing.
  */
 static inline bool
 eng_dict_equal(const EngDictProbe *probe, int32 index)
 {
-	const char *stored;
-
 	if (index < 0)
 		return false;
-	stored = probe->names[index];
-	return eng_stored_name_is(stored, probe->name, probe->len);
+	return eng_dict_name_is(probe->d, index, probe->name, probe->len);
 }
 
 #define SH_PREFIX		engdict
@@ -259,7 +254,7 @@ eng_dict_build_hash(EngDict *d, MemoryContext cxt)
 
 	probe->seed = pg_prng_uint64(&pg_global_prng_state);
 	d->hash = engdict_create(cxt, 4 * ENG_DICT_LINEAR, probe);
-	probe->names = d->names;
+	probe->d = d;
 	for (int i = 0; i < d->n; i++)
 	{
 		EngDictEntry *entry;
@@ -288,14 +283,14 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	 * Stored names hold no NUL byte, so a name with one matches none of them
 	 * and is refused only when it would be added.
 	 */
-	if (d->n > 0 && eng_stored_name_is(d->names[d->last], name, len))
+	if (d->n > 0 && eng_dict_name_is(d, d->last, name, len))
 		return d->last;
 	if (d->hash == NULL)
 	{
 		/* a small dictionary: a scan is cheaper than hashing the name */
 		for (int i = 0; i < d->n; i++)
 		{
-			if (eng_stored_name_is(d->names[i], name, len))
+			if (eng_dict_name_is(d, i, name, len))
 			{
 				d->last = i;
 				return i;
@@ -308,7 +303,7 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 		return d->n - 1;
 	}
 	probe = (EngDictProbe *) d->hash->private_data;
-	probe->names = d->names;
+	probe->d = d;
 	probe->name = name;
 	probe->len = len;
 	hash = eng_dict_hash(probe);
