@@ -189,9 +189,11 @@ extern void *eng_fixed_state_arg(FunctionCallInfo fcinfo, Size size,
  * zeroed EngDict is an empty dictionary.  Lookups scan a small dictionary
  * and go through a hash table once it has 16 names (created then, in the
  * memory context given), with a cache of the last hit because consecutive
- * rows often repeat a name.
+ * rows often repeat a name.  The names are copied into a few large blocks
+ * (an arena), not allocated one by one.
  */
 #define ENG_MAX_NAME_LEN	1000
+#define ENG_DICT_MAX_NAMES	((1 << 23) - 1)	/* largest max_names */
 
 struct engdict_hash;
 
@@ -201,16 +203,31 @@ typedef struct EngDict
 	int			max;
 	char	  **names;
 	int			last;
-	struct engdict_hash *hash;	/* name -> index; NULL while empty */
+	struct engdict_hash *hash;	/* name -> index; NULL while small */
+	char	   *arena;			/* free space of the current name block */
+	Size		arena_free;		/* bytes free there */
+	Size		arena_next;		/* size of the next name block */
 } EngDict;
+
+/* Length of name "i" of a dictionary (stored just before the name). */
+#define ENG_DICT_LEN_BYTES	2
+static inline int
+eng_dict_name_len(const EngDict *d, int i)
+{
+	uint16		len;
+
+	memcpy(&len, d->names[i] - ENG_DICT_LEN_BYTES, ENG_DICT_LEN_BYTES);
+	return len;
+}
 
 /* Raise 54000 when a name of "len" bytes is longer than ENG_MAX_NAME_LEN. */
 extern void eng_check_name_length(int len, const char *kind);
 
 /*
  * Index of "name" (len bytes, not NUL-terminated) in the dictionary, adding
- * it (copied into cxt) when new; "kind" names the names in errors.  Every
- * call on one dictionary must pass the same context.
+ * it (copied into cxt) when new; "kind" names the names in errors, and more
+ * than max_names names (at most ENG_DICT_MAX_NAMES) are refused.  Every call
+ * on one dictionary must pass the same context.
  */
 extern int	eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 							const char *kind, MemoryContext cxt);
