@@ -507,3 +507,30 @@ FROM (SELECT nps(nps_agg(s)) AS u, nps(nps_agg(s, 1)) AS w1, nps(nps_agg(s, 7)) 
 SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary, 0) IS NOT NULL AS stored;
 SELECT nps_trans('(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary, 0, 1) IS NOT NULL AS stored;
 SELECT nps_trans('(v=1,promoters=9223372036854775806,passives=0,detractors=0)'::nps_summary, 0)::text AS at_the_limit;
+-- scores of smallint, bigint and numeric type (1.2, issue 18): the NPS of
+-- the plain-SQL idiom, 100 (promoters - detractors) / responses, for every
+-- type; the moving frame and the weighted state take them too
+CREATE TABLE typed_scores AS SELECT g, (g * 7) % 11 AS s FROM generate_series(1, 50) g;
+SELECT nps(s::smallint) AS smallint_nps, nps(s::bigint) AS bigint_nps, nps(s::numeric) AS numeric_nps,
+	   nps(s::numeric(4, 2)) AS numeric_scale_2,
+	   100.0 * (count(*) FILTER (WHERE s >= 9) - count(*) FILTER (WHERE s <= 6)) / count(*) AS sql_idiom,
+	   responses(nps_agg(s::bigint)) AS responses, nps(nps_agg(s::numeric, 2.5)) AS weighted
+FROM typed_scores;
+SELECT count(*) AS frames,
+	   count(*) FILTER (WHERE a IS DISTINCT FROM b OR a IS DISTINCT FROM c) AS differing
+FROM (SELECT nps(s) OVER w AS a, nps(s::bigint) OVER w AS b, nps(s::numeric) OVER w AS c
+	  FROM typed_scores WINDOW w AS (ORDER BY g ROWS 4 PRECEDING)) f;
+-- anything but a whole number 0..10 is 22003, naming the value
+SELECT nps(x) FROM (VALUES (7.5::numeric)) v(x);
+SELECT nps(x) FROM (VALUES ('NaN'::numeric)) v(x);
+SELECT nps(x) FROM (VALUES ('-Infinity'::numeric)) v(x);
+SELECT nps(x) FROM (VALUES (1e-30::numeric)) v(x);
+SELECT nps(x) FROM (VALUES (9999999999999::numeric)) v(x);
+SELECT nps(x) FROM (VALUES (11::bigint)) v(x);
+SELECT nps(x) FROM (VALUES ('-9223372036854775808'::bigint)) v(x);
+SELECT nps(x) FROM (VALUES (-1::smallint)) v(x);
+SELECT nps_agg(x, 1) FROM (VALUES (10.5::numeric)) v(x);
+-- NULL scores are skipped; only NULLs give NULL
+SELECT nps(x) FROM (VALUES (NULL::bigint), (NULL)) v(x);
+SELECT nps(x) FROM (VALUES (NULL::numeric), (10)) v(x);
+DROP TABLE typed_scores;

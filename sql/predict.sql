@@ -340,6 +340,31 @@ SELECT bgnbd_fit(x, tx, T) FROM (VALUES (0.0, 0.0, 4.0), (0.0, 0.0, 8.0)) v(x, t
 SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1.0, 2.0, 4.0)) v(x, tx, T);
 SELECT gammagamma_fit(x, z) FROM (VALUES (2.0, 0.0)) v(x, z);
 SELECT gammagamma_fit(x, z) FROM (VALUES (2.0, 10.0), (2.0, 10.0)) v(x, z);
+-- every way a fit fails, with its SQLSTATE: 22M01 (the data do not
+-- determine the model) with the reason in DETAIL; 22003 where the
+-- likelihood overflows, which only data near the ends of the range of
+-- doubles reach (a trillion purchases within 1e-299; spends of 1e305)
+CREATE FUNCTION pg_temp.fit_error(q text) RETURNS TABLE (code text, message text, detail text, hint text)
+	LANGUAGE plpgsql AS $$
+BEGIN
+	EXECUTE q;
+	RETURN QUERY SELECT '00000', 'no error', NULL::text, NULL::text;
+EXCEPTION WHEN OTHERS THEN
+	GET STACKED DIAGNOSTICS code = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+		detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
+	RETURN NEXT;
+END $$;
+SELECT v.failure, f.*
+FROM (VALUES ('parameter runs off', 'SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1, 2, 4)) v(x, tx, T)'),
+			 ('parameter runs off', 'SELECT gammagamma_fit(x, z) FROM (VALUES (2, 10), (2, 10)) v(x, z)'),
+			 ('300 iterations', 'SELECT gammagamma_fit(x, z) FROM (VALUES (2, 31.2), (2, 50.5)) v(x, z)'),
+			 ('stopped improving', 'SELECT gammagamma_fit(x, z) FROM (VALUES (578396, 96.5), (3410529, 29.9), (1780825, 16), (2031485, 37.9)) v(x, z)'),
+			 ('no step improves', 'SELECT gammagamma_fit(x, z) FROM (VALUES (1137923, 38.9), (617651, 10.4), (1746119, 80.5), (1134257, 38.9)) v(x, z)'),
+			 ('no proper maximum', 'SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1, 5.7, 10.6), (0, 0, 33.4)) v(x, tx, T)'),
+			 ('overflow at the start', 'SELECT bgnbd_fit(x, tx, T) FROM (VALUES (1e13, 1e-299, 1e-299)) v(x, tx, T)'),
+			 ('overflow near the maximum', 'SELECT gammagamma_fit(x, z * 1e305) FROM (VALUES (2, 31.2), (2, 50.5), (3, 40), (1, 20)) v(x, z)'))
+	 v(failure, q),
+	 pg_temp.fit_error(v.q) f;
 SELECT expected_purchases(bgnbd(1, 1, 1, 1), -1);
 SELECT expected_purchases(bgnbd(1, 1, 1, 1), 'Infinity');
 SELECT expected_purchases(bgnbd(1, 2, 0.5, 0.5), 3);

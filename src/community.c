@@ -1245,3 +1245,60 @@ engagement_community_escalations(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "views": bool, "records": [{"thread_id": n,
+ * "author_id": n, "posts": n, "views": n, "first_post": t, "last_post": t,
+ * "thread_started": t or null, "lowest_sentiment": x or null}, ...]}: one
+ * record per thread and author, as in the text form
+ *****************************************************************************/
+
+static Datum
+comm_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	CommData   *d = comm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"views\": %s, \"records\": [", COMM_VERSION,
+					 (d->hdr.flags & COMM_FLAG_VIEWS) ? "true" : "false");
+	for (int i = 0; i < d->nrecords; i++)
+	{
+		const CommRecord *r = &d->r[i];
+
+		CHECK_FOR_INTERRUPTS();
+		appendStringInfo(&buf, "%s{\"thread_id\": " INT64_FORMAT ", \"author_id\": " INT64_FORMAT
+						 ", \"posts\": " INT64_FORMAT ", \"views\": " INT64_FORMAT ", \"first_post\": ",
+						 i > 0 ? ", " : "", r->thread, r->author, r->posts, r->views);
+		eng_json_timestamp(&buf, r->first_ts);
+		appendStringInfoString(&buf, ", \"last_post\": ");
+		eng_json_timestamp(&buf, r->last_ts);
+		appendStringInfoString(&buf, ", \"thread_started\": ");
+		if (r->start_ts == COMM_NO_START)
+			appendStringInfoString(&buf, "null");
+		else
+			eng_json_timestamp(&buf, r->start_ts);
+		appendStringInfoString(&buf, ", \"lowest_sentiment\": ");
+		if (isnan(r->sentiment))
+			appendStringInfoString(&buf, "null");
+		else
+			eng_append_float8(&buf, r->sentiment);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "]}");
+	return eng_json_result(&buf, jsonb);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_health_json);
+Datum
+engagement_community_health_json(PG_FUNCTION_ARGS)
+{
+	return comm_json(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_community_health_jsonb);
+Datum
+engagement_community_health_jsonb(PG_FUNCTION_ARGS)
+{
+	return comm_json(fcinfo, true);
+}

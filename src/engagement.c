@@ -49,15 +49,15 @@ eng_float8_result(double v, const char *what)
  */
 typedef struct EngDictEntry
 {
-	int32		index;
 	uint32		hash;
-	char		status;
+	int32		index:24;		/* up to ENG_DICT_MAX_NAMES */
+	uint32		status:8;		/* eight bytes an entry, not twelve */
 } EngDictEntry;
 
 typedef struct EngDictProbe
 {
 	uint64		seed;
-	char	  **names;			/* the dictionary's names */
+	const EngDict *d;			/* the dictionary */
 	const char *name;			/* the name being looked up (key -1) */
 	int			len;
 } EngDictProbe;
@@ -69,21 +69,25 @@ eng_dict_hash(const EngDictProbe *probe)
 										probe->len, probe->seed);
 }
 
+/* Is name "i" of the dictionary the "len" bytes at "name"? */
+static inline bool
+eng_dict_name_is(const EngDict *d, int i, const char *name, int len)
+{
+	return eng_dict_name_len(d, i) == len &&
+		memcmp(d->names[i], name, len) == 0;
+}
+
 /*
- * Is the stored name "index" the name being looked up (free of NULs)?  An
- * entry whose insertion did not complete (an error in between) holds -1 and
- * matches nothing.
+ * Is the stored name "index" the name being looked up?  An entry whose
+ * insertion did not complete (an error in between) holds -1 and matches
+ * nothing.
  */
 static inline bool
 eng_dict_equal(const EngDictProbe *probe, int32 index)
 {
-	const char *stored;
-
 	if (index < 0)
 		return false;
-	stored = probe->names[index];
-	return strncmp(stored, probe->name, probe->len) == 0 &&
-		stored[probe->len] == '\0';
+	return eng_dict_name_is(probe->d, index, probe->name, probe->len);
 }
 
 #define SH_PREFIX		engdict
@@ -128,11 +132,42 @@ eng_dict_full(const char *kind, int max_names)
 			errdetail("At most %d are allowed.", max_names));
 }
 
+/*
+ * Names are copied into blocks of ENG_DICT_FIRST_BLOCK bytes, doubling up to
+ * ENG_DICT_MAX_BLOCK: one allocation for many names, and no chunk header or
+ * rounding per name.  Each copy is preceded by its length (two bytes, see
+ * eng_dict_name_len()) and followed by a NUL.
+ */
+#define ENG_DICT_FIRST_BLOCK	128
+#define ENG_DICT_MAX_BLOCK		(256 * 1024)
+
+/*
+ * Raise the error for a new name that cannot be added: one with a NUL byte
+ * (names are stored NUL-terminated), one more than max_names, or one too
+ * long.
+ */
+static void
+eng_dict_check_new(const EngDict *d, const char *name, int len, int max_names,
+				   const char *kind)
+{
+	if (memchr(name, '\0', len) != NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
+				errmsg("%s names cannot contain NUL bytes", kind));
+	if (d->n >= max_names)
+		eng_dict_full(kind, max_names);
+	eng_check_name_length(len, kind);
+}
+
 /* Append a copy of a new name (already checked) as entry d->n. */
 static void
 eng_dict_append(EngDict *d, const char *name, int len, MemoryContext cxt)
 {
 	char	   *copy;
+	uint16		len16;
+
+	StaticAssertStmt(ENG_MAX_NAME_LEN <= PG_UINT16_MAX,
+					 "name lengths must fit in two bytes");
 
 	if (d->n == d->max)
 	{
@@ -141,7 +176,22 @@ eng_dict_append(EngDict *d, const char *name, int len, MemoryContext cxt)
 			repalloc(d->names, sizeof(char *) * d->max) :
 			MemoryContextAlloc(cxt, sizeof(char *) * d->max);
 	}
-	copy = MemoryContextAlloc(cxt, len + 1);
+	if (d->arena_free < ENG_DICT_LEN_BYTES + (Size) len + 1)
+	{
+		Size		size;
+
+		if (d->arena_next == 0)
+			d->arena_next = ENG_DICT_FIRST_BLOCK;
+		size = Max(d->arena_next, ENG_DICT_LEN_BYTES + (Size) len + 1);
+		d->arena = MemoryContextAlloc(cxt, size);
+		d->arena_free = size;
+		d->arena_next = Min(d->arena_next * 2, ENG_DICT_MAX_BLOCK);
+	}
+	len16 = (uint16) len;
+	memcpy(d->arena, &len16, ENG_DICT_LEN_BYTES);
+	copy = d->arena + ENG_DICT_LEN_BYTES;
+	d->arena += ENG_DICT_LEN_BYTES + len + 1;
+	d->arena_free -= ENG_DICT_LEN_BYTES + len + 1;
 	memcpy(copy, name, len);
 	copy[len] = '\0';
 	d->names[d->n] = copy;
@@ -157,14 +207,14 @@ eng_dict_build_hash(EngDict *d, MemoryContext cxt)
 
 	probe->seed = pg_prng_uint64(&pg_global_prng_state);
 	d->hash = engdict_create(cxt, 4 * ENG_DICT_LINEAR, probe);
-	probe->names = d->names;
+	probe->d = d;
 	for (int i = 0; i < d->n; i++)
 	{
 		EngDictEntry *entry;
 		bool		found;
 
 		probe->name = d->names[i];
-		probe->len = strlen(d->names[i]);
+		probe->len = eng_dict_name_len(d, i);
 		entry = engdict_insert_hash(d->hash, -1, eng_dict_hash(probe), &found);
 		Assert(!found);
 		entry->index = i;
@@ -180,35 +230,33 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	uint32		hash;
 	bool		found;
 
-	/* the comparisons below need a name without NUL bytes */
-	if (memchr(name, '\0', len) != NULL)
-		ereport(ERROR,
-				errcode(ERRCODE_UNTRANSLATABLE_CHARACTER),
-				errmsg("%s names cannot contain NUL bytes", kind));
-	if (d->n > 0 && strncmp(d->names[d->last], name, len) == 0 &&
-		d->names[d->last][len] == '\0')
+	Assert(max_names <= ENG_DICT_MAX_NAMES);
+
+	/*
+	 * Stored names hold no NUL byte, so a name with one matches none of them
+	 * and is refused only when it would be added.
+	 */
+	if (d->n > 0 && eng_dict_name_is(d, d->last, name, len))
 		return d->last;
 	if (d->hash == NULL)
 	{
 		/* a small dictionary: a scan is cheaper than hashing the name */
 		for (int i = 0; i < d->n; i++)
 		{
-			if (strncmp(d->names[i], name, len) == 0 && d->names[i][len] == '\0')
+			if (eng_dict_name_is(d, i, name, len))
 			{
 				d->last = i;
 				return i;
 			}
 		}
-		if (d->n >= max_names)
-			eng_dict_full(kind, max_names);
-		eng_check_name_length(len, kind);
+		eng_dict_check_new(d, name, len, max_names, kind);
 		eng_dict_append(d, name, len, cxt);
 		if (d->n == ENG_DICT_LINEAR)
 			eng_dict_build_hash(d, cxt);
 		return d->n - 1;
 	}
 	probe = (EngDictProbe *) d->hash->private_data;
-	probe->names = d->names;
+	probe->d = d;
 	probe->name = name;
 	probe->len = len;
 	hash = eng_dict_hash(probe);
@@ -220,12 +268,11 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 	}
 
 	/* a new name: forget the new entry again when the name is refused */
-	if (d->n >= max_names || len > ENG_MAX_NAME_LEN)
+	if (d->n >= max_names || len > ENG_MAX_NAME_LEN ||
+		memchr(name, '\0', len) != NULL)
 	{
 		engdict_delete_item(d->hash, entry);
-		if (d->n >= max_names)
-			eng_dict_full(kind, max_names);
-		eng_check_name_length(len, kind);
+		eng_dict_check_new(d, name, len, max_names, kind);
 	}
 	entry->index = d->n;
 	eng_dict_append(d, name, len, cxt);
@@ -233,64 +280,180 @@ eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 }
 
 /*
- * Sorting names: each entry carries its first eight bytes as a big-endian
- * integer (zero-padded, and names hold no NUL, so integer order is strcmp
- * order on those bytes); only entries whose first eight bytes agree compare
- * the rest.
+ * Sorting names.  The bytes that every ranked name shares at its start are
+ * skipped; each entry is one integer: the next ENG_KEY_BYTES bytes, big-endian
+ * and zero-padded (names hold no NUL, so integer order is bytewise order on
+ * those bytes, a shorter name first), above the name's index.  Only entries
+ * whose key bytes agree compare the rest of their names.
  */
-typedef struct EngSortName
+#define ENG_KEY_BYTES	5
+#define ENG_INDEX_BITS	24
+
+StaticAssertDecl(ENG_DICT_MAX_NAMES < (1 << ENG_INDEX_BITS),
+				 "a dictionary index must fit below the sort key");
+
+typedef struct EngSortArg
 {
-	uint64		prefix;
-	const char *name;
-	int32		index;
-} EngSortName;
+	const EngDict *d;
+	int			skip;			/* bytes shared by every name, then the key */
+} EngSortArg;
+
+#define eng_sort_key(e)		((e) >> ENG_INDEX_BITS)
+#define eng_sort_index(e)	((int32) ((e) & ((1 << ENG_INDEX_BITS) - 1)))
 
 static inline int
-eng_name_cmp(const EngSortName *x, const EngSortName *y)
+eng_name_cmp(uint64 x, uint64 y, const EngSortArg *arg)
 {
-	if (x->prefix != y->prefix)
-		return (x->prefix < y->prefix) ? -1 : 1;
-	return strcmp(x->name, y->name);
+	int			off = arg->skip + ENG_KEY_BYTES;
+	int			xi = eng_sort_index(x);
+	int			yi = eng_sort_index(y);
+	int			xrest;
+	int			yrest;
+	int			c;
+
+	if (eng_sort_key(x) != eng_sort_key(y))
+		return (eng_sort_key(x) < eng_sort_key(y)) ? -1 : 1;
+	/* equal keys: a name that ends within them is the shorter one, or equal */
+	xrest = eng_dict_name_len(arg->d, xi) - off;
+	yrest = eng_dict_name_len(arg->d, yi) - off;
+	if (xrest > 0 && yrest > 0)
+	{
+		c = memcmp(arg->d->names[xi] + off, arg->d->names[yi] + off,
+				   Min(xrest, yrest));
+		if (c != 0)
+			return c;
+	}
+	return (xrest > yrest) - (xrest < yrest);
 }
 
 /* eng_sort_names(): an interruptible sort with the comparison inlined */
 #define ST_SORT			eng_sort_names
-#define ST_ELEMENT_TYPE	EngSortName
-#define ST_COMPARE(a, b)	eng_name_cmp(a, b)
+#define ST_ELEMENT_TYPE	uint64
+#define ST_COMPARE(a, b, arg)	eng_name_cmp(*(a), *(b), arg)
+#define ST_COMPARE_ARG_TYPE	const EngSortArg
 #define ST_CHECK_FOR_INTERRUPTS
 #define ST_SCOPE		static
 #define ST_DECLARE
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/*
+ * Sort by the key bytes, most significant first (an in-place radix sort that
+ * moves each entry into its byte's bucket, then sorts every bucket by the
+ * next byte); buckets of fewer than ENG_RADIX_MIN entries, and entries whose
+ * key bytes all agree, are sorted by comparison.  Linear in the number of
+ * names for each key byte, instead of a comparison sort's n log n
+ * comparisons.
+ */
+#define ENG_RADIX_MIN	64
+
+static void
+eng_radix_sort_names(uint64 *a, int n, int byte, const EngSortArg *arg)
+{
+	int			shift;
+	int			count[256];
+	int			next[256];
+	int			end[256];
+	int			pos = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	if (n < ENG_RADIX_MIN || byte == ENG_KEY_BYTES)
+	{
+		eng_sort_names(a, n, arg);
+		return;
+	}
+	shift = ENG_INDEX_BITS + 8 * (ENG_KEY_BYTES - 1 - byte);
+	memset(count, 0, sizeof(count));
+	for (int i = 0; i < n; i++)
+		count[(a[i] >> shift) & 0xFF]++;
+	for (int b = 0; b < 256; b++)
+	{
+		if (count[b] == n)
+		{
+			/* one bucket: nothing to move */
+			eng_radix_sort_names(a, n, byte + 1, arg);
+			return;
+		}
+		next[b] = pos;
+		pos += count[b];
+		end[b] = pos;
+	}
+	for (int b = 0; b < 256; b++)
+	{
+		while (next[b] < end[b])
+		{
+			uint64		x = a[next[b]];
+			int			d = (x >> shift) & 0xFF;
+
+			/* carry x to its bucket, taking the entry there, until one fits */
+			while (d != b)
+			{
+				uint64		y = a[next[d]];
+
+				a[next[d]++] = x;
+				x = y;
+				d = (x >> shift) & 0xFF;
+			}
+			a[next[b]++] = x;
+		}
+	}
+	for (int b = 0, start = 0; b < 256; start += count[b], b++)
+	{
+		if (count[b] > 1)
+			eng_radix_sort_names(a + start, count[b], byte + 1, arg);
+	}
+}
+
 int
 eng_dict_sort(const EngDict *d, const bool *used, int32 *order, int32 *rank)
 {
-	EngSortName *sorted = palloc(sizeof(EngSortName) * Max(d->n, 1));
+	uint64	   *sorted = palloc(sizeof(uint64) * Max(d->n, 1));
+	EngSortArg	arg;
+	const char *first = NULL;
 	int			k = 0;
 
+	/* the ranked names, and the length of the start they all share */
+	arg.d = d;
+	arg.skip = 0;
 	for (int i = 0; i < d->n; i++)
 	{
 		const char *name = d->names[i];
-		uint64		prefix = 0;
-		int			j;
+		int			len = eng_dict_name_len(d, i);
 
+		CHECK_FOR_INTERRUPTS();
 		if (used != NULL && !used[i])
 			continue;
-		for (j = 0; j < 8 && name[j] != '\0'; j++)
-			prefix = (prefix << 8) | (unsigned char) name[j];
-		if (j > 0 && j < 8)
-			prefix <<= 8 * (8 - j);
-		sorted[k].prefix = prefix;
-		sorted[k].name = name;
-		sorted[k].index = i;
-		k++;
+		if (first == NULL)
+		{
+			first = name;
+			arg.skip = len;
+		}
+		else
+		{
+			int			j = 0;
+
+			while (j < arg.skip && j < len && name[j] == first[j])
+				j++;
+			arg.skip = j;
+		}
+		sorted[k++] = (uint64) i;
 	}
-	eng_sort_names(sorted, k);
 	for (int i = 0; i < k; i++)
 	{
-		order[i] = sorted[i].index;
-		rank[sorted[i].index] = i;
+		int			index = (int) sorted[i];
+		const char *name = d->names[index];
+		int			len = eng_dict_name_len(d, index);
+		uint64		key = 0;
+
+		for (int j = arg.skip; j < arg.skip + ENG_KEY_BYTES; j++)
+			key = (key << 8) | (j < len ? (unsigned char) name[j] : 0);
+		sorted[i] = (key << ENG_INDEX_BITS) | (uint64) index;
+	}
+	eng_radix_sort_names(sorted, k, 0, &arg);
+	for (int i = 0; i < k; i++)
+	{
+		order[i] = eng_sort_index(sorted[i]);
+		rank[order[i]] = i;
 	}
 	pfree(sorted);
 	return k;
@@ -597,57 +760,8 @@ eng_interval_usecs_positive(const Interval *iv, const char *what)
 }
 
 /*
- * Normal distribution
+ * Normal distribution (the pure functions are in numerics.c)
  */
-
-/* P(Z <= x) */
-static double
-eng_norm_cdf(double x)
-{
-	return 0.5 * erfc(-x / M_SQRT2);
-}
-
-/*
- * Quantile of the standard normal distribution for 0 < p < 1.
- *
- * A rational starting value (Abramowitz and Stegun 26.2.23, error below
- * 4.5e-4) is refined by Halley steps on the exact CDF from erfc(); the
- * cubic convergence gives full double precision after three steps.
- */
-double
-eng_norm_quantile(double p)
-{
-	double		q = (p < 0.5) ? p : 1.0 - p;
-	double		t;
-	double		x;
-
-	Assert(p > 0.0 && p < 1.0);
-
-	/* solve Phi(x) = q for the lower tail, where erfc() is accurate */
-	t = sqrt(-2.0 * log(q));
-	x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) /
-		  (1.0 + t * (1.432788 + t * (0.189269 + t * 0.001308))));
-
-	for (int i = 0; i < 3; i++)
-	{
-		double		density = exp(-0.5 * x * x) / sqrt(2.0 * M_PI);
-		double		step;
-
-		if (density <= 0.0)
-			break;
-		step = (eng_norm_cdf(x) - q) / density;
-		/* Halley: x -= u / (1 + x u / 2) */
-		x -= step / (1.0 + 0.5 * x * step);
-	}
-	return (p < 0.5) ? x : -x;
-}
-
-/* Two-sided p-value of a z statistic: 2 * (1 - Phi(|z|)). */
-double
-eng_norm_two_sided_p(double z)
-{
-	return erfc(fabs(z) / M_SQRT2);
-}
 
 double
 eng_confidence_z(double confidence)
@@ -657,5 +771,5 @@ eng_confidence_z(double confidence)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("confidence level must be between 0 and 1, exclusive"),
 				errdetail("The confidence level given was %g.", confidence));
-	return -eng_norm_quantile(0.5 * (1.0 - confidence));
+	return -num_norm_quantile(0.5 * (1.0 - confidence));
 }

@@ -21,9 +21,12 @@
 #include "lib/stringinfo.h"
 #include "utils/timestamp.h"
 
+#include "numerics.h"
+
 /*
- * SQLSTATE of a model the data do not determine: a fit that does not
- * converge, a Markov chain with no way out.
+ * The data do not determine the model: a fit that does not converge (the
+ * likelihood has no proper maximum), a Markov chain with no way out.  An
+ * implementation-defined subclass (M01) of class 22, data exception.
  */
 #define ERRCODE_ENG_MODEL_FAILED MAKE_SQLSTATE('2','2','M','0','1')
 
@@ -144,6 +147,15 @@ extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 									const EngBuildOps *ops);
+/*
+ * JSON forms (the casts to json and jsonb): a type writes its JSON text into
+ * buf; eng_json_result returns it as json or jsonb.  Times are written as
+ * the text forms write them, quoted; numbers as eng_append_float8 writes them
+ * (finite in every valid state, so always valid JSON numbers).
+ */
+extern void eng_json_timestamp(StringInfo buf, int64 ts);
+extern Datum eng_json_result(StringInfo buf, bool jsonb);
+
 /* final function: the stored value, NULL for no state or an empty one */
 extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 /* <type> + <type>: the two stored values merged (a strict function) */
@@ -177,9 +189,11 @@ extern void *eng_fixed_state_arg(FunctionCallInfo fcinfo, Size size,
  * zeroed EngDict is an empty dictionary.  Lookups scan a small dictionary
  * and go through a hash table once it has 16 names (created then, in the
  * memory context given), with a cache of the last hit because consecutive
- * rows often repeat a name.
+ * rows often repeat a name.  The names are copied into a few large blocks
+ * (an arena), not allocated one by one.
  */
 #define ENG_MAX_NAME_LEN	1000
+#define ENG_DICT_MAX_NAMES	((1 << 23) - 1)	/* largest max_names */
 
 struct engdict_hash;
 
@@ -189,16 +203,31 @@ typedef struct EngDict
 	int			max;
 	char	  **names;
 	int			last;
-	struct engdict_hash *hash;	/* name -> index; NULL while empty */
+	struct engdict_hash *hash;	/* name -> index; NULL while small */
+	char	   *arena;			/* free space of the current name block */
+	Size		arena_free;		/* bytes free there */
+	Size		arena_next;		/* size of the next name block */
 } EngDict;
+
+/* Length of name "i" of a dictionary (stored just before the name). */
+#define ENG_DICT_LEN_BYTES	2
+static inline int
+eng_dict_name_len(const EngDict *d, int i)
+{
+	uint16		len;
+
+	memcpy(&len, d->names[i] - ENG_DICT_LEN_BYTES, ENG_DICT_LEN_BYTES);
+	return len;
+}
 
 /* Raise 54000 when a name of "len" bytes is longer than ENG_MAX_NAME_LEN. */
 extern void eng_check_name_length(int len, const char *kind);
 
 /*
  * Index of "name" (len bytes, not NUL-terminated) in the dictionary, adding
- * it (copied into cxt) when new; "kind" names the names in errors.  Every
- * call on one dictionary must pass the same context.
+ * it (copied into cxt) when new; "kind" names the names in errors, and more
+ * than max_names names (at most ENG_DICT_MAX_NAMES) are refused.  Every call
+ * on one dictionary must pass the same context.
  */
 extern int	eng_dict_lookup(EngDict *d, const char *name, int len, int max_names,
 							const char *kind, MemoryContext cxt);
@@ -283,9 +312,10 @@ extern void eng_bytea_reader(StringInfo buf, bytea *raw);
 extern int64 eng_interval_usecs(const Interval *iv, const char *what);
 extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
 
-/* Standard normal distribution. */
-extern double eng_norm_quantile(double p);
-extern double eng_norm_two_sided_p(double z);
+/*
+ * The standard normal distribution is in numerics.h (num_norm_quantile(),
+ * num_norm_two_sided_p()).
+ */
 
 /*
  * The z value of a two-sided confidence level, which must lie strictly

@@ -1047,3 +1047,52 @@ engagement_retention_final(PG_FUNCTION_ARGS)
 		elems[i] = BoolGetDatum(first && (state & (UINT64CONST(1) << i)) != 0);
 	PG_RETURN_ARRAYTYPE_P(construct_array(elems, n, BOOLOID, 1, true, TYPALIGN_CHAR));
 }
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "window_usec": n, "mode": ["strict_order", ...],
+ * "steps": n, "events": [{"ts": t, "step": k}, ...]}: the events in time
+ * order, each with the step it fulfils (1..steps; 0: none, under
+ * strict_order), as in the text form
+ *****************************************************************************/
+
+static Datum
+funnel_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	FunnelData *f = funnel_getarg(fcinfo, 0);
+	StringInfoData buf;
+	bool		first = true;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"window_usec\": " INT64_FORMAT ", \"mode\": [",
+					 FUNNEL_VERSION, f->window);
+	for (int i = 0; i < 4; i++)
+		if (f->hdr.flags & (1 << i))
+		{
+			appendStringInfo(&buf, "%s\"%s\"", first ? "" : ", ", funnel_mode_names[i]);
+			first = false;
+		}
+	appendStringInfo(&buf, "], \"steps\": %d, \"events\": [", f->nsteps);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		appendStringInfoString(&buf, i > 0 ? ", {\"ts\": " : "{\"ts\": ");
+		eng_json_timestamp(&buf, FUNNEL_TS(f)[i]);
+		appendStringInfo(&buf, ", \"step\": %d}", FUNNEL_STEPS(f)[i]);
+	}
+	appendStringInfoString(&buf, "]}");
+	return eng_json_result(&buf, jsonb);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_json);
+Datum
+engagement_funnel_json(PG_FUNCTION_ARGS)
+{
+	return funnel_json(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_jsonb);
+Datum
+engagement_funnel_jsonb(PG_FUNCTION_ARGS)
+{
+	return funnel_json(fcinfo, true);
+}

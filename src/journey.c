@@ -118,15 +118,31 @@ typedef struct JourneyBuild
  * Varints
  *****************************************************************************/
 
-static void
-jv_put(StringInfo buf, uint64 v)
+/* Bytes of the varint of v. */
+static inline int
+jv_len(uint64 v)
+{
+	int			len = 1;
+
+	while (v >= 0x80)
+	{
+		v >>= 7;
+		len++;
+	}
+	return len;
+}
+
+/* Write the varint of v at p; returns the byte after it. */
+static inline char *
+jv_write(char *p, uint64 v)
 {
 	while (v >= 0x80)
 	{
-		appendStringInfoChar(buf, (char) ((v & 0x7F) | 0x80));
+		*p++ = (char) ((v & 0x7F) | 0x80);
 		v >>= 7;
 	}
-	appendStringInfoChar(buf, (char) v);
+	*p++ = (char) v;
+	return p;
 }
 
 /* Read a varint; false when it runs past "end" or is longer than 64 bits. */
@@ -310,8 +326,9 @@ journey_getarg(FunctionCallInfo fcinfo, int argno, EngJourney *j)
 static bool
 journey_bare_char(unsigned char c)
 {
-	return isalnum(c) || c == '_' || c == '.' || c == ':' || c == '@' ||
-		c == '+' || c == '/' || c == '-' || c >= 0x80;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		(c >= '0' && c <= '9') || c == '_' || c == '.' || c == ':' ||
+		c == '@' || c == '+' || c == '/' || c == '-' || c >= 0x80;
 }
 
 /* Length of a name as written in the text form, bare or quoted. */
@@ -591,6 +608,40 @@ jtouch_cmp(const JTouch *x, const JTouch *y, const JRanks *r)
 #define ST_DEFINE
 #include "lib/sort_template.h"
 
+/* The code of a touch: channel rank * (nev + 1) + event rank + 1 (0: none). */
+static inline uint64
+jtouch_code(const JTouch *t, const JRanks *r, int nev)
+{
+	int64		evcode = (t->ev >= 0) ? r->ev_rank[t->ev + 1] + 1 : 0;
+
+	return (uint64) r->ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode;
+}
+
+/* Bytes of the names order[0..count-1] of a dictionary, NULs included. */
+static Size
+jbuild_names_size(const EngDict *d, const int32 *order, int count)
+{
+	Size		size = 0;
+
+	for (int i = 0; i < count; i++)
+		size += eng_dict_name_len(d, order[i]) + 1;
+	return size;
+}
+
+/* Write those names, NUL-terminated, at p; returns the byte after them. */
+static char *
+jbuild_write_names(char *p, const EngDict *d, const int32 *order, int count)
+{
+	for (int i = 0; i < count; i++)
+	{
+		int			len = eng_dict_name_len(d, order[i]) + 1;
+
+		memcpy(p, d->names[order[i]], len);
+		p += len;
+	}
+	return p;
+}
+
 /*
  * Encode the touches of a build state as a journey.  The touch array is
  * sorted in place (harmless: its order carries no meaning), nothing else
@@ -599,8 +650,9 @@ jtouch_cmp(const JTouch *x, const JTouch *y, const JRanks *r)
 static JourneyData *
 jbuild_encode(JourneyBuild *b)
 {
-	StringInfoData buf;
 	JourneyData *jd;
+	Size		size;
+	char	   *p;
 	JRanks		r;
 	int32	   *ch_order = palloc(sizeof(int32) * Max(b->channels.n, 1));
 	int32	   *ev_order = palloc(sizeof(int32) * Max(b->events.n, 1));
@@ -648,30 +700,37 @@ jbuild_encode(JourneyBuild *b)
 		}
 	}
 
-	initStringInfo(&buf);
-	appendStringInfoSpaces(&buf, JOURNEY_HDRSZ);
-	for (int i = 0; i < nch; i++)
-		appendBinaryStringInfo(&buf, b->channels.names[ch_order[i]],
-							   strlen(b->channels.names[ch_order[i]]) + 1);
-	for (int i = 0; i < nev; i++)
-		appendBinaryStringInfo(&buf, b->events.names[ev_order[i]],
-							   strlen(b->events.names[ev_order[i]]) + 1);
+	/* the exact size first, so that the value is allocated once */
+	size = JOURNEY_HDRSZ + jbuild_names_size(&b->channels, ch_order, nch) +
+		jbuild_names_size(&b->events, ev_order, nev);
 	prev = b->touches[0].ts;
 	for (int i = 0; i < b->n; i++)
 	{
 		const JTouch *t = &b->touches[i];
-		uint64		delta = (uint64) (t->ts - prev);
-		int64		evcode = (t->ev >= 0) ? r.ev_rank[t->ev + 1] + 1 : 0;
 
 		CHECK_FOR_INTERRUPTS();
-		jv_put(&buf, delta / (uint64) unit);
-		jv_put(&buf, (uint64) r.ch_rank[t->ch] * (uint64) (nev + 1) + (uint64) evcode);
+		size += jv_len((uint64) (t->ts - prev) / (uint64) unit) +
+			jv_len(jtouch_code(t, &r, nev));
 		prev = t->ts;
 	}
 
-	jd = (JourneyData *) buf.data;
+	jd = palloc(size);
 	memset(jd, 0, JOURNEY_HDRSZ);
-	eng_init_header(&jd->hdr, buf.len, JOURNEY_VERSION, (uint8) flags);
+	p = jbuild_write_names(jd->data, &b->channels, ch_order, nch);
+	p = jbuild_write_names(p, &b->events, ev_order, nev);
+	prev = b->touches[0].ts;
+	for (int i = 0; i < b->n; i++)
+	{
+		const JTouch *t = &b->touches[i];
+
+		CHECK_FOR_INTERRUPTS();
+		p = jv_write(p, (uint64) (t->ts - prev) / (uint64) unit);
+		p = jv_write(p, jtouch_code(t, &r, nev));
+		prev = t->ts;
+	}
+	Assert(p == (char *) jd + size);
+
+	eng_init_header(&jd->hdr, size, JOURNEY_VERSION, (uint8) flags);
 	jd->ntouches = b->n;
 	jd->nchannels = (uint16) nch;
 	jd->nevents = (uint16) nev;

@@ -26,6 +26,8 @@
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "nodes/nodes.h"
+#include "utils/fmgrprotos.h"
+#include "utils/numeric.h"
 
 #define NPSAGG_VERSION		1
 #define NPSAGG_WEIGHTED		0x01	/* the weight fields are in use */
@@ -862,11 +864,141 @@ engagement_nps_compare(PG_FUNCTION_ARGS)
 	if (se > 0.0)
 	{
 		values[1] = Float8GetDatum(diff / se);
-		values[2] = Float8GetDatum(eng_norm_two_sided_p(diff / se));
+		values[2] = Float8GetDatum(num_norm_two_sided_p(diff / se));
 	}
 	else
 		nulls[1] = nulls[2] = true;
 
 	tupdesc = BlessTupleDesc(tupdesc);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+}
+
+/*****************************************************************************
+ * Scores of other integer types (1.2): smallint, bigint and numeric scores
+ * (what CSV imports and numeric columns give) are whole numbers 0..10 like
+ * integer ones; anything else is 22003, naming the value.  Each entry point
+ * turns its score argument into an integer and runs the integer function on
+ * the same call.
+ *****************************************************************************/
+
+pg_attribute_noreturn() static void
+nps_score_out_of_range(const char *value)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			errmsg("NPS score %s is out of range", value),
+			errdetail("Scores must be integers between 0 and 10."));
+}
+
+static void
+nps_score_from_int2(FunctionCallInfo fcinfo, int argno)
+{
+	if (!PG_ARGISNULL(argno))
+		fcinfo->args[argno].value = Int32GetDatum((int32) PG_GETARG_INT16(argno));
+}
+
+static void
+nps_score_from_int8(FunctionCallInfo fcinfo, int argno)
+{
+	int64		v;
+	char		buf[32];
+
+	if (PG_ARGISNULL(argno))
+		return;
+	v = PG_GETARG_INT64(argno);
+	if (v < 0 || v > 10)
+	{
+		snprintf(buf, sizeof(buf), INT64_FORMAT, v);
+		nps_score_out_of_range(buf);
+	}
+	fcinfo->args[argno].value = Int32GetDatum((int32) v);
+}
+
+static void
+nps_score_from_numeric(FunctionCallInfo fcinfo, int argno)
+{
+	Numeric		num;
+	bool		error = true;
+	int32		v = -1;
+
+	if (PG_ARGISNULL(argno))
+		return;
+	num = PG_GETARG_NUMERIC(argno);
+	/* rounded to the nearest integer, then compared with the value */
+	if (!numeric_is_nan(num) && !numeric_is_inf(num))
+	{
+		error = false;
+		v = numeric_int4_opt_error(num, &error);
+	}
+	if (error || v < 0 || v > 10 ||
+		!DatumGetBool(DirectFunctionCall2(numeric_eq, NumericGetDatum(num),
+										  NumericGetDatum(int64_to_numeric(v)))))
+		nps_score_out_of_range(DatumGetCString(DirectFunctionCall1(numeric_out,
+																   NumericGetDatum(num))));
+	fcinfo->args[argno].value = Int32GetDatum(v);
+}
+
+#define NPS_SCORE_ENTRY(name, target, convert) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	convert(fcinfo, 1); \
+	return target(fcinfo); \
+}
+
+NPS_SCORE_ENTRY(engagement_nps_trans_int2, engagement_nps_trans, nps_score_from_int2)
+NPS_SCORE_ENTRY(engagement_nps_trans_int8, engagement_nps_trans, nps_score_from_int8)
+NPS_SCORE_ENTRY(engagement_nps_trans_numeric, engagement_nps_trans, nps_score_from_numeric)
+NPS_SCORE_ENTRY(engagement_nps_inv_int2, engagement_nps_inv, nps_score_from_int2)
+NPS_SCORE_ENTRY(engagement_nps_inv_int8, engagement_nps_inv, nps_score_from_int8)
+NPS_SCORE_ENTRY(engagement_nps_inv_numeric, engagement_nps_inv, nps_score_from_numeric)
+NPS_SCORE_ENTRY(engagement_nps_wtrans_int2, engagement_nps_wtrans, nps_score_from_int2)
+NPS_SCORE_ENTRY(engagement_nps_wtrans_int8, engagement_nps_wtrans, nps_score_from_int8)
+NPS_SCORE_ENTRY(engagement_nps_wtrans_numeric, engagement_nps_wtrans, nps_score_from_numeric)
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "promoters": n, "passives": n, "detractors": n,
+ * "responses": n, "weighted": bool, and when weighted "promoter_weight",
+ * "passive_weight", "detractor_weight", "weight_squares"}
+ *****************************************************************************/
+
+static Datum
+nps_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	NpsAgg	   *st = nps_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d", NPSAGG_VERSION);
+	for (int i = 0; i < 3; i++)
+		appendStringInfo(&buf, ", \"%s\": " INT64_FORMAT, nps_category_names[i], st->n[i]);
+	appendStringInfo(&buf, ", \"responses\": " INT64_FORMAT ", \"weighted\": %s",
+					 nps_total(st), (st->hdr.flags & NPSAGG_WEIGHTED) ? "true" : "false");
+	if (st->hdr.flags & NPSAGG_WEIGHTED)
+	{
+		for (int i = 0; i < 3; i++)
+		{
+			appendStringInfo(&buf, ", \"%s\": ", nps_weight_names[i]);
+			eng_append_float8(&buf, st->w[i]);
+		}
+		appendStringInfoString(&buf, ", \"weight_squares\": ");
+		eng_append_float8(&buf, st->w2);
+	}
+	appendStringInfoChar(&buf, '}');
+	return eng_json_result(&buf, jsonb);
+}
+
+PG_FUNCTION_INFO_V1(engagement_nps_summary_json);
+Datum
+engagement_nps_summary_json(PG_FUNCTION_ARGS)
+{
+	return nps_json(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_nps_summary_jsonb);
+Datum
+engagement_nps_summary_jsonb(PG_FUNCTION_ARGS)
+{
+	return nps_json(fcinfo, true);
 }

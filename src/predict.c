@@ -37,26 +37,21 @@
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
 
+#include "numerics.h"
+
 #define PRED_VERSION		1
 #define PRED_FLAG_FITTED	0x01
 #define PRED_MAX_PARAMS		4
 #define PRED_NCOV			(PRED_MAX_PARAMS * (PRED_MAX_PARAMS + 1) / 2)
+StaticAssertDecl(PRED_MAX_PARAMS <= NUM_MAX_PARAMS,
+				 "a model has more parameters than num_minimise fits");
 #define PRED_MAX_ROWS		(40 * 1000 * 1000)
-#define PRED_MAX_ITER		300
-/*
- * a parameter that moves more than this factor (e^12, about 160,000) from
- * its starting value is taken to run off to zero or infinity: the
- * likelihood has no interior maximum
- */
-#define PRED_MAX_LOG_MOVE	12.0
 /*
  * most terms the series of one expectation may take (documented in the
  * README): beyond it a prediction raises 54000 instead of running for
  * minutes
  */
 #define PRED_MAX_TERMS		(10 * 1000 * 1000)
-/* most steps of the continued fraction of the incomplete beta function */
-#define PRED_MAX_CF_STEPS	(1000 * 1000)
 
 /* what tells the two model types apart */
 typedef struct PredKind
@@ -99,168 +94,19 @@ typedef struct PredRows
 } PredRows;
 
 /*****************************************************************************
- * Special functions
- *****************************************************************************/
-
-/* digamma: recurrence up to 6, then the asymptotic series */
-static double
-pred_digamma(double x)
-{
-	double		r = 0.0;
-	double		f;
-
-	while (x < 6.0)
-	{
-		r -= 1.0 / x;
-		x += 1.0;
-	}
-	f = 1.0 / (x * x);
-	return r + log(x) - 0.5 / x -
-		f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f * (1.0 / 132)))));
-}
-
-/*
- * Arguments from which a difference of lgamma() values is computed from
- * Stirling's series instead: lgamma(z + d) - lgamma(z) subtracts two numbers
- * of about z ln z, so for a huge z the rounding of each (several units in the
- * last place) swamps a small difference (lgamma(1e15 + 1) - lgamma(1e15)
- * comes out 15% off ln 1e15).  Below the threshold the plain difference loses
- * at most about 1e-9 and is kept, so ordinary models give the same bits.
- */
-#define PRED_STIRLING_MIN	1e6
-
-/*
- * ln Gamma(z + d) - ln Gamma(z) for z and z + d at least PRED_STIRLING_MIN:
- * with ln Gamma(z) = (z - 1/2) ln z - z + ln(2 pi) / 2 + 1/(12 z) - 1/(360 z^3)
- * + O(z^-5), the difference is d ln z + (z + d - 1/2) ln(1 + d/z) - d plus the
- * difference of the corrections, with no cancellation of large terms.
- */
-static double
-pred_lgamma_ratio_large(double z, double d)
-{
-	double		zd = z + d;
-
-	return d * log(z) + (zd - 0.5) * log1p(d / z) - d +
-		(1.0 / (12.0 * zd) - 1.0 / (360.0 * zd * zd * zd)) -
-		(1.0 / (12.0 * z) - 1.0 / (360.0 * z * z * z));
-}
-
-/* ln Gamma(z + d) - ln Gamma(z), z > 0, z + d > 0 */
-static double
-pred_lgamma_ratio(double z, double d)
-{
-	if (Min(z, z + d) >= PRED_STIRLING_MIN)
-		return pred_lgamma_ratio_large(z, d);
-	return lgamma(z + d) - lgamma(z);
-}
-
-/* ln B(x, y), also when one argument is huge and the other is not */
-static double
-pred_lbeta(double x, double y)
-{
-	if (Max(x, y) >= PRED_STIRLING_MIN)
-		return lgamma(Min(x, y)) - pred_lgamma_ratio_large(Max(x, y), Min(x, y));
-	return lgamma(x) + lgamma(y) - lgamma(x + y);
-}
-
-/*
- * The continued fraction of the regularized incomplete beta function
- * (DLMF 8.17.22), 1 / (1 + d1 / (1 + d2 / (1 + ...))) with
- *   d(2m+1) = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)),
- *   d(2m)   = m(b-m) x / ((a+2m-1)(a+2m)),
- * evaluated by the modified Lentz method.  It converges fast for
- * x < (a+1)/(a+b+2), where the caller uses it.
- */
-static double
-pred_beta_cf(double a, double b, double x)
-{
-	const double tiny = 1e-300;
-	double		f = 1.0,
-				C = 1.0,
-				D = 0.0;
-
-	for (int n = 1; n <= PRED_MAX_CF_STEPS; n++)
-	{
-		int			m = n / 2;
-		double		d,
-					delta;
-
-		/* the factors are grouped so that huge a or b cannot overflow */
-		if (n % 2 == 1)
-			d = -((a + m) / (a + 2 * m)) * ((a + b + m) / (a + 2 * m + 1)) * x;
-		else
-			d = (m / (a + 2 * m - 1)) * ((b - m) / (a + 2 * m)) * x;
-		D = 1.0 + d * D;
-		if (fabs(D) < tiny)
-			D = tiny;
-		D = 1.0 / D;
-		C = 1.0 + d / C;
-		if (fabs(C) < tiny)
-			C = tiny;
-		delta = C * D;
-		f *= delta;
-		if (fabs(delta - 1.0) <= 1e-16)
-			return 1.0 / f;
-		if ((n & 0xFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-	}
-	ereport(ERROR,
-			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-			errmsg("the BG/NBD probability did not converge for these parameters"),
-			errdetail("The continued fraction of the incomplete beta function did not converge in %d steps.",
-					  PRED_MAX_CF_STEPS));
-	return 0.0;					/* keep compiler quiet */
-}
-
-/*
- * The regularized incomplete beta function I_x(a, b) for 0 <= x <= 1, given
- * x, y = 1 - x and their logarithms, each computed without cancellation by
- * the caller (ln x stays finite when x underflows to 0).
- */
-static double
-pred_beta_inc(double a, double b, double x, double y, double lx, double ly)
-{
-	bool		swap = x >= (a + 1.0) / (a + b + 2.0);
-	double		lpre;
-
-	if (swap)
-	{
-		double		tmp = a;
-
-		a = b;
-		b = tmp;
-		tmp = x;
-		x = y;
-		y = tmp;
-		tmp = lx;
-		lx = ly;
-		ly = tmp;
-	}
-	/* x^a y^b / (a B(a, b)) times the continued fraction */
-	lpre = a * lx + b * ly - pred_lbeta(a, b) - log(a);
-	lpre = exp(lpre) * pred_beta_cf(a, b, x);
-	/* a probability, also where rounding takes 1 - lpre below 0 */
-	lpre = Min(Max(lpre, 0.0), 1.0);
-	return swap ? 1.0 - lpre : lpre;
-}
-
-/*****************************************************************************
  * Models: validation, construction, I/O
  *****************************************************************************/
 
 static void
-pred_validate(const PredModel *m, const PredKind *kind, int code)
+pred_validate(const PredModel *m, const PredKind *kind, EngSource src)
 {
 	bool		fitted;
 	const char *problem = NULL;
 
-	if (VARSIZE(m) != sizeof(PredModel) || m->hdr.version != PRED_VERSION ||
-		(m->hdr.flags & ~PRED_FLAG_FITTED) != 0 || m->hdr.reserved != 0 ||
-		m->reserved != 0)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("invalid %s value", kind->typname),
-				errdetail("The header, size or version is invalid."));
+	eng_check_header(&m->hdr, sizeof(PredModel), PRED_VERSION, PRED_FLAG_FITTED,
+					 kind->typname, src);
+	if (m->reserved != 0)
+		problem = "A reserved field is not zero.";
 	fitted = (m->hdr.flags & PRED_FLAG_FITTED) != 0;
 	for (int i = 0; i < PRED_MAX_PARAMS; i++)
 	{
@@ -282,7 +128,7 @@ pred_validate(const PredModel *m, const PredKind *kind, int code)
 		problem = "The fit fields are invalid.";
 	if (problem)
 		ereport(ERROR,
-				errcode(code),
+				errcode(eng_source_errcode(src)),
 				errmsg("invalid %s value", kind->typname),
 				errdetail("%s", problem));
 }
@@ -292,7 +138,7 @@ pred_getarg(FunctionCallInfo fcinfo, int argno, const PredKind *kind)
 {
 	PredModel  *m = (PredModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	pred_validate(m, kind, ERRCODE_DATA_CORRUPTED);
+	pred_validate(m, kind, ENG_STORED);
 	return m;
 }
 
@@ -382,20 +228,9 @@ pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 	char	   *input = PG_GETARG_CSTRING(0);
 	EngTextCursor c;
 	PredModel  *m = pred_new();
-	int64		version;
 	int			k = kind->nparams;
 
-	eng_cursor_init(&c, input, kind->typname);
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != PRED_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported %s format version %lld", kind->typname,
-					   (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  PRED_VERSION));
+	eng_cursor_begin(&c, input, kind->typname, PRED_VERSION);
 	for (int i = 0; i < k; i++)
 	{
 		eng_cursor_expect(&c, ',');
@@ -432,7 +267,7 @@ pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 	}
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
-	pred_validate(m, kind, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	pred_validate(m, kind, ENG_TEXT);
 	PG_RETURN_POINTER(m);
 }
 
@@ -465,15 +300,9 @@ pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	PredModel  *m = pred_new();
-	int			version = pq_getmsgbyte(buf);
 	int			k = kind->nparams;
 
-	if (version != PRED_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported %s format version %d", kind->typname, version),
-				errdetail("This version of the extension reads format version %d.",
-						  PRED_VERSION));
+	eng_recv_version(buf, PRED_VERSION, kind->typname);
 	m->hdr.flags = pq_getmsgbyte(buf);
 	for (int i = 0; i < k; i++)
 		m->params[i] = pq_getmsgfloat8(buf);
@@ -485,8 +314,8 @@ pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
 		for (int i = 0; i < k * (k + 1) / 2; i++)
 			m->cov[i] = pq_getmsgfloat8(buf);
 	}
-	pq_getmsgend(buf);
-	pred_validate(m, kind, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	eng_recv_end(buf, kind->typname, ENG_BINARY);
+	pred_validate(m, kind, ENG_BINARY);
 	PG_RETURN_POINTER(m);
 }
 
@@ -706,13 +535,19 @@ pred_check_spend(double x, double zbar)
  *****************************************************************************/
 
 static void
-pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
+pred_check_rows(int64 n)
 {
-	if (s->n >= PRED_MAX_ROWS)
+	if (n > PRED_MAX_ROWS)
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("a model can be fitted to at most %d customers", PRED_MAX_ROWS),
 				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
+}
+
+static void
+pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
+{
+	pred_check_rows(s->n + 1);
 	if (s->n == s->max)
 	{
 		/* never more room than the limit allows */
@@ -724,15 +559,106 @@ pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
 	s->n++;
 }
 
-static PredRows *
-pred_rows_state(FunctionCallInfo fcinfo, int ncols, MemoryContext aggcontext)
-{
-	PredRows   *s;
+/*
+ * The working state of both fits, one C implementation of the shared
+ * model_fit_combine, _serial and _deserial: rows in arrival order, merged
+ * by appending.  A new state takes its number of columns from its first
+ * transition or merge.  Serial form: ncols (int32), the number of rows
+ * (int32), then the rows of ncols float8 each.
+ */
+static const EngRecordCount pred_serial_rows[2] = {
+	{"model fit", "Gamma-Gamma customers", 0, PRED_MAX_ROWS, 2 * sizeof(float8), true,
+	pred_check_rows},
+	{"model fit", "BG/NBD customers", 0, PRED_MAX_ROWS, 3 * sizeof(float8), true,
+	pred_check_rows},
+};
 
-	if (!PG_ARGISNULL(0))
-		return (PredRows *) PG_GETARG_POINTER(0);
-	s = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
-	s->ncols = ncols;
+static void
+pred_rows_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	PredRows   *to = dst;
+	const PredRows *from = src;
+
+	if (to->ncols == 0)
+		to->ncols = from->ncols;
+	if (to->ncols != from->ncols)
+		elog(ERROR, "model fit states of different kinds cannot be combined");
+	for (int64 i = 0; i < from->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pred_rows_push(to, from->v + i * from->ncols, cxt);
+	}
+}
+
+static void
+pred_rows_serialize(StringInfo buf, const void *state)
+{
+	const PredRows *s = state;
+
+	pq_sendint32(buf, s->ncols);
+	pq_sendint32(buf, (int32) s->n);
+	for (int64 i = 0; i < s->n * s->ncols; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_sendfloat8(buf, s->v[i]);
+	}
+}
+
+static void
+pred_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	PredRows   *s = state;
+	int32		n;
+
+	s->ncols = pq_getmsgint(buf, 4);
+	if (s->ncols != 2 && s->ncols != 3)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid model fit value"),
+				errdetail("A fitting state has %d columns, not 2 or 3.", s->ncols));
+	n = eng_recv_count(buf, &pred_serial_rows[s->ncols - 2], ENG_STORED);
+	for (int32 i = 0; i < n; i++)
+	{
+		double		row[3];
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < s->ncols; j++)
+			row[j] = pq_getmsgfloat8(buf);
+		/* checked as if typed by a user, as the transition functions do */
+		if (s->ncols == 3)
+			pred_check_bgnbd_data(row[0], row[1], row[2]);
+		else
+		{
+			pred_check_spend(row[0], row[1]);
+			if (row[0] == 0.0)
+				ereport(ERROR,
+						errcode(ERRCODE_DATA_CORRUPTED),
+						errmsg("invalid model fit value"),
+						errdetail("A Gamma-Gamma fitting state holds a customer without repeat purchases."));
+		}
+		pred_rows_push(s, row, cxt);
+	}
+}
+
+static const EngBuildOps pred_rows_ops = {
+	.typname = "model fit",
+	.size = sizeof(PredRows),
+	.merge = pred_rows_merge,
+	.serialize = pred_rows_serialize,
+	.deserialize = pred_rows_deserialize,
+};
+
+/* argument 0 of a fit's transition function, for rows of ncols columns */
+static PredRows *
+pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
+{
+	PredRows   *s = eng_build_arg(fcinfo, &pred_rows_ops, aggcontext);
+
+	if (s->ncols == 0)
+		s->ncols = ncols;
 	return s;
 }
 
@@ -741,8 +667,8 @@ PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
 Datum
 engagement_bgnbd_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *s = pred_rows_state(fcinfo, 3, aggcontext);
+	MemoryContext aggcontext;
+	PredRows   *s = pred_rows_arg(fcinfo, 3, &aggcontext);
 	double		row[3];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -760,8 +686,8 @@ PG_FUNCTION_INFO_V1(engagement_gammagamma_trans);
 Datum
 engagement_gammagamma_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *s = pred_rows_state(fcinfo, 2, aggcontext);
+	MemoryContext aggcontext;
+	PredRows   *s = pred_rows_arg(fcinfo, 2, &aggcontext);
 	double		row[2];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -778,89 +704,21 @@ PG_FUNCTION_INFO_V1(engagement_pred_combine);
 Datum
 engagement_pred_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	PredRows   *dst = PG_ARGISNULL(0) ? NULL : (PredRows *) PG_GETARG_POINTER(0);
-	PredRows   *src = PG_ARGISNULL(1) ? NULL : (PredRows *) PG_GETARG_POINTER(1);
-
-	if (src == NULL)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-	{
-		dst = MemoryContextAllocZero(aggcontext, sizeof(PredRows));
-		dst->ncols = src->ncols;
-	}
-	if (dst->ncols != src->ncols)
-		elog(ERROR, "model fit states of different kinds cannot be combined");
-	for (int64 i = 0; i < src->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pred_rows_push(dst, src->v + i * src->ncols, aggcontext);
-	}
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &pred_rows_ops);
 }
 
-/* serial: ncols, n, then the rows */
 PG_FUNCTION_INFO_V1(engagement_pred_serial);
 Datum
 engagement_pred_serial(PG_FUNCTION_ARGS)
 {
-	PredRows   *s = (PredRows *) PG_GETARG_POINTER(0);
-	StringInfoData buf;
-
-	eng_agg_context(fcinfo);
-	pq_begintypsend(&buf);
-	pq_sendint32(&buf, s->ncols);
-	pq_sendint64(&buf, s->n);
-	for (int64 i = 0; i < s->n * s->ncols; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pq_sendfloat8(&buf, s->v[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return eng_build_serial(fcinfo, &pred_rows_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_pred_deserial);
 Datum
 engagement_pred_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_PP(0);
-	StringInfoData buf;
-	PredRows   *s = palloc0(sizeof(PredRows));
-	int64		n;
-
-	eng_agg_context(fcinfo);
-	eng_bytea_reader(&buf, raw);
-	s->ncols = pq_getmsgint(&buf, 4);
-	n = pq_getmsgint64(&buf);
-	if ((s->ncols != 2 && s->ncols != 3) || n < 0 || n > PRED_MAX_ROWS ||
-		(Size) n * s->ncols * sizeof(double) != (Size) (buf.len - buf.cursor))
-		elog(ERROR, "invalid serialized model fit state");
-	for (int64 i = 0; i < n; i++)
-	{
-		double		row[3];
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		for (int j = 0; j < s->ncols; j++)
-			row[j] = pq_getmsgfloat8(&buf);
-		/* checked as if typed by a user, as the transition functions do */
-		if (s->ncols == 3)
-			pred_check_bgnbd_data(row[0], row[1], row[2]);
-		else
-		{
-			pred_check_spend(row[0], row[1]);
-			if (row[0] == 0.0)
-				elog(ERROR, "invalid serialized model fit state");
-		}
-		pred_rows_push(s, row, CurrentMemoryContext);
-	}
-	PG_RETURN_POINTER(s);
+	return eng_build_deserial(fcinfo, &pred_rows_ops);
 }
 
 /*****************************************************************************
@@ -868,311 +726,73 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
  *****************************************************************************/
 
 /*
- * An objective: minus the log-likelihood divided by the total weight, and
- * its gradient, at theta = log(parameters).  Returns false when the value
- * is not finite (the optimiser then shortens its step).
+ * The objectives below are minus the log-likelihood divided by the total
+ * weight, and its gradient, at theta = log(parameters), for num_minimise.
+ * numerics.c cannot check for interrupts: each objective does, and the
+ * minimiser calls one at least once per iteration, so a fit is cancellable.
  */
-typedef bool (*PredObjective) (const double *theta, double *f, double *grad, void *arg);
 
-typedef struct PredFit
-{
-	int			k;
-	double		theta[PRED_MAX_PARAMS];
-	double		f;				/* objective at theta */
-	double		cov[PRED_NCOV]; /* covariance of theta */
-	int			iterations;
-} PredFit;
-
-static double
-pred_norm_inf(const double *v, int k)
-{
-	double		m = 0.0;
-
-	for (int i = 0; i < k; i++)
-		m = Max(m, fabs(v[i]));
-	return m;
-}
+/* the hint of an overflow that the data's units cause */
+#define PRED_UNIT_HINT "Express the times or amounts in another unit."
 
 /*
- * Invert a symmetric k x k matrix in place through its Cholesky factor
- * L L' = a; false when there is none (a is not positive definite).
+ * Maximise the likelihood of a fit (minimise its objective), or raise the
+ * error of the failure: 22M01 when the data do not determine the model,
+ * with the reason in DETAIL; 22003 when the likelihood overflows at the
+ * start or next to the maximum, which only data near the ends of the range
+ * of doubles reach (amounts of 1e305, a trillion purchases in 1e-299).
  */
-static bool
-pred_invert_spd(double *a, int k)
-{
-	double		l[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
-	double		inv[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
-
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j <= i; j++)
-		{
-			double		sum = a[i * k + j];
-
-			for (int m = 0; m < j; m++)
-				sum -= l[i][m] * l[j][m];
-			if (i == j)
-			{
-				if (!(sum > 0.0))
-					return false;
-				l[i][i] = sqrt(sum);
-			}
-			else
-				l[i][j] = sum / l[j][j];
-		}
-	/* column c of the inverse: solve L y = e_c, then L' x = y */
-	for (int c = 0; c < k; c++)
-	{
-		double		y[PRED_MAX_PARAMS];
-
-		for (int i = 0; i < k; i++)
-		{
-			double		sum = (i == c) ? 1.0 : 0.0;
-
-			for (int m = 0; m < i; m++)
-				sum -= l[i][m] * y[m];
-			y[i] = sum / l[i][i];
-		}
-		for (int i = k - 1; i >= 0; i--)
-		{
-			double		sum = y[i];
-
-			for (int m = i + 1; m < k; m++)
-				sum -= l[m][i] * inv[m][c];
-			inv[i][c] = sum / l[i][i];
-		}
-	}
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			a[i * k + j] = inv[i][j];
-	return true;
-}
-
-
-/*
- * Minimise obj from theta0 by BFGS with a backtracking (Armijo) line
- * search.  Converged when the largest gradient component is below 1e-9
- * (the objective is per customer), or when steps stop improving the
- * objective (five in a row by less than 1e-14 of it, or no step at all)
- * while a Newton step could not raise the total log-likelihood by 1e-4:
- * the floor of floating-point sums over many customers.
- */
-/* g' H g: with H the inverse Hessian, twice the gain a Newton step expects */
-static double
-pred_decrement(double H[PRED_MAX_PARAMS][PRED_MAX_PARAMS], const double *g, int k)
-{
-	double		dec = 0.0;
-
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			dec += g[i] * H[i][j] * g[j];
-	return dec;
-}
-
 static void
-pred_minimise(PredObjective obj, void *arg, const PredKind *kind,
-			  const double *theta0, double wsum, PredFit *fit)
+pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
+			  const double *theta0, double wsum, NumFit *fit)
 {
-	int			k = kind->nparams;
-	double		H[PRED_MAX_PARAMS][PRED_MAX_PARAMS];
-	double		g[PRED_MAX_PARAMS];
-	double		hess[PRED_MAX_PARAMS * PRED_MAX_PARAMS];
-	bool		identity = true;	/* H is still the (unscaled) identity */
-	int			stalled = 0;
-	int			iter;
+	NumStatus	status = num_minimise(obj, arg, kind->nparams, theta0, wsum, fit);
+	const char *reason;
 
-	fit->k = k;
-	memcpy(fit->theta, theta0, sizeof(double) * k);
-	if (!obj(fit->theta, &fit->f, g, arg))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("%s cannot evaluate the likelihood of this data", kind->fitname));
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < k; j++)
-			H[i][j] = (i == j) ? 1.0 : 0.0;
-
-	for (iter = 0;; iter++)
+	switch (status)
 	{
-		double		d[PRED_MAX_PARAMS];
-		double		newtheta[PRED_MAX_PARAMS];
-		double		newg[PRED_MAX_PARAMS];
-		double		s[PRED_MAX_PARAMS];
-		double		y[PRED_MAX_PARAMS];
-		double		newf = 0.0;
-		double		slope = 0.0;
-		double		step = 1.0;
-		double		dmax;
-		double		sy = 0.0;
-		bool		accepted = false;
-
-		CHECK_FOR_INTERRUPTS();
-		if (pred_norm_inf(g, k) < 1e-9)
+		case NUM_OK:
+			return;
+		case NUM_EVAL_FAILED:
+		case NUM_EVAL_FAILED_NEAR_MINIMUM:
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					status == NUM_EVAL_FAILED ?
+					errmsg("%s cannot evaluate the likelihood of this data", kind->fitname) :
+					errmsg("%s cannot evaluate the likelihood near its maximum", kind->fitname),
+					errhint(PRED_UNIT_HINT));
+			return;
+		case NUM_PARAM_DIVERGES:
+			reason = psprintf("Parameter \"%s\" tends to %s.", kind->names[fit->param],
+							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
 			break;
-		if (stalled >= 5)
-		{
-			/*
-			 * no more progress: the floor of floating point, if a Newton
-			 * step could not gain 1e-4 in the total log-likelihood either
-			 */
-			if (wsum * pred_decrement(H, g, k) < 2e-4)
-				break;
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("%s did not converge: the likelihood stopped improving away from a maximum",
-						   kind->fitname),
-					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
-		}
-		if (iter >= PRED_MAX_ITER)
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("%s did not converge in %d iterations", kind->fitname,
-						   PRED_MAX_ITER),
-					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
-
-		/* direction d = -H g, or steepest descent when that does not descend */
-		for (int i = 0; i < k; i++)
-		{
-			d[i] = 0.0;
-			for (int j = 0; j < k; j++)
-				d[i] -= H[i][j] * g[j];
-			slope += d[i] * g[i];
-		}
-		if (!(slope < 0.0))
-		{
-			slope = 0.0;
-			for (int i = 0; i < k; i++)
-			{
-				d[i] = -g[i];
-				slope -= g[i] * g[i];
-			}
-		}
-		/* at most a factor e^2 on any parameter per step */
-		dmax = pred_norm_inf(d, k);
-		if (dmax > 2.0)
-			step = 2.0 / dmax;
-		for (int tries = 0; tries < 40 && !accepted; tries++)
-		{
-			CHECK_FOR_INTERRUPTS();
-			for (int i = 0; i < k; i++)
-				newtheta[i] = fit->theta[i] + step * d[i];
-			accepted = obj(newtheta, &newf, newg, arg) &&
-				newf <= fit->f + 1e-4 * step * slope;
-			step *= 0.5;
-		}
-		if (!accepted)
-		{
-			if (!identity && wsum * pred_decrement(H, g, k) < 2e-4)
-				break;			/* as close as floating point gets */
-			if (!identity)
-			{
-				/* forget the curvature learnt so far and try again */
-				for (int i = 0; i < k; i++)
-					for (int j = 0; j < k; j++)
-						H[i][j] = (i == j) ? 1.0 : 0.0;
-				identity = true;
-				continue;
-			}
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("%s did not converge: no step improves the likelihood",
-						   kind->fitname),
-					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
-		}
-		stalled = (fit->f - newf <= 1e-14 * fabs(fit->f)) ? stalled + 1 : 0;
-
-		/* BFGS update of the inverse Hessian with s = theta' - theta, y = g' - g */
-		for (int i = 0; i < k; i++)
-		{
-			s[i] = newtheta[i] - fit->theta[i];
-			y[i] = newg[i] - g[i];
-			sy += s[i] * y[i];
-		}
-		if (sy > 1e-300)
-		{
-			double		Hy[PRED_MAX_PARAMS];
-			double		yHy = 0.0;
-
-			if (identity)
-			{
-				double		yy = 0.0;
-
-				for (int i = 0; i < k; i++)
-					yy += y[i] * y[i];
-				for (int i = 0; i < k; i++)
-					H[i][i] = sy / yy;
-				identity = false;
-			}
-			for (int i = 0; i < k; i++)
-			{
-				Hy[i] = 0.0;
-				for (int j = 0; j < k; j++)
-					Hy[i] += H[i][j] * y[j];
-				yHy += y[i] * Hy[i];
-			}
-			for (int i = 0; i < k; i++)
-				for (int j = 0; j < k; j++)
-					H[i][j] += ((sy + yHy) * s[i] * s[j]) / (sy * sy) -
-						(Hy[i] * s[j] + s[i] * Hy[j]) / sy;
-		}
-		memcpy(fit->theta, newtheta, sizeof(double) * k);
-		memcpy(g, newg, sizeof(double) * k);
-		fit->f = newf;
-
-		for (int i = 0; i < k; i++)
-			if (fabs(fit->theta[i] - theta0[i]) > PRED_MAX_LOG_MOVE)
-				ereport(ERROR,
-						errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						errmsg("%s did not converge: parameter \"%s\" tends to %s",
-							   kind->fitname, kind->names[i],
-							   fit->theta[i] > theta0[i] ? "infinity" : "zero"),
-						errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+		case NUM_NOT_CONVERGED:
+			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
+							  NUM_MAX_ITER);
+			break;
+		case NUM_NO_IMPROVEMENT:
+			reason = "The likelihood stopped improving away from a maximum.";
+			break;
+		case NUM_NO_DESCENT:
+			reason = "No step improves the likelihood.";
+			break;
+		case NUM_NOT_A_MINIMUM:
+			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
+			break;
+		default:
+			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
+			return;
 	}
-	fit->iterations = iter;
-
-	/* Hessian by central differences of the gradient, then its inverse */
-	for (int j = 0; j < k; j++)
-	{
-		double		h = 1e-4;
-		double		tp[PRED_MAX_PARAMS];
-		double		tm[PRED_MAX_PARAMS];
-		double		gp[PRED_MAX_PARAMS];
-		double		gm[PRED_MAX_PARAMS];
-		double		fp,
-					fm;
-
-		memcpy(tp, fit->theta, sizeof(double) * k);
-		memcpy(tm, fit->theta, sizeof(double) * k);
-		tp[j] += h;
-		tm[j] -= h;
-		if (!obj(tp, &fp, gp, arg) || !obj(tm, &fm, gm, arg))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("%s cannot evaluate the likelihood near its maximum",
-						   kind->fitname));
-		for (int i = 0; i < k; i++)
-			hess[i * k + j] = (gp[i] - gm[i]) / (2.0 * h);
-	}
-	for (int i = 0; i < k; i++)
-		for (int j = 0; j < i; j++)
-			hess[i * k + j] = hess[j * k + i] = 0.5 * (hess[i * k + j] + hess[j * k + i]);
-	memset(fit->cov, 0, sizeof(fit->cov));
-	if (pred_invert_spd(hess, k))
-	{
-		for (int i = 0; i < k; i++)
-			for (int j = 0; j <= i; j++)
-				fit->cov[i * (i + 1) / 2 + j] = hess[i * k + j];
-	}
-	for (int i = 0; i < k; i++)
-		if (!(fit->cov[i * (i + 1) / 2 + i] > 0.0) || !isfinite(fit->cov[i * (i + 1) / 2 + i]))
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					errmsg("%s found no proper maximum of the likelihood", kind->fitname),
-					errdetail("The information matrix at the estimate is singular or not positive definite."),
-					errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+	ereport(ERROR,
+			errcode(ERRCODE_ENG_MODEL_FAILED),
+			errmsg("%s did not converge", kind->fitname),
+			errdetail("%s", reason),
+			errhint("The data may not identify the model: check that enough customers made repeat purchases."));
 }
 
 /* the model of a finished fit; the objective was divided by wsum */
 static PredModel *
-pred_fitted_model(const PredFit *fit, const PredKind *kind, double wsum, int64 customers)
+pred_fitted_model(const NumFit *fit, const PredKind *kind, double wsum, int64 customers)
 {
 	PredModel  *m = pred_new();
 	bool		finite;
@@ -1197,7 +817,7 @@ pred_fitted_model(const PredFit *fit, const PredKind *kind, double wsum, int64 c
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("%s estimate is out of range", kind->fitname),
 				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."),
-				errhint("Express the times or amounts in another unit."));
+				errhint(PRED_UNIT_HINT));
 	return m;
 }
 
@@ -1302,6 +922,7 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 				lnbx1 = 0.0,
 				ibx1 = 0.0;
 
+	CHECK_FOR_INTERRUPTS();
 	for (int32 i = 0; i < d->ntimes; i++)
 	{
 		if ((i & 0xFFFF) == 0)
@@ -1320,11 +941,11 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 			CHECK_FOR_INTERRUPTS();
 		ll += w * (lgamma(r + gx) - lgamma(r) + r * lnalpha +
 				   lgamma(a + b) + lgamma(b + gx) - lgamma(b) - lgamma(a + b + gx));
-		gr += w * (pred_digamma(r + gx) - pred_digamma(r) + lnalpha);
+		gr += w * (num_digamma(r + gx) - num_digamma(r) + lnalpha);
 		galpha += w * r / alpha;
-		ga += w * (pred_digamma(a + b) - pred_digamma(a + b + gx));
-		gb += w * (pred_digamma(a + b) + pred_digamma(b + gx) - pred_digamma(b) -
-				   pred_digamma(a + b + gx));
+		ga += w * (num_digamma(a + b) - num_digamma(a + b + gx));
+		gb += w * (num_digamma(a + b) + num_digamma(b + gx) - num_digamma(b) -
+				   num_digamma(a + b + gx));
 	}
 
 	for (int32 i = 0; i < d->nrows; i++)
@@ -1453,7 +1074,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	MemoryContext fitcxt,
 				oldcxt;
 	BgData		d;
-	PredFit		fit;
+	NumFit		fit;
 	double		theta0[4];
 	double		sx = 0.0,
 				sT = 0.0;
@@ -1498,7 +1119,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[1] = log(sT / Max(sx, 1.0));
 	theta0[2] = 0.0;
 	theta0[3] = 0.0;
-	pred_minimise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
+	pred_maximise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, &bgnbd_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -1540,9 +1161,10 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 	int32		gi = -1;
 	double		x = 0.0;
 
+	CHECK_FOR_INTERRUPTS();
 	ll = p * d->sum_xlog - d->sum_logz + d->wsum * (q * lngam - lgamma(q));
 	gp = d->sum_xlog;
-	gq = d->wsum * (lngam - pred_digamma(q));
+	gq = d->wsum * (lngam - num_digamma(q));
 	gg = d->wsum * q / gam;
 	for (int32 g = 0; g < d->ngroups; g++)
 	{
@@ -1552,8 +1174,8 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 		if ((g & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		ll += w * (lgamma(p * gx + q) - lgamma(p * gx));
-		gp += w * gx * (pred_digamma(p * gx + q) - pred_digamma(p * gx));
-		gq += w * pred_digamma(p * gx + q);
+		gp += w * gx * (num_digamma(p * gx + q) - num_digamma(p * gx));
+		gq += w * num_digamma(p * gx + q);
 	}
 	for (int32 i = 0; i < d->nrows; i++)
 	{
@@ -1588,7 +1210,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	MemoryContext fitcxt,
 				oldcxt;
 	GgData		d;
-	PredFit		fit;
+	NumFit		fit;
 	double		theta0[3];
 	double	   *v;
 	int32		k = 0;
@@ -1655,7 +1277,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[0] = 0.0;
 	theta0[1] = log(2.0);
 	theta0[2] = log(mean);
-	pred_minimise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
+	pred_maximise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, &gg_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -2028,15 +1650,25 @@ bgnbd_probability_one(const double *P, double t, double x)
 
 	if (t == 0.0)
 		return x == 0.0 ? 1.0 : 0.0;
-	if (r >= PRED_STIRLING_MIN)
-		p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + pred_lgamma_ratio(r, x) -
+	if (r >= NUM_STIRLING_MIN)
+		p = exp(num_lbeta(a, b + x) - num_lbeta(a, b) + num_lgamma_ratio(r, x) -
 				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	else
-		p = exp(pred_lbeta(a, b + x) - pred_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
+		p = exp(num_lbeta(a, b + x) - num_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
 				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
-		p += exp(pred_lbeta(a + 1.0, b + (x - 1.0)) - pred_lbeta(a, b)) *
-			pred_beta_inc(x, r, z, u, lz, lu);
+	{
+		double		tail;
+
+		/* P(N >= x) */
+		if (num_beta_inc(x, r, z, u, lz, lu, &tail) != NUM_OK)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("the BG/NBD probability did not converge for these parameters"),
+					errdetail("The continued fraction of the incomplete beta function did not converge in %d steps.",
+							  NUM_BETA_MAX_STEPS));
+		p += exp(num_lbeta(a + 1.0, b + (x - 1.0)) - num_lbeta(a, b)) * tail;
+	}
 	/* NaN stays NaN, for the caller's range error */
 	return p > 1.0 ? 1.0 : p;
 }

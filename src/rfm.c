@@ -497,3 +497,43 @@ engagement_rfm_monetary(PG_FUNCTION_ARGS)
 	/* a mean of tiny refunds can underflow to -0: report 0 */
 	PG_RETURN_FLOAT8(eng_no_minus_zero(sum));
 }
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "days": [{"day": "2026-01-05T00:00:00Z",
+ * "amount": 12.5}, ...]}, days in order, amounts summed per UTC day
+ *****************************************************************************/
+
+static Datum
+rfm_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	RfmData    *r = rfm_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"days\": [", RFM_VERSION);
+	for (int i = 0; i < r->ndays; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		appendStringInfoString(&buf, i > 0 ? ", {\"day\": " : "{\"day\": ");
+		eng_json_timestamp(&buf, (int64) r->days[i].day * USECS_PER_DAY);
+		appendStringInfoString(&buf, ", \"amount\": ");
+		eng_append_float8(&buf, r->days[i].amount);
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "]}");
+	return eng_json_result(&buf, jsonb);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_json);
+Datum
+engagement_rfm_json(PG_FUNCTION_ARGS)
+{
+	return rfm_json(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_rfm_jsonb);
+Datum
+engagement_rfm_jsonb(PG_FUNCTION_ARGS)
+{
+	return rfm_json(fcinfo, true);
+}

@@ -782,3 +782,52 @@ engagement_explain(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "half_life_usec": n, "first_seen": t,
+ * "last_seen": t, "involvement": {"value": x, "events": n, "last_event": t or
+ * null}, "interaction": {...}, "intimacy": {...}, "influence": {...}}; each
+ * value is the sum decayed to last_seen, as in the text form
+ *****************************************************************************/
+
+static Datum
+engagement_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	EngagementData *e = engagement_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"half_life_usec\": " INT64_FORMAT
+					 ", \"first_seen\": ", ENGAGEMENT_VERSION, e->half_life);
+	eng_json_timestamp(&buf, e->first_seen);
+	appendStringInfoString(&buf, ", \"last_seen\": ");
+	eng_json_timestamp(&buf, e->last_seen);
+	for (int d = 0; d < ENG_NDIM; d++)
+	{
+		appendStringInfo(&buf, ", \"%s\": {\"value\": ", eng_dim_names[d]);
+		eng_append_float8(&buf, e->sum[d]);
+		appendStringInfo(&buf, ", \"events\": " INT64_FORMAT ", \"last_event\": ",
+						 e->count[d]);
+		if (e->count[d] > 0)
+			eng_json_timestamp(&buf, e->last[d]);
+		else
+			appendStringInfoString(&buf, "null");
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoChar(&buf, '}');
+	return eng_json_result(&buf, jsonb);
+}
+
+PG_FUNCTION_INFO_V1(engagement_engagement_json);
+Datum
+engagement_engagement_json(PG_FUNCTION_ARGS)
+{
+	return engagement_json(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_engagement_jsonb);
+Datum
+engagement_engagement_jsonb(PG_FUNCTION_ARGS)
+{
+	return engagement_json(fcinfo, true);
+}

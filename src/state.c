@@ -15,7 +15,9 @@
  */
 #include "engagement.h"
 
+#include "common/hashfn.h"
 #include "libpq/pqformat.h"
+#include "utils/builtins.h"
 #include "utils/regproc.h"
 
 int
@@ -282,4 +284,121 @@ eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops)
 	if (ops->empty != NULL && ops->empty(state))
 		PG_RETURN_NULL();
 	return ops->finish(state);
+}
+
+/*
+ * Equality and order of stored states.  Every state type stores one
+ * canonical form (what its input function builds from its text, and what its
+ * aggregates build), so two states are equal exactly when their bytes are,
+ * which is when they print the same.  The order compares the bytes, then the
+ * lengths: a consistent total order that lets DISTINCT, GROUP BY, UNION and
+ * sort-based plans work, and carries no meaning.
+ */
+static int
+eng_state_compare(FunctionCallInfo fcinfo)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	struct varlena *b = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(1));
+	Size		la = VARSIZE_ANY_EXHDR(a);
+	Size		lb = VARSIZE_ANY_EXHDR(b);
+	int			c = memcmp(VARDATA_ANY(a), VARDATA_ANY(b), Min(la, lb));
+
+	if (c == 0)
+		c = (la > lb) - (la < lb);
+	PG_FREE_IF_COPY(a, 0);
+	PG_FREE_IF_COPY(b, 1);
+	return c;
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_eq);
+Datum
+engagement_state_eq(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) == 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_ne);
+Datum
+engagement_state_ne(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) != 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_lt);
+Datum
+engagement_state_lt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) < 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_le);
+Datum
+engagement_state_le(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) <= 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_gt);
+Datum
+engagement_state_gt(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) > 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_ge);
+Datum
+engagement_state_ge(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(eng_state_compare(fcinfo) >= 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_cmp);
+Datum
+engagement_state_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(eng_state_compare(fcinfo));
+}
+
+/* hashes of the bytes that equality compares */
+PG_FUNCTION_INFO_V1(engagement_state_hash);
+Datum
+engagement_state_hash(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	Datum		h = hash_any((const unsigned char *) VARDATA_ANY(a),
+							 VARSIZE_ANY_EXHDR(a));
+
+	PG_FREE_IF_COPY(a, 0);
+	return h;
+}
+
+PG_FUNCTION_INFO_V1(engagement_state_hash_extended);
+Datum
+engagement_state_hash_extended(PG_FUNCTION_ARGS)
+{
+	struct varlena *a = PG_DETOAST_DATUM_PACKED(PG_GETARG_DATUM(0));
+	Datum		h = hash_any_extended((const unsigned char *) VARDATA_ANY(a),
+									  VARSIZE_ANY_EXHDR(a), PG_GETARG_INT64(1));
+
+	PG_FREE_IF_COPY(a, 0);
+	return h;
+}
+
+/*
+ * JSON forms
+ */
+void
+eng_json_timestamp(StringInfo buf, int64 ts)
+{
+	appendStringInfoChar(buf, '"');
+	eng_append_timestamp(buf, ts);
+	appendStringInfoChar(buf, '"');
+}
+
+Datum
+eng_json_result(StringInfo buf, bool jsonb)
+{
+	if (jsonb)
+		return DirectFunctionCall1(jsonb_in, CStringGetDatum(buf->data));
+	PG_RETURN_TEXT_P(cstring_to_text_with_len(buf->data, buf->len));
 }

@@ -19,6 +19,9 @@ eng_build
 eng_build_release
 cd "$ENG_ROOT"
 
+# unit tests of src/numerics.c, without a server (only failures and the count)
+make -s numerics-check | grep -v '^ok '
+
 # installcheck runs the pg_regress suite against a throw-away cluster; tapcheck
 # runs the TAP tests, which start their own clusters: they load the staged build
 # through EXT_DESTDIR.

@@ -155,6 +155,21 @@ my %accessors = (
 	},
 );
 
+# the comparison and hash functions of every type (1.2): a state equals itself
+foreach my $type (keys %accessors)
+{
+	my $sig = "$type,$type";
+	$accessors{$type}{"${type}_eq($sig)"} = '(v = v)::int';
+	$accessors{$type}{"${type}_ne($sig)"} = '(v <> v)::int';
+	$accessors{$type}{"${type}_lt($sig)"} = '(v < v)::int';
+	$accessors{$type}{"${type}_le($sig)"} = '(v <= v)::int';
+	$accessors{$type}{"${type}_gt($sig)"} = '(v > v)::int';
+	$accessors{$type}{"${type}_ge($sig)"} = '(v >= v)::int';
+	$accessors{$type}{"${type}_cmp($sig)"} = "${type}_cmp(v, v)";
+	$accessors{$type}{"${type}_hash($type)"} = "${type}_hash(v)";
+	$accessors{$type}{"${type}_hash_extended($type,bigint)"} = "${type}_hash_extended(v, 1)";
+}
+
 # The list above must name every accessor the extension has.
 my $listed = $node->safe_psql('postgres', <<'EOSQL');
 SELECT format_type(p.proargtypes[0], NULL) || ' ' || p.oid::regprocedure
