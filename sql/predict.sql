@@ -386,6 +386,21 @@ SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,-1])
 SELECT '(v=1,p=1,q=2,gamma=3,customers=0,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
 SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
 
+-- JSON forms of fitted models (1.2, issue 18): the parameters, standard
+-- errors, customers and log-likelihood equal what parameters(),
+-- customers() and log_likelihood() report (bit for bit: the same doubles)
+SELECT count(*) AS parameters,
+	   count(*) FILTER (WHERE (j->'parameters'->>p.parameter)::float8 = p.estimate
+						AND (j->'std_errors'->>p.parameter)::float8 = p.std_error) AS equal,
+	   bool_and((j->>'customers')::bigint = customers(f.m)) AS customers_equal,
+	   bool_and((j->>'log_likelihood')::float8 = log_likelihood(f.m)) AS ll_equal,
+	   min(jsonb_array_length(j->'covariance')) AS covariance_rows, bool_and((j->>'fitted')::boolean) AS fitted
+FROM fitted f, LATERAL (SELECT f.m::jsonb AS j) x, parameters(f.m) p;
+SELECT count(*) AS parameters,
+	   count(*) FILTER (WHERE (j->'parameters'->>p.parameter)::float8 = p.estimate
+						AND (j->'std_errors'->>p.parameter)::float8 = p.std_error) AS equal,
+	   bool_and(g.m::json::jsonb = j) AS json_is_jsonb
+FROM ggfit g, LATERAL (SELECT g.m::jsonb AS j) x, parameters(g.m) p;
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)

@@ -21,11 +21,13 @@
 #include "engagement.h"
 
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
 
 #define FUNNEL_VERSION			1
 #define FUNNEL_MAX_STEPS		32
@@ -1095,4 +1097,27 @@ Datum
 engagement_funnel_jsonb(PG_FUNCTION_ARGS)
 {
 	return funnel_json(fcinfo, true);
+}
+
+/* unnest(funnel): the events, (ts timestamptz, step integer) in time order */
+PG_FUNCTION_INFO_V1(engagement_funnel_unnest);
+Datum
+engagement_funnel_unnest(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelData *f;
+
+	InitMaterializedSRF(fcinfo, 0);
+	f = funnel_getarg(fcinfo, 0);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = TimestampTzGetDatum(FUNNEL_TS(f)[i]);
+		values[1] = Int32GetDatum(FUNNEL_STEPS(f)[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }
