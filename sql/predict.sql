@@ -1,7 +1,7 @@
 --
 -- Predictive customer value: BG/NBD and Gamma-Gamma models.
 --
--- Checks: values by hand from the formulas (formulas.md 6.1-6.3), the
+-- Checks: values by hand from the formulas (docs/formulas.md §8-§10), the
 -- log-likelihood against a plain-SQL evaluation at fixed parameters,
 -- recovery of known parameters from data simulated in plain SQL, identities
 -- between the predictions, the parallel path, and every error.  The CDNOW
