@@ -15,7 +15,7 @@
  * posts fall on different days or shards.
  *
  * The composite is "CHI-inspired", not Lithium's CHI: Lithium never
- * published its weighting (formulas.md section 4).
+ * published its weighting (docs/formulas.md §11).
  *
  * IDENTIFICATION
  *	  src/community.c
