@@ -37,7 +37,10 @@ demo_cleanup() {
 		rm -rf "$demo_dir"
 	fi
 	if [ "$rc" -ne 0 ]; then
-		eng_log "demo failed at step: $step (exit status $rc)"
+		case "$rc" in
+			130 | 143) eng_log "demo interrupted at step: $step" ;;
+			*) eng_log "demo failed at step: $step (exit status $rc)" ;;
+		esac
 		if [ -n "$log" ]; then
 			eng_log "server log kept in $log; its last lines:"
 			tail -n 15 "$log" | sed 's/^/    /' >&2
