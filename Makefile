@@ -24,7 +24,7 @@ PROVE_TESTS ?= test/t/*.pl
 # the test command adds WERROR=-Werror; users' builds do not fail on new compiler warnings
 PG_CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers $(WERROR)
 
-EXTRA_CLEAN = test/numerics_test results regression.diffs regression.out regression.tz.log tmp_check log
+EXTRA_CLEAN = test/numerics_test src/typedefs.tmp results regression.diffs regression.out regression.tz.log tmp_check log
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -37,24 +37,49 @@ $(OBJS): src/engagement.h src/numerics.h
 src/journey.o src/attribution.o: src/journey.h
 src/attribution.o src/markov.o src/shapley.o: src/attribution.h
 
-.PHONY: tapcheck format format-check numerics-check
+.PHONY: tapcheck format format-check typedefs numerics-check
 
 tapcheck:
 	$(prove_installcheck)
 
-# C style: clang-format with .clang-format (PostgreSQL's pgindent layout, as
-# near as clang-format gets); format-check lists the files it would change
-FORMAT_FILES = $(wildcard src/*.c src/*.h)
-CLANG_FORMAT ?= clang-format
+# C style: PostgreSQL 15's pgindent layout, by pg_bsd_indent 2.1.1 with
+# pgindent's options (test/pgindent.sh).  "make format" rewrites the C files
+# in place; "make format-check" changes nothing, lists the files that would
+# change and fails.  Both first bring src/typedefs.list up to date: the
+# typedef names (ours and PostgreSQL's) that pg_bsd_indent must know to lay
+# out declarations, taken from debug information as PostgreSQL's buildfarm
+# takes them: from the module's objects (PGXS compiles with -g) and from C
+# files outside the module (test programs), compiled with -g for that only.
+# "make typedefs" rewrites the list.
+FORMAT_FILES = $(wildcard src/*.c src/*.h test/*.c test/*.h)
+TYPEDEFS_EXTRA_C = $(wildcard test/*.c)
 
-format:
-	$(CLANG_FORMAT) -i $(FORMAT_FILES)
+define write_typedefs
+	@rm -rf src/typedefs.tmp && mkdir src/typedefs.tmp
+	@for c in $(TYPEDEFS_EXTRA_C); do \
+		$(CC) $(CPPFLAGS) -g -c -o src/typedefs.tmp/$$(basename $$c .c).o $$c || exit 1; \
+	done
+	@for o in $(OBJS) $$(ls src/typedefs.tmp/*.o 2>/dev/null); do \
+		readelf --debug-dump=info $$o || echo "readelf failed on $$o"; \
+	done | \
+	awk '/^readelf failed/ { print; exit 1 } \
+		/^ *<[0-9]+><[0-9a-f]+>: Abbrev Number/ { t = /\(DW_TAG_typedef\)/; next } \
+		t && /DW_AT_name *:/ { print $$NF; t = 0 }' | LC_ALL=C sort -u >src/typedefs.tmp/list
+	@grep -qx Datum src/typedefs.tmp/list || { echo "no typedef names from the debug information (compile with -g)"; exit 1; }
+	@mv src/typedefs.tmp/list src/typedefs.list && rm -rf src/typedefs.tmp
+endef
 
-format-check:
-	@command -v $(CLANG_FORMAT) >/dev/null || { echo "$(CLANG_FORMAT) not found"; exit 2; }; \
-	rc=0; for f in $(FORMAT_FILES); do \
-		$(CLANG_FORMAT) $$f | cmp -s - $$f || { echo "$$f would change (make format)"; rc=1; }; \
-	done; exit $$rc
+src/typedefs.list: $(OBJS) $(TYPEDEFS_EXTRA_C)
+	$(write_typedefs)
+
+typedefs: $(OBJS)
+	$(write_typedefs)
+
+format: src/typedefs.list
+	bash test/pgindent.sh $(FORMAT_FILES)
+
+format-check: src/typedefs.list
+	bash test/pgindent.sh --check $(FORMAT_FILES)
 
 # unit tests of the pure numerics (src/numerics.c), without a server
 NUMERICS_TEST_CFLAGS = -O2 -Wall -Wextra -Werror

@@ -2,7 +2,7 @@
 -- Attribution: rule-based models on journeys, first-order Markov removal
 -- effects.
 --
--- Expected values: formulas.md section 5 (Google Ads' time-decay example,
+-- Expected values: docs/formulas.md §7 (Google Ads' time-decay example,
 -- the 40/20/40 position-based rule, Puzyrov's published removal-effect
 -- example), hand-computed absorbing-chain probabilities, and conservation
 -- and symmetry properties on generated paths.

@@ -130,4 +130,28 @@ FROM (SELECT nps_summary::jsonb AS n, rfm::jsonb AS r, engagement::jsonb AS e, f
 SELECT to_json(r) FROM (SELECT k, nps_summary AS n FROM st ORDER BY k LIMIT 1) r;
 -- NULL in, NULL out
 SELECT NULL::rfm::json IS NULL AS json_null, NULL::community_health::jsonb IS NULL AS jsonb_null;
+-- bgnbd and gammagamma: the parameters (a fitted model's JSON, with the fit
+-- and its standard errors, is tested in predict.sql)
+SELECT bgnbd(0.243, 4.414, 0.793, 2.426)::jsonb AS constructed, gammagamma(6.25, 3.74, 15.44)::json AS gg;
+--
+-- unnest(state): the rows a state holds; reference: plain SQL over the rows
+-- the states were built from
+--
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE (SELECT count(*) FROM unnest(rfm)) = frequency(rfm) + 1
+						AND (SELECT sum(amount) FROM unnest(rfm))
+							= (SELECT sum(score) FROM ev WHERE ev.k = st.k AND ev.g % 10 = st.r)) AS rfm_rows,
+	   count(*) FILTER (WHERE (SELECT count(*) FROM unnest(funnel))
+							= (SELECT count(*) FROM ev WHERE ev.k = st.k AND ev.g % 10 = st.r AND channel IN ('web', 'email'))
+						AND (SELECT max(step) FROM unnest(funnel)) = 2) AS funnel_rows,
+	   count(*) FILTER (WHERE (SELECT sum(posts) FROM unnest(community_health)) = posts(community_health)
+						AND (SELECT count(*) FROM unnest(community_health))
+							= (SELECT count(DISTINCT (k, g % 3)) FROM ev WHERE ev.k = st.k AND ev.g % 10 = st.r)) AS community_rows
+FROM st;
+SELECT * FROM unnest((SELECT rfm_agg(ts, amount) FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, 10.0),
+		('2026-01-05 23:00+00', 2.5), ('2026-01-07 00:00+00', 1.0)) v(ts, amount)));
+SELECT * FROM unnest((SELECT community_agg(t, a, ts, s, NULL, snt) FROM (VALUES
+		(1, 10, '2026-03-01 10:00+00'::timestamptz, true, -0.5), (1, 11, '2026-03-01 11:00+00', false, NULL),
+		(1, 10, '2026-03-01 12:00+00', false, 0.25)) v(t, a, ts, s, snt)));
+SELECT count(*) FROM unnest(NULL::funnel);
 DROP TABLE ev, st;

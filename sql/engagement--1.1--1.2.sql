@@ -633,3 +633,41 @@ CREATE FUNCTION community_health_jsonb(community_health) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'engagement_community_health_jsonb'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE CAST (community_health AS jsonb) WITH FUNCTION community_health_jsonb(community_health);
+CREATE FUNCTION bgnbd_json(bgnbd) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (bgnbd AS json) WITH FUNCTION bgnbd_json(bgnbd);
+CREATE FUNCTION bgnbd_jsonb(bgnbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (bgnbd AS jsonb) WITH FUNCTION bgnbd_jsonb(bgnbd);
+CREATE FUNCTION gammagamma_json(gammagamma) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_gammagamma_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (gammagamma AS json) WITH FUNCTION gammagamma_json(gammagamma);
+CREATE FUNCTION gammagamma_jsonb(gammagamma) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_gammagamma_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (gammagamma AS jsonb) WITH FUNCTION gammagamma_jsonb(gammagamma);
+
+/*
+ * unnest(state): the rows a state holds, as PostgreSQL's unnest(tsvector)
+ * gives a tsvector's (issue 18), for BI tools and notebooks.
+ */
+CREATE FUNCTION unnest(rfm, OUT day timestamp with time zone, OUT amount double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_rfm_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION unnest(funnel, OUT ts timestamp with time zone, OUT step integer)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_funnel_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION unnest(community_health, OUT thread_id bigint, OUT author_id bigint,
+					   OUT posts bigint, OUT views bigint,
+					   OUT first_post timestamp with time zone,
+					   OUT last_post timestamp with time zone,
+					   OUT thread_started timestamp with time zone,
+					   OUT lowest_sentiment double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_community_health_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;

@@ -2,13 +2,13 @@
 -- Multichannel journeys and sessions: session_number(), journey_agg(),
 -- journey accessors, sessions(), channel_transitions(), rollup(journey).
 --
--- Expected values come from formulas.md section 7 (the inactivity-gap rule
+-- Expected values come from docs/formulas.md §2 (the inactivity-gap rule
 -- and its worked example) and from the plain-SQL LAG + running-sum idiom
 -- over the same rows.
 --
 
 CREATE TABLE ex (customer int, ts timestamptz, channel text, event text);
--- formulas.md 7.4: 10:00 web | 10:20 web | 10:55 web | 11:00 email |
+-- docs/formulas.md §2.3: 10:00 web | 10:20 web | 10:55 web | 11:00 email |
 -- 23:50 web | 00:05 web (next day); inactivity-only rule, 30 minutes:
 -- sessions {10:00,10:20} {10:55,11:00} {23:50,00:05}
 INSERT INTO ex VALUES
@@ -37,7 +37,7 @@ FROM (VALUES (timestamptz '2026-01-01 00:00+00'),
 			 ('2026-01-01 00:30+00'),
 			 ('2026-01-01 01:00:00.000001+00')) v(ts);
 
--- Bob's visit (Google Analytics help, formulas.md 7.1): 14:01, 14:04, then a
+-- Bob's visit (Google Analytics help, docs/formulas.md §2.3): 14:01, 14:04, then a
 -- 31-minute lunch break: the hit after lunch starts a new session
 SELECT ts, session_number(ts, '30 minutes') OVER (ORDER BY ts),
 	   (session_number(ts, '30 minutes') OVER (ORDER BY ts) = CASE WHEN ts < '2026-08-14 14:30+00' THEN 1 ELSE 2 END) IS TRUE AS agrees

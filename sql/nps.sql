@@ -1,7 +1,7 @@
 --
 -- Net Promoter Score: nps(), nps_agg(), nps_summary, accessors, rollup, windows.
 --
--- Expected values come from formulas.md section 1 (worked examples N1..N7,
+-- Expected values come from docs/formulas.md §1 (worked examples N1..N7 in §1.5,
 -- computed by hand from the published formulas of brendan-r/NPS R/nps.R and
 -- Kish's effective sample size), or from the plain-SQL FILTER idiom over the
 -- same rows.

@@ -1,7 +1,7 @@
 --
 -- Predictive customer value: BG/NBD and Gamma-Gamma models.
 --
--- Checks: values by hand from the formulas (formulas.md 6.1-6.3), the
+-- Checks: values by hand from the formulas (docs/formulas.md §8-§10), the
 -- log-likelihood against a plain-SQL evaluation at fixed parameters,
 -- recovery of known parameters from data simulated in plain SQL, identities
 -- between the predictions, the parallel path, and every error.  The CDNOW
@@ -386,6 +386,21 @@ SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,-1])
 SELECT '(v=1,p=1,q=2,gamma=3,customers=0,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
 SELECT '(v=1,p=1,q=2,gamma=3,customers=10,ll=-5,iterations=3,cov=[1,0,1,0,0,1])'::gammagamma;
 
+-- JSON forms of fitted models (1.2, issue 18): the parameters, standard
+-- errors, customers and log-likelihood equal what parameters(),
+-- customers() and log_likelihood() report (bit for bit: the same doubles)
+SELECT count(*) AS parameters,
+	   count(*) FILTER (WHERE (j->'parameters'->>p.parameter)::float8 = p.estimate
+						AND (j->'std_errors'->>p.parameter)::float8 = p.std_error) AS equal,
+	   bool_and((j->>'customers')::bigint = customers(f.m)) AS customers_equal,
+	   bool_and((j->>'log_likelihood')::float8 = log_likelihood(f.m)) AS ll_equal,
+	   min(jsonb_array_length(j->'covariance')) AS covariance_rows, bool_and((j->>'fitted')::boolean) AS fitted
+FROM fitted f, LATERAL (SELECT f.m::jsonb AS j) x, parameters(f.m) p;
+SELECT count(*) AS parameters,
+	   count(*) FILTER (WHERE (j->'parameters'->>p.parameter)::float8 = p.estimate
+						AND (j->'std_errors'->>p.parameter)::float8 = p.std_error) AS equal,
+	   bool_and(g.m::json::jsonb = j) AS json_is_jsonb
+FROM ggfit g, LATERAL (SELECT g.m::jsonb AS j) x, parameters(g.m) p;
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)

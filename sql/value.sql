@@ -1,8 +1,8 @@
 --
 -- Customer value: present_value(), clv(), crv(), cev().
 --
--- Expected values are computed by hand from the formulas in formulas.md
--- section 2 (Kumar's CLV, formula 2.3(a); CRV, section 2.4 worked example)
+-- Expected values are computed by hand from the formulas in docs/formulas.md
+-- §5 (Kumar's CLV, §5.2; CRV, the §5.3 worked example)
 -- and from the same formulas written in plain SQL over generated data.
 --
 SET extra_float_digits = 0;
@@ -51,7 +51,7 @@ SELECT present_value('Infinity', now(), now(), 0.1);
 SELECT present_value(1e308, timestamptz '1000-01-01 00:00+00', timestamptz '2026-01-01 00:00+00', 1.0);
 
 --
--- clv: formulas.md 2.3(a), N = 2 semiannual periods, r = 0.0723805,
+-- clv: docs/formulas.md §5.2, N = 2 semiannual periods, r = 0.0723805,
 -- p = 0.5, CM = 200, MC = 20 each period -> CLV = 144.1656
 --
 SELECT q.*, (q.clv = round((0.5 * 200 - 20) / 1.0723805 + (0.5 * 200 - 20) / 1.0723805 ^ 2, 4)) IS TRUE AS agrees
@@ -72,7 +72,7 @@ SELECT clv(200, 1, now(), now(), 0.1, '1 year', NULL);
 SELECT clv(200, 1, now(), now(), -1, '1 year');
 
 --
--- crv: formulas.md 2.4, T = 2, r = 0.10; one type-one referral with
+-- crv: docs/formulas.md §5.3, T = 2, r = 0.10; one type-one referral with
 -- A = 100 a year, a = 20 in year 1, M = 10 a year, ACQ1 = 50 in year 1; one
 -- type-two referral with ACQ2 = 50 in year 1 -> CRV = 228.9256.  The money
 -- amounts are discounted per referral first (present_value), then combined.

@@ -15,7 +15,7 @@
  * posts fall on different days or shards.
  *
  * The composite is "CHI-inspired", not Lithium's CHI: Lithium never
- * published its weighting (formulas.md section 4).
+ * published its weighting (docs/formulas.md §11).
  *
  * IDENTIFICATION
  *	  src/community.c
@@ -1289,16 +1289,41 @@ comm_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_community_health_json);
-Datum
-engagement_community_health_json(PG_FUNCTION_ARGS)
-{
-	return comm_json(fcinfo, false);
-}
+ENG_JSON_CASTS(engagement_community_health, comm_json)
 
-PG_FUNCTION_INFO_V1(engagement_community_health_jsonb);
+/*
+ * unnest(community_health): one row per thread and author, (thread_id,
+ * author_id, posts, views, first_post, last_post, thread_started,
+ * lowest_sentiment); thread_started is NULL unless this author started the
+ * thread, lowest_sentiment NULL without sentiment
+ */
+PG_FUNCTION_INFO_V1(engagement_community_health_unnest);
 Datum
-engagement_community_health_jsonb(PG_FUNCTION_ARGS)
+engagement_community_health_unnest(PG_FUNCTION_ARGS)
 {
-	return comm_json(fcinfo, true);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	CommData   *d;
+
+	InitMaterializedSRF(fcinfo, 0);
+	d = comm_getarg(fcinfo, 0);
+	for (int i = 0; i < d->nrecords; i++)
+	{
+		const CommRecord *r = &d->r[i];
+		Datum		values[8];
+		bool		nulls[8] = {false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = Int64GetDatum(r->thread);
+		values[1] = Int64GetDatum(r->author);
+		values[2] = Int64GetDatum(r->posts);
+		values[3] = Int64GetDatum(r->views);
+		values[4] = TimestampTzGetDatum(r->first_ts);
+		values[5] = TimestampTzGetDatum(r->last_ts);
+		values[6] = TimestampTzGetDatum(r->start_ts);
+		nulls[6] = r->start_ts == COMM_NO_START;
+		values[7] = Float8GetDatum(r->sentiment);
+		nulls[7] = isnan(r->sentiment);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

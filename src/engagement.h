@@ -156,6 +156,24 @@ extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 extern void eng_json_timestamp(StringInfo buf, int64 ts);
 extern Datum eng_json_result(StringInfo buf, bool jsonb);
 
+/*
+ * The two entry points of a type's JSON form, "<symbol>_json" and
+ * "<symbol>_jsonb", around writer(fcinfo, bool jsonb).
+ */
+#define ENG_JSON_CASTS(symbol, writer) \
+PG_FUNCTION_INFO_V1(symbol##_json); \
+Datum \
+symbol##_json(PG_FUNCTION_ARGS) \
+{ \
+	return writer(fcinfo, false); \
+} \
+PG_FUNCTION_INFO_V1(symbol##_jsonb); \
+Datum \
+symbol##_jsonb(PG_FUNCTION_ARGS) \
+{ \
+	return writer(fcinfo, true); \
+}
+
 /* final function: the stored value, NULL for no state or an empty one */
 extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 /* <type> + <type>: the two stored values merged (a strict function) */

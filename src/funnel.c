@@ -21,11 +21,13 @@
 #include "engagement.h"
 
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/tuplestore.h"
 
 #define FUNNEL_VERSION			1
 #define FUNNEL_MAX_STEPS		32
@@ -1083,16 +1085,27 @@ funnel_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_funnel_json);
-Datum
-engagement_funnel_json(PG_FUNCTION_ARGS)
-{
-	return funnel_json(fcinfo, false);
-}
+ENG_JSON_CASTS(engagement_funnel, funnel_json)
 
-PG_FUNCTION_INFO_V1(engagement_funnel_jsonb);
+/* unnest(funnel): the events, (ts timestamptz, step integer) in time order */
+PG_FUNCTION_INFO_V1(engagement_funnel_unnest);
 Datum
-engagement_funnel_jsonb(PG_FUNCTION_ARGS)
+engagement_funnel_unnest(PG_FUNCTION_ARGS)
 {
-	return funnel_json(fcinfo, true);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	FunnelData *f;
+
+	InitMaterializedSRF(fcinfo, 0);
+	f = funnel_getarg(fcinfo, 0);
+	for (int i = 0; i < f->nevents; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = TimestampTzGetDatum(FUNNEL_TS(f)[i]);
+		values[1] = Int32GetDatum(FUNNEL_STEPS(f)[i]);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

@@ -1881,3 +1881,76 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 	}
 	PG_RETURN_FLOAT8(eng_float8_result(clv, "predicted customer lifetime value"));
 }
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "parameters": {"r": x, ...}, "fitted": bool, and
+ * for a fitted model "customers": n, "log_likelihood": x, "iterations": n,
+ * "std_errors": {"r": x or null, ...}, "covariance": [[...], ...]} (the
+ * covariance of the log parameters, as the text form's cov, in full)
+ *****************************************************************************/
+
+static Datum
+pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+	StringInfoData buf;
+	int			k = kind->nparams;
+	bool		fitted = (m->hdr.flags & PRED_FLAG_FITTED) != 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"parameters\": {", PRED_VERSION);
+	for (int i = 0; i < k; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", kind->names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	appendStringInfo(&buf, "}, \"fitted\": %s", fitted ? "true" : "false");
+	if (fitted)
+	{
+		appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"log_likelihood\": ",
+						 m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ", \"iterations\": %d, \"std_errors\": {", m->iterations);
+		for (int i = 0; i < k; i++)
+		{
+			/* the delta method, as parameters() reports it */
+			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+
+			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", kind->names[i]);
+			if (isfinite(se))
+				eng_append_float8(&buf, eng_no_minus_zero(se));
+			else
+				appendStringInfoString(&buf, "null");
+		}
+		appendStringInfoString(&buf, "}, \"covariance\": [");
+		for (int i = 0; i < k; i++)
+		{
+			appendStringInfoString(&buf, i > 0 ? ", [" : "[");
+			for (int j = 0; j < k; j++)
+			{
+				if (j > 0)
+					appendStringInfoString(&buf, ", ");
+				eng_append_float8(&buf, COV(m->cov, i, j));
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	return eng_json_result(&buf, jsonb);
+}
+
+static Datum
+bgnbd_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	return pred_json(fcinfo, &bgnbd_kind, jsonb);
+}
+
+static Datum
+gammagamma_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	return pred_json(fcinfo, &gg_kind, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_bgnbd, bgnbd_json)
+ENG_JSON_CASTS(engagement_gammagamma, gammagamma_json)

@@ -21,8 +21,10 @@
 
 #include <math.h>
 
+#include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/tuplestore.h"
 
 #define RFM_VERSION			1
 #define RFM_MAX_DAYS		(10 * 1000 * 1000)
@@ -524,16 +526,27 @@ rfm_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_rfm_json);
-Datum
-engagement_rfm_json(PG_FUNCTION_ARGS)
-{
-	return rfm_json(fcinfo, false);
-}
+ENG_JSON_CASTS(engagement_rfm, rfm_json)
 
-PG_FUNCTION_INFO_V1(engagement_rfm_jsonb);
+/* unnest(rfm): the purchase days, (day timestamptz, amount double precision) */
+PG_FUNCTION_INFO_V1(engagement_rfm_unnest);
 Datum
-engagement_rfm_jsonb(PG_FUNCTION_ARGS)
+engagement_rfm_unnest(PG_FUNCTION_ARGS)
 {
-	return rfm_json(fcinfo, true);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	RfmData    *r;
+
+	InitMaterializedSRF(fcinfo, 0);
+	r = rfm_getarg(fcinfo, 0);
+	for (int i = 0; i < r->ndays; i++)
+	{
+		Datum		values[2];
+		bool		nulls[2] = {false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = TimestampTzGetDatum((int64) r->days[i].day * USECS_PER_DAY);
+		values[1] = Float8GetDatum(r->days[i].amount);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
 }

@@ -40,12 +40,22 @@ eng_install_deps() {
 
 # As root, copy the checkout to a directory owned by "postgres" and run the
 # script there as that user; CI clones may live where "postgres" cannot read.
+# A failed run's copy is kept for inspection, unless ENG_CLEAN_WORK is set
+# (test/demo.sh): then the copy is removed however the run ends, also when
+# interrupted (INT, TERM).
 eng_drop_root() {
 	local script="$1"
 	shift
 	[ "$(id -u)" -eq 0 ] || return 0
 	local work
+	if [ -n "${ENG_CLEAN_WORK:-}" ]; then
+		ENG_WORK=
+		trap '[ -z "$ENG_WORK" ] || rm -rf "$ENG_WORK"' EXIT
+		trap 'exit 130' INT
+		trap 'exit 143' TERM
+	fi
 	work="$(mktemp -d /tmp/engagement.XXXXXX)"
+	ENG_WORK="$work"
 	eng_log "running as root: copying the checkout to $work for user postgres"
 	(cd "$ENG_ROOT" && tar --exclude=./.git --exclude=./.stage --exclude=./.stage-1.0 -cf - .) |
 		tar -C "$work" -xf -
@@ -59,7 +69,7 @@ eng_drop_root() {
 	runuser -u postgres -- env ENG_SHARED_DATA="${ENG_SHARED_DATA:-}" \
 		bash "$work/test/$script" "$@" || rc=$?
 	[ "$rc" -ne 0 ] || [ -n "${ENG_KEEP:-}" ] || rm -rf "$work"
-	[ "$rc" -eq 0 ] || eng_log "failed; work directory kept: $work"
+	[ "$rc" -eq 0 ] || [ -n "${ENG_CLEAN_WORK:-}" ] || eng_log "failed; work directory kept: $work"
 	exit "$rc"
 }
 

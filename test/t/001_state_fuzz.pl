@@ -170,6 +170,17 @@ foreach my $type (keys %accessors)
 	$accessors{$type}{"${type}_hash_extended($type,bigint)"} = "${type}_hash_extended(v, 1)";
 }
 
+# the JSON forms (1.2), through the casts, and the unnest() readers
+foreach my $type (qw(nps_summary rfm engagement funnel community_health bgnbd gammagamma))
+{
+	$accessors{$type}{"${type}_json($type)"} = 'length(v::json::text)';
+	$accessors{$type}{"${type}_jsonb($type)"} = 'length(v::jsonb::text)';
+}
+foreach my $type (qw(rfm funnel community_health))
+{
+	$accessors{$type}{"unnest($type)"} = '(SELECT count(*) FROM unnest(v))';
+}
+
 # The list above must name every accessor the extension has.
 my $listed = $node->safe_psql('postgres', <<'EOSQL');
 SELECT format_type(p.proargtypes[0], NULL) || ' ' || p.oid::regprocedure

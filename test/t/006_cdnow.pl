@@ -6,7 +6,7 @@
 # recency and T in weeks over the 39-week calibration period ending
 # 1997-09-30, and zbar, the mean spend of repeat purchases.
 #
-# BG/NBD and Gamma-Gamma (formulas.md section 6): the estimates of Fader,
+# BG/NBD and Gamma-Gamma (docs/formulas.md §8-§10): the estimates of Fader,
 # Hardie and Lee (2005) to their published precision, lifetimes' Quickstart
 # figures (parameters, standard errors, conditional expected spend, CLV) to
 # the six decimals it prints, and lifetimes' test values from Hardie's
@@ -140,7 +140,7 @@ my %gg = map { my ($p, $e) = split /\|/; ($p => $e) }
 close_to($gg{p}, 6.25, 0.015, 'Gamma-Gamma p (published)');
 close_to($gg{q}, 3.74, 0.015, 'Gamma-Gamma q (published)');
 close_to($gg{gamma}, 15.44, 0.015, 'Gamma-Gamma gamma (published)');
-# the lifetimes form of the likelihood refitted (formulas.md 6.2)
+# the lifetimes form of the likelihood refitted (docs/formulas.md §9.3)
 close_to($gg{p}, 6.248803, 2e-6, 'Gamma-Gamma p (lifetimes refit)');
 close_to($gg{q}, 3.744588, 2e-6, 'Gamma-Gamma q (lifetimes refit)');
 close_to($gg{gamma}, 15.447747, 2e-6, 'Gamma-Gamma gamma (lifetimes refit)');
@@ -165,7 +165,7 @@ close_to($spend[$_], $quick[$_], 5e-5, "expected spend, Quickstart row $_") for 
 # CLV over 12 discount periods at 1%: lifetimes' Quickstart used its default
 # freq "D" (30 time units per period) on data in weeks, so its printed
 # values are 30-week steps; the unit-correct 4.345 weeks a month gives the
-# second set (formulas.md 6.3)
+# second set (docs/formulas.md §10)
 my @clv30 = split /\n/, $node->safe_psql('postgres',
 	'SELECT predicted_clv(bg, gg, x, t_x, t, zbar, 12, 30, 0.01) FROM models, published WHERE id IN (1, 2, 3, 6) ORDER BY id');
 my @printed = (140.096211, 18.943467, 38.180574, 1003.868107);
