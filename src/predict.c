@@ -1954,3 +1954,49 @@ gammagamma_json(FunctionCallInfo fcinfo, bool jsonb)
 
 ENG_JSON_CASTS(engagement_bgnbd, bgnbd_json)
 ENG_JSON_CASTS(engagement_gammagamma, gammagamma_json)
+
+/*
+ * estimates(model): the parameters and their standard errors as one record,
+ * (r, alpha, a, b, r_std_error, ...) for bgnbd; the standard errors are NULL
+ * for a model given by its parameters, as in parameters()
+ */
+static Datum
+pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+	TupleDesc	tupdesc;
+	Datum		values[2 * PRED_MAX_PARAMS];
+	bool		nulls[2 * PRED_MAX_PARAMS];
+	int			k = kind->nparams;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != 2 * k)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("estimates() must return a record of %d columns", 2 * k));
+	for (int i = 0; i < k; i++)
+	{
+		double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+
+		values[i] = Float8GetDatum(m->params[i]);
+		nulls[i] = false;
+		values[k + i] = Float8GetDatum(eng_no_minus_zero(se));
+		nulls[k + i] = !(m->hdr.flags & PRED_FLAG_FITTED) || !isfinite(se);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_estimates);
+Datum
+engagement_bgnbd_estimates(PG_FUNCTION_ARGS)
+{
+	return pred_estimates(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_estimates);
+Datum
+engagement_gammagamma_estimates(PG_FUNCTION_ARGS)
+{
+	return pred_estimates(fcinfo, &gg_kind);
+}
