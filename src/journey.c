@@ -111,7 +111,7 @@ typedef struct JourneyBuild
 	int32	   *ev_textlen;
 	int			ch_textmax;		/* allocated entries of ch_textlen */
 	int			ev_textmax;
-	int64		textlen;		/* text form so far, prefix and suffix included */
+	int64		textlen;		/* text form so far, affixes included */
 	int64		textlimit;		/* JOURNEY_MAX_TEXT, or more for input */
 } JourneyBuild;
 

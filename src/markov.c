@@ -100,6 +100,7 @@ typedef struct MarkovData
 	int64		non_conversions;
 	double		value;
 	char		data[FLEXIBLE_ARRAY_MEMBER];
+
 	/*
 	 * int64 trans[(n+1)*(n+1)], int64 to_conv[n+1], int64 to_null[n+1], then
 	 * the channel names, NUL-terminated, sorted.
@@ -702,7 +703,7 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 		for (int c = 0; c < n1 + 2; c++)
 		{
 			int64		v = (c < n1) ? mk.trans[(Size) a * n1 + c] :
-				(c == n1) ? mk.to_conv[a] : mk.to_null[a];
+			(c == n1) ? mk.to_conv[a] : mk.to_null[a];
 
 			if (v == 0)
 				continue;
@@ -1288,7 +1289,7 @@ markov_each_transition(const Markov *mk, MarkovTransitionFn fn, void *arg)
 		for (int c = 0; c < n1 + 2; c++)
 		{
 			int64		v = (c < n1) ? mk->trans[(Size) a * n1 + c] :
-				(c == n1) ? mk->to_conv[a] : mk->to_null[a];
+			(c == n1) ? mk->to_conv[a] : mk->to_null[a];
 
 			if (v != 0)
 				fn(mk, a, c, v, (double) v / total, arg);
