@@ -218,9 +218,11 @@ my @cases = (
 		SELECT date_trunc('month', referred_at), crv(referee_id, would_have_joined, 100, reward::float8, 5, 30),
 			   crv(referee_id, would_have_joined, 100, reward::float8, 5, 30, 0.3)
 		FROM {s}.referrals GROUP BY 1 ORDER BY 1} ],
-	[ 'crv (text and integer referees) by month', 1, q{
+	[ 'crv (text, integer, smallint and uuid referees) by month', 1, q{
 		SELECT date_trunc('month', referred_at), crv(referee_id::text, would_have_joined, 100, reward::float8, 5, 30),
-			   crv(referee_id::int, would_have_joined, 100, reward::float8, 5, 30, 0.3)
+			   crv(referee_id::int, would_have_joined, 100, reward::float8, 5, 30, 0.3),
+			   crv(referee_id::smallint, would_have_joined, 100, reward::float8, 5, 30),
+			   crv(md5(referee_id::text)::uuid, would_have_joined, 100, reward::float8, 5, 30, 0.3)
 		FROM {s}.referrals GROUP BY 1 ORDER BY 1} ],
 	[ 'crv per referrer (distribution column)', undef, q{
 		SELECT referrer_id, crv(referee_id, would_have_joined, 100, reward::float8, 5, 30)
@@ -265,7 +267,7 @@ my @cases = (
 	[ 'markov_agg with values and removal_effects', undef, q{
 		SELECT r.* FROM (SELECT markov_agg(ARRAY[channel], (event = 'purchase')::int, (event <> 'purchase')::int, 2.5) AS m
 						 FROM {s}.touches) x, removal_effects(m) r ORDER BY 1} ],
-	[ 'rfm_agg per customer and by region', 0, q{
+	[ 'rfm_agg by region', 0, q{
 		SELECT c.region, rfm_agg(o.ordered_at, o.amount::float8)::text,
 			   frequency(rfm_agg(o.ordered_at, o.amount::float8)), monetary(rfm_agg(o.ordered_at, o.amount::float8))
 		FROM {s}.orders o JOIN {s}.customers c USING (customer_id) GROUP BY 1 ORDER BY 1} ],
@@ -277,7 +279,7 @@ my @cases = (
 			   health_index(c, '30 days', c, 0.1)
 		FROM (SELECT community, community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views) AS c
 			  FROM {s}.community_posts GROUP BY 1) x ORDER BY 1} ],
-	[ 'community_agg with sentiment, whole', 0, q{
+	[ 'community_agg with sentiment over all posts', 0, q{
 		SELECT community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views, 0.5)::text,
 			   community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL)::text
 		FROM {s}.community_posts} ],
@@ -308,7 +310,7 @@ for my $c (@cases)
 		push @internal_ways, "$name: " . (partial($query) ? 'partial on the workers' : 'rows gathered to the coordinator');
 	}
 }
-diag("internal-state aggregates grouped by a non-distribution column: $_") for @internal_ways;
+diag("internal-state aggregates not grouped by the distribution column: $_") for @internal_ways;
 
 # Internal-state aggregates grouped by the distribution column run whole on
 # the workers: the coordinator's plan is the Citus scan alone, the
