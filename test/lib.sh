@@ -45,10 +45,12 @@ eng_install_deps() {
 # goes into the system directories, because it is preloaded; without it, or
 # as a normal user, that test skips.
 eng_install_citus() {
-	local pkglib tarball
+	local pkglib tarball= f
 	pkglib="$(pg_config --pkglibdir 2>/dev/null)" || return 0
 	[ -f "$pkglib/citus.so" ] && return 0
-	tarball="$(ls "$ENG_ROOT"/../shared/citus/citus-*-pg"$ENG_PG_MAJOR"-*.tar.gz 2>/dev/null | tail -n 1)"
+	for f in "$ENG_ROOT"/../shared/citus/citus-*-pg"$ENG_PG_MAJOR"-*.tar.gz; do
+		[ -f "$f" ] && tarball="$f"
+	done
 	[ -n "$tarball" ] && [ "$(id -u)" -eq 0 ] || return 0
 	eng_log "installing Citus from $tarball"
 	eng_install_deps libcurl4 liblz4-1 libzstd1
