@@ -47,6 +47,11 @@ EOCONF
 	return $node;
 }
 
+# ENG_CITUS_CUSTOMERS (default 2000) sizes the data; ENG_CITUS_BENCH=K also
+# times two queries, best of K runs, on the distributed and the local tables
+# (see the end of this file).
+my $customers = $ENV{ENG_CITUS_CUSTOMERS} // 2000;
+my $bench_runs = $ENV{ENG_CITUS_BENCH} // 0;
 my $t0      = time;
 my $coord   = new_node('coordinator');
 my @workers = (new_node('worker1'), new_node('worker2'));
@@ -68,7 +73,7 @@ sub ext_versions
 # The CRM data, local (schema crm), generated on the coordinator.
 my $gen = dirname(__FILE__) . '/../gen_data.sql';
 my ($rc, $out, $err) = $coord->psql('postgres', undef,
-	extra_params => [ '-v', 'customers=2000', '-v', 'seed=7', '-f', $gen ]);
+	extra_params => [ '-v', "customers=$customers", '-v', 'seed=7', '-f', $gen ]);
 is($rc, 0, 'test/gen_data.sql generated the local tables') or diag($err);
 
 # CREATE EXTENSION on the coordinator reaches the workers; so does DROP.
@@ -402,6 +407,39 @@ is( $coord->safe_psql('postgres', q{
 		FROM dist.states a FULL JOIN dist.states_copy b USING (customer_id)}),
 	$coord->safe_psql('postgres', 'SELECT count(*) FROM crm.states') . '|0',
 	'a binary COPY of the distributed states reads back equal');
+
+#
+# Benchmark (only with ENG_CITUS_BENCH=K): one real-typed aggregate (NPS by
+# region, partial on the workers) and one internal-state aggregate (journeys
+# per customer, whole on the workers), best of K runs on the distributed
+# tables next to the same query on the local tables of the coordinator.  All
+# three servers share this machine's cores, so the ratio shows Citus's
+# overhead and what the workers' parallelism gives on these cores, not what
+# separate machines would give.
+if ($bench_runs > 0)
+{
+	my %bench = (
+		'nps_agg by region (real-typed state)' => q{
+			SELECT c.region, nps_agg(s.score, s.weight) FROM {s}.surveys s JOIN {s}.customers c USING (customer_id)
+			GROUP BY 1},
+		'journey_agg per customer, session_count (internal state)' => q{
+			SELECT sum(session_count(j, '30 minutes')) FROM (
+				SELECT customer_id, journey_agg(ts, channel, event) AS j FROM {s}.touches GROUP BY 1) x});
+	for my $name (sort keys %bench)
+	{
+		my %best;
+		for my $schema ('dist', 'crm')
+		{
+			(my $q = $bench{$name}) =~ s/\{s\}/$schema/g;
+			my $timings = $coord->safe_psql('postgres',
+				"\\timing on\n" . join('', map { "$q;\n" } 1 .. $bench_runs));
+			my @ms = $timings =~ /^Time: ([\d.]+) ms/mg;
+			$best{$schema} = (sort { $a <=> $b } @ms)[0];
+		}
+		diag(sprintf('bench %s, %d customers: Citus %.1f ms, one node %.1f ms, ratio %.2f',
+				$name, $customers, $best{dist}, $best{crm}, $best{dist} / $best{crm}));
+	}
+}
 
 note('elapsed: ' . (time - $t0) . ' s');
 $coord->stop;
