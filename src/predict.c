@@ -381,6 +381,17 @@ engagement_gammagamma_recv(PG_FUNCTION_ARGS)
  * model built from given parameters, and NULL when it is too large to be a
  * finite number (a parameter the data hardly identify).
  */
+/*
+ * The standard error of parameter i by the delta method: the covariance is
+ * that of the log parameters (Infinity or NaN when the information matrix
+ * was singular; callers report NULL then)
+ */
+static double
+pred_std_error(const PredModel *m, int i)
+{
+	return m->params[i] * sqrt(COV(m->cov, i, i));
+}
+
 static Datum
 pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 {
@@ -398,7 +409,7 @@ pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 		values[1] = Float8GetDatum(m->params[i]);
 		if (m->hdr.flags & PRED_FLAG_FITTED)
 		{
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			values[2] = Float8GetDatum(eng_no_minus_zero(se));
 			nulls[2] = !isfinite(se);
@@ -1920,7 +1931,7 @@ pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
 		for (int i = 0; i < k; i++)
 		{
 			/* the delta method, as parameters() reports it */
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", kind->names[i]);
 			if (isfinite(se))
@@ -1982,7 +1993,7 @@ pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind)
 				errmsg("estimates() must return a record of %d columns", 2 * k));
 	for (int i = 0; i < k; i++)
 	{
-		double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+		double		se = pred_std_error(m, i);
 
 		values[i] = Float8GetDatum(m->params[i]);
 		nulls[i] = false;
