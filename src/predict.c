@@ -63,10 +63,20 @@ typedef struct PredKind
 	const char *names[PRED_MAX_PARAMS];
 } PredKind;
 
-static const PredKind bgnbd_kind = {"bgnbd", "bgnbd_fit",
-	"bgnbd_fit(frequency, recency, age, 0.001)", 4, {"r", "alpha", "a", "b"}};
-static const PredKind gg_kind = {"gammagamma", "gammagamma_fit",
-"gammagamma_fit(frequency, monetary, 0.001)", 3, {"p", "q", "gamma"}};
+static const PredKind bgnbd_kind = {
+	.typname = "bgnbd",
+	.fitname = "bgnbd_fit",
+	.penalized_call = "bgnbd_fit(frequency, recency, age, 0.001)",
+	.nparams = 4,
+	.names = {"r", "alpha", "a", "b"},
+};
+static const PredKind gg_kind = {
+	.typname = "gammagamma",
+	.fitname = "gammagamma_fit",
+	.penalized_call = "gammagamma_fit(frequency, monetary, 0.001)",
+	.nparams = 3,
+	.names = {"p", "q", "gamma"},
+};
 
 /*
  * A model (both types share the layout).  Parameters beyond nparams, and
