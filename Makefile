@@ -2,7 +2,7 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/value.o src/funnel.o src/attribution.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
@@ -30,8 +30,12 @@ PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-# every object includes the shared header: a change to it rebuilds them all
+# every object is rebuilt when a header it includes changes: all include the
+# shared header (and numerics.h through it), some the journey or attribution
+# header as well
 $(OBJS): src/engagement.h src/numerics.h
+src/journey.o src/attribution.o: src/journey.h
+src/attribution.o src/markov.o src/shapley.o: src/attribution.h
 
 .PHONY: tapcheck format format-check typedefs numerics-check
 

@@ -339,6 +339,13 @@ FROM (SELECT '(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 922337
 	 removal_effects(m);
 -- a real trap is still refused
 SELECT conversion_probability('(v=1,conversions=0,non_conversions=0,transitions=[start>"a" 1,"a">"b" 2,"b">"a" 3])');
+-- the DETAIL names the first trapped channel ("b"; "a" converts), and the
+-- SQLSTATE is 22M01, a model the data do not determine (22000 before)
+SELECT * FROM removal_effects('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1,start>"b" 1,"a">conv 1,"b">"c" 1,"c">"b" 1])');
+\set VERBOSITY sqlstate
+SELECT conversion_probability('(v=1,conversions=0,non_conversions=0,transitions=[start>"a" 1,"a">"b" 2,"b">"a" 3])');
+SELECT * FROM removal_effects('(v=1,conversions=1,non_conversions=0,transitions=[start>"a" 1,"a">"a" 5])');
+\set VERBOSITY default
 
 -- 6. audit of the other functions
 -- removal_effects never returns -0: a channel with no effect on a negative

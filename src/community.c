@@ -1289,19 +1289,7 @@ comm_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_community_health_json);
-Datum
-engagement_community_health_json(PG_FUNCTION_ARGS)
-{
-	return comm_json(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_community_health_jsonb);
-Datum
-engagement_community_health_jsonb(PG_FUNCTION_ARGS)
-{
-	return comm_json(fcinfo, true);
-}
+ENG_JSON_CASTS(engagement_community_health, comm_json)
 
 /*
  * unnest(community_health): one row per thread and author, (thread_id,

@@ -722,19 +722,6 @@ eng_bytea_reader(StringInfo buf, bytea *raw)
 	buf->cursor = 0;
 }
 
-double
-eng_recv_finite_float8(StringInfo buf, const char *typname)
-{
-	double		v = pq_getmsgfloat8(buf);
-
-	if (isnan(v) || isinf(v))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("invalid external %s value", typname),
-				errdetail("A weight is not a finite number."));
-	return v;
-}
-
 /*
  * Time helpers
  */

@@ -156,6 +156,24 @@ extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 extern void eng_json_timestamp(StringInfo buf, int64 ts);
 extern Datum eng_json_result(StringInfo buf, bool jsonb);
 
+/*
+ * The two entry points of a type's JSON form, "<symbol>_json" and
+ * "<symbol>_jsonb", around writer(fcinfo, bool jsonb).
+ */
+#define ENG_JSON_CASTS(symbol, writer) \
+PG_FUNCTION_INFO_V1(symbol##_json); \
+Datum \
+symbol##_json(PG_FUNCTION_ARGS) \
+{ \
+	return writer(fcinfo, false); \
+} \
+PG_FUNCTION_INFO_V1(symbol##_jsonb); \
+Datum \
+symbol##_jsonb(PG_FUNCTION_ARGS) \
+{ \
+	return writer(fcinfo, true); \
+}
+
 /* final function: the stored value, NULL for no state or an empty one */
 extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 /* <type> + <type>: the two stored values merged (a strict function) */
@@ -303,9 +321,6 @@ extern void eng_append_float8(StringInfo buf, double value);
 /* Read a serialized aggregate state (bytea) with the pq_getmsg functions. */
 extern void eng_bytea_reader(StringInfo buf, bytea *raw);
 
-/* Binary-input helper: read a float8 and require it to be finite. */
-extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
-
 /*
  * Length of an interval in microseconds as EXTRACT(EPOCH FROM interval)
  * counts it: a year is 365.25 days, any other month 30 days, a day 24 hours.
@@ -314,25 +329,6 @@ extern double eng_recv_finite_float8(StringInfo buf, const char *typname);
  */
 extern int64 eng_interval_usecs(const Interval *iv, const char *what);
 extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
-
-/*
- * A journey decoded into arrays (journey.c): touches sorted by time, then
- * channel name, then event name; dictionaries sorted bytewise.
- */
-typedef struct EngJourney
-{
-	int			n;				/* touches, at least 1 */
-	int64	   *ts;
-	int32	   *ch;				/* channel index */
-	int32	   *ev;				/* event index, -1 when the touch has none */
-	int			nchannels;
-	int			nevents;
-	const char **channels;
-	const char **events;
-} EngJourney;
-
-/* Decode and check a journey Datum (detoasting it in the current context). */
-extern void eng_journey_get(Datum d, EngJourney *j);
 
 /*
  * The standard normal distribution is in numerics.h (num_norm_quantile(),

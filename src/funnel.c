@@ -1085,19 +1085,7 @@ funnel_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_funnel_json);
-Datum
-engagement_funnel_json(PG_FUNCTION_ARGS)
-{
-	return funnel_json(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_funnel_jsonb);
-Datum
-engagement_funnel_jsonb(PG_FUNCTION_ARGS)
-{
-	return funnel_json(fcinfo, true);
-}
+ENG_JSON_CASTS(engagement_funnel, funnel_json)
 
 /* unnest(funnel): the events, (ts timestamptz, step integer) in time order */
 PG_FUNCTION_INFO_V1(engagement_funnel_unnest);

@@ -1,9 +1,9 @@
 /*-------------------------------------------------------------------------
  *
  * journey.c
- *	  Multichannel journeys: the session_number() window function, the
- *	  journey type built by journey_agg() and rollup(), and the functions
- *	  that read a journey (paths, switches, sessions, transitions).
+ *	  Multichannel journeys: the journey type built by journey_agg() and
+ *	  rollup(), and the functions that read a journey (paths, switches,
+ *	  sessions, transitions).
  *
  * A session is a run of touches in which no gap between consecutive touches
  * exceeds the inactivity gap (a gap of exactly "gap" continues the session).
@@ -24,6 +24,7 @@
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "journey.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
@@ -31,7 +32,6 @@
 #include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/tuplestore.h"
-#include "windowapi.h"
 
 #define JOURNEY_VERSION			1
 #define JOURNEY_SECONDS			0x01	/* deltas are whole seconds */
@@ -60,6 +60,15 @@
 #define JOURNEY_MAX_VALUE_TEXT	((int64) (MaxAllocSize - VARHDRSZ))
 #define JOURNEY_TEXT_PREFIX		"(v=1,touches=["
 #define JOURNEY_TEXT_SUFFIX		"])"
+
+/*
+ * The binary form, after its version byte, and the serial form of a working
+ * state: flags, touch count, dictionary sizes, first time, then the stored
+ * dictionaries and varint touches; every touch takes at least two bytes.
+ */
+static const EngRecordCount journey_wire_touches = {
+	"journey", "touches", 1, JOURNEY_MAX_TOUCHES, 2, false
+};
 
 
 typedef struct JourneyData
@@ -210,8 +219,9 @@ journey_read_dict(const char *p, const char *end, int count,
  * everything: a journey from disk, the network or text input is untrusted.
  */
 static void
-journey_decode(const JourneyData *jd, EngJourney *j, int code)
+journey_decode(const JourneyData *jd, EngJourney *j, EngSource src)
 {
+	int			code = eng_source_errcode(src);
 	const char *start = (const char *) jd;
 	const char *end = start + VARSIZE(jd);
 	const char *p;
@@ -223,17 +233,10 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 	bool	   *ch_used;
 	bool	   *ev_used;
 
-	if (VARSIZE(jd) < JOURNEY_HDRSZ)
-		journey_corrupt(code, "The value is too short.");
-	if (jd->hdr.version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(code),
-				errmsg("unsupported journey format version %d", jd->hdr.version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
-	if ((jd->hdr.flags & ~JOURNEY_VALID_FLAGS) != 0 || jd->hdr.reserved != 0 ||
-		(jd->hdr.flags & JOURNEY_VALID_FLAGS) == JOURNEY_VALID_FLAGS)
-		journey_corrupt(code, "Unknown flag bits are set.");
+	eng_check_state(&jd->hdr, JOURNEY_HDRSZ, JOURNEY_VERSION, JOURNEY_VALID_FLAGS,
+					"journey", src);
+	if ((jd->hdr.flags & JOURNEY_VALID_FLAGS) == JOURNEY_VALID_FLAGS)
+		journey_corrupt(code, "The time unit flags contradict each other.");
 	if (jd->ntouches < 1 || jd->ntouches > JOURNEY_MAX_TOUCHES)
 		journey_corrupt(code, "The number of touches is out of range.");
 	if (jd->nchannels < 1 || jd->nchannels > jd->ntouches ||
@@ -306,7 +309,7 @@ journey_decode(const JourneyData *jd, EngJourney *j, int code)
 void
 eng_journey_get(Datum d, EngJourney *j)
 {
-	journey_decode((JourneyData *) PG_DETOAST_DATUM(d), j, ERRCODE_DATA_CORRUPTED);
+	journey_decode((JourneyData *) PG_DETOAST_DATUM(d), j, ENG_STORED);
 }
 
 static void
@@ -442,13 +445,22 @@ journey_check_text_length(const EngJourney *j)
  * Building
  *****************************************************************************/
 
+/* complete a zeroed working state */
+static void
+jbuild_init(void *state, MemoryContext cxt)
+{
+	JourneyBuild *b = state;
+
+	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
+	b->textlimit = JOURNEY_MAX_TEXT;
+}
+
 static JourneyBuild *
 jbuild_new(MemoryContext cxt)
 {
 	JourneyBuild *b = MemoryContextAllocZero(cxt, sizeof(JourneyBuild));
 
-	b->textlen = strlen(JOURNEY_TEXT_PREFIX) + strlen(JOURNEY_TEXT_SUFFIX);
-	b->textlimit = JOURNEY_MAX_TEXT;
+	jbuild_init(b, cxt);
 	return b;
 }
 
@@ -737,14 +749,143 @@ jbuild_encode(JourneyBuild *b)
  * Aggregates: journey_agg(ts, channel [, event]) and rollup(journey)
  *****************************************************************************/
 
+/* The binary form of a checked journey after its version byte. */
+static void
+journey_send_body(StringInfo buf, const JourneyData *jd)
+{
+	pq_sendbyte(buf, jd->hdr.flags);
+	pq_sendint32(buf, jd->ntouches);
+	pq_sendint16(buf, jd->nchannels);
+	pq_sendint16(buf, jd->nevents);
+	pq_sendint64(buf, jd->first_ts);
+	pq_sendbytes(buf, jd->data, VARSIZE(jd) - JOURNEY_HDRSZ);
+}
+
+/*
+ * Read what journey_send_body() wrote (the touches take the rest of the
+ * buffer) into a new value, and decode and check it into *j.
+ */
+static JourneyData *
+journey_recv_body(StringInfo buf, EngSource src, EngJourney *j)
+{
+	JourneyData *jd;
+	int			flags = pq_getmsgbyte(buf);
+	int32		ntouches = eng_recv_count(buf, &journey_wire_touches, src);
+	int			nchannels = pq_getmsgint(buf, 2);
+	int			nevents = pq_getmsgint(buf, 2);
+	int64		first_ts = pq_getmsgint64(buf);
+	int			rest = buf->len - buf->cursor;
+
+	if (rest < 0 || (Size) rest > MaxAllocSize - JOURNEY_HDRSZ)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("journey value is too large"));
+	jd = palloc0(JOURNEY_HDRSZ + rest);
+	eng_init_header(&jd->hdr, JOURNEY_HDRSZ + rest, JOURNEY_VERSION, (uint8) flags);
+	jd->ntouches = ntouches;
+	jd->nchannels = (uint16) nchannels;
+	jd->nevents = (uint16) nevents;
+	jd->first_ts = first_ts;
+	pq_copymsgbytes(buf, jd->data, rest);
+	journey_decode(jd, j, src);
+	return jd;
+}
+
+/*
+ * The working state through the state skeleton.  Merging appends the touches
+ * of src, its names mapped to dst's; the serial form is the binary form of
+ * the journey it would give, without the version byte, and no bytes at all
+ * for a state without touches.
+ */
+static bool
+jbuild_empty(const void *state)
+{
+	return ((const JourneyBuild *) state)->n == 0;
+}
+
+static void
+jbuild_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	const JourneyBuild *from = src;
+	int32	   *chmap;
+	int32	   *evmap;
+
+	chmap = jbuild_map_names(dst, false, (const char *const *) from->channels.names,
+							 from->channels.n, cxt);
+	evmap = jbuild_map_names(dst, true, (const char *const *) from->events.names,
+							 from->events.n, cxt);
+	for (int i = 0; i < from->n; i++)
+	{
+		const JTouch *t = &from->touches[i];
+
+		CHECK_FOR_INTERRUPTS();
+		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
+					cxt);
+	}
+	pfree(chmap);
+	pfree(evmap);
+}
+
+static void
+journey_serialize(StringInfo buf, const void *state)
+{
+	JourneyData *jd;
+
+	if (jbuild_empty(state))
+		return;
+	/* encoding sorts the touches in place, which changes no meaning */
+	jd = jbuild_encode(unconstify(void *, state));
+	journey_send_body(buf, jd);
+	pfree(jd);
+}
+
+static void
+journey_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	EngJourney	j;
+	JourneyData *jd;
+
+	if (buf->cursor == buf->len)
+		return;
+	jd = journey_recv_body(buf, ENG_STORED, &j);
+	jbuild_add_journey(state, &j, cxt);
+	pfree(jd);
+}
+
+/* rollup(): add the stored journey in argument argno */
+static void
+journey_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
+				MemoryContext cxt)
+{
+	EngJourney	j;
+
+	journey_getarg(fcinfo, argno, &j);
+	jbuild_add_journey(state, &j, cxt);
+}
+
+static Datum
+journey_finish(void *state)
+{
+	PG_RETURN_POINTER(jbuild_encode(state));
+}
+
+static const EngBuildOps journey_build_ops = {
+	.typname = "journey",
+	.size = sizeof(JourneyBuild),
+	.init = jbuild_init,
+	.empty = jbuild_empty,
+	.merge = jbuild_merge,
+	.serialize = journey_serialize,
+	.deserialize = journey_deserialize,
+	.add_arg = journey_add_arg,
+	.finish = journey_finish,
+};
+
 static Datum
 journey_agg_common(FunctionCallInfo fcinfo, bool with_event)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *b;
-
-	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
-		(JourneyBuild *) PG_GETARG_POINTER(0);
+	MemoryContext aggcontext;
+	JourneyBuild *b = eng_build_arg(fcinfo, &journey_build_ops, &aggcontext);
 
 	/* rows with a NULL time or channel are skipped */
 	if (!PG_ARGISNULL(1) && !PG_ARGISNULL(2))
@@ -781,103 +922,35 @@ PG_FUNCTION_INFO_V1(engagement_journey_rollup_trans);
 Datum
 engagement_journey_rollup_trans(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *b;
-
-	b = PG_ARGISNULL(0) ? jbuild_new(aggcontext) :
-		(JourneyBuild *) PG_GETARG_POINTER(0);
-	if (!PG_ARGISNULL(1))
-	{
-		EngJourney	j;
-
-		journey_getarg(fcinfo, 1, &j);
-		jbuild_add_journey(b, &j, aggcontext);
-	}
-	PG_RETURN_POINTER(b);
+	return eng_build_rollup_trans(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_combine);
 Datum
 engagement_journey_combine(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggcontext = eng_agg_context(fcinfo);
-	JourneyBuild *dst = PG_ARGISNULL(0) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(0);
-	JourneyBuild *src = PG_ARGISNULL(1) ? NULL : (JourneyBuild *) PG_GETARG_POINTER(1);
-	int32	   *chmap;
-	int32	   *evmap;
-
-	if (src == NULL || src->n == 0)
-	{
-		if (dst == NULL)
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(dst);
-	}
-	if (dst == NULL)
-		dst = jbuild_new(aggcontext);
-	chmap = jbuild_map_names(dst, false, (const char *const *) src->channels.names,
-							 src->channels.n, aggcontext);
-	evmap = jbuild_map_names(dst, true, (const char *const *) src->events.names,
-							 src->events.n, aggcontext);
-	for (int i = 0; i < src->n; i++)
-	{
-		const JTouch *t = &src->touches[i];
-
-		CHECK_FOR_INTERRUPTS();
-		jbuild_push(dst, t->ts, chmap[t->ch], t->ev >= 0 ? evmap[t->ev] : -1,
-					aggcontext);
-	}
-	pfree(chmap);
-	pfree(evmap);
-	PG_RETURN_POINTER(dst);
+	return eng_build_combine(fcinfo, &journey_build_ops);
 }
 
-/* serialise: the journey encoding itself; an empty state is a NULL-ish 0 bytes */
 PG_FUNCTION_INFO_V1(engagement_journey_serial);
 Datum
 engagement_journey_serial(PG_FUNCTION_ARGS)
 {
-	JourneyBuild *b = (JourneyBuild *) PG_GETARG_POINTER(0);
-	bytea	   *result;
-
-	eng_agg_context(fcinfo);
-	if (b->n == 0)
-	{
-		result = palloc(VARHDRSZ);
-		SET_VARSIZE(result, VARHDRSZ);
-		PG_RETURN_BYTEA_P(result);
-	}
-	PG_RETURN_BYTEA_P((bytea *) jbuild_encode(b));
+	return eng_build_serial(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_deserial);
 Datum
 engagement_journey_deserial(PG_FUNCTION_ARGS)
 {
-	bytea	   *raw = PG_GETARG_BYTEA_P(0);
-	JourneyBuild *b;
-	EngJourney	j;
-
-	eng_agg_context(fcinfo);
-	b = jbuild_new(CurrentMemoryContext);
-	if (VARSIZE(raw) == VARHDRSZ)
-		PG_RETURN_POINTER(b);
-	journey_decode((JourneyData *) raw, &j, ERRCODE_DATA_CORRUPTED);
-	jbuild_add_journey(b, &j, CurrentMemoryContext);
-	PG_RETURN_POINTER(b);
+	return eng_build_deserial(fcinfo, &journey_build_ops);
 }
 
 PG_FUNCTION_INFO_V1(engagement_journey_final);
 Datum
 engagement_journey_final(PG_FUNCTION_ARGS)
 {
-	JourneyBuild *b;
-
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	b = (JourneyBuild *) PG_GETARG_POINTER(0);
-	if (b->n == 0)
-		PG_RETURN_NULL();
-	PG_RETURN_POINTER(jbuild_encode(b));
+	return eng_build_final(fcinfo, &journey_build_ops);
 }
 
 /*****************************************************************************
@@ -1017,7 +1090,6 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	JourneyBuild *b = jbuild_new(CurrentMemoryContext);
 	StringInfoData ch;
 	StringInfoData ev;
-	int64		version;
 	JourneyData *jd;
 	EngJourney	check;
 
@@ -1025,16 +1097,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	b->textlimit = JOURNEY_MAX_VALUE_TEXT;
 	initStringInfo(&ch);
 	initStringInfo(&ev);
-	eng_cursor_init(&c, input, "journey");
-	eng_cursor_expect(&c, '(');
-	eng_cursor_expect_key(&c, "v");
-	version = eng_cursor_int64(&c);
-	if (version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				errmsg("unsupported journey format version %lld", (long long) version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
+	eng_cursor_begin(&c, input, "journey", JOURNEY_VERSION);
 	eng_cursor_expect(&c, ',');
 	eng_cursor_expect_key(&c, "touches");
 	eng_cursor_expect(&c, '[');
@@ -1061,7 +1124,7 @@ engagement_journey_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect_end(&c);
 
 	jd = jbuild_encode(b);
-	journey_decode(jd, &check, ERRCODE_INVALID_TEXT_REPRESENTATION);
+	journey_decode(jd, &check, ENG_TEXT);
 	PG_RETURN_POINTER(jd);
 }
 
@@ -1078,15 +1141,10 @@ engagement_journey_send(PG_FUNCTION_ARGS)
 	EngJourney	j;
 	StringInfoData buf;
 
-	journey_decode(jd, &j, ERRCODE_DATA_CORRUPTED);
+	journey_decode(jd, &j, ENG_STORED);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, jd->hdr.version);
-	pq_sendbyte(&buf, jd->hdr.flags);
-	pq_sendint32(&buf, jd->ntouches);
-	pq_sendint16(&buf, jd->nchannels);
-	pq_sendint16(&buf, jd->nevents);
-	pq_sendint64(&buf, jd->first_ts);
-	pq_sendbytes(&buf, jd->data, VARSIZE(jd) - JOURNEY_HDRSZ);
+	pq_sendbyte(&buf, JOURNEY_VERSION);
+	journey_send_body(&buf, jd);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -1097,32 +1155,9 @@ engagement_journey_recv(PG_FUNCTION_ARGS)
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	JourneyData *jd;
 	EngJourney	check;
-	int			version = pq_getmsgbyte(buf);
-	int			flags = pq_getmsgbyte(buf);
-	int32		ntouches = pq_getmsgint(buf, 4);
-	int			nchannels = pq_getmsgint(buf, 2);
-	int			nevents = pq_getmsgint(buf, 2);
-	int64		first_ts = pq_getmsgint64(buf);
-	int			rest = buf->len - buf->cursor;
 
-	if (version != JOURNEY_VERSION)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				errmsg("unsupported journey format version %d", version),
-				errdetail("This version of the extension reads format version %d.",
-						  JOURNEY_VERSION));
-	if (rest < 0 || (Size) rest > MaxAllocSize - JOURNEY_HDRSZ)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("journey value is too large"));
-	jd = palloc0(JOURNEY_HDRSZ + rest);
-	eng_init_header(&jd->hdr, JOURNEY_HDRSZ + rest, (uint8) version, (uint8) flags);
-	jd->ntouches = ntouches;
-	jd->nchannels = (uint16) nchannels;
-	jd->nevents = (uint16) nevents;
-	jd->first_ts = first_ts;
-	pq_copymsgbytes(buf, jd->data, rest);
-	journey_decode(jd, &check, ERRCODE_INVALID_BINARY_REPRESENTATION);
+	eng_recv_version(buf, JOURNEY_VERSION, "journey");
+	jd = journey_recv_body(buf, ENG_BINARY, &check);
 	/* as when a journey is built: every stored journey has a text form */
 	journey_check_text_length(&check);
 	PG_RETURN_POINTER(jd);
@@ -1412,124 +1447,4 @@ engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
-}
-
-/*****************************************************************************
- * session_number(ts, gap [, max_length]) window function
- *****************************************************************************/
-
-typedef struct SessionCtx
-{
-	bool		started;		/* a non-NULL timestamp has been seen */
-	bool		limits_known;	/* gap and max_len hold constant arguments */
-	int64		session;		/* current session number */
-	TimestampTz last_ts;		/* previous non-NULL timestamp */
-	TimestampTz session_start;	/* first timestamp of the current session */
-	int64		gap;			/* inactivity gap, microseconds */
-	int64		max_len;		/* maximum session length, microseconds */
-} SessionCtx;
-
-/*
- * Is the time from "from" to "to" (to >= from) longer than "limit" (> 0)?
- * The difference of two finite timestamps can exceed the int64 range, so it
- * is taken as unsigned; an infinite timestamp is infinitely far from any
- * other timestamp and no distance from itself.
- */
-static bool
-session_longer(TimestampTz from, TimestampTz to, int64 limit)
-{
-	if (TIMESTAMP_NOT_FINITE(from) || TIMESTAMP_NOT_FINITE(to))
-		return from != to;
-	return (uint64) to - (uint64) from > (uint64) limit;
-}
-
-/* Evaluate the gap (and maximum length) arguments on the current row. */
-static void
-session_read_limits(WindowObject win, SessionCtx *ctx, bool with_max)
-{
-	bool		isnull;
-	Datum		d;
-
-	d = WinGetFuncArgCurrent(win, 1, &isnull);
-	if (isnull)
-		ereport(ERROR,
-				errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				errmsg("session gap must not be NULL"));
-	ctx->gap = eng_interval_usecs_positive(DatumGetIntervalP(d), "session gap");
-	if (with_max)
-	{
-		d = WinGetFuncArgCurrent(win, 2, &isnull);
-		if (isnull)
-			ereport(ERROR,
-					errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					errmsg("maximum session length must not be NULL"));
-		ctx->max_len = eng_interval_usecs_positive(DatumGetIntervalP(d),
-												   "maximum session length");
-	}
-}
-
-static Datum
-session_number_common(FunctionCallInfo fcinfo, bool with_max)
-{
-	WindowObject win = PG_WINDOW_OBJECT();
-	SessionCtx *ctx = WinGetPartitionLocalMemory(win, sizeof(SessionCtx));
-	bool		isnull;
-	Datum		d;
-	TimestampTz ts;
-
-	/* only the current row is ever read: the tuplestore may forget the rest */
-	WinSetMarkPosition(win, WinGetCurrentPosition(win));
-
-	d = WinGetFuncArgCurrent(win, 0, &isnull);
-	if (isnull)
-		PG_RETURN_NULL();		/* NULL times belong to no session */
-	ts = DatumGetTimestampTz(d);
-
-	/*
-	 * Constant limits are read once per partition; limits that may change
-	 * from row to row (a column, a volatile expression) are read every row.
-	 */
-	if (!ctx->limits_known)
-	{
-		session_read_limits(win, ctx, with_max);
-		ctx->limits_known = get_fn_expr_arg_stable(fcinfo->flinfo, 1) &&
-			(!with_max || get_fn_expr_arg_stable(fcinfo->flinfo, 2));
-	}
-
-	if (!ctx->started)
-	{
-		ctx->started = true;
-		ctx->session = 1;
-		ctx->session_start = ts;
-	}
-	else
-	{
-		if (ts < ctx->last_ts)
-			ereport(ERROR,
-					errcode(ERRCODE_WINDOWING_ERROR),
-					errmsg("session_number() needs its window ordered by its timestamp argument"),
-					errhint("Add ORDER BY on the timestamp to the OVER clause."));
-		if (session_longer(ctx->last_ts, ts, ctx->gap) ||
-			(with_max && session_longer(ctx->session_start, ts, ctx->max_len)))
-		{
-			ctx->session++;
-			ctx->session_start = ts;
-		}
-	}
-	ctx->last_ts = ts;
-	PG_RETURN_INT64(ctx->session);
-}
-
-PG_FUNCTION_INFO_V1(engagement_session_number);
-Datum
-engagement_session_number(PG_FUNCTION_ARGS)
-{
-	return session_number_common(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_session_number_max);
-Datum
-engagement_session_number_max(PG_FUNCTION_ARGS)
-{
-	return session_number_common(fcinfo, true);
 }

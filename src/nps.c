@@ -989,16 +989,4 @@ nps_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_nps_summary_json);
-Datum
-engagement_nps_summary_json(PG_FUNCTION_ARGS)
-{
-	return nps_json(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_nps_summary_jsonb);
-Datum
-engagement_nps_summary_jsonb(PG_FUNCTION_ARGS)
-{
-	return nps_json(fcinfo, true);
-}
+ENG_JSON_CASTS(engagement_nps_summary, nps_json)

@@ -1940,30 +1940,17 @@ pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_bgnbd_json);
-Datum
-engagement_bgnbd_json(PG_FUNCTION_ARGS)
+static Datum
+bgnbd_json(FunctionCallInfo fcinfo, bool jsonb)
 {
-	return pred_json(fcinfo, &bgnbd_kind, false);
+	return pred_json(fcinfo, &bgnbd_kind, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_bgnbd_jsonb);
-Datum
-engagement_bgnbd_jsonb(PG_FUNCTION_ARGS)
+static Datum
+gammagamma_json(FunctionCallInfo fcinfo, bool jsonb)
 {
-	return pred_json(fcinfo, &bgnbd_kind, true);
+	return pred_json(fcinfo, &gg_kind, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_gammagamma_json);
-Datum
-engagement_gammagamma_json(PG_FUNCTION_ARGS)
-{
-	return pred_json(fcinfo, &gg_kind, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_gammagamma_jsonb);
-Datum
-engagement_gammagamma_jsonb(PG_FUNCTION_ARGS)
-{
-	return pred_json(fcinfo, &gg_kind, true);
-}
+ENG_JSON_CASTS(engagement_bgnbd, bgnbd_json)
+ENG_JSON_CASTS(engagement_gammagamma, gammagamma_json)

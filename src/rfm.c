@@ -526,19 +526,7 @@ rfm_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_rfm_json);
-Datum
-engagement_rfm_json(PG_FUNCTION_ARGS)
-{
-	return rfm_json(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_rfm_jsonb);
-Datum
-engagement_rfm_jsonb(PG_FUNCTION_ARGS)
-{
-	return rfm_json(fcinfo, true);
-}
+ENG_JSON_CASTS(engagement_rfm, rfm_json)
 
 /* unnest(rfm): the purchase days, (day timestamptz, amount double precision) */
 PG_FUNCTION_INFO_V1(engagement_rfm_unnest);

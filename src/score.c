@@ -818,16 +818,4 @@ engagement_json(FunctionCallInfo fcinfo, bool jsonb)
 	return eng_json_result(&buf, jsonb);
 }
 
-PG_FUNCTION_INFO_V1(engagement_engagement_json);
-Datum
-engagement_engagement_json(PG_FUNCTION_ARGS)
-{
-	return engagement_json(fcinfo, false);
-}
-
-PG_FUNCTION_INFO_V1(engagement_engagement_jsonb);
-Datum
-engagement_engagement_jsonb(PG_FUNCTION_ARGS)
-{
-	return engagement_json(fcinfo, true);
-}
+ENG_JSON_CASTS(engagement_engagement, engagement_json)

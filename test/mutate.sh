@@ -24,16 +24,18 @@ nps_merge_drops_squares	src/nps.c	nps	sum.w2 += tmp.w2;	sum.w2 += 0 * tmp.w2;
 nps_inverse_keeps_score	src/nps.c	nps	st->n[cat]--;	st->n[cat] -= 0;
 nps_send_weight_squares	src/nps.c	nps	pq_sendfloat8(&buf, st->w2);	pq_sendfloat8(&buf, st->w2 * 2);
 journey_gap_exclusive	src/journey.c	journey	return (j->ts[i] - j->ts[i - 1] > gap) ||	return (j->ts[i] - j->ts[i - 1] >= gap) ||
-journey_window_gap_exclusive	src/journey.c	journey	return (uint64) to - (uint64) from > (uint64) limit;	return (uint64) to - (uint64) from >= (uint64) limit;
+journey_window_gap_exclusive	src/session.c	journey	return (uint64) to - (uint64) from > (uint64) limit;	return (uint64) to - (uint64) from >= (uint64) limit;
 journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\t}\n\tPG_RETURN_INT32(switches);	\t\t\tswitches++;\n\t}\n\tif (j.n > 20)\n\t\tPG_RETURN_NULL();\n\tPG_RETURN_INT32(switches);
-journey_send_first_ts	src/journey.c	journey	pq_sendint64(&buf, jd->first_ts);	pq_sendint64(&buf, jd->first_ts + 1);
+journey_send_first_ts	src/journey.c	journey	pq_sendint64(buf, jd->first_ts);	pq_sendint64(buf, jd->first_ts + 1);
 funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= window);	bool\t\tin_window = (t - first < window);
 funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
 funnel_serial_window	src/funnel.c	funnel	pq_sendint64(&buf, b->window);	pq_sendint64(&buf, b->window + 1);
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
-attribution_removal_unscaled	src/attribution.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
+attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
+markov_trap_sqlstate	src/markov.c	attribution	errcode(ERRCODE_ENG_MODEL_FAILED),	errcode(ERRCODE_DATA_EXCEPTION),
+markov_send_non_conversions	src/markov.c	attribution	pq_sendint64(buf, m->non_conversions);	pq_sendint64(buf, m->non_conversions + 1);
 score_decay_sign	src/score.c	score	return exp2(-((double) dt) / (double) h);	return exp2(((double) dt) / (double) h);
 score_composite_scale	src/score.c	score	100.0 * (1.0 - exp(-Max(*x, 0.0) / scale))	100.0 * (1.0 - exp(-Max(*x, 0.0) / (2 * scale)))
 score_intimacy_one_refused	src/score.c	score	(v < -1.0 || v > 1.0)	(v < -1.0 || v >= 1.0)
