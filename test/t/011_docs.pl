@@ -5,14 +5,15 @@
 #
 # Rules (DEVELOPING.md, "Documentation examples"):
 #  - a ```sql block is run by psql -X -q (aligned output, the default), one
-#    psql session per block, in a database of its own per markdown file (a
+#    psql session per block, run from the checkout's root, in a database of its own per markdown file (a
 #    copy of the demo database), so a file's blocks see what its earlier
 #    blocks created;
 #  - the ```text block right after it (blank lines between are allowed) is
 #    the expected output; without one the block must print nothing;
 #    trailing spaces of each line and trailing empty lines are ignored;
-#  - ```sql error: the block must fail; its output includes the error as psql
-#    prints it, without the "psql:<stdin>:N: " prefix;
+#  - notices, warnings and errors follow the results, as psql prints them
+#    without its "psql:<stdin>:N: " prefix; ```sql error: the block must fail
+#    (its text block shows the error), any other block must succeed;
 #  - ```sql norun: not run (server setup, CREATE EXTENSION, other servers);
 #    counted and listed;
 #  - docs/formulas.md shows its results as comments in the SQL (rounded, next
