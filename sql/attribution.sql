@@ -366,3 +366,17 @@ FROM removal_effects((SELECT m FROM dense));
 RESET statement_timeout;
 
 DROP TABLE bigj, wide, wide_models, lossless, lossless_copy, negzero, negzero_model, dense;
+-- + merges two Markov models (1.2, issue 17): the model markov_agg builds
+-- over the paths of both parts, NULL when a side is NULL
+CREATE TABLE plus_paths AS
+	SELECT g, string_to_array((ARRAY['a,b', 'b,c', 'a,c', 'c'])[1 + g % 4], ',') AS path,
+		   (g % 3 = 0)::int::bigint AS conv, (g % 3 <> 0)::int::bigint AS nonconv
+	FROM generate_series(1, 30) g;
+WITH a AS (SELECT markov_agg(path, conv, nonconv) AS m FROM plus_paths WHERE g <= 10),
+	 b AS (SELECT markov_agg(path, conv, nonconv) AS m FROM plus_paths WHERE g > 10),
+	 whole AS (SELECT markov_agg(path, conv, nonconv) AS m FROM plus_paths)
+SELECT (a.m + b.m) = whole.m AS equals_whole, (b.m + a.m) = whole.m AS commutes,
+	   conversion_probability(a.m + b.m) = conversion_probability(whole.m) AS same_probability,
+	   (a.m + NULL::markov_model) IS NULL AS null_right
+FROM a, b, whole;
+DROP TABLE plus_paths;

@@ -154,4 +154,26 @@ SELECT * FROM unnest((SELECT community_agg(t, a, ts, s, NULL, snt) FROM (VALUES
 		(1, 10, '2026-03-01 10:00+00'::timestamptz, true, -0.5), (1, 11, '2026-03-01 11:00+00', false, NULL),
 		(1, 10, '2026-03-01 12:00+00', false, 0.25)) v(t, a, ts, s, snt)));
 SELECT count(*) FROM unnest(NULL::funnel);
+-- journeys and Markov models: JSON forms and unnest() against the raw rows
+SELECT count(*) AS states,
+	   count(*) FILTER (WHERE jsonb_array_length(journey::jsonb->'touches') = touches(journey)
+						AND (SELECT count(*) FROM unnest(journey)) = touches(journey)
+						AND (SELECT array_agg(channel ORDER BY ts, channel) FROM unnest(journey))
+							= (SELECT array_agg(channel ORDER BY ts, channel) FROM ev WHERE ev.k = st.k AND ev.g % 10 = st.r)
+						AND (SELECT array_agg(u.channel ORDER BY ord) FROM unnest(journey) WITH ORDINALITY u(ts, channel, event, ord))
+							= ARRAY(SELECT t->>'channel' FROM jsonb_array_elements(journey::jsonb->'touches') t)) AS journey_equal,
+	   count(*) FILTER (WHERE (SELECT sum(count) FROM unnest(markov_model) WHERE to_kind = 'conversion')
+							= (markov_model::jsonb->>'conversions')::bigint
+						AND (SELECT count(*) FROM unnest(markov_model))
+							= jsonb_array_length(markov_model::jsonb->'transitions')
+						AND (SELECT bool_and(abs(s - 1) < 1e-12) FROM (SELECT sum(probability) AS s FROM unnest(markov_model)
+																	   GROUP BY from_channel) p)) AS markov_equal
+FROM st;
+SELECT * FROM unnest((SELECT journey_agg(ts, ch, ev) FROM (VALUES ('2026-01-01 10:00+00'::timestamptz, 'web', 'view'),
+		('2026-01-01 11:00+00', 'em"ail', NULL)) v(ts, ch, ev)));
+SELECT (SELECT journey_agg(ts, ch, ev) FROM (VALUES ('2026-01-01 10:00+00'::timestamptz, 'web', 'view'),
+		('2026-01-01 11:00+00', 'em"ail', NULL)) v(ts, ch, ev))::json AS journey_json;
+SELECT * FROM unnest((SELECT markov_agg(p, c, n) FROM (VALUES (ARRAY['a', 'b'], 2::bigint, 1::bigint),
+		(ARRAY['b'], 0, 3)) v(p, c, n)));
+SELECT (SELECT markov_agg(p, c, n, v) FROM (VALUES (ARRAY['a'], 2::bigint, 1::bigint, 10.5)) t(p, c, n, v))::jsonb AS markov_jsonb;
 DROP TABLE ev, st;

@@ -671,3 +671,428 @@ CREATE FUNCTION unnest(community_health, OUT thread_id bigint, OUT author_id big
 	RETURNS SETOF record
 	AS 'MODULE_PATHNAME', 'engagement_community_health_unnest'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
+-- + on journeys and Markov models
+CREATE FUNCTION journey_add(journey, journey) RETURNS journey
+	AS 'MODULE_PATHNAME', 'engagement_journey_add'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR + (LEFTARG = journey, RIGHTARG = journey, FUNCTION = journey_add, COMMUTATOR = +);
+CREATE FUNCTION markov_model_add(markov_model, markov_model) RETURNS markov_model
+	AS 'MODULE_PATHNAME', 'engagement_markov_model_add'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR + (LEFTARG = markov_model, RIGHTARG = markov_model,
+				   FUNCTION = markov_model_add, COMMUTATOR = +);
+
+-- JSON forms and readers of journeys and Markov models
+CREATE FUNCTION journey_json(journey) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_journey_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (journey AS json) WITH FUNCTION journey_json(journey);
+CREATE FUNCTION journey_jsonb(journey) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_journey_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (journey AS jsonb) WITH FUNCTION journey_jsonb(journey);
+CREATE FUNCTION markov_model_json(markov_model) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_markov_model_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (markov_model AS json) WITH FUNCTION markov_model_json(markov_model);
+CREATE FUNCTION markov_model_jsonb(markov_model) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_markov_model_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (markov_model AS jsonb) WITH FUNCTION markov_model_jsonb(markov_model);
+CREATE FUNCTION unnest(journey, OUT ts timestamp with time zone, OUT channel text, OUT event text)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_journey_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+CREATE FUNCTION unnest(markov_model, OUT from_channel text, OUT to_channel text,
+					   OUT to_kind text, OUT count bigint, OUT probability double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_markov_model_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+
+-- a model's parameters and standard errors as one record
+CREATE FUNCTION estimates(bgnbd, OUT r double precision, OUT alpha double precision,
+						  OUT a double precision, OUT b double precision,
+						  OUT r_std_error double precision, OUT alpha_std_error double precision,
+						  OUT a_std_error double precision, OUT b_std_error double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_estimates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION estimates(gammagamma, OUT p double precision, OUT q double precision,
+						  OUT gamma double precision, OUT p_std_error double precision,
+						  OUT q_std_error double precision, OUT gamma_std_error double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_gammagamma_estimates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+/*
+ * A comment on every object (issue 18): what \\df+, \\dT+, \\do+ and BI tools' catalogs
+ * show; support functions name the aggregate, operator or type they serve.
+ */
+COMMENT ON AGGREGATE nps(bigint) IS 'Net Promoter Score (-100..100) of 0..10 answers';
+COMMENT ON AGGREGATE nps(numeric) IS 'Net Promoter Score (-100..100) of 0..10 answers (whole numbers; others are an error)';
+COMMENT ON AGGREGATE nps(smallint) IS 'Net Promoter Score (-100..100) of 0..10 answers';
+COMMENT ON AGGREGATE nps_agg(bigint) IS 'Net Promoter Score state of 0..10 answers';
+COMMENT ON AGGREGATE nps_agg(bigint,double precision) IS 'Net Promoter Score state of 0..10 answers with survey weights';
+COMMENT ON AGGREGATE nps_agg(numeric) IS 'Net Promoter Score state of 0..10 answers (whole numbers; others are an error)';
+COMMENT ON AGGREGATE nps_agg(numeric,double precision) IS 'Net Promoter Score state of 0..10 answers with survey weights';
+COMMENT ON AGGREGATE nps_agg(smallint) IS 'Net Promoter Score state of 0..10 answers';
+COMMENT ON AGGREGATE nps_agg(smallint,double precision) IS 'Net Promoter Score state of 0..10 answers with survey weights';
+COMMENT ON FUNCTION age(rfm,timestamp with time zone,interval) IS 'time from the first purchase day to the end of observation, in a unit';
+COMMENT ON FUNCTION answered_threads(community_health) IS 'number of started threads answered by another member';
+COMMENT ON FUNCTION bgnbd(double precision,double precision,double precision,double precision) IS 'a BG/NBD model from known parameters r, alpha, a, b';
+COMMENT ON FUNCTION bgnbd_cmp(bgnbd,bgnbd) IS 'comparison of two bgnbd states (btree operator class support)';
+COMMENT ON FUNCTION bgnbd_eq(bgnbd,bgnbd) IS 'support function of the bgnbd = operator';
+COMMENT ON FUNCTION bgnbd_fit_final(internal) IS 'final function of aggregate bgnbd_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION bgnbd_fit_trans(internal,double precision,double precision,double precision) IS 'transition function of aggregate bgnbd_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION bgnbd_ge(bgnbd,bgnbd) IS 'support function of the bgnbd >= operator';
+COMMENT ON FUNCTION bgnbd_gt(bgnbd,bgnbd) IS 'support function of the bgnbd > operator';
+COMMENT ON FUNCTION bgnbd_hash(bgnbd) IS 'hash of a bgnbd state (hash operator class support)';
+COMMENT ON FUNCTION bgnbd_hash_extended(bgnbd,bigint) IS 'extended hash of a bgnbd state (hash operator class support)';
+COMMENT ON FUNCTION bgnbd_in(cstring) IS 'text input of type bgnbd';
+COMMENT ON FUNCTION bgnbd_json(bgnbd) IS 'json form of bgnbd (the cast to json; keys documented)';
+COMMENT ON FUNCTION bgnbd_jsonb(bgnbd) IS 'jsonb form of bgnbd (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION bgnbd_le(bgnbd,bgnbd) IS 'support function of the bgnbd <= operator';
+COMMENT ON FUNCTION bgnbd_lt(bgnbd,bgnbd) IS 'support function of the bgnbd < operator';
+COMMENT ON FUNCTION bgnbd_ne(bgnbd,bgnbd) IS 'support function of the bgnbd <> operator';
+COMMENT ON FUNCTION bgnbd_out(bgnbd) IS 'text output of type bgnbd';
+COMMENT ON FUNCTION bgnbd_recv(internal) IS 'binary input of type bgnbd';
+COMMENT ON FUNCTION bgnbd_send(bgnbd) IS 'binary output of type bgnbd';
+COMMENT ON FUNCTION channel_path(journey,boolean) IS 'channels of the touches in order, repeats collapsed when asked';
+COMMENT ON FUNCTION channel_switches(journey) IS 'number of consecutive touches on different channels';
+COMMENT ON FUNCTION channel_transitions(journey) IS 'counts of consecutive touch pairs (from_channel, to_channel), same-channel pairs included';
+COMMENT ON FUNCTION clv_trans(double precision,double precision,double precision,timestamp with time zone,timestamp with time zone,double precision,interval) IS 'transition function of aggregate clv(double precision,double precision,timestamp with time zone,timestamp with time zone,double precision,interval) (not meant to be called directly)';
+COMMENT ON FUNCTION clv_trans(double precision,double precision,double precision,timestamp with time zone,timestamp with time zone,double precision,interval,double precision) IS 'transition function of aggregate clv(double precision,double precision,timestamp with time zone,timestamp with time zone,double precision,interval,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION community_combine(internal,internal) IS 'combine function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint,double precision), rollup(community_health) (not meant to be called directly)';
+COMMENT ON FUNCTION community_deserial(bytea,internal) IS 'deserialization function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint,double precision), rollup(community_health) (not meant to be called directly)';
+COMMENT ON FUNCTION community_final(internal) IS 'final function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint,double precision), rollup(community_health) (not meant to be called directly)';
+COMMENT ON FUNCTION community_health_add(community_health,community_health) IS 'support function of the community_health + operator: merge two states';
+COMMENT ON FUNCTION community_health_cmp(community_health,community_health) IS 'comparison of two community_health states (btree operator class support)';
+COMMENT ON FUNCTION community_health_eq(community_health,community_health) IS 'support function of the community_health = operator';
+COMMENT ON FUNCTION community_health_ge(community_health,community_health) IS 'support function of the community_health >= operator';
+COMMENT ON FUNCTION community_health_gt(community_health,community_health) IS 'support function of the community_health > operator';
+COMMENT ON FUNCTION community_health_hash(community_health) IS 'hash of a community_health state (hash operator class support)';
+COMMENT ON FUNCTION community_health_hash_extended(community_health,bigint) IS 'extended hash of a community_health state (hash operator class support)';
+COMMENT ON FUNCTION community_health_in(cstring) IS 'text input of type community_health';
+COMMENT ON FUNCTION community_health_json(community_health) IS 'json form of community_health (the cast to json; keys documented)';
+COMMENT ON FUNCTION community_health_jsonb(community_health) IS 'jsonb form of community_health (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION community_health_le(community_health,community_health) IS 'support function of the community_health <= operator';
+COMMENT ON FUNCTION community_health_lt(community_health,community_health) IS 'support function of the community_health < operator';
+COMMENT ON FUNCTION community_health_ne(community_health,community_health) IS 'support function of the community_health <> operator';
+COMMENT ON FUNCTION community_health_out(community_health) IS 'text output of type community_health';
+COMMENT ON FUNCTION community_health_recv(internal) IS 'binary input of type community_health';
+COMMENT ON FUNCTION community_health_send(community_health) IS 'binary output of type community_health';
+COMMENT ON FUNCTION community_rollup_trans(internal,community_health) IS 'transition function of aggregate rollup(community_health) (not meant to be called directly)';
+COMMENT ON FUNCTION community_serial(internal) IS 'serialization function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint), community_agg(bigint,bigint,timestamp with time zone,boolean,bigint,double precision), rollup(community_health) (not meant to be called directly)';
+COMMENT ON FUNCTION community_trans(internal,bigint,bigint,timestamp with time zone,boolean) IS 'transition function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean) (not meant to be called directly)';
+COMMENT ON FUNCTION community_trans(internal,bigint,bigint,timestamp with time zone,boolean,bigint) IS 'transition function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean,bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION community_trans(internal,bigint,bigint,timestamp with time zone,boolean,bigint,double precision) IS 'transition function of aggregate community_agg(bigint,bigint,timestamp with time zone,boolean,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION content(community_health) IS 'views per post (NULL without views)';
+COMMENT ON FUNCTION conversion_probability(markov_model) IS 'probability of reaching a conversion from the start of the Markov chain';
+COMMENT ON FUNCTION crv_trans(double precision,anyelement,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(anyelement,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,anyelement,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(anyelement,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION customers(bgnbd) IS 'number of customers the model was fitted on';
+COMMENT ON FUNCTION customers(gammagamma) IS 'number of customers the model was fitted on';
+COMMENT ON FUNCTION deepest_step(funnel) IS 'deepest step reached by a chain within the window, as window_funnel';
+COMMENT ON FUNCTION detractors(nps_summary) IS 'number of detractors (answers 0 to 6)';
+COMMENT ON FUNCTION effective_responses(nps_summary) IS 'number of answers, or Kish''s effective sample size when weighted';
+COMMENT ON FUNCTION engagement_add(engagement,engagement) IS 'support function of the engagement + operator: merge two states';
+COMMENT ON FUNCTION engagement_cmp(engagement,engagement) IS 'comparison of two engagement states (btree operator class support)';
+COMMENT ON FUNCTION engagement_combine(engagement,engagement) IS 'combine function of aggregate engagement_agg(timestamp with time zone,engagement_dimension,double precision,interval), rollup(engagement) (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_eq(engagement,engagement) IS 'support function of the engagement = operator';
+COMMENT ON FUNCTION engagement_final(engagement) IS 'final function of aggregate engagement_agg(timestamp with time zone,engagement_dimension,double precision,interval), rollup(engagement) (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_ge(engagement,engagement) IS 'support function of the engagement >= operator';
+COMMENT ON FUNCTION engagement_gt(engagement,engagement) IS 'support function of the engagement > operator';
+COMMENT ON FUNCTION engagement_hash(engagement) IS 'hash of a engagement state (hash operator class support)';
+COMMENT ON FUNCTION engagement_hash_extended(engagement,bigint) IS 'extended hash of a engagement state (hash operator class support)';
+COMMENT ON FUNCTION engagement_in(cstring) IS 'text input of type engagement';
+COMMENT ON FUNCTION engagement_json(engagement) IS 'json form of engagement (the cast to json; keys documented)';
+COMMENT ON FUNCTION engagement_jsonb(engagement) IS 'jsonb form of engagement (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION engagement_le(engagement,engagement) IS 'support function of the engagement <= operator';
+COMMENT ON FUNCTION engagement_lt(engagement,engagement) IS 'support function of the engagement < operator';
+COMMENT ON FUNCTION engagement_ne(engagement,engagement) IS 'support function of the engagement <> operator';
+COMMENT ON FUNCTION engagement_out(engagement) IS 'text output of type engagement';
+COMMENT ON FUNCTION engagement_recv(internal) IS 'binary input of type engagement';
+COMMENT ON FUNCTION engagement_rollup_trans(engagement,engagement) IS 'transition function of aggregate rollup(engagement) (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_send(engagement) IS 'binary output of type engagement';
+COMMENT ON FUNCTION engagement_trans(engagement,timestamp with time zone,engagement_dimension,double precision,interval) IS 'transition function of aggregate engagement_agg(timestamp with time zone,engagement_dimension,double precision,interval) (not meant to be called directly)';
+COMMENT ON FUNCTION escalations(community_health,timestamp with time zone,interval,double precision) IS 'customers waiting for an answer, or writing below a sentiment threshold';
+COMMENT ON FUNCTION estimates(bgnbd) IS 'parameters r, alpha, a, b of a BG/NBD model and their standard errors, as one record';
+COMMENT ON FUNCTION estimates(gammagamma) IS 'parameters p, q, gamma of a Gamma-Gamma model and their standard errors, as one record';
+COMMENT ON FUNCTION events(engagement) IS 'number of events of an engagement state';
+COMMENT ON FUNCTION expected_purchases(bgnbd,double precision) IS 'expected repeat purchases of a new customer in a period';
+COMMENT ON FUNCTION expected_purchases(bgnbd,double precision,double precision,double precision,double precision) IS 'expected purchases of a customer in the next period, given frequency, recency and age';
+COMMENT ON FUNCTION expected_spend(gammagamma) IS 'population mean spend per transaction';
+COMMENT ON FUNCTION expected_spend(gammagamma,double precision,double precision) IS 'a customer''s expected spend per transaction given frequency and mean spend';
+COMMENT ON FUNCTION first_reply_time(community_health) IS 'mean time from a threads start to the first post by another member';
+COMMENT ON FUNCTION first_seen(engagement) IS 'time of the first event';
+COMMENT ON FUNCTION first_touch(journey) IS 'channel of the first touch';
+COMMENT ON FUNCTION first_touch_at(journey) IS 'time of the first touch';
+COMMENT ON FUNCTION frequency(rfm) IS 'repeat purchase days (purchase days minus one)';
+COMMENT ON FUNCTION funnel_add(funnel,funnel) IS 'support function of the funnel + operator: merge two states';
+COMMENT ON FUNCTION funnel_cmp(funnel,funnel) IS 'comparison of two funnel states (btree operator class support)';
+COMMENT ON FUNCTION funnel_combine(internal,internal) IS 'combine function of aggregate funnel_agg(interval,text,timestamp with time zone,boolean[]), funnel_agg(interval,timestamp with time zone,boolean[]), rollup(funnel), window_funnel(interval,text,timestamp with time zone,boolean[]), window_funnel(interval,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_deserial(bytea,internal) IS 'deserialization function of aggregate funnel_agg(interval,text,timestamp with time zone,boolean[]), funnel_agg(interval,timestamp with time zone,boolean[]), rollup(funnel), window_funnel(interval,text,timestamp with time zone,boolean[]), window_funnel(interval,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_eq(funnel,funnel) IS 'support function of the funnel = operator';
+COMMENT ON FUNCTION funnel_final(internal) IS 'final function of aggregate funnel_agg(interval,text,timestamp with time zone,boolean[]), funnel_agg(interval,timestamp with time zone,boolean[]), rollup(funnel) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_ge(funnel,funnel) IS 'support function of the funnel >= operator';
+COMMENT ON FUNCTION funnel_gt(funnel,funnel) IS 'support function of the funnel > operator';
+COMMENT ON FUNCTION funnel_hash(funnel) IS 'hash of a funnel state (hash operator class support)';
+COMMENT ON FUNCTION funnel_hash_extended(funnel,bigint) IS 'extended hash of a funnel state (hash operator class support)';
+COMMENT ON FUNCTION funnel_in(cstring) IS 'text input of type funnel';
+COMMENT ON FUNCTION funnel_json(funnel) IS 'json form of funnel (the cast to json; keys documented)';
+COMMENT ON FUNCTION funnel_jsonb(funnel) IS 'jsonb form of funnel (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION funnel_le(funnel,funnel) IS 'support function of the funnel <= operator';
+COMMENT ON FUNCTION funnel_lt(funnel,funnel) IS 'support function of the funnel < operator';
+COMMENT ON FUNCTION funnel_ne(funnel,funnel) IS 'support function of the funnel <> operator';
+COMMENT ON FUNCTION funnel_out(funnel) IS 'text output of type funnel';
+COMMENT ON FUNCTION funnel_recv(internal) IS 'binary input of type funnel';
+COMMENT ON FUNCTION funnel_rollup_trans(internal,funnel) IS 'transition function of aggregate rollup(funnel) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_send(funnel) IS 'binary output of type funnel';
+COMMENT ON FUNCTION funnel_serial(internal) IS 'serialization function of aggregate funnel_agg(interval,text,timestamp with time zone,boolean[]), funnel_agg(interval,timestamp with time zone,boolean[]), rollup(funnel), window_funnel(interval,text,timestamp with time zone,boolean[]), window_funnel(interval,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_trans(internal,interval,text,timestamp with time zone,boolean[]) IS 'transition function of aggregate funnel_agg(interval,text,timestamp with time zone,boolean[]), window_funnel(interval,text,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_trans(internal,interval,timestamp with time zone,boolean[]) IS 'transition function of aggregate funnel_agg(interval,timestamp with time zone,boolean[]), window_funnel(interval,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma(double precision,double precision,double precision) IS 'a Gamma-Gamma model from known parameters p, q, gamma';
+COMMENT ON FUNCTION gammagamma_cmp(gammagamma,gammagamma) IS 'comparison of two gammagamma states (btree operator class support)';
+COMMENT ON FUNCTION gammagamma_eq(gammagamma,gammagamma) IS 'support function of the gammagamma = operator';
+COMMENT ON FUNCTION gammagamma_fit_final(internal) IS 'final function of aggregate gammagamma_fit(double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma_fit_trans(internal,double precision,double precision) IS 'transition function of aggregate gammagamma_fit(double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma_ge(gammagamma,gammagamma) IS 'support function of the gammagamma >= operator';
+COMMENT ON FUNCTION gammagamma_gt(gammagamma,gammagamma) IS 'support function of the gammagamma > operator';
+COMMENT ON FUNCTION gammagamma_hash(gammagamma) IS 'hash of a gammagamma state (hash operator class support)';
+COMMENT ON FUNCTION gammagamma_hash_extended(gammagamma,bigint) IS 'extended hash of a gammagamma state (hash operator class support)';
+COMMENT ON FUNCTION gammagamma_in(cstring) IS 'text input of type gammagamma';
+COMMENT ON FUNCTION gammagamma_json(gammagamma) IS 'json form of gammagamma (the cast to json; keys documented)';
+COMMENT ON FUNCTION gammagamma_jsonb(gammagamma) IS 'jsonb form of gammagamma (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION gammagamma_le(gammagamma,gammagamma) IS 'support function of the gammagamma <= operator';
+COMMENT ON FUNCTION gammagamma_lt(gammagamma,gammagamma) IS 'support function of the gammagamma < operator';
+COMMENT ON FUNCTION gammagamma_ne(gammagamma,gammagamma) IS 'support function of the gammagamma <> operator';
+COMMENT ON FUNCTION gammagamma_out(gammagamma) IS 'text output of type gammagamma';
+COMMENT ON FUNCTION gammagamma_recv(internal) IS 'binary input of type gammagamma';
+COMMENT ON FUNCTION gammagamma_send(gammagamma) IS 'binary output of type gammagamma';
+COMMENT ON FUNCTION growth(community_health,community_health) IS 'members over the previous states members, minus one';
+COMMENT ON FUNCTION health_factors(community_health,interval,community_health,double precision) IS 'the six community health factors with their values and scores';
+COMMENT ON FUNCTION health_index(community_health,interval,community_health,double precision) IS 'composite community health index 0..1000 (CHI-inspired)';
+COMMENT ON FUNCTION influence(engagement,timestamp with time zone) IS 'influence, decayed to a time';
+COMMENT ON FUNCTION interaction(engagement,timestamp with time zone) IS 'interaction, decayed to a time';
+COMMENT ON FUNCTION interactivity(community_health) IS 'mean number of distinct members taking part in a thread';
+COMMENT ON FUNCTION intimacy(engagement,timestamp with time zone) IS 'intimacy (sentiment), decayed to a time';
+COMMENT ON FUNCTION involvement(engagement,timestamp with time zone) IS 'involvement, decayed to a time';
+COMMENT ON FUNCTION journey_add(journey,journey) IS 'support function of the journey + operator: merge two states';
+COMMENT ON FUNCTION journey_cmp(journey,journey) IS 'comparison of two journey states (btree operator class support)';
+COMMENT ON FUNCTION journey_combine(internal,internal) IS 'combine function of aggregate journey_agg(timestamp with time zone,text), journey_agg(timestamp with time zone,text,text), rollup(journey) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_deserial(bytea,internal) IS 'deserialization function of aggregate journey_agg(timestamp with time zone,text), journey_agg(timestamp with time zone,text,text), rollup(journey) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_eq(journey,journey) IS 'support function of the journey = operator';
+COMMENT ON FUNCTION journey_final(internal) IS 'final function of aggregate journey_agg(timestamp with time zone,text), journey_agg(timestamp with time zone,text,text), rollup(journey) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_ge(journey,journey) IS 'support function of the journey >= operator';
+COMMENT ON FUNCTION journey_gt(journey,journey) IS 'support function of the journey > operator';
+COMMENT ON FUNCTION journey_hash(journey) IS 'hash of a journey state (hash operator class support)';
+COMMENT ON FUNCTION journey_hash_extended(journey,bigint) IS 'extended hash of a journey state (hash operator class support)';
+COMMENT ON FUNCTION journey_in(cstring) IS 'text input of type journey';
+COMMENT ON FUNCTION journey_json(journey) IS 'json form of journey (the cast to json; keys documented)';
+COMMENT ON FUNCTION journey_jsonb(journey) IS 'jsonb form of journey (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION journey_le(journey,journey) IS 'support function of the journey <= operator';
+COMMENT ON FUNCTION journey_lt(journey,journey) IS 'support function of the journey < operator';
+COMMENT ON FUNCTION journey_ne(journey,journey) IS 'support function of the journey <> operator';
+COMMENT ON FUNCTION journey_out(journey) IS 'text output of type journey';
+COMMENT ON FUNCTION journey_recv(internal) IS 'binary input of type journey';
+COMMENT ON FUNCTION journey_rollup_trans(internal,journey) IS 'transition function of aggregate rollup(journey) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_send(journey) IS 'binary output of type journey';
+COMMENT ON FUNCTION journey_serial(internal) IS 'serialization function of aggregate journey_agg(timestamp with time zone,text), journey_agg(timestamp with time zone,text,text), rollup(journey) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_trans(internal,timestamp with time zone,text) IS 'transition function of aggregate journey_agg(timestamp with time zone,text) (not meant to be called directly)';
+COMMENT ON FUNCTION journey_trans(internal,timestamp with time zone,text,text) IS 'transition function of aggregate journey_agg(timestamp with time zone,text,text) (not meant to be called directly)';
+COMMENT ON FUNCTION last_seen(engagement) IS 'time of the last event';
+COMMENT ON FUNCTION last_touch(journey) IS 'channel of the last touch';
+COMMENT ON FUNCTION last_touch_at(journey) IS 'time of the last touch';
+COMMENT ON FUNCTION liveliness(community_health,interval) IS 'posts per week over the period';
+COMMENT ON FUNCTION log_likelihood(bgnbd) IS 'log-likelihood of the fit';
+COMMENT ON FUNCTION log_likelihood(bgnbd,double precision,double precision,double precision) IS 'one customer''s log-likelihood under a BG/NBD model';
+COMMENT ON FUNCTION log_likelihood(gammagamma) IS 'log-likelihood of the fit';
+COMMENT ON FUNCTION log_likelihood(gammagamma,double precision,double precision) IS 'one customer''s log-likelihood under a Gamma-Gamma model';
+COMMENT ON FUNCTION lower_bound(nps_summary,double precision) IS 'lower end of the Wald confidence interval of the NPS, clamped to -100';
+COMMENT ON FUNCTION margin_of_error(nps_summary,double precision) IS 'margin of error of the NPS at a confidence level (Wald)';
+COMMENT ON FUNCTION markov_combine(internal,internal) IS 'combine function of aggregate markov_agg(text[],bigint,bigint), markov_agg(text[],bigint,bigint,double precision), rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_deserial(bytea,internal) IS 'deserialization function of aggregate markov_agg(text[],bigint,bigint), markov_agg(text[],bigint,bigint,double precision), rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_final(internal) IS 'final function of aggregate markov_agg(text[],bigint,bigint), markov_agg(text[],bigint,bigint,double precision), rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_model_add(markov_model,markov_model) IS 'support function of the markov_model + operator: merge two states';
+COMMENT ON FUNCTION markov_model_cmp(markov_model,markov_model) IS 'comparison of two markov_model states (btree operator class support)';
+COMMENT ON FUNCTION markov_model_eq(markov_model,markov_model) IS 'support function of the markov_model = operator';
+COMMENT ON FUNCTION markov_model_ge(markov_model,markov_model) IS 'support function of the markov_model >= operator';
+COMMENT ON FUNCTION markov_model_gt(markov_model,markov_model) IS 'support function of the markov_model > operator';
+COMMENT ON FUNCTION markov_model_hash(markov_model) IS 'hash of a markov_model state (hash operator class support)';
+COMMENT ON FUNCTION markov_model_hash_extended(markov_model,bigint) IS 'extended hash of a markov_model state (hash operator class support)';
+COMMENT ON FUNCTION markov_model_in(cstring) IS 'text input of type markov_model';
+COMMENT ON FUNCTION markov_model_json(markov_model) IS 'json form of markov_model (the cast to json; keys documented)';
+COMMENT ON FUNCTION markov_model_jsonb(markov_model) IS 'jsonb form of markov_model (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION markov_model_le(markov_model,markov_model) IS 'support function of the markov_model <= operator';
+COMMENT ON FUNCTION markov_model_lt(markov_model,markov_model) IS 'support function of the markov_model < operator';
+COMMENT ON FUNCTION markov_model_ne(markov_model,markov_model) IS 'support function of the markov_model <> operator';
+COMMENT ON FUNCTION markov_model_out(markov_model) IS 'text output of type markov_model';
+COMMENT ON FUNCTION markov_model_recv(internal) IS 'binary input of type markov_model';
+COMMENT ON FUNCTION markov_model_send(markov_model) IS 'binary output of type markov_model';
+COMMENT ON FUNCTION markov_rollup_trans(internal,markov_model) IS 'transition function of aggregate rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_serial(internal) IS 'serialization function of aggregate markov_agg(text[],bigint,bigint), markov_agg(text[],bigint,bigint,double precision), rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_trans(internal,text[],bigint,bigint) IS 'transition function of aggregate markov_agg(text[],bigint,bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_trans(internal,text[],bigint,bigint,double precision) IS 'transition function of aggregate markov_agg(text[],bigint,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION members(community_health) IS 'number of distinct authors';
+COMMENT ON FUNCTION model_fit_combine(internal,internal) IS 'combine function of aggregate bgnbd_fit(double precision,double precision,double precision), gammagamma_fit(double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION model_fit_deserial(bytea,internal) IS 'deserialization function of aggregate bgnbd_fit(double precision,double precision,double precision), gammagamma_fit(double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION model_fit_serial(internal) IS 'serialization function of aggregate bgnbd_fit(double precision,double precision,double precision), gammagamma_fit(double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION monetary(rfm) IS 'mean amount of the repeat purchase days (0 without repeats)';
+COMMENT ON FUNCTION nps(nps_summary) IS 'Net Promoter Score (-100..100) of a state';
+COMMENT ON FUNCTION nps_agg_final(nps_summary) IS 'final function of aggregate nps_agg(bigint), nps_agg(bigint,double precision), nps_agg(integer), nps_agg(integer,double precision), nps_agg(numeric), nps_agg(numeric,double precision), nps_agg(smallint), nps_agg(smallint,double precision), rollup(nps_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_combine(nps_summary,nps_summary) IS 'combine function of aggregate nps(bigint), nps(integer), nps(numeric), nps(smallint), nps_agg(bigint), nps_agg(bigint,double precision), nps_agg(integer), nps_agg(integer,double precision), nps_agg(numeric), nps_agg(numeric,double precision), nps_agg(smallint), nps_agg(smallint,double precision), rollup(nps_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_compare(nps_summary,nps_summary) IS 'difference of two independent surveys NPS with its z statistic and two-sided p-value';
+COMMENT ON FUNCTION nps_final(nps_summary) IS 'final function of aggregate nps(bigint), nps(integer), nps(numeric), nps(smallint) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_inv(nps_summary,bigint) IS 'moving-aggregate inverse function of aggregate nps(bigint), nps_agg(bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_inv(nps_summary,integer) IS 'moving-aggregate inverse function of aggregate nps(integer), nps_agg(integer) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_inv(nps_summary,numeric) IS 'moving-aggregate inverse function of aggregate nps(numeric), nps_agg(numeric) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_inv(nps_summary,smallint) IS 'moving-aggregate inverse function of aggregate nps(smallint), nps_agg(smallint) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_rollup_inv(nps_summary,nps_summary) IS 'moving-aggregate inverse function of aggregate rollup(nps_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_rollup_trans(nps_summary,nps_summary) IS 'transition function of aggregate rollup(nps_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_summary_add(nps_summary,nps_summary) IS 'support function of the nps_summary + operator: merge two states';
+COMMENT ON FUNCTION nps_summary_cmp(nps_summary,nps_summary) IS 'comparison of two nps_summary states (btree operator class support)';
+COMMENT ON FUNCTION nps_summary_eq(nps_summary,nps_summary) IS 'support function of the nps_summary = operator';
+COMMENT ON FUNCTION nps_summary_ge(nps_summary,nps_summary) IS 'support function of the nps_summary >= operator';
+COMMENT ON FUNCTION nps_summary_gt(nps_summary,nps_summary) IS 'support function of the nps_summary > operator';
+COMMENT ON FUNCTION nps_summary_hash(nps_summary) IS 'hash of a nps_summary state (hash operator class support)';
+COMMENT ON FUNCTION nps_summary_hash_extended(nps_summary,bigint) IS 'extended hash of a nps_summary state (hash operator class support)';
+COMMENT ON FUNCTION nps_summary_in(cstring) IS 'text input of type nps_summary';
+COMMENT ON FUNCTION nps_summary_json(nps_summary) IS 'json form of nps_summary (the cast to json; keys documented)';
+COMMENT ON FUNCTION nps_summary_jsonb(nps_summary) IS 'jsonb form of nps_summary (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION nps_summary_le(nps_summary,nps_summary) IS 'support function of the nps_summary <= operator';
+COMMENT ON FUNCTION nps_summary_lt(nps_summary,nps_summary) IS 'support function of the nps_summary < operator';
+COMMENT ON FUNCTION nps_summary_ne(nps_summary,nps_summary) IS 'support function of the nps_summary <> operator';
+COMMENT ON FUNCTION nps_summary_out(nps_summary) IS 'text output of type nps_summary';
+COMMENT ON FUNCTION nps_summary_recv(internal) IS 'binary input of type nps_summary';
+COMMENT ON FUNCTION nps_summary_send(nps_summary) IS 'binary output of type nps_summary';
+COMMENT ON FUNCTION nps_trans(nps_summary,bigint) IS 'transition function of aggregate nps(bigint), nps_agg(bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,bigint,double precision) IS 'transition function of aggregate nps_agg(bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,integer) IS 'transition function of aggregate nps(integer), nps_agg(integer) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,integer,double precision) IS 'transition function of aggregate nps_agg(integer,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,numeric) IS 'transition function of aggregate nps(numeric), nps_agg(numeric) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,numeric,double precision) IS 'transition function of aggregate nps_agg(numeric,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,smallint) IS 'transition function of aggregate nps(smallint), nps_agg(smallint) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_trans(nps_summary,smallint,double precision) IS 'transition function of aggregate nps_agg(smallint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION p_alive(bgnbd,double precision,double precision,double precision) IS 'probability that a customer is still active';
+COMMENT ON FUNCTION parameters(bgnbd) IS 'parameters of a BG/NBD model with their standard errors';
+COMMENT ON FUNCTION parameters(gammagamma) IS 'parameters of a Gamma-Gamma model with their standard errors';
+COMMENT ON FUNCTION passives(nps_summary) IS 'number of passives (answers 7 and 8)';
+COMMENT ON FUNCTION posts(community_health) IS 'number of posts';
+COMMENT ON FUNCTION predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision) IS 'discounted customer lifetime value from a BG/NBD and a Gamma-Gamma model';
+COMMENT ON FUNCTION present_value_trans(double precision,double precision,timestamp with time zone,timestamp with time zone,double precision) IS 'transition function of aggregate present_value(double precision,timestamp with time zone,timestamp with time zone,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION present_value_trans(double precision,double precision,timestamp with time zone,timestamp with time zone,double precision,interval) IS 'transition function of aggregate present_value(double precision,timestamp with time zone,timestamp with time zone,double precision,interval) (not meant to be called directly)';
+COMMENT ON FUNCTION promoters(nps_summary) IS 'number of promoters (answers 9 and 10)';
+COMMENT ON FUNCTION purchase_probability(bgnbd,double precision,double precision) IS 'probability that a new customer makes a given number of purchases in a period';
+COMMENT ON FUNCTION recency(rfm,interval) IS 'time from the first to the last purchase day, in a unit';
+COMMENT ON FUNCTION removal_effects(markov_model) IS 'removal effect of each channel, its share, and the conversions and value attributed to it';
+COMMENT ON FUNCTION response_gap(community_health) IS 'mean time between successive posts of a thread';
+COMMENT ON FUNCTION responses(nps_summary) IS 'number of answers';
+COMMENT ON FUNCTION retention_combine(bigint,bigint) IS 'combine function of aggregate retention(boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION retention_final(bigint) IS 'final function of aggregate retention(boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION retention_trans(bigint,boolean[]) IS 'transition function of aggregate retention(boolean[]) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_add(rfm,rfm) IS 'support function of the rfm + operator: merge two states';
+COMMENT ON FUNCTION rfm_cmp(rfm,rfm) IS 'comparison of two rfm states (btree operator class support)';
+COMMENT ON FUNCTION rfm_combine(internal,internal) IS 'combine function of aggregate rfm_agg(timestamp with time zone,double precision), rollup(rfm) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_deserial(bytea,internal) IS 'deserialization function of aggregate rfm_agg(timestamp with time zone,double precision), rollup(rfm) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_eq(rfm,rfm) IS 'support function of the rfm = operator';
+COMMENT ON FUNCTION rfm_final(internal) IS 'final function of aggregate rfm_agg(timestamp with time zone,double precision), rollup(rfm) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_ge(rfm,rfm) IS 'support function of the rfm >= operator';
+COMMENT ON FUNCTION rfm_gt(rfm,rfm) IS 'support function of the rfm > operator';
+COMMENT ON FUNCTION rfm_hash(rfm) IS 'hash of a rfm state (hash operator class support)';
+COMMENT ON FUNCTION rfm_hash_extended(rfm,bigint) IS 'extended hash of a rfm state (hash operator class support)';
+COMMENT ON FUNCTION rfm_in(cstring) IS 'text input of type rfm';
+COMMENT ON FUNCTION rfm_json(rfm) IS 'json form of rfm (the cast to json; keys documented)';
+COMMENT ON FUNCTION rfm_jsonb(rfm) IS 'jsonb form of rfm (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION rfm_le(rfm,rfm) IS 'support function of the rfm <= operator';
+COMMENT ON FUNCTION rfm_lt(rfm,rfm) IS 'support function of the rfm < operator';
+COMMENT ON FUNCTION rfm_ne(rfm,rfm) IS 'support function of the rfm <> operator';
+COMMENT ON FUNCTION rfm_out(rfm) IS 'text output of type rfm';
+COMMENT ON FUNCTION rfm_recv(internal) IS 'binary input of type rfm';
+COMMENT ON FUNCTION rfm_rollup_trans(internal,rfm) IS 'transition function of aggregate rollup(rfm) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_send(rfm) IS 'binary output of type rfm';
+COMMENT ON FUNCTION rfm_serial(internal) IS 'serialization function of aggregate rfm_agg(timestamp with time zone,double precision), rollup(rfm) (not meant to be called directly)';
+COMMENT ON FUNCTION rfm_trans(internal,timestamp with time zone,double precision) IS 'transition function of aggregate rfm_agg(timestamp with time zone,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION score(engagement,timestamp with time zone,double precision[],double precision) IS 'engagement score 0..100 at a time, from weighted decayed dimensions';
+COMMENT ON FUNCTION score_factors(engagement,timestamp with time zone,double precision[],double precision) IS 'the engagement score split into the contributions of its four dimensions';
+COMMENT ON FUNCTION session_count(journey,interval) IS 'number of sessions of a journey with an inactivity gap';
+COMMENT ON FUNCTION sessions(journey,interval,boolean) IS 'the sessions of a journey: times, touches, channels, entry and exit';
+COMMENT ON FUNCTION std_error(nps_summary) IS 'standard error of the NPS, in points';
+COMMENT ON FUNCTION step_reached(funnel) IS 'for each step, whether the deepest chain reached it';
+COMMENT ON FUNCTION step_times(funnel) IS 'for each step, its time in the deepest chain (NULL when not reached)';
+COMMENT ON FUNCTION steps(funnel) IS 'number of steps of a funnel';
+COMMENT ON FUNCTION threads(community_health) IS 'number of threads started';
+COMMENT ON FUNCTION time_to_convert(funnel) IS 'time from step 1 to the last step when every step was reached, else NULL';
+COMMENT ON FUNCTION touches(journey) IS 'number of touches of a journey';
+COMMENT ON FUNCTION traffic(community_health,interval) IS 'views of the periods posts per day of the period';
+COMMENT ON FUNCTION unanswered_threads(community_health,timestamp with time zone,interval) IS 'threads without a reply after a threshold';
+COMMENT ON FUNCTION unnest(community_health) IS 'the (thread, author) records of a community state';
+COMMENT ON FUNCTION unnest(funnel) IS 'the events of a funnel: time and step';
+COMMENT ON FUNCTION unnest(journey) IS 'the touches of a journey: time, channel and event';
+COMMENT ON FUNCTION unnest(markov_model) IS 'the transitions of a Markov model: from, to, count and probability';
+COMMENT ON FUNCTION unnest(rfm) IS 'the purchase days of an RFM state with their amounts';
+COMMENT ON FUNCTION upper_bound(nps_summary,double precision) IS 'upper end of the Wald confidence interval of the NPS, clamped to 100';
+COMMENT ON FUNCTION views(community_health) IS 'number of views (NULL when no post gave views)';
+COMMENT ON FUNCTION window_funnel_final(internal) IS 'final function of aggregate window_funnel(interval,text,timestamp with time zone,boolean[]), window_funnel(interval,timestamp with time zone,boolean[]) (not meant to be called directly)';
+COMMENT ON OPERATOR + (community_health,community_health) IS 'merge two community_health states';
+COMMENT ON OPERATOR + (engagement,engagement) IS 'merge two engagement states';
+COMMENT ON OPERATOR + (funnel,funnel) IS 'merge two funnel states';
+COMMENT ON OPERATOR + (journey,journey) IS 'merge two journey states';
+COMMENT ON OPERATOR + (markov_model,markov_model) IS 'merge two markov_model states';
+COMMENT ON OPERATOR + (nps_summary,nps_summary) IS 'merge two nps_summary states';
+COMMENT ON OPERATOR + (rfm,rfm) IS 'merge two rfm states';
+COMMENT ON OPERATOR < (bgnbd,bgnbd) IS 'consistent total order of bgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (community_health,community_health) IS 'consistent total order of community_health states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (engagement,engagement) IS 'consistent total order of engagement states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (funnel,funnel) IS 'consistent total order of funnel states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (gammagamma,gammagamma) IS 'consistent total order of gammagamma states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (journey,journey) IS 'consistent total order of journey states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (markov_model,markov_model) IS 'consistent total order of markov_model states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (nps_summary,nps_summary) IS 'consistent total order of nps_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR < (rfm,rfm) IS 'consistent total order of rfm states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (bgnbd,bgnbd) IS 'consistent total order of bgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (community_health,community_health) IS 'consistent total order of community_health states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (engagement,engagement) IS 'consistent total order of engagement states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (funnel,funnel) IS 'consistent total order of funnel states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (gammagamma,gammagamma) IS 'consistent total order of gammagamma states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (journey,journey) IS 'consistent total order of journey states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (markov_model,markov_model) IS 'consistent total order of markov_model states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (nps_summary,nps_summary) IS 'consistent total order of nps_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (rfm,rfm) IS 'consistent total order of rfm states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <> (bgnbd,bgnbd) IS 'bgnbd states differ';
+COMMENT ON OPERATOR <> (community_health,community_health) IS 'community_health states differ';
+COMMENT ON OPERATOR <> (engagement,engagement) IS 'engagement states differ';
+COMMENT ON OPERATOR <> (funnel,funnel) IS 'funnel states differ';
+COMMENT ON OPERATOR <> (gammagamma,gammagamma) IS 'gammagamma states differ';
+COMMENT ON OPERATOR <> (journey,journey) IS 'journey states differ';
+COMMENT ON OPERATOR <> (markov_model,markov_model) IS 'markov_model states differ';
+COMMENT ON OPERATOR <> (nps_summary,nps_summary) IS 'nps_summary states differ';
+COMMENT ON OPERATOR <> (rfm,rfm) IS 'rfm states differ';
+COMMENT ON OPERATOR = (bgnbd,bgnbd) IS 'bgnbd states are equal (they print the same)';
+COMMENT ON OPERATOR = (community_health,community_health) IS 'community_health states are equal (they print the same)';
+COMMENT ON OPERATOR = (engagement,engagement) IS 'engagement states are equal (they print the same)';
+COMMENT ON OPERATOR = (funnel,funnel) IS 'funnel states are equal (they print the same)';
+COMMENT ON OPERATOR = (gammagamma,gammagamma) IS 'gammagamma states are equal (they print the same)';
+COMMENT ON OPERATOR = (journey,journey) IS 'journey states are equal (they print the same)';
+COMMENT ON OPERATOR = (markov_model,markov_model) IS 'markov_model states are equal (they print the same)';
+COMMENT ON OPERATOR = (nps_summary,nps_summary) IS 'nps_summary states are equal (they print the same)';
+COMMENT ON OPERATOR = (rfm,rfm) IS 'rfm states are equal (they print the same)';
+COMMENT ON OPERATOR > (bgnbd,bgnbd) IS 'consistent total order of bgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (community_health,community_health) IS 'consistent total order of community_health states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (engagement,engagement) IS 'consistent total order of engagement states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (funnel,funnel) IS 'consistent total order of funnel states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (gammagamma,gammagamma) IS 'consistent total order of gammagamma states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (journey,journey) IS 'consistent total order of journey states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (markov_model,markov_model) IS 'consistent total order of markov_model states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (nps_summary,nps_summary) IS 'consistent total order of nps_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (rfm,rfm) IS 'consistent total order of rfm states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (bgnbd,bgnbd) IS 'consistent total order of bgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (community_health,community_health) IS 'consistent total order of community_health states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (engagement,engagement) IS 'consistent total order of engagement states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (funnel,funnel) IS 'consistent total order of funnel states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (gammagamma,gammagamma) IS 'consistent total order of gammagamma states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (journey,journey) IS 'consistent total order of journey states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (markov_model,markov_model) IS 'consistent total order of markov_model states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (nps_summary,nps_summary) IS 'consistent total order of nps_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (rfm,rfm) IS 'consistent total order of rfm states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON TYPE engagement_dimension IS 'the four dimensions of engagement: involvement, interaction, intimacy, influence';

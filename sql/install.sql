@@ -51,6 +51,20 @@ JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'engagement'
 WHERE p.proparallel <> 's' OR p.provolatile <> 'i';
 
+-- every function, aggregate, operator and type has a comment (issue 18):
+-- the objects without one are listed, so a new object without a comment
+-- fails this test
+SELECT count(*) AS objects,
+	   string_agg(pg_describe_object(d.classid, d.objid, 0), ', ')
+		 FILTER (WHERE obj_description(d.objid, c.relname) IS NULL) AS without_comment
+FROM pg_depend d
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'engagement'
+JOIN pg_class c ON c.oid = d.classid
+WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+  AND d.classid IN ('pg_proc'::regclass, 'pg_type'::regclass, 'pg_operator'::regclass)
+  AND NOT (d.classid = 'pg_type'::regclass
+		   AND EXISTS (SELECT FROM pg_type t WHERE t.oid = d.objid AND t.typcategory = 'A'));
+
 -- relocatable
 ALTER EXTENSION engagement SET SCHEMA public;
 SELECT nps(s) FROM (VALUES (10), (9), (3)) v(s);

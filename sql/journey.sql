@@ -462,3 +462,17 @@ FROM (SELECT journey_agg(ts, ch, ev) AS j FROM t GROUP BY ts
 	  SELECT journey_agg(ts, ch, ev) FROM t) s;
 
 DROP TABLE many, longname, rt;
+-- + merges two journeys (1.2, issue 17): the journey journey_agg builds over
+-- the touches of both parts, NULL when a side is NULL
+CREATE TABLE plus_touches AS
+	SELECT g, timestamptz '2026-01-01 00:00+00' + (g * 37 % 50) * interval '1 hour' AS ts,
+		   (ARRAY['web', 'email', 'app'])[1 + g % 3] AS channel,
+		   CASE WHEN g % 4 = 0 THEN NULL ELSE 'e' || g % 5 END AS event
+	FROM generate_series(1, 40) g;
+WITH a AS (SELECT journey_agg(ts, channel, event) AS j FROM plus_touches WHERE g <= 15),
+	 b AS (SELECT journey_agg(ts, channel, event) AS j FROM plus_touches WHERE g > 15),
+	 whole AS (SELECT journey_agg(ts, channel, event) AS j FROM plus_touches)
+SELECT touches(a.j + b.j) AS touches, (a.j + b.j) = whole.j AS equals_whole,
+	   (b.j + a.j) = whole.j AS commutes, (a.j + NULL::journey) IS NULL AS null_right
+FROM a, b, whole;
+DROP TABLE plus_touches;

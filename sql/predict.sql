@@ -401,6 +401,13 @@ SELECT count(*) AS parameters,
 						AND (j->'std_errors'->>p.parameter)::float8 = p.std_error) AS equal,
 	   bool_and(g.m::json::jsonb = j) AS json_is_jsonb
 FROM ggfit g, LATERAL (SELECT g.m::jsonb AS j) x, parameters(g.m) p;
+-- estimates(): the parameters and standard errors of parameters() as one record
+SELECT (e).r = (SELECT estimate FROM parameters(m) WHERE parameter = 'r') AS r_equal,
+	   (e).b_std_error = (SELECT std_error FROM parameters(m) WHERE parameter = 'b') AS b_se_equal,
+	   (e).alpha IS NOT NULL AND (e).a_std_error IS NOT NULL AS complete
+FROM (SELECT m, estimates(m) AS e FROM fitted) f;
+SELECT (estimates(m)).* FROM ggfit WHERE false;
+SELECT * FROM estimates(gammagamma(6.25, 3.74, 15.44));
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)

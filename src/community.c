@@ -696,7 +696,7 @@ typedef struct CommStats
 	int64		members;		/* distinct authors */
 	int64		views;
 	bool		have_views;		/* views were given */
-	int64		answered;		/* started threads with a post by another member */
+	int64		answered;		/* started threads answered by others */
 	double		reply_wait_usecs;	/* sum over answered threads of the first
 									 * other member's post - the start */
 	int64		gap_count;		/* successive-post gaps inside threads */
@@ -1065,7 +1065,7 @@ comm_scores(FunctionCallInfo fcinfo, CommScores *s)
 	if (st.starts > 0)
 	{
 		double		minutes = st.answered > 0 ?
-			st.reply_wait_usecs / st.answered / USECS_PER_MINUTE : 0.0;
+		st.reply_wait_usecs / st.answered / USECS_PER_MINUTE : 0.0;
 
 		/* the value is NULL without an answer; the score is then 0 */
 		s->raw[3] = minutes;

@@ -616,9 +616,9 @@ eng_append_timestamp(StringInfo buf, int64 ts)
 		elog(ERROR, "timestamp out of range");
 
 	/*
-	 * Formatted here and appended in one piece: a buffer sized exactly by
-	 * the caller is never enlarged (appendStringInfo would enlarge a buffer
-	 * with little room left before even trying).
+	 * Formatted here and appended in one piece: a buffer sized exactly by the
+	 * caller is never enlarged (appendStringInfo would enlarge a buffer with
+	 * little room left before even trying).
 	 */
 	len = snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d",
 				   tm.tm_year, tm.tm_mon, tm.tm_mday,

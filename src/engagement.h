@@ -147,6 +147,7 @@ extern Datum eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_deserial(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_rollup_trans(FunctionCallInfo fcinfo,
 									const EngBuildOps *ops);
+
 /*
  * JSON forms (the casts to json and jsonb): a type writes its JSON text into
  * buf; eng_json_result returns it as json or jsonb.  Times are written as
@@ -176,6 +177,7 @@ symbol##_jsonb(PG_FUNCTION_ARGS) \
 
 /* final function: the stored value, NULL for no state or an empty one */
 extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
+
 /* <type> + <type>: the two stored values merged (a strict function) */
 extern Datum eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 
@@ -211,7 +213,7 @@ extern void *eng_fixed_state_arg(FunctionCallInfo fcinfo, Size size,
  * (an arena), not allocated one by one.
  */
 #define ENG_MAX_NAME_LEN	1000
-#define ENG_DICT_MAX_NAMES	((1 << 23) - 1)	/* largest max_names */
+#define ENG_DICT_MAX_NAMES	((1 << 23) - 1) /* largest max_names */
 
 struct engdict_hash;
 
@@ -290,14 +292,15 @@ extern int64 eng_cursor_int64(EngTextCursor *c);
 extern double eng_cursor_float8(EngTextCursor *c);
 extern void eng_cursor_expect_end(EngTextCursor *c);
 pg_attribute_noreturn() extern void eng_cursor_error(EngTextCursor *c,
-													  const char *detail);
+													 const char *detail);
 
 /*
  * Timestamps in state text forms: UTC ISO 8601 ("2026-01-31T12:00:00.5Z"),
  * years 0001..9999 only, so every stored time has a text form.
  */
 #define ENG_MIN_TS	INT64CONST(-63082281600000000)	/* 0001-01-01 00:00:00 */
-#define ENG_MAX_TS	INT64CONST(252455615999999999)	/* 9999-12-31 23:59:59.999999 */
+/* 9999-12-31 23:59:59.999999 */
+#define ENG_MAX_TS	INT64CONST(252455615999999999)
 extern void eng_check_timestamp(int64 ts, const char *typname);
 extern void eng_append_timestamp(StringInfo buf, int64 ts);
 extern int64 eng_cursor_timestamp(EngTextCursor *c);

@@ -31,6 +31,7 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/json.h"
 #include "utils/tuplestore.h"
 
 #define JOURNEY_VERSION			1
@@ -110,7 +111,7 @@ typedef struct JourneyBuild
 	int32	   *ev_textlen;
 	int			ch_textmax;		/* allocated entries of ch_textlen */
 	int			ev_textmax;
-	int64		textlen;		/* text form so far, prefix and suffix included */
+	int64		textlen;		/* text form so far, affixes included */
 	int64		textlimit;		/* JOURNEY_MAX_TEXT, or more for input */
 } JourneyBuild;
 
@@ -1448,3 +1449,72 @@ engagement_journey_channel_transitions(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/* journey + journey: the journey of both parts' touches */
+PG_FUNCTION_INFO_V1(engagement_journey_add);
+Datum
+engagement_journey_add(PG_FUNCTION_ARGS)
+{
+	return eng_build_add(fcinfo, &journey_build_ops);
+}
+
+/* unnest(journey): the touches, (ts, channel, event) in the stored order */
+PG_FUNCTION_INFO_V1(engagement_journey_unnest);
+Datum
+engagement_journey_unnest(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EngJourney	j;
+
+	InitMaterializedSRF(fcinfo, 0);
+	journey_getarg(fcinfo, 0, &j);
+	for (int i = 0; i < j.n; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		CHECK_FOR_INTERRUPTS();
+		values[0] = TimestampTzGetDatum(j.ts[i]);
+		values[1] = CStringGetTextDatum(j.channels[j.ch[i]]);
+		if (j.ev[i] >= 0)
+			values[2] = CStringGetTextDatum(j.events[j.ev[i]]);
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "touches": [{"ts": t, "channel": "web",
+ * "event": "view" or null}, ...]}, the touches in the stored order
+ *****************************************************************************/
+
+static Datum
+journey_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	EngJourney	j;
+	StringInfoData buf;
+
+	journey_getarg(fcinfo, 0, &j);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"touches\": [", JOURNEY_VERSION);
+	for (int i = 0; i < j.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		appendStringInfoString(&buf, i > 0 ? ", {\"ts\": " : "{\"ts\": ");
+		eng_json_timestamp(&buf, j.ts[i]);
+		appendStringInfoString(&buf, ", \"channel\": ");
+		escape_json(&buf, j.channels[j.ch[i]]);
+		appendStringInfoString(&buf, ", \"event\": ");
+		if (j.ev[i] >= 0)
+			escape_json(&buf, j.events[j.ev[i]]);
+		else
+			appendStringInfoString(&buf, "null");
+		appendStringInfoChar(&buf, '}');
+	}
+	appendStringInfoString(&buf, "]}");
+	return eng_json_result(&buf, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_journey, journey_json)

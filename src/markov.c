@@ -34,6 +34,7 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/json.h"
 #include "utils/tuplestore.h"
 
 #define MARKOV_VERSION			1
@@ -99,6 +100,7 @@ typedef struct MarkovData
 	int64		non_conversions;
 	double		value;
 	char		data[FLEXIBLE_ARRAY_MEMBER];
+
 	/*
 	 * int64 trans[(n+1)*(n+1)], int64 to_conv[n+1], int64 to_null[n+1], then
 	 * the channel names, NUL-terminated, sorted.
@@ -701,7 +703,7 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 		for (int c = 0; c < n1 + 2; c++)
 		{
 			int64		v = (c < n1) ? mk.trans[(Size) a * n1 + c] :
-				(c == n1) ? mk.to_conv[a] : mk.to_null[a];
+			(c == n1) ? mk.to_conv[a] : mk.to_null[a];
 
 			if (v == 0)
 				continue;
@@ -1254,3 +1256,149 @@ engagement_removal_effects(PG_FUNCTION_ARGS)
 	}
 	return (Datum) 0;
 }
+
+/* markov_model + markov_model: the model of both parts' paths */
+PG_FUNCTION_INFO_V1(engagement_markov_model_add);
+Datum
+engagement_markov_model_add(PG_FUNCTION_ARGS)
+{
+	return eng_build_add(fcinfo, &markov_build_ops);
+}
+
+/*
+ * The transitions of a model in the order of the text form, with the
+ * probability of each among the transitions out of its state.  From start
+ * the channel is NULL; the target is a channel, the conversion or null.
+ */
+typedef void (*MarkovTransitionFn) (const Markov *mk, int from, int to,
+									int64 count, double probability, void *arg);
+
+static void
+markov_each_transition(const Markov *mk, MarkovTransitionFn fn, void *arg)
+{
+	int			n1 = mk->n + 1;
+
+	for (int a = 0; a < n1; a++)
+	{
+		double		total = 0.0;
+
+		CHECK_FOR_INTERRUPTS();
+		for (int c = 0; c < n1 + 2; c++)
+			total += (double) ((c < n1) ? mk->trans[(Size) a * n1 + c] :
+							   (c == n1) ? mk->to_conv[a] : mk->to_null[a]);
+		for (int c = 0; c < n1 + 2; c++)
+		{
+			int64		v = (c < n1) ? mk->trans[(Size) a * n1 + c] :
+			(c == n1) ? mk->to_conv[a] : mk->to_null[a];
+
+			if (v != 0)
+				fn(mk, a, c, v, (double) v / total, arg);
+		}
+	}
+}
+
+static const char *
+markov_target_kind(const Markov *mk, int to)
+{
+	return to <= mk->n ? "channel" : to == mk->n + 1 ? "conversion" : "null";
+}
+
+static void
+markov_unnest_row(const Markov *mk, int from, int to, int64 count,
+				  double probability, void *arg)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) arg;
+	Datum		values[5];
+	bool		nulls[5] = {false, false, false, false, false};
+
+	if (from > 0)
+		values[0] = CStringGetTextDatum(mk->names[from - 1]);
+	else
+		nulls[0] = true;
+	if (to > 0 && to <= mk->n)
+		values[1] = CStringGetTextDatum(mk->names[to - 1]);
+	else
+		nulls[1] = true;
+	values[2] = CStringGetTextDatum(markov_target_kind(mk, to));
+	values[3] = Int64GetDatum(count);
+	values[4] = Float8GetDatum(probability);
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+/*
+ * unnest(markov_model): (from_channel, to_channel, to_kind, count,
+ * probability); from_channel NULL is start, to_kind 'channel', 'conversion'
+ * or 'null'
+ */
+PG_FUNCTION_INFO_V1(engagement_markov_model_unnest);
+Datum
+engagement_markov_model_unnest(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	Markov		mk;
+
+	InitMaterializedSRF(fcinfo, 0);
+	markov_getarg(fcinfo, 0, &mk);
+	markov_each_transition(&mk, markov_unnest_row, rsinfo);
+	return (Datum) 0;
+}
+
+/*****************************************************************************
+ * JSON form: {"version": 1, "conversions": n, "non_conversions": n, "value":
+ * x or null, "channels": [every channel, idle ones included], "transitions":
+ * [{"from": channel or null (start), "to": channel or null, "to_kind":
+ * "channel", "conversion" or "null", "count": n}, ...]}
+ *****************************************************************************/
+
+static void
+markov_json_transition(const Markov *mk, int from, int to, int64 count,
+					   double probability, void *arg)
+{
+	StringInfo	buf = (StringInfo) arg;
+
+	if (buf->data[buf->len - 1] != '[')
+		appendStringInfoString(buf, ", ");
+	appendStringInfoString(buf, "{\"from\": ");
+	if (from > 0)
+		escape_json(buf, mk->names[from - 1]);
+	else
+		appendStringInfoString(buf, "null");
+	appendStringInfoString(buf, ", \"to\": ");
+	if (to > 0 && to <= mk->n)
+		escape_json(buf, mk->names[to - 1]);
+	else
+		appendStringInfoString(buf, "null");
+	appendStringInfo(buf, ", \"to_kind\": \"%s\", \"count\": " INT64_FORMAT "}",
+					 markov_target_kind(mk, to), count);
+}
+
+static Datum
+markov_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	Markov		mk;
+	StringInfoData buf;
+
+	markov_getarg(fcinfo, 0, &mk);
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"conversions\": " INT64_FORMAT
+					 ", \"non_conversions\": " INT64_FORMAT ", \"value\": ",
+					 MARKOV_VERSION, mk.conversions, mk.non_conversions);
+	if (mk.has_value)
+		eng_append_float8(&buf, mk.value);
+	else
+		appendStringInfoString(&buf, "null");
+	appendStringInfoString(&buf, ", \"channels\": [");
+	for (int i = 0; i < mk.n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, mk.names[i]);
+	}
+	appendStringInfoString(&buf, "], \"transitions\": [");
+	markov_each_transition(&mk, markov_json_transition, &buf);
+	appendStringInfoString(&buf, "]}");
+	return eng_json_result(&buf, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_markov_model, markov_json)

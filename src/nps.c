@@ -298,10 +298,10 @@ nps_estimate(const NpsAgg *st, double *points, double *se)
 	 * 100 * difference / total, the difference first, so that e.g. 3 of 7
 	 * against 1 of 7 is exact.  For counts (and integer weights) this is
 	 * correctly rounded: 100 * difference is exact below 2^53.  It lies in
-	 * [-100, 100] for counts because rounding is monotonic; weights can
-	 * step out by the rounding of 100 * difference (one promoter of weight
-	 * 1e-100 gives 100.00000000000001 or 99.99999999999999), so all answers
-	 * in one category are exactly +-100 and the clamp removes the rest.
+	 * [-100, 100] for counts because rounding is monotonic; weights can step
+	 * out by the rounding of 100 * difference (one promoter of weight 1e-100
+	 * gives 100.00000000000001 or 99.99999999999999), so all answers in one
+	 * category are exactly +-100 and the clamp removes the rest.
 	 */
 	if (st->hdr.flags & NPSAGG_WEIGHTED)
 	{
@@ -499,11 +499,11 @@ engagement_nps_trans(PG_FUNCTION_ARGS)
 		int32		score = PG_GETARG_INT32(1);
 
 		if (unlikely((uint32) score > 10))
-			(void) nps_classify(score);	/* raises the out-of-range error */
+			(void) nps_classify(score); /* raises the out-of-range error */
 		if (unlikely(pg_add_s64_overflow(st->n[nps_category[score]], 1,
 										 &st->n[nps_category[score]])))
 			nps_count_overflow();
-		/* a weighted state (a user's INITCOND) counts the answer with weight 1 */
+		/* a weighted state (an INITCOND) counts it with weight 1 */
 		if (unlikely(st->hdr.flags & NPSAGG_WEIGHTED))
 		{
 			st->w[nps_category[score]] += 1.0;

@@ -357,8 +357,8 @@ num_minimise(NumObjective obj, void *arg, int k, const double *theta0,
 		if (stalled >= 5)
 		{
 			/*
-			 * no more progress: the floor of floating point, if a Newton
-			 * step could not gain 1e-4 in the total either
+			 * no more progress: the floor of floating point, if a Newton step
+			 * could not gain 1e-4 in the total either
 			 */
 			if (scale * num_decrement(H, g, k) < 2e-4)
 				break;
@@ -411,7 +411,7 @@ num_minimise(NumObjective obj, void *arg, int k, const double *theta0,
 		}
 		stalled = (fit->f - newf <= 1e-14 * fabs(fit->f)) ? stalled + 1 : 0;
 
-		/* BFGS update of the inverse Hessian with s = theta' - theta, y = g' - g */
+		/* BFGS update of H^-1: s = theta' - theta, y = g' - g */
 		for (int i = 0; i < k; i++)
 		{
 			s[i] = newtheta[i] - fit->theta[i];

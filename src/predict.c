@@ -381,6 +381,17 @@ engagement_gammagamma_recv(PG_FUNCTION_ARGS)
  * model built from given parameters, and NULL when it is too large to be a
  * finite number (a parameter the data hardly identify).
  */
+/*
+ * The standard error of parameter i by the delta method: the covariance is
+ * that of the log parameters (Infinity or NaN when the information matrix
+ * was singular; callers report NULL then)
+ */
+static double
+pred_std_error(const PredModel *m, int i)
+{
+	return m->params[i] * sqrt(COV(m->cov, i, i));
+}
+
 static Datum
 pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 {
@@ -398,7 +409,7 @@ pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 		values[1] = Float8GetDatum(m->params[i]);
 		if (m->hdr.flags & PRED_FLAG_FITTED)
 		{
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			values[2] = Float8GetDatum(eng_no_minus_zero(se));
 			nulls[2] = !isfinite(se);
@@ -1106,6 +1117,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 		memcpy(copy.v, s->v, sizeof(double) * 3 * s->n);
 		bgnbd_prepare(&copy, &d);
 	}
+
 	/*
 	 * start: r = 1 with the observed purchase rate, a = b = 1 (summed over
 	 * the sorted rows, so the result does not depend on the input order)
@@ -1273,7 +1285,7 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("gammagamma_fit input is out of range"));
 
-	/* start: p = 1, q = 2, gamma = mean spend, so that p gamma / (q - 1) = mean */
+	/* start: p = 1, q = 2, gamma = mean, so p gamma / (q - 1) = mean */
 	theta0[0] = 0.0;
 	theta0[1] = log(2.0);
 	theta0[2] = log(mean);
@@ -1307,7 +1319,7 @@ bgnbd_loglik_one(const double *P, double x, double tx, double T)
 				a = P[2],
 				b = P[3];
 	double		A12 = lgamma(r + x) - lgamma(r) + r * log(alpha) +
-		lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
+	lgamma(a + b) + lgamma(b + x) - lgamma(b) - lgamma(a + b + x);
 	double		A3 = -(r + x) * log(alpha + T);
 	double		A4,
 				m;
@@ -1392,8 +1404,8 @@ bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
 
 	/*
 	 * (3) stops once |prod_{i<j} (cs+i)/(c+i)| is below 1e-17/2: find that j
-	 * within a factor 2 from the logarithm of |Gamma| (infinite at a pole:
-	 * a whole negative cs ends the product)
+	 * within a factor 2 from the logarithm of |Gamma| (infinite at a pole: a
+	 * whole negative cs ends the product)
 	 */
 	if (fabs(cs) <= 0.5 * c)
 	{
@@ -1482,7 +1494,7 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 {
 	double		s = r + x;
 	double		bx = b + x;
-	double		cs = (a - 1.0) + (b - r);	/* c - s, free of the rounding of x */
+	double		cs = (a - 1.0) + (b - r);	/* c - s, no rounding of x */
 	double		c = a + bx - 1.0;
 	double		z = 1.0 / (1.0 + alpha / t);
 	double		lu = bgnbd_log_u(alpha, t);
@@ -1497,11 +1509,13 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 	bgnbd_check_terms(bgnbd_expectation_terms(r, alpha, a, b, x, t, &series));
 	/* the first term, as v 2^e with v in [1, 2) */
 	l0 = series == BG_SERIES_PURCHASES ? s * lu : (a - 1.0) * lu + log(z);
+
 	/*
 	 * z = 0 (alpha + T overflowed) makes every term 0; NaN is passed on (an
-	 * error for the caller).  A finite l0 far outside the range of doubles
-	 * is clamped before the conversion to int, so that v underflows to 0 (or
-	 * overflows, an error for the caller) instead of the cast being undefined.
+	 * error for the caller).  A finite l0 far outside the range of doubles is
+	 * clamped before the conversion to int, so that v underflows to 0 (or
+	 * overflows, an error for the caller) instead of the cast being
+	 * undefined.
 	 */
 	if (isnan(l0))
 		return l0;
@@ -1588,7 +1602,10 @@ bgnbd_expectation(double r, double alpha, double a, double b, double x, double t
 static double
 bgnbd_odds_gone(const double *P, double x, double tx, double T)
 {
-	/* P is r, alpha, a, b; ln((alpha+T)/(alpha+t_x)) also when alpha + T overflows */
+	/*
+	 * P is r, alpha, a, b; ln((alpha+T)/(alpha+t_x)) also when alpha + T
+	 * overflows
+	 */
 	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +
 			   (P[0] + x) * log1p((T - tx) / (P[1] + tx)));
 }
@@ -1693,7 +1710,7 @@ engagement_bgnbd_expected(PG_FUNCTION_ARGS)
 	PredModel  *m = pred_getarg(fcinfo, 0, &bgnbd_kind);
 
 	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_unconditional(m->params, pred_horizon(PG_GETARG_FLOAT8(1))),
-								 "BG/NBD expected purchases"));
+									   "BG/NBD expected purchases"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_expected_customer);
@@ -1708,7 +1725,7 @@ engagement_bgnbd_expected_customer(PG_FUNCTION_ARGS)
 
 	pred_check_bgnbd_data(x, tx, T);
 	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_conditional(m->params, t, x, tx, T),
-								 "BG/NBD expected purchases"));
+									   "BG/NBD expected purchases"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgnbd_p_alive);
@@ -1802,7 +1819,7 @@ Datum
 engagement_gammagamma_mean(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_FLOAT8(eng_float8_result(gg_population_mean(pred_getarg(fcinfo, 0, &gg_kind)->params),
-								 "Gamma-Gamma expected spend"));
+									   "Gamma-Gamma expected spend"));
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_expected_spend);
@@ -1859,8 +1876,8 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 	/* the work of all periods together, bounded by that of the longest */
 	if (periods > 0)
 		bgnbd_check_terms(periods * bgnbd_expectation_terms(bg->params[0], bg->params[1] + T,
-															 bg->params[2], bg->params[3],
-															 x, periods * L, NULL));
+															bg->params[2], bg->params[3],
+															x, periods * L, NULL));
 	if (!isfinite(periods * L))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -1873,7 +1890,7 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		cur = eng_float8_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
-						  "predicted customer lifetime value");
+								"predicted customer lifetime value");
 
 		/* E[Y(t)] grows with t: an increment below 0 is rounding */
 		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
@@ -1914,7 +1931,7 @@ pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
 		for (int i = 0; i < k; i++)
 		{
 			/* the delta method, as parameters() reports it */
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", kind->names[i]);
 			if (isfinite(se))
@@ -1954,3 +1971,49 @@ gammagamma_json(FunctionCallInfo fcinfo, bool jsonb)
 
 ENG_JSON_CASTS(engagement_bgnbd, bgnbd_json)
 ENG_JSON_CASTS(engagement_gammagamma, gammagamma_json)
+
+/*
+ * estimates(model): the parameters and their standard errors as one record,
+ * (r, alpha, a, b, r_std_error, ...) for bgnbd; the standard errors are NULL
+ * for a model given by its parameters, as in parameters()
+ */
+static Datum
+pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, kind);
+	TupleDesc	tupdesc;
+	Datum		values[2 * PRED_MAX_PARAMS];
+	bool		nulls[2 * PRED_MAX_PARAMS];
+	int			k = kind->nparams;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != 2 * k)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("estimates() must return a record of %d columns", 2 * k));
+	for (int i = 0; i < k; i++)
+	{
+		double		se = pred_std_error(m, i);
+
+		values[i] = Float8GetDatum(m->params[i]);
+		nulls[i] = false;
+		values[k + i] = Float8GetDatum(eng_no_minus_zero(se));
+		nulls[k + i] = !(m->hdr.flags & PRED_FLAG_FITTED) || !isfinite(se);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_estimates);
+Datum
+engagement_bgnbd_estimates(PG_FUNCTION_ARGS)
+{
+	return pred_estimates(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_estimates);
+Datum
+engagement_gammagamma_estimates(PG_FUNCTION_ARGS)
+{
+	return pred_estimates(fcinfo, &gg_kind);
+}

@@ -105,8 +105,8 @@ engagement_shapley_values(PG_FUNCTION_ARGS)
 	InitMaterializedSRF(fcinfo, 0);
 
 	/*
-	 * One pass over the three arrays with iterators (nothing is allocated
-	 * per path): the channel set of each path, its conversions and all its
+	 * One pass over the three arrays with iterators (nothing is allocated per
+	 * path): the channel set of each path, its conversions and all its
 	 * journeys summed per exact channel set.
 	 */
 	memset(&dict, 0, sizeof(dict));

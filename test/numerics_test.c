@@ -489,6 +489,7 @@ test_minimise(void)
 		char		what[64];
 
 		snprintf(what, sizeof(what), "Rosenbrock inverse Hessian (lower triangle %d)", i);
+
 		/*
 		 * central differences of step 1e-4 of a cubic gradient are off by
 		 * 4e-6 in 802, which the condition number (about 2500) amplifies
@@ -509,7 +510,10 @@ test_minimise(void)
 		check_close(what, fit.theta[i], quad_c[i], 1e-9);
 	}
 	{
-		/* the covariance is Q^-1 = [[21, -12, 6], [-12, 24, -12], [6, -12, 16]] / 60 */
+		/*
+		 * the covariance is Q^-1 = [[21, -12, 6], [-12, 24, -12], [6, -12,
+		 * 16]] / 60
+		 */
 		static const double lower[6] = {21, -12, 24, 6, -12, 16};
 
 		for (int i = 0; i < 6; i++)
@@ -524,8 +528,8 @@ test_minimise(void)
 	/*
 	 * one objective per failure; in the flat one, five steps that do not
 	 * change the value end at x = 0.065, where a Newton step gains about
-	 * 2.4e-5 of the objective: times scale 1e6 that is more than the floor
-	 * of 1e-4, times scale 1 less (converged)
+	 * 2.4e-5 of the objective: times scale 1e6 that is more than the floor of
+	 * 1e-4, times scale 1 less (converged)
 	 */
 	for (size_t i = 0; i < lengthof(failing); i++)
 	{

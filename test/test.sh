@@ -8,9 +8,10 @@
 # against throw-away clusters.  Works as root (CI) and as a normal user.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# the BI client test (test/t/005_bi_clients.pl) talks through PgJDBC and psqlODBC
+# the BI client test (test/t/005_bi_clients.pl) talks through PgJDBC and psqlODBC,
+# the Python one (test/t/010_python.pl) through psycopg2, psycopg 3 and pandas
 eng_install_deps "${ENG_BASE_PACKAGES[@]}" libpostgresql-jdbc-java odbc-postgresql \
-	unixodbc libdbd-odbc-perl
+	unixodbc libdbd-odbc-perl python3-psycopg2 python3-psycopg python3-pandas
 command -v javac >/dev/null 2>&1 || eng_install_deps default-jdk-headless
 eng_export_release
 eng_drop_root test.sh "$@"

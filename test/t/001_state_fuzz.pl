@@ -68,6 +68,7 @@ my %accessors = (
 		'session_count(journey,interval)' => "session_count(v, '30 minutes')",
 		'sessions(journey,interval,boolean)' => "(SELECT count(*) FROM sessions(v, '30 minutes', true))",
 		'channel_transitions(journey)' => '(SELECT count(*) FROM channel_transitions(v))',
+		'journey_add(journey,journey)' => 'touches(v + v)',
 		'attribution(journey,text,interval)' =>
 		  "(SELECT count(*) FROM unnest(ARRAY['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']) m, attribution(v, m, '7 days'))",
 		'attribution(journey,text,interval,timestamp with time zone)' =>
@@ -84,6 +85,9 @@ my %accessors = (
 	markov_model => {
 		'conversion_probability(markov_model)' => 'conversion_probability(v)',
 		'removal_effects(markov_model)' => '(SELECT count(*) FROM removal_effects(v))',
+		# (+ with a small model; the seeds that already hold counts near 2^63 have no room, rightly)
+		'markov_model_add(markov_model,markov_model)' =>
+		  "(SELECT count(*) FROM unnest(v + (SELECT markov_agg(ARRAY['x'], 1, 0))))",
 	},
 	engagement => {
 		map({ ("$_(engagement,timestamp with time zone)" => "$_(v, last_seen(v))") }
@@ -109,6 +113,7 @@ my %accessors = (
 	},
 	bgnbd => {
 		'parameters(bgnbd)' => '(SELECT count(*) FROM parameters(v))',
+		'estimates(bgnbd)' => '(estimates(v)).r',
 		'log_likelihood(bgnbd)' => 'coalesce(log_likelihood(v), 0)',
 		'customers(bgnbd)' => 'coalesce(customers(v), 0)',
 		'log_likelihood(bgnbd,double precision,double precision,double precision)' =>
@@ -124,6 +129,7 @@ my %accessors = (
 	},
 	gammagamma => {
 		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
+		'estimates(gammagamma)' => '(estimates(v)).p',
 		'log_likelihood(gammagamma)' => 'coalesce(log_likelihood(v), 0)',
 		'customers(gammagamma)' => 'coalesce(customers(v), 0)',
 		'log_likelihood(gammagamma,double precision,double precision)' =>
@@ -171,12 +177,12 @@ foreach my $type (keys %accessors)
 }
 
 # the JSON forms (1.2), through the casts, and the unnest() readers
-foreach my $type (qw(nps_summary rfm engagement funnel community_health bgnbd gammagamma))
+foreach my $type (keys %accessors)
 {
 	$accessors{$type}{"${type}_json($type)"} = 'length(v::json::text)';
 	$accessors{$type}{"${type}_jsonb($type)"} = 'length(v::jsonb::text)';
 }
-foreach my $type (qw(rfm funnel community_health))
+foreach my $type (qw(rfm funnel community_health journey markov_model))
 {
 	$accessors{$type}{"unnest($type)"} = '(SELECT count(*) FROM unnest(v))';
 }

@@ -3,7 +3,10 @@
 # and every state type read through the drivers BI tools use, PgJDBC with
 # server-side prepared statements and binary transfer, and psqlODBC through
 # unixODBC, must give exactly what psql prints, custom types as their
-# readable text form.
+# readable text form.  Every state type also goes through what a BI tool
+# sends to list, group and filter by a state: DISTINCT, GROUP BY, UNION,
+# count(DISTINCT), "WHERE state = ?" with a state read back sent as a text
+# parameter, and the jsonb cast, over a table where each state repeats.
 #
 # Needs javac, Debian's libpostgresql-jdbc-java, odbc-postgresql, unixodbc
 # and libdbd-odbc-perl (test/test.sh installs them); skips when absent.
@@ -42,6 +45,52 @@ $node->command_ok(
 		'-d', $node->connstr('postgres'), '-f', 'test/bi_views.sql' ],
 	'BI views');
 
+# every state type with repeats: three distinct states of each type, two of
+# them twice, and a row of NULLs
+$node->safe_psql('postgres', q{
+CREATE TABLE bi_states AS
+SELECT k,
+	   (SELECT nps_agg(score, weight) FROM crm.surveys WHERE customer_id % 3 = k AND customer_id <= 60) AS nps_summary,
+	   (SELECT journey_agg(ts, channel, event) FROM crm.touches WHERE customer_id = k + 1) AS journey,
+	   (SELECT funnel_agg('1 day', ts, event = 'view', event = 'purchase') FROM crm.touches
+		WHERE customer_id % 3 = k AND customer_id <= 30) AS funnel,
+	   (SELECT markov_agg(ARRAY[channel], (event = 'purchase')::int, (event <> 'purchase')::int)
+		FROM crm.touches WHERE customer_id = k + 1) AS markov_model,
+	   (SELECT engagement_agg(ts, 'interaction', 1, '30 days') FROM crm.touches WHERE customer_id = k + 1) AS engagement,
+	   (SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id % 3 = k AND customer_id <= 30) AS rfm,
+	   (SELECT community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views)
+		FROM crm.community_posts WHERE thread_id = k + 1) AS community_health,
+	   bgnbd(0.243 + k, 4.414, 0.793, 2.426) AS bgnbd,
+	   gammagamma(6.25, 3.74 + k, 15.44) AS gammagamma
+FROM generate_series(0, 2) k;
+INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
+INSERT INTO bi_states (k) VALUES (3);
+});
+my %has_json = map { $_ => 1 }
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma);
+my @state_queries;
+for my $s (qw(nps_summary journey funnel markov_model engagement rfm
+	community_health bgnbd gammagamma))
+{
+	die "bi_states.$s has fewer than three distinct states"
+	  unless $node->safe_psql('postgres',
+		"SELECT count(DISTINCT ${s}::text) FROM bi_states") eq '3';
+	push @state_queries,
+	  "SELECT DISTINCT $s FROM bi_states ORDER BY $s",
+	  "SELECT $s, count(*) FROM bi_states GROUP BY $s ORDER BY $s",
+	  "SELECT $s FROM bi_states UNION SELECT $s FROM bi_states ORDER BY 1",
+	  "SELECT count(DISTINCT $s) FROM bi_states",
+	  # the filter: each state read back and sent as a parameter; psql's
+	  # reference counts the rows whose text form is the same
+	  [ "SELECT count(*) FROM bi_states WHERE $s = ? <<< "
+		  . "SELECT DISTINCT $s FROM bi_states WHERE $s IS NOT NULL ORDER BY $s",
+		"SELECT d.$s, (SELECT count(*) FROM bi_states b WHERE b.${s}::text = d.${s}::text) "
+		  . "FROM (SELECT DISTINCT $s FROM bi_states WHERE $s IS NOT NULL) d ORDER BY d.$s" ];
+	push @state_queries, "SELECT ${s}::jsonb FROM bi_states ORDER BY $s, k"
+	  if $has_json{$s};
+}
+
+# [query for the drivers, query for psql] where they differ
 my @queries = (
 	'SELECT * FROM bi.monthly_nps ORDER BY month',
 	'SELECT * FROM bi.sessions_by_channel ORDER BY channel',
@@ -60,11 +109,20 @@ my @queries = (
 	"SELECT funnel_agg('1 day', 'strict_order', ts, channel = 'web', event = 'purchase') FROM crm.touches WHERE customer_id <= 3 GROUP BY customer_id ORDER BY customer_id",
 	"SELECT markov_agg(ARRAY[channel], 1, 0, 2.5) FROM crm.touches WHERE customer_id <= 20",
 	"SELECT bgnbd_fit(frequency(r), recency(r, '7 days'), age(r, '2026-10-31', '7 days')), gammagamma_fit(frequency(r), monetary(r)), bgnbd(0.243, 4.414, 0.793, 2.426) FROM (SELECT rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY customer_id) s",
+	# a BI tool's filter list over the views' state columns (issue 18)
+	'SELECT DISTINCT nps_state FROM bi.monthly_nps ORDER BY 1',
+	'SELECT DISTINCT model FROM bi.channel_attribution ORDER BY 1',
+	'SELECT DISTINCT funnel FROM bi.funnel_by_cohort ORDER BY 1',
+	'SELECT count(DISTINCT journey) FROM bi.customer_journeys',
+	'SELECT state, count(*) FROM bi.community_health GROUP BY state ORDER BY state',
+	@state_queries,
 );
+my @driver_sql = map { ref $_ ? $_->[0] : $_ } @queries;
+my @psql_sql = map { ref $_ ? $_->[1] : $_ } @queries;
 
 # psql: unaligned, "|" between columns, NULL as the empty string
 my @expected;
-for my $q (@queries)
+for my $q (@psql_sql)
 {
 	my $out = $node->safe_psql('postgres', $q);
 	push @expected, $out eq '' ? '' : "$out\n";
@@ -76,13 +134,13 @@ system('javac', '-d', $classes, '-cp', $jar, 'test/clients/BiClient.java') == 0
   or die 'cannot compile test/clients/BiClient.java';
 my $url = "jdbc:postgresql://127.0.0.1:$port/postgres?user=$user"
   . '&prepareThreshold=-1&binaryTransfer=true';
-my ($jout, $jerr) = run_command([ 'java', '-cp', "$jar:$classes", 'BiClient', $url, @queries ]);
+my ($jout, $jerr) = run_command([ 'java', '-cp', "$jar:$classes", 'BiClient', $url, @driver_sql ]);
 is($jerr, '', 'PgJDBC client ran without errors');
 # run_command chomps the last newline
 my @jdbc = split /^--\n/m, "$jout\n";
 for my $i (0 .. $#queries)
 {
-	is($jdbc[$i] // '<missing>', $expected[$i], "PgJDBC, prepared and binary: $queries[$i]");
+	is($jdbc[$i] // '<missing>', $expected[$i], "PgJDBC, prepared and binary: $driver_sql[$i]");
 }
 
 # psqlODBC through unixODBC, server-side prepared statements; custom types
@@ -104,18 +162,36 @@ $ENV{ODBCINI} = "$odbcdir/odbc.ini";
 my $dbh = DBI->connect('dbi:ODBC:DSN=engagement', undef, undef,
 	{ RaiseError => 1, PrintError => 0, LongReadLen => 50_000_000, LongTruncOk => 0,
 	  odbc_ignore_named_placeholders => 1 });
-for my $i (0 .. $#queries)
+# the rows of a prepared statement executed twice, "|" between columns
+sub odbc_rows
 {
-	my $sth = $dbh->prepare($queries[$i]);
-	$sth->execute;
+	my ($sth, @params) = @_;
+	$sth->execute(@params);
 	$sth->finish;
-	$sth->execute;
+	$sth->execute(@params);
 	my $got = '';
 	while (my @row = $sth->fetchrow_array)
 	{
 		$got .= join('|', map { defined $_ ? $_ : '' } @row) . "\n";
 	}
-	is($got, $expected[$i], "psqlODBC, server-side prepared: $queries[$i]");
+	return $got;
+}
+for my $i (0 .. $#queries)
+{
+	my ($q, $source) = split / <<< /, $driver_sql[$i], 2;
+	my $got = '';
+	if (defined $source)
+	{
+		# the filter: each value read back is sent as a text parameter
+		my $values = $dbh->selectcol_arrayref($source);
+		my $sth = $dbh->prepare($q);
+		$got .= "$_|" . odbc_rows($sth, $_) for @$values;
+	}
+	else
+	{
+		$got = odbc_rows($dbh->prepare($q));
+	}
+	is($got, $expected[$i], "psqlODBC, server-side prepared: $driver_sql[$i]");
 }
 $dbh->disconnect;
 
