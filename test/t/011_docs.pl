@@ -118,7 +118,7 @@ for my $file (@files)
 	my ($lines, $blocks) = parse($file);
 	next unless @$blocks;
 	my $db = 'doc' . $dbn++;
-	$node->safe_psql('postgres', "CREATE DATABASE $db TEMPLATE demo");
+	$node->safe_psql('postgres', "CREATE DATABASE $db TEMPLATE demo STRATEGY FILE_COPY");
 	my %actual;    # text_start or sql_end index => actual output
 	for my $b (@$blocks)
 	{
