@@ -16,9 +16,8 @@
 #    (its text block shows the error), any other block must succeed;
 #  - ```sql norun: not run (server setup, CREATE EXTENSION, other servers);
 #    counted and listed;
-#  - docs/formulas.md shows its results as comments in the SQL (rounded, next
-#    to the hand computation): its blocks must run without error, their output
-#    is not compared; they are counted and listed.
+#  - docs/formulas.md keeps its hand computations as comments in the SQL,
+#    and shows the output like every other page, compared the same way.
 # Sessions run with TimeZone UTC and without parallel workers, so outputs do
 # not depend on the machine.  ENG_DOCS_ACTUAL=<dir> writes each file with the
 # outputs actually printed into <dir>, for review (never into the tree).
@@ -35,8 +34,6 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 
 my @files = ('README.md', sort glob('docs/*.md'));
-# files whose blocks give their results as SQL comments
-my %results_in_comments = ('docs/formulas.md' => 1);
 
 my $node = PostgreSQL::Test::Cluster->new('docs');
 $node->init;
@@ -111,7 +108,7 @@ sub norm
 	return $s;
 }
 
-my ($ran, @norun, @uncompared) = (0);
+my ($ran, @norun) = (0);
 my $dbn = 0;
 for my $file (@files)
 {
@@ -150,11 +147,7 @@ for my $file (@files)
 		}
 		$out .= $err;
 		my $got = norm($out);
-		if ($results_in_comments{$file} && !defined $b->{expected})
-		{
-			push @uncompared, $where;
-		}
-		elsif (defined $b->{expected})
+		if (defined $b->{expected})
 		{
 			is($got, norm($b->{expected}), "$where: output as shown");
 		}
@@ -193,10 +186,8 @@ for my $file (@files)
 }
 
 ok($ran > 0, "examples executed: $ran");
-note("examples executed: $ran (output compared: " . ($ran - @uncompared)
-	  . ", results in comments: " . scalar(@uncompared) . "); marked norun: " . scalar(@norun));
+note("examples executed and compared: $ran; marked norun: " . scalar(@norun));
 note("norun: $_") for @norun;
-note("results in comments, not compared: $_") for @uncompared;
 
 $node->stop;
 done_testing();
