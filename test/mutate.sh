@@ -49,6 +49,10 @@ predict_covariance_not_scaled	src/predict.c	predict	m->cov[i] = fit->cov[i] / ws
 predict_no_delta_method	src/predict.c	predict	return m->params[i] * sqrt(COV(m->cov, i, i));	return sqrt(COV(m->cov, i, i));
 predict_loglik_per_customer	src/predict.c	predict	m->loglik = -fit->f * wsum;	m->loglik = -fit->f;
 predict_p_alive_term	src/predict.c	predict	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +	return exp(log(P[2]) - log(P[3] + x) +
+predict_penalty_alpha_unscaled	src/predict.c	predict	const double scale[4] = {1.0, d->alpha_scale, 1.0, 1.0};	const double scale[4] = {1.0, 1.0, 1.0, 1.0};
+predict_penalty_gradient_halved	src/predict.c	predict	grad[i] += 2.0 * c * v * v;	grad[i] += c * v * v;
+predict_penalized_loglik_stored	src/predict.c	predict	if (*penalizer == 0.0)\n\t\treturn;\n\t*penalizer = 0.0;	return;\n\t*penalizer = 0.0;
+predict_penalizer_not_serialized	src/predict.c	predict	pq_sendfloat8(buf, s->penalizer);	pq_sendfloat8(buf, s->penalizer * 2);
 community_starter_answers	src/community.c	community	if (d->r[k].author != t->starter->author)	if (d->r[k].author == d->r[k].author)
 community_sentiment_at_threshold	src/community.c	community	t.starter->sentiment < sentiment_below;	t.starter->sentiment <= sentiment_below;
 community_wait_exclusive	src/community.c	community	late = as_of - since >= threshold;	late = as_of - since > threshold;
