@@ -1097,6 +1097,52 @@ COMMENT ON OPERATOR >= (nps_summary,nps_summary) IS 'consistent total order of n
 COMMENT ON OPERATOR >= (rfm,rfm) IS 'consistent total order of rfm states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON TYPE engagement_dimension IS 'the four dimensions of engagement: involvement, interaction, intimacy, influence';
 
+-- penalized fits (issue 21): lifetimes' penalizer_coef, an L2 penalty on the
+-- parameters added to minus the mean log-likelihood; the penalizer is one
+-- constant per aggregate (NULL = 0), checked on every row
+CREATE FUNCTION bgnbd_fit_trans(internal, double precision, double precision,
+								double precision, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION gammagamma_fit_trans(internal, double precision, double precision,
+									 double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_gammagamma_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE bgnbd_fit(frequency double precision, recency double precision,
+						   age double precision, penalizer double precision) (
+	SFUNC = bgnbd_fit_trans,
+	STYPE = internal,
+	FINALFUNC = bgnbd_fit_final,
+	COMBINEFUNC = model_fit_combine,
+	SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE gammagamma_fit(frequency double precision, monetary double precision,
+								penalizer double precision) (
+	SFUNC = gammagamma_fit_trans,
+	STYPE = internal,
+	FINALFUNC = gammagamma_fit_final,
+	COMBINEFUNC = model_fit_combine,
+	SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE bgnbd_fit(double precision, double precision, double precision, double precision)
+	IS 'BG/NBD model of (frequency, recency, age) per customer, maximising the mean log-likelihood minus penalizer times the sum of r^2, (alpha/max age)^2, a^2, b^2 (lifetimes'' penalizer_coef)';
+COMMENT ON AGGREGATE gammagamma_fit(double precision, double precision, double precision)
+	IS 'Gamma-Gamma model of (frequency, mean repeat spend) per customer, maximising the mean log-likelihood minus penalizer times the sum of p^2, q^2, gamma^2 (lifetimes'' penalizer_coef)';
+COMMENT ON FUNCTION bgnbd_fit_trans(internal,double precision,double precision,double precision,double precision) IS 'transition function of aggregate bgnbd_fit(double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma_fit_trans(internal,double precision,double precision,double precision) IS 'transition function of aggregate gammagamma_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION bgnbd_fit_final(internal) IS 'final function of aggregates bgnbd_fit(double precision,double precision,double precision) and bgnbd_fit(double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma_fit_final(internal) IS 'final function of aggregates gammagamma_fit(double precision,double precision) and gammagamma_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION model_fit_combine(internal,internal) IS 'combine function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
+COMMENT ON FUNCTION model_fit_serial(internal) IS 'serialization function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
+COMMENT ON FUNCTION model_fit_deserial(bytea,internal) IS 'deserialization function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
 /*
  * crv() with a concrete referee type (issue 19).  The anyelement form works
  * on one node, but Citus cannot partially aggregate an aggregate whose

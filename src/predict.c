@@ -58,12 +58,25 @@ typedef struct PredKind
 {
 	const char *typname;
 	const char *fitname;
+	const char *penalized_call; /* a penalized fit, for hints */
 	int			nparams;
 	const char *names[PRED_MAX_PARAMS];
 } PredKind;
 
-static const PredKind bgnbd_kind = {"bgnbd", "bgnbd_fit", 4, {"r", "alpha", "a", "b"}};
-static const PredKind gg_kind = {"gammagamma", "gammagamma_fit", 3, {"p", "q", "gamma"}};
+static const PredKind bgnbd_kind = {
+	.typname = "bgnbd",
+	.fitname = "bgnbd_fit",
+	.penalized_call = "bgnbd_fit(frequency, recency, age, 0.001)",
+	.nparams = 4,
+	.names = {"r", "alpha", "a", "b"},
+};
+static const PredKind gg_kind = {
+	.typname = "gammagamma",
+	.fitname = "gammagamma_fit",
+	.penalized_call = "gammagamma_fit(frequency, monetary, 0.001)",
+	.nparams = 3,
+	.names = {"p", "q", "gamma"},
+};
 
 /*
  * A model (both types share the layout).  Parameters beyond nparams, and
@@ -84,10 +97,15 @@ typedef struct PredModel
 
 #define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
 
-/* Fitting state: ncols doubles per customer, in arrival order. */
+/*
+ * Fitting state: ncols doubles per customer, in arrival order, and the
+ * penalizer of the fit (0 until a row or a merged state sets it).
+ */
 typedef struct PredRows
 {
 	int			ncols;
+	bool		penalized;		/* penalizer set by a row */
+	double		penalizer;
 	int64		n;
 	int64		max;
 	double	   *v;
@@ -381,6 +399,17 @@ engagement_gammagamma_recv(PG_FUNCTION_ARGS)
  * model built from given parameters, and NULL when it is too large to be a
  * finite number (a parameter the data hardly identify).
  */
+/*
+ * The standard error of parameter i by the delta method: the covariance is
+ * that of the log parameters (Infinity or NaN when the information matrix
+ * was singular; callers report NULL then)
+ */
+static double
+pred_std_error(const PredModel *m, int i)
+{
+	return m->params[i] * sqrt(COV(m->cov, i, i));
+}
+
 static Datum
 pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 {
@@ -398,7 +427,7 @@ pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 		values[1] = Float8GetDatum(m->params[i]);
 		if (m->hdr.flags & PRED_FLAG_FITTED)
 		{
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			values[2] = Float8GetDatum(eng_no_minus_zero(se));
 			nulls[2] = !isfinite(se);
@@ -563,8 +592,9 @@ pred_rows_push(PredRows *s, const double *row, MemoryContext cxt)
  * The working state of both fits, one C implementation of the shared
  * model_fit_combine, _serial and _deserial: rows in arrival order, merged
  * by appending.  A new state takes its number of columns from its first
- * transition or merge.  Serial form: ncols (int32), the number of rows
- * (int32), then the rows of ncols float8 each.
+ * transition or merge.  Serial form: ncols (int32), whether the penalizer
+ * is set (byte), the penalizer (float8), the number of rows (int32), then
+ * the rows of ncols float8 each.
  */
 static const EngRecordCount pred_serial_rows[2] = {
 	{"model fit", "Gamma-Gamma customers", 0, PRED_MAX_ROWS, 2 * sizeof(float8), true,
@@ -572,6 +602,32 @@ static const EngRecordCount pred_serial_rows[2] = {
 	{"model fit", "BG/NBD customers", 0, PRED_MAX_ROWS, 3 * sizeof(float8), true,
 	pred_check_rows},
 };
+
+/*
+ * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
+ * on every row of a group.
+ */
+static void
+pred_rows_penalize(PredRows *s, double penalizer)
+{
+	const char *fitname = s->ncols == 2 ? gg_kind.fitname : bgnbd_kind.fitname;
+
+	if (!(isfinite(penalizer) && penalizer >= 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be finite and not negative, not %g",
+					   fitname, penalizer));
+	if (!s->penalized)
+	{
+		s->penalized = true;
+		s->penalizer = penalizer;
+	}
+	else if (s->penalizer != penalizer)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be the same for every row of a group", fitname),
+				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+}
 
 static void
 pred_rows_merge(void *dst, const void *src, MemoryContext cxt)
@@ -583,6 +639,8 @@ pred_rows_merge(void *dst, const void *src, MemoryContext cxt)
 		to->ncols = from->ncols;
 	if (to->ncols != from->ncols)
 		elog(ERROR, "model fit states of different kinds cannot be combined");
+	if (from->penalized)
+		pred_rows_penalize(to, from->penalizer);
 	for (int64 i = 0; i < from->n; i++)
 	{
 		if ((i & 0xFFFF) == 0)
@@ -597,6 +655,8 @@ pred_rows_serialize(StringInfo buf, const void *state)
 	const PredRows *s = state;
 
 	pq_sendint32(buf, s->ncols);
+	pq_sendbyte(buf, s->penalized ? 1 : 0);
+	pq_sendfloat8(buf, s->penalizer);
 	pq_sendint32(buf, (int32) s->n);
 	for (int64 i = 0; i < s->n * s->ncols; i++)
 	{
@@ -618,6 +678,13 @@ pred_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 				errcode(ERRCODE_DATA_CORRUPTED),
 				errmsg("invalid model fit value"),
 				errdetail("A fitting state has %d columns, not 2 or 3.", s->ncols));
+	if (pq_getmsgbyte(buf) != 0)
+		pred_rows_penalize(s, pq_getmsgfloat8(buf));
+	else if (pq_getmsgfloat8(buf) != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid model fit value"),
+				errdetail("A fitting state without a penalizer has a penalizer value."));
 	n = eng_recv_count(buf, &pred_serial_rows[s->ncols - 2], ENG_STORED);
 	for (int32 i = 0; i < n; i++)
 	{
@@ -651,7 +718,10 @@ static const EngBuildOps pred_rows_ops = {
 	.deserialize = pred_rows_deserialize,
 };
 
-/* argument 0 of a fit's transition function, for rows of ncols columns */
+/*
+ * argument 0 of a fit's transition function, for rows of ncols columns;
+ * argument ncols + 1, where the aggregate has it, is the penalizer
+ */
 static PredRows *
 pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
 {
@@ -659,10 +729,16 @@ pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
 
 	if (s->ncols == 0)
 		s->ncols = ncols;
+	if (PG_NARGS() > ncols + 1)
+		pred_rows_penalize(s, PG_ARGISNULL(ncols + 1) ? 0.0 :
+						   PG_GETARG_FLOAT8(ncols + 1));
 	return s;
 }
 
-/* bgnbd_fit(frequency, recency, age): rows with a NULL are skipped */
+/*
+ * bgnbd_fit(frequency, recency, age [, penalizer]): rows with a NULL are
+ * skipped
+ */
 PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
 Datum
 engagement_bgnbd_trans(PG_FUNCTION_ARGS)
@@ -681,7 +757,10 @@ engagement_bgnbd_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
-/* gammagamma_fit(frequency, monetary): NULLs and customers without repeats are skipped */
+/*
+ * gammagamma_fit(frequency, monetary [, penalizer]): NULLs and customers
+ * without repeats are skipped
+ */
 PG_FUNCTION_INFO_V1(engagement_gammagamma_trans);
 Datum
 engagement_gammagamma_trans(PG_FUNCTION_ARGS)
@@ -732,6 +811,44 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
  * minimiser calls one at least once per iteration, so a fit is cancellable.
  */
 
+/*
+ * lifetimes' penalizer (penalizer_coef): c times the sum of the squared
+ * parameters, added to the objective, each parameter times scale[i] (the
+ * time scale lifetimes fits alpha on); its gradient over theta is added to
+ * grad.  Not called for c = 0, so that such a fit is the unpenalized one,
+ * bit for bit.
+ */
+static double
+pred_penalty(const double *theta, const double *scale, int k, double c, double *grad)
+{
+	double		sum = 0.0;
+
+	for (int i = 0; i < k; i++)
+	{
+		double		v = exp(theta[i]) * scale[i];
+
+		sum += v * v;
+		grad[i] += 2.0 * c * v * v;
+	}
+	return c * sum;
+}
+
+/*
+ * After a penalized fit, fit->f becomes the unpenalized objective at the
+ * estimate (*penalizer is set to 0 to evaluate it), so that the model
+ * stores the log-likelihood of the data.
+ */
+static void
+pred_unpenalize(NumObjective obj, void *arg, double *penalizer, NumFit *fit)
+{
+	double		grad[NUM_MAX_PARAMS];
+
+	if (*penalizer == 0.0)
+		return;
+	*penalizer = 0.0;
+	(void) obj(fit->theta, &fit->f, grad, arg);
+}
+
 /* the hint of an overflow that the data's units cause */
 #define PRED_UNIT_HINT "Express the times or amounts in another unit."
 
@@ -744,10 +861,11 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
  */
 static void
 pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
-			  const double *theta0, double wsum, NumFit *fit)
+			  const double *theta0, double wsum, double penalizer, NumFit *fit)
 {
 	NumStatus	status = num_minimise(obj, arg, kind->nparams, theta0, wsum, fit);
 	const char *reason;
+	const char *hint = "The data may not identify the model: check that enough customers made repeat purchases.";
 
 	switch (status)
 	{
@@ -765,6 +883,11 @@ pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 		case NUM_PARAM_DIVERGES:
 			reason = psprintf("Parameter \"%s\" tends to %s.", kind->names[fit->param],
 							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
+			if (penalizer == 0.0)
+				hint = psprintf("Fit again with a penalizer, as lifetimes' penalizer_coef: %s.",
+								kind->penalized_call);
+			else
+				hint = "Fit again with a larger penalizer.";
 			break;
 		case NUM_NOT_CONVERGED:
 			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
@@ -787,7 +910,7 @@ pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 			errcode(ERRCODE_ENG_MODEL_FAILED),
 			errmsg("%s did not converge", kind->fitname),
 			errdetail("%s", reason),
-			errhint("The data may not identify the model: check that enough customers made repeat purchases."));
+			errhint("%s", hint));
 }
 
 /* the model of a finished fit; the objective was divided by wsum */
@@ -892,6 +1015,8 @@ typedef struct BgData
 	double	   *lt;				/* scratch: log(alpha + time) */
 	double	   *it;				/* scratch: 1 / (alpha + time) */
 	double		wsum;
+	double		penalizer;
+	double		alpha_scale;	/* 1 / the largest age, as lifetimes scales */
 } BgData;
 
 /*
@@ -993,6 +1118,12 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 	grad[1] = -galpha * alpha / d->wsum;
 	grad[2] = -ga * a / d->wsum;
 	grad[3] = -gb * b / d->wsum;
+	if (d->penalizer > 0.0)
+	{
+		const double scale[4] = {1.0, d->alpha_scale, 1.0, 1.0};
+
+		*f += pred_penalty(theta, scale, 4, d->penalizer, grad);
+	}
 	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) &&
 		isfinite(grad[2]) && isfinite(grad[3]);
 }
@@ -1120,7 +1251,10 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[1] = log(sT / Max(sx, 1.0));
 	theta0[2] = 0.0;
 	theta0[3] = 0.0;
-	pred_maximise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, &fit);
+	d.penalizer = s->penalizer;
+	d.alpha_scale = 1.0 / d.times[d.ntimes - 1];
+	pred_maximise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, d.penalizer, &fit);
+	pred_unpenalize(bgnbd_objective, &d, &d.penalizer, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, &bgnbd_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -1145,6 +1279,7 @@ typedef struct GgData
 	double		sum_xlog;		/* sum w x (ln zbar + ln x) */
 	double		sum_logz;		/* sum w ln zbar */
 	double		wsum;
+	double		penalizer;
 } GgData;
 
 static bool
@@ -1200,6 +1335,12 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 	grad[0] = -gp * p / d->wsum;
 	grad[1] = -gq * q / d->wsum;
 	grad[2] = -gg * gam / d->wsum;
+	if (d->penalizer > 0.0)
+	{
+		const double scale[3] = {1.0, 1.0, 1.0};
+
+		*f += pred_penalty(theta, scale, 3, d->penalizer, grad);
+	}
 	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) && isfinite(grad[2]);
 }
 
@@ -1278,7 +1419,9 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[0] = 0.0;
 	theta0[1] = log(2.0);
 	theta0[2] = log(mean);
-	pred_maximise(gg_objective, &d, &gg_kind, theta0, d.wsum, &fit);
+	d.penalizer = s->penalizer;
+	pred_maximise(gg_objective, &d, &gg_kind, theta0, d.wsum, d.penalizer, &fit);
+	pred_unpenalize(gg_objective, &d, &d.penalizer, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, &gg_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
@@ -1920,7 +2063,7 @@ pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
 		for (int i = 0; i < k; i++)
 		{
 			/* the delta method, as parameters() reports it */
-			double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+			double		se = pred_std_error(m, i);
 
 			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", kind->names[i]);
 			if (isfinite(se))
@@ -1982,7 +2125,7 @@ pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind)
 				errmsg("estimates() must return a record of %d columns", 2 * k));
 	for (int i = 0; i < k; i++)
 	{
-		double		se = m->params[i] * sqrt(COV(m->cov, i, i));
+		double		se = pred_std_error(m, i);
 
 		values[i] = Float8GetDatum(m->params[i]);
 		nulls[i] = false;

@@ -4,9 +4,10 @@
  *	  The skeleton every state type of the extension is built on: where a
  *	  value comes from and the SQLSTATE of a bad one, format-version checks
  *	  for stored, text and binary forms, a bounded reader of counted records,
- *	  and the aggregate support functions (state creation, combine, serial,
- *	  deserial) of in-memory working states, written once and driven by a
- *	  table of per-type operations.
+ *	  the aggregate support functions of in-memory working states (state
+ *	  creation, combine, serial, deserial, rollup, final and the + operator),
+ *	  written once and driven by a table of per-type operations, equality,
+ *	  hashing and ordering of stored states, and the JSON result helpers.
  *
  * IDENTIFICATION
  *	  src/state.c

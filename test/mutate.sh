@@ -29,7 +29,7 @@ journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\t}\n\tP
 journey_send_first_ts	src/journey.c	journey	pq_sendint64(buf, jd->first_ts);	pq_sendint64(buf, jd->first_ts + 1);
 funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= window);	bool\t\tin_window = (t - first < window);
 funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
-funnel_serial_window	src/funnel.c	funnel	pq_sendint64(&buf, b->window);	pq_sendint64(&buf, b->window + 1);
+funnel_serial_window	src/funnel.c	funnel	pq_sendint64(buf, b->window);	pq_sendint64(buf, b->window + 1);
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
@@ -46,9 +46,13 @@ value_discount_sign	src/value.c	value	return pow(1.0 + rate, -periods);	return p
 value_clv_probability	src/value.c	value	value_discounted(p * margin - cost,	value_discounted(p * (margin - cost),
 value_crv_acquisition	src/value.c	value	type_one = margin - reward - retention + acquisition;	type_one = margin - reward - retention - acquisition;
 predict_covariance_not_scaled	src/predict.c	predict	m->cov[i] = fit->cov[i] / wsum;	m->cov[i] = fit->cov[i];
-predict_no_delta_method	src/predict.c	predict	double\t\tse = m->params[i] * sqrt(COV(m->cov, i, i));	double\t\tse = sqrt(COV(m->cov, i, i));
+predict_no_delta_method	src/predict.c	predict	return m->params[i] * sqrt(COV(m->cov, i, i));	return sqrt(COV(m->cov, i, i));
 predict_loglik_per_customer	src/predict.c	predict	m->loglik = -fit->f * wsum;	m->loglik = -fit->f;
 predict_p_alive_term	src/predict.c	predict	return exp(log(P[2]) - log(P[3] + (x - 1.0)) +	return exp(log(P[2]) - log(P[3] + x) +
+predict_penalty_alpha_unscaled	src/predict.c	predict	const double scale[4] = {1.0, d->alpha_scale, 1.0, 1.0};	const double scale[4] = {1.0, 1.0, 1.0, 1.0};
+predict_penalty_gradient_halved	src/predict.c	predict	grad[i] += 2.0 * c * v * v;	grad[i] += c * v * v;
+predict_penalized_loglik_stored	src/predict.c	predict	if (*penalizer == 0.0)\n\t\treturn;\n\t*penalizer = 0.0;	return;\n\t*penalizer = 0.0;
+predict_penalizer_not_serialized	src/predict.c	predict	pq_sendfloat8(buf, s->penalizer);	pq_sendfloat8(buf, s->penalizer * 2);
 community_starter_answers	src/community.c	community	if (d->r[k].author != t->starter->author)	if (d->r[k].author == d->r[k].author)
 community_sentiment_at_threshold	src/community.c	community	t.starter->sentiment < sentiment_below;	t.starter->sentiment <= sentiment_below;
 community_wait_exclusive	src/community.c	community	late = as_of - since >= threshold;	late = as_of - since > threshold;

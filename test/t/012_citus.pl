@@ -226,7 +226,7 @@ my @cases = (
 	[ 'crv (text, integer, smallint and uuid referees) by month', 1, q{
 		SELECT date_trunc('month', referred_at), crv(referee_id::text, would_have_joined, 100, reward::float8, 5, 30),
 			   crv(referee_id::int, would_have_joined, 100, reward::float8, 5, 30, 0.3),
-			   crv(referee_id::smallint, would_have_joined, 100, reward::float8, 5, 30),
+			   crv((referee_id % 30000)::smallint, would_have_joined, 100, reward::float8, 5, 30),
 			   crv(md5(referee_id::text)::uuid, would_have_joined, 100, reward::float8, 5, 30, 0.3)
 		FROM {s}.referrals GROUP BY 1 ORDER BY 1} ],
 	[ 'crv per referrer (distribution column)', undef, q{
@@ -288,14 +288,16 @@ my @cases = (
 		SELECT community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views, 0.5)::text,
 			   community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL)::text
 		FROM {s}.community_posts} ],
-	[ 'bgnbd_fit and gammagamma_fit with predictions', 0, q{
+	[ 'bgnbd_fit and gammagamma_fit (plain and penalized) with predictions', 0, q{
 		WITH s AS (SELECT customer_id, count(*) - 1.0 AS x,
 						  extract(epoch FROM max(ordered_at) - min(ordered_at)) / 604800 AS tx,
 						  extract(epoch FROM timestamptz '2026-10-31' - min(ordered_at)) / 604800 AS t,
 						  avg(amount)::float8 AS m
 				   FROM {s}.orders GROUP BY 1),
-			 f AS (SELECT bgnbd_fit(x, tx, t) AS b, gammagamma_fit(x, m) FILTER (WHERE x > 0) AS g FROM s)
-		SELECT b::text, g::text, (estimates(b)).*, (estimates(g)).*,
+			 f AS (SELECT bgnbd_fit(x, tx, t) AS b, gammagamma_fit(x, m) FILTER (WHERE x > 0) AS g,
+						  bgnbd_fit(x, tx, t, 0.01) AS bp, gammagamma_fit(x, m, 0.01) FILTER (WHERE x > 0) AS gp
+				   FROM s)
+		SELECT b::text, g::text, bp::text, gp::text, (estimates(b)).*, (estimates(g)).*,
 			   (SELECT sum(expected_purchases(b, 13, x, tx, t)) FROM s)
 		FROM f} ],
 );
