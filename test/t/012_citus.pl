@@ -164,13 +164,22 @@ sub same_result
 }
 
 # How Citus ran a query on the distributed tables: partial aggregation on
-# the workers (worker_partial_agg), or not.
+# the workers (worker_partial_agg) is 1, else 0; in list context also how,
+# in words (an Aggregate node above the Citus scan aggregates on the
+# coordinator).
 sub partial
 {
 	my ($query) = @_;
 	(my $dq = $query) =~ s/\{s\}/dist/g;
 	my $plan = $coord->safe_psql('postgres', "EXPLAIN (VERBOSE, COSTS OFF) $dq");
-	return $plan =~ /worker_partial_agg/ ? 1 : 0;
+	my ($above) = $plan =~ /\A(.*?)Custom Scan \(Citus/s;
+	my $how =
+	    $plan =~ /worker_partial_agg/ ? 'partial on the workers'
+	  : ($above // '') =~ /Aggregate/ ? 'aggregated on the coordinator from the workers\' rows'
+	  : $plan =~ /Distributed Subplan/
+	  ? 'the workers\' rows collected by a distributed subplan, aggregated on the coordinator'
+	  : 'other plan: ' . (split /\n/, $plan)[0];
+	return wantarray ? ($plan =~ /worker_partial_agg/ ? 1 : 0, $how) : ($plan =~ /worker_partial_agg/ ? 1 : 0);
 }
 
 # name => [query, grouped by a non-distribution column with a real-typed
@@ -314,7 +323,8 @@ for my $c (@cases)
 	}
 	else
 	{
-		push @internal_ways, "$name: " . (partial($query) ? 'partial on the workers' : 'rows gathered to the coordinator');
+		my (undef, $how) = partial($query);
+		push @internal_ways, "$name: $how";
 	}
 }
 diag("internal-state aggregates not grouped by the distribution column: $_") for @internal_ways;
