@@ -1143,3 +1143,220 @@ COMMENT ON FUNCTION gammagamma_fit_final(internal) IS 'final function of aggrega
 COMMENT ON FUNCTION model_fit_combine(internal,internal) IS 'combine function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
 COMMENT ON FUNCTION model_fit_serial(internal) IS 'serialization function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
 COMMENT ON FUNCTION model_fit_deserial(bytea,internal) IS 'deserialization function of aggregates bgnbd_fit and gammagamma_fit, with and without a penalizer (not meant to be called directly)';
+/*
+ * crv() with a concrete referee type (issue 19).  The anyelement form works
+ * on one node, but Citus cannot partially aggregate an aggregate whose
+ * transition function takes a polymorphic argument ("worker_partial_agg_sfunc
+ * could not confirm type correctness"), so crv grouped by anything but the
+ * distribution column failed there.  The common key types get their own
+ * overloads (smallint too: it casts to both integer and bigint, which
+ * would make a smallint key ambiguous); the anyelement form stays for
+ * other types.  The transition function only tests the referee for NULL,
+ * so every overload shares the C function of the anyelement form.  An
+ * integer key picks the integer form, an unknown literal the text form.
+ */
+
+CREATE FUNCTION crv_trans(double precision, bigint, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee bigint, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION crv_trans(double precision, bigint, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee bigint, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision,
+					 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv(bigint, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer (bigint referee)';
+COMMENT ON AGGREGATE crv(bigint, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (bigint referee)';
+COMMENT ON FUNCTION crv_trans(double precision,bigint,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(bigint,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,bigint,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(bigint,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+
+CREATE FUNCTION crv_trans(double precision, integer, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee integer, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION crv_trans(double precision, integer, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee integer, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision,
+					 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv(integer, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer (integer referee)';
+COMMENT ON AGGREGATE crv(integer, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (integer referee)';
+COMMENT ON FUNCTION crv_trans(double precision,integer,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(integer,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,integer,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(integer,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+
+CREATE FUNCTION crv_trans(double precision, text, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee text, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION crv_trans(double precision, text, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee text, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision,
+					 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv(text, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer (text referee)';
+COMMENT ON AGGREGATE crv(text, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (text referee)';
+COMMENT ON FUNCTION crv_trans(double precision,text,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(text,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,text,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(text,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+
+CREATE FUNCTION crv_trans(double precision, uuid, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee uuid, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION crv_trans(double precision, uuid, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee uuid, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision,
+					 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv(uuid, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer (uuid referee)';
+COMMENT ON AGGREGATE crv(uuid, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (uuid referee)';
+COMMENT ON FUNCTION crv_trans(double precision,uuid,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(uuid,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,uuid,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(uuid,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+
+CREATE FUNCTION crv_trans(double precision, smallint, boolean, double precision,
+						  double precision, double precision, double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee smallint, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION crv_trans(double precision, smallint, boolean, double precision,
+						  double precision, double precision, double precision,
+						  double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_crv_trans_p'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE crv(referee smallint, would_have_joined boolean,
+					 margin_value double precision, reward double precision,
+					 retention_cost double precision,
+					 acquisition_cost double precision,
+					 p_join_anyway double precision) (
+	SFUNC = crv_trans,
+	STYPE = double precision,
+	INITCOND = '0',
+	COMBINEFUNC = pg_catalog.float8pl,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE crv(smallint, boolean, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value of a referrer: one row per referred customer (smallint referee)';
+COMMENT ON AGGREGATE crv(smallint, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (smallint referee)';
+COMMENT ON FUNCTION crv_trans(double precision,smallint,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(smallint,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION crv_trans(double precision,smallint,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(smallint,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';

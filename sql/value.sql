@@ -121,6 +121,59 @@ LEFT JOIN (VALUES (1, 11, false, 80.0, 10.0), (3, 31, false, NULL, 10.0)) r(refe
 GROUP BY c.id ORDER BY c.id;
 -- any type identifies the referee
 SELECT crv(e, true, 0, 0, 0, 12.5) FROM (VALUES ('alice'::text), ('bob')) v(e);
+-- crv has overloads for bigint, integer, smallint, text and uuid referees (Citus can
+-- partially aggregate those, not the anyelement form: issue 19).  Each gives
+-- the anyelement result (reached with a numeric referee, which has no
+-- overload) on the same rows; the value of each row is computed by hand from
+-- the formula (type one: margin - reward - retention + acquisition; type
+-- two: acquisition; unknown with p: the mix).
+CREATE TEMP TABLE crv_rows AS
+	SELECT i, (i % 7 = 0) AS w, CASE WHEN i % 5 = 0 THEN NULL ELSE i % 3 = 0 END AS w_null,
+		   10.0 * (i % 13) AS m, i % 4 AS rw, (i % 3)::float8 AS rc, 25.0 AS a
+	FROM generate_series(1, 200) i;
+SELECT count(*) AS rows,
+	   count(*) FILTER (WHERE (abs(via - expected) <= 1e-9 * abs(expected)) IS NOT TRUE) AS mismatches
+FROM (SELECT t.referee_type, t.via, h.expected
+	  FROM (SELECT 'bigint' AS referee_type, crv(i::bigint, w, m, rw, rc, a) AS via FROM crv_rows
+			UNION ALL SELECT 'integer', crv(i::integer, w, m, rw, rc, a) FROM crv_rows
+			UNION ALL SELECT 'smallint', crv(i::smallint, w, m, rw, rc, a) FROM crv_rows
+			UNION ALL SELECT 'text', crv(i::text, w, m, rw, rc, a) FROM crv_rows
+			UNION ALL SELECT 'uuid', crv(md5(i::text)::uuid, w, m, rw, rc, a) FROM crv_rows
+			UNION ALL SELECT 'anyelement', crv(i::numeric, w, m, rw, rc, a) FROM crv_rows
+			UNION ALL SELECT 'bigint, p', crv(i::bigint, w_null, m, rw, rc, a, 0.25) FROM crv_rows
+			UNION ALL SELECT 'integer, p', crv(i::integer, w_null, m, rw, rc, a, 0.25) FROM crv_rows
+			UNION ALL SELECT 'smallint, p', crv(i::smallint, w_null, m, rw, rc, a, 0.25) FROM crv_rows
+			UNION ALL SELECT 'text, p', crv(i::text, w_null, m, rw, rc, a, 0.25) FROM crv_rows
+			UNION ALL SELECT 'uuid, p', crv(md5(i::text)::uuid, w_null, m, rw, rc, a, 0.25) FROM crv_rows
+			UNION ALL SELECT 'anyelement, p', crv(i::numeric, w_null, m, rw, rc, a, 0.25) FROM crv_rows) t,
+		 (SELECT sum(CASE WHEN w THEN a ELSE m - rw - rc + a END) AS expected FROM crv_rows) e1,
+		 (SELECT sum(CASE WHEN w_null IS NULL THEN 0.75 * (m - rw - rc + a) + 0.25 * a
+						  WHEN w_null THEN a ELSE m - rw - rc + a END) AS expected FROM crv_rows) e2,
+		 LATERAL (SELECT CASE WHEN t.referee_type LIKE '%, p' THEN e2.expected ELSE e1.expected END AS expected) h) c;
+-- which overload a call picks: exact types their own (a smallint key was
+-- ambiguous between integer and bigint before it had its own), an unknown
+-- literal and varchar the text one, others the anyelement form (read from
+-- the view's dependencies)
+CREATE FUNCTION pg_temp.crv_picked(call text) RETURNS regprocedure
+LANGUAGE plpgsql AS $$
+DECLARE
+	picked regprocedure;
+BEGIN
+	EXECUTE 'CREATE TEMP VIEW crv_pick AS SELECT ' || call;
+	SELECT d.refobjid INTO picked
+	FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid
+	JOIN pg_proc p ON p.oid = d.refobjid AND p.proname = 'crv'
+	WHERE r.ev_class = 'crv_pick'::regclass AND d.refclassid = 'pg_proc'::regclass;
+	DROP VIEW crv_pick;
+	RETURN picked;
+END $$;
+SELECT call, pg_temp.crv_picked(call) AS picked
+FROM (VALUES ('crv(1, true, 0, 0, 0, 1)'), ('crv(1::smallint, true, 0, 0, 0, 1)'),
+			 ('crv(1::bigint, true, 0, 0, 0, 1, 0.5)'), ('crv(''a'', true, 0, 0, 0, 1)'),
+			 ('crv(''a''::varchar, true, 0, 0, 0, 1)'),
+			 ('crv(''00000000-0000-0000-0000-000000000001''::uuid, true, 0, 0, 0, 1)'),
+			 ('crv(date ''2026-01-01'', true, 0, 0, 0, 1)'), ('crv(1.5, true, 0, 0, 0, 1)')) v(call);
+DROP TABLE crv_rows;
 -- a type-one referral who never buys costs the reward: 0 - 15 - 0 + 0
 SELECT crv(1, false, 0, 15, 0, 0);
 -- negative margins are allowed

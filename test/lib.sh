@@ -8,6 +8,8 @@
 #   eng_export_release        export the released 1.0 sources from git into .release-1.0/
 #   eng_build_release         build them, stage-install into .stage-1.0/ (upgrade test)
 #   eng_virtualenv CMD...     run CMD against a throw-away cluster that loads the staged build
+#   eng_install_citus         install the Citus build in ../shared/citus (root only; when
+#                             that folder is there and Citus is not installed yet)
 set -euo pipefail
 
 ENG_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +38,23 @@ eng_install_deps() {
 	"${sudo[@]}" apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >/dev/null
+}
+
+# Citus, for test/t/012_citus.pl: a build for this PostgreSQL comes with
+# CI's ../shared/citus (see its README.md; never part of this project).  It
+# goes into the system directories, because it is preloaded; without it, or
+# as a normal user, that test skips.
+eng_install_citus() {
+	local pkglib tarball= f
+	pkglib="$(pg_config --pkglibdir 2>/dev/null)" || return 0
+	[ -f "$pkglib/citus.so" ] && return 0
+	for f in "$ENG_ROOT"/../shared/citus/citus-*-pg"$ENG_PG_MAJOR"-*.tar.gz; do
+		[ -f "$f" ] && tarball="$f"
+	done
+	[ -n "$tarball" ] && [ "$(id -u)" -eq 0 ] || return 0
+	eng_log "installing Citus from $tarball"
+	eng_install_deps libcurl4 liblz4-1 libzstd1
+	tar -xzf "$tarball" -C /
 }
 
 # As root, copy the checkout to a directory owned by "postgres" and run the

@@ -13,6 +13,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 eng_install_deps "${ENG_BASE_PACKAGES[@]}" libpostgresql-jdbc-java odbc-postgresql \
 	unixodbc libdbd-odbc-perl python3-psycopg2 python3-psycopg python3-pandas
 command -v javac >/dev/null 2>&1 || eng_install_deps default-jdk-headless
+# the Citus test (test/t/012_citus.pl) uses Citus when it is installed
+eng_install_citus
 eng_export_release
 eng_drop_root test.sh "$@"
 

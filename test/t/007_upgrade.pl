@@ -187,6 +187,23 @@ is(join(' ', grep { $viewdefs =~ /\b$_\s*\(|::(\w+\.)?$_\b/ } @old_names), '',
 is(join(' ', grep { $viewdefs !~ /\b$_\b/ } qw(std_error margin_of_error lower_bound upper_bound
 	  nps_summary crv steps score score_factors health_index log_likelihood expected_purchases
 	  p_alive purchase_probability expected_spend)), '', 'the views show the new names');
+# 1.2 adds crv() overloads for concrete referee types (issue 19): the view
+# made on crv_agg(anyelement) keeps the anyelement form, and the same call
+# made now picks the integer overload and gives the view's values.
+is( $node->safe_psql(
+		'old', $sp . q{
+SELECT string_agg(DISTINCT d.refobjid::regprocedure::text, '; ')
+FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid JOIN pg_proc p ON p.oid = d.refobjid
+WHERE r.ev_class = 'renamed_value'::regclass AND p.proname = 'crv' AND p.pronargs = 6}),
+	'crv(anyelement,boolean,double precision,double precision,double precision,double precision)',
+	'the view on crv_agg keeps the anyelement form');
+is( $node->safe_psql(
+		'old', $sp . q{
+SELECT (v.crv6, v.crv7) IS NOT DISTINCT FROM (n.crv6, n.crv7)
+FROM renamed_value v,
+	 (SELECT crv(customer_id, k % 2 = 0, 10, 2, 1, 3) AS crv6, crv(customer_id, k % 2 = 0, 10, 2, 1, 3, 0.25) AS crv7
+	  FROM (SELECT customer_id, row_number() OVER () AS k FROM touches) t) n}),
+	't', 'crv() on an integer referee (its own overload in 1.2) gives the view\'s values');
 # (npsagg_send is nps_summary_send from 1.2 on)
 (my $states_12 = $states) =~ s/npsagg_send/nps_summary_send/;
 is($node->safe_psql('old', $sp . $states_12), $states_before, 'stored states read back unchanged after 1.2');

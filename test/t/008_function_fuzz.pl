@@ -283,6 +283,8 @@ my %edges = (
 		"array_fill(1::float8, ARRAY[100000]) /*large*/", "'{{1,1},{1,1}}'" ],
 	engagement_dimension => [ "'involvement'", 'NULL', "'interaction'", "'intimacy'",
 		"'influence'" ],
+	uuid => [ "'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'", 'NULL',
+		"'00000000-0000-0000-0000-000000000000'", "'ffffffff-ffff-ffff-ffff-ffffffffffff'" ],
 	anyelement => [ 1, 'NULL::integer', "'x'::text", '(-1)::bigint',
 		"'infinity'::timestamptz", "'NaN'::float8" ],
 );
