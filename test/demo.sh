@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test/demo.sh: the engagement demo.
 #
-#   bash test/demo.sh [--customers N] [--seed S] [--keep] [--help]
+#   bash test/demo.sh [--customers N] [--seed S] [--keep] [--citus] [--help]
 #
 # Installs what is missing (Debian bookworm, PostgreSQL 15), builds the
 # extension, starts a throw-away cluster, generates a realistic CRM data set
@@ -13,7 +13,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 demo_usage() {
 	cat <<'EOF'
-usage: bash test/demo.sh [--customers N] [--seed S] [--keep] [--help]
+usage: bash test/demo.sh [--customers N] [--seed S] [--keep] [--citus] [--help]
 
 Installs what is missing, builds the extension, starts a throw-away cluster,
 generates a CRM data set (schema crm) and prints the engagement dashboard.
@@ -23,10 +23,14 @@ generates a CRM data set (schema crm) and prints the engagement dashboard.
   --seed S       seed of the generated data, 0 to 999999999 (default 42)
   --keep         leave the cluster running after the dashboard and print
                  how to connect to it and how to stop and remove it
+  --citus        run the demo on Citus: a coordinator and two workers, the
+                 crm tables distributed by customer (community posts by
+                 thread); needs Citus installed, or root and the build in
+                 ../shared/citus to install it
   -h, --help     print this help and exit
 
-Without --keep, and after a failure at any step, the cluster is stopped and
-its directory removed.
+Without --keep, and after a failure at any step, the cluster (with --citus,
+all three) is stopped and its directory removed.
 EOF
 }
 
@@ -55,6 +59,7 @@ demo_args=("$@")
 demo_customers=50000
 demo_seed=42
 demo_keep=0
+demo_citus=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 		-h | --help)
@@ -79,14 +84,37 @@ while [ $# -gt 0 ]; do
 			demo_keep=1
 			shift
 			;;
+		--citus)
+			demo_citus=1
+			shift
+			;;
 		*) demo_bad_argument "unknown argument '$1'" ;;
 	esac
 done
 
+# --citus: fail now, before installing or building anything, when Citus is
+# neither installed nor installable (eng_install_citus needs root and the
+# build in ../shared/citus).
+demo_citus_so="/usr/lib/postgresql/$ENG_PG_MAJOR/lib/citus.so"
+if [ "$demo_citus" = 1 ] && [ ! -f "$demo_citus_so" ]; then
+	demo_citus_tarballs=("$ENG_ROOT"/../shared/citus/citus-*-pg"$ENG_PG_MAJOR"-*.tar.gz)
+	if [ "$(id -u)" -ne 0 ] || [ ! -f "${demo_citus_tarballs[-1]}" ]; then
+		echo "test/demo.sh: --citus: Citus is not installed ($demo_citus_so is missing) and cannot be installed here: that needs root and a Citus build for PostgreSQL $ENG_PG_MAJOR in $(cd "$ENG_ROOT/.." && pwd)/shared/citus" >&2
+		exit 1
+	fi
+fi
+
 eng_install_deps "${ENG_BASE_PACKAGES[@]}"
+if [ "$demo_citus" = 1 ]; then
+	eng_install_citus
+	[ -f "$demo_citus_so" ] || {
+		echo "test/demo.sh: --citus: installing Citus failed ($demo_citus_so is missing)" >&2
+		exit 1
+	}
+fi
 # As root, the steps run as "postgres" on a copy of the checkout, removed
 # whatever the outcome; demo_run.sh prints the commands root needs.
 [ "$(id -u)" -ne 0 ] || export ENG_DEMO_INVOKED_AS_ROOT=1
 ENG_CLEAN_WORK=1 eng_drop_root demo.sh "${demo_args[@]}"
 
-exec bash "$ENG_ROOT/test/demo_run.sh" "$demo_customers" "$demo_seed" "$demo_keep"
+exec bash "$ENG_ROOT/test/demo_run.sh" "$demo_customers" "$demo_seed" "$demo_keep" "$demo_citus"

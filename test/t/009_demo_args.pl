@@ -3,7 +3,9 @@
 # building or starting anything (it used to build and start a cluster first,
 # about 30 s, then print a server log).  --help prints the usage on stdout and
 # exits 0; a bad argument prints a one-line error and the usage on stderr and
-# exits 2.  Neither creates anything under TMPDIR.  The demo itself is not run
+# exits 2; --citus is checked the same way, and without Citus (not
+# installed, not installable) it fails at once too.  None creates anything
+# under TMPDIR.  The demo itself is not run
 # here (too slow for the test suite).
 #
 use strict;
@@ -32,11 +34,12 @@ sub demo
 
 for my $help ('--help', '-h')
 {
-	my ($rc, $out, $err, $secs) = demo($help, '--customers', '2000');
+	my ($rc, $out, $err, $secs) = demo('--citus', $help, '--customers', '2000');
 	is($rc, 0, "$help exits 0");
-	like($out, qr/\Ausage: bash test\/demo\.sh \[--customers N\] \[--seed S\] \[--keep\] \[--help\]\n/,
+	like($out, qr/\Ausage: bash test\/demo\.sh \[--customers N\] \[--seed S\] \[--keep\] \[--citus\] \[--help\]\n/,
 		"$help prints the usage on stdout");
 	like($out, qr/^  --keep /m, "$help documents --keep");
+	like($out, qr/^  --citus /m, "$help documents --citus");
 	is($err, '', "$help prints nothing on stderr");
 	cmp_ok($secs, '<', 10, "$help answers at once");
 }
@@ -51,7 +54,11 @@ my @bad = (
 	[ [ '--seed', '1.5' ],       "--seed takes a whole number, not '1.5'" ],
 	[ ['--customers'],           '--customers needs a value' ],
 	[ [ '--keep', '--bogus' ],   "unknown argument '--bogus'" ],
-	[ [ 'extra' ],               "unknown argument 'extra'" ]);
+	[ [ 'extra' ],               "unknown argument 'extra'" ],
+	# --citus takes no value; the other arguments are checked with it too
+	[ ['--citus=yes'],           "unknown argument '--citus=yes'" ],
+	[ [ '--citus', '--bogus' ],  "unknown argument '--bogus'" ],
+	[ [ '--citus', '--customers', '0' ], '--customers is at least 1, not 0' ]);
 for my $case (@bad)
 {
 	my ($args, $message) = @$case;
@@ -63,6 +70,23 @@ for my $case (@bad)
 	like($lines[1] // '', qr/\Ausage: bash test\/demo\.sh /,
 		"@$args: then the usage");
 	cmp_ok($secs, '<', 10, "@$args answered at once");
+}
+
+# --citus without Citus (and without root and ../shared/citus to install
+# it): a clear error at once, before installing or building anything.
+my $citus_so = '/usr/lib/postgresql/15/lib/citus.so';
+SKIP:
+{
+	skip "Citus is installed ($citus_so) or installable (root and ../shared/citus)", 5
+	  if -f $citus_so
+	  || ($> == 0 && glob("$FindBin::RealBin/../../../shared/citus/citus-*-pg15-*.tar.gz"));
+	my ($rc, $out, $err, $secs) = demo('--citus', '--customers', '2000');
+	is($rc, 1, '--citus without Citus exits 1');
+	is($out, '', '--citus without Citus prints nothing on stdout');
+	like($err, qr/\Atest\/demo\.sh: --citus: Citus is not installed \(\Q$citus_so\E is missing\) and cannot be installed here/,
+		'--citus without Citus: the error');
+	unlike($err, qr/building|installing|starting/, '--citus without Citus: nothing built or started');
+	cmp_ok($secs, '<', 10, '--citus without Citus answered at once');
 }
 
 opendir(my $dh, $tmpdir) or die "opendir $tmpdir: $!";
