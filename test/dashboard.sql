@@ -245,9 +245,27 @@ SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
 	   age(r, timestamptz '2026-05-01 00:00+00', '7 days') AS t, monetary(r) AS zbar
 FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r
 	  FROM crm.orders WHERE ordered_at < timestamptz '2026-05-01 00:00+00' GROUP BY 1) s;
+-- the models unpenalized when the data determine them; when a fit does not
+-- converge (22M01: too few customers or repeat buyers, as in small demos), a
+-- small penalizer, as lifetimes' users do with penalizer_coef, and a warning
+CREATE FUNCTION pg_temp.fit_purchases() RETURNS bgnbd LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN (SELECT bgnbd_fit(x, t_x, t) FROM calibration);
+EXCEPTION WHEN SQLSTATE '22M01' THEN
+	RAISE WARNING 'BG/NBD: %; fitted with penalizer 0.001', SQLERRM;
+	RETURN (SELECT bgnbd_fit(x, t_x, t, 0.001) FROM calibration);
+END
+$$;
+CREATE FUNCTION pg_temp.fit_spend() RETURNS gammagamma LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN (SELECT gammagamma_fit(x, zbar) FROM calibration);
+EXCEPTION WHEN SQLSTATE '22M01' THEN
+	RAISE WARNING 'Gamma-Gamma: %; fitted with penalizer 0.001', SQLERRM;
+	RETURN (SELECT gammagamma_fit(x, zbar, 0.001) FROM calibration);
+END
+$$;
 CREATE TEMP TABLE clv_models AS
-SELECT (SELECT bgnbd_fit(x, t_x, t) FROM calibration) AS purchases,
-	   (SELECT gammagamma_fit(x, zbar) FROM calibration) AS spend;
+SELECT pg_temp.fit_purchases() AS purchases, pg_temp.fit_spend() AS spend;
 SELECT 'BG/NBD' AS model, p.parameter, round(p.estimate::numeric, 4) AS estimate,
 	   round(p.std_error::numeric, 4) AS "std error", customers(purchases) AS customers
 FROM clv_models, parameters(purchases) p
