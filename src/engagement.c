@@ -21,7 +21,6 @@
 #include "common/int.h"
 #include "common/pg_prng.h"
 #include "common/shortest_dec.h"
-#include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
@@ -711,15 +710,6 @@ eng_append_float8(StringInfo buf, double value)
 
 	double_to_shortest_decimal_buf(value, tmp);
 	appendStringInfoString(buf, tmp);
-}
-
-void
-eng_bytea_reader(StringInfo buf, bytea *raw)
-{
-	buf->data = VARDATA_ANY(raw);
-	buf->len = VARSIZE_ANY_EXHDR(raw);
-	buf->maxlen = buf->len;
-	buf->cursor = 0;
 }
 
 /*

@@ -182,15 +182,6 @@ extern Datum eng_build_final(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 extern Datum eng_build_add(FunctionCallInfo fcinfo, const EngBuildOps *ops);
 
 /*
- * Argument 0 of an aggregate support function, a by-reference state of a
- * real type, ready to be updated in place: normally the plain value the
- * aggregate already owns; anything else (a short header after a trip
- * through a tuple) is copied into the aggregate context.
- */
-extern void *eng_state_for_update(FunctionCallInfo fcinfo,
-								  MemoryContext aggcontext);
-
-/*
  * Argument 0 of a support function of a fixed-size state of a real type,
  * ready to be updated, or NULL when it is NULL; *cxt is the context for a
  * new state.  Called by an aggregate: the state the aggregate owns, updated
@@ -321,8 +312,6 @@ extern double eng_float8_result(double v, const char *what);
 /* Append a double so that it reads back bit for bit (shortest exact form). */
 extern void eng_append_float8(StringInfo buf, double value);
 
-/* Read a serialized aggregate state (bytea) with the pq_getmsg functions. */
-extern void eng_bytea_reader(StringInfo buf, bytea *raw);
 
 /*
  * Length of an interval in microseconds as EXTRACT(EPOCH FROM interval)

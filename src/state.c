@@ -154,7 +154,13 @@ eng_agg_context_of(FunctionCallInfo fcinfo, const char *cfunc)
 	return aggcontext;
 }
 
-void *
+/*
+ * Argument 0 of an aggregate support function, a by-reference state of a
+ * real type, ready to be updated in place: normally the plain value the
+ * aggregate already owns; anything else (a short header after a trip
+ * through a tuple) is copied into the aggregate context.
+ */
+static void *
 eng_state_for_update(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 {
 	struct varlena *raw = (struct varlena *) PG_GETARG_POINTER(0);
@@ -236,6 +242,16 @@ eng_build_serial(FunctionCallInfo fcinfo, const EngBuildOps *ops)
 	pq_begintypsend(&buf);
 	ops->serialize(&buf, PG_GETARG_POINTER(0));
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* a serial form (bytea) read with the pq_getmsg functions */
+static void
+eng_bytea_reader(StringInfo buf, bytea *raw)
+{
+	buf->data = VARDATA_ANY(raw);
+	buf->len = VARSIZE_ANY_EXHDR(raw);
+	buf->maxlen = buf->len;
+	buf->cursor = 0;
 }
 
 Datum
