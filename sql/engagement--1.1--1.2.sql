@@ -1360,3 +1360,1106 @@ COMMENT ON AGGREGATE crv(smallint, boolean, double precision, double precision, 
 COMMENT ON AGGREGATE crv(smallint, boolean, double precision, double precision, double precision, double precision, double precision) IS 'Kumar''s customer referral value; unknown referrals weighted by the probability of joining anyway (smallint referee)';
 COMMENT ON FUNCTION crv_trans(double precision,smallint,boolean,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(smallint,boolean,double precision,double precision,double precision,double precision) (not meant to be called directly)';
 COMMENT ON FUNCTION crv_trans(double precision,smallint,boolean,double precision,double precision,double precision,double precision,double precision) IS 'transition function of aggregate crv(smallint,boolean,double precision,double precision,double precision,double precision,double precision) (not meant to be called directly)';
+
+--
+-- Conditions as separate arguments (issue 20).  retention(c1, ..., cN), N = 1
+-- to 32, and window_funnel / funnel_agg with 1 to 8 steps take the conditions
+-- as arguments, so no array is built per row.  PostgreSQL prefers these
+-- non-variadic forms to the VARIADIC ones in the same schema, which stay for
+-- funnels of 9 to 32 steps and for calls written VARIADIC ARRAY[...]; both
+-- give the same results.
+--
+
+CREATE FUNCTION retention_trans(bigint, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 1 condition as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean) IS 'transition function of aggregate retention(boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 2 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 3 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 4 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 5 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 6 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 7 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 8 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 9 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 10 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 11 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 12 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 13 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 14 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 15 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 16 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 17 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 18 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 19 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 20 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 21 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 22 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 23 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 24 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 25 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 26 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 27 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean, c28 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 28 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean, c28 boolean, c29 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 29 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean, c28 boolean, c29 boolean, c30 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 30 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean, c28 boolean, c29 boolean, c30 boolean, c31 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 31 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_retention_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean, c9 boolean, c10 boolean, c11 boolean, c12 boolean, c13 boolean, c14 boolean, c15 boolean, c16 boolean, c17 boolean, c18 boolean, c19 boolean, c20 boolean, c21 boolean, c22 boolean, c23 boolean, c24 boolean, c25 boolean, c26 boolean, c27 boolean, c28 boolean, c29 boolean, c30 boolean, c31 boolean, c32 boolean) (
+	SFUNC = retention_trans,
+	STYPE = bigint,
+	FINALFUNC = retention_final,
+	COMBINEFUNC = retention_combine,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS '[c1, c1 AND c2, ..., c1 AND cN] over the group (ClickHouse retention), 32 conditions as arguments';
+COMMENT ON FUNCTION retention_trans(bigint, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregate retention(boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 1 step as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean) IS 'funnel state: step events with window and mode; 1 step as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean) and funnel_agg(interval, timestamp with time zone, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 1 step as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean) IS 'funnel state: step events with window and mode, with a mode; 1 step as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 2 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean) IS 'funnel state: step events with window and mode; 2 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 2 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 2 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 3 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 3 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 3 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 3 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 4 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 4 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 4 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 4 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 5 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 5 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 5 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 5 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 6 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 6 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 6 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 6 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 7 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 7 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 7 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 7 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean, step8 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean, step8 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel); 8 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode; 8 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean, step8 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, step1 boolean, step2 boolean, step3 boolean, step4 boolean, step5 boolean, step6 boolean, step7 boolean, step8 boolean) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'deepest funnel step reached within the window from step 1 (ClickHouse windowFunnel), with a mode; 8 steps as arguments';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'funnel state: step events with window and mode, with a mode; 8 steps as arguments';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and funnel_agg(interval, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+--
+-- The planner's estimate of a group's state (issue 20): without SSPACE it
+-- takes 8 kB for an internal state, plans hash aggregation over a million
+-- customers as spilling to disk and does; these are the sizes measured for
+-- groups of ten rows.  (bgnbd_fit and gammagamma_fit keep the default: they
+-- run over few groups.)
+--
+CREATE OR REPLACE AGGREGATE journey_agg(ts timestamptz, channel text) (
+	SFUNC = journey_trans,
+	STYPE = internal,
+	SSPACE = 800,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE journey_agg(ts timestamptz, channel text, event text) (
+	SFUNC = journey_trans,
+	STYPE = internal,
+	SSPACE = 1000,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE rollup(journey) (
+	SFUNC = journey_rollup_trans,
+	STYPE = internal,
+	SSPACE = 800,
+	FINALFUNC = journey_final,
+	COMBINEFUNC = journey_combine,
+	SERIALFUNC = journey_serial,
+	DESERIALFUNC = journey_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE window_funnel(window_length interval, ts timestamptz, VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE funnel_agg(window_length interval, ts timestamptz, VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, VARIADIC steps boolean[]) (
+	SFUNC = funnel_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE rollup(funnel) (
+	SFUNC = funnel_rollup_trans,
+	STYPE = internal,
+	SSPACE = 272,
+	FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine,
+	SERIALFUNC = funnel_serial,
+	DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE rfm_agg(ts timestamptz, amount double precision) (
+	SFUNC = rfm_trans,
+	STYPE = internal,
+	SSPACE = 500,
+	FINALFUNC = rfm_final,
+	COMBINEFUNC = rfm_combine,
+	SERIALFUNC = rfm_serial,
+	DESERIALFUNC = rfm_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE OR REPLACE AGGREGATE rollup(rfm) (
+	SFUNC = rfm_rollup_trans,
+	STYPE = internal,
+	SSPACE = 500,
+	FINALFUNC = rfm_final,
+	COMBINEFUNC = rfm_combine,
+	SERIALFUNC = rfm_serial,
+	DESERIALFUNC = rfm_deserial,
+	PARALLEL = SAFE
+);
+

@@ -235,7 +235,8 @@ SELECT retention_final((33::bigint << 32) | 1);
 SELECT retention_final(-1);
 SELECT retention_final((2::bigint << 32) | 4);
 SELECT retention_trans((2::bigint << 32) | 8, ARRAY[true, false]);
-SELECT retention_trans(-9223372036854775808, NULL);
+SELECT retention_trans(-9223372036854775808, NULL::boolean[]);
+SELECT retention_trans(-9223372036854775808, NULL::boolean);
 SELECT retention_combine((1::bigint << 32) | 1, (40::bigint << 32));
 SELECT retention_combine((2::bigint << 32), (3::bigint << 32) | 5);
 -- valid states: 32 conditions at most; 0 is the empty state (identity; final NULL)
@@ -296,3 +297,109 @@ FROM a, b, whole;
 SELECT (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart') FROM plus_ev)
 	 + (SELECT funnel_agg('1 hour', ts, e = 'view', e = 'cart', e = 'checkout') FROM plus_ev);
 DROP TABLE plus_ev;
+
+--
+-- Conditions as arguments (1.2, issue 20): retention with 1 to 32 conditions
+-- and funnels with 1 to 8 steps take them as separate arguments (no array
+-- per row); the VARIADIC forms stay for 9 to 32 steps and VARIADIC ARRAY[...]
+--
+-- a call resolves to the non-variadic form where there is one
+CREATE VIEW resolved AS
+SELECT retention(true, false) AS r2, retention(VARIADIC ARRAY[true, false]) AS r2_array,
+	   window_funnel('1 hour', now(), true, false) AS w2,
+	   funnel_agg('1 hour', 'strict_order', now(), true, false, true, true, true, true, true, true) AS f8,
+	   window_funnel('1 hour', now(), true, false, true, true, true, true, true, true, true) AS w9;
+SELECT p.oid::regprocedure AS aggregate, p.provariadic <> 0 AS variadic
+FROM pg_depend d JOIN pg_proc p ON p.oid = d.refobjid
+WHERE d.classid = 'pg_rewrite'::regclass AND p.prokind = 'a'
+  AND d.objid = (SELECT oid FROM pg_rewrite WHERE ev_class = 'resolved'::regclass)
+ORDER BY 1::text;
+DROP VIEW resolved;
+-- retention: every arity agrees with the VARIADIC form, and with the bool_or
+-- idiom ([c1, c1 AND c2, ...], a condition NULL in every row counts false),
+-- on rows of 32 random conditions with NULLs
+CREATE TABLE rc AS
+	SELECT u, array_agg(CASE abs(hashint4(u * 64 + i)) % 7 WHEN 0 THEN NULL
+						ELSE abs(hashint4(u * 64 + i + 1000000)) % (2 + i % 3) = 0 END ORDER BY i) AS c
+	FROM generate_series(1, 200) u, generate_series(1, 32) i, generate_series(1, 1 + u % 5) r
+	GROUP BY u, r;
+SELECT string_agg(format(
+	'SELECT %1$s AS n, count(*) AS groups, count(*) FILTER (WHERE f IS DISTINCT FROM v OR f IS DISTINCT FROM i) AS mismatch,
+			count(*) FILTER (WHERE f[%1$s]) AS last_true
+	 FROM (SELECT u, retention(%2$s) AS f, retention(VARIADIC c[1:%1$s]) AS v,
+				  (SELECT array_agg(coalesce(b1, false) AND (k = 1 OR coalesce(bk, false)) ORDER BY k)
+				   FROM generate_series(1, %1$s) k,
+						LATERAL (SELECT bool_or(x.c[1]) AS b1, bool_or(x.c[k]) AS bk FROM rc x WHERE x.u = rc.u) o) AS i
+		   FROM rc GROUP BY u) s',
+	n, (SELECT string_agg(format('c[%s]', k), ', ' ORDER BY k) FROM generate_series(1, n) k)),
+	E'\nUNION ALL\n' ORDER BY n) || E'\nORDER BY n' AS by_arity
+FROM generate_series(1, 32) n \gset
+:by_arity;
+DROP TABLE rc;
+-- funnels: every arity, without and with each mode, agrees with the VARIADIC form (the level and
+-- the stored funnel), on groups of up to 40 events given out of time order
+-- (a state keeps 12 events inline, then an array that doubles)
+CREATE TABLE fe AS
+	SELECT u, timestamptz '2026-01-01 00:00+00' + (abs(hashint4(u * 100 + k)) % 300) * interval '1 minute' AS ts,
+		   1 + abs(hashint4(u * 7 + k)) % 9 AS s
+	FROM generate_series(1, 300) u, generate_series(1, 1 + abs(hashint4(u)) % 40) k;
+SELECT string_agg(format(
+	'SELECT %1$s AS steps, %3$L AS mode, count(*) AS groups, max(n) AS max_events,
+			count(*) FILTER (WHERE f IS DISTINCT FROM v) AS level_mismatch,
+			count(*) FILTER (WHERE a::text IS DISTINCT FROM b::text) AS funnel_mismatch,
+			count(*) FILTER (WHERE f = %1$s) AS completed
+	 FROM (SELECT u, count(*) AS n,
+				  window_funnel(''90 minutes'', %4$s ts, %2$s) AS f,
+				  window_funnel(''90 minutes'', %4$s ts, VARIADIC ARRAY[%2$s]) AS v,
+				  funnel_agg(''90 minutes'', %4$s ts, %2$s) AS a,
+				  funnel_agg(''90 minutes'', %4$s ts, VARIADIC ARRAY[%2$s]) AS b
+		   FROM fe GROUP BY u) s',
+	n, (SELECT string_agg(format('s = %s', k), ', ' ORDER BY k) FROM generate_series(1, n) k),
+	coalesce(m, '(none)'), CASE WHEN m IS NULL THEN '' ELSE quote_literal(m) || ',' END),
+	E'\nUNION ALL\n' ORDER BY n, m) || E'\nORDER BY steps, mode' AS by_arity
+FROM generate_series(1, 8) n,
+	 unnest(ARRAY[NULL, 'strict_increase', 'strict_order', 'strict_deduplication', 'strict_order,allow_reentry']) m \gset
+:by_arity;
+-- without a mode, against the plain-SQL chain formulation (as above) on
+-- these larger groups: 3 steps, a 90-minute window
+WITH ours AS (
+	SELECT u, window_funnel('90 minutes', ts, s = 1, s = 2, s = 3) AS level FROM fe GROUP BY u
+), idiom AS (
+	SELECT u,
+		   CASE WHEN EXISTS (SELECT 1 FROM fe a JOIN fe b ON b.u = a.u AND b.s = 2
+								 AND b.ts BETWEEN a.ts AND a.ts + interval '90 minutes'
+							 JOIN fe c ON c.u = a.u AND c.s = 3
+								 AND c.ts BETWEEN b.ts AND a.ts + interval '90 minutes'
+							 WHERE a.u = g.u AND a.s = 1) THEN 3
+				WHEN EXISTS (SELECT 1 FROM fe a JOIN fe b ON b.u = a.u AND b.s = 2
+								 AND b.ts BETWEEN a.ts AND a.ts + interval '90 minutes'
+							 WHERE a.u = g.u AND a.s = 1) THEN 2
+				WHEN bool_or(s = 1) THEN 1
+				ELSE 0 END AS level
+	FROM fe g GROUP BY u
+)
+SELECT count(*) AS customers, count(*) FILTER (WHERE o.level IS DISTINCT FROM i.level) AS mismatch,
+	   count(*) FILTER (WHERE o.level = 3) AS converted, count(*) FILTER (WHERE o.level = 2) AS reached_2,
+	   count(*) FILTER (WHERE o.level = 1) AS reached_1,
+	   (SELECT max(n) FROM (SELECT count(*) AS n FROM fe GROUP BY u) c) AS max_events
+FROM ours o JOIN idiom i USING (u);
+-- the same rows in time order, reversed, and shuffled: the same funnels
+SELECT count(DISTINCT f) AS distinct_funnels
+FROM (SELECT funnel_agg('90 minutes', ts, s = 1, s = 2, s = 3)::text AS f FROM (SELECT * FROM fe WHERE u = 7 ORDER BY ts, s) o
+	  UNION ALL SELECT funnel_agg('90 minutes', ts, s = 1, s = 2, s = 3)::text FROM (SELECT * FROM fe WHERE u = 7 ORDER BY ts DESC, s DESC) r
+	  UNION ALL SELECT funnel_agg('90 minutes', ts, s = 1, s = 2, s = 3)::text FROM (SELECT * FROM fe WHERE u = 7 ORDER BY hashint4(s * 1000 + extract(minute FROM ts)::int)) h) x;
+-- NULL rules of the argument forms: a NULL condition is false, a NULL time
+-- skips the row; a row of NULL conditions still counts (level 0, not NULL)
+SELECT retention(a, b) AS r, window_funnel('1 hour', t, a, b) AS w,
+	   window_funnel('1 hour', 'strict_order', t, a, b) AS w_strict
+FROM (VALUES (NULL::boolean, true, timestamptz '2026-01-01 00:00+00'),
+			 (true, NULL, NULL)) v(a, b, t);
+SELECT retention(a, b) IS NULL AS no_rows, window_funnel('1 hour', now(), a, b) IS NULL AS no_rows_funnel
+FROM (VALUES (true, true)) v(a, b) WHERE false;
+-- errors of the argument forms: a NULL window, a negative window, an unknown
+-- mode, and a state built with another condition count
+SELECT window_funnel(NULL, now(), true, false);
+SELECT window_funnel('-1 second', now(), true, false);
+SELECT window_funnel('1 hour', 'strict', now(), true, false);
+SELECT retention_trans((3::bigint << 32) | 1, true, false);
+DROP TABLE fe;

@@ -57,16 +57,27 @@ typedef struct FEvent
 } FEvent;
 
 /* Aggregation state of window_funnel(), funnel_agg() and rollup(funnel). */
+#define FUNNEL_INLINE_EVENTS	12
+
 typedef struct FunnelBuild
 {
 	bool		configured;		/* window, flags and nsteps are set */
 	int64		window;			/* microseconds, >= 0 */
 	int			flags;
 	int			nsteps;
+	bool		unsorted;		/* some event precedes the one before it */
 	int			n;
-	int			max;
-	FEvent	   *ev;
+	int			max;			/* capacity: FUNNEL_INLINE_EVENTS, or of ev */
+	FEvent	   *ev;				/* events beyond the inline capacity */
+	FEvent		inline_ev[FUNNEL_INLINE_EVENTS];
 } FunnelBuild;
+
+/*
+ * A group's first events live in its state (one allocation, one cache line
+ * fewer per row for the many groups of a few events: per-user funnels over
+ * millions of users); more move to an array that doubles.
+ */
+#define FBUILD_EV(b)	((b)->max <= FUNNEL_INLINE_EVENTS ? (b)->inline_ev : (b)->ev)
 
 /*
  * Stored funnel: header, window, step count, event count, then the events
@@ -154,80 +165,126 @@ funnel_filled_level(const bool *filled, int nsteps)
 }
 
 /*
- * Scan events sorted by (ts, step).  chains[k] is the chain that reached
- * step k + 1 most recently: its step times.
+ * The scan over events sorted by (ts, step), one event at a time, so that
+ * it reads a working state's events and a stored funnel's alike.
+ * chains[k] is the chain that reached step k + 1 most recently: its step
+ * times.  "level" is -1 while the scan goes on; an event that ends the
+ * funnel (the last step, a repeated or out-of-order step in the strict
+ * modes) sets it to the level reached.
  */
+typedef struct FunnelScan
+{
+	int			nsteps;
+	int64		window;
+	int			flags;
+	bool		first_event;
+	int			level;
+	bool		filled[FUNNEL_MAX_STEPS];
+	int64		chains[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];
+} FunnelScan;
+
+static void
+funnel_scan_begin(FunnelScan *s, int nsteps, int64 window, int flags)
+{
+	s->nsteps = nsteps;
+	s->window = window;
+	s->flags = flags;
+	s->first_event = false;
+	s->level = -1;
+	memset(s->filled, 0, sizeof(s->filled));
+}
+
+/* one event; true when it ends the scan (s->level is then set) */
+static inline bool
+funnel_scan_event(FunnelScan *s, int64 t, int step)
+{
+	int			idx = step - 1;
+	int			flags = s->flags;
+
+	if ((flags & FUNNEL_STRICT_ORDER) && idx == -1)
+	{
+		if (s->first_event)
+		{
+			s->level = funnel_filled_level(s->filled, s->nsteps);
+			return true;
+		}
+		return false;
+	}
+	if (idx < 0)
+		return false;			/* cannot happen outside strict_order */
+	if (idx == 0)
+	{
+		s->filled[0] = true;
+		s->chains[0][0] = t;
+		s->first_event = true;
+	}
+	else if ((flags & FUNNEL_STRICT_DEDUP) && s->filled[idx])
+	{
+		/* a repeated step ends the funnel */
+		s->level = funnel_filled_level(s->filled, s->nsteps);
+		return true;
+	}
+	else if ((flags & FUNNEL_STRICT_ORDER) && s->first_event && !s->filled[idx - 1])
+	{
+		if (flags & FUNNEL_ALLOW_REENTRY)
+			return false;
+		/* a step out of order ends the funnel at the first gap */
+		for (int k = 0; k < s->nsteps; k++)
+			if (!s->filled[k])
+			{
+				s->level = k;
+				return true;
+			}
+	}
+	else if (s->filled[idx - 1])
+	{
+		int64		first = s->chains[idx - 1][0];
+		bool		in_window = (t - first <= s->window);
+
+		if ((flags & FUNNEL_STRICT_INCREASE) && !(s->chains[idx - 1][idx - 1] < t))
+			in_window = false;
+		if (in_window)
+		{
+			memcpy(s->chains[idx], s->chains[idx - 1], sizeof(int64) * idx);
+			s->chains[idx][idx] = t;
+			s->filled[idx] = true;
+			if (idx + 1 == s->nsteps)
+			{
+				s->level = s->nsteps;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* the result once the events are over or the scan ended */
+static void
+funnel_scan_end(FunnelScan *s, FunnelResult *res)
+{
+	int			level = s->level >= 0 ? s->level :
+		funnel_filled_level(s->filled, s->nsteps);
+
+	res->level = level;
+	if (level > 0)
+		memcpy(res->times, s->chains[level - 1], sizeof(int64) * level);
+}
+
+/* Scan a stored funnel's events. */
 static void
 funnel_scan(const int64 *ts, const uint8 *steps, int n, int nsteps,
 			int64 window, int flags, FunnelResult *res)
 {
-	bool		filled[FUNNEL_MAX_STEPS];
-	int64		chains[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];
-	bool		first_event = false;
-	int			level;
+	FunnelScan	s;
 
-	memset(filled, 0, sizeof(filled));
-	res->level = 0;
-	if (n == 0)
-		return;
-
+	funnel_scan_begin(&s, nsteps, window, flags);
 	for (int i = 0; i < n; i++)
 	{
-		int64		t = ts[i];
-		int			idx = (int) steps[i] - 1;
-
 		CHECK_FOR_INTERRUPTS();
-		if ((flags & FUNNEL_STRICT_ORDER) && idx == -1)
-		{
-			if (first_event)
-				break;
-			continue;
-		}
-		if (idx < 0)
-			continue;			/* cannot happen outside strict_order */
-		if (idx == 0)
-		{
-			filled[0] = true;
-			chains[0][0] = t;
-			first_event = true;
-		}
-		else if ((flags & FUNNEL_STRICT_DEDUP) && filled[idx])
-			break;				/* a repeated step ends the funnel */
-		else if ((flags & FUNNEL_STRICT_ORDER) && first_event && !filled[idx - 1])
-		{
-			if (flags & FUNNEL_ALLOW_REENTRY)
-				continue;
-			/* a step out of order ends the funnel at the first gap */
-			for (int k = 0; k < nsteps; k++)
-				if (!filled[k])
-				{
-					level = k;
-					goto done_at_level;
-				}
-		}
-		else if (filled[idx - 1])
-		{
-			int64		first = chains[idx - 1][0];
-			bool		in_window = (t - first <= window);
-
-			if ((flags & FUNNEL_STRICT_INCREASE) && !(chains[idx - 1][idx - 1] < t))
-				in_window = false;
-			if (in_window)
-			{
-				memcpy(chains[idx], chains[idx - 1], sizeof(int64) * idx);
-				chains[idx][idx] = t;
-				filled[idx] = true;
-				if (idx + 1 == nsteps)
-					break;
-			}
-		}
+		if (funnel_scan_event(&s, ts[i], steps[i]))
+			break;
 	}
-	level = funnel_filled_level(filled, nsteps);
-
-done_at_level:
-	res->level = level;
-	if (level > 0)
-		memcpy(res->times, chains[level - 1], sizeof(int64) * level);
+	funnel_scan_end(&s, res);
 }
 
 /*****************************************************************************
@@ -276,22 +333,39 @@ static const EngRecordCount funnel_serial_events = {
 };
 
 /*
- * Append one event.  The array doubles up to the limit (huge allocations:
- * the limit needs 800 MB), so the limit is reached, not MaxAllocSize.
+ * Append one event.  Past the inline events, the array doubles up to the
+ * limit (huge allocations: the limit needs 800 MB), so the limit is
+ * reached, not MaxAllocSize.
  */
 static void
 fbuild_push(FunnelBuild *b, int64 ts, int step, MemoryContext cxt)
 {
+	FEvent	   *ev;
+
+	if (b->max == 0)
+		b->max = FUNNEL_INLINE_EVENTS;
 	if (b->n == b->max)
 	{
+		int			newmax;
+
 		funnel_check_events((int64) b->n + 1, FUNNEL_MAX_EVENTS, "a funnel group");
-		b->max = (b->max == 0) ? 16 : Min(b->max * 2, FUNNEL_MAX_EVENTS);
-		b->ev = b->ev ? repalloc_huge(b->ev, sizeof(FEvent) * b->max) :
-			MemoryContextAllocExtended(cxt, sizeof(FEvent) * b->max,
-									   MCXT_ALLOC_HUGE);
+		newmax = Min(b->max * 2, FUNNEL_MAX_EVENTS);
+		if (b->max <= FUNNEL_INLINE_EVENTS)
+		{
+			b->ev = MemoryContextAllocExtended(cxt, sizeof(FEvent) * newmax,
+											   MCXT_ALLOC_HUGE);
+			memcpy(b->ev, b->inline_ev, sizeof(FEvent) * b->n);
+		}
+		else
+			b->ev = repalloc_huge(b->ev, sizeof(FEvent) * newmax);
+		b->max = newmax;
 	}
-	b->ev[b->n].ts = ts;
-	b->ev[b->n].step = step;
+	ev = FBUILD_EV(b);
+	if (b->n > 0 && (ts < ev[b->n - 1].ts ||
+					 (ts == ev[b->n - 1].ts && step < ev[b->n - 1].step)))
+		b->unsorted = true;
+	ev[b->n].ts = ts;
+	ev[b->n].step = step;
 	b->n++;
 }
 
@@ -342,7 +416,7 @@ fbuild_merge(void *dst, const void *src, MemoryContext cxt)
 	for (int i = 0; i < from->n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		fbuild_push(to, from->ev[i].ts, from->ev[i].step, cxt);
+		fbuild_push(to, FBUILD_EV(from)[i].ts, FBUILD_EV(from)[i].step, cxt);
 	}
 }
 
@@ -359,8 +433,8 @@ fbuild_serialize(StringInfo buf, const void *state)
 	for (int i = 0; i < b->n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		pq_sendint64(buf, b->ev[i].ts);
-		pq_sendbyte(buf, b->ev[i].step);
+		pq_sendint64(buf, FBUILD_EV(b)[i].ts);
+		pq_sendbyte(buf, FBUILD_EV(b)[i].step);
 	}
 }
 
@@ -402,12 +476,94 @@ static const EngBuildOps fbuild_ops = {
 };
 
 /*
- * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps).
- * Rows with a NULL time or NULL steps array are skipped; NULL elements of
- * the steps array count as false.
+ * The mode of the transition's calls, parsed once: the text of the last
+ * mode seen and its flags, kept in fn_extra (the mode is nearly always a
+ * constant).
+ */
+typedef struct FunnelModeCache
+{
+	int			flags;
+	int			len;
+	char		text[FLEXIBLE_ARRAY_MEMBER];
+} FunnelModeCache;
+
+static int
+funnel_cached_mode(FunctionCallInfo fcinfo, text *mode)
+{
+	FunnelModeCache *c = (FunnelModeCache *) fcinfo->flinfo->fn_extra;
+	int			len = VARSIZE_ANY_EXHDR(mode);
+	int			flags;
+
+	if (c != NULL && c->len == len && memcmp(c->text, VARDATA_ANY(mode), len) == 0)
+		return c->flags;
+	flags = funnel_parse_mode(mode);
+	if (c == NULL || c->len < len)
+	{
+		if (c != NULL)
+			pfree(c);
+		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
+							   offsetof(FunnelModeCache, text) + len);
+		fcinfo->flinfo->fn_extra = c;
+	}
+	c->flags = flags;
+	c->len = len;
+	memcpy(c->text, VARDATA_ANY(mode), len);
+	return flags;
+}
+
+/*
+ * The conditions of a row as bits (bit i - 1: condition i), from a
+ * one-dimensional boolean array (the VARIADIC forms) or from separate
+ * arguments (the fixed-arity forms, which build no array per row).  NULL
+ * conditions count as false.  The array's element count goes to *nconds;
+ * the bits are read only when it is within 1..max (the caller reports it
+ * otherwise), so a huge array is refused without being read.
+ */
+static uint32
+bool_array_bits(ArrayType *arr, int max, int *nconds)
+{
+	int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	bits8	   *nulls = ARR_NULLBITMAP(arr);
+	const char *data;
+	uint32		bits = 0;
+
+	Assert(ARR_ELEMTYPE(arr) == BOOLOID);
+	*nconds = n;
+	if (n < 1 || n > max)
+		return 0;
+	/* ARR_DATA_PTR, with the offset's sign made explicit */
+	data = (const char *) arr + (ARR_HASNULL(arr) ? (Size) arr->dataoffset :
+								 ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
+	/* booleans take one byte each, unaligned; NULL elements take none */
+	for (int i = 0; i < n; i++)
+	{
+		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
+			continue;
+		if (*data != 0)
+			bits |= ((uint32) 1) << i;
+		data++;
+	}
+	return bits;
+}
+
+static uint32
+bool_arg_bits(FunctionCallInfo fcinfo, int first, int n)
+{
+	uint32		bits = 0;
+
+	for (int i = 0; i < n; i++)
+		if (!PG_ARGISNULL(first + i) && PG_GETARG_BOOL(first + i))
+			bits |= ((uint32) 1) << i;
+	return bits;
+}
+
+/*
+ * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps),
+ * the steps as one boolean array (array = true) or as the remaining
+ * arguments.  Rows with a NULL time or a NULL steps array are skipped.
  */
 static Datum
-funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
+funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
 {
 	MemoryContext aggcontext;
 	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
@@ -415,13 +571,10 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 	int			flags = 0;
 	int64		window;
 	int64		ts;
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
-	int			nelems;
-	bool		any = false;
+	int			nsteps;
+	uint32		bits;
 
-	if (PG_ARGISNULL(tsarg) || PG_ARGISNULL(tsarg + 1))
+	if (PG_ARGISNULL(tsarg) || (array && PG_ARGISNULL(tsarg + 1)))
 		PG_RETURN_POINTER(b);
 	if (PG_ARGISNULL(1) || (with_mode && PG_ARGISNULL(2)))
 		ereport(ERROR,
@@ -434,36 +587,43 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("funnel window must not be negative"));
 	if (with_mode)
-		flags = funnel_parse_mode(PG_GETARG_TEXT_PP(2));
+		flags = funnel_cached_mode(fcinfo, PG_GETARG_TEXT_PP(2));
 
 	ts = PG_GETARG_TIMESTAMPTZ(tsarg);
 	eng_check_timestamp(ts, "funnel");
 
-	arr = PG_GETARG_ARRAYTYPE_P(tsarg + 1);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				errmsg("funnel steps must be a one-dimensional array"));
-	/* count before deconstructing: a huge array is refused without copying */
-	nelems = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-	if (nelems < 1 || nelems > FUNNEL_MAX_STEPS)
+	if (array)
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(tsarg + 1);
+
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					errmsg("funnel steps must be a one-dimensional array"));
+		bits = bool_array_bits(arr, FUNNEL_MAX_STEPS, &nsteps);
+	}
+	else
+	{
+		nsteps = PG_NARGS() - tsarg - 1;
+		bits = bool_arg_bits(fcinfo, tsarg + 1, Min(nsteps, FUNNEL_MAX_STEPS));
+	}
+	if (nsteps < 1 || nsteps > FUNNEL_MAX_STEPS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("a funnel needs between 1 and %d steps, not %d",
-					   FUNNEL_MAX_STEPS, nelems));
-	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR,
-					  &elems, &nulls, &nelems);
-	fbuild_configure(b, window, flags, nelems);
+					   FUNNEL_MAX_STEPS, nsteps));
+	fbuild_configure(b, window, flags, nsteps);
 
-	/* ClickHouse adds the steps of one row in reverse order */
-	for (int i = nelems; i > 0; i--)
-		if (!nulls[i - 1] && DatumGetBool(elems[i - 1]))
-		{
-			fbuild_push(b, ts, i, aggcontext);
-			any = true;
-		}
-	if (!any && (flags & FUNNEL_STRICT_ORDER))
-		fbuild_push(b, ts, 0, aggcontext);
+	/* one event per step the row fulfils; under strict_order, one for none */
+	if (bits == 0)
+	{
+		if (flags & FUNNEL_STRICT_ORDER)
+			fbuild_push(b, ts, 0, aggcontext);
+	}
+	else
+		for (int i = 0; i < nsteps; i++)
+			if (bits & (((uint32) 1) << i))
+				fbuild_push(b, ts, i + 1, aggcontext);
 	PG_RETURN_POINTER(b);
 }
 
@@ -471,14 +631,42 @@ PG_FUNCTION_INFO_V1(engagement_funnel_trans);
 Datum
 engagement_funnel_trans(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, false);
+	return funnel_trans_common(fcinfo, false, true);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode);
 Datum
 engagement_funnel_trans_mode(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, true);
+	return funnel_trans_common(fcinfo, true, true);
+}
+
+/* the fixed-arity forms: the steps are the arguments after the time */
+PG_FUNCTION_INFO_V1(engagement_funnel_trans_args);
+Datum
+engagement_funnel_trans_args(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, false, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode_args);
+Datum
+engagement_funnel_trans_mode_args(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, true, false);
+}
+
+/*
+ * Sort a build state's events by (time, step), unless they arrived in that
+ * order (the usual case when rows come in time order): idempotent.
+ */
+static void
+fbuild_sort(FunnelBuild *b)
+{
+	if (!b->unsorted)
+		return;
+	qsort(FBUILD_EV(b), b->n, sizeof(FEvent), fevent_cmp);
+	b->unsorted = false;
 }
 
 /* Sort a build state's events (idempotent) and encode it. */
@@ -489,7 +677,7 @@ fbuild_encode(FunnelBuild *b)
 	int64	   *ts;
 	uint8	   *steps;
 
-	qsort(b->ev, b->n, sizeof(FEvent), fevent_cmp);
+	fbuild_sort(b);
 	f = palloc0(FUNNEL_SIZE(b->n));
 	eng_init_header(&f->hdr, FUNNEL_SIZE(b->n), FUNNEL_VERSION, (uint8) b->flags);
 	f->window = b->window;
@@ -500,8 +688,8 @@ fbuild_encode(FunnelBuild *b)
 	for (int i = 0; i < b->n; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		ts[i] = b->ev[i].ts;
-		steps[i] = (uint8) b->ev[i].step;
+		ts[i] = FBUILD_EV(b)[i].ts;
+		steps[i] = (uint8) FBUILD_EV(b)[i].step;
 	}
 	return f;
 }
@@ -625,7 +813,7 @@ Datum
 engagement_window_funnel_final(PG_FUNCTION_ARGS)
 {
 	FunnelBuild *b;
-	FunnelData *f;
+	FunnelScan	s;
 	FunnelResult res;
 
 	if (PG_ARGISNULL(0))
@@ -635,9 +823,16 @@ engagement_window_funnel_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	if (b->n == 0)
 		PG_RETURN_INT32(0);
-	f = fbuild_encode(b);
-	funnel_scan(FUNNEL_TS(f), FUNNEL_STEPS(f), f->nevents, f->nsteps,
-				f->window, f->hdr.flags, &res);
+	/* the working state's events, sorted in place: no stored form */
+	fbuild_sort(b);
+	funnel_scan_begin(&s, b->nsteps, b->window, b->flags);
+	for (int i = 0; i < b->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (funnel_scan_event(&s, FBUILD_EV(b)[i].ts, FBUILD_EV(b)[i].step))
+			break;
+	}
+	funnel_scan_end(&s, &res);
 	PG_RETURN_INT32(res.level);
 }
 
@@ -962,35 +1157,45 @@ retention_check_state(int64 state)
 	return (int) count;
 }
 
-PG_FUNCTION_INFO_V1(engagement_retention_trans);
-Datum
-engagement_retention_trans(PG_FUNCTION_ARGS)
+/*
+ * Transition: the conditions as one boolean array (array = true; a NULL
+ * array skips the row) or as the arguments after the state.
+ */
+static Datum
+retention_trans_common(FunctionCallInfo fcinfo, bool array)
 {
 	uint64		state = 0;
 	int			count = 0;
-	ArrayType  *arr;
-	Datum	   *elems;
-	bool	   *nulls;
 	int			n;
+	uint32		bits;
 
 	if (!PG_ARGISNULL(0))
 	{
 		count = retention_check_state(PG_GETARG_INT64(0));
 		state = (uint64) PG_GETARG_INT64(0);
 	}
-	if (PG_ARGISNULL(1))
+	if (array)
 	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_INT64((int64) state);
+		ArrayType  *arr;
+
+		if (PG_ARGISNULL(1))
+		{
+			if (PG_ARGISNULL(0))
+				PG_RETURN_NULL();
+			PG_RETURN_INT64((int64) state);
+		}
+		arr = PG_GETARG_ARRAYTYPE_P(1);
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					errmsg("retention conditions must be a one-dimensional array"));
+		bits = bool_array_bits(arr, RET_MAX_CONDITIONS, &n);
 	}
-	arr = PG_GETARG_ARRAYTYPE_P(1);
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				errmsg("retention conditions must be a one-dimensional array"));
-	/* count before deconstructing: a huge array is refused without copying */
-	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	else
+	{
+		n = PG_NARGS() - 1;
+		bits = bool_arg_bits(fcinfo, 1, Min(n, RET_MAX_CONDITIONS));
+	}
 	if (n < 1 || n > RET_MAX_CONDITIONS)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -1001,12 +1206,22 @@ engagement_retention_trans(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("retention has %d conditions in one row and %d in another",
 					   count, n));
-	deconstruct_array(arr, BOOLOID, 1, true, TYPALIGN_CHAR, &elems, &nulls, &n);
-	state |= ((uint64) n) << 32;
-	for (int i = 0; i < n; i++)
-		if (!nulls[i] && DatumGetBool(elems[i]))
-			state |= UINT64CONST(1) << i;
-	PG_RETURN_INT64((int64) state);
+	PG_RETURN_INT64((int64) (state | ((uint64) n) << 32 | bits));
+}
+
+PG_FUNCTION_INFO_V1(engagement_retention_trans);
+Datum
+engagement_retention_trans(PG_FUNCTION_ARGS)
+{
+	return retention_trans_common(fcinfo, true);
+}
+
+/* retention(c1, ..., cN), N = 1..32: no array per row */
+PG_FUNCTION_INFO_V1(engagement_retention_trans_args);
+Datum
+engagement_retention_trans_args(PG_FUNCTION_ARGS)
+{
+	return retention_trans_common(fcinfo, false);
 }
 
 /* Combine (strict): the empty state is the identity. */
