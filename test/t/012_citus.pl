@@ -353,12 +353,20 @@ for my $q (
 	 FROM dist.referrals GROUP BY 1");
 diag('crv(numeric referee, ...) by month on Citus: ' . ($rc == 0 ? 'works' : $err));
 
-# A VARIADIC aggregate as a window function: recorded (Citus 13 sends it to
-# the workers without VARIADIC).
+# An aggregate as a window function over a distributed table: the argument
+# forms (1.2) work and agree with one node; the VARIADIC form is recorded
+# (Citus 13 sends it to the workers without VARIADIC).
+my $win_sql = q{SELECT count(*), sum(l), count(*) FILTER (WHERE l = 2) FROM (
+	SELECT customer_id, deepest_step(funnel_agg('7 days', ts, event = 'view', event = 'purchase')
+		OVER (PARTITION BY customer_id)) AS l FROM {s}.touches) w};
+(my $win_local = $win_sql) =~ s/\{s\}/crm/g;
+(my $win_dist = $win_sql) =~ s/\{s\}/dist/g;
+is($coord->safe_psql('postgres', $win_dist), $coord->safe_psql('postgres', $win_local),
+	'funnel_agg(...) OVER (PARTITION BY customer_id) with the steps as arguments: same as one node');
 ($rc, $out, $err) = $coord->psql('postgres',
-	"SELECT customer_id, deepest_step(funnel_agg('7 days', ts, event = 'view', event = 'purchase')
+	"SELECT customer_id, deepest_step(funnel_agg('7 days', ts, VARIADIC ARRAY[event = 'view', event = 'purchase'])
 		OVER (PARTITION BY customer_id)) FROM dist.touches");
-diag('funnel_agg(...) OVER (PARTITION BY customer_id) on Citus: ' . ($rc == 0 ? 'works' : $err));
+diag('funnel_agg(..., VARIADIC ARRAY[...]) OVER (PARTITION BY customer_id) on Citus: ' . ($rc == 0 ? 'works' : $err));
 
 # EXPLAIN ANALYZE of a partially aggregated custom aggregate: recorded (a
 # Citus 13 bug makes it fail).
