@@ -362,3 +362,5 @@ SELECT * FROM frequency_recency_matrix(bgnbd(2, 3, 1.5, 1.5), 3, -1);
 SELECT * FROM frequency_recency_matrix(bgnbd(2, 3, 1.5, 1.5), 999, 100);
 SELECT * FROM frequency_recency_matrix(bgnbd(2, 3, 1.5, 1.5), 3, 2, -1);
 
+
+DROP TABLE tx, gen, serial_split, split, model, split_p, par;
