@@ -2463,3 +2463,215 @@ CREATE OR REPLACE AGGREGATE rollup(rfm) (
 	PARALLEL = SAFE
 );
 
+-- Calibration and holdout (issue 21, item 4): lifetimes'
+-- calibration_and_holdout_data as an aggregate, and the tables behind its
+-- validation charts (src/calibration.c, docs/predictive.md)
+--
+
+CREATE TYPE calibration_holdout AS (
+	frequency_cal bigint,
+	recency_cal double precision,
+	age_cal double precision,
+	monetary_cal double precision,
+	frequency_holdout bigint,
+	monetary_holdout double precision,
+	duration_holdout double precision
+);
+
+CREATE FUNCTION calibration_holdout_trans(internal, timestamptz, double precision,
+										  timestamptz, timestamptz)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION calibration_holdout_trans(internal, timestamptz, double precision,
+										  timestamptz, timestamptz, interval)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION calibration_holdout_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION calibration_holdout_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION calibration_holdout_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION calibration_holdout_final(internal) RETURNS calibration_holdout
+	AS 'MODULE_PATHNAME', 'engagement_calibration_holdout_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE calibration_holdout(ts timestamptz, amount double precision,
+									 calibration_end timestamptz,
+									 observation_end timestamptz) (
+	SFUNC = calibration_holdout_trans,
+	STYPE = internal,
+	FINALFUNC = calibration_holdout_final,
+	COMBINEFUNC = calibration_holdout_combine,
+	SERIALFUNC = calibration_holdout_serial,
+	DESERIALFUNC = calibration_holdout_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE calibration_holdout(ts timestamptz, amount double precision,
+									 calibration_end timestamptz,
+									 observation_end timestamptz, period interval) (
+	SFUNC = calibration_holdout_trans,
+	STYPE = internal,
+	FINALFUNC = calibration_holdout_final,
+	COMBINEFUNC = calibration_holdout_combine,
+	SERIALFUNC = calibration_holdout_serial,
+	DESERIALFUNC = calibration_holdout_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE TYPE holdout_by_frequency AS (
+	frequency_cal integer,
+	customers bigint,
+	actual double precision,
+	predicted double precision
+);
+
+CREATE TYPE frequency_histogram AS (
+	frequency integer,
+	customers bigint,
+	expected double precision
+);
+
+CREATE FUNCTION holdout_by_frequency_trans(internal, bgnbd, double precision,
+										   double precision, double precision,
+										   double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_holdout_by_frequency_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION holdout_by_frequency_trans(internal, bgnbd, double precision,
+										   double precision, double precision,
+										   double precision, double precision, integer)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_holdout_by_frequency_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION frequency_histogram_trans(internal, bgnbd, double precision,
+										  double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_frequency_histogram_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION frequency_histogram_trans(internal, bgnbd, double precision,
+										  double precision, integer)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_frequency_histogram_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION frequency_buckets_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_frequency_buckets_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION frequency_buckets_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_frequency_buckets_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION frequency_buckets_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_frequency_buckets_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION holdout_by_frequency_final(internal) RETURNS holdout_by_frequency[]
+	AS 'MODULE_PATHNAME', 'engagement_holdout_by_frequency_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION frequency_histogram_final(internal) RETURNS frequency_histogram[]
+	AS 'MODULE_PATHNAME', 'engagement_frequency_histogram_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE holdout_by_frequency(model bgnbd, frequency_cal double precision,
+									  recency_cal double precision,
+									  age_cal double precision,
+									  frequency_holdout double precision,
+									  duration_holdout double precision) (
+	SFUNC = holdout_by_frequency_trans,
+	STYPE = internal,
+	FINALFUNC = holdout_by_frequency_final,
+	COMBINEFUNC = frequency_buckets_combine,
+	SERIALFUNC = frequency_buckets_serial,
+	DESERIALFUNC = frequency_buckets_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE holdout_by_frequency(model bgnbd, frequency_cal double precision,
+									  recency_cal double precision,
+									  age_cal double precision,
+									  frequency_holdout double precision,
+									  duration_holdout double precision,
+									  max_frequency integer) (
+	SFUNC = holdout_by_frequency_trans,
+	STYPE = internal,
+	FINALFUNC = holdout_by_frequency_final,
+	COMBINEFUNC = frequency_buckets_combine,
+	SERIALFUNC = frequency_buckets_serial,
+	DESERIALFUNC = frequency_buckets_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE frequency_histogram(model bgnbd, frequency double precision,
+									 age double precision) (
+	SFUNC = frequency_histogram_trans,
+	STYPE = internal,
+	FINALFUNC = frequency_histogram_final,
+	COMBINEFUNC = frequency_buckets_combine,
+	SERIALFUNC = frequency_buckets_serial,
+	DESERIALFUNC = frequency_buckets_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE frequency_histogram(model bgnbd, frequency double precision,
+									 age double precision, max_frequency integer) (
+	SFUNC = frequency_histogram_trans,
+	STYPE = internal,
+	FINALFUNC = frequency_histogram_final,
+	COMBINEFUNC = frequency_buckets_combine,
+	SERIALFUNC = frequency_buckets_serial,
+	DESERIALFUNC = frequency_buckets_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE FUNCTION frequency_recency_matrix(model bgnbd, age double precision,
+										 max_frequency integer,
+										 t double precision DEFAULT 1,
+										 OUT frequency integer, OUT recency integer,
+										 OUT expected_purchases double precision,
+										 OUT p_alive double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_frequency_recency_matrix'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 1000;
+
+COMMENT ON TYPE calibration_holdout IS 'one customer''s calibration RFM and holdout purchases (lifetimes'' calibration_and_holdout_data, times in periods)';
+COMMENT ON AGGREGATE calibration_holdout(timestamptz, double precision, timestamptz, timestamptz) IS 'a customer''s calibration frequency, recency, age, monetary value and holdout purchases from raw purchases, in days (NULL without a purchase in the calibration period)';
+COMMENT ON AGGREGATE calibration_holdout(timestamptz, double precision, timestamptz, timestamptz, interval) IS 'a customer''s calibration frequency, recency, age, monetary value and holdout purchases from raw purchases, in periods of the given length (NULL without a purchase in the calibration period)';
+COMMENT ON FUNCTION calibration_holdout_trans(internal, timestamptz, double precision, timestamptz, timestamptz) IS 'transition function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON FUNCTION calibration_holdout_trans(internal, timestamptz, double precision, timestamptz, timestamptz, interval) IS 'transition function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON FUNCTION calibration_holdout_combine(internal, internal) IS 'combine function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON FUNCTION calibration_holdout_serial(internal) IS 'serial function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON FUNCTION calibration_holdout_deserial(bytea, internal) IS 'deserial function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON FUNCTION calibration_holdout_final(internal) IS 'final function of aggregate calibration_holdout (not meant to be called directly)';
+COMMENT ON TYPE holdout_by_frequency IS 'one row of holdout_by_frequency: customers of a calibration frequency, their mean holdout purchases and the BG/NBD prediction';
+COMMENT ON TYPE frequency_histogram IS 'one row of frequency_histogram: customers with a number of repeat purchases and the number a BG/NBD model expects';
+COMMENT ON AGGREGATE holdout_by_frequency(bgnbd, double precision, double precision, double precision, double precision, double precision) IS 'per calibration frequency 0..7 (7: 7 or more), mean holdout purchases, actual and predicted by a BG/NBD model; read with unnest()';
+COMMENT ON AGGREGATE holdout_by_frequency(bgnbd, double precision, double precision, double precision, double precision, double precision, integer) IS 'per calibration frequency 0..max_frequency (the last: max_frequency or more), mean holdout purchases, actual and predicted by a BG/NBD model; read with unnest()';
+COMMENT ON AGGREGATE frequency_histogram(bgnbd, double precision, double precision) IS 'customers with 0..7 (7: 7 or more) repeat purchases, actual and expected by a BG/NBD model (sum of P(X(age) = x)); read with unnest()';
+COMMENT ON AGGREGATE frequency_histogram(bgnbd, double precision, double precision, integer) IS 'customers with 0..max_frequency (the last: or more) repeat purchases, actual and expected by a BG/NBD model (sum of P(X(age) = x)); read with unnest()';
+COMMENT ON FUNCTION holdout_by_frequency_trans(internal, bgnbd, double precision, double precision, double precision, double precision, double precision) IS 'transition function of aggregate holdout_by_frequency (not meant to be called directly)';
+COMMENT ON FUNCTION holdout_by_frequency_trans(internal, bgnbd, double precision, double precision, double precision, double precision, double precision, integer) IS 'transition function of aggregate holdout_by_frequency (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_histogram_trans(internal, bgnbd, double precision, double precision) IS 'transition function of aggregate frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_histogram_trans(internal, bgnbd, double precision, double precision, integer) IS 'transition function of aggregate frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_buckets_combine(internal, internal) IS 'combine function of aggregates holdout_by_frequency and frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_buckets_serial(internal) IS 'serial function of aggregates holdout_by_frequency and frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_buckets_deserial(bytea, internal) IS 'deserial function of aggregates holdout_by_frequency and frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION holdout_by_frequency_final(internal) IS 'final function of aggregate holdout_by_frequency (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_histogram_final(internal) IS 'final function of aggregate frequency_histogram (not meant to be called directly)';
+COMMENT ON FUNCTION frequency_recency_matrix(bgnbd, double precision, integer, double precision) IS 'BG/NBD expected purchases in the next t and P(alive) for frequency 0..max_frequency and recency 0..floor(age) at one age (lifetimes'' frequency/recency matrix)';

@@ -42,6 +42,12 @@ score_intimacy_one_refused	src/score.c	score	(v < -1.0 || v > 1.0)	(v < -1.0 || 
 rfm_frequency_counts_first	src/rfm.c	score	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays - 1);	PG_RETURN_INT64(rfm_getarg(fcinfo, 0)->ndays);
 rfm_monetary_mean	src/rfm.c	score	sum /= (r->ndays - 1);	sum /= r->ndays;
 rfm_merge_same_day	src/rfm.c	score	r->days[k - 1].amount += b->days[i].amount;	r->days[k - 1].amount = b->days[i].amount;
+calibration_cutoff_exclusive	src/calibration.c	calibration	b->rows[ncal].period <= b->cal_period	b->rows[ncal].period < b->cal_period
+calibration_holdout_mean_per_period	src/calibration.c	calibration	eng_no_minus_zero(holdout_sum / (double) (b->n - ncal))	eng_no_minus_zero(holdout_sum / (double) holdout_periods)
+calibration_weeks_from_saturday	src/calibration.c	calibration	#define CAL_ORIGIN\t\t\t(2 * USECS_PER_DAY)	#define CAL_ORIGIN\t\t\t(0 * USECS_PER_DAY)
+calibration_holdout_duration	src/calibration.c	calibration	Float8GetDatum(duration),	Float8GetDatum(duration / 2),
+calibration_histogram_no_tail	src/calibration.c	calibration	rest > 0.0 ? rest : 0.0	0.0
+calibration_matrix_cells	src/calibration.c	calibration	if ((x == 0) != (r == 0))	if (x == 0 && r > 0)
 value_discount_sign	src/value.c	value	return pow(1.0 + rate, -periods);	return pow(1.0 + rate, periods);
 value_clv_probability	src/value.c	value	value_discounted(p * margin - cost,	value_discounted(p * (margin - cost),
 value_crv_acquisition	src/value.c	value	type_one = margin - reward - retention + acquisition;	type_one = margin - reward - retention - acquisition;

@@ -124,6 +124,8 @@ my %accessors = (
 		'p_alive(bgnbd,double precision,double precision,double precision)' =>
 		  'p_alive(v, 2, 5, 10)',
 		'purchase_probability(bgnbd,double precision,double precision)' => 'purchase_probability(v, 10, 2)',
+		'frequency_recency_matrix(bgnbd,double precision,integer,double precision)' =>
+		  '(SELECT count(expected_purchases) FROM frequency_recency_matrix(v, 3, 2, 10))',
 		'predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
