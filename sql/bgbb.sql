@@ -273,6 +273,23 @@ SELECT bgbb_fit(x, t_x, n, c) FROM (VALUES (1, 2, 3, 9223372036854775807), (2, 2
 SELECT bgbb_fit(x, t_x, n, 1, -0.1) FROM tiny;
 SELECT bgbb_fit(x, t_x, n, 1, CASE WHEN x = 0 THEN 0.1 ELSE 0.2 END) FROM tiny;
 SELECT bgbb_fit(x, t_x, n, 1, 'Infinity') FROM tiny;
+-- the support functions refuse another aggregate's state
+CREATE AGGREGATE pg_temp.mixed(double precision, double precision, double precision) (
+	SFUNC = bgnbd_fit_trans, STYPE = internal, FINALFUNC = bgbb_fit_final);
+SELECT pg_temp.mixed(1, 2, 3);
+CREATE AGGREGATE pg_temp.mixed2(double precision, double precision, double precision) (
+	SFUNC = bgnbd_fit_trans, STYPE = internal, FINALFUNC = bgnbd_fit_final,
+	COMBINEFUNC = bgbb_fit_combine, SERIALFUNC = bgbb_fit_serial, DESERIALFUNC = bgbb_fit_deserial,
+	PARALLEL = SAFE);
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SELECT pg_temp.mixed2(x, t_x, n) FROM donors;
+RESET parallel_setup_cost;
+RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
 
 --
 -- Robustness

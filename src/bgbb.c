@@ -95,11 +95,19 @@ typedef struct BgbbRow
 } BgbbRow;
 
 /*
+ * Marks a fitting state, so that the support functions refuse the internal
+ * state of another aggregate (an aggregate of the user's own can pair them
+ * with other transition functions)
+ */
+#define BGBB_ROWS_MAGIC		0x42474242
+
+/*
  * Fitting state: rows in arrival order, the total count and the penalizer
  * (0 until a row or a merged state sets it).
  */
 typedef struct BgbbRows
 {
+	uint32		magic;			/* BGBB_ROWS_MAGIC */
 	bool		penalized;
 	double		penalizer;
 	int64		customers;
@@ -655,11 +663,28 @@ bgbb_rows_penalize(BgbbRows *s, double penalizer)
 }
 
 static void
+bgbb_rows_init(void *state, MemoryContext cxt)
+{
+	((BgbbRows *) state)->magic = BGBB_ROWS_MAGIC;
+}
+
+static void
+bgbb_rows_check(const BgbbRows *s)
+{
+	if (s->magic != BGBB_ROWS_MAGIC)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a bgbb_fit support function was given the state of another aggregate"));
+}
+
+static void
 bgbb_rows_merge(void *dst, const void *src, MemoryContext cxt)
 {
 	BgbbRows   *to = dst;
 	const BgbbRows *from = src;
 
+	bgbb_rows_check(to);
+	bgbb_rows_check(from);
 	if (from->penalized)
 		bgbb_rows_penalize(to, from->penalizer);
 	for (int64 i = 0; i < from->n; i++)
@@ -685,6 +710,7 @@ bgbb_rows_serialize(StringInfo buf, const void *state)
 {
 	const BgbbRows *s = state;
 
+	bgbb_rows_check(s);
 	pq_sendbyte(buf, s->penalized ? 1 : 0);
 	pq_sendfloat8(buf, s->penalizer);
 	pq_sendint32(buf, (int32) s->n);
@@ -737,6 +763,7 @@ bgbb_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 static const EngBuildOps bgbb_rows_ops = {
 	.typname = "bgbb fit",
 	.size = sizeof(BgbbRows),
+	.init = bgbb_rows_init,
 	.merge = bgbb_rows_merge,
 	.serialize = bgbb_rows_serialize,
 	.deserialize = bgbb_rows_deserialize,
@@ -755,6 +782,7 @@ engagement_bgbb_trans(PG_FUNCTION_ARGS)
 	BgbbRows   *s = eng_build_arg(fcinfo, &bgbb_rows_ops, &aggcontext);
 	BgbbRow		row;
 
+	bgbb_rows_check(s);
 	if (PG_NARGS() > 5)
 		bgbb_rows_penalize(s, PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
@@ -1043,6 +1071,7 @@ engagement_bgbb_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	s = (BgbbRows *) PG_GETARG_POINTER(0);
+	bgbb_rows_check(s);
 	if (s->n == 0)
 		PG_RETURN_NULL();
 	for (int64 i = 0; i < s->n && !repeat; i++)
