@@ -183,6 +183,38 @@ SELECT (SELECT bgbb_fit(x, t_x, n, customers, 0)::text FROM tiny) =
 	   (SELECT bgbb_fit(x, t_x, n, customers)::text FROM tiny) AS null_is_zero;
 
 --
+-- Recovering known parameters from 20,000 customers simulated in plain SQL:
+-- p ~ Beta(2, 3) and theta ~ Beta(1, 4) as ratios of sums of exponential
+-- variables (Gamma(a) / (Gamma(a) + Gamma(b))); 6 to 15 opportunities; a
+-- customer is alive at opportunity t while t <= L, L geometric
+-- (P(L >= t) = (1 - theta)^t), and transacts there with probability p
+--
+CREATE FUNCTION pg_temp.u(i bigint, k int) RETURNS double precision
+	LANGUAGE sql IMMUTABLE AS
+$$ SELECT ((hashint8extended(i * 1000 + k, 11) % 1000000007 + 1000000007) % 1000000007 + 0.5) / 1000000007 $$;
+CREATE TEMP TABLE bbsim AS
+WITH c AS (
+	SELECT i, ga / (ga + gb) AS p, gc / (gc + gd) AS theta, 6 + i % 10 AS n
+	FROM (SELECT i, -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2))) AS ga,
+				 -(ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4)) + ln(pg_temp.u(i, 5))) AS gb,
+				 -ln(pg_temp.u(i, 6)) AS gc,
+				 -(ln(pg_temp.u(i, 7)) + ln(pg_temp.u(i, 8)) + ln(pg_temp.u(i, 9)) + ln(pg_temp.u(i, 10))) AS gd
+		  FROM generate_series(1, 20000) i) g),
+l AS (SELECT c.*, floor(ln(pg_temp.u(i, 11)) / ln(1 - theta)) AS life FROM c),
+o AS (SELECT i, n, t, t <= life AND pg_temp.u(i, 100 + t) < p AS bought FROM l, generate_series(1, n) t)
+SELECT i, count(*) FILTER (WHERE bought) AS x, coalesce(max(t) FILTER (WHERE bought), 0) AS t_x, n
+FROM o GROUP BY i, n;
+SELECT count(*) AS customers, sum(x) AS transactions, count(*) FILTER (WHERE x = 0) AS without_repeats,
+	   count(DISTINCT (x, t_x, n)) AS patterns
+FROM bbsim;
+CREATE TEMP TABLE bbsim_fit AS SELECT bgbb_fit(x, t_x, n) AS m FROM bbsim;
+SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se,
+	   abs(estimate / truth - 1) < 0.25 AS within_25_percent
+FROM bbsim_fit, parameters(m) JOIN (VALUES ('alpha', 2), ('beta', 3), ('gamma', 1), ('delta', 4)) t(parameter, truth) USING (parameter);
+SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, t_x, n)) FROM bbsim))::numeric, 6) AS ll_minus_sum
+FROM bbsim_fit;
+
+--
 -- NULLs, empty input, one row, input order, parallel plans
 --
 SELECT bgbb_fit(x, t_x, n, customers) IS NULL AS empty_is_null FROM tiny WHERE false;
