@@ -29,9 +29,9 @@ SELECT bgbb(1.204, 0.750, 0.657, 2.783)::jsonb -> 'parameters' ->> 'delta' AS de
 --
 -- Predictions at the published estimates (alpha 1.204, beta 0.750, gamma
 -- 0.657, delta 2.783) against mpmath at 40 digits, from the paper's
--- formulas: P(X(n) = x) eq. (7), E[X(n)] eq. (9) with its 1/(gamma - 1),
--- P(alive at n+1) eq. (11), E[X(n, n+n*)] eq. (13); the likelihood as the
--- sum of its terms (eq. (5)); within 1e-12 relatively, 1e-10 for 1,000
+-- closed forms: P(X(n) = x), E[X(n)] and E[X(n, n+n*) | x, t_x, n] with
+-- their 1/(gamma - 1), P(alive at n+1 | x, t_x, n); the likelihood as the
+-- sum of its terms; within 1e-12 relatively, 1e-10 for 1,000
 -- opportunities and more (ln Gamma of thousands, sums of a million terms)
 --
 SELECT what, round(value::numeric, 8) AS value,
@@ -57,7 +57,7 @@ LATERAL (VALUES
 	('P(X(1000) = 500)', purchase_probability(m, 1000, 500), 0.000041324184403267275015),
 	('E[X(6,1000006) | 3, 5, 6]', expected_purchases(m, 1e6, 3, 5, 6), 586.15150130785962327)
 ) v(what, value, ref);
--- where eq. (9) is 0/0 or cancels: gamma = 1 (mpmath: the plain sum
+-- where the closed form of E[X(n)] is 0/0 or cancels: gamma = 1 (mpmath: the plain sum
 -- alpha/(alpha+beta) sum_k B(gamma, delta+k)/B(gamma, delta)), gamma = 1 +
 -- 1e-12, huge and tiny parameters (mpmath, 60 digits)
 SELECT what, ref::float8 AS mpmath, (abs(value - ref) <= 1e-10 * abs(ref)) IS TRUE AS agrees

@@ -1218,7 +1218,7 @@ engagement_bgbb_expected(PG_FUNCTION_ARGS)
 /*
  * expected_purchases(bgbb, n_star, frequency, recency, opportunities): the
  * expected transactions in the next n* opportunities (n, n + n*] of a
- * customer with history (x, t_x, n), paper equation (13) without its
+ * customer with history (x, t_x, n), the paper's expression without its
  * 1/(gamma-1):
  *   P(alive at n | x, t_x, n) (alpha+x)/(alpha+beta+n)
  *     sum_{k=1}^{n*} B(gamma, delta+n+k)/B(gamma, delta+n)
@@ -1272,7 +1272,7 @@ engagement_bgbb_p_alive(PG_FUNCTION_ARGS)
 
 /*
  * purchase_probability(bgbb, n, x): P(X(n) = x), the probability that a new
- * customer transacts at exactly x of n opportunities (paper equation (7)):
+ * customer transacts at exactly x of n opportunities (the paper's expression):
  *   C(n,x) B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
  *   + sum_{i=x}^{n-1} C(i,x) B(alpha+x, beta+i-x)/B(alpha,beta)
  *                    B(gamma+1, delta+i)/B(gamma,delta)
