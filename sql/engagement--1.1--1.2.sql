@@ -2675,3 +2675,241 @@ COMMENT ON FUNCTION frequency_buckets_deserial(bytea, internal) IS 'deserial fun
 COMMENT ON FUNCTION holdout_by_frequency_final(internal) IS 'final function of aggregate holdout_by_frequency (not meant to be called directly)';
 COMMENT ON FUNCTION frequency_histogram_final(internal) IS 'final function of aggregate frequency_histogram (not meant to be called directly)';
 COMMENT ON FUNCTION frequency_recency_matrix(bgnbd, double precision, integer, double precision) IS 'BG/NBD expected purchases in the next t and P(alive) for frequency 0..max_frequency and recency 0..floor(age) at one age (lifetimes'' frequency/recency matrix)';
+/*
+ * The BG/BB model (issue 21): the beta-geometric/beta-binomial model of
+ * repeat transactions at discrete opportunities (Fader, Hardie and Shang
+ * 2010), with the shape of the BG/NBD model: a type, a constructor, a
+ * fitting aggregate and accessors under the names bgnbd has in 1.2.
+ */
+CREATE TYPE bgbb;
+
+CREATE FUNCTION bgbb_in(cstring) RETURNS bgbb
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_out(bgbb) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_recv(internal) RETURNS bgbb
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_send(bgbb) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE bgbb (
+	INTERNALLENGTH = variable,
+	INPUT = bgbb_in,
+	OUTPUT = bgbb_out,
+	RECEIVE = bgbb_recv,
+	SEND = bgbb_send,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+
+CREATE FUNCTION bgbb(alpha double precision, beta double precision,
+					 gamma double precision, delta double precision) RETURNS bgbb
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_make'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- the fit: rows (frequency, recency, opportunities[, customers[, penalizer]])
+CREATE FUNCTION bgbb_fit_trans(internal, double precision, double precision,
+							   double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_trans(internal, double precision, double precision,
+							   double precision, bigint) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_trans(internal, double precision, double precision,
+							   double precision, bigint, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_final(internal) RETURNS bgbb
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_fit_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE bgbb_fit(frequency double precision, recency double precision,
+						  opportunities double precision) (
+	SFUNC = bgbb_fit_trans,
+	STYPE = internal,
+	FINALFUNC = bgbb_fit_final,
+	COMBINEFUNC = bgbb_fit_combine,
+	SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE bgbb_fit(frequency double precision, recency double precision,
+						  opportunities double precision, customers bigint) (
+	SFUNC = bgbb_fit_trans,
+	STYPE = internal,
+	FINALFUNC = bgbb_fit_final,
+	COMBINEFUNC = bgbb_fit_combine,
+	SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE bgbb_fit(frequency double precision, recency double precision,
+						  opportunities double precision, customers bigint,
+						  penalizer double precision) (
+	SFUNC = bgbb_fit_trans,
+	STYPE = internal,
+	FINALFUNC = bgbb_fit_final,
+	COMBINEFUNC = bgbb_fit_combine,
+	SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial,
+	PARALLEL = SAFE
+);
+
+-- accessors
+CREATE FUNCTION parameters(bgbb, OUT parameter text, OUT estimate double precision,
+						   OUT std_error double precision) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_parameters'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+CREATE FUNCTION estimates(bgbb, OUT alpha double precision, OUT beta double precision,
+						  OUT gamma double precision, OUT delta double precision,
+						  OUT alpha_std_error double precision, OUT beta_std_error double precision,
+						  OUT gamma_std_error double precision, OUT delta_std_error double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_estimates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_likelihood(bgbb) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_loglik'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customers(bgbb) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_customers'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- predictions (opportunities are whole numbers)
+CREATE FUNCTION log_likelihood(model bgbb, frequency double precision,
+							   recency double precision, opportunities double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_loglik_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model bgbb, n_star double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_expected'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model bgbb, n_star double precision,
+								   frequency double precision, recency double precision,
+								   opportunities double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_expected_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION p_alive(model bgbb, frequency double precision, recency double precision,
+						opportunities double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_p_alive'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION purchase_probability(model bgbb, n double precision,
+									 purchases double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_probability'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- JSON forms
+CREATE FUNCTION bgbb_json(bgbb) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (bgbb AS json) WITH FUNCTION bgbb_json(bgbb);
+CREATE FUNCTION bgbb_jsonb(bgbb) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (bgbb AS jsonb) WITH FUNCTION bgbb_jsonb(bgbb);
+
+-- equality, hashing and a (meaningless) total order, as on every state type
+CREATE FUNCTION bgbb_eq(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_ne(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_lt(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_le(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_gt(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_ge(bgbb, bgbb) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_cmp(bgbb, bgbb) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_hash(bgbb) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION bgbb_hash_extended(bgbb, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_eq, COMMUTATOR = =,
+				   NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_ne, COMMUTATOR = <>,
+					NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_lt, COMMUTATOR = >,
+				   NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_le, COMMUTATOR = >=,
+					NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_gt, COMMUTATOR = <,
+				   NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = bgbb, RIGHTARG = bgbb, FUNCTION = bgbb_ge, COMMUTATOR = <=,
+					NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS bgbb_ops DEFAULT FOR TYPE bgbb USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 bgbb_cmp(bgbb, bgbb);
+CREATE OPERATOR CLASS bgbb_hash_ops DEFAULT FOR TYPE bgbb USING hash AS
+	OPERATOR 1 =, FUNCTION 1 bgbb_hash(bgbb), FUNCTION 2 bgbb_hash_extended(bgbb, bigint);
+
+COMMENT ON TYPE bgbb IS 'BG/BB model of repeat transactions at discrete opportunities (Fader, Hardie and Shang 2010)';
+COMMENT ON FUNCTION bgbb_in(cstring) IS 'text input of type bgbb';
+COMMENT ON FUNCTION bgbb_out(bgbb) IS 'text output of type bgbb';
+COMMENT ON FUNCTION bgbb_recv(internal) IS 'binary input of type bgbb';
+COMMENT ON FUNCTION bgbb_send(bgbb) IS 'binary output of type bgbb';
+COMMENT ON FUNCTION bgbb(double precision,double precision,double precision,double precision) IS 'a BG/BB model from known parameters alpha, beta, gamma, delta';
+COMMENT ON AGGREGATE bgbb_fit(double precision, double precision, double precision)
+	IS 'maximum-likelihood BG/BB model of (frequency, recency, opportunities) per customer';
+COMMENT ON AGGREGATE bgbb_fit(double precision, double precision, double precision, bigint)
+	IS 'maximum-likelihood BG/BB model of (frequency, recency, opportunities) patterns, each with its number of customers';
+COMMENT ON AGGREGATE bgbb_fit(double precision, double precision, double precision, bigint, double precision)
+	IS 'BG/BB model of (frequency, recency, opportunities) patterns with their numbers of customers, maximising the mean log-likelihood minus penalizer times the sum of alpha^2, beta^2, gamma^2, delta^2 (lifetimes'' penalizer_coef)';
+COMMENT ON FUNCTION bgbb_fit_trans(internal,double precision,double precision,double precision) IS 'transition function of aggregate bgbb_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_trans(internal,double precision,double precision,double precision,bigint) IS 'transition function of aggregate bgbb_fit(double precision,double precision,double precision,bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_trans(internal,double precision,double precision,double precision,bigint,double precision) IS 'transition function of aggregate bgbb_fit(double precision,double precision,double precision,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_final(internal) IS 'final function of the bgbb_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_combine(internal,internal) IS 'combine function of the bgbb_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_serial(internal) IS 'serialization function of the bgbb_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION bgbb_fit_deserial(bytea,internal) IS 'deserialization function of the bgbb_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION parameters(bgbb) IS 'parameters of a BG/BB model with their standard errors';
+COMMENT ON FUNCTION estimates(bgbb) IS 'parameters alpha, beta, gamma, delta of a BG/BB model and their standard errors, as one record';
+COMMENT ON FUNCTION log_likelihood(bgbb) IS 'log-likelihood of the fit';
+COMMENT ON FUNCTION customers(bgbb) IS 'number of customers the model was fitted on';
+COMMENT ON FUNCTION log_likelihood(bgbb,double precision,double precision,double precision) IS 'one customer''s log-likelihood under a BG/BB model';
+COMMENT ON FUNCTION expected_purchases(bgbb,double precision) IS 'expected transactions of a new customer in a number of opportunities';
+COMMENT ON FUNCTION expected_purchases(bgbb,double precision,double precision,double precision,double precision) IS 'expected transactions of a customer in the next opportunities, given frequency, recency and opportunities';
+COMMENT ON FUNCTION p_alive(bgbb,double precision,double precision,double precision) IS 'probability that a customer is alive at the next opportunity';
+COMMENT ON FUNCTION purchase_probability(bgbb,double precision,double precision) IS 'probability that a new customer transacts at a given number of a number of opportunities';
+COMMENT ON FUNCTION bgbb_json(bgbb) IS 'json form of bgbb (the cast to json; keys documented)';
+COMMENT ON FUNCTION bgbb_jsonb(bgbb) IS 'jsonb form of bgbb (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION bgbb_eq(bgbb,bgbb) IS 'support function of the bgbb = operator';
+COMMENT ON FUNCTION bgbb_ne(bgbb,bgbb) IS 'support function of the bgbb <> operator';
+COMMENT ON FUNCTION bgbb_lt(bgbb,bgbb) IS 'support function of the bgbb < operator';
+COMMENT ON FUNCTION bgbb_le(bgbb,bgbb) IS 'support function of the bgbb <= operator';
+COMMENT ON FUNCTION bgbb_gt(bgbb,bgbb) IS 'support function of the bgbb > operator';
+COMMENT ON FUNCTION bgbb_ge(bgbb,bgbb) IS 'support function of the bgbb >= operator';
+COMMENT ON FUNCTION bgbb_cmp(bgbb,bgbb) IS 'comparison of two bgbb states (btree operator class support)';
+COMMENT ON FUNCTION bgbb_hash(bgbb) IS 'hash of a bgbb state (hash operator class support)';
+COMMENT ON FUNCTION bgbb_hash_extended(bgbb,bigint) IS 'extended hash of a bgbb state (hash operator class support)';
+COMMENT ON OPERATOR = (bgbb,bgbb) IS 'bgbb states are equal (they print the same)';
+COMMENT ON OPERATOR <> (bgbb,bgbb) IS 'bgbb states differ';
+COMMENT ON OPERATOR < (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';

@@ -65,6 +65,16 @@ community_wait_exclusive	src/community.c	community	late = as_of - since >= thres
 community_unanswered_exclusive	src/community.c	community	as_of - t.starter->start_ts >= threshold)	as_of - t.starter->start_ts > threshold)
 community_spoke_last_tie	src/community.c	community	if (answered && t.starter->last_ts <= t.others_last)	if (answered && t.starter->last_ts < t.others_last)
 community_merge_sentiment	src/community.c	community	if (isnan(dst->sentiment) || src->sentiment < dst->sentiment)	if (isnan(dst->sentiment) || src->sentiment > dst->sentiment)
+bgbb_dead_term_ratio	src/bgbb.c	bgbb	rho *= (beta + (tx - x + i)) / (alpha + beta + (tx + i)) *	rho *= (beta + (tx - x + i + 1.0)) / (alpha + beta + (tx + i)) *
+bgbb_p_alive_at_n	src/bgbb.c	bgbb	p = exp(Min(lalive - ll, 0.0)) * ((P[3] + n) / (P[2] + P[3] + n));	p = exp(Min(lalive - ll, 0.0));
+bgbb_gradient_gamma_sign	src/bgbb.c	bgbb	gT[2] -= 1.0 / gd;	gT[2] += 1.0 / gd;
+bgbb_penalty_gradient_halved	src/bgbb.c	bgbb	grad[k] += 2.0 * d->penalizer * P[k] * P[k];	grad[k] += d->penalizer * P[k] * P[k];
+bgbb_alive_sum_shifted	src/bgbb.c	bgbb	rho *= (delta + (m + k - 1.0)) / (gamma + delta + (m + k - 1.0));	rho *= (delta + (m + k)) / (gamma + delta + (m + k));
+bgbb_serial_count	src/bgbb.c	bgbb	pq_sendint64(buf, s->rows[i].count);	pq_sendint64(buf, s->rows[i].count + 1);
+bgbb_probability_binomial	src/bgbb.c	bgbb	v *= (i + 1.0) / (i + 1.0 - x) *	v *= (i + 1.0) / (i + 2.0 - x) *
+bgbb_counts_ignored	src/bgbb.c	bgbb	d.w[k - 1] += (double) d.rows[i].count;	d.w[k - 1] += 1.0;
+bgbb_covariance_not_scaled	src/bgbb.c	bgbb	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
+bgbb_penalized_loglik_stored	src/bgbb.c	bgbb	d.penalizer = 0.0;	d.penalizer = d.penalizer;
 EOF
 )
 

@@ -129,6 +129,20 @@ my %accessors = (
 		'predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
+	bgbb => {
+		'parameters(bgbb)' => '(SELECT count(*) FROM parameters(v))',
+		'estimates(bgbb)' => '(estimates(v)).alpha',
+		'log_likelihood(bgbb)' => 'coalesce(log_likelihood(v), 0)',
+		'customers(bgbb)' => 'coalesce(customers(v), 0)',
+		'log_likelihood(bgbb,double precision,double precision,double precision)' =>
+		  'log_likelihood(v, 2, 4, 6)',
+		'expected_purchases(bgbb,double precision)' => 'expected_purchases(v, 10)',
+		'expected_purchases(bgbb,double precision,double precision,double precision,double precision)' =>
+		  'expected_purchases(v, 5, 2, 4, 6)',
+		'p_alive(bgbb,double precision,double precision,double precision)' =>
+		  'p_alive(v, 2, 4, 6)',
+		'purchase_probability(bgbb,double precision,double precision)' => 'purchase_probability(v, 6, 2)',
+	},
 	gammagamma => {
 		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
 		'estimates(gammagamma)' => '(estimates(v)).p',

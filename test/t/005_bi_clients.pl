@@ -61,16 +61,17 @@ SELECT k,
 	   (SELECT community_agg(thread_id, author_id, posted_at, parent_post_id IS NULL, views)
 		FROM crm.community_posts WHERE thread_id = k + 1) AS community_health,
 	   bgnbd(0.243 + k, 4.414, 0.793, 2.426) AS bgnbd,
-	   gammagamma(6.25, 3.74 + k, 15.44) AS gammagamma
+	   gammagamma(6.25, 3.74 + k, 15.44) AS gammagamma,
+	   bgbb(1.204 + k, 0.75, 0.657, 2.783) AS bgbb
 FROM generate_series(0, 2) k;
 INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
 INSERT INTO bi_states (k) VALUES (3);
 });
 my %has_json = map { $_ => 1 }
-  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma);
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb);
 my @state_queries;
 for my $s (qw(nps_summary journey funnel markov_model engagement rfm
-	community_health bgnbd gammagamma))
+	community_health bgnbd gammagamma bgbb))
 {
 	die "bi_states.$s has fewer than three distinct states"
 	  unless $node->safe_psql('postgres',

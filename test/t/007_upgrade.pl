@@ -214,6 +214,10 @@ SELECT count(*), count(*) FILTER (WHERE ROW(s.n + s.n, s.e + s.e, s.r + s.r, s.f
 					  FROM (VALUES (s.n, s.e, s.r, s.f), (s.n, s.e, s.r, s.f)) v(n, e, r, f)))
 FROM states s}),
 	'100|0', '+ agrees with rollup() on the stored 1.0 states');
+# the BG/BB model, new in 1.2, works on the upgraded database (the paper's
+# P(alive) of a donor who gave every year, Fader, Hardie and Shang 2010)
+is($node->safe_psql('old', $sp . q{SELECT round(p_alive(bgbb(1.204, 0.75, 0.657, 2.783), 6, 6, 6)::numeric, 2)}),
+	'0.93', 'the BG/BB model works on the upgraded database');
 
 # the upgraded extension has exactly the objects of a fresh installation
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');

@@ -73,6 +73,10 @@ UNION ALL SELECT 'rfm', rfm_agg(t, a)::text
 UNION ALL SELECT 'rfm', rfm_agg('2026-01-05 10:00Z', 0)::text
 UNION ALL SELECT 'bgnbd', bgnbd(0.243, 4.414, 0.793, 2.426)::text
 UNION ALL SELECT 'bgnbd', '(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])'::bgnbd::text
+UNION ALL SELECT 'bgbb', bgbb(1.204, 0.75, 0.657, 2.783)::text
+UNION ALL SELECT 'bgbb', bgbb_fit(x, t_x, 6, c)::text
+  FROM (VALUES (0, 0, 3464), (1, 1, 1091), (1, 4, 78), (2, 2, 613), (2, 6, 234), (3, 5, 225),
+               (4, 6, 512), (5, 6, 728), (6, 6, 1203)) v(x, t_x, c)
 UNION ALL SELECT 'gammagamma', gammagamma(6.25, 3.74, 15.44)::text
 UNION ALL SELECT 'gammagamma', gammagamma_fit(x, m)::text
   FROM (SELECT 1 + g % 6 AS x, 20 + (g * 37) % 50 AS m FROM generate_series(1, 300) g) d
@@ -105,6 +109,7 @@ CREATE TABLE fz_big_rfm AS
 	SELECT rfm_agg('2000-01-01 00:00Z'::timestamptz + g * interval '1 day', g % 100) AS v
 	FROM generate_series(1, 10000) g;
 CREATE TABLE fz_big_bgnbd AS SELECT bgnbd(1e-5, 4.41, 0.79, 2.43) AS v;
+CREATE TABLE fz_big_bgbb AS SELECT bgbb(1e-300, 1e300, 1e-300, 1e300) AS v;
 CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
 CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',

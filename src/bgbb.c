@@ -1,0 +1,1340 @@
+/*-------------------------------------------------------------------------
+ *
+ * bgbb.c
+ *	  The beta-geometric/beta-binomial (BG/BB) model of repeat transactions
+ *	  at discrete opportunities (Fader, Hardie and Shang 2010, "Customer-Base
+ *	  Analysis in a Discrete-Time Noncontractual Setting", Marketing Science
+ *	  29(6)): the bgbb type, its fit by maximum likelihood and its
+ *	  predictions.
+ *
+ * A customer who is alive transacts at each opportunity with probability
+ * p and dies before each opportunity with probability theta, p ~ Beta(alpha,
+ * beta) and theta ~ Beta(gamma, delta) across customers.  The data of a
+ * customer are x (opportunities with a transaction after the first), t_x
+ * (the opportunity of the last of them, 0 when x = 0) and n (opportunities
+ * observed).  Integrating p and theta out, with B the beta function:
+ *
+ *   L(x, t_x, n) = B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
+ *     + sum_{i=0}^{n-t_x-1} B(alpha+x, beta+t_x-x+i)/B(alpha,beta)
+ *                           B(gamma+1, delta+t_x+i)/B(gamma,delta)
+ *
+ * (the first term: alive through opportunity n; term i: alive at t_x + i,
+ * dead before t_x + i + 1).  Everything is computed from logarithms of beta
+ * functions and from ratios of consecutive terms (B(a, b+1)/B(a, b) =
+ * b/(a+b)), so no term overflows and nothing is subtracted.
+ *
+ * The fitting aggregate gathers rows (x, t_x, n, count) in an internal state
+ * that partial aggregates merge by concatenation.  The final function
+ * collapses identical rows into weights and groups them by (x, t_x): the
+ * sum of the likelihood for every n of a group is one running sum over i,
+ * so an evaluation of the likelihood costs the number of distinct rows plus,
+ * per distinct (x, t_x), the largest n - t_x.  The log-likelihood is
+ * maximised over the logarithms of the parameters with the BFGS minimiser of
+ * numerics.c and an analytic gradient, as bgnbd_fit does (predict.c).
+ *
+ * IDENTIFICATION
+ *	  src/bgbb.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "numerics.h"
+
+#define BGBB_VERSION		1
+#define BGBB_FLAG_FITTED	0x01
+#define BGBB_NPARAMS		4
+#define BGBB_NCOV			(BGBB_NPARAMS * (BGBB_NPARAMS + 1) / 2)
+StaticAssertDecl(BGBB_NPARAMS <= NUM_MAX_PARAMS,
+				 "the BG/BB model has more parameters than num_minimise fits");
+
+/* rows of a fitting state: 32 bytes each, so a serial form stays under 1 GB */
+#define BGBB_MAX_ROWS		(25 * 1000 * 1000)
+/* opportunities of one customer, and of a prediction horizon */
+#define BGBB_MAX_OPPORTUNITIES	(10 * 1000 * 1000)
+
+static const char *const bgbb_names[BGBB_NPARAMS] = {"alpha", "beta", "gamma", "delta"};
+
+#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+
+/*
+ * A model.  For a model built from given parameters the fit fields are zero.
+ * The covariance is that of the logarithms of the parameters (the scale the
+ * optimiser works on), lower triangle by rows.  The layout is that of the
+ * bgnbd type.
+ */
+typedef struct BgbbModel
+{
+	EngStateHeader hdr;
+	int32		iterations;		/* BFGS iterations of the fit */
+	int32		reserved;
+	int64		customers;		/* customers (sum of the counts) of the fit */
+	double		loglik;			/* log-likelihood at the estimate */
+	double		params[BGBB_NPARAMS];
+	double		cov[BGBB_NCOV];
+} BgbbModel;
+
+/* one row of a fitting state */
+typedef struct BgbbRow
+{
+	double		x;
+	double		tx;
+	double		n;
+	int64		count;
+} BgbbRow;
+
+/*
+ * Marks a fitting state, so that the support functions refuse the internal
+ * state of another aggregate (an aggregate of the user's own can pair them
+ * with other transition functions)
+ */
+#define BGBB_ROWS_MAGIC		0x42474242
+
+/*
+ * Fitting state: rows in arrival order, the total count and the penalizer
+ * (0 until a row or a merged state sets it).
+ */
+typedef struct BgbbRows
+{
+	uint32		magic;			/* BGBB_ROWS_MAGIC */
+	bool		penalized;
+	double		penalizer;
+	int64		customers;
+	int64		n;
+	int64		max;
+	BgbbRow    *rows;
+} BgbbRows;
+
+/*****************************************************************************
+ * The model type: validation, construction, I/O
+ *****************************************************************************/
+
+static void
+bgbb_validate(const BgbbModel *m, EngSource src)
+{
+	bool		fitted;
+	const char *problem = NULL;
+
+	eng_check_header(&m->hdr, sizeof(BgbbModel), BGBB_VERSION, BGBB_FLAG_FITTED,
+					 "bgbb", src);
+	if (m->reserved != 0)
+		problem = "A reserved field is not zero.";
+	fitted = (m->hdr.flags & BGBB_FLAG_FITTED) != 0;
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		if (!(isfinite(m->params[i]) && m->params[i] > 0.0))
+			problem = "A parameter is not a positive finite number.";
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		c = COV(m->cov, i, j);
+
+			if (!fitted ? c != 0.0 : !isfinite(c) || (i == j && c < 0.0))
+				problem = "The covariance matrix is invalid.";
+		}
+	if (fitted ? (m->customers < 1 || m->iterations < 0 || !isfinite(m->loglik)) :
+		(m->customers != 0 || m->iterations != 0 || m->loglik != 0.0))
+		problem = "The fit fields are invalid.";
+	if (problem)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid bgbb value"),
+				errdetail("%s", problem));
+}
+
+static BgbbModel *
+bgbb_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	BgbbModel  *m = (BgbbModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	bgbb_validate(m, ENG_STORED);
+	return m;
+}
+
+static BgbbModel *
+bgbb_new(void)
+{
+	BgbbModel  *m = palloc0(sizeof(BgbbModel));
+
+	eng_init_header(&m->hdr, sizeof(BgbbModel), BGBB_VERSION, 0);
+	return m;
+}
+
+/* bgbb(alpha, beta, gamma, delta): a model from given parameters */
+PG_FUNCTION_INFO_V1(engagement_bgbb_make);
+Datum
+engagement_bgbb_make(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_new();
+
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		double		v = PG_GETARG_FLOAT8(i);
+
+		if (!(isfinite(v) && v > 0.0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("bgbb parameter \"%s\" must be a positive finite number",
+						   bgbb_names[i]));
+		m->params[i] = v;
+	}
+	PG_RETURN_POINTER(m);
+}
+
+/*
+ * Text form: (v=1,alpha=1.2,beta=0.75,gamma=0.66,delta=2.78) for given
+ * parameters; a fit adds ,customers=11104,ll=-33225.6,iterations=20,
+ * cov=[c00,c10,c11,...] (the covariance of the log-parameters, lower
+ * triangle by rows).
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_out);
+Datum
+engagement_bgbb_out(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d", BGBB_VERSION);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		appendStringInfo(&buf, ",%s=", bgbb_names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	if (m->hdr.flags & BGBB_FLAG_FITTED)
+	{
+		appendStringInfo(&buf, ",customers=" INT64_FORMAT ",ll=", m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ",iterations=%d,cov=[", m->iterations);
+		for (int i = 0; i < BGBB_NCOV; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, ',');
+			eng_append_float8(&buf, m->cov[i]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_in);
+Datum
+engagement_bgbb_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	BgbbModel  *m = bgbb_new();
+
+	eng_cursor_begin(&c, input, "bgbb", BGBB_VERSION);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, bgbb_names[i]);
+		m->params[i] = eng_cursor_float8(&c);
+	}
+	if (eng_cursor_accept(&c, ','))
+	{
+		int64		iterations;
+
+		m->hdr.flags |= BGBB_FLAG_FITTED;
+		eng_cursor_expect_key(&c, "customers");
+		m->customers = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "ll");
+		m->loglik = eng_cursor_float8(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "iterations");
+		iterations = eng_cursor_int64(&c);
+		if (iterations < 0 || iterations > PG_INT32_MAX)
+			eng_cursor_error(&c, "The number of iterations is out of range.");
+		m->iterations = (int32) iterations;
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "cov");
+		eng_cursor_expect(&c, '[');
+		for (int i = 0; i < BGBB_NCOV; i++)
+		{
+			if (i > 0)
+				eng_cursor_expect(&c, ',');
+			m->cov[i] = eng_cursor_float8(&c);
+		}
+		eng_cursor_expect(&c, ']');
+	}
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+	bgbb_validate(m, ENG_TEXT);
+	PG_RETURN_POINTER(m);
+}
+
+/* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
+PG_FUNCTION_INFO_V1(engagement_bgbb_send);
+Datum
+engagement_bgbb_send(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, BGBB_VERSION);
+	pq_sendbyte(&buf, m->hdr.flags);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		pq_sendfloat8(&buf, m->params[i]);
+	if (m->hdr.flags & BGBB_FLAG_FITTED)
+	{
+		pq_sendint64(&buf, m->customers);
+		pq_sendfloat8(&buf, m->loglik);
+		pq_sendint32(&buf, m->iterations);
+		for (int i = 0; i < BGBB_NCOV; i++)
+			pq_sendfloat8(&buf, m->cov[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_recv);
+Datum
+engagement_bgbb_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	BgbbModel  *m = bgbb_new();
+
+	eng_recv_version(buf, BGBB_VERSION, "bgbb");
+	m->hdr.flags = pq_getmsgbyte(buf);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		m->params[i] = pq_getmsgfloat8(buf);
+	if (m->hdr.flags & BGBB_FLAG_FITTED)
+	{
+		m->customers = pq_getmsgint64(buf);
+		m->loglik = pq_getmsgfloat8(buf);
+		m->iterations = pq_getmsgint(buf, 4);
+		for (int i = 0; i < BGBB_NCOV; i++)
+			m->cov[i] = pq_getmsgfloat8(buf);
+	}
+	eng_recv_end(buf, "bgbb", ENG_BINARY);
+	bgbb_validate(m, ENG_BINARY);
+	PG_RETURN_POINTER(m);
+}
+
+/*****************************************************************************
+ * Accessors of the fit
+ *****************************************************************************/
+
+/*
+ * The standard error of parameter i by the delta method from the covariance
+ * of the log-parameters (not finite when the information matrix was nearly
+ * singular: callers report NULL then)
+ */
+static double
+bgbb_std_error(const BgbbModel *m, int i)
+{
+	return m->params[i] * sqrt(COV(m->cov, i, i));
+}
+
+/* parameters(bgbb) -> (parameter, estimate, std_error) */
+PG_FUNCTION_INFO_V1(engagement_bgbb_parameters);
+Datum
+engagement_bgbb_parameters(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	BgbbModel  *m;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = bgbb_getarg(fcinfo, 0);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(bgbb_names[i]);
+		values[1] = Float8GetDatum(m->params[i]);
+		if (m->hdr.flags & BGBB_FLAG_FITTED)
+		{
+			double		se = bgbb_std_error(m, i);
+
+			values[2] = Float8GetDatum(eng_no_minus_zero(se));
+			nulls[2] = !isfinite(se);
+		}
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* estimates(bgbb): the parameters and their standard errors as one record */
+PG_FUNCTION_INFO_V1(engagement_bgbb_estimates);
+Datum
+engagement_bgbb_estimates(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	TupleDesc	tupdesc;
+	Datum		values[2 * BGBB_NPARAMS];
+	bool		nulls[2 * BGBB_NPARAMS];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != 2 * BGBB_NPARAMS)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("estimates() must return a record of %d columns", 2 * BGBB_NPARAMS));
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		double		se = bgbb_std_error(m, i);
+
+		values[i] = Float8GetDatum(m->params[i]);
+		nulls[i] = false;
+		values[BGBB_NPARAMS + i] = Float8GetDatum(eng_no_minus_zero(se));
+		nulls[BGBB_NPARAMS + i] = !(m->hdr.flags & BGBB_FLAG_FITTED) || !isfinite(se);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+/* log_likelihood(bgbb): at the estimate; NULL for given parameters */
+PG_FUNCTION_INFO_V1(engagement_bgbb_loglik);
+Datum
+engagement_bgbb_loglik(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+
+	if (!(m->hdr.flags & BGBB_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(eng_no_minus_zero(m->loglik));
+}
+
+/* customers(bgbb): customers of the fit; NULL for given parameters */
+PG_FUNCTION_INFO_V1(engagement_bgbb_customers);
+Datum
+engagement_bgbb_customers(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+
+	if (!(m->hdr.flags & BGBB_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(m->customers);
+}
+
+/*
+ * JSON form: {"version": 1, "parameters": {"alpha": x, ...}, "fitted": bool,
+ * and for a fit "customers", "log_likelihood", "iterations", "std_errors"
+ * (null where parameters() has NULL) and "covariance" (of the
+ * log-parameters, in full), the keys of the bgnbd type's JSON form
+ */
+static Datum
+bgbb_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	StringInfoData buf;
+	bool		fitted = (m->hdr.flags & BGBB_FLAG_FITTED) != 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"parameters\": {", BGBB_VERSION);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", bgbb_names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	appendStringInfo(&buf, "}, \"fitted\": %s", fitted ? "true" : "false");
+	if (fitted)
+	{
+		appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"log_likelihood\": ",
+						 m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ", \"iterations\": %d, \"std_errors\": {", m->iterations);
+		for (int i = 0; i < BGBB_NPARAMS; i++)
+		{
+			double		se = bgbb_std_error(m, i);
+
+			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", bgbb_names[i]);
+			if (isfinite(se))
+				eng_append_float8(&buf, eng_no_minus_zero(se));
+			else
+				appendStringInfoString(&buf, "null");
+		}
+		appendStringInfoString(&buf, "}, \"covariance\": [");
+		for (int i = 0; i < BGBB_NPARAMS; i++)
+		{
+			appendStringInfoString(&buf, i > 0 ? ", [" : "[");
+			for (int j = 0; j < BGBB_NPARAMS; j++)
+			{
+				if (j > 0)
+					appendStringInfoString(&buf, ", ");
+				eng_append_float8(&buf, COV(m->cov, i, j));
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	return eng_json_result(&buf, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_bgbb, bgbb_json)
+
+/*****************************************************************************
+ * Checking customer data
+ *****************************************************************************/
+
+/* a whole number of opportunities (or of transactions), 0 to the limit */
+static void
+bgbb_check_count(double v, const char *what)
+{
+	if (!isfinite(v) || v < 0.0 || v != floor(v))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s must be a whole number, not %g", what, v));
+	if (v > BGBB_MAX_OPPORTUNITIES)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s %g is out of range for the BG/BB model", what, v),
+				errdetail("The BG/BB model handles at most %d opportunities.",
+						  BGBB_MAX_OPPORTUNITIES));
+}
+
+/*
+ * The data of one customer: x, t_x and n whole, 0 <= x <= t_x <= n, and
+ * t_x = 0 when x = 0
+ */
+static void
+bgbb_check_data(double x, double tx, double n)
+{
+	bgbb_check_count(x, "frequency");
+	bgbb_check_count(tx, "recency");
+	bgbb_check_count(n, "number of opportunities");
+	if (x > tx)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("frequency %g is greater than recency %g", x, tx),
+				errdetail("Recency is the opportunity of the last transaction, so at most that many opportunities had one."));
+	if (tx > n)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency %g is greater than the number of opportunities %g", tx, n));
+	if (x == 0.0 && tx != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency must be 0 when frequency is 0"));
+}
+
+/*****************************************************************************
+ * The likelihood of one customer
+ *****************************************************************************/
+
+/*
+ * ln B(a+da, b+db) - ln B(a, b) for da, db >= 0, as differences of lgamma
+ * (Stirling's series for huge arguments, numerics.c): the difference of two
+ * ln B is useless once a + da rounds to a
+ */
+static double
+bgbb_lbeta_ratio(double a, double b, double da, double db)
+{
+	return num_lgamma_ratio(a, da) + num_lgamma_ratio(b, db) -
+		num_lgamma_ratio(a + b, da + db);
+}
+
+/*
+ * ln of the sum of the "dead" terms of L, sum_{i=0}^{k-1}
+ * B(alpha+x, beta+t_x-x+i)/B(alpha,beta) B(gamma+1, delta+t_x+i)/B(gamma,delta),
+ * for k >= 1: the first term in logs, the others by the ratio of
+ * consecutive terms (below 1, so the sum lies between the first term and k
+ * times it)
+ */
+static double
+bgbb_log_dead_sum(const double *P, double x, double tx, double k)
+{
+	double		alpha = P[0],
+				beta = P[1],
+				gamma = P[2],
+				delta = P[3];
+	double		first = (bgbb_lbeta_ratio(alpha, beta, x, tx - x) +
+						 bgbb_lbeta_ratio(gamma, delta, 1.0, tx));
+	double		rho = 1.0,
+				sum = 1.0;
+
+	for (double i = 0.0; i < k - 1.0 && rho > 0.0; i += 1.0)
+	{
+		if (fmod(i, 65536.0) == 0.0)
+			CHECK_FOR_INTERRUPTS();
+		rho *= (beta + (tx - x + i)) / (alpha + beta + (tx + i)) *
+			((delta + (tx + i)) / (gamma + delta + (1.0 + tx + i)));
+		sum += rho;
+	}
+	return first + log(sum);
+}
+
+/*
+ * ln L(x, t_x, n) into *ll, and ln of its first term (alive at n) into
+ * *lalive
+ */
+static void
+bgbb_loglik_parts(const double *P, double x, double tx, double n,
+				  double *ll, double *lalive)
+{
+	double		alpha = P[0],
+				beta = P[1],
+				gamma = P[2],
+				delta = P[3];
+	double		A = (bgbb_lbeta_ratio(alpha, beta, x, n - x) +
+					 bgbb_lbeta_ratio(gamma, delta, 0.0, n));
+	double		B,
+				m;
+
+	*lalive = A;
+	if (n == tx)
+	{
+		*ll = A;
+		return;
+	}
+	B = bgbb_log_dead_sum(P, x, tx, n - tx);
+	m = Max(A, B);
+	*ll = m + log(exp(A - m) + exp(B - m));
+}
+
+/*****************************************************************************
+ * Fitting aggregate: gathering rows
+ *****************************************************************************/
+
+static void
+bgbb_check_rows(int64 n)
+{
+	if (n > BGBB_MAX_ROWS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("bgbb_fit can fit at most %d rows", BGBB_MAX_ROWS),
+				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB; summarise identical customers into one row with a count."));
+}
+
+static void
+bgbb_add_customers(BgbbRows *s, int64 count)
+{
+	if (pg_add_s64_overflow(s->customers, count, &s->customers))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("bgbb_fit customer count is out of range"),
+				errdetail("The counts add up to more than %lld customers.",
+						  (long long) PG_INT64_MAX));
+}
+
+static void
+bgbb_rows_push(BgbbRows *s, const BgbbRow *row, MemoryContext cxt)
+{
+	bgbb_check_rows(s->n + 1);
+	bgbb_add_customers(s, row->count);
+	if (s->n == s->max)
+	{
+		/* never more room than the limit allows */
+		s->max = s->max ? Min(s->max * 2, BGBB_MAX_ROWS) : 64;
+		s->rows = s->rows ? repalloc_huge(s->rows, sizeof(BgbbRow) * s->max) :
+			MemoryContextAllocHuge(cxt, sizeof(BgbbRow) * s->max);
+	}
+	s->rows[s->n++] = *row;
+}
+
+/*
+ * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
+ * on every row of a group
+ */
+static void
+bgbb_rows_penalize(BgbbRows *s, double penalizer)
+{
+	if (!(isfinite(penalizer) && penalizer >= 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("bgbb_fit penalizer must be finite and not negative, not %g",
+					   penalizer));
+	if (!s->penalized)
+	{
+		s->penalized = true;
+		s->penalizer = penalizer;
+	}
+	else if (s->penalizer != penalizer)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("bgbb_fit penalizer must be the same for every row of a group"),
+				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+}
+
+static void
+bgbb_rows_init(void *state, MemoryContext cxt)
+{
+	((BgbbRows *) state)->magic = BGBB_ROWS_MAGIC;
+}
+
+static void
+bgbb_rows_check(const BgbbRows *s)
+{
+	if (s->magic != BGBB_ROWS_MAGIC)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a bgbb_fit support function was given the state of another aggregate"));
+}
+
+static void
+bgbb_rows_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	BgbbRows   *to = dst;
+	const BgbbRows *from = src;
+
+	bgbb_rows_check(to);
+	bgbb_rows_check(from);
+	if (from->penalized)
+		bgbb_rows_penalize(to, from->penalizer);
+	for (int64 i = 0; i < from->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		bgbb_rows_push(to, &from->rows[i], cxt);
+	}
+}
+
+/*
+ * Serial form: whether the penalizer is set (byte), the penalizer (float8),
+ * the number of rows (int32), then per row x, t_x, n (float8) and the count
+ * (int64).
+ */
+static const EngRecordCount bgbb_serial_rows = {
+	"bgbb fit", "rows", 0, BGBB_MAX_ROWS, 3 * sizeof(float8) + sizeof(int64), true,
+	bgbb_check_rows
+};
+
+static void
+bgbb_rows_serialize(StringInfo buf, const void *state)
+{
+	const BgbbRows *s = state;
+
+	bgbb_rows_check(s);
+	pq_sendbyte(buf, s->penalized ? 1 : 0);
+	pq_sendfloat8(buf, s->penalizer);
+	pq_sendint32(buf, (int32) s->n);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_sendfloat8(buf, s->rows[i].x);
+		pq_sendfloat8(buf, s->rows[i].tx);
+		pq_sendfloat8(buf, s->rows[i].n);
+		pq_sendint64(buf, s->rows[i].count);
+	}
+}
+
+static void
+bgbb_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	BgbbRows   *s = state;
+	int32		n;
+
+	if (pq_getmsgbyte(buf) != 0)
+		bgbb_rows_penalize(s, pq_getmsgfloat8(buf));
+	else if (pq_getmsgfloat8(buf) != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid bgbb fit value"),
+				errdetail("A fitting state without a penalizer has a penalizer value."));
+	n = eng_recv_count(buf, &bgbb_serial_rows, ENG_STORED);
+	for (int32 i = 0; i < n; i++)
+	{
+		BgbbRow		row;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		row.x = pq_getmsgfloat8(buf);
+		row.tx = pq_getmsgfloat8(buf);
+		row.n = pq_getmsgfloat8(buf);
+		row.count = pq_getmsgint64(buf);
+		/* checked as if typed by a user, as the transition function does */
+		bgbb_check_data(row.x, row.tx, row.n);
+		if (row.count <= 0)
+			ereport(ERROR,
+					errcode(ERRCODE_DATA_CORRUPTED),
+					errmsg("invalid bgbb fit value"),
+					errdetail("A row of a fitting state has a count below 1."));
+		bgbb_rows_push(s, &row, cxt);
+	}
+}
+
+static const EngBuildOps bgbb_rows_ops = {
+	.typname = "bgbb fit",
+	.size = sizeof(BgbbRows),
+	.init = bgbb_rows_init,
+	.merge = bgbb_rows_merge,
+	.serialize = bgbb_rows_serialize,
+	.deserialize = bgbb_rows_deserialize,
+};
+
+/*
+ * bgbb_fit(frequency, recency, opportunities [, customers [, penalizer]]):
+ * rows with a NULL frequency, recency, opportunities or count are skipped,
+ * rows with a count of 0 add nothing
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_trans);
+Datum
+engagement_bgbb_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	BgbbRows   *s = eng_build_arg(fcinfo, &bgbb_rows_ops, &aggcontext);
+	BgbbRow		row;
+
+	bgbb_rows_check(s);
+	if (PG_NARGS() > 5)
+		bgbb_rows_penalize(s, PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		(PG_NARGS() > 4 && PG_ARGISNULL(4)))
+		PG_RETURN_POINTER(s);
+	row.x = PG_GETARG_FLOAT8(1);
+	row.tx = PG_GETARG_FLOAT8(2);
+	row.n = PG_GETARG_FLOAT8(3);
+	row.count = PG_NARGS() > 4 ? PG_GETARG_INT64(4) : 1;
+	bgbb_check_data(row.x, row.tx, row.n);
+	if (row.count < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("bgbb_fit customer count must not be negative, not " INT64_FORMAT,
+					   row.count));
+	if (row.count > 0)
+		bgbb_rows_push(s, &row, aggcontext);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_combine);
+Datum
+engagement_bgbb_combine(PG_FUNCTION_ARGS)
+{
+	return eng_build_combine(fcinfo, &bgbb_rows_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_serial);
+Datum
+engagement_bgbb_serial(PG_FUNCTION_ARGS)
+{
+	return eng_build_serial(fcinfo, &bgbb_rows_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_deserial);
+Datum
+engagement_bgbb_deserial(PG_FUNCTION_ARGS)
+{
+	return eng_build_deserial(fcinfo, &bgbb_rows_ops);
+}
+
+/*****************************************************************************
+ * Maximum likelihood
+ *****************************************************************************/
+
+/*
+ * The data prepared for the likelihood: distinct rows (x, t_x, n) sorted,
+ * with weights; rows of one (x, t_x) are consecutive, by increasing n.
+ */
+typedef struct BgbbData
+{
+	int64		nrows;
+	BgbbRow    *rows;			/* distinct rows, count unused */
+	double	   *w;				/* weight (customers) of each row */
+	double		wsum;
+	double		penalizer;
+} BgbbData;
+
+static int
+bgbb_row_cmp(const void *a, const void *b, void *arg)
+{
+	const BgbbRow *p = a;
+	const BgbbRow *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->tx != q->tx)
+		return p->tx < q->tx ? -1 : 1;
+	return (p->n > q->n) - (p->n < q->n);
+}
+
+/*
+ * Minus the log-likelihood divided by the total weight, and its gradient,
+ * at theta = log(alpha, beta, gamma, delta), for num_minimise.  Per
+ * customer ln L = logaddexp(A, D) with
+ *   A = ln B(alpha+x, beta+n-x) + ln B(gamma, delta+n) - ln B(alpha, beta) - ln B(gamma, delta)
+ *   D = ln sum_{i<n-t_x} T_i - ln B(alpha, beta) - ln B(gamma, delta)
+ *   T_i = B(alpha+x, beta+t_x-x+i) B(gamma+1, delta+t_x+i)
+ * The derivative of ln B(a, b) over a is psi(a) - psi(a+b); along i the
+ * derivatives of ln T_i change by reciprocals (psi(y+1) = psi(y) + 1/y), so
+ * the loop over i needs no special function.  numerics.c cannot check for
+ * interrupts: this does, and the minimiser calls it every iteration.
+ */
+static bool
+bgbb_objective(const double *theta, double *f, double *grad, void *arg)
+{
+	BgbbData   *d = (BgbbData *) arg;
+	double		alpha = exp(theta[0]),
+				beta = exp(theta[1]),
+				gamma = exp(theta[2]),
+				delta = exp(theta[3]);
+	double		dnorm[4];
+	double		ll = 0.0;
+	double		g[4] = {0.0, 0.0, 0.0, 0.0};
+	int64		r = 0;
+
+	CHECK_FOR_INTERRUPTS();
+	dnorm[0] = num_digamma(alpha) - num_digamma(alpha + beta);
+	dnorm[1] = num_digamma(beta) - num_digamma(alpha + beta);
+	dnorm[2] = num_digamma(gamma) - num_digamma(gamma + delta);
+	dnorm[3] = num_digamma(delta) - num_digamma(gamma + delta);
+
+	while (r < d->nrows)
+	{
+		double		x = d->rows[r].x,
+					tx = d->rows[r].tx;
+		double		psi_ax = num_digamma(alpha + x);
+
+		/* the running sum of T_i / T_0 and of T_i / T_0 times d ln T_i */
+		double		lT0 = (bgbb_lbeta_ratio(alpha, beta, x, tx - x) +
+						   bgbb_lbeta_ratio(gamma, delta, 1.0, tx));
+		double		rho = 1.0;
+		double		gT[4];
+		double		S = 0.0;
+		double		SG[4] = {0.0, 0.0, 0.0, 0.0};
+		double		i = 0.0;	/* terms summed so far */
+
+		gT[0] = psi_ax - num_digamma(alpha + beta + tx);
+		gT[1] = num_digamma(beta + (tx - x)) - num_digamma(alpha + beta + tx);
+		gT[2] = num_digamma(gamma + 1.0) - num_digamma(gamma + delta + 1.0 + tx);
+		gT[3] = num_digamma(delta + tx) - num_digamma(gamma + delta + 1.0 + tx);
+
+		for (; r < d->nrows && d->rows[r].x == x && d->rows[r].tx == tx; r++)
+		{
+			double		n = d->rows[r].n;
+			double		w = d->w[r];
+			double		A,
+						gA[4];
+
+			if ((r & 0xFFFF) == 0)
+				CHECK_FOR_INTERRUPTS();
+			/* sum the terms i < n - t_x */
+			while (i < n - tx)
+			{
+				if (fmod(i, 65536.0) == 65535.0)
+					CHECK_FOR_INTERRUPTS();
+				if (i > 0.0)
+				{
+					double		b1 = beta + (tx - x + i - 1.0),
+								ab = alpha + beta + (tx + i - 1.0),
+								d1 = delta + (tx + i - 1.0),
+								gd = gamma + delta + (tx + i);
+
+					rho *= (b1 / ab) * (d1 / gd);
+					gT[0] -= 1.0 / ab;
+					gT[1] += 1.0 / b1 - 1.0 / ab;
+					gT[2] -= 1.0 / gd;
+					gT[3] += 1.0 / d1 - 1.0 / gd;
+				}
+				S += rho;
+				for (int k = 0; k < 4; k++)
+					SG[k] += rho * gT[k];
+				i += 1.0;
+			}
+
+			A = (bgbb_lbeta_ratio(alpha, beta, x, n - x) +
+				 bgbb_lbeta_ratio(gamma, delta, 0.0, n));
+			gA[0] = psi_ax - num_digamma(alpha + beta + n) - dnorm[0];
+			gA[1] = num_digamma(beta + (n - x)) - num_digamma(alpha + beta + n) - dnorm[1];
+			gA[2] = num_digamma(gamma) - num_digamma(gamma + delta + n) - dnorm[2];
+			gA[3] = num_digamma(delta + n) - num_digamma(gamma + delta + n) - dnorm[3];
+			if (n == tx)
+			{
+				ll += w * A;
+				for (int k = 0; k < 4; k++)
+					g[k] += w * gA[k];
+			}
+			else
+			{
+				double		D = lT0 + log(S);
+				double		m = Max(A, D);
+				double		eA = exp(A - m),
+							eD = exp(D - m);
+				double		pA = eA / (eA + eD),
+							pD = 1.0 - pA;
+
+				ll += w * (m + log(eA + eD));
+				g[0] += w * (pA * gA[0] + pD * (SG[0] / S - dnorm[0]));
+				g[1] += w * (pA * gA[1] + pD * (SG[1] / S - dnorm[1]));
+				g[2] += w * (pA * gA[2] + pD * (SG[2] / S - dnorm[2]));
+				g[3] += w * (pA * gA[3] + pD * (SG[3] / S - dnorm[3]));
+			}
+		}
+	}
+	*f = -ll / d->wsum;
+	grad[0] = -g[0] * alpha / d->wsum;
+	grad[1] = -g[1] * beta / d->wsum;
+	grad[2] = -g[2] * gamma / d->wsum;
+	grad[3] = -g[3] * delta / d->wsum;
+
+	/*
+	 * lifetimes' penalizer_coef: c (alpha^2 + beta^2 + gamma^2 + delta^2)
+	 * added to minus the mean log-likelihood (no time scale: opportunities
+	 * are counts); not applied for c = 0, so such a fit is the unpenalized
+	 * one bit for bit
+	 */
+	if (d->penalizer > 0.0)
+	{
+		double		P[4] = {alpha, beta, gamma, delta};
+
+		for (int k = 0; k < 4; k++)
+		{
+			*f += d->penalizer * P[k] * P[k];
+			grad[k] += 2.0 * d->penalizer * P[k] * P[k];
+		}
+	}
+	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) &&
+		isfinite(grad[2]) && isfinite(grad[3]);
+}
+
+#define BGBB_UNIT_HINT "Check the data: frequency, recency and opportunities are counts of opportunities."
+
+/*
+ * Maximise the likelihood, or raise the error of the failure: 22M01 when
+ * the data do not determine the model (the reason in DETAIL), 22003 when
+ * the likelihood cannot be evaluated
+ */
+static void
+bgbb_maximise(BgbbData *d, const double *theta0, NumFit *fit)
+{
+	NumStatus	status = num_minimise(bgbb_objective, d, BGBB_NPARAMS, theta0,
+									  d->wsum, fit);
+	const char *reason;
+	const char *hint = "The data may not identify the model: check that enough customers made repeat transactions.";
+
+	switch (status)
+	{
+		case NUM_OK:
+			return;
+		case NUM_EVAL_FAILED:
+		case NUM_EVAL_FAILED_NEAR_MINIMUM:
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					status == NUM_EVAL_FAILED ?
+					errmsg("bgbb_fit cannot evaluate the likelihood of this data") :
+					errmsg("bgbb_fit cannot evaluate the likelihood near its maximum"),
+					errhint(BGBB_UNIT_HINT));
+			return;
+		case NUM_PARAM_DIVERGES:
+			reason = psprintf("Parameter \"%s\" tends to %s.", bgbb_names[fit->param],
+							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
+			if (d->penalizer == 0.0)
+				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: bgbb_fit(frequency, recency, opportunities, customers, 0.001).";
+			else
+				hint = "Fit again with a larger penalizer.";
+			break;
+		case NUM_NOT_CONVERGED:
+			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
+							  NUM_MAX_ITER);
+			break;
+		case NUM_NO_IMPROVEMENT:
+			reason = "The likelihood stopped improving away from a maximum.";
+			break;
+		case NUM_NO_DESCENT:
+			reason = "No step improves the likelihood.";
+			break;
+		case NUM_NOT_A_MINIMUM:
+			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
+			break;
+		default:
+			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
+			return;
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_ENG_MODEL_FAILED),
+			errmsg("bgbb_fit did not converge"),
+			errdetail("%s", reason),
+			errhint("%s", hint));
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_final);
+Datum
+engagement_bgbb_final(PG_FUNCTION_ARGS)
+{
+	BgbbRows   *s;
+	MemoryContext fitcxt,
+				oldcxt;
+	BgbbData	d;
+	NumFit		fit;
+	double		theta0[BGBB_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+	BgbbModel  *result;
+	bool		repeat = false,
+				finite;
+	int64		k = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (BgbbRows *) PG_GETARG_POINTER(0);
+	bgbb_rows_check(s);
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < s->n && !repeat; i++)
+		repeat = s->rows[i].x > 0.0;
+	if (!repeat)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("bgbb_fit needs at least one customer with a repeat transaction"));
+
+	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "bgbb_fit",
+								   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(fitcxt);
+
+	/* distinct rows with weights, on a copy: the state may be reused */
+	d.rows = palloc_extended(sizeof(BgbbRow) * s->n, MCXT_ALLOC_HUGE);
+	memcpy(d.rows, s->rows, sizeof(BgbbRow) * s->n);
+	qsort_interruptible(d.rows, s->n, sizeof(BgbbRow), bgbb_row_cmp, NULL);
+	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (k > 0 && bgbb_row_cmp(&d.rows[k - 1], &d.rows[i], NULL) == 0)
+			d.w[k - 1] += (double) d.rows[i].count;
+		else
+		{
+			d.rows[k] = d.rows[i];
+			d.w[k++] = (double) d.rows[i].count;
+		}
+	}
+	d.nrows = k;
+	d.wsum = (double) s->customers;
+	d.penalizer = s->penalizer;
+
+	/* start at alpha = beta = gamma = delta = 1 (uniform p and theta) */
+	bgbb_maximise(&d, theta0, &fit);
+	if (d.penalizer != 0.0)
+	{
+		double		grad[BGBB_NPARAMS];
+
+		/* store the log-likelihood of the data, without the penalty */
+		d.penalizer = 0.0;
+		(void) bgbb_objective(fit.theta, &fit.f, grad, &d);
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	result = bgbb_new();
+	result->hdr.flags = BGBB_FLAG_FITTED;
+	result->iterations = fit.iterations;
+	result->customers = s->customers;
+	result->loglik = eng_no_minus_zero(-fit.f * d.wsum);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		result->params[i] = exp(fit.theta[i]);
+	/* the Hessian was of the per-customer objective: scale back */
+	for (int i = 0; i < BGBB_NCOV; i++)
+		result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);
+	MemoryContextDelete(fitcxt);
+
+	/* what is stored must read back: a model that would not is an error now */
+	finite = isfinite(result->loglik);
+	for (int i = 0; i < BGBB_NPARAMS; i++)
+		finite &= isfinite(result->params[i]) && result->params[i] > 0.0;
+	for (int i = 0; i < BGBB_NCOV; i++)
+		finite &= isfinite(result->cov[i]);
+	if (!finite)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("bgbb_fit estimate is out of range"),
+				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."));
+	PG_RETURN_POINTER(result);
+}
+
+/*****************************************************************************
+ * Predictions
+ *****************************************************************************/
+
+/* a horizon: a whole number of future opportunities */
+static double
+bgbb_horizon(double n_star)
+{
+	bgbb_check_count(n_star, "prediction horizon");
+	return n_star;
+}
+
+/*
+ * sum_{k=1}^{N} B(gamma, delta+m+k) / B(gamma, delta+m): the expected
+ * number of the next N opportunities at which a customer alive at m is
+ * still alive.  Terms fall (each is the last times (delta+m+k-1) /
+ * (gamma+delta+m+k-1)), so the sum stops once the rest cannot reach 1e-17
+ * of it.
+ */
+static double
+bgbb_alive_sum(double gamma, double delta, double m, double N)
+{
+	double		rho = 1.0,
+				sum = 0.0;
+
+	for (double k = 1.0; k <= N; k += 1.0)
+	{
+		if (fmod(k, 65536.0) == 0.0)
+			CHECK_FOR_INTERRUPTS();
+		rho *= (delta + (m + k - 1.0)) / (gamma + delta + (m + k - 1.0));
+		sum += rho;
+		if (rho * (N - k) <= 1e-17 * sum)
+			break;
+	}
+	return sum;
+}
+
+/* log_likelihood(bgbb, frequency, recency, opportunities) */
+PG_FUNCTION_INFO_V1(engagement_bgbb_loglik_customer);
+Datum
+engagement_bgbb_loglik_customer(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				n = PG_GETARG_FLOAT8(3);
+	double		ll,
+				lalive;
+
+	bgbb_check_data(x, tx, n);
+	bgbb_loglik_parts(m->params, x, tx, n, &ll, &lalive);
+	PG_RETURN_FLOAT8(eng_float8_result(ll, "BG/BB log-likelihood"));
+}
+
+/*
+ * expected_purchases(bgbb, n_star): E[X(n*)], a new customer's expected
+ * transactions at n* opportunities, alpha/(alpha+beta) times the expected
+ * number of them the customer is alive at
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_expected);
+Datum
+engagement_bgbb_expected(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	double		N = bgbb_horizon(PG_GETARG_FLOAT8(1));
+	const double *P = m->params;
+	double		e = P[0] / (P[0] + P[1]) * bgbb_alive_sum(P[2], P[3], 0.0, N);
+
+	PG_RETURN_FLOAT8(eng_float8_result(e, "BG/BB expected purchases"));
+}
+
+/*
+ * expected_purchases(bgbb, n_star, frequency, recency, opportunities): the
+ * expected transactions in the next n* opportunities (n, n + n*] of a
+ * customer with history (x, t_x, n), the paper's expression without its
+ * 1/(gamma-1):
+ *   P(alive at n | x, t_x, n) (alpha+x)/(alpha+beta+n)
+ *     sum_{k=1}^{n*} B(gamma, delta+n+k)/B(gamma, delta+n)
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_expected_customer);
+Datum
+engagement_bgbb_expected_customer(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	double		N = bgbb_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				n = PG_GETARG_FLOAT8(4);
+	const double *P = m->params;
+	double		ll,
+				lalive,
+				e;
+
+	bgbb_check_data(x, tx, n);
+	if (N == 0.0)
+		PG_RETURN_FLOAT8(0.0);
+	bgbb_loglik_parts(P, x, tx, n, &ll, &lalive);
+	e = exp(lalive - ll) * ((P[0] + x) / (P[0] + P[1] + n)) *
+		bgbb_alive_sum(P[2], P[3], n, N);
+	PG_RETURN_FLOAT8(eng_float8_result(e, "BG/BB expected purchases"));
+}
+
+/*
+ * p_alive(bgbb, frequency, recency, opportunities): the probability that the
+ * customer is alive at the next opportunity, n + 1 (the paper's P(alive)):
+ *   P(alive at n | x, t_x, n) (delta+n)/(gamma+delta+n)
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_p_alive);
+Datum
+engagement_bgbb_p_alive(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				n = PG_GETARG_FLOAT8(3);
+	const double *P = m->params;
+	double		ll,
+				lalive,
+				p;
+
+	bgbb_check_data(x, tx, n);
+	bgbb_loglik_parts(P, x, tx, n, &ll, &lalive);
+	p = exp(Min(lalive - ll, 0.0)) * ((P[3] + n) / (P[2] + P[3] + n));
+	PG_RETURN_FLOAT8(eng_float8_result(p, "BG/BB P(alive)"));
+}
+
+/*
+ * purchase_probability(bgbb, n, x): P(X(n) = x), the probability that a new
+ * customer transacts at exactly x of n opportunities (the paper's expression):
+ *   C(n,x) B(alpha+x, beta+n-x)/B(alpha,beta) B(gamma, delta+n)/B(gamma,delta)
+ *   + sum_{i=x}^{n-1} C(i,x) B(alpha+x, beta+i-x)/B(alpha,beta)
+ *                    B(gamma+1, delta+i)/B(gamma,delta)
+ * The sum runs by the ratio of consecutive terms, on a binary scale that
+ * keeps the running term and sum finite (terms can grow by binomial
+ * factors before they fall).
+ */
+PG_FUNCTION_INFO_V1(engagement_bgbb_probability);
+Datum
+engagement_bgbb_probability(PG_FUNCTION_ARGS)
+{
+	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
+	double		n = PG_GETARG_FLOAT8(1);
+	double		x = PG_GETARG_FLOAT8(2);
+	const double *P = m->params;
+	double		alpha = P[0],
+				beta = P[1],
+				gamma = P[2],
+				delta = P[3];
+	double		A,
+				p;
+
+	bgbb_check_count(n, "number of opportunities");
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("number of transactions must be a whole number, not %g", x));
+	if (x > n)
+		PG_RETURN_FLOAT8(0.0);
+	/* ln C(n, x) = -ln(n+1) - ln B(x+1, n-x+1) */
+	A = -log1p(n) - num_lbeta(x + 1.0, n - x + 1.0) +
+		bgbb_lbeta_ratio(alpha, beta, x, n - x) + bgbb_lbeta_ratio(gamma, delta, 0.0, n);
+	if (x == n)
+		p = exp(A);
+	else
+	{
+		double		first = (bgbb_lbeta_ratio(alpha, beta, x, 0.0) +
+							 bgbb_lbeta_ratio(gamma, delta, 1.0, x));
+		double		v = 1.0,
+					sum = 1.0,
+					mx;
+		int			e = 0;
+		double		lsum;
+
+		for (double i = x; i < n - 1.0; i += 1.0)
+		{
+			if (fmod(i - x, 65536.0) == 65535.0)
+				CHECK_FOR_INTERRUPTS();
+			v *= (i + 1.0) / (i + 1.0 - x) *
+				((beta + (i - x)) / (alpha + beta + i)) *
+				((delta + i) / (gamma + delta + 1.0 + i));
+			sum += v;
+			if (v > 0x1p500)
+			{
+				v = ldexp(v, -500);
+				sum = ldexp(sum, -500);
+				e += 500;
+			}
+		}
+		lsum = first + log(sum) + e * log(2.0);
+		mx = Max(A, lsum);
+		p = exp(mx) * (exp(A - mx) + exp(lsum - mx));
+	}
+	PG_RETURN_FLOAT8(eng_float8_result(Min(p, 1.0), "BG/BB probability"));
+}
