@@ -509,6 +509,24 @@ SELECT gammagamma_fit(x, z, p) FROM (VALUES (1, 2, 0.1), (0, 0, NULL)) v(x, z, p
 -- the penalizer is checked on rows the fit skips too
 SELECT gammagamma_fit(x, z, p) FROM (VALUES (1, 2, 0.1), (NULL, NULL, -1)) v(x, z, p);
 DROP TABLE demo200, penfit;
+-- the fit takes log(alpha + t) row by row when few times repeat (sim above:
+-- every time distinct) and from a table of the distinct times when many do
+-- (sim rounded to half weeks here): both reach the maximum whose
+-- log-likelihood is the customers' own sum, computed by another function
+CREATE TABLE sim_rounded AS
+	SELECT i, x, CASE WHEN x = 0 THEN 0 ELSE greatest(0.5, round(tx * 2) / 2) END AS tx, round(T * 2) / 2 AS T FROM sim;
+SELECT count(DISTINCT tx) + count(DISTINCT T) AS distinct_times, count(*) AS customers FROM sim_rounded;
+SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, tx, T)) FROM sim_rounded))::numeric, 6) AS difference,
+	   bool_and((log_likelihood(m) > (SELECT sum(log_likelihood(bgnbd(r * f, alpha, a, b / f), x, tx, T)) FROM sim_rounded)) IS TRUE) AS is_maximum
+FROM (SELECT bgnbd_fit(x, tx, T) AS m FROM sim_rounded) s,
+	 LATERAL (SELECT max(estimate) FILTER (WHERE parameter = 'r') AS r,
+					 max(estimate) FILTER (WHERE parameter = 'alpha') AS alpha,
+					 max(estimate) FILTER (WHERE parameter = 'a') AS a,
+					 max(estimate) FILTER (WHERE parameter = 'b') AS b
+			  FROM parameters(m)) p,
+	 (VALUES (0.99), (1.01)) v(f)
+GROUP BY m;
+DROP TABLE sim_rounded;
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)

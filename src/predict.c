@@ -1014,6 +1014,16 @@ typedef struct BgData
 	double	   *times;
 	double	   *lt;				/* scratch: log(alpha + time) */
 	double	   *it;				/* scratch: 1 / (alpha + time) */
+
+	/*
+	 * When few times repeat, the logarithms are taken row by row from the
+	 * rows' own times (sequential reads) instead of from the table of
+	 * distinct times (as many logarithms, read at random).  Both give the
+	 * same numbers.
+	 */
+	bool		by_row;
+	double	   *row_tx;
+	double	   *row_T;
 	double		wsum;
 	double		penalizer;
 	double		alpha_scale;	/* 1 / the largest age, as lifetimes scales */
@@ -1048,7 +1058,7 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 				ibx1 = 0.0;
 
 	CHECK_FOR_INTERRUPTS();
-	for (int32 i = 0; i < d->ntimes; i++)
+	for (int32 i = 0; i < d->ntimes && !d->by_row; i++)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -1076,7 +1086,9 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 	for (int32 i = 0; i < d->nrows; i++)
 	{
 		double		w = d->w[i];
-		double		A3;
+		double		lT,
+					iT,
+					A3;
 
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
@@ -1090,25 +1102,54 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 				ibx1 = 1.0 / (b + (x - 1.0));
 			}
 		}
-		A3 = -(r + x) * d->lt[d->T_idx[i]];
-		if (x == 0.0)
+		if (d->by_row)
 		{
-			ll += w * A3;
-			gr -= w * d->lt[d->T_idx[i]];
-			galpha -= w * (r + x) * d->it[d->T_idx[i]];
+			lT = log(alpha + d->row_T[i]);
+			iT = 1.0 / (alpha + d->row_T[i]);
 		}
 		else
 		{
-			double		A4 = lna - lnbx1 - (r + x) * d->lt[d->tx_idx[i]];
-			double		m = Max(A3, A4);
-			double		e3 = exp(A3 - m),
-						e4 = exp(A4 - m);
-			double		p3 = e3 / (e3 + e4),
-						p4 = 1.0 - p3;
+			lT = d->lt[d->T_idx[i]];
+			iT = d->it[d->T_idx[i]];
+		}
+		A3 = -(r + x) * lT;
+		if (x == 0.0)
+		{
+			ll += w * A3;
+			gr -= w * lT;
+			galpha -= w * (r + x) * iT;
+		}
+		else
+		{
+			double		ltx,
+						itx;
+			double		A4,
+						m,
+						e3,
+						e4,
+						p3,
+						p4;
+
+			if (d->by_row)
+			{
+				ltx = log(alpha + d->row_tx[i]);
+				itx = 1.0 / (alpha + d->row_tx[i]);
+			}
+			else
+			{
+				ltx = d->lt[d->tx_idx[i]];
+				itx = d->it[d->tx_idx[i]];
+			}
+			A4 = lna - lnbx1 - (r + x) * ltx;
+			m = Max(A3, A4);
+			e3 = exp(A3 - m);
+			e4 = exp(A4 - m);
+			p3 = e3 / (e3 + e4);
+			p4 = 1.0 - p3;
 
 			ll += w * (m + log(e3 + e4));
-			gr -= w * (p3 * d->lt[d->T_idx[i]] + p4 * d->lt[d->tx_idx[i]]);
-			galpha -= w * (r + x) * (p3 * d->it[d->T_idx[i]] + p4 * d->it[d->tx_idx[i]]);
+			gr -= w * (p3 * lT + p4 * ltx);
+			galpha -= w * (r + x) * (p3 * iT + p4 * itx);
 			ga += w * p4 / a;
 			gb -= w * p4 * ibx1;
 		}
@@ -1173,6 +1214,22 @@ bgnbd_prepare(PredRows *s, BgData *d)
 	}
 	d->lt = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
 	d->it = palloc_extended(sizeof(double) * d->ntimes, MCXT_ALLOC_HUGE);
+
+	/*
+	 * Row by row when the distinct times are more than half the rows: the
+	 * table then saves few logarithms and its reads miss the cache.
+	 */
+	d->by_row = d->ntimes > k / 2;
+	if (d->by_row)
+	{
+		d->row_tx = palloc_extended(sizeof(double) * k, MCXT_ALLOC_HUGE);
+		d->row_T = palloc_extended(sizeof(double) * k, MCXT_ALLOC_HUGE);
+		for (int32 i = 0; i < k; i++)
+		{
+			d->row_tx[i] = v[3 * i + 1];
+			d->row_T[i] = v[3 * i + 2];
+		}
+	}
 
 	/* rows point at times and at their distinct-x group */
 	d->tx_idx = palloc_extended(sizeof(int32) * k, MCXT_ALLOC_HUGE);

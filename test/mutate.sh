@@ -27,10 +27,16 @@ journey_gap_exclusive	src/journey.c	journey	return (j->ts[i] - j->ts[i - 1] > ga
 journey_window_gap_exclusive	src/session.c	journey	return (uint64) to - (uint64) from > (uint64) limit;	return (uint64) to - (uint64) from >= (uint64) limit;
 journey_switches_null_above_20	src/journey.c	journey	\t\t\tswitches++;\n\t}\n\tPG_RETURN_INT32(switches);	\t\t\tswitches++;\n\t}\n\tif (j.n > 20)\n\t\tPG_RETURN_NULL();\n\tPG_RETURN_INT32(switches);
 journey_send_first_ts	src/journey.c	journey	pq_sendint64(buf, jd->first_ts);	pq_sendint64(buf, jd->first_ts + 1);
-funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= window);	bool\t\tin_window = (t - first < window);
-funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
+funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= s->window);	bool\t\tin_window = (t - first < s->window);
+funnel_strict_increase_ties	src/funnel.c	funnel	!(s->chains[idx - 1][idx - 1] < t)	!(s->chains[idx - 1][idx - 1] <= t)
 funnel_serial_window	src/funnel.c	funnel	pq_sendint64(buf, b->window);	pq_sendint64(buf, b->window + 1);
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
+funnel_arg_bits_shifted	src/funnel.c	funnel	bits |= ((uint32) 1) << i;\n\treturn bits;\n}\n\n/*\n * Transition	bits |= ((uint32) 1) << (i % 7);\n\treturn bits;\n}\n\n/*\n * Transition
+funnel_array_bits_null_shift	src/funnel.c	funnel	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata++;	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata += 2;
+funnel_order_not_tracked	src/funnel.c	funnel	\t\tb->unsorted = true;	\t\tb->unsorted = false;
+funnel_inline_not_copied	src/funnel.c	funnel	memcpy(b->ev, b->inline_ev, sizeof(FEvent) * b->n);	memcpy(b->ev, b->inline_ev, sizeof(FEvent) * (b->n - 1));
+retention_args_count	src/funnel.c	funnel	n = PG_NARGS() - 1;	n = PG_NARGS() - 2;
+predict_by_row_tx_is_T	src/predict.c	predict	ltx = log(alpha + d->row_tx[i]);	ltx = log(alpha + d->row_T[i]);
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
