@@ -278,12 +278,14 @@ EOXML
 ch_available() { [ -n "$ch_ready" ] || ch_start; [ "$ch_ready" = yes ]; }
 
 # one ClickHouse execution of SQL with max_threads THREADS (0: the server's
-# default, one per core); prints its query_duration_ms, the result to $CH_DIR/out
+# default, one per physical core); prints its query_duration_ms, the result to
+# $CH_DIR/out
 ch_time_once() {
-	local sql="$1" threads="$2" id="bench-$$-$RANDOM-$RANDOM"
-	ch --query_id="$id" --max_threads="$threads" --query "$sql" >"$CH_DIR/out"
-	ch --query "SYSTEM FLUSH LOGS"
-	ch --query "SELECT query_duration_ms FROM system.query_log WHERE query_id = '$id' AND type = 2"
+	local sql="$1" threads="$2" id="bench-$$-$RANDOM-$RANDOM" set=()
+	[ "$threads" -eq 0 ] || set=(--max_threads="$threads")
+	ch --query_id="$id" "${set[@]}" --query "$sql" >"$CH_DIR/out" &&
+		ch --query "SYSTEM FLUSH LOGS" &&
+		ch --query "SELECT query_duration_ms FROM system.query_log WHERE query_id = '$id' AND type = 2"
 }
 
 # ch_peer CH_SQL CH_FLOOR PG_SQL THREADS: best of $runs rounds of CH_SQL and
@@ -292,10 +294,15 @@ ch_time_once() {
 ch_peer() {
 	local sql="$1" floor="$2" pg="$3" threads="$4" best="" best_floor="" same label
 	ch_available || return 0
+	local ms ms_floor
 	for _ in $(seq 1 "$runs"); do
-		best=$(min_of "$best" "$(ch_time_once "$sql" "$threads")")
-		cp "$CH_DIR/out" "$CH_DIR/result"
-		best_floor=$(min_of "$best_floor" "$(ch_time_once "$floor" "$threads")")
+		if ! ms=$(ch_time_once "$sql" "$threads") || ! cp "$CH_DIR/out" "$CH_DIR/result" ||
+			! ms_floor=$(ch_time_once "$floor" "$threads") || [ -z "$ms" ] || [ -z "$ms_floor" ]; then
+			ch_skip "a query failed"
+			return 0
+		fi
+		best=$(min_of "$best" "$ms")
+		best_floor=$(min_of "$best_floor" "$ms_floor")
 	done
 	if psql -X -q -At -F $'\t' -v ON_ERROR_STOP=1 -c "$SETTINGS $pg" | cmp -s - "$CH_DIR/result"; then
 		same=t
@@ -331,7 +338,10 @@ py_available() {
 # py_peer CASE REF_SQL LABEL: sets PEER_MS and PEER
 py_peer() {
 	local out
-	out=$("$PY" "$PEERS_PY" "$1" "$runs" "$2")
+	if ! out=$("$PY" "$PEERS_PY" "$1" "$runs" "$2"); then
+		echo "$3: $1 failed (above); skipped" >&2
+		return 0
+	fi
 	[ "${out#* }" = t ] || { failed=1; echo "$3's result differs from PostgreSQL's ($1)" >&2; }
 	PEER_MS="${out% *}"
 	PEER="$3, same ${out#* }"
