@@ -255,7 +255,8 @@ EOXML
 	until ch --query "SELECT 1" >/dev/null 2>&1; do
 		tries=$((tries + 1))
 		if [ "$tries" -ge 60 ] || ! kill -0 "$CH_PID" 2>/dev/null; then
-			ch_skip "the private server did not start (log: $(tail -n 1 "$CH_DIR/server.err.log" 2>/dev/null))"
+			ch_skip "the private server did not start ($(cat "$CH_DIR/server.err.log" "$CH_DIR/stdout" 2>/dev/null |
+				grep -v '^Logging' | tail -n 1))"
 			return
 		fi
 		sleep 0.5
