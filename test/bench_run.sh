@@ -28,7 +28,7 @@ esac
 SETTINGS="SET max_parallel_workers_per_gather = 0; SET jit = off; SET work_mem = '1GB';"
 q() { psql -X -q -At -v ON_ERROR_STOP=1 -c "$SETTINGS $1"; }
 
-echo "==> loading: $rows survey answers, $rows touches of $((rows / 100)) customers"
+echo "==> loading: $rows survey answers, $rows touches of $((rows / 100)) customers, $rows events of $((rows / 10)) users"
 psql -X -q -v ON_ERROR_STOP=1 <<EOSQL
 CREATE EXTENSION engagement;
 SET client_min_messages = warning;
@@ -89,6 +89,27 @@ CREATE TABLE names60k AS
 		   '/products/item-' || (1 + (i::bigint * 7919) % 60000) AS many,
 		   '/products/item-12345' AS one
 	FROM generate_series(1, 60000) i ORDER BY i;
+-- events for the funnel and retention cases: N events of N/10 users over 30
+-- days.  Each user gets a depth (50% only view, 25% up to cart, 15% up to
+-- checkout, 7% up to purchase, 3% never view: they came back straight to a
+-- cart); each event draws a step (55% view, 23% cart, 14% checkout, 8%
+-- purchase) capped at that depth.  A user's k-th event is about k * 10
+-- minutes after their first, with a jitter of up to 15 minutes, so rows are
+-- inserted (all users' 1st events, then their 2nd, ...) mostly but not always
+-- in time order; times are whole seconds (ClickHouse's DateTime) and never
+-- equal within a user (the jitter's parity is k's).
+CREATE TABLE events AS
+SELECT u AS user_id,
+	   timestamptz '2026-01-01 00:00+00'
+		 + ((abs(hashint8(u)) % 2592000) + k * 600 + 2 * (abs(hashint8(i * 3)) % 450) + k % 2) * interval '1 second' AS ts,
+	   (ARRAY['view', 'cart', 'checkout', 'purchase'])[
+		 CASE WHEN depth = 0 THEN 2 + abs(hashint8(i * 7)) % 3 ELSE least(depth, step) END] AS event
+FROM (SELECT i, u, k,
+			 CASE WHEN h < 3 THEN 0 WHEN h < 53 THEN 1 WHEN h < 78 THEN 2 WHEN h < 93 THEN 3 ELSE 4 END AS depth,
+			 CASE WHEN r < 55 THEN 1 WHEN r < 78 THEN 2 WHEN r < 92 THEN 3 ELSE 4 END AS step
+	  FROM (SELECT i, i % greatest($rows / 10, 1) AS u, i / greatest($rows / 10, 1) AS k,
+				   abs(hashint8((i % greatest($rows / 10, 1)) * 13)) % 100 AS h, abs(hashint8(i * 7)) % 100 AS r
+			FROM generate_series(1::bigint, $rows) i) s) e;
 CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_final);
 VACUUM ANALYZE scores;
 VACUUM ANALYZE scores_small;
@@ -98,6 +119,7 @@ VACUUM ANALYZE journeys1m;
 VACUUM ANALYZE btyd;
 VACUUM ANALYZE posts;
 VACUUM ANALYZE names60k;
+VACUUM ANALYZE events;
 EOSQL
 
 # one timed execution, server-side
@@ -126,21 +148,206 @@ best_interleaved() {
 }
 best_ms() { best_interleaved "$runs" "${2:-0}" "$1"; echo "${BEST[0]}"; }
 
-printf '\n%-44s %10s %10s %10s %9s %9s  %s\n' "case" "fn ms" "idiom ms" "count ms" "fn/idiom" "fn/count" "same result"
-line() { printf '%-44s %10.1f %10.1f %10.1f %9.2f %9.2f  %s\n' "$1" "$2" "$3" "$4" \
-	"$(awk "BEGIN { print $2 / $3 }")" "$(awk "BEGIN { print $2 / $4 }")" "$5"; }
+printf '\n%-44s %10s %10s %10s %9s %9s  %-6s %9s  %s\n' "case" "fn ms" "idiom ms" "count ms" "fn/idiom" "fn/count" "same" "peer ms" "peer"
+# line NAME FN IDIOM FLOOR SAME [PEER_MS PEER]: PEER_MS "" prints "-"
+line() {
+	local peer_ms="-"
+	[ -z "${6:-}" ] || peer_ms=$(printf '%.1f' "$6")
+	printf '%-44s %10.1f %10.1f %10.1f %9.2f %9.2f  %-6s %9s  %s\n' "$1" "$2" "$3" "$4" \
+		"$(awk "BEGIN { print $2 / $3 }")" "$(awk "BEGIN { print $2 / $4 }")" "$5" "$peer_ms" "${7:-}"
+}
 
-# case NAME FN IDIOM FLOOR CHECK [PARALLEL [ROUNDS]]: CHECK is a query returning t
+# case NAME FN IDIOM FLOOR CHECK [PARALLEL [ROUNDS [PEER]]]: CHECK is a query
+# returning t; PEER names a function (below) that times the same work in a
+# peer system after the PostgreSQL rounds and sets PEER_MS and PEER (empty
+# when the peer is not available)
 failed=0
 case_row() {
-	local name="$1" fn="$2" idiom="$3" floor="$4" check="$5" parallel="${6:-0}" rounds="${7:-$runs}"
+	local name="$1" fn="$2" idiom="$3" floor="$4" check="$5" parallel="${6:-0}" rounds="${7:-$runs}" peer="${8:-}"
 	local same
 	[[ -z "$only" || "$name" =~ $only ]] || return 0
 	same=$(q "$check")
 	[ "$same" = "t" ] || failed=1
 	best_interleaved "$rounds" "$parallel" "$fn" "$idiom" "$floor"
-	line "$name" "${BEST[0]}" "${BEST[1]}" "${BEST[2]}" "$same"
+	local fn_ms="${BEST[0]}" idiom_ms="${BEST[1]}" floor_ms="${BEST[2]}"
+	PEER_MS="" PEER=""
+	[ -z "$peer" ] || "$peer"
+	line "$name" "$fn_ms" "$idiom_ms" "$floor_ms" "$same" "$PEER_MS" "$PEER"
 }
+
+# ---------------------------------------------------------------------------
+# Peers: the same work in other systems, on the same data, timed in the same
+# run.  A missing peer prints one line saying so and never fails the run; a
+# peer whose result differs from PostgreSQL's does (like fn vs idiom).
+
+# ClickHouse (Debian's clickhouse-server 18.16): a private server of our own,
+# as the user running this script, on a free loopback port, with its config
+# and data under a temporary directory removed on exit.  Started on first use
+# (ch_ready: "" not tried yet, "yes", "no").  Times are the server's own,
+# system.query_log's query_duration_ms of the finished query (whole ms).
+ch_ready=""
+CH_DIR=""
+CH_PID=""
+CH_PORT=""
+ch_stop() {
+	if [ -n "$CH_PID" ]; then
+		kill "$CH_PID" 2>/dev/null || true
+		wait "$CH_PID" 2>/dev/null || true
+		CH_PID=""
+	fi
+	[ -z "$CH_DIR" ] || rm -rf "$CH_DIR"
+	CH_DIR=""
+}
+trap ch_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+ch() { clickhouse-client --host 127.0.0.1 --port "$CH_PORT" "$@"; }
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ch_skip() { echo "ClickHouse: $1; skipped" >&2; ch_ready=no; ch_stop; }
+
+ch_start() {
+	local server=""
+	if command -v clickhouse-server >/dev/null 2>&1; then server=clickhouse-server
+	elif [ -x /usr/sbin/clickhouse-server ]; then server=/usr/sbin/clickhouse-server
+	fi
+	if [ -z "$server" ] || ! command -v clickhouse-client >/dev/null 2>&1; then
+		ch_skip "not installed (Debian packages clickhouse-server, clickhouse-client)"
+		return
+	fi
+	local tries=0
+	CH_PORT=$((20000 + RANDOM % 40000))
+	until port_free "$CH_PORT"; do
+		tries=$((tries + 1))
+		[ "$tries" -lt 50 ] || { ch_skip "no free port found"; return; }
+		CH_PORT=$((20000 + RANDOM % 40000))
+	done
+	CH_DIR="$(mktemp -d "${TMPDIR:-/tmp}/bench-clickhouse.XXXXXX")"
+	# only the native TCP port, on loopback; no HTTP or interserver port
+	cat >"$CH_DIR/config.xml" <<EOXML
+<?xml version="1.0"?>
+<yandex>
+	<logger><level>warning</level><log>$CH_DIR/server.log</log><errorlog>$CH_DIR/server.err.log</errorlog></logger>
+	<listen_host>127.0.0.1</listen_host>
+	<tcp_port>$CH_PORT</tcp_port>
+	<path>$CH_DIR/data/</path>
+	<tmp_path>$CH_DIR/data/tmp/</tmp_path>
+	<user_files_path>$CH_DIR/data/user_files/</user_files_path>
+	<format_schema_path>$CH_DIR/data/format_schemas/</format_schema_path>
+	<timezone>UTC</timezone>
+	<mark_cache_size>1073741824</mark_cache_size>
+	<users_config>$CH_DIR/users.xml</users_config>
+	<default_profile>default</default_profile>
+	<default_database>default</default_database>
+	<query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>
+</yandex>
+EOXML
+	cat >"$CH_DIR/users.xml" <<'EOXML'
+<?xml version="1.0"?>
+<yandex>
+	<profiles><default><max_memory_usage>8000000000</max_memory_usage><log_queries>1</log_queries></default></profiles>
+	<users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+	<quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+</yandex>
+EOXML
+	"$server" --config-file="$CH_DIR/config.xml" >"$CH_DIR/stdout" 2>&1 &
+	CH_PID=$!
+	tries=0
+	until ch --query "SELECT 1" >/dev/null 2>&1; do
+		tries=$((tries + 1))
+		if [ "$tries" -ge 60 ] || ! kill -0 "$CH_PID" 2>/dev/null; then
+			ch_skip "the private server did not start ($(cat "$CH_DIR/server.err.log" "$CH_DIR/stdout" 2>/dev/null |
+				grep -v '^Logging' | tail -n 1))"
+			return
+		fi
+		sleep 0.5
+	done
+	echo "==> ClickHouse $(ch --query "SELECT version()") on 127.0.0.1:$CH_PORT: loading the events" >&2
+	# the usual ClickHouse events table: MergeTree sorted by (user_id, ts);
+	# PostgreSQL's rows are exported in their heap order, times in UTC
+	if ! ch --query "CREATE TABLE events (user_id UInt64, ts DateTime, event String)
+			ENGINE = MergeTree ORDER BY (user_id, ts)" ||
+		! psql -X -q -v ON_ERROR_STOP=1 -c "COPY (SELECT user_id,
+				to_char(ts AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), event FROM events) TO STDOUT" |
+			ch --query "INSERT INTO events FORMAT TabSeparated" ||
+		! ch --query "OPTIMIZE TABLE events FINAL" ||
+		[ "$(ch --query "SELECT count() FROM events")" != "$(q "SELECT count(*) FROM events")" ]; then
+		ch_skip "loading the events failed"
+		return
+	fi
+	ch_ready=yes
+}
+ch_available() { [ -n "$ch_ready" ] || ch_start; [ "$ch_ready" = yes ]; }
+
+# one ClickHouse execution of SQL with max_threads THREADS (0: the server's
+# default, one per physical core); prints its query_duration_ms, the result to
+# $CH_DIR/out
+ch_time_once() {
+	local sql="$1" threads="$2" id="bench-$$-$RANDOM-$RANDOM" set=()
+	[ "$threads" -eq 0 ] || set=(--max_threads="$threads")
+	ch --query_id="$id" "${set[@]}" --query "$sql" >"$CH_DIR/out" &&
+		ch --query "SYSTEM FLUSH LOGS" &&
+		ch --query "SELECT query_duration_ms FROM system.query_log WHERE query_id = '$id' AND type = 2"
+}
+
+# ch_peer CH_SQL CH_FLOOR PG_SQL THREADS: best of $runs rounds of CH_SQL and
+# CH_FLOOR interleaved; CH_SQL's result must equal PG_SQL's (tab-separated
+# text, the same row order).  Sets PEER_MS and PEER.
+ch_peer() {
+	local sql="$1" floor="$2" pg="$3" threads="$4" best="" best_floor="" same label
+	ch_available || return 0
+	local ms ms_floor
+	for _ in $(seq 1 "$runs"); do
+		if ! ms=$(ch_time_once "$sql" "$threads") || ! cp "$CH_DIR/out" "$CH_DIR/result" ||
+			! ms_floor=$(ch_time_once "$floor" "$threads") || [ -z "$ms" ] || [ -z "$ms_floor" ]; then
+			ch_skip "a query failed"
+			return 0
+		fi
+		best=$(min_of "$best" "$ms")
+		best_floor=$(min_of "$best_floor" "$ms_floor")
+	done
+	if psql -X -q -At -F $'\t' -v ON_ERROR_STOP=1 -c "$SETTINGS $pg" | cmp -s - "$CH_DIR/result"; then
+		same=t
+	else
+		same=f
+		failed=1
+		echo "ClickHouse's result differs from PostgreSQL's for: $sql" >&2
+	fi
+	if [ "$threads" -eq 0 ]; then label="default threads ($(ch --query "SELECT value FROM system.settings WHERE name = 'max_threads'"))"
+	else label="max_threads=$threads"
+	fi
+	PEER_MS="$best"
+	PEER="ClickHouse, $label, same $same, count $best_floor ms"
+}
+
+# pandas (Debian's python3-pandas, python3-psycopg2), through test/bench_peers.py;
+# its times are wall-clock in the client, the export from PostgreSQL included
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY="$(command -v python3 || echo python3)"
+PEERS_PY="$(dirname "${BASH_SOURCE[0]}")/bench_peers.py"
+py_ready=""
+py_available() {
+	if [ -z "$py_ready" ]; then
+		if PANDAS_VERSION=$("$PY" "$PEERS_PY" check 2>/dev/null); then
+			py_ready=yes
+		else
+			py_ready=no
+			echo "pandas: not installed (Debian packages python3-pandas, python3-psycopg2); skipped" >&2
+		fi
+	fi
+	[ "$py_ready" = yes ]
+}
+# py_peer CASE REF_SQL LABEL: sets PEER_MS and PEER
+py_peer() {
+	local out
+	if ! out=$("$PY" "$PEERS_PY" "$1" "$runs" "$2"); then
+		echo "$3: $1 failed (above); skipped" >&2
+		return 0
+	fi
+	[ "${out#* }" = t ] || { failed=1; echo "$3's result differs from PostgreSQL's ($1)" >&2; }
+	PEER_MS="${out% *}"
+	PEER="$3, same ${out#* }"
+}
+# ---------------------------------------------------------------------------
 
 FILTER_NPS="100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score)"
 
@@ -161,12 +368,18 @@ case_row "nps(score), all rows, 2 workers" \
 	"SELECT count(*) FROM scores" \
 	"SELECT abs((SELECT nps(score) FROM scores) - (SELECT $FILTER_NPS FROM scores)) < 1e-9" 1 $((runs * 3))
 
+# pandas: read g and score (COPY to memory, read_csv), NPS per group with groupby
+peer_nps_groups() {
+	py_available || return 0
+	py_peer nps_groups "SELECT g, nps(score) FROM scores GROUP BY g" "pandas $PANDAS_VERSION, export included"
+}
 case_row "nps(score) GROUP BY 1000 groups" \
 	"SELECT g, nps(score) FROM scores GROUP BY g" \
 	"SELECT g, $FILTER_NPS FROM scores GROUP BY g" \
 	"SELECT count(*) FROM scores" \
 	"SELECT count(*) = 0 FROM (SELECT g, nps(score) AS a FROM scores GROUP BY g) x
-	 JOIN (SELECT g, $FILTER_NPS AS b FROM scores GROUP BY g) y USING (g) WHERE abs(a - b) > 1e-9"
+	 JOIN (SELECT g, $FILTER_NPS AS b FROM scores GROUP BY g) y USING (g) WHERE abs(a - b) > 1e-9" \
+	0 "$runs" peer_nps_groups
 
 case_row "rolling nps, 30-row frame (inverse)" \
 	"SELECT nps(score) OVER (ORDER BY id ROWS 29 PRECEDING) FROM scores_small" \
@@ -236,11 +449,20 @@ SESSIONS_IDIOM="WITH numbered AS (
 SELECT customer, session::int, min(ts), max(ts), count(*)::int,
 	   array_agg(channel ORDER BY ts, channel) FILTER (WHERE keep)
 FROM collapsed GROUP BY customer, session"
+# pandas: read the touches (times as epoch microseconds), sort, mark session
+# starts and channel changes with vector operations, one groupby for the
+# sessions' start, end, touches and channel count (the lists are not built)
+peer_sessions() {
+	py_available || return 0
+	py_peer sessions "SELECT count(*), sum(cardinality(channels)), extract(epoch FROM max(ended - started))
+		FROM ($SESSIONS_FN) x" "pandas $PANDAS_VERSION, export included"
+}
 case_row "session table: journey_agg + sessions()" \
 	"SELECT count(*), sum(cardinality(channels)), max(ended - started) FROM ($SESSIONS_FN) x" \
 	"SELECT count(*), sum(cardinality(array_agg)), max(max - min) FROM ($SESSIONS_IDIOM) x" \
 	"SELECT count(*) FROM touches" \
-	"SELECT (SELECT count(*) FROM (($SESSIONS_FN) EXCEPT ($SESSIONS_IDIOM)) a) = 0"
+	"SELECT (SELECT count(*) FROM (($SESSIONS_FN) EXCEPT ($SESSIONS_IDIOM)) a) = 0" \
+	0 "$runs" peer_sessions
 
 case_row "journey_agg per customer vs array_agg" \
 	"SELECT customer, journey_agg(ts, channel) FROM touches GROUP BY customer" \
@@ -279,11 +501,22 @@ BG_LL_SQL="SELECT sum(A1 + A2 + CASE WHEN x = 0 THEN A3 ELSE ln(exp(A3) + exp(A4
 	SELECT x, (SELECT coalesce(sum(ln(2 + j) + ln(6 + j) - ln(8 + j)), 0) FROM generate_series(0, x::int - 1) j) + 2 * ln(10) AS A1,
 		   0 AS A2, -(2 + x) * ln(10 + T) AS A3, ln(2) - ln(6 + x - 1) - (2 + x) * ln(10 + tx) AS A4
 	FROM btyd) s"
+# lifetimes (not packaged in Debian): BetaGeoFitter on the exported customers,
+# when the module imports
+peer_bgnbd() {
+	if "$PY" "$PEERS_PY" check_lifetimes 2>/dev/null; then
+		py_peer bgnbd "SELECT r, alpha, a, b FROM estimates((SELECT bgnbd_fit(x, tx, T) FROM btyd))" \
+			"lifetimes BetaGeoFitter, export included"
+	else
+		echo "lifetimes: not installed, skipped" >&2
+	fi
+}
 case_row "bgnbd_fit, 1 customer per 10 rows (vs 1 SQL log-lik)" \
 	"SELECT bgnbd_fit(x, tx, T) FROM btyd" \
 	"$BG_LL_SQL" \
 	"SELECT count(*) FROM btyd" \
-	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd"
+	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd" \
+	0 "$runs" peer_bgnbd
 
 COMM_FN="SELECT community, m, posts(h), threads(h), members(h), answered_threads(h),
 	first_reply_time(h), response_gap(h), interactivity(h)
@@ -341,6 +574,79 @@ case_row "journey_agg, 60,000 event names (vs 1 name)" \
 	   AND pg_column_size(a) > (SELECT sum(octet_length(many) + 1) FROM names60k)
 	 FROM (SELECT journey_agg(ts, channel, many) AS a, journey_agg(ts, channel, one) AS b FROM names60k) s" \
 	0 $((runs * 3))
+
+# Funnel and retention per user over the events, then the number of users
+# per level (per retention pattern), so that only the aggregation is timed.
+# The floor is the bare per-user count.
+EVENTS_FLOOR="SELECT user_id, count(*) FROM events GROUP BY user_id"
+CH_FLOOR="SELECT user_id, count() FROM events GROUP BY user_id FORMAT Null"
+FUNNEL_FN="SELECT level, count(*) AS users FROM (
+	SELECT user_id, window_funnel('1 hour', ts, event = 'view', event = 'cart', event = 'checkout', event = 'purchase') AS level
+	FROM events GROUP BY user_id) f GROUP BY level"
+# The idiom: the deepest chain from a step-1 event is found by taking, at each
+# step, the earliest next-step event at or after the previous one (no later
+# choice can reach further within the window).  Scanning each user's events
+# backwards in (time, step) order, running minimums give for every event the
+# earliest later event of the next step (c4 on step-3 rows), the earliest
+# step-4 time reachable through a step-3 event (b4 on step-2 rows), and so on
+# up to step 1: three window passes over one sort order.  A user's level is
+# the deepest step whose time is within the hour of some step-1 event, 0
+# without one.  One row fulfils one step here (the conditions exclude each
+# other), so one step number per row is enough.
+FUNNEL_IDIOM="SELECT level, count(*) AS users FROM (
+	SELECT user_id, max(CASE WHEN step IS DISTINCT FROM 1 THEN 0
+							 WHEN a4 <= ts + interval '1 hour' THEN 4
+							 WHEN a3 <= ts + interval '1 hour' THEN 3
+							 WHEN a2 <= ts + interval '1 hour' THEN 2 ELSE 1 END) AS level
+	FROM (SELECT user_id, ts, step, min(ts) FILTER (WHERE step = 2) OVER w AS a2,
+				 min(b3) FILTER (WHERE step = 2) OVER w AS a3, min(b4) FILTER (WHERE step = 2) OVER w AS a4
+		  FROM (SELECT user_id, ts, step, min(ts) FILTER (WHERE step = 3) OVER w AS b3,
+					   min(c4) FILTER (WHERE step = 3) OVER w AS b4
+				FROM (SELECT user_id, ts, step, min(ts) FILTER (WHERE step = 4) OVER w AS c4
+					  FROM (SELECT user_id, ts, CASE event WHEN 'view' THEN 1 WHEN 'cart' THEN 2
+								   WHEN 'checkout' THEN 3 WHEN 'purchase' THEN 4 END AS step
+							FROM events) e
+					  WINDOW w AS (PARTITION BY user_id ORDER BY ts DESC, step DESC ROWS UNBOUNDED PRECEDING)) c
+				WINDOW w AS (PARTITION BY user_id ORDER BY ts DESC, step DESC ROWS UNBOUNDED PRECEDING)) b
+		  WINDOW w AS (PARTITION BY user_id ORDER BY ts DESC, step DESC ROWS UNBOUNDED PRECEDING)) a
+	GROUP BY user_id) f GROUP BY level"
+CH_FUNNEL="SELECT level, count() AS users FROM (
+	SELECT user_id, windowFunnel(3600)(ts, event = 'view', event = 'cart', event = 'checkout', event = 'purchase') AS level
+	FROM events GROUP BY user_id) GROUP BY level ORDER BY level"
+peer_funnel() { ch_peer "$CH_FUNNEL" "$CH_FLOOR" "$FUNNEL_FN ORDER BY level" 1; }
+# the idiom takes several times as long: fewer rounds, at most 3
+case_row "window_funnel per user, level histogram" \
+	"$FUNNEL_FN" "$FUNNEL_IDIOM" "$EVENTS_FLOOR" \
+	"SELECT count(*) = 0 FROM ($FUNNEL_FN) a FULL JOIN ($FUNNEL_IDIOM) b USING (level)
+	 WHERE a.users IS DISTINCT FROM b.users" \
+	0 "$((runs < 3 ? runs : 3))" peer_funnel
+if [[ "$ch_ready" = yes && ( -z "$only" || "window_funnel per user, level histogram" =~ $only ) ]]; then
+	peer_funnel_threads() { ch_peer "$CH_FUNNEL" "$CH_FLOOR" "$FUNNEL_FN ORDER BY level" 0; }
+	peer_funnel_threads
+	printf '%-44s %10s %10s %10s %9s %9s  %-6s %9.1f  %s\n' "  the same in ClickHouse, all threads" "" "" "" "" "" "" \
+		"$PEER_MS" "$PEER"
+fi
+
+# retention's result as text "1,1,0" on both sides, for the comparison
+RET_FN="SELECT r, count(*) AS users FROM (
+	SELECT user_id, retention(event = 'view', event = 'cart', event = 'purchase') AS r
+	FROM events GROUP BY user_id) t GROUP BY r"
+RET_IDIOM="SELECT r, count(*) AS users FROM (
+	SELECT user_id, ARRAY[bool_or(event = 'view'), bool_or(event = 'view') AND bool_or(event = 'cart'),
+						  bool_or(event = 'view') AND bool_or(event = 'purchase')] AS r
+	FROM events GROUP BY user_id) t GROUP BY r"
+RET_PG_TEXT="SELECT array_to_string(r::int[], ','), users FROM ($RET_FN) x ORDER BY 1"
+CH_RET="SELECT arrayStringConcat(arrayMap(x -> toString(x), r), ',') AS pattern, count() AS users FROM (
+	SELECT user_id, retention(event = 'view', event = 'cart', event = 'purchase') AS r
+	FROM events GROUP BY user_id) GROUP BY pattern ORDER BY pattern"
+RET_CHECK="SELECT count(*) = 0 FROM ($RET_FN) a FULL JOIN ($RET_IDIOM) b USING (r)
+	WHERE a.users IS DISTINCT FROM b.users"
+peer_retention() { ch_peer "$CH_RET" "$CH_FLOOR" "$RET_PG_TEXT" 1; }
+peer_retention_threads() { ch_peer "$CH_RET" "$CH_FLOOR" "$RET_PG_TEXT" 0; }
+case_row "retention, 3 conditions, per user" \
+	"$RET_FN" "$RET_IDIOM" "$EVENTS_FLOOR" "$RET_CHECK" 0 "$runs" peer_retention
+case_row "retention, 3 conditions, per user, 2 workers" \
+	"$RET_FN" "$RET_IDIOM" "$EVENTS_FLOOR" "$RET_CHECK" 1 "$runs" peer_retention_threads
 
 [ -n "$only" ] && { [ "$failed" -eq 0 ] || exit 1; exit 0; }
 echo
