@@ -2913,3 +2913,185 @@ COMMENT ON OPERATOR < (bgbb,bgbb) IS 'consistent total order of bgbb states (it 
 COMMENT ON OPERATOR <= (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (bgbb,bgbb) IS 'consistent total order of bgbb states (it means nothing; for sorting and DISTINCT)';
+
+--
+-- MBG/NBD (issue 21): BG/NBD with a drop-out chance at time 0 as well
+-- (Batislam, Denizel and Filiztekin 2007; lifetimes' ModifiedBetaGeoFitter,
+-- BTYDplus' mbgnbd), on the same data, with bgnbd's layout and accessors
+--
+CREATE TYPE mbgnbd;
+CREATE FUNCTION mbgnbd_in(cstring) RETURNS mbgnbd
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_out(mbgnbd) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_recv(internal) RETURNS mbgnbd
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_send(mbgnbd) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE mbgnbd (
+	INTERNALLENGTH = variable,
+	INPUT = mbgnbd_in,
+	OUTPUT = mbgnbd_out,
+	RECEIVE = mbgnbd_recv,
+	SEND = mbgnbd_send,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+COMMENT ON TYPE mbgnbd IS 'MBG/NBD model of repeat purchases (Batislam, Denizel and Filiztekin 2007)';
+COMMENT ON FUNCTION mbgnbd_in(cstring) IS 'text input of type mbgnbd';
+COMMENT ON FUNCTION mbgnbd_out(mbgnbd) IS 'text output of type mbgnbd';
+COMMENT ON FUNCTION mbgnbd_recv(internal) IS 'binary input of type mbgnbd';
+COMMENT ON FUNCTION mbgnbd_send(mbgnbd) IS 'binary output of type mbgnbd';
+
+CREATE FUNCTION mbgnbd(r double precision, alpha double precision,
+					   a double precision, b double precision) RETURNS mbgnbd
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_make'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION mbgnbd(double precision, double precision, double precision, double precision) IS 'an MBG/NBD model from known parameters r, alpha, a, b';
+
+CREATE FUNCTION mbgnbd_fit_trans(internal, double precision, double precision, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_fit_trans(internal, double precision, double precision, double precision,
+								 double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_fit_final(internal) RETURNS mbgnbd
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE mbgnbd_fit(frequency double precision, recency double precision,
+							age double precision) (
+	SFUNC = mbgnbd_fit_trans,
+	STYPE = internal,
+	FINALFUNC = mbgnbd_fit_final,
+	COMBINEFUNC = model_fit_combine,
+	SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE mbgnbd_fit(frequency double precision, recency double precision,
+							age double precision, penalizer double precision) (
+	SFUNC = mbgnbd_fit_trans,
+	STYPE = internal,
+	FINALFUNC = mbgnbd_fit_final,
+	COMBINEFUNC = model_fit_combine,
+	SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE mbgnbd_fit(double precision, double precision, double precision) IS 'maximum-likelihood MBG/NBD model of (frequency, recency, age) per customer';
+COMMENT ON AGGREGATE mbgnbd_fit(double precision, double precision, double precision, double precision) IS 'penalized maximum-likelihood MBG/NBD model (lifetimes'' penalizer_coef)';
+COMMENT ON FUNCTION mbgnbd_fit_trans(internal, double precision, double precision, double precision) IS 'transition function of aggregate mbgnbd_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION mbgnbd_fit_trans(internal, double precision, double precision, double precision, double precision) IS 'transition function of aggregate mbgnbd_fit(double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION mbgnbd_fit_final(internal) IS 'final function of aggregate mbgnbd_fit (not meant to be called directly)';
+
+CREATE FUNCTION parameters(mbgnbd, OUT parameter text, OUT estimate double precision,
+						   OUT std_error double precision) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_parameters'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+CREATE FUNCTION estimates(mbgnbd, OUT r double precision, OUT alpha double precision,
+						  OUT a double precision, OUT b double precision,
+						  OUT r_std_error double precision, OUT alpha_std_error double precision,
+						  OUT a_std_error double precision, OUT b_std_error double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_estimates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_likelihood(mbgnbd) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_loglik'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customers(mbgnbd) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_customers'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_likelihood(model mbgnbd, frequency double precision,
+							   recency double precision, age double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_loglik_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model mbgnbd, t double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_expected'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model mbgnbd, t double precision, frequency double precision,
+								   recency double precision, age double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_expected_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION p_alive(model mbgnbd, frequency double precision, recency double precision,
+						age double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_p_alive'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION parameters(mbgnbd) IS 'the MBG/NBD parameters with standard errors, one row each';
+COMMENT ON FUNCTION estimates(mbgnbd) IS 'parameters r, alpha, a, b of an MBG/NBD model and their standard errors, as one record';
+COMMENT ON FUNCTION log_likelihood(mbgnbd) IS 'log-likelihood of the fit';
+COMMENT ON FUNCTION customers(mbgnbd) IS 'number of customers the model was fitted on';
+COMMENT ON FUNCTION log_likelihood(mbgnbd, double precision, double precision, double precision) IS 'one customer''s log-likelihood under an MBG/NBD model';
+COMMENT ON FUNCTION expected_purchases(mbgnbd, double precision) IS 'expected repeat purchases of a new customer in a period (MBG/NBD)';
+COMMENT ON FUNCTION expected_purchases(mbgnbd, double precision, double precision, double precision, double precision) IS 'expected purchases of a customer in the next period, given frequency, recency and age (MBG/NBD)';
+COMMENT ON FUNCTION p_alive(mbgnbd, double precision, double precision, double precision) IS 'probability that a customer with this frequency, recency and age is still active (MBG/NBD; below 1 also without repeat purchases)';
+
+CREATE FUNCTION mbgnbd_json(mbgnbd) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (mbgnbd AS json) WITH FUNCTION mbgnbd_json(mbgnbd);
+CREATE FUNCTION mbgnbd_jsonb(mbgnbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (mbgnbd AS jsonb) WITH FUNCTION mbgnbd_jsonb(mbgnbd);
+COMMENT ON FUNCTION mbgnbd_json(mbgnbd) IS 'json form of mbgnbd (the cast to json; keys documented)';
+COMMENT ON FUNCTION mbgnbd_jsonb(mbgnbd) IS 'jsonb form of mbgnbd (the cast to jsonb; keys documented)';
+
+CREATE FUNCTION mbgnbd_eq(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_ne(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_lt(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_le(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_gt(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_ge(mbgnbd, mbgnbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_cmp(mbgnbd, mbgnbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_hash(mbgnbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_hash_extended(mbgnbd, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_eq, COMMUTATOR = =,
+				   NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_ne, COMMUTATOR = <>,
+					NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_lt, COMMUTATOR = >,
+				   NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_le, COMMUTATOR = >=,
+					NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_gt, COMMUTATOR = <,
+				   NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = mbgnbd, RIGHTARG = mbgnbd, FUNCTION = mbgnbd_ge, COMMUTATOR = <=,
+					NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS mbgnbd_ops DEFAULT FOR TYPE mbgnbd USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 mbgnbd_cmp(mbgnbd, mbgnbd);
+CREATE OPERATOR CLASS mbgnbd_hash_ops DEFAULT FOR TYPE mbgnbd USING hash AS
+	OPERATOR 1 =, FUNCTION 1 mbgnbd_hash(mbgnbd), FUNCTION 2 mbgnbd_hash_extended(mbgnbd, bigint);
+COMMENT ON FUNCTION mbgnbd_eq(mbgnbd, mbgnbd) IS 'support function of the mbgnbd = operator';
+COMMENT ON FUNCTION mbgnbd_ne(mbgnbd, mbgnbd) IS 'support function of the mbgnbd <> operator';
+COMMENT ON FUNCTION mbgnbd_lt(mbgnbd, mbgnbd) IS 'support function of the mbgnbd < operator';
+COMMENT ON FUNCTION mbgnbd_le(mbgnbd, mbgnbd) IS 'support function of the mbgnbd <= operator';
+COMMENT ON FUNCTION mbgnbd_gt(mbgnbd, mbgnbd) IS 'support function of the mbgnbd > operator';
+COMMENT ON FUNCTION mbgnbd_ge(mbgnbd, mbgnbd) IS 'support function of the mbgnbd >= operator';
+COMMENT ON FUNCTION mbgnbd_cmp(mbgnbd, mbgnbd) IS 'comparison of two mbgnbd states (btree operator class support)';
+COMMENT ON FUNCTION mbgnbd_hash(mbgnbd) IS 'hash of a mbgnbd state (hash operator class support)';
+COMMENT ON FUNCTION mbgnbd_hash_extended(mbgnbd, bigint) IS 'extended hash of a mbgnbd state (hash operator class support)';
+COMMENT ON OPERATOR = (mbgnbd, mbgnbd) IS 'mbgnbd states are equal (they print the same)';
+COMMENT ON OPERATOR <> (mbgnbd, mbgnbd) IS 'mbgnbd states differ';
+COMMENT ON OPERATOR < (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';

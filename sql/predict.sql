@@ -527,6 +527,44 @@ FROM (SELECT bgnbd_fit(x, tx, T) AS m FROM sim_rounded) s,
 	 (VALUES (0.99), (1.01)) v(f)
 GROUP BY m;
 DROP TABLE sim_rounded;
+-- MBG/NBD (1.2, issue 21): 20,000 customers simulated from the MBG/NBD
+-- process itself (as sim, with lambda ~ Gamma(2, 10) and p ~ Beta(2, 6),
+-- but a customer may also leave before buying again at all: 0 repeat
+-- purchases before leaving is possible); the fit recovers the parameters
+-- and is the maximum (its log-likelihood is the customers' own sum,
+-- computed by another function; moving any parameter 1% either way lowers it)
+CREATE TABLE sim_mbg AS
+WITH c AS (
+	SELECT i, -(ln(pg_temp.u(i, 1)) + ln(pg_temp.u(i, 2))) / 10 AS lam,
+		   ga / (ga + gb) AS p, 20 + 40 * pg_temp.u(i, 11) AS T
+	FROM (SELECT i, -(ln(pg_temp.u(i, 3)) + ln(pg_temp.u(i, 4))) AS ga,
+				 -(ln(pg_temp.u(i, 5)) + ln(pg_temp.u(i, 6)) + ln(pg_temp.u(i, 7)) +
+				   ln(pg_temp.u(i, 8)) + ln(pg_temp.u(i, 9)) + ln(pg_temp.u(i, 10))) AS gb
+		  FROM generate_series(1, 20000) i) g),
+j AS (SELECT c.*, floor(ln(pg_temp.u(i, 12)) / ln(1 - p)) AS J FROM c),
+arrivals AS (
+	SELECT i, T, sum(-ln(pg_temp.u(i, 100 + k)) / lam) OVER (PARTITION BY i ORDER BY k) AS at
+	FROM j, generate_series(1, least(J, ceil(3 * lam * T + 20))::int) k)
+SELECT c.i, count(a.at)::double precision AS x, coalesce(max(a.at), 0) AS tx, c.T
+FROM c LEFT JOIN arrivals a ON a.i = c.i AND a.at <= a.T
+GROUP BY c.i, c.T;
+SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se
+FROM parameters((SELECT mbgnbd_fit(x, tx, T) FROM sim_mbg))
+	 JOIN (VALUES ('r', 2), ('alpha', 10), ('a', 2), ('b', 6)) t(parameter, truth) USING (parameter);
+SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, tx, T)) FROM sim_mbg))::numeric, 6) AS difference,
+	   bool_and((log_likelihood(m) > (SELECT sum(log_likelihood(mbgnbd(r * f1, alpha * f2, a * f3, b * f4), x, tx, T)) FROM sim_mbg)) IS TRUE) AS is_maximum,
+	   customers(m)
+FROM (SELECT mbgnbd_fit(x, tx, T) AS m FROM sim_mbg) s,
+	 LATERAL (SELECT * FROM estimates(m)) e,
+	 (VALUES (1.01, 1, 1, 1), (0.99, 1, 1, 1), (1, 1.01, 1, 1), (1, 0.99, 1, 1),
+			 (1, 1, 1.01, 1), (1, 1, 0.99, 1), (1, 1, 1, 1.01), (1, 1, 1, 0.99)) v(f1, f2, f3, f4)
+GROUP BY m;
+DROP TABLE sim_mbg;
+-- customers simulated from a BG/NBD process (sim above: nobody leaves
+-- before a first repeat) drive MBG/NBD's b to infinity: the error names it
+-- and suggests the penalizer, with which the fit is found
+SELECT mbgnbd_fit(x, tx, T) FROM sim;
+SELECT round(b::numeric, 1) AS b, round(a::numeric, 2) AS a FROM estimates((SELECT mbgnbd_fit(x, tx, T, 0.001) FROM sim));
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)
@@ -652,3 +690,50 @@ FROM (VALUES (1e12, 0.49999999999981606), (1e14, 0.4999999999999982), (1e15, 0.4
 -- a horizon past the range of doubles dropped its periods silently (NaN
 -- increments counted as 0): an error now
 SELECT predicted_clv(bgnbd(0.5, 1, 0.5, 1), gammagamma(1, 2, 1), 0, 0, 0, 0, 1000, 1e306, 0);
+
+--
+-- MBG/NBD (1.2, issue 21): Batislam, Denizel and Filiztekin (2007), as
+-- lifetimes' ModifiedBetaGeoFitter and BTYDplus' mbgnbd define it.  Values
+-- from the model's closed forms in mpmath at 50 digits
+-- (test/reference/mbgnbd_values.py): model 1 is the published CDNOW fit
+-- (BTYDplus, r 0.525, alpha 6.183, a 0.891, b 1.614), model 2 has b < 1
+-- and a > 1; customers without repeats have P(alive) < 1 here (unlike
+-- BG/NBD), and their expectation is scaled by it.
+--
+CREATE TABLE mbg_ref (m int, x float8, tx float8, T float8, ll float8, p_alive float8, e39 float8);
+INSERT INTO mbg_ref VALUES
+(1, 0.0, 0.0, 38.86, -0.53983746353101455604, 0.38973508091876290083, 0.15401274667514667952),
+(1, 2.0, 30.43, 38.86, -9.4855513145339315392, 0.70620226511848727576, 1.2629606232673656765),
+(1, 7.0, 35.5, 39.0, -22.099788424535055049, 0.84051667411482273272, 4.2648068726955806529),
+(1, 1.0, 1.71, 38.86, -4.4603606125843175884, 0.17083648431040802984, 0.18883654136434289011),
+(2, 0.0, 0.0, 38.86, -0.066005314914350167537, 0.0029830982663831816452, 0.0024851470705058522957),
+(2, 2.0, 30.43, 38.86, -12.677420975082268668, 0.23158540823207423271, 0.34881839793612418051),
+(2, 7.0, 35.5, 39.0, -26.816024666847965119, 0.51531189846584527621, 1.5897650065109950765),
+(2, 1.0, 1.71, 38.86, -5.0915396060068113906, 0.0048924039412338056167, 0.005756310541251378355);
+CREATE TABLE mbg_models (m int, model mbgnbd);
+INSERT INTO mbg_models VALUES (1, mbgnbd(0.525, 6.183, 0.891, 1.614)), (2, mbgnbd(2, 10, 3.5, 0.25));
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE abs(log_likelihood(model, x, tx, T) / ll - 1) > 1e-9) AS ll_off,
+	   count(*) FILTER (WHERE abs(p_alive(model, x, tx, T) / r.p_alive - 1) > 1e-9) AS p_alive_off,
+	   count(*) FILTER (WHERE abs(expected_purchases(model, 39, x, tx, T) / e39 - 1) > 1e-9) AS expected_off
+FROM mbg_ref r JOIN mbg_models USING (m);
+SELECT m, t, abs(expected_purchases(model, t) / ref - 1) <= 1e-9 AS matches
+FROM mbg_models JOIN (VALUES (1, 1, 0.053084795263701838189), (1, 39, 1.1829536655971726405),
+							 (1, 520, 4.4144453267990473208), (2, 1, 0.011999195512754350971),
+							 (2, 39, 0.090190360462480676014), (2, 520, 0.099838489278717035327)) v(m, t, ref) USING (m)
+ORDER BY m, t;
+-- the text, binary and JSON forms; equality
+SELECT model::text, model::text::mbgnbd = model AS text_round_trip,
+	   mbgnbd_recv_check.ok AS binary_round_trip, model::jsonb -> 'parameters' ->> 'b' AS json_b
+FROM mbg_models,
+	 LATERAL (SELECT mbgnbd_send(model) = mbgnbd_send(model::text::mbgnbd) AS ok) mbgnbd_recv_check
+WHERE m = 2;
+-- NULLs and errors: no rows, NULL rows, no repeat buyer, bad parameters and data
+SELECT mbgnbd_fit(x, tx, T) IS NULL AS no_rows FROM (VALUES (1.0, 1.0, 2.0)) v(x, tx, T) WHERE false;
+SELECT mbgnbd_fit(x, tx, T) IS NULL AS null_rows FROM (VALUES (NULL::float8, 1.0, 2.0)) v(x, tx, T);
+SELECT mbgnbd_fit(x, tx, T) FROM (VALUES (0.0, 0.0, 2.0)) v(x, tx, T);
+SELECT mbgnbd_fit(x, tx, T, -1) FROM (VALUES (1.0, 1.0, 2.0)) v(x, tx, T);
+SELECT mbgnbd(0, 1, 1, 1);
+SELECT p_alive(mbgnbd(1, 1, 1, 1), 1, 3, 2);
+SELECT expected_purchases(mbgnbd(1, 1, 1, 1), -1);
+DROP TABLE mbg_ref, mbg_models;

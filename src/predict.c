@@ -70,6 +70,13 @@ static const PredKind bgnbd_kind = {
 	.nparams = 4,
 	.names = {"r", "alpha", "a", "b"},
 };
+static const PredKind mbgnbd_kind = {
+	.typname = "mbgnbd",
+	.fitname = "mbgnbd_fit",
+	.penalized_call = "mbgnbd_fit(frequency, recency, age, 0.001)",
+	.nparams = 4,
+	.names = {"r", "alpha", "a", "b"},
+};
 static const PredKind gg_kind = {
 	.typname = "gammagamma",
 	.fitname = "gammagamma_fit",
@@ -608,10 +615,11 @@ static const EngRecordCount pred_serial_rows[2] = {
  * on every row of a group.
  */
 static void
-pred_rows_penalize(PredRows *s, double penalizer)
+pred_rows_penalize(PredRows *s, double penalizer, const char *fitname)
 {
-	const char *fitname = s->ncols == 2 ? gg_kind.fitname : bgnbd_kind.fitname;
-
+	/* merged states do not know which of the two BG/NBD fits they serve */
+	if (fitname == NULL)
+		fitname = s->ncols == 2 ? gg_kind.fitname : "bgnbd_fit or mbgnbd_fit";
 	if (!(isfinite(penalizer) && penalizer >= 0.0))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -640,7 +648,7 @@ pred_rows_merge(void *dst, const void *src, MemoryContext cxt)
 	if (to->ncols != from->ncols)
 		elog(ERROR, "model fit states of different kinds cannot be combined");
 	if (from->penalized)
-		pred_rows_penalize(to, from->penalizer);
+		pred_rows_penalize(to, from->penalizer, NULL);
 	for (int64 i = 0; i < from->n; i++)
 	{
 		if ((i & 0xFFFF) == 0)
@@ -679,7 +687,7 @@ pred_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 				errmsg("invalid model fit value"),
 				errdetail("A fitting state has %d columns, not 2 or 3.", s->ncols));
 	if (pq_getmsgbyte(buf) != 0)
-		pred_rows_penalize(s, pq_getmsgfloat8(buf));
+		pred_rows_penalize(s, pq_getmsgfloat8(buf), NULL);
 	else if (pq_getmsgfloat8(buf) != 0.0)
 		ereport(ERROR,
 				errcode(ERRCODE_DATA_CORRUPTED),
@@ -723,7 +731,8 @@ static const EngBuildOps pred_rows_ops = {
  * argument ncols + 1, where the aggregate has it, is the penalizer
  */
 static PredRows *
-pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
+pred_rows_arg(FunctionCallInfo fcinfo, int ncols, const PredKind *kind,
+			  MemoryContext *aggcontext)
 {
 	PredRows   *s = eng_build_arg(fcinfo, &pred_rows_ops, aggcontext);
 
@@ -731,7 +740,7 @@ pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
 		s->ncols = ncols;
 	if (PG_NARGS() > ncols + 1)
 		pred_rows_penalize(s, PG_ARGISNULL(ncols + 1) ? 0.0 :
-						   PG_GETARG_FLOAT8(ncols + 1));
+						   PG_GETARG_FLOAT8(ncols + 1), kind->fitname);
 	return s;
 }
 
@@ -739,12 +748,11 @@ pred_rows_arg(FunctionCallInfo fcinfo, int ncols, MemoryContext *aggcontext)
  * bgnbd_fit(frequency, recency, age [, penalizer]): rows with a NULL are
  * skipped
  */
-PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
-Datum
-engagement_bgnbd_trans(PG_FUNCTION_ARGS)
+static Datum
+bgnbd_trans_common(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	MemoryContext aggcontext;
-	PredRows   *s = pred_rows_arg(fcinfo, 3, &aggcontext);
+	PredRows   *s = pred_rows_arg(fcinfo, 3, kind, &aggcontext);
 	double		row[3];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -757,6 +765,20 @@ engagement_bgnbd_trans(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(s);
 }
 
+PG_FUNCTION_INFO_V1(engagement_bgnbd_trans);
+Datum
+engagement_bgnbd_trans(PG_FUNCTION_ARGS)
+{
+	return bgnbd_trans_common(fcinfo, &bgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_trans);
+Datum
+engagement_mbgnbd_trans(PG_FUNCTION_ARGS)
+{
+	return bgnbd_trans_common(fcinfo, &mbgnbd_kind);
+}
+
 /*
  * gammagamma_fit(frequency, monetary [, penalizer]): NULLs and customers
  * without repeats are skipped
@@ -766,7 +788,7 @@ Datum
 engagement_gammagamma_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	PredRows   *s = pred_rows_arg(fcinfo, 2, &aggcontext);
+	PredRows   *s = pred_rows_arg(fcinfo, 2, &gg_kind, &aggcontext);
 	double		row[2];
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
@@ -1027,6 +1049,7 @@ typedef struct BgData
 	double		wsum;
 	double		penalizer;
 	double		alpha_scale;	/* 1 / the largest age, as lifetimes scales */
+	bool		modified;		/* MBG/NBD: a customer may drop out at time 0 */
 } BgData;
 
 /*
@@ -1036,6 +1059,12 @@ typedef struct BgData
  *   A2 = lnG(a+b) + lnG(b+x) - lnG(b) - lnG(a+b+x)
  *   A3 = -(r+x) ln(alpha+T)
  *   A4 = ln a - ln(b+x-1) - (r+x) ln(alpha+t_x)
+ *
+ * MBG/NBD (Batislam, Denizel and Filiztekin 2007) lets a customer drop out
+ * at time 0 too, so b + x takes the place of b + x - 1 and the e^A4 term
+ * is there for every x:
+ *   A2 = lnG(a+b) + lnG(b+x+1) - lnG(b) - lnG(a+b+x+1)
+ *   A4 = ln a - ln(b+x) - (r+x) ln(alpha+t_x)
  */
 static bool
 bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
@@ -1066,21 +1095,22 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 		d->it[i] = 1.0 / (alpha + d->times[i]);
 	}
 
-	/* terms of x alone */
+	/* terms of x alone (bx: x, or x + 1 for MBG/NBD) */
 	for (int32 g = 0; g < d->ngroups; g++)
 	{
 		double		gx = d->gx[g];
+		double		bx = d->modified ? gx + 1.0 : gx;
 		double		w = d->gw[g];
 
 		if ((g & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
 		ll += w * (lgamma(r + gx) - lgamma(r) + r * lnalpha +
-				   lgamma(a + b) + lgamma(b + gx) - lgamma(b) - lgamma(a + b + gx));
+				   lgamma(a + b) + lgamma(b + bx) - lgamma(b) - lgamma(a + b + bx));
 		gr += w * (num_digamma(r + gx) - num_digamma(r) + lnalpha);
 		galpha += w * r / alpha;
-		ga += w * (num_digamma(a + b) - num_digamma(a + b + gx));
-		gb += w * (num_digamma(a + b) + num_digamma(b + gx) - num_digamma(b) -
-				   num_digamma(a + b + gx));
+		ga += w * (num_digamma(a + b) - num_digamma(a + b + bx));
+		gb += w * (num_digamma(a + b) + num_digamma(b + bx) - num_digamma(b) -
+				   num_digamma(a + b + bx));
 	}
 
 	for (int32 i = 0; i < d->nrows; i++)
@@ -1096,7 +1126,12 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 		{
 			gi = d->group[i];
 			x = d->gx[gi];
-			if (x > 0.0)
+			if (d->modified)
+			{
+				lnbx1 = log(b + x);
+				ibx1 = 1.0 / (b + x);
+			}
+			else if (x > 0.0)
 			{
 				lnbx1 = log(b + (x - 1.0));
 				ibx1 = 1.0 / (b + (x - 1.0));
@@ -1113,7 +1148,7 @@ bgnbd_objective(const double *theta, double *f, double *grad, void *arg)
 			iT = d->it[d->T_idx[i]];
 		}
 		A3 = -(r + x) * lT;
-		if (x == 0.0)
+		if (x == 0.0 && !d->modified)
 		{
 			ll += w * A3;
 			gr -= w * lT;
@@ -1254,9 +1289,9 @@ bgnbd_prepare(PredRows *s, BgData *d)
 	}
 }
 
-PG_FUNCTION_INFO_V1(engagement_bgnbd_final);
-Datum
-engagement_bgnbd_final(PG_FUNCTION_ARGS)
+/* final of bgnbd_fit and mbgnbd_fit (the modified model) */
+static Datum
+bgnbd_final_common(FunctionCallInfo fcinfo, const PredKind *kind, bool modified)
 {
 	PredRows   *s;
 	MemoryContext fitcxt,
@@ -1273,7 +1308,7 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	s = (PredRows *) PG_GETARG_POINTER(0);
 	if (s->ncols != 3)
-		elog(ERROR, "bgnbd_fit_final called with a state of another aggregate");
+		elog(ERROR, "%s_final called with a state of another aggregate", kind->fitname);
 	if (s->n == 0)
 		PG_RETURN_NULL();
 	for (int64 i = 0; i < s->n && !repeat; i++)
@@ -1281,10 +1316,11 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	if (!repeat)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("bgnbd_fit needs at least one customer with a repeat purchase"));
+				errmsg("%s needs at least one customer with a repeat purchase", kind->fitname));
 
 	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "bgnbd_fit",
 								   ALLOCSET_DEFAULT_SIZES);
+	memset(&d, 0, sizeof(d));
 	oldcxt = MemoryContextSwitchTo(fitcxt);
 	/* the rows are sorted in place: work on a copy, the state may be reused */
 	{
@@ -1310,12 +1346,27 @@ engagement_bgnbd_final(PG_FUNCTION_ARGS)
 	theta0[3] = 0.0;
 	d.penalizer = s->penalizer;
 	d.alpha_scale = 1.0 / d.times[d.ntimes - 1];
-	pred_maximise(bgnbd_objective, &d, &bgnbd_kind, theta0, d.wsum, d.penalizer, &fit);
+	d.modified = modified;
+	pred_maximise(bgnbd_objective, &d, kind, theta0, d.wsum, d.penalizer, &fit);
 	pred_unpenalize(bgnbd_objective, &d, &d.penalizer, &fit);
 	MemoryContextSwitchTo(oldcxt);
-	result = pred_fitted_model(&fit, &bgnbd_kind, d.wsum, s->n);
+	result = pred_fitted_model(&fit, kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_final);
+Datum
+engagement_bgnbd_final(PG_FUNCTION_ARGS)
+{
+	return bgnbd_final_common(fcinfo, &bgnbd_kind, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_final);
+Datum
+engagement_mbgnbd_final(PG_FUNCTION_ARGS)
+{
+	return bgnbd_final_common(fcinfo, &mbgnbd_kind, true);
 }
 
 /*
@@ -2205,4 +2256,185 @@ Datum
 engagement_gammagamma_estimates(PG_FUNCTION_ARGS)
 {
 	return pred_estimates(fcinfo, &gg_kind);
+}
+
+/*****************************************************************************
+ * MBG/NBD (Batislam, Denizel and Filiztekin 2007): BG/NBD with a drop-out
+ * chance at time 0 as well as after each purchase.  Same layout, I/O and
+ * fit machinery as bgnbd; its predictions are BG/NBD's with b + 1 in place
+ * of b (the same hypergeometric series):
+ *   E[X(t)]      = b / (a + b) * E_BG[X(t) | r, alpha, a, b + 1]
+ *   E[Y(t) | x]  = E_BG[Y(t) | x; r, alpha, a, b + 1] * (x = 0 ? P(alive) : 1)
+ *   P(alive | x) = 1 / (1 + a / (b + x) * ((alpha + T) / (alpha + t_x))^(r + x))
+ * (for x > 0 the BG/NBD conditional with b + 1 already divides by that
+ * P(alive)'s odds; for x = 0 BG/NBD has none to divide by).
+ *****************************************************************************/
+
+static void
+mbgnbd_shifted(const double *P, double *Q)
+{
+	Q[0] = P[0];
+	Q[1] = P[1];
+	Q[2] = P[2];
+	Q[3] = P[3] + 1.0;
+}
+
+static double
+mbgnbd_p_alive_one(const double *P, double x, double tx, double T)
+{
+	double		Q[4];
+
+	/* BG/NBD's odds at b + 1 are a / (b + x) ((alpha+T)/(alpha+t_x))^(r+x) */
+	mbgnbd_shifted(P, Q);
+	return 1.0 / (1.0 + bgnbd_odds_gone(Q, x, tx, T));
+}
+
+static double
+mbgnbd_loglik_one(const double *P, double x, double tx, double T)
+{
+	double		r = P[0],
+				alpha = P[1],
+				a = P[2],
+				b = P[3];
+	double		A12 = lgamma(r + x) - lgamma(r) + r * log(alpha) +
+	lgamma(a + b) + lgamma(b + x + 1.0) - lgamma(b) - lgamma(a + b + x + 1.0);
+	double		A3 = -(r + x) * log(alpha + T);
+	double		A4 = log(a) - log(b + x) - (r + x) * log(alpha + tx);
+	double		m = Max(A3, A4);
+
+	return A12 + m + log(exp(A3 - m) + exp(A4 - m));
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_make);
+Datum
+engagement_mbgnbd_make(PG_FUNCTION_ARGS)
+{
+	return pred_construct(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_in);
+Datum
+engagement_mbgnbd_in(PG_FUNCTION_ARGS)
+{
+	return pred_in(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_out);
+Datum
+engagement_mbgnbd_out(PG_FUNCTION_ARGS)
+{
+	return pred_out(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_send);
+Datum
+engagement_mbgnbd_send(PG_FUNCTION_ARGS)
+{
+	return pred_send(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_recv);
+Datum
+engagement_mbgnbd_recv(PG_FUNCTION_ARGS)
+{
+	return pred_recv(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_parameters);
+Datum
+engagement_mbgnbd_parameters(PG_FUNCTION_ARGS)
+{
+	return pred_parameters(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_estimates);
+Datum
+engagement_mbgnbd_estimates(PG_FUNCTION_ARGS)
+{
+	return pred_estimates(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_loglik);
+Datum
+engagement_mbgnbd_loglik(PG_FUNCTION_ARGS)
+{
+	return pred_loglik(fcinfo, &mbgnbd_kind);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_customers);
+Datum
+engagement_mbgnbd_customers(PG_FUNCTION_ARGS)
+{
+	return pred_customers(fcinfo, &mbgnbd_kind);
+}
+
+static Datum
+mbgnbd_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	return pred_json(fcinfo, &mbgnbd_kind, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_mbgnbd, mbgnbd_json)
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_loglik_customer);
+Datum
+engagement_mbgnbd_loglik_customer(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	pred_check_bgnbd_data(x, tx, T);
+	PG_RETURN_FLOAT8(eng_float8_result(mbgnbd_loglik_one(m->params, x, tx, T),
+									   "MBG/NBD log-likelihood"));
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_expected);
+Datum
+engagement_mbgnbd_expected(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
+	double		Q[4];
+	double		P3 = m->params[3];
+
+	mbgnbd_shifted(m->params, Q);
+	/* b / (a + b) as 1 / (1 + a / b): no overflow of a + b */
+	PG_RETURN_FLOAT8(eng_float8_result(bgnbd_unconditional(Q, t) / (1.0 + m->params[2] / P3),
+									   "MBG/NBD expected purchases"));
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_expected_customer);
+Datum
+engagement_mbgnbd_expected_customer(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+	double		Q[4];
+	double		e;
+
+	pred_check_bgnbd_data(x, tx, T);
+	mbgnbd_shifted(m->params, Q);
+	e = bgnbd_conditional(Q, t, x, tx, T);
+	if (x == 0.0)
+		e *= mbgnbd_p_alive_one(m->params, x, tx, T);
+	PG_RETURN_FLOAT8(eng_float8_result(e, "MBG/NBD expected purchases"));
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_p_alive);
+Datum
+engagement_mbgnbd_p_alive(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+
+	pred_check_bgnbd_data(x, tx, T);
+	PG_RETURN_FLOAT8(eng_float8_result(mbgnbd_p_alive_one(m->params, x, tx, T),
+									   "MBG/NBD P(alive)"));
 }

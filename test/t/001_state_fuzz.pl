@@ -129,6 +129,19 @@ my %accessors = (
 		'predicted_clv(bgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
+	mbgnbd => {
+		'parameters(mbgnbd)' => '(SELECT count(*) FROM parameters(v))',
+		'estimates(mbgnbd)' => '(estimates(v)).r',
+		'log_likelihood(mbgnbd)' => 'coalesce(log_likelihood(v), 0)',
+		'customers(mbgnbd)' => 'coalesce(customers(v), 0)',
+		'log_likelihood(mbgnbd,double precision,double precision,double precision)' =>
+		  'log_likelihood(v, 2, 5, 10)',
+		'expected_purchases(mbgnbd,double precision)' => 'expected_purchases(v, 10)',
+		'expected_purchases(mbgnbd,double precision,double precision,double precision,double precision)' =>
+		  'expected_purchases(v, 10, 2, 5, 10)',
+		'p_alive(mbgnbd,double precision,double precision,double precision)' =>
+		  'p_alive(v, 2, 5, 10)',
+	},
 	bgbb => {
 		'parameters(bgbb)' => '(SELECT count(*) FROM parameters(v))',
 		'estimates(bgbb)' => '(estimates(v)).alpha',

@@ -222,5 +222,23 @@ for my $fit (sort keys %penalized)
 	close_to($got[-1], $want[-1], 1e-6, "$fit log-likelihood", 'reference');
 }
 
+
+#
+# MBG/NBD on the same summary: BTYDplus' published fit (Platzer's BTYDplus
+# mbgnbd on CDNOW, quoted by lifetimes' tests: r 0.525, alpha 6.183, a 0.891,
+# b 1.614, three decimals), its log-likelihood equal to the customers' sum
+#
+my %mbg = map { my ($p, $e, $se) = split /\|/; ($p => [ $e, $se ]) }
+  split /\n/, $node->safe_psql('postgres',
+	'SELECT p.* FROM parameters((SELECT mbgnbd_fit(x, t_x, t) FROM published)) p');
+close_to($mbg{r}[0], 0.525, 0.0005, 'MBG/NBD r (BTYDplus)');
+close_to($mbg{alpha}[0], 6.183, 0.0005, 'MBG/NBD alpha (BTYDplus)');
+close_to($mbg{a}[0], 0.891, 0.0005, 'MBG/NBD a (BTYDplus)');
+close_to($mbg{b}[0], 1.614, 0.0005, 'MBG/NBD b (BTYDplus)');
+close_to($node->safe_psql('postgres',
+		'SELECT log_likelihood(m) - (SELECT sum(log_likelihood(m, x, t_x, t)) FROM published)
+		 FROM (SELECT mbgnbd_fit(x, t_x, t) AS m FROM published) f'),
+	0, 1e-6, 'MBG/NBD log-likelihood is the customers\' sum', 'expected');
+
 $node->stop;
 done_testing();
