@@ -627,6 +627,23 @@ if [[ "$ch_ready" = yes && ( -z "$only" || "window_funnel per user, level histog
 		"$PEER_MS" "$PEER"
 fi
 
+# How much of a function's time beyond the per-user count is PostgreSQL
+# evaluating the conditions: the per-user count with the same conditions
+# evaluated (and ignored), timed in the same rounds as the function and the
+# bare count.  cond_row NAME FN CONDFLOOR
+cond_row() {
+	local name="$1" fn="$2" cond="$3"
+	[[ -z "$only" || "$name" =~ $only ]] || return 0
+	best_interleaved "$runs" 0 "$fn" "$EVENTS_FLOOR" "$cond"
+	printf '%-44s %10.1f %10s %10.1f  conditions %.1f ms: beyond them %.1f ms, beyond the count %.1f ms\n' \
+		"  (the count with its conditions)" "${BEST[0]}" "" "${BEST[1]}" "${BEST[2]}" \
+		"$(awk "BEGIN { print ${BEST[0]} - ${BEST[2]} }")" "$(awk "BEGIN { print ${BEST[0]} - ${BEST[1]} }")"
+}
+cond_row "window_funnel per user, level histogram" "$FUNNEL_FN" \
+	"SELECT user_id, count(*) FILTER (WHERE (event = 'view') IS NOT NULL AND (event = 'cart') IS NOT NULL
+		AND (event = 'checkout') IS NOT NULL AND (event = 'purchase') IS NOT NULL AND ts IS NOT NULL)
+	 FROM events GROUP BY user_id"
+
 # retention's result as text "1,1,0" on both sides, for the comparison
 RET_FN="SELECT r, count(*) AS users FROM (
 	SELECT user_id, retention(event = 'view', event = 'cart', event = 'purchase') AS r
@@ -645,6 +662,10 @@ peer_retention() { ch_peer "$CH_RET" "$CH_FLOOR" "$RET_PG_TEXT" 1; }
 peer_retention_threads() { ch_peer "$CH_RET" "$CH_FLOOR" "$RET_PG_TEXT" 0; }
 case_row "retention, 3 conditions, per user" \
 	"$RET_FN" "$RET_IDIOM" "$EVENTS_FLOOR" "$RET_CHECK" 0 "$runs" peer_retention
+cond_row "retention, 3 conditions, per user" "$RET_FN" \
+	"SELECT user_id, count(*) FILTER (WHERE (event = 'view') IS NOT NULL AND (event = 'cart') IS NOT NULL
+		AND (event = 'purchase') IS NOT NULL)
+	 FROM events GROUP BY user_id"
 case_row "retention, 3 conditions, per user, 2 workers" \
 	"$RET_FN" "$RET_IDIOM" "$EVENTS_FLOOR" "$RET_CHECK" 1 "$runs" peer_retention_threads
 
