@@ -247,25 +247,51 @@ FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r
 	  FROM crm.orders WHERE ordered_at < timestamptz '2026-05-01 00:00+00' GROUP BY 1) s;
 -- the models unpenalized when the data determine them; when a fit does not
 -- converge (22M01: too few customers or repeat buyers, as in small demos), a
--- small penalizer, as lifetimes' users do with penalizer_coef, and a warning
+-- small penalizer, then a larger one, as lifetimes' users do with
+-- penalizer_coef, with a warning; when even that fails (a parameter that runs
+-- to zero, which the penalty does not hold back), no model: the section says
+-- why instead of presenting a model the data cannot support
 CREATE FUNCTION pg_temp.fit_purchases() RETURNS bgnbd LANGUAGE plpgsql AS $$
+DECLARE
+	pen float8;
 BEGIN
 	RETURN (SELECT bgnbd_fit(x, t_x, t) FROM calibration);
 EXCEPTION WHEN SQLSTATE '22M01' THEN
-	RAISE WARNING 'BG/NBD: %; fitted with penalizer 0.001', SQLERRM;
-	RETURN (SELECT bgnbd_fit(x, t_x, t, 0.001) FROM calibration);
+	FOREACH pen IN ARRAY ARRAY[0.001, 0.01] LOOP
+		BEGIN
+			RAISE WARNING 'BG/NBD: %; fitting with penalizer %', SQLERRM, pen;
+			RETURN (SELECT bgnbd_fit(x, t_x, t, pen) FROM calibration);
+		EXCEPTION WHEN SQLSTATE '22M01' THEN
+			NULL;
+		END;
+	END LOOP;
+	RETURN NULL;
 END
 $$;
 CREATE FUNCTION pg_temp.fit_spend() RETURNS gammagamma LANGUAGE plpgsql AS $$
+DECLARE
+	pen float8;
 BEGIN
 	RETURN (SELECT gammagamma_fit(x, zbar) FROM calibration);
 EXCEPTION WHEN SQLSTATE '22M01' THEN
-	RAISE WARNING 'Gamma-Gamma: %; fitted with penalizer 0.001', SQLERRM;
-	RETURN (SELECT gammagamma_fit(x, zbar, 0.001) FROM calibration);
+	FOREACH pen IN ARRAY ARRAY[0.001, 0.01] LOOP
+		BEGIN
+			RAISE WARNING 'Gamma-Gamma: %; fitting with penalizer %', SQLERRM, pen;
+			RETURN (SELECT gammagamma_fit(x, zbar, pen) FROM calibration);
+		EXCEPTION WHEN SQLSTATE '22M01' THEN
+			NULL;
+		END;
+	END LOOP;
+	RETURN NULL;
 END
 $$;
 CREATE TEMP TABLE clv_models AS
 SELECT pg_temp.fit_purchases() AS purchases, pg_temp.fit_spend() AS spend;
+SELECT purchases IS NOT NULL AND spend IS NOT NULL AS have_models,
+	   (SELECT count(*) FROM calibration) AS cal_customers,
+	   (SELECT count(*) FILTER (WHERE x > 0) FROM calibration) AS cal_repeaters
+FROM clv_models \gset
+\if :have_models
 SELECT 'BG/NBD' AS model, p.parameter, round(p.estimate::numeric, 4) AS estimate,
 	   round(p.std_error::numeric, 4) AS "std error", customers(purchases) AS customers
 FROM clv_models, parameters(purchases) p
@@ -295,6 +321,9 @@ SELECT customer_id, x::int AS "repeats", round(t_x::numeric, 1) AS "recency (w)"
 	   round(predicted_clv(purchases, spend, x, t_x, t, zbar, 12, 4.345, 0.01)::numeric, 2) AS "CLV 12 m"
 FROM calibration CROSS JOIN clv_models
 ORDER BY "CLV 12 m" DESC LIMIT 10;
+\else
+\echo 'no model: the' :cal_customers 'customers before 2026-05-01, of whom' :cal_repeaters 'bought again, do not determine BG/NBD and Gamma-Gamma even with a penalizer'
+\endif
 
 \echo
 \echo '==================================================================='
