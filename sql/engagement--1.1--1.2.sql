@@ -2675,3 +2675,32 @@ COMMENT ON FUNCTION frequency_buckets_deserial(bytea, internal) IS 'deserial fun
 COMMENT ON FUNCTION holdout_by_frequency_final(internal) IS 'final function of aggregate holdout_by_frequency (not meant to be called directly)';
 COMMENT ON FUNCTION frequency_histogram_final(internal) IS 'final function of aggregate frequency_histogram (not meant to be called directly)';
 COMMENT ON FUNCTION frequency_recency_matrix(bgnbd, double precision, integer, double precision) IS 'BG/NBD expected purchases in the next t and P(alive) for frequency 0..max_frequency and recency 0..floor(age) at one age (lifetimes'' frequency/recency matrix)';
+
+--
+-- NPS of a finite population (issue 22 item 5): the standard error and the
+-- intervals with the finite population correction sqrt((N - n) / (N - 1))
+--
+
+CREATE FUNCTION std_error(nps_summary, population bigint) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_std_error_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION margin_of_error(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_margin_of_error_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION lower_bound(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_lower_bound_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION upper_bound(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_upper_bound_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION std_error(nps_summary, bigint) IS 'standard error of the NPS, in points, of a survey of a population of the given size (finite population correction)';
+COMMENT ON FUNCTION margin_of_error(nps_summary, double precision, bigint) IS 'margin of error of the NPS at a confidence level (Wald), with the finite population correction for a population of the given size';
+COMMENT ON FUNCTION lower_bound(nps_summary, double precision, bigint) IS 'lower end of the Wald confidence interval of the NPS, with the finite population correction for a population of the given size, clamped to -100';
+COMMENT ON FUNCTION upper_bound(nps_summary, double precision, bigint) IS 'upper end of the Wald confidence interval of the NPS, with the finite population correction for a population of the given size, clamped to 100';
