@@ -65,6 +65,13 @@ community_wait_exclusive	src/community.c	community	late = as_of - since >= thres
 community_unanswered_exclusive	src/community.c	community	as_of - t.starter->start_ts >= threshold)	as_of - t.starter->start_ts > threshold)
 community_spoke_last_tie	src/community.c	community	if (answered && t.starter->last_ts <= t.others_last)	if (answered && t.starter->last_ts < t.others_last)
 community_merge_sentiment	src/community.c	community	if (isnan(dst->sentiment) || src->sentiment < dst->sentiment)	if (isnan(dst->sentiment) || src->sentiment > dst->sentiment)
+nps_fpc_population_not_minus_one	src/nps.c	nps	return sqrt((double) (population - n) / (double) (population - 1));	return sqrt((double) (population - n) / (double) population);
+nps_fpc_census_not_zero	src/nps.c	nps	if (population == n)\n\t\treturn 0.0;	if (population == n)\n\t\treturn 1.0;
+journey_midnight_ignored	src/journey.c	journey	if (day != sp->day)\n\t\t\tsplit = true;	if (day != sp->day && false)\n\t\t\tsplit = true;
+journey_engaged_duration_exclusive	src/journey.c	journey	j->ts[to - 1] - j->ts[from] >= sp->min_duration	j->ts[to - 1] - j->ts[from] > sp->min_duration
+journey_conversion_ignored	src/journey.c	journey	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]])	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]] && false)
+session_midnight_ignored	src/session.c	journey	(ctx->limits_known ? ctx->last_day :	(ctx->limits_known ? day :
+session_source_null_is_no_change	src/session.c	journey	changed = (isnull != ctx->source_null);	changed = false;
 EOF
 )
 
