@@ -538,6 +538,12 @@ FROM (VALUES (timestamptz '2026-10-24 21:40+00', 'Europe/Berlin'), ('2026-10-24 
 			 ('2026-10-24 22:05+00', 'Europe/Berlin'), ('2026-10-24 22:20+00', 'UTC'),
 			 ('2026-10-24 23:30+00', 'UTC')) v(ts, zone)
 WINDOW w AS (ORDER BY ts) ORDER BY ts;
+-- a POSIX time zone specification, as PostgreSQL's timezone() takes it:
+-- 'UTC+3' is 3 hours behind UTC, so 02:30Z is 23:30 of the day before and
+-- 03:30Z the next day (by hand: 1, 2); 'UTC' itself splits neither
+SELECT ts, session_number(ts, '1 day', NULL, 'UTC+3') OVER (ORDER BY ts) AS utc_plus_3,
+	   session_number(ts, '1 day', NULL, 'UTC') OVER (ORDER BY ts) AS utc
+FROM (VALUES (timestamptz '2026-01-02 02:30+00'), ('2026-01-02 03:30+00')) v(ts) ORDER BY ts;
 -- NULL times get NULL and do not affect the other rows
 SELECT ts, session_number(ts, '1 day', NULL, 'UTC') OVER (ORDER BY ts) AS s
 FROM (VALUES (timestamptz '2026-01-01 23:00+00'), (NULL), ('2026-01-02 01:00+00')) v(ts) ORDER BY ts;
@@ -571,6 +577,11 @@ WINDOW w AS (ORDER BY ts) ORDER BY ts;
 SELECT ts, session_number(ts, '1 hour', NULL, NULL, x) OVER (ORDER BY ts) AS s
 FROM (VALUES (timestamptz '2026-05-01 10:00+00', 1.0), ('2026-05-01 10:01+00', 1.00),
 			 ('2026-05-01 10:02+00', 2)) v(ts, x) ORDER BY ts;
+-- a row of columns (source, medium) compares field by field
+SELECT ts, session_number(ts, '1 hour', NULL, NULL, (src, medium)) OVER (ORDER BY ts) AS s
+FROM (VALUES (timestamptz '2026-05-01 10:00+00', 'google', 'cpc'), ('2026-05-01 10:01+00', 'google', 'cpc'),
+			 ('2026-05-01 10:02+00', 'google', 'organic'), ('2026-05-01 10:03+00', 'google', 'organic')) v(ts, src, medium)
+ORDER BY ts;
 SELECT session_number(ts, '1 hour', NULL, NULL, point(1, 2)) OVER (ORDER BY ts)
 FROM (VALUES (timestamptz '2026-05-01 10:00+00')) v(ts);
 -- engaged sessions and bounce rate (GA4): engaged when at least 10 seconds
