@@ -206,6 +206,7 @@ session_number_common(FunctionCallInfo fcinfo, SessionForm form)
 		if (session_longer(ctx->last_ts, ts, ctx->gap) ||
 			(ctx->has_max && session_longer(ctx->session_start, ts, ctx->max_len)))
 			new_session = true;
+
 		/*
 		 * The previous row's day; in the zone of this row's arguments when
 		 * they may change from row to row.
