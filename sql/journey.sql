@@ -527,6 +527,15 @@ SELECT k, session_count(journey_agg(ts, 'web'), '2 days', false, min(zone)) AS s
 	   session_count(journey_agg(ts, 'web'), '2 days', false) AS no_zone,
 	   session_count(journey_agg(ts, 'web'), '2 days', false, 'Asia/Kolkata') AS kolkata
 FROM dst GROUP BY k ORDER BY k;
+-- the session's TimeZone plays no part (a zone with a 30-minute DST shift)
+SET timezone = 'Australia/Lord_Howe';
+SELECT k, session_count(journey_agg(ts, 'web'), '2 days', false, min(zone)) AS sessions,
+	   string_agg(w::text, ',' ORDER BY ts) AS numbers,
+	   string_agg(w::text, ',' ORDER BY ts) = '1,2,2,3' AS agrees
+FROM (SELECT k, zone, ts, session_number(ts, '2 days', NULL, zone) OVER (PARTITION BY k ORDER BY ts) AS w
+	  FROM dst) x
+GROUP BY k ORDER BY k;
+RESET timezone;
 SELECT s.session, s.started, s.ended, s.touches, s.engaged
 FROM (SELECT journey_agg(ts, 'web') AS j FROM dst WHERE k = 'berlin-fall') d,
 	 sessions(j, '2 days', false, 'Europe/Berlin') s;
