@@ -25,9 +25,9 @@
 #include "engagement.h"
 
 #include "pgtime.h"
+#include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/memutils.h"
-#include "utils/builtins.h"
 #include "utils/typcache.h"
 #include "windowapi.h"
 
