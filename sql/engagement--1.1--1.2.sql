@@ -3095,3 +3095,99 @@ COMMENT ON OPERATOR < (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd stat
 COMMENT ON OPERATOR <= (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (mbgnbd, mbgnbd) IS 'consistent total order of mbgnbd states (it means nothing; for sorting and DISTINCT)';
+
+--
+-- NPS of a finite population (issue 22 item 5): the standard error and the
+-- intervals with the finite population correction sqrt((N - n) / (N - 1))
+--
+
+CREATE FUNCTION std_error(nps_summary, population bigint) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_std_error_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION margin_of_error(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_margin_of_error_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION lower_bound(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_lower_bound_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION upper_bound(nps_summary, confidence double precision, population bigint)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_nps_summary_upper_bound_fpc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION std_error(nps_summary, bigint) IS 'standard error of the NPS, in points, of a survey of a population of the given size (finite population correction)';
+COMMENT ON FUNCTION margin_of_error(nps_summary, double precision, bigint) IS 'margin of error of the NPS at a confidence level (Wald), with the finite population correction for a population of the given size';
+COMMENT ON FUNCTION lower_bound(nps_summary, double precision, bigint) IS 'lower end of the Wald confidence interval of the NPS, with the finite population correction for a population of the given size, clamped to -100';
+COMMENT ON FUNCTION upper_bound(nps_summary, double precision, bigint) IS 'upper end of the Wald confidence interval of the NPS, with the finite population correction for a population of the given size, clamped to 100';
+
+--
+-- Sessions as Google Analytics counts them (issue 22 item 4): a session also
+-- ends at local midnight in a time zone and when the traffic source changes;
+-- engaged sessions and the bounce rate of GA4
+--
+
+CREATE FUNCTION session_number(ts timestamptz, gap interval, max_length interval,
+							   time_zone text)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_session_number_time_zone'
+	LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION session_number(ts timestamptz, gap interval, max_length interval,
+							   time_zone text, source anyelement)
+	RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_session_number_source'
+	LANGUAGE C WINDOW IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION session_count(journey, gap interval, split_on_channel boolean,
+							  time_zone text DEFAULT NULL)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_journey_session_count_split'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION sessions(journey, gap interval, split_on_channel boolean, time_zone text,
+						 min_duration interval DEFAULT '10 seconds',
+						 min_touches integer DEFAULT 2,
+						 conversion_events text[] DEFAULT NULL,
+						 OUT session integer,
+						 OUT started timestamptz,
+						 OUT ended timestamptz,
+						 OUT touches integer,
+						 OUT channels text[],
+						 OUT entry_channel text,
+						 OUT exit_channel text,
+						 OUT engaged boolean)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_journey_sessions_engaged'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE ROWS 10;
+
+CREATE FUNCTION engaged_session_count(journey, gap interval,
+									  split_on_channel boolean DEFAULT false,
+									  time_zone text DEFAULT NULL,
+									  min_duration interval DEFAULT '10 seconds',
+									  min_touches integer DEFAULT 2,
+									  conversion_events text[] DEFAULT NULL)
+	RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_journey_engaged_session_count'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION bounce_rate(journey, gap interval,
+							split_on_channel boolean DEFAULT false,
+							time_zone text DEFAULT NULL,
+							min_duration interval DEFAULT '10 seconds',
+							min_touches integer DEFAULT 2,
+							conversion_events text[] DEFAULT NULL)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_journey_bounce_rate'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+COMMENT ON FUNCTION session_number(timestamptz, interval, interval, text) IS '1-based session index with an inactivity gap, a maximum session length (NULL: none) and a split at local midnight in a time zone (NULL: none)';
+COMMENT ON FUNCTION session_number(timestamptz, interval, interval, text, anyelement) IS '1-based session index with an inactivity gap, a maximum length, a midnight split in a time zone (NULL: none) and a split where the source (campaign, traffic source) changes';
+COMMENT ON FUNCTION session_count(journey, interval, boolean, text) IS 'number of sessions of a journey with an inactivity gap, optionally split at channel changes and at local midnight in a time zone (NULL: no midnight split)';
+COMMENT ON FUNCTION sessions(journey, interval, boolean, text, interval, integer, text[]) IS 'the sessions of a journey split at gaps, channel changes and local midnight, each with GA4''s engaged flag (duration, touches or a conversion event)';
+COMMENT ON FUNCTION engaged_session_count(journey, interval, boolean, text, interval, integer, text[]) IS 'number of engaged sessions of a journey (GA4: at least min_duration long, min_touches touches, or a conversion event)';
+COMMENT ON FUNCTION bounce_rate(journey, interval, boolean, text, interval, integer, text[]) IS 'share of a journey''s sessions that are not engaged (GA4''s bounce rate, 1 - engaged sessions / sessions)';

@@ -476,3 +476,230 @@ SELECT touches(a.j + b.j) AS touches, (a.j + b.j) = whole.j AS equals_whole,
 	   (b.j + a.j) = whole.j AS commutes, (a.j + NULL::journey) IS NULL AS null_right
 FROM a, b, whole;
 DROP TABLE plus_touches;
+--
+-- Sessions as Google Analytics counts them (1.2, issue 22 item 4)
+--
+-- midnight splits across daylight-saving changes, by hand.  A gap of 2 days
+-- so that only midnight splits.  New York, 2026-11-01 (EDT -04 -> EST -05 at
+-- 02:00 local): local midnight of Nov 1 is 04:00Z, of Nov 2 05:00Z (a 25-hour
+-- day).  03:50Z = Oct 31 23:50 | 04:10Z = Nov 1 00:10 (new) |
+-- Nov 2 04:30Z = Nov 1 23:30 EST (same day; a fixed -04 offset would say
+-- Nov 2 00:30) | Nov 2 05:10Z = Nov 2 00:10 (new): sessions 1, 2, 2, 3.
+-- New York, 2026-03-08 (EST -> EDT): midnight of Mar 8 is 05:00Z, of Mar 9
+-- 04:00Z (a 23-hour day).  Mar 8 04:50Z = Mar 7 23:50 | 05:10Z = Mar 8 00:10
+-- (new) | Mar 9 03:30Z = Mar 8 23:30 EDT (same day) | Mar 9 04:10Z = Mar 9
+-- 00:10 EDT (new; a fixed -05 offset would say Mar 8 23:10): 1, 2, 2, 3.
+-- Berlin, 2026-03-29 (CET +01 -> CEST +02): midnight of Mar 29 is Mar 28
+-- 23:00Z, of Mar 30 Mar 29 22:00Z.  Mar 28 22:50Z = 23:50 | 23:10Z = Mar 29
+-- 00:10 (new) | Mar 29 21:30Z = 23:30 CEST (same day) | 22:10Z = Mar 30 00:10
+-- (new): 1, 2, 2, 3.  Berlin, 2026-10-25 (CEST -> CET): midnight of Oct 25 is
+-- Oct 24 22:00Z, of Oct 26 Oct 25 23:00Z.  Oct 24 21:50Z = 23:50 | 22:10Z =
+-- Oct 25 00:10 (new) | Oct 25 22:30Z = 23:30 CET (same day; +02 would say
+-- Oct 26 00:30) | 23:10Z = Oct 26 00:10 (new): 1, 2, 2, 3.
+CREATE TABLE dst (k text, zone text, ts timestamptz, expected bigint);
+INSERT INTO dst VALUES
+	('ny-fall', 'America/New_York', '2026-11-01 03:50+00', 1),
+	('ny-fall', 'America/New_York', '2026-11-01 04:10+00', 2),
+	('ny-fall', 'America/New_York', '2026-11-02 04:30+00', 2),
+	('ny-fall', 'America/New_York', '2026-11-02 05:10+00', 3),
+	('ny-spring', 'America/New_York', '2026-03-08 04:50+00', 1),
+	('ny-spring', 'America/New_York', '2026-03-08 05:10+00', 2),
+	('ny-spring', 'America/New_York', '2026-03-09 03:30+00', 2),
+	('ny-spring', 'America/New_York', '2026-03-09 04:10+00', 3),
+	('berlin-spring', 'Europe/Berlin', '2026-03-28 22:50+00', 1),
+	('berlin-spring', 'Europe/Berlin', '2026-03-28 23:10+00', 2),
+	('berlin-spring', 'Europe/Berlin', '2026-03-29 21:30+00', 2),
+	('berlin-spring', 'Europe/Berlin', '2026-03-29 22:10+00', 3),
+	('berlin-fall', 'Europe/Berlin', '2026-10-24 21:50+00', 1),
+	('berlin-fall', 'Europe/Berlin', '2026-10-24 22:10+00', 2),
+	('berlin-fall', 'Europe/Berlin', '2026-10-25 22:30+00', 2),
+	('berlin-fall', 'Europe/Berlin', '2026-10-25 23:10+00', 3);
+SELECT k, ts, expected,
+	   session_number(ts, '2 days', NULL, zone) OVER w AS by_zone,
+	   session_number(ts, '2 days', NULL, NULL) OVER w AS no_zone,
+	   session_number(ts, '2 days', NULL, 'UTC') OVER w AS utc,
+	   session_number(ts, '2 days', NULL, zone) OVER w = expected AS agrees
+FROM dst WINDOW w AS (PARTITION BY k ORDER BY ts) ORDER BY k, ts;
+-- the same from the journeys (one per case), and PostgreSQL's own local
+-- date (ts AT TIME ZONE zone)::date counted in plain SQL
+SELECT k, session_count(journey_agg(ts, 'web'), '2 days', false, min(zone)) AS sessions,
+	   count(DISTINCT (ts AT TIME ZONE zone)::date) AS local_dates,
+	   session_count(journey_agg(ts, 'web'), '2 days', false) AS no_zone,
+	   session_count(journey_agg(ts, 'web'), '2 days', false, 'Asia/Kolkata') AS kolkata
+FROM dst GROUP BY k ORDER BY k;
+-- the session's TimeZone plays no part (a zone with a 30-minute DST shift)
+SET timezone = 'Australia/Lord_Howe';
+SELECT k, session_count(journey_agg(ts, 'web'), '2 days', false, min(zone)) AS sessions,
+	   string_agg(w::text, ',' ORDER BY ts) AS numbers,
+	   string_agg(w::text, ',' ORDER BY ts) = '1,2,2,3' AS agrees
+FROM (SELECT k, zone, ts, session_number(ts, '2 days', NULL, zone) OVER (PARTITION BY k ORDER BY ts) AS w
+	  FROM dst) x
+GROUP BY k ORDER BY k;
+RESET timezone;
+SELECT s.session, s.started, s.ended, s.touches, s.engaged
+FROM (SELECT journey_agg(ts, 'web') AS j FROM dst WHERE k = 'berlin-fall') d,
+	 sessions(j, '2 days', false, 'Europe/Berlin') s;
+-- the gap and the maximum length still split; a constant, NULL or per-row zone
+SELECT ts, session_number(ts, '30 minutes', '10 minutes', 'Europe/Berlin') OVER w AS capped,
+	   session_number(ts, '30 minutes', NULL, 'Europe/Berlin') OVER w AS gap_and_midnight,
+	   session_number(ts, '30 minutes', NULL, zone) OVER w AS per_row_zone
+FROM (VALUES (timestamptz '2026-10-24 21:40+00', 'Europe/Berlin'), ('2026-10-24 21:55+00', 'Europe/Berlin'),
+			 ('2026-10-24 22:05+00', 'Europe/Berlin'), ('2026-10-24 22:20+00', 'UTC'),
+			 ('2026-10-24 23:30+00', 'UTC')) v(ts, zone)
+WINDOW w AS (ORDER BY ts) ORDER BY ts;
+-- a POSIX time zone specification, as PostgreSQL's timezone() takes it:
+-- 'UTC+3' is 3 hours behind UTC, so 02:30Z is 23:30 of the day before and
+-- 03:30Z the next day (by hand: 1, 2); 'UTC' itself splits neither
+SELECT ts, session_number(ts, '1 day', NULL, 'UTC+3') OVER (ORDER BY ts) AS utc_plus_3,
+	   session_number(ts, '1 day', NULL, 'UTC') OVER (ORDER BY ts) AS utc
+FROM (VALUES (timestamptz '2026-01-02 02:30+00'), ('2026-01-02 03:30+00')) v(ts) ORDER BY ts;
+-- NULL times get NULL and do not affect the other rows
+SELECT ts, session_number(ts, '1 day', NULL, 'UTC') OVER (ORDER BY ts) AS s
+FROM (VALUES (timestamptz '2026-01-01 23:00+00'), (NULL), ('2026-01-02 01:00+00')) v(ts) ORDER BY ts;
+-- infinite times are days of their own
+SELECT ts, session_number(ts, '1000 years', NULL, 'Europe/Berlin') OVER (ORDER BY ts) AS s
+FROM (VALUES (timestamptz '-infinity'), ('-infinity'), ('2026-01-01 10:00+00'), ('2026-01-01 11:00+00'),
+			 ('infinity')) v(ts) ORDER BY ts;
+-- an unknown time zone is 22023 as in timezone(); so is a bad limit
+SELECT session_number(ts, '1 hour', NULL, 'Mars/Olympus_Mons') OVER (ORDER BY ts) FROM dst;
+SELECT session_count(journey_agg(ts, 'web'), '1 hour', false, 'Mars/Olympus_Mons') FROM dst;
+SELECT session_number(ts, '1 hour', '0 seconds', 'UTC') OVER (ORDER BY ts) FROM dst;
+SELECT session_number(ts, NULL, NULL, 'UTC') OVER (ORDER BY ts) FROM dst;
+SELECT session_number(ts, '1 hour', NULL::interval) OVER (ORDER BY ts) FROM dst;
+-- one row, no rows
+SELECT session_number(ts, '1 hour', NULL, 'Europe/Berlin') OVER (ORDER BY ts) FROM dst WHERE ts = '2026-10-24 21:50+00';
+SELECT session_number(ts, '1 hour', NULL, 'Europe/Berlin') OVER (ORDER BY ts) FROM dst WHERE false;
+DROP TABLE dst;
+-- a source column (campaign): a change starts a session, NULL to NULL is no
+-- change (IS DISTINCT FROM).  By hand: a a | NULL NULL | b | a a, all within
+-- 30 minutes: sessions 1 1 2 2 3 4 4; with the gap too, the 12:00 touch
+-- starts session 5
+SELECT ts, campaign, session_number(ts, '30 minutes', NULL, NULL, campaign) OVER w AS s,
+	   session_number(ts, '30 minutes', NULL, NULL, campaign) OVER w = expected AS agrees
+FROM (VALUES (timestamptz '2026-05-01 10:00+00', 'a', 1), ('2026-05-01 10:05+00', 'a', 1),
+			 ('2026-05-01 10:10+00', NULL, 2), ('2026-05-01 10:15+00', NULL, 2),
+			 ('2026-05-01 10:20+00', 'b', 3), ('2026-05-01 10:25+00', 'a', 4),
+			 ('2026-05-01 10:30+00', 'a', 4), ('2026-05-01 12:00+00', 'a', 5)) v(ts, campaign, expected)
+WINDOW w AS (ORDER BY ts) ORDER BY ts;
+-- any type with an equality operator: the type's equality, not the bytes
+-- (numeric 1.0 = 1.00); a type without one is an error
+SELECT ts, session_number(ts, '1 hour', NULL, NULL, x) OVER (ORDER BY ts) AS s
+FROM (VALUES (timestamptz '2026-05-01 10:00+00', 1.0), ('2026-05-01 10:01+00', 1.00),
+			 ('2026-05-01 10:02+00', 2)) v(ts, x) ORDER BY ts;
+-- a row of columns (source, medium) compares field by field
+SELECT ts, session_number(ts, '1 hour', NULL, NULL, (src, medium)) OVER (ORDER BY ts) AS s
+FROM (VALUES (timestamptz '2026-05-01 10:00+00', 'google', 'cpc'), ('2026-05-01 10:01+00', 'google', 'cpc'),
+			 ('2026-05-01 10:02+00', 'google', 'organic'), ('2026-05-01 10:03+00', 'google', 'organic')) v(ts, src, medium)
+ORDER BY ts;
+SELECT session_number(ts, '1 hour', NULL, NULL, point(1, 2)) OVER (ORDER BY ts)
+FROM (VALUES (timestamptz '2026-05-01 10:00+00')) v(ts);
+-- engaged sessions and bounce rate (GA4): engaged when at least 10 seconds
+-- long, or 2 touches, or a conversion.  By hand, one journey, gap 30 minutes:
+-- {10:00:00} bounce | {11:00:00, 11:00:05} engaged (2 touches) |
+-- {12:00:00 purchase} engaged only as a conversion | {13:00:00} bounce:
+-- 2 of 4 engaged, bounce rate 0.5; without conversions 1 of 4, 0.75; with
+-- min_touches 3 and min_duration 5 s: {11:00:00, 11:00:05} lasted 5 s:
+-- still engaged; with 6 s not: 0 of 4 without conversions
+CREATE TABLE eng AS SELECT journey_agg(ts, ch, ev) AS j
+FROM (VALUES (timestamptz '2026-05-01 10:00:00+00', 'web', 'view'),
+			 ('2026-05-01 11:00:00+00', 'web', 'view'), ('2026-05-01 11:00:05+00', 'web', 'view'),
+			 ('2026-05-01 12:00:00+00', 'app', 'purchase'),
+			 ('2026-05-01 13:00:00+00', 'email', NULL)) v(ts, ch, ev);
+SELECT s.session, s.started, s.touches, s.engaged
+FROM eng, sessions(j, '30 minutes', false, NULL, conversion_events => ARRAY['purchase']) s;
+SELECT engaged_session_count(j, '30 minutes', conversion_events => ARRAY['purchase', 'signup', NULL]) AS engaged,
+	   bounce_rate(j, '30 minutes', conversion_events => ARRAY['purchase']) AS bounce,
+	   engaged_session_count(j, '30 minutes') AS engaged_no_conv,
+	   bounce_rate(j, '30 minutes') AS bounce_no_conv,
+	   engaged_session_count(j, '30 minutes', min_touches => 3, min_duration => '5 seconds') AS five_s,
+	   engaged_session_count(j, '30 minutes', min_touches => 3, min_duration => '6 seconds') AS six_s,
+	   bounce_rate(j, '30 minutes', min_touches => 3, min_duration => '6 seconds') AS bounce_six_s,
+	   engaged_session_count(j, '30 minutes', conversion_events => '{}') AS empty_conv
+FROM eng;
+-- NULLs: the journey, gap, split, thresholds give NULL; a NULL time zone or
+-- NULL conversion events mean none
+SELECT engaged_session_count(NULL, '30 minutes') AS null_journey,
+	   engaged_session_count(j, NULL) AS null_gap,
+	   bounce_rate(j, '30 minutes', NULL) AS null_split,
+	   bounce_rate(j, '30 minutes', min_touches => NULL) AS null_min_touches,
+	   engaged_session_count(j, '30 minutes', min_duration => NULL) AS null_min_duration,
+	   session_count(j, '30 minutes', false, NULL) AS null_zone,
+	   session_count(j, NULL, false) AS null_gap_count,
+	   (SELECT count(*) FROM sessions(NULL::journey, '30 minutes', false, NULL)) AS no_rows,
+	   (SELECT count(*) FROM sessions(j, '30 minutes', NULL, NULL)) AS null_split_rows
+FROM eng;
+-- one touch: one session, not engaged by default (bounce rate 1); engaged as
+-- a conversion or with min_touches 1
+SELECT engaged_session_count(j, '1 hour') AS engaged, bounce_rate(j, '1 hour') AS bounce,
+	   engaged_session_count(j, '1 hour', conversion_events => ARRAY['view']) AS as_conversion,
+	   bounce_rate(j, '1 hour', min_touches => 1) AS bounce_min_1,
+	   session_count(j, '1 hour', true, 'Europe/Berlin') AS sessions
+FROM (SELECT journey_agg(timestamptz '2026-05-01 10:00+00', 'web', 'view') AS j) o;
+-- errors
+SELECT engaged_session_count(j, '30 minutes', min_touches => 0) FROM eng;
+SELECT bounce_rate(j, '30 minutes', min_duration => '-1 second') FROM eng;
+SELECT bounce_rate(j, '0 minutes') FROM eng;
+SELECT engaged_session_count(j, '30 minutes', conversion_events => ARRAY[ARRAY['a'], ARRAY['b']]) FROM eng;
+SELECT bounce_rate(j, '30 minutes', time_zone => 'Nowhere/Land') FROM eng;
+DROP TABLE eng;
+-- against the plain-SQL idiom on generated data: LAG-based sessionization
+-- (a new session after a gap over 30 minutes, at a change of local date in
+-- New York, at a channel change) and GROUP BY per session; engaged when
+-- max - min >= 10 s, 2 touches or a purchase.  Ties in time are ordered by
+-- channel and event, as a journey orders its touches.
+-- Touches come in bursts of 6 within 25 minutes, bursts 7 hours apart and
+-- shifted per user, over the New York change of 2026-11-01, so that bursts
+-- straddle local midnights; channels change now and then, purchases are rare.
+CREATE TABLE gen AS
+	SELECT u, timestamptz '2026-10-31 20:00+00' + (g / 6) * interval '7 hours'
+			  + ((u * 137) % 7200 + (g * 7919 + u * 104729) % 1500) * interval '1 second' AS ts,
+		   (ARRAY['web', 'app', 'email'])[1 + ((g * 31 + u) % 10 = 0)::int + ((g * 17 + u) % 13 = 0)::int] AS ch,
+		   CASE WHEN (g * 13 + u * 5) % 17 = 0 THEN 'purchase' ELSE 'view' END AS ev
+	FROM generate_series(1, 40) u, generate_series(0, 59) g;
+-- how many touches start a session only through the midnight rule
+SELECT count(*) AS midnight_only_splits
+FROM (SELECT ts, lag(ts) OVER w AS prev, ch, lag(ch) OVER w AS prev_ch
+	  FROM gen WINDOW w AS (PARTITION BY u ORDER BY ts, ch, ev)) x
+WHERE ts - prev <= interval '30 minutes' AND ch = prev_ch
+  AND (ts AT TIME ZONE 'America/New_York')::date <> (prev AT TIME ZONE 'America/New_York')::date;
+CREATE TABLE plain AS
+WITH o AS (
+	SELECT u, ts, ch, ev,
+		   CASE WHEN lag(ts) OVER w IS NULL OR ts - lag(ts) OVER w > interval '30 minutes'
+					 OR (ts AT TIME ZONE 'America/New_York')::date <> (lag(ts) OVER w AT TIME ZONE 'America/New_York')::date
+					 OR ch <> lag(ch) OVER w THEN 1 ELSE 0 END AS starts
+	FROM gen WINDOW w AS (PARTITION BY u ORDER BY ts, ch, ev)),
+n AS (SELECT *, sum(starts) OVER (PARTITION BY u ORDER BY ts, ch, ev) AS s FROM o),
+sess AS (SELECT u, s, (max(ts) - min(ts) >= interval '10 seconds' OR count(*) >= 2
+					 OR bool_or(ev = 'purchase')) AS engaged
+		 FROM n GROUP BY u, s)
+SELECT u, count(*)::int AS sessions, count(*) FILTER (WHERE engaged)::int AS engaged
+FROM sess GROUP BY u;
+CREATE TABLE ext AS
+SELECT u, session_count(j, '30 minutes', true, 'America/New_York') AS sessions,
+	   engaged_session_count(j, '30 minutes', true, 'America/New_York',
+							 conversion_events => ARRAY['purchase']) AS engaged,
+	   bounce_rate(j, '30 minutes', true, 'America/New_York',
+				   conversion_events => ARRAY['purchase']) AS bounce,
+	   (SELECT count(*) FILTER (WHERE engaged)
+		FROM sessions(j, '30 minutes', true, 'America/New_York', conversion_events => ARRAY['purchase'])) AS engaged_rows
+FROM (SELECT u, journey_agg(ts, ch, ev) AS j FROM gen GROUP BY u) g;
+SELECT count(*) AS users, sum(p.sessions) AS sessions, sum(p.engaged) AS engaged,
+	   count(*) FILTER (WHERE p.sessions IS DISTINCT FROM e.sessions OR p.engaged IS DISTINCT FROM e.engaged
+						OR e.engaged_rows IS DISTINCT FROM p.engaged
+						OR (abs(e.bounce - (1 - p.engaged::float8 / p.sessions)) <= 1e-12) IS NOT TRUE) AS mismatches,
+	   round(1 - sum(e.engaged)::numeric / sum(e.sessions), 4) AS overall_bounce_rate
+FROM plain p FULL JOIN ext e USING (u);
+-- the window function with the time zone and the channel as its source agrees
+-- with the idiom row by row
+WITH o AS (
+	SELECT u, ts, ch, ev,
+		   CASE WHEN lag(ts) OVER w IS NULL OR ts - lag(ts) OVER w > interval '30 minutes'
+					 OR (ts AT TIME ZONE 'America/New_York')::date <> (lag(ts) OVER w AT TIME ZONE 'America/New_York')::date
+					 OR ch <> lag(ch) OVER w THEN 1 ELSE 0 END AS starts,
+		   session_number(ts, '30 minutes', NULL, 'America/New_York', ch) OVER w AS sn
+	FROM gen WINDOW w AS (PARTITION BY u ORDER BY ts, ch, ev))
+SELECT count(*) AS rows, count(DISTINCT (u, sn)) AS sessions,
+	   count(*) FILTER (WHERE sn IS DISTINCT FROM s) AS mismatches
+FROM (SELECT *, sum(starts) OVER (PARTITION BY u ORDER BY ts, ch, ev) AS s FROM o) n;
+DROP TABLE gen, plain, ext;

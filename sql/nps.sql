@@ -534,3 +534,67 @@ SELECT nps_agg(x, 1) FROM (VALUES (10.5::numeric)) v(x);
 SELECT nps(x) FROM (VALUES (NULL::bigint), (NULL)) v(x);
 SELECT nps(x) FROM (VALUES (NULL::numeric), (10)) v(x);
 DROP TABLE typed_scores;
+--
+-- finite population (1.2, issue 22 item 5): SE_fpc = SE * sqrt((N - n) / (N - 1))
+--
+-- By hand: scores 10, 10, 10, 8, 8, 0 (n = 6): p_P = 1/2, p_D = 1/6,
+-- NPS = 100/3, variance 1/2 + 1/6 - (1/3)^2 = 5/9, SE = 100 sqrt(5/9 / 6)
+-- = 100 sqrt(5/54) = 30.4290; N = 10: fpc = sqrt(4/9) = 2/3, so
+-- SE = 20.2860, margin95 = 1.959963985 * 20.286021 = 39.7599,
+-- interval (33.33333 - 39.75985, 33.33333 + 39.75985) = (-6.4265, 73.0932)
+CREATE TABLE fpc_s AS SELECT nps_agg(score) AS a FROM (VALUES (10), (10), (10), (8), (8), (0)) v(score);
+SELECT q.*, (q.se = round(100 * (2 / 3.0) * sqrt(5 / 54.0), 6)
+		 AND q.margin95 = round(1.959963985 * 100 * (2 / 3.0) * sqrt(5 / 54.0), 4)
+		 AND q.lower95 = round(100 / 3.0 - 1.959963985 * 100 * (2 / 3.0) * sqrt(5 / 54.0), 4)
+		 AND q.upper95 = round(100 / 3.0 + 1.959963985 * 100 * (2 / 3.0) * sqrt(5 / 54.0), 4)) IS TRUE AS agrees
+FROM (SELECT round(std_error(a, 10)::numeric, 6) AS se,
+			 round(margin_of_error(a, 0.95, 10)::numeric, 4) AS margin95,
+			 round(lower_bound(a, 0.95, 10)::numeric, 4) AS lower95,
+			 round(upper_bound(a, 0.95, 10)::numeric, 4) AS upper95
+	  FROM fpc_s) q;
+-- named arguments; the 90% margin is z(0.90) = 1.6448536 times the corrected SE
+SELECT round(margin_of_error(a, confidence => 0.90, population => 10)::numeric, 4) AS margin90,
+	   round((1.6448536 * 100 * (2 / 3.0) * sqrt(5 / 54.0))::numeric, 4) AS by_hand,
+	   round(margin_of_error(a, confidence => 0.90, population => 10)::numeric, 4) =
+	   round((1.6448536 * 100 * (2 / 3.0) * sqrt(5 / 54.0))::numeric, 4) AS agrees
+FROM fpc_s;
+-- a census (N = n) has no sampling error: SE and margin 0, a point interval
+SELECT std_error(a, 6) AS se, margin_of_error(a, 0.95, 6) AS margin,
+	   lower_bound(a, 0.99, 6) = nps(a) AS lower_is_nps, upper_bound(a, 0.99, 6) = nps(a) AS upper_is_nps
+FROM fpc_s;
+-- N = n + 1: fpc = sqrt(1/6)
+SELECT abs(std_error(a, 7) - 100 * sqrt(5 / 54.0) * sqrt(1 / 6.0)) < 1e-9 AS agrees FROM fpc_s;
+-- a huge population is the infinite one (to 1e-9), at both ends of bigint
+SELECT abs(std_error(a, 9223372036854775807) - std_error(a)) < 1e-9 AS se_same,
+	   abs(margin_of_error(a, 0.95, 9223372036854775807) - margin_of_error(a, 0.95)) < 1e-9 AS margin_same,
+	   abs(lower_bound(a, 0.9, 1000000000000) - lower_bound(a, 0.9)) < 1e-9 AS lower_same,
+	   abs(upper_bound(a, 0.9, 1000000000000) - upper_bound(a, 0.9)) < 1e-9 AS upper_same
+FROM fpc_s;
+-- weighted: n is the number of respondents (the sampling fraction), the SE
+-- Kish's.  By hand: (10, w 2), (10, w 1), (0, w 1): W = 4, p_P = 3/4,
+-- p_D = 1/4, variance 1 - (1/2)^2 = 3/4, sum w^2 = 6, n_eff = 16/6 = 8/3,
+-- SE = 100 sqrt(3/4 / (8/3)) = 100 sqrt(9/32); n = 3, N = 5: fpc = sqrt(2/4),
+-- SE = 100 sqrt(9/64) = 37.5; N = 3 (a census) gives 0
+CREATE TABLE fpc_w AS SELECT nps_agg(s, w) AS a FROM (VALUES (10, 2.0), (10, 1.0), (0, 1.0)) v(s, w);
+SELECT round(std_error(a)::numeric, 6) AS se, round((100 * sqrt(9 / 32.0))::numeric, 6) AS se_by_hand,
+	   round(std_error(a, 5)::numeric, 12) AS se_n5, std_error(a, 3) AS se_census,
+	   round(margin_of_error(a, 0.95, 5)::numeric, 6) AS margin95_n5,
+	   round((1.959963985 * 37.5)::numeric, 6) AS by_hand,
+	   (abs(std_error(a, 5) - 37.5) < 1e-9 AND std_error(a, 3) = 0
+		AND round(margin_of_error(a, 0.95, 5)::numeric, 6) = round((1.959963985 * 37.5)::numeric, 6)) IS TRUE AS agrees
+FROM fpc_w;
+-- NULL population: NULL (the functions are strict); an empty state: NULL
+SELECT std_error(a, NULL) AS se, margin_of_error(a, 0.95, NULL) AS margin,
+	   lower_bound(a, 0.95, NULL) AS lower, upper_bound(a, NULL, 10) AS upper
+FROM fpc_s;
+SELECT std_error('(v=1,promoters=0,passives=0,detractors=0)'::nps_summary, 0) AS empty_se,
+	   margin_of_error('(v=1,promoters=0,passives=0,detractors=0)'::nps_summary, 0.95, 5) AS empty_margin;
+-- a population smaller than the responses, or negative, is 22023
+SELECT std_error(a, 5) FROM fpc_s;
+SELECT margin_of_error(a, 0.95, 0) FROM fpc_s;
+SELECT lower_bound(a, 0.95, -1) FROM fpc_w;
+SELECT upper_bound(a, 0.95, 2) FROM fpc_w;
+SELECT std_error('(v=1,promoters=0,passives=0,detractors=0)'::nps_summary, -1);
+-- the confidence level is checked as without a population
+SELECT margin_of_error(a, 1.0, 10) FROM fpc_s;
+DROP TABLE fpc_s, fpc_w;

@@ -22,6 +22,8 @@
 #include "common/pg_prng.h"
 #include "common/shortest_dec.h"
 #include "miscadmin.h"
+#include "pgtime.h"
+#include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/float.h"
 
@@ -762,4 +764,41 @@ eng_confidence_z(double confidence)
 				errmsg("confidence level must be between 0 and 1, exclusive"),
 				errdetail("The confidence level given was %g.", confidence));
 	return -num_norm_quantile(0.5 * (1.0 - confidence));
+}
+
+/*
+ * Time zones and local days
+ */
+
+struct pg_tz *
+eng_time_zone(const text *zone)
+{
+	char		tzname[TZ_STRLEN_MAX + 1];
+	pg_tz	   *tz;
+
+	text_to_cstring_buffer(zone, tzname, sizeof(tzname));
+	tz = pg_tzset(tzname);
+	if (tz == NULL)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("time zone \"%s\" not recognized", tzname));
+	return tz;
+}
+
+int32
+eng_local_day(int64 ts, struct pg_tz *tz)
+{
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (TIMESTAMP_IS_NOBEGIN(ts))
+		return PG_INT32_MIN;
+	if (TIMESTAMP_IS_NOEND(ts))
+		return PG_INT32_MAX;
+	if (timestamp2tm(ts, &tzoff, &tm, &fsec, NULL, tz) != 0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				errmsg("timestamp out of range"));
+	return date2j(tm.tm_year, tm.tm_mon, tm.tm_mday);
 }

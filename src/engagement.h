@@ -333,4 +333,16 @@ extern int64 eng_interval_usecs_positive(const Interval *iv, const char *what);
  */
 extern double eng_confidence_z(double confidence);
 
+/*
+ * Local calendar days (sessions split at midnight, 1.2).  eng_time_zone()
+ * looks a time zone name up as PostgreSQL's timezone(zone, ts) does for a
+ * full zone name (pg_tzset: names of pg_timezone_names and POSIX
+ * specifications); an unknown name is 22023.  eng_local_day() is the Julian
+ * day number of the local date of a timestamp in that zone (-infinity and
+ * infinity have days of their own, before and after every other).
+ */
+struct pg_tz;
+extern struct pg_tz *eng_time_zone(const text *zone);
+extern int32 eng_local_day(int64 ts, struct pg_tz *tz);
+
 #endif							/* ENGAGEMENT_H */

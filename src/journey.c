@@ -28,6 +28,7 @@
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "pgtime.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
@@ -1386,6 +1387,264 @@ engagement_journey_sessions(PG_FUNCTION_ARGS)
 		values[4] = PointerGetDatum(journey_channel_array(&j, texts, start, i, true));
 		values[5] = texts[j.ch[start]];
 		values[6] = texts[j.ch[i - 1]];
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		MemoryContextSwitchTo(old);
+		MemoryContextReset(rowcxt);
+		start = i;
+	}
+	return (Datum) 0;
+}
+
+/*****************************************************************************
+ * Sessions as Google Analytics counts them (1.2): besides the inactivity gap
+ * (and the channel, the journey's traffic source), a session ends at local
+ * midnight in a time zone; a session is engaged when it lasted at least
+ * min_duration, had at least min_touches touches or a touch whose event is
+ * one of the conversion events.
+ *
+ * These functions are not strict: a NULL time zone means no midnight split
+ * and NULL conversion events no conversion rule; any other NULL argument
+ * gives NULL (no rows for sessions()), as the strict forms do.
+ *****************************************************************************/
+
+typedef struct JourneySplit
+{
+	int64		gap;
+	bool		split_on_channel;
+	pg_tz	   *tz;				/* split at local midnight, or NULL */
+	int32		day;			/* local day of the previous touch */
+	/* engagement */
+	int64		min_duration;
+	int32		min_touches;
+	bool	   *conversion;		/* per event index, or NULL */
+} JourneySplit;
+
+/*
+ * Read the arguments (journey, gap, split_on_channel, time_zone
+ * [, min_duration, min_touches, conversion_events]); false when one that
+ * must not be NULL is.
+ */
+static bool
+journey_split_args(FunctionCallInfo fcinfo, bool engagement, EngJourney *j,
+				   JourneySplit *sp)
+{
+	memset(sp, 0, sizeof(JourneySplit));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) ||
+		(engagement && (PG_ARGISNULL(4) || PG_ARGISNULL(5))))
+		return false;
+	sp->gap = journey_gap_arg(fcinfo, 1);
+	sp->split_on_channel = PG_GETARG_BOOL(2);
+	if (!PG_ARGISNULL(3))
+		sp->tz = eng_time_zone(PG_GETARG_TEXT_PP(3));
+	if (engagement)
+	{
+		sp->min_duration = eng_interval_usecs(PG_GETARG_INTERVAL_P(4),
+											  "minimum engaged session duration");
+		if (sp->min_duration < 0)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("minimum engaged session duration must not be negative"));
+		sp->min_touches = PG_GETARG_INT32(5);
+		if (sp->min_touches < 1)
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("minimum engaged session touches must be positive"),
+					errdetail("The value given was %d.", sp->min_touches));
+	}
+	journey_getarg(fcinfo, 0, j);
+	if (sp->tz != NULL)
+		sp->day = eng_local_day(j->ts[0], sp->tz);
+	if (engagement && !PG_ARGISNULL(6) && j->nevents > 0)
+	{
+		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(6);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			nelems;
+
+		if (ARR_NDIM(arr) > 1)
+			ereport(ERROR,
+					errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+					errmsg("conversion events must be a one-dimensional array"));
+		deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT,
+						  &elems, &nulls, &nelems);
+		sp->conversion = palloc0(sizeof(bool) * j->nevents);
+		for (int k = 0; k < nelems; k++)
+		{
+			char	   *name;
+			int			lo = 0,
+						hi = j->nevents - 1;
+
+			CHECK_FOR_INTERRUPTS();
+			if (nulls[k])
+				continue;
+			name = TextDatumGetCString(elems[k]);
+			/* the event dictionary is sorted bytewise (strcmp) */
+			while (lo <= hi)
+			{
+				int			mid = lo + (hi - lo) / 2;
+				int			c = strcmp(j->events[mid], name);
+
+				if (c == 0)
+				{
+					sp->conversion[mid] = true;
+					break;
+				}
+				if (c < 0)
+					lo = mid + 1;
+				else
+					hi = mid - 1;
+			}
+			pfree(name);
+		}
+	}
+	return true;
+}
+
+/* does touch i (> 0, asked in order) start a new session? */
+static bool
+journey_split_at(const EngJourney *j, int i, JourneySplit *sp)
+{
+	bool		split = journey_new_session(j, i, sp->gap, sp->split_on_channel);
+
+	if (sp->tz != NULL)
+	{
+		int32		day = eng_local_day(j->ts[i], sp->tz);
+
+		if (day != sp->day)
+			split = true;
+		sp->day = day;
+	}
+	return split;
+}
+
+/* is the session of touches from .. to - 1 engaged? */
+static bool
+journey_engaged(const EngJourney *j, int from, int to, const JourneySplit *sp)
+{
+	/* journey times are years 1..9999: the difference fits */
+	if (to - from >= sp->min_touches ||
+		j->ts[to - 1] - j->ts[from] >= sp->min_duration)
+		return true;
+	if (sp->conversion != NULL)
+	{
+		for (int k = from; k < to; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
+			if (j->ev[k] >= 0 && sp->conversion[j->ev[k]])
+				return true;
+		}
+	}
+	return false;
+}
+
+/* count the sessions, and the engaged ones when engaged is not NULL */
+static int32
+journey_count_sessions(const EngJourney *j, JourneySplit *sp, int32 *engaged)
+{
+	int32		sessions = 1;
+	int			start = 0;
+
+	if (engaged)
+		*engaged = 0;
+	for (int i = 1; i <= j->n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
+		if (i < j->n && !journey_split_at(j, i, sp))
+			continue;
+		if (engaged && journey_engaged(j, start, i, sp))
+			(*engaged)++;
+		if (i < j->n)
+			sessions++;
+		start = i;
+	}
+	return sessions;
+}
+
+/* session_count(journey, gap, split_on_channel, time_zone) */
+PG_FUNCTION_INFO_V1(engagement_journey_session_count_split);
+Datum
+engagement_journey_session_count_split(PG_FUNCTION_ARGS)
+{
+	EngJourney	j;
+	JourneySplit sp;
+
+	if (!journey_split_args(fcinfo, false, &j, &sp))
+		PG_RETURN_NULL();
+	PG_RETURN_INT32(journey_count_sessions(&j, &sp, NULL));
+}
+
+/* engaged_session_count(journey, gap, split_on_channel, time_zone, ...) */
+PG_FUNCTION_INFO_V1(engagement_journey_engaged_session_count);
+Datum
+engagement_journey_engaged_session_count(PG_FUNCTION_ARGS)
+{
+	EngJourney	j;
+	JourneySplit sp;
+	int32		engaged;
+
+	if (!journey_split_args(fcinfo, true, &j, &sp))
+		PG_RETURN_NULL();
+	(void) journey_count_sessions(&j, &sp, &engaged);
+	PG_RETURN_INT32(engaged);
+}
+
+/* bounce_rate(journey, ...): 1 - engaged sessions / sessions */
+PG_FUNCTION_INFO_V1(engagement_journey_bounce_rate);
+Datum
+engagement_journey_bounce_rate(PG_FUNCTION_ARGS)
+{
+	EngJourney	j;
+	JourneySplit sp;
+	int32		engaged;
+	int32		sessions;
+
+	if (!journey_split_args(fcinfo, true, &j, &sp))
+		PG_RETURN_NULL();
+	sessions = journey_count_sessions(&j, &sp, &engaged);
+	/* the bounced sessions first: exact for counts, never -0 */
+	PG_RETURN_FLOAT8((double) (sessions - engaged) / (double) sessions);
+}
+
+/*
+ * sessions(journey, gap, split_on_channel, time_zone, min_duration,
+ * min_touches, conversion_events) -> SETOF (session, started, ended, touches,
+ * channels, entry_channel, exit_channel, engaged)
+ */
+PG_FUNCTION_INFO_V1(engagement_journey_sessions_engaged);
+Datum
+engagement_journey_sessions_engaged(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	EngJourney	j;
+	JourneySplit sp;
+	int			start = 0;
+	int32		session = 0;
+	Datum	   *texts;
+	MemoryContext rowcxt;
+
+	InitMaterializedSRF(fcinfo, 0);
+	if (!journey_split_args(fcinfo, true, &j, &sp))
+		return (Datum) 0;
+	texts = journey_channel_texts(&j);
+	rowcxt = journey_row_context();
+	for (int i = 1; i <= j.n; i++)
+	{
+		Datum		values[8];
+		bool		nulls[8] = {false, false, false, false, false, false, false, false};
+		MemoryContext old;
+
+		CHECK_FOR_INTERRUPTS();
+		if (i < j.n && !journey_split_at(&j, i, &sp))
+			continue;
+		old = MemoryContextSwitchTo(rowcxt);
+		values[0] = Int32GetDatum(++session);
+		values[1] = TimestampTzGetDatum(j.ts[start]);
+		values[2] = TimestampTzGetDatum(j.ts[i - 1]);
+		values[3] = Int32GetDatum(i - start);
+		values[4] = PointerGetDatum(journey_channel_array(&j, texts, start, i, true));
+		values[5] = texts[j.ch[start]];
+		values[6] = texts[j.ch[i - 1]];
+		values[7] = BoolGetDatum(journey_engaged(&j, start, i, &sp));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		MemoryContextSwitchTo(old);
 		MemoryContextReset(rowcxt);

@@ -786,22 +786,65 @@ engagement_npsagg_stderr(PG_FUNCTION_ARGS)
 }
 
 /*
+ * Finite population correction sqrt((N - n) / (N - 1)) of a survey of n
+ * respondents out of a population of N.  n is the number of respondents
+ * (responses(), the sampling fraction n / N), also for weighted states: the
+ * weights change the variance through Kish's effective n, the sampling
+ * fraction is still that of the people asked, so that a census (n = N) has
+ * no sampling error whatever its weights.  N < n is 22023.
+ */
+static double
+nps_fpc(const NpsAgg *st, int64 population)
+{
+	int64		n = nps_total(st);
+
+	if (population < n)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("NPS population size must not be smaller than the number of responses"),
+				errdetail("The population size is " INT64_FORMAT ", the survey has " INT64_FORMAT " responses.",
+						  population, n));
+	if (population == n)
+		return 0.0;
+	/* N > n >= 0, so N - 1 >= n >= 0; N = 1 only with n = 0 (no estimate) */
+	if (population == 1)
+		return 1.0;
+	return sqrt((double) (population - n) / (double) (population - 1));
+}
+
+PG_FUNCTION_INFO_V1(engagement_nps_summary_std_error_fpc);
+Datum
+engagement_nps_summary_std_error_fpc(PG_FUNCTION_ARGS)
+{
+	NpsAgg	   *st = nps_getarg(fcinfo, 0);
+	double		fpc = nps_fpc(st, PG_GETARG_INT64(1));
+	double		points,
+				se;
+
+	if (!nps_estimate(st, &points, &se))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(se * fpc);
+}
+
+/*
  * Margin of error and interval bounds at a confidence level.  which: 0 the
  * margin, -1 the lower bound, +1 the upper bound (bounds clamped to
- * [-100, 100]).
+ * [-100, 100]).  A third argument is the population size (1.2): the
+ * standard error gets the finite population correction.
  */
 static Datum
 nps_interval_common(FunctionCallInfo fcinfo, int which)
 {
 	NpsAgg	   *st = nps_getarg(fcinfo, 0);
 	double		z = eng_confidence_z(PG_GETARG_FLOAT8(1));
+	double		fpc = (PG_NARGS() > 2) ? nps_fpc(st, PG_GETARG_INT64(2)) : 1.0;
 	double		points,
 				se,
 				margin;
 
 	if (!nps_estimate(st, &points, &se))
 		PG_RETURN_NULL();
-	margin = z * se;
+	margin = z * (se * fpc);
 	if (which == 0)
 		PG_RETURN_FLOAT8(margin);
 	if (which < 0)
@@ -826,6 +869,28 @@ engagement_npsagg_lower(PG_FUNCTION_ARGS)
 PG_FUNCTION_INFO_V1(engagement_npsagg_upper);
 Datum
 engagement_npsagg_upper(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, 1);
+}
+
+/* the three with a population size (1.2): the C symbols of 1.2 */
+PG_FUNCTION_INFO_V1(engagement_nps_summary_margin_of_error_fpc);
+Datum
+engagement_nps_summary_margin_of_error_fpc(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, 0);
+}
+
+PG_FUNCTION_INFO_V1(engagement_nps_summary_lower_bound_fpc);
+Datum
+engagement_nps_summary_lower_bound_fpc(PG_FUNCTION_ARGS)
+{
+	return nps_interval_common(fcinfo, -1);
+}
+
+PG_FUNCTION_INFO_V1(engagement_nps_summary_upper_bound_fpc);
+Datum
+engagement_nps_summary_upper_bound_fpc(PG_FUNCTION_ARGS)
 {
 	return nps_interval_common(fcinfo, 1);
 }

@@ -83,6 +83,13 @@ bgbb_probability_binomial	src/bgbb.c	bgbb	v *= (i + 1.0) / (i + 1.0 - x) *	v *= 
 bgbb_counts_ignored	src/bgbb.c	bgbb	d.w[k - 1] += (double) d.rows[i].count;	d.w[k - 1] += 1.0;
 bgbb_covariance_not_scaled	src/bgbb.c	bgbb	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
 bgbb_penalized_loglik_stored	src/bgbb.c	bgbb	d.penalizer = 0.0;	d.penalizer = d.penalizer;
+nps_fpc_population_not_minus_one	src/nps.c	nps	return sqrt((double) (population - n) / (double) (population - 1));	return sqrt((double) (population - n) / (double) population);
+nps_fpc_census_not_zero	src/nps.c	nps	if (population == n)\n\t\treturn 0.0;	if (population == n)\n\t\treturn 1.0;
+journey_midnight_ignored	src/journey.c	journey	if (day != sp->day)\n\t\t\tsplit = true;	if (day != sp->day && false)\n\t\t\tsplit = true;
+journey_engaged_duration_exclusive	src/journey.c	journey	j->ts[to - 1] - j->ts[from] >= sp->min_duration	j->ts[to - 1] - j->ts[from] > sp->min_duration
+journey_conversion_ignored	src/journey.c	journey	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]])	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]] && false)
+session_midnight_ignored	src/session.c	journey	(ctx->limits_known ? ctx->last_day :	(ctx->limits_known ? day :
+session_source_null_is_no_change	src/session.c	journey	changed = (isnull != ctx->source_null);	changed = false;
 EOF
 )
 

@@ -55,6 +55,11 @@ my %accessors = (
 		'margin_of_error(nps_summary,double precision)' => 'margin_of_error(v, 0.95)',
 		'lower_bound(nps_summary,double precision)' => 'lower_bound(v, 0.95)',
 		'upper_bound(nps_summary,double precision)' => 'upper_bound(v, 0.95)',
+		# (a population of the largest bigint: never smaller than the responses)
+		'std_error(nps_summary,bigint)' => 'std_error(v, 9223372036854775807)',
+		'margin_of_error(nps_summary,double precision,bigint)' => 'margin_of_error(v, 0.95, 9223372036854775807)',
+		'lower_bound(nps_summary,double precision,bigint)' => 'lower_bound(v, 0.95, 9223372036854775807)',
+		'upper_bound(nps_summary,double precision,bigint)' => 'upper_bound(v, 0.95, 9223372036854775807)',
 		'nps_compare(nps_summary,nps_summary)' => 'length(nps_compare(v, v)::text)',
 	},
 	journey => {
@@ -67,6 +72,13 @@ my %accessors = (
 		'channel_switches(journey)' => 'channel_switches(v)',
 		'session_count(journey,interval)' => "session_count(v, '30 minutes')",
 		'sessions(journey,interval,boolean)' => "(SELECT count(*) FROM sessions(v, '30 minutes', true))",
+		'session_count(journey,interval,boolean,text)' => "session_count(v, '30 minutes', true, 'Europe/Berlin')",
+		'sessions(journey,interval,boolean,text,interval,integer,text[])' =>
+		  "(SELECT count(*) FILTER (WHERE engaged) FROM sessions(v, '30 minutes', true, 'America/New_York', '10 seconds', 2, '{view,signup}'))",
+		'engaged_session_count(journey,interval,boolean,text,interval,integer,text[])' =>
+		  "engaged_session_count(v, '30 minutes', true, 'America/New_York', '10 seconds', 2, '{view}')",
+		'bounce_rate(journey,interval,boolean,text,interval,integer,text[])' =>
+		  "bounce_rate(v, '30 minutes', false, 'UTC', '1 minute', 3, '{x}')",
 		'channel_transitions(journey)' => '(SELECT count(*) FROM channel_transitions(v))',
 		'journey_add(journey,journey)' => 'touches(v + v)',
 		'attribution(journey,text,interval)' =>
