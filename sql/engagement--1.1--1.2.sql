@@ -3191,3 +3191,68 @@ COMMENT ON FUNCTION session_count(journey, interval, boolean, text) IS 'number o
 COMMENT ON FUNCTION sessions(journey, interval, boolean, text, interval, integer, text[]) IS 'the sessions of a journey split at gaps, channel changes and local midnight, each with GA4''s engaged flag (duration, touches or a conversion event)';
 COMMENT ON FUNCTION engaged_session_count(journey, interval, boolean, text, interval, integer, text[]) IS 'number of engaged sessions of a journey (GA4: at least min_duration long, min_touches touches, or a conversion event)';
 COMMENT ON FUNCTION bounce_rate(journey, interval, boolean, text, interval, integer, text[]) IS 'share of a journey''s sessions that are not engaged (GA4''s bounce rate, 1 - engaged sessions / sessions)';
+
+--
+-- Fit diagnostics (issue 21): <model>_fit_diagnostics is the fit reported as
+-- a record (converged or why not, iterations, log-likelihood, gradient norm,
+-- parameters and their covariance) instead of a model, never an error for a
+-- fit that does not converge
+--
+CREATE TYPE fit_diagnostics AS (
+	converged boolean,
+	status text,
+	iterations integer,
+	log_likelihood double precision,
+	gradient_norm double precision,
+	parameter_names text[],
+	parameters double precision[],
+	covariance double precision[]
+);
+COMMENT ON TYPE fit_diagnostics IS 'how a model fit went: converged, status, iterations, log-likelihood, gradient norm, parameters and their covariance';
+CREATE FUNCTION bgnbd_fit_diagnostics_final(internal) RETURNS fit_diagnostics
+	AS 'MODULE_PATHNAME', 'engagement_bgnbd_diagnostics_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION mbgnbd_fit_diagnostics_final(internal) RETURNS fit_diagnostics
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_diagnostics_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION gammagamma_fit_diagnostics_final(internal) RETURNS fit_diagnostics
+	AS 'MODULE_PATHNAME', 'engagement_gammagamma_diagnostics_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE bgnbd_fit_diagnostics(frequency double precision, recency double precision,
+									   age double precision) (
+	SFUNC = bgnbd_fit_trans, STYPE = internal, FINALFUNC = bgnbd_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE bgnbd_fit_diagnostics(frequency double precision, recency double precision,
+									   age double precision, penalizer double precision) (
+	SFUNC = bgnbd_fit_trans, STYPE = internal, FINALFUNC = bgnbd_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE mbgnbd_fit_diagnostics(frequency double precision, recency double precision,
+										age double precision) (
+	SFUNC = mbgnbd_fit_trans, STYPE = internal, FINALFUNC = mbgnbd_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE mbgnbd_fit_diagnostics(frequency double precision, recency double precision,
+										age double precision, penalizer double precision) (
+	SFUNC = mbgnbd_fit_trans, STYPE = internal, FINALFUNC = mbgnbd_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE gammagamma_fit_diagnostics(frequency double precision, monetary double precision) (
+	SFUNC = gammagamma_fit_trans, STYPE = internal, FINALFUNC = gammagamma_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE gammagamma_fit_diagnostics(frequency double precision, monetary double precision,
+											penalizer double precision) (
+	SFUNC = gammagamma_fit_trans, STYPE = internal, FINALFUNC = gammagamma_fit_diagnostics_final,
+	COMBINEFUNC = model_fit_combine, SERIALFUNC = model_fit_serial,
+	DESERIALFUNC = model_fit_deserial, PARALLEL = SAFE);
+COMMENT ON FUNCTION bgnbd_fit_diagnostics_final(internal) IS 'final function of aggregate bgnbd_fit_diagnostics (not meant to be called directly)';
+COMMENT ON FUNCTION mbgnbd_fit_diagnostics_final(internal) IS 'final function of aggregate mbgnbd_fit_diagnostics (not meant to be called directly)';
+COMMENT ON FUNCTION gammagamma_fit_diagnostics_final(internal) IS 'final function of aggregate gammagamma_fit_diagnostics (not meant to be called directly)';
+COMMENT ON AGGREGATE bgnbd_fit_diagnostics(double precision, double precision, double precision) IS 'the BG/NBD fit reported as a fit_diagnostics record (no error when it does not converge)';
+COMMENT ON AGGREGATE bgnbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized BG/NBD fit reported as a fit_diagnostics record';
+COMMENT ON AGGREGATE mbgnbd_fit_diagnostics(double precision, double precision, double precision) IS 'the MBG/NBD fit reported as a fit_diagnostics record (no error when it does not converge)';
+COMMENT ON AGGREGATE mbgnbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized MBG/NBD fit reported as a fit_diagnostics record';
+COMMENT ON AGGREGATE gammagamma_fit_diagnostics(double precision, double precision) IS 'the Gamma-Gamma fit reported as a fit_diagnostics record (no error when it does not converge)';
+COMMENT ON AGGREGATE gammagamma_fit_diagnostics(double precision, double precision, double precision) IS 'the penalized Gamma-Gamma fit reported as a fit_diagnostics record';

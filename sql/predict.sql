@@ -565,6 +565,56 @@ DROP TABLE sim_mbg;
 -- and suggests the penalizer, with which the fit is found
 SELECT mbgnbd_fit(x, tx, T) FROM sim;
 SELECT round(b::numeric, 1) AS b, round(a::numeric, 2) AS a FROM estimates((SELECT mbgnbd_fit(x, tx, T, 0.001) FROM sim));
+-- fit diagnostics (1.2, issue 21): <model>_fit_diagnostics reports the same
+-- fit as <model>_fit: the same parameters, log-likelihood and iterations, a
+-- covariance whose diagonal gives the standard errors, a gradient norm near 0
+SELECT d.converged, d.status, d.iterations = (regexp_match(f::text, 'iterations=(\d+)'))[1]::int AS same_iterations,
+	   d.parameters = ARRAY[e.r, e.alpha, e.a, e.b] AS same_parameters,
+	   d.log_likelihood = log_likelihood(f) AS same_log_likelihood,
+	   d.parameter_names,
+	   (SELECT bool_and(abs(sqrt(d.covariance[i][i]) / se[i] - 1) < 1e-12)
+		FROM generate_series(1, 4) i,
+			 LATERAL (SELECT ARRAY[e.r_std_error, e.alpha_std_error, e.a_std_error, e.b_std_error] AS se) x) AS covariance_gives_std_errors,
+	   d.covariance[1][2] = d.covariance[2][1] AS symmetric, d.gradient_norm < 1e-6 AS at_a_maximum
+FROM (SELECT (bgnbd_fit_diagnostics(x, tx, T)).* FROM sim) d,
+	 (SELECT bgnbd_fit(x, tx, T) AS f FROM sim) m, estimates(f) e;
+-- penalized, and Gamma-Gamma
+SELECT d.parameters = ARRAY[e.r, e.alpha, e.a, e.b] AS same_parameters,
+	   d.log_likelihood = log_likelihood(f) AS same_log_likelihood, d.converged
+FROM (SELECT (bgnbd_fit_diagnostics(x, tx, T, 0.01)).* FROM sim) d,
+	 (SELECT bgnbd_fit(x, tx, T, 0.01) AS f FROM sim) m, estimates(f) e;
+SELECT d.parameters = ARRAY[e.p, e.q, e.gamma] AS same_parameters,
+	   d.log_likelihood = log_likelihood(f) AS same_log_likelihood, d.converged, d.parameter_names
+FROM (SELECT (gammagamma_fit_diagnostics(x, zbar)).* FROM spend) d,
+	 (SELECT gammagamma_fit(x, zbar) AS f FROM spend) m, estimates(f) e;
+-- a fit that does not converge is reported, not raised: MBG/NBD on sim (b
+-- runs off, as the error above says); no covariance; the gradient norm where
+-- it stopped equals a central difference of the customers' summed
+-- log-likelihood over the log-parameters (step 1e-4), divided by their
+-- number, to 5%: with a and b near 1e5 the customers' log-gamma differences
+-- keep about 1e-10 each, so a difference quotient is good to about 1% there
+-- (a smaller step is noise)
+CREATE TABLE mbg_diag AS SELECT (mbgnbd_fit_diagnostics(x, tx, T)).* FROM sim;
+SELECT converged, status, covariance IS NULL AS no_covariance, parameters[4] > 1000 AS b_large,
+	   abs(log_likelihood / (SELECT sum(log_likelihood(mbgnbd(parameters[1], parameters[2], parameters[3], parameters[4]), x, tx, T)) FROM sim) - 1) < 1e-12 AS log_likelihood_of_the_data
+FROM mbg_diag;
+SELECT abs(sqrt(g1 * g1 + g2 * g2 + g3 * g3 + g4 * g4) / gradient_norm - 1) < 0.05 AS gradient_norm_agrees
+FROM (SELECT gradient_norm,
+			 (sum(log_likelihood(mbgnbd(p[1] / e, p[2], p[3], p[4]), x, tx, T)) -
+			  sum(log_likelihood(mbgnbd(p[1] * e, p[2], p[3], p[4]), x, tx, T))) / (2e-4 * count(*)) AS g1,
+			 (sum(log_likelihood(mbgnbd(p[1], p[2] / e, p[3], p[4]), x, tx, T)) -
+			  sum(log_likelihood(mbgnbd(p[1], p[2] * e, p[3], p[4]), x, tx, T))) / (2e-4 * count(*)) AS g2,
+			 (sum(log_likelihood(mbgnbd(p[1], p[2], p[3] / e, p[4]), x, tx, T)) -
+			  sum(log_likelihood(mbgnbd(p[1], p[2], p[3] * e, p[4]), x, tx, T))) / (2e-4 * count(*)) AS g3,
+			 (sum(log_likelihood(mbgnbd(p[1], p[2], p[3], p[4] / e), x, tx, T)) -
+			  sum(log_likelihood(mbgnbd(p[1], p[2], p[3], p[4] * e), x, tx, T))) / (2e-4 * count(*)) AS g4
+	  FROM (SELECT gradient_norm, parameters AS p, exp(1e-4::float8) AS e FROM mbg_diag) d, sim
+	  GROUP BY gradient_norm) g;
+DROP TABLE mbg_diag;
+-- NULLs and errors as the fits': no rows give NULL, data the fit refuses raise
+SELECT bgnbd_fit_diagnostics(x, tx, T) IS NULL AS no_rows FROM sim WHERE false;
+SELECT bgnbd_fit_diagnostics(x, tx, T) FROM (VALUES (0.0, 0.0, 2.0)) v(x, tx, T);
+SELECT gammagamma_fit_diagnostics(x, z) FROM (VALUES (1.0, -5.0)) v(x, z);
 DROP TABLE cust, sim, fitted, spend, ggfit, models, models_copy;
 
 -- robustness (issue 16)

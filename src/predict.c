@@ -30,9 +30,11 @@
 #include <float.h>
 #include <math.h>
 
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/tuplestore.h"
@@ -881,6 +883,40 @@ pred_unpenalize(NumObjective obj, void *arg, double *penalizer, NumFit *fit)
  * start or next to the maximum, which only data near the ends of the range
  * of doubles reach (amounts of 1e305, a trillion purchases in 1e-299).
  */
+/*
+ * Why a fit stopped without a maximum (the DETAIL of its 22M01 error, and
+ * the status of its diagnostics); NULL for NUM_OK.
+ */
+static const char *
+pred_status_reason(NumStatus status, const NumFit *fit, const double *theta0,
+				   const PredKind *kind)
+{
+	switch (status)
+	{
+		case NUM_OK:
+			return NULL;
+		case NUM_EVAL_FAILED:
+			return "The likelihood cannot be evaluated on this data.";
+		case NUM_EVAL_FAILED_NEAR_MINIMUM:
+			return "The likelihood cannot be evaluated near its maximum.";
+		case NUM_PARAM_DIVERGES:
+			return psprintf("Parameter \"%s\" tends to %s.", kind->names[fit->param],
+							fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
+		case NUM_NOT_CONVERGED:
+			return psprintf("No maximum of the likelihood was reached in %d iterations.",
+							NUM_MAX_ITER);
+		case NUM_NO_IMPROVEMENT:
+			return "The likelihood stopped improving away from a maximum.";
+		case NUM_NO_DESCENT:
+			return "No step improves the likelihood.";
+		case NUM_NOT_A_MINIMUM:
+			return "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
+		default:
+			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
+			return NULL;
+	}
+}
+
 static void
 pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 			  const double *theta0, double wsum, double penalizer, NumFit *fit)
@@ -903,31 +939,16 @@ pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 					errhint(PRED_UNIT_HINT));
 			return;
 		case NUM_PARAM_DIVERGES:
-			reason = psprintf("Parameter \"%s\" tends to %s.", kind->names[fit->param],
-							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
 			if (penalizer == 0.0)
 				hint = psprintf("Fit again with a penalizer, as lifetimes' penalizer_coef: %s.",
 								kind->penalized_call);
 			else
 				hint = "Fit again with a larger penalizer.";
 			break;
-		case NUM_NOT_CONVERGED:
-			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
-							  NUM_MAX_ITER);
-			break;
-		case NUM_NO_IMPROVEMENT:
-			reason = "The likelihood stopped improving away from a maximum.";
-			break;
-		case NUM_NO_DESCENT:
-			reason = "No step improves the likelihood.";
-			break;
-		case NUM_NOT_A_MINIMUM:
-			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
-			break;
 		default:
-			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
-			return;
+			break;
 	}
+	reason = pred_status_reason(status, fit, theta0, kind);
 	ereport(ERROR,
 			errcode(ERRCODE_ENG_MODEL_FAILED),
 			errmsg("%s did not converge", kind->fitname),
@@ -1016,6 +1037,94 @@ pred_find(const double *t, int32 n, double v)
 			hi = mid;
 	}
 	return lo;
+}
+
+/*
+ * The fit as a fit_diagnostics record instead of a model
+ * (<model>_fit_diagnostics): whether it converged and why not, its
+ * iterations, the log-likelihood of the data (without the penalty), the norm
+ * of the gradient of the objective it minimised (minus the mean
+ * log-likelihood plus the penalty, over the logarithms of the parameters) at
+ * the estimate, the parameters (where the search stopped when it did not
+ * converge) and their covariance matrix (delta method from the inverse
+ * Hessian over the log-parameters, as the standard errors; NULL without a
+ * maximum).  A fit that does not converge is reported, not raised; data the
+ * fit refuses still raise their errors.
+ */
+static Datum
+pred_diagnostics(FunctionCallInfo fcinfo, NumObjective obj, void *arg, double *penalizer,
+				 const PredKind *kind, const double *theta0, double wsum,
+				 MemoryContext resultcxt)
+{
+	NumFit		fit;
+	NumStatus	status;
+	double		grad[NUM_MAX_PARAMS];
+	double		f;
+	bool		have_grad;
+	int			k = kind->nparams;
+	TupleDesc	tupdesc;
+	Datum		values[8];
+	bool		nulls[8] = {false};
+	Datum		params[PRED_MAX_PARAMS];
+	Datum		names[PRED_MAX_PARAMS];
+	Datum		cov[PRED_MAX_PARAMS * PRED_MAX_PARAMS];
+	const char *reason;
+	double		gnorm = 0.0;
+	MemoryContext old;
+
+	status = num_minimise(obj, arg, k, theta0, wsum, &fit);
+	if (status == NUM_EVAL_FAILED)
+		memcpy(fit.theta, theta0, sizeof(double) * k);
+	reason = pred_status_reason(status, &fit, theta0, kind);
+	have_grad = obj(fit.theta, &f, grad, arg);
+	for (int i = 0; i < k; i++)
+		gnorm += grad[i] * grad[i];
+	/* the log-likelihood of the data, without the penalty */
+	*penalizer = 0.0;
+	if (!obj(fit.theta, &fit.f, grad, arg))
+		fit.f = INFINITY;
+
+	old = MemoryContextSwitchTo(resultcxt);
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != 8)
+		elog(ERROR, "%s_diagnostics must return a fit_diagnostics record", kind->fitname);
+	tupdesc = BlessTupleDesc(tupdesc);
+	values[0] = BoolGetDatum(status == NUM_OK);
+	values[1] = CStringGetTextDatum(reason ? reason : "converged");
+	values[2] = Int32GetDatum(fit.iterations);
+	if (isfinite(fit.f))
+		values[3] = Float8GetDatum(-fit.f * wsum);
+	else
+		nulls[3] = true;
+	if (have_grad && isfinite(gnorm))
+		values[4] = Float8GetDatum(sqrt(gnorm));
+	else
+		nulls[4] = true;
+	for (int i = 0; i < k; i++)
+	{
+		params[i] = Float8GetDatum(exp(fit.theta[i]));
+		names[i] = CStringGetTextDatum(kind->names[i]);
+	}
+	values[5] = PointerGetDatum(construct_array(names, k, TEXTOID, -1, false, TYPALIGN_INT));
+	values[6] = PointerGetDatum(construct_array(params, k, FLOAT8OID, sizeof(float8),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	if (status == NUM_OK)
+	{
+		int			dims[2] = {k, k};
+		int			lbs[2] = {1, 1};
+
+		for (int i = 0; i < k; i++)
+			for (int j = 0; j < k; j++)
+				cov[i * k + j] = Float8GetDatum(exp(fit.theta[i]) * exp(fit.theta[j]) *
+												COV(fit.cov, i, j) / wsum);
+		values[7] = PointerGetDatum(construct_md_array(cov, NULL, 2, dims, lbs, FLOAT8OID,
+													   sizeof(float8), FLOAT8PASSBYVAL,
+													   TYPALIGN_DOUBLE));
+	}
+	else
+		nulls[7] = true;
+	MemoryContextSwitchTo(old);
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
 /*
@@ -1291,7 +1400,8 @@ bgnbd_prepare(PredRows *s, BgData *d)
 
 /* final of bgnbd_fit and mbgnbd_fit (the modified model) */
 static Datum
-bgnbd_final_common(FunctionCallInfo fcinfo, const PredKind *kind, bool modified)
+bgnbd_final_common(FunctionCallInfo fcinfo, const PredKind *kind, bool modified,
+				   bool diagnostics)
 {
 	PredRows   *s;
 	MemoryContext fitcxt,
@@ -1347,6 +1457,15 @@ bgnbd_final_common(FunctionCallInfo fcinfo, const PredKind *kind, bool modified)
 	d.penalizer = s->penalizer;
 	d.alpha_scale = 1.0 / d.times[d.ntimes - 1];
 	d.modified = modified;
+	if (diagnostics)
+	{
+		Datum		report = pred_diagnostics(fcinfo, bgnbd_objective, &d, &d.penalizer,
+											  kind, theta0, d.wsum, oldcxt);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(fitcxt);
+		return report;
+	}
 	pred_maximise(bgnbd_objective, &d, kind, theta0, d.wsum, d.penalizer, &fit);
 	pred_unpenalize(bgnbd_objective, &d, &d.penalizer, &fit);
 	MemoryContextSwitchTo(oldcxt);
@@ -1359,14 +1478,28 @@ PG_FUNCTION_INFO_V1(engagement_bgnbd_final);
 Datum
 engagement_bgnbd_final(PG_FUNCTION_ARGS)
 {
-	return bgnbd_final_common(fcinfo, &bgnbd_kind, false);
+	return bgnbd_final_common(fcinfo, &bgnbd_kind, false, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgnbd_diagnostics_final);
+Datum
+engagement_bgnbd_diagnostics_final(PG_FUNCTION_ARGS)
+{
+	return bgnbd_final_common(fcinfo, &bgnbd_kind, false, true);
 }
 
 PG_FUNCTION_INFO_V1(engagement_mbgnbd_final);
 Datum
 engagement_mbgnbd_final(PG_FUNCTION_ARGS)
 {
-	return bgnbd_final_common(fcinfo, &mbgnbd_kind, true);
+	return bgnbd_final_common(fcinfo, &mbgnbd_kind, true, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_diagnostics_final);
+Datum
+engagement_mbgnbd_diagnostics_final(PG_FUNCTION_ARGS)
+{
+	return bgnbd_final_common(fcinfo, &mbgnbd_kind, true, true);
 }
 
 /*
@@ -1452,9 +1585,8 @@ gg_objective(const double *theta, double *f, double *grad, void *arg)
 	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) && isfinite(grad[2]);
 }
 
-PG_FUNCTION_INFO_V1(engagement_gammagamma_final);
-Datum
-engagement_gammagamma_final(PG_FUNCTION_ARGS)
+static Datum
+gammagamma_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 {
 	PredRows   *s;
 	MemoryContext fitcxt,
@@ -1528,12 +1660,35 @@ engagement_gammagamma_final(PG_FUNCTION_ARGS)
 	theta0[1] = log(2.0);
 	theta0[2] = log(mean);
 	d.penalizer = s->penalizer;
+	if (diagnostics)
+	{
+		Datum		report = pred_diagnostics(fcinfo, gg_objective, &d, &d.penalizer,
+											  &gg_kind, theta0, d.wsum, oldcxt);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(fitcxt);
+		return report;
+	}
 	pred_maximise(gg_objective, &d, &gg_kind, theta0, d.wsum, d.penalizer, &fit);
 	pred_unpenalize(gg_objective, &d, &d.penalizer, &fit);
 	MemoryContextSwitchTo(oldcxt);
 	result = pred_fitted_model(&fit, &gg_kind, d.wsum, s->n);
 	MemoryContextDelete(fitcxt);
 	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_final);
+Datum
+engagement_gammagamma_final(PG_FUNCTION_ARGS)
+{
+	return gammagamma_final_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_gammagamma_diagnostics_final);
+Datum
+engagement_gammagamma_diagnostics_final(PG_FUNCTION_ARGS)
+{
+	return gammagamma_final_common(fcinfo, true);
 }
 
 /*****************************************************************************

@@ -39,6 +39,8 @@ retention_args_count	src/funnel.c	funnel	n = PG_NARGS() - 1;	n = PG_NARGS() - 2;
 predict_by_row_tx_is_T	src/predict.c	predict	ltx = log(alpha + d->row_tx[i]);	ltx = log(alpha + d->row_T[i]);
 predict_mbg_no_time0_term	src/predict.c	predict	if (x == 0.0 && !d->modified)	if (x == 0.0)
 predict_mbg_p_alive_shift	src/predict.c	predict	Q[3] = P[3] + 1.0;	Q[3] = P[3];
+predict_diagnostics_gradient_doubled	src/predict.c	predict	values[4] = Float8GetDatum(sqrt(gnorm));	values[4] = Float8GetDatum(2.0 * sqrt(gnorm));
+predict_diagnostics_covariance_unscaled	src/predict.c	predict	COV(fit.cov, i, j) / wsum);	COV(fit.cov, i, j));
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
