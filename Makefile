@@ -2,7 +2,7 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o src/sequence.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
@@ -34,6 +34,7 @@ include $(PGXS)
 # shared header (and numerics.h through it), some the journey or attribution
 # header as well
 $(OBJS): src/engagement.h src/numerics.h
+src/funnel.o src/sequence.o: src/conditions.h
 src/journey.o src/attribution.o: src/journey.h
 src/attribution.o src/markov.o src/shapley.o: src/attribution.h
 
