@@ -363,3 +363,124 @@ SELECT sequence_count('(?2)(?t<=1)(?2)', to_timestamp(n), e = 'A', e = 'B', e = 
 FROM dfa;
 RESET statement_timeout;
 DROP TABLE dfa;
+
+--
+-- window_funnel / funnel_agg mode strict_once (ClickHouse windowFunnel's
+-- 'strict_once': each event counts once in a chain, so one row fulfilling
+-- several steps reaches only one of them)
+--
+-- ClickHouse tests/queries/0_stateless/00632_aggregation_window_funnel.sql:
+-- (0,1000),(1,1001),(1,1002),(1,1003),(2,1004), three steps event = 1004:
+-- default 3, strict_once 1, strict_increase 1
+SELECT m, window_funnel('10000 s', m, to_timestamp(t), e = 1004, e = 1004, e = 1004) AS level, ch_level
+FROM (VALUES (0, 1000), (1, 1001), (1, 1002), (1, 1003), (2, 1004)) v(t, e),
+	 (VALUES (1, 'strict_order', 3), (2, 'strict_once', 1), (3, 'strict_increase', 1)) mm(i, m, ch_level)
+GROUP BY i, m, ch_level ORDER BY i;
+-- the same file: failure, failure, success within 200 s per uid, with
+-- strict_once alone and with strict_increase or strict_deduplication:
+-- 123 -> 3, 234 -> 2, 345 -> 1 in all three
+SELECT m, uid, window_funnel('200 s', m, to_timestamp(t), r = 'failure', r = 'failure', r = 'success') AS level,
+	   CASE uid WHEN 123 THEN 3 WHEN 234 THEN 2 ELSE 1 END AS ch_level
+FROM (VALUES (100, 'failure', 234), (200, 'success', 345), (210, 'failure', 345), (230, 'success', 345),
+			 (250, 'failure', 234), (180, 'failure', 123), (220, 'failure', 123), (250, 'success', 123)) v(t, r, uid),
+	 (VALUES ('strict_once,strict_increase'), ('strict_once'), ('strict_once,strict_deduplication')) mm(m)
+GROUP BY m, uid ORDER BY m, uid;
+-- by hand: one row of steps 1 and 2 -> 2 by default, 1 with strict_once;
+-- two such rows at one instant -> 2; rows {1,2} and {1} at one instant ->
+-- 2 (step 1 from the second row, step 2 from the first: the steps are
+-- matched to distinct rows); rows {1,2}, {2,3}, {1} -> 3; rows {1,2} and
+-- {1,2} half an hour apart, nothing for step 3 -> 2; rows {1,2}, {2,4}, {3}
+-- at one instant -> 4 by default, 3 with strict_once (step 2 moves from the
+-- first row to the second so that the first can be step 1; step 4 would
+-- need the second row again)
+SELECT k, window_funnel('1 hour', ts, a, b, c, d) AS default_level,
+	   window_funnel('1 hour', 'strict_once', ts, a, b, c, d) AS once_level, expected
+FROM (VALUES (1, '2026-01-05 10:00+00'::timestamptz, true, true, false, false, 1),
+			 (2, '2026-01-05 10:00+00', true, true, false, false, 2), (2, '2026-01-05 10:00+00', true, true, false, false, 2),
+			 (3, '2026-01-05 10:00+00', true, true, false, false, 2), (3, '2026-01-05 10:00+00', true, false, false, false, 2),
+			 (4, '2026-01-05 10:00+00', true, true, false, false, 3), (4, '2026-01-05 10:00+00', false, true, true, false, 3),
+			 (4, '2026-01-05 10:00+00', true, false, false, false, 3),
+			 (5, '2026-01-05 10:00+00', true, true, false, false, 2), (5, '2026-01-05 10:30+00', true, true, false, false, 2),
+			 (6, '2026-01-05 10:00+00', true, true, false, false, 3), (6, '2026-01-05 10:00+00', false, true, false, true, 3),
+			 (6, '2026-01-05 10:00+00', false, false, true, false, 3))
+	 v(k, ts, a, b, c, d, expected)
+GROUP BY k, expected ORDER BY k;
+-- the window and the strict modes as without strict_once: step 2 one
+-- microsecond too late, and the row of A cannot be step 1 and 2; a repeated
+-- step 2 ends the funnel under strict_deduplication, not under strict_order;
+-- a row of no step ends it under strict_order
+SELECT window_funnel('1 hour', 'strict_once', ts, e = 'A', e = 'B') AS late_1,
+	   window_funnel('1 hour', 'strict_once', ts, e = 'A', e IN ('A', 'B')) AS one_row_1
+FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, 'A'), ('2026-01-05 11:00:00.000001+00', 'B')) v(ts, e);
+SELECT window_funnel('1 hour', 'strict_once,strict_deduplication', ts, e = 'A', e = 'B', e = 'C') AS dedup_2,
+	   window_funnel('1 hour', 'strict_once', ts, e = 'A', e = 'B', e = 'C') AS once_3,
+	   window_funnel('1 hour', 'strict_once,strict_order', ts, e = 'A', e = 'B', e = 'C') AS order_3
+FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, 'A'), ('2026-01-05 10:01+00', 'B'),
+			 ('2026-01-05 10:02+00', 'B'), ('2026-01-05 10:03+00', 'C')) v(ts, e);
+SELECT window_funnel('1 hour', 'strict_once,strict_order', ts, e = 'A', e = 'B', e = 'C') AS order_2
+FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, 'A'), ('2026-01-05 10:01+00', 'B'),
+			 ('2026-01-05 10:02+00', 'X'), ('2026-01-05 10:03+00', 'C')) v(ts, e);
+
+-- plain SQL on the generated rows: with steps A, A or B, B or C (rows
+-- fulfilling two steps, equal times), the deepest level k such that k
+-- distinct rows fulfil steps 1..k at non-decreasing times within 30
+-- minutes of the first
+CREATE TABLE once_res AS
+SELECT u, window_funnel('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS level,
+	   deepest_step(funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C'))) AS stored
+FROM (SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM gen) g GROUP BY u;
+CREATE TABLE gen_id AS SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM gen;
+SELECT count(*) AS customers,
+	   count(*) FILTER (WHERE level IS DISTINCT FROM stored) AS stored_mismatch,
+	   count(*) FILTER (WHERE level IS DISTINCT FROM
+		   CASE WHEN EXISTS (SELECT 1 FROM gen_id a, gen_id b, gen_id c
+							 WHERE a.u = o.u AND b.u = o.u AND c.u = o.u
+							   AND a.e = 'A' AND b.e IN ('A', 'B') AND c.e IN ('B', 'C')
+							   AND a.id <> b.id AND a.id <> c.id AND b.id <> c.id
+							   AND a.ts <= b.ts AND b.ts <= c.ts AND c.ts - a.ts <= interval '30 minutes') THEN 3
+				WHEN EXISTS (SELECT 1 FROM gen_id a, gen_id b
+							 WHERE a.u = o.u AND b.u = o.u AND a.e = 'A' AND b.e IN ('A', 'B')
+							   AND a.id <> b.id AND a.ts <= b.ts AND b.ts - a.ts <= interval '30 minutes') THEN 2
+				WHEN EXISTS (SELECT 1 FROM gen_id a WHERE a.u = o.u AND a.e = 'A') THEN 1
+				ELSE 0 END) AS plain_sql_mismatch,
+	   count(*) FILTER (WHERE level = 3) AS level_3, count(*) FILTER (WHERE level = 2) AS level_2
+FROM once_res o;
+-- the stored form: rows merge exactly (halves rolled up = the whole), text
+-- and binary forms read back, parallel plans give the serial result
+SELECT count(*) FILTER (WHERE whole::text IS DISTINCT FROM (h1 + h2)::text) AS rollup_mismatch,
+	   count(*) FILTER (WHERE whole::text::funnel IS DISTINCT FROM whole) AS text_mismatch,
+	   count(*) FILTER (WHERE funnel_send(whole) IS DISTINCT FROM funnel_send(whole::text::funnel)) AS binary_mismatch,
+	   count(*) AS customers
+FROM (SELECT u, funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS whole,
+			 funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) FILTER (WHERE id % 2 = 0) AS h1,
+			 funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) FILTER (WHERE id % 2 = 1) AS h2
+	  FROM gen_id GROUP BY u) s;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SELECT funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C'))::text
+	   = (SELECT rollup(f)::text FROM (SELECT funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS f
+									   FROM gen GROUP BY u) x) AS parallel_matches,
+	   window_funnel('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS parallel_level
+FROM gen;
+RESET ALL;
+-- the text and JSON forms: "&k" is step k of the same row as the event
+-- before it; JSON gives each event's row
+SELECT f, f::jsonb -> 'events' AS events, step_times(f)
+FROM (SELECT funnel_agg('200 s', 'strict_once', to_timestamp(t), r = 'failure', r = 'failure', r = 'success') AS f
+	  FROM (VALUES (180, 'failure'), (250, 'success'), (250, 'failure')) v(t, r)) s;
+SELECT deepest_step('(v=1,window_usec=0,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2])'::funnel) AS one_row,
+	   deepest_step('(v=1,window_usec=0,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2,2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2])'::funnel) AS two_rows,
+	   deepest_step('(v=1,window_usec=0,mode=default,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z 2])'::funnel) AS default_2;
+-- bad forms: a same-row mark outside strict_once, steps of a row out of
+-- order or at another time
+SELECT '(v=1,window_usec=1,mode=default,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2])'::funnel;
+SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 2,2026-01-05T10:00:00Z &1])'::funnel;
+SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:01Z &2])'::funnel;
+SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[&2])'::funnel;
+-- rows in any order read into the canonical order (time, then the row's steps)
+SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 2,2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2,2026-01-05T09:00:00Z 1])'::funnel AS canonical;
+SELECT window_funnel('1 hour', 'strict_once,strict_oncee', now(), true);
+DROP TABLE once_res, gen_id;
