@@ -31,6 +31,10 @@ funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= wi
 funnel_strict_increase_ties	src/funnel.c	funnel	!(chains[idx - 1][idx - 1] < t)	!(chains[idx - 1][idx - 1] <= t)
 funnel_serial_window	src/funnel.c	funnel	pq_sendint64(buf, b->window);	pq_sendint64(buf, b->window + 1);
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
+sequence_time_le_exclusive	src/sequence.c	sequence	\t\t\treturn dt <= e->usec;	\t\t\treturn dt < e->usec;
+sequence_count_overlapping	src/sequence.c	sequence	start = (end == start) ? start + 1 : end;	start = start + 1;
+sequence_nonevent_rows_kept	src/sequence.c	sequence	if (bits != 0)\n\t\tseq_push(b, ts, bits, aggcontext);	if (true)\n\t\tseq_push(b, ts, bits, aggcontext);
+funnel_once_no_reassignment	src/funnel.c	sequence	if (o->match[k] == 0 || funnel_once_augment(o, skip, o->match[k]))	if (o->match[k] == 0)
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
