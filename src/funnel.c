@@ -685,8 +685,12 @@ fbuild_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	for (int i = 0; i < n; i++)
 	{
 		int64		ts = pq_getmsgint64(buf);
-		int			step = (b->flags & FUNNEL_STRICT_ONCE) ?
-			(int) pq_getmsgint(buf, 4) : pq_getmsgbyte(buf);
+		int			step;
+
+		if (b->flags & FUNNEL_STRICT_ONCE)
+			step = (int) pq_getmsgint(buf, 4);
+		else
+			step = pq_getmsgbyte(buf);
 
 		CHECK_FOR_INTERRUPTS();
 		fbuild_push(b, ts, step, cxt);

@@ -269,7 +269,7 @@ typedef struct SeqPatternCache
 	int			nconds;
 	int			len;
 	SeqPattern	pattern;
-	char		text[FLEXIBLE_ARRAY_MEMBER];
+	char		chars[FLEXIBLE_ARRAY_MEMBER];	/* the pattern's text */
 } SeqPatternCache;
 
 static const SeqPattern *
@@ -279,14 +279,14 @@ seq_cached_pattern(FunctionCallInfo fcinfo, const char *text, int len,
 	SeqPatternCache *c = (SeqPatternCache *) fcinfo->flinfo->fn_extra;
 
 	if (c != NULL && c->nconds == nconds && c->len == len &&
-		memcmp(c->text, text, len) == 0)
+		memcmp(c->chars, text, len) == 0)
 		return &c->pattern;
 	if (c == NULL || c->len < len)
 	{
 		if (c != NULL)
 			pfree(c);
 		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-							   offsetof(SeqPatternCache, text) + Max(len, 1));
+							   offsetof(SeqPatternCache, chars) + Max(len, 1));
 		fcinfo->flinfo->fn_extra = c;
 	}
 	/* an error leaves no cache entry behind */
@@ -294,7 +294,7 @@ seq_cached_pattern(FunctionCallInfo fcinfo, const char *text, int len,
 	seq_parse(text, len, nconds, &c->pattern);
 	c->nconds = nconds;
 	c->len = len;
-	memcpy(c->text, text, len);
+	memcpy(c->chars, text, len);
 	return &c->pattern;
 }
 
