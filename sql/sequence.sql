@@ -468,7 +468,8 @@ FROM gen;
 RESET ALL;
 -- the text and JSON forms: "&k" is step k of the same row as the event
 -- before it; JSON gives each event's row
-SELECT f, f::jsonb -> 'events' AS events, step_times(f)
+SELECT f, f::jsonb -> 'events' AS events,
+	   (SELECT array_agg(extract(epoch FROM x)::bigint ORDER BY o) FROM unnest(step_times(f)) WITH ORDINALITY u(x, o)) AS step_seconds
 FROM (SELECT funnel_agg('200 s', 'strict_once', to_timestamp(t), r = 'failure', r = 'failure', r = 'success') AS f
 	  FROM (VALUES (180, 'failure'), (250, 'success'), (250, 'failure')) v(t, r)) s;
 SELECT deepest_step('(v=1,window_usec=0,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2])'::funnel) AS one_row,
