@@ -2711,7 +2711,7 @@ CREATE FUNCTION sequence_count_final(internal) RETURNS bigint
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, VARIADIC conditions boolean[]) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2722,7 +2722,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, VARIADIC condition
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, VARIADIC conditions boolean[]) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2747,7 +2747,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2758,7 +2758,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean) (
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2778,7 +2778,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2789,7 +2789,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2809,7 +2809,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2820,7 +2820,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2840,7 +2840,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2851,7 +2851,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2871,7 +2871,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2882,7 +2882,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2902,7 +2902,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2913,7 +2913,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2933,7 +2933,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2944,7 +2944,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2964,7 +2964,7 @@ CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean
 CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_match_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
@@ -2975,7 +2975,7 @@ CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boo
 CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (
 	SFUNC = sequence_trans,
 	STYPE = internal,
-	SSPACE = 64,
+	SSPACE = 256,
 	FINALFUNC = sequence_count_final,
 	COMBINEFUNC = sequence_combine,
 	SERIALFUNC = sequence_serial,
