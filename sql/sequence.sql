@@ -11,13 +11,13 @@
 
 -- ClickHouse tests/queries/0_stateless/00222_sequence_aggregate_function_family.sql:
 -- times 0..11, data 0 0 0 0 1 2 0 0 0 0 1 1; conditions data = 0, 1, 2, 3
-CREATE TABLE st (time int, data int);
-INSERT INTO st VALUES (0,0),(1,0),(2,0),(3,0),(4,1),(5,2),(6,0),(7,0),(8,0),(9,0),(10,1),(11,1);
+CREATE TABLE seq_st (time int, data int);
+INSERT INTO seq_st VALUES (0,0),(1,0),(2,0),(3,0),(4,1),(5,2),(6,0),(7,0),(8,0),(9,0),(10,1),(11,1);
 SELECT p, sequence_match(p, to_timestamp(time), data = 0, data = 1, data = 2, data = 3) AS m, ch_match,
 	   sequence_count(p, to_timestamp(time), data = 0, data = 1, data = 2, data = 3) AS c, ch_count,
 	   sequence_match(p, to_timestamp(time), data = 0, data = 1, data = 2, data = 3) = ch_match
 	   AND sequence_count(p, to_timestamp(time), data = 0, data = 1, data = 2, data = 3) = ch_count AS agrees
-FROM st, (VALUES (1, '', true, 12), (2, '.', true, 12), (3, '.*', true, 12),
+FROM seq_st, (VALUES (1, '', true, 12), (2, '.', true, 12), (3, '.*', true, 12),
 				 (4, '(?1)', true, 8), (5, '(?2)', true, 3), (6, '(?3)', true, 1), (7, '(?4)', false, 0),
 				 (8, '(?1)(?1)', true, 4), (9, '(?1)(?1)(?1)', true, 2), (10, '(?1)(?1)(?1)(?1)', true, 2),
 				 (11, '(?1)(?1)(?1)(?1)(?1)', false, 0), (12, '(?1)(?1)(?1)(?1)(?2)', true, 2),
@@ -33,7 +33,7 @@ SELECT p, sequence_match(p, to_timestamp(time), data = 1, data = 2) AS m, ch_mat
 	   sequence_count(p, to_timestamp(time), data = 1, data = 2) AS c, ch_count,
 	   sequence_match(p, to_timestamp(time), data = 1, data = 2) = ch_match
 	   AND sequence_count(p, to_timestamp(time), data = 1, data = 2) = ch_count AS agrees
-FROM st, (VALUES (1, '(?1)(?t==2)(?2)', false, 0), (2, '(?1)(?t==1)(?2)', true, 1),
+FROM seq_st, (VALUES (1, '(?1)(?t==2)(?2)', false, 0), (2, '(?1)(?t==1)(?2)', true, 1),
 				 (3, '(?1)(?t>+0)(?2)', true, NULL), (4, '(?1)(?t>+1)(?2)', false, NULL)) v(i, p, ch_match, ch_count)
 GROUP BY i, p, ch_match, ch_count ORDER BY i;
 
@@ -199,16 +199,16 @@ FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, true)) v(ts, c1);
 -- rows, events A, B and C (and X, no condition) every few minutes, with
 -- equal times
 --
-CREATE TABLE gen AS
+CREATE TABLE seq_gen AS
 SELECT u, '2026-01-05 00:00+00'::timestamptz + ((i * 7 + (u * 13 + i * i) % 11) * interval '3 minutes') AS ts,
 	   (ARRAY['A', 'B', 'C', 'X'])[1 + ((u::bigint * 7919 + i * 104729) * 2654435761 % 4294967296) / 1073741824] AS e
 FROM generate_series(1, 600) u, generate_series(1, 10 + u % 25) i;
 -- the events of each customer in the order the functions see them
-CREATE TABLE gen_ev AS
+CREATE TABLE seq_ev AS
 SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, bits) AS pos
 FROM (SELECT u, ts, e, CASE e WHEN 'A' THEN 1 WHEN 'B' THEN 2 WHEN 'C' THEN 4 END AS bits
-	  FROM gen WHERE e <> 'X') x;
-CREATE TABLE gen_res AS
+	  FROM seq_gen WHERE e <> 'X') x;
+CREATE TABLE seq_res AS
 SELECT u,
 	   sequence_match('(?1)(?2)', ts, e = 'A', e = 'B', e = 'C') AS adjacent,
 	   sequence_match('(?1).*(?2)', ts, e = 'A', e = 'B', e = 'C') AS later,
@@ -216,36 +216,36 @@ SELECT u,
 	   sequence_match('(?1)(?t>1800)(?3)', ts, e = 'A', e = 'B', e = 'C') AS after_1800,
 	   sequence_count('(?1)', ts, e = 'A', e = 'B', e = 'C') AS count_a,
 	   sequence_count('(?1)(?2)', ts, e = 'A', e = 'B', e = 'C') AS count_ab
-FROM gen GROUP BY u;
+FROM seq_gen GROUP BY u;
 -- (?1)(?2): an A whose next event is a B
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE adjacent IS DISTINCT FROM
-		   EXISTS (SELECT 1 FROM gen_ev a JOIN gen_ev b USING (u)
+		   EXISTS (SELECT 1 FROM seq_ev a JOIN seq_ev b USING (u)
 				   WHERE a.u = r.u AND a.e = 'A' AND b.e = 'B' AND b.pos = a.pos + 1)) AS adjacent_mismatch,
 	   count(*) FILTER (WHERE adjacent) AS adjacent_true,
 	   -- (?1).*(?2): an A before a B
 	   count(*) FILTER (WHERE later IS DISTINCT FROM
-		   EXISTS (SELECT 1 FROM gen_ev a JOIN gen_ev b USING (u)
+		   EXISTS (SELECT 1 FROM seq_ev a JOIN seq_ev b USING (u)
 				   WHERE a.u = r.u AND a.e = 'A' AND b.e = 'B' AND b.pos > a.pos)) AS later_mismatch,
 	   count(*) FILTER (WHERE later) AS later_true,
 	   -- (?1)(?t<=600)(?2): an A, then a B at most 600 s later (any events between)
 	   count(*) FILTER (WHERE within_600 IS DISTINCT FROM
-		   EXISTS (SELECT 1 FROM gen_ev a JOIN gen_ev b USING (u)
+		   EXISTS (SELECT 1 FROM seq_ev a JOIN seq_ev b USING (u)
 				   WHERE a.u = r.u AND a.e = 'A' AND b.e = 'B' AND b.pos > a.pos
 					 AND b.ts - a.ts <= interval '600 seconds')) AS within_mismatch,
 	   count(*) FILTER (WHERE within_600) AS within_true,
 	   count(*) FILTER (WHERE after_1800 IS DISTINCT FROM
-		   EXISTS (SELECT 1 FROM gen_ev a JOIN gen_ev b USING (u)
+		   EXISTS (SELECT 1 FROM seq_ev a JOIN seq_ev b USING (u)
 				   WHERE a.u = r.u AND a.e = 'A' AND b.e = 'C' AND b.pos > a.pos
 					 AND b.ts - a.ts > interval '1800 seconds')) AS after_mismatch,
 	   count(*) FILTER (WHERE after_1800) AS after_true,
 	   count(*) FILTER (WHERE count_a IS DISTINCT FROM
-		   (SELECT count(*) FROM gen_ev a WHERE a.u = r.u AND a.e = 'A')) AS count_a_mismatch
-FROM gen_res r;
+		   (SELECT count(*) FROM seq_ev a WHERE a.u = r.u AND a.e = 'A')) AS count_a_mismatch
+FROM seq_res r;
 -- sequence_count('(?1)(?2)'): non-overlapping A B pairs of adjacent events,
 -- leftmost first (a recursive walk over the pairs)
 WITH RECURSIVE pairs AS (
-	SELECT a.u, a.pos FROM gen_ev a JOIN gen_ev b ON b.u = a.u AND b.pos = a.pos + 1
+	SELECT a.u, a.pos FROM seq_ev a JOIN seq_ev b ON b.u = a.u AND b.pos = a.pos + 1
 	WHERE a.e = 'A' AND b.e = 'B'
 ), walk(u, pos, n) AS (
 	SELECT u, min(pos), 1 FROM pairs GROUP BY u
@@ -256,7 +256,7 @@ WITH RECURSIVE pairs AS (
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE r.count_ab IS DISTINCT FROM coalesce(w.n, 0)) AS count_ab_mismatch,
 	   sum(r.count_ab) AS pairs
-FROM gen_res r
+FROM seq_res r
 LEFT JOIN (SELECT u, max(n) AS n FROM walk WHERE pos IS NOT NULL GROUP BY u) w USING (u);
 
 -- parallel partial aggregation gives the serial results (the combine,
@@ -266,24 +266,24 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT sequence_count('(?1).*(?2)', ts, e = 'A', e = 'B') FROM gen;
+EXPLAIN (COSTS OFF) SELECT sequence_count('(?1).*(?2)', ts, e = 'A', e = 'B') FROM seq_gen;
 SELECT sequence_count('(?1).*(?2)', ts, e = 'A', e = 'B') AS parallel_count,
 	   sequence_match('(?1)(?t<=60)(?2)(?3)', ts, e = 'A', e = 'B', e = 'C') AS parallel_match
-FROM gen;
+FROM seq_gen;
 SELECT sequence_match('(?1)(?2)', to_timestamp(n), n % 2 = 1, n % 2 = 0) AS ch_1_parallel
 FROM generate_series(0, 99) n;
 RESET ALL;
 SET max_parallel_workers_per_gather = 0;
 SELECT sequence_count('(?1).*(?2)', ts, e = 'A', e = 'B') AS serial_count,
 	   sequence_match('(?1)(?t<=60)(?2)(?3)', ts, e = 'A', e = 'B', e = 'C') AS serial_match
-FROM gen;
+FROM seq_gen;
 RESET ALL;
 -- as a window aggregate (the final function runs again on a growing state)
 SELECT count(*) FILTER (WHERE running IS DISTINCT FROM direct) AS window_mismatch, count(*) AS rows
 FROM (SELECT sequence_count('(?1)(?2)', ts, e = 'A', e = 'B', e = 'C') OVER (ORDER BY ts, e ROWS UNBOUNDED PRECEDING) AS running,
 			 (SELECT sequence_count('(?1)(?2)', g2.ts, g2.e = 'A', g2.e = 'B', g2.e = 'C')
-			  FROM gen g2 WHERE g2.u = 7 AND (g2.ts, g2.e) <= (g.ts, g.e)) AS direct
-	  FROM gen g WHERE u = 7) x;
+			  FROM seq_gen g2 WHERE g2.u = 7 AND (g2.ts, g2.e) <= (g.ts, g.e)) AS direct
+	  FROM seq_gen g WHERE u = 7) x;
 
 --
 -- Errors: every malformed pattern, with the position in DETAIL
@@ -342,7 +342,7 @@ SELECT sequence_match('(?1)', ts, true) FROM (VALUES ('infinity'::timestamptz)) 
 -- assertion-enabled builds (Valgrind) the query runs untimed.
 SELECT CASE WHEN current_setting('debug_assertions')::boolean THEN '0' ELSE '5s' END
 	AS linear_timeout \gset
-CREATE TABLE dfa AS
+CREATE TABLE seq_dfa AS
 SELECT CASE WHEN n = 0 THEN 'A' WHEN n < 1000000 THEN 'B' ELSE 'C' END AS e, n
 FROM generate_series(0, 1000000) n;
 SET statement_timeout = :'linear_timeout';
@@ -350,19 +350,19 @@ SELECT sequence_match('(?1).*(?2).*(?3)', to_timestamp(n), e = 'A', e = 'B', e =
 	   sequence_match('(?1).*(?2).*(?3)', to_timestamp(n), e = 'A', e = 'B', e = 'A') AS aba,
 	   sequence_match('(?1).*(?2).*(?3).*(?4)', to_timestamp(n), e = 'A', e = 'B', e = 'B', e = 'C') AS abbc,
 	   sequence_match('(?1).*(?2).*(?3)', to_timestamp(n), e = 'C', e = 'B', e = 'A') AS cba
-FROM dfa;
+FROM seq_dfa;
 -- huge counts: every event, and every B followed by a B (999,999 Bs pair
 -- up into 499,999 non-overlapping matches, one left over)
 SELECT sequence_count('.', to_timestamp(n), e = 'A', e = 'B', e = 'C') AS events,
 	   sequence_count('(?2).*(?2)', to_timestamp(n), e = 'A', e = 'B', e = 'C') AS bb
-FROM dfa;
+FROM seq_dfa;
 -- time conditions over a million events: each B within a second of the one
 -- before it
 SELECT sequence_count('(?2)(?t<=1)(?2)', to_timestamp(n), e = 'A', e = 'B', e = 'C') AS bb_1s,
 	   sequence_match('(?1)(?t>=1000000)(?3)', to_timestamp(n), e = 'A', e = 'B', e = 'C') AS ac_far
-FROM dfa;
+FROM seq_dfa;
 RESET statement_timeout;
-DROP TABLE dfa;
+DROP TABLE seq_dfa;
 
 --
 -- window_funnel / funnel_agg mode strict_once (ClickHouse windowFunnel's
@@ -425,26 +425,30 @@ FROM (VALUES ('2026-01-05 10:00+00'::timestamptz, 'A'), ('2026-01-05 10:01+00', 
 -- fulfilling two steps, equal times), the deepest level k such that k
 -- distinct rows fulfil steps 1..k at non-decreasing times within 30
 -- minutes of the first
-CREATE TABLE once_res AS
+CREATE TABLE seq_once AS
 SELECT u, window_funnel('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS level,
 	   deepest_step(funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C'))) AS stored
-FROM (SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM gen) g GROUP BY u;
-CREATE TABLE gen_id AS SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM gen;
+FROM (SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM seq_gen) g GROUP BY u;
+CREATE TABLE seq_id AS SELECT u, ts, e, row_number() OVER (PARTITION BY u ORDER BY ts, e) AS id FROM seq_gen;
+WITH l3 AS (
+	SELECT DISTINCT a.u FROM seq_id a
+	JOIN seq_id b ON b.u = a.u AND b.id <> a.id AND b.ts >= a.ts
+	JOIN seq_id c ON c.u = a.u AND c.id <> a.id AND c.id <> b.id AND c.ts >= b.ts
+	WHERE a.e = 'A' AND b.e IN ('A', 'B') AND c.e IN ('B', 'C') AND c.ts - a.ts <= interval '30 minutes'
+), l2 AS (
+	SELECT DISTINCT a.u FROM seq_id a
+	JOIN seq_id b ON b.u = a.u AND b.id <> a.id AND b.ts >= a.ts
+	WHERE a.e = 'A' AND b.e IN ('A', 'B') AND b.ts - a.ts <= interval '30 minutes'
+), l1 AS (
+	SELECT DISTINCT u FROM seq_id WHERE e = 'A'
+)
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE level IS DISTINCT FROM stored) AS stored_mismatch,
 	   count(*) FILTER (WHERE level IS DISTINCT FROM
-		   CASE WHEN EXISTS (SELECT 1 FROM gen_id a, gen_id b, gen_id c
-							 WHERE a.u = o.u AND b.u = o.u AND c.u = o.u
-							   AND a.e = 'A' AND b.e IN ('A', 'B') AND c.e IN ('B', 'C')
-							   AND a.id <> b.id AND a.id <> c.id AND b.id <> c.id
-							   AND a.ts <= b.ts AND b.ts <= c.ts AND c.ts - a.ts <= interval '30 minutes') THEN 3
-				WHEN EXISTS (SELECT 1 FROM gen_id a, gen_id b
-							 WHERE a.u = o.u AND b.u = o.u AND a.e = 'A' AND b.e IN ('A', 'B')
-							   AND a.id <> b.id AND a.ts <= b.ts AND b.ts - a.ts <= interval '30 minutes') THEN 2
-				WHEN EXISTS (SELECT 1 FROM gen_id a WHERE a.u = o.u AND a.e = 'A') THEN 1
-				ELSE 0 END) AS plain_sql_mismatch,
+		   CASE WHEN l3.u IS NOT NULL THEN 3 WHEN l2.u IS NOT NULL THEN 2
+				WHEN l1.u IS NOT NULL THEN 1 ELSE 0 END) AS plain_sql_mismatch,
 	   count(*) FILTER (WHERE level = 3) AS level_3, count(*) FILTER (WHERE level = 2) AS level_2
-FROM once_res o;
+FROM seq_once o LEFT JOIN l3 USING (u) LEFT JOIN l2 USING (u) LEFT JOIN l1 USING (u);
 -- the stored form: rows merge exactly (halves rolled up = the whole), text
 -- and binary forms read back, parallel plans give the serial result
 SELECT count(*) FILTER (WHERE whole::text IS DISTINCT FROM (h1 + h2)::text) AS rollup_mismatch,
@@ -454,7 +458,7 @@ SELECT count(*) FILTER (WHERE whole::text IS DISTINCT FROM (h1 + h2)::text) AS r
 FROM (SELECT u, funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS whole,
 			 funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) FILTER (WHERE id % 2 = 0) AS h1,
 			 funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) FILTER (WHERE id % 2 = 1) AS h2
-	  FROM gen_id GROUP BY u) s;
+	  FROM seq_id GROUP BY u) s;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
@@ -462,9 +466,9 @@ SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
 SELECT funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C'))::text
 	   = (SELECT rollup(f)::text FROM (SELECT funnel_agg('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS f
-									   FROM gen GROUP BY u) x) AS parallel_matches,
+									   FROM seq_gen GROUP BY u) x) AS parallel_matches,
 	   window_funnel('30 minutes', 'strict_once', ts, e = 'A', e IN ('A', 'B'), e IN ('B', 'C')) AS parallel_level
-FROM gen;
+FROM seq_gen;
 RESET ALL;
 -- the text and JSON forms: "&k" is step k of the same row as the event
 -- before it; JSON gives each event's row
@@ -484,4 +488,5 @@ SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[&2])'::funnel;
 -- rows in any order read into the canonical order (time, then the row's steps)
 SELECT '(v=1,window_usec=1,mode=strict_once,steps=2,events=[2026-01-05T10:00:00Z 2,2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2,2026-01-05T09:00:00Z 1])'::funnel AS canonical;
 SELECT window_funnel('1 hour', 'strict_once,strict_oncee', now(), true);
-DROP TABLE once_res, gen_id;
+DROP TABLE seq_once, seq_id;
+DROP TABLE seq_st, seq_gen, seq_ev, seq_res;
