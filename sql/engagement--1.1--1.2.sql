@@ -3256,3 +3256,314 @@ COMMENT ON AGGREGATE mbgnbd_fit_diagnostics(double precision, double precision, 
 COMMENT ON AGGREGATE mbgnbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized MBG/NBD fit reported as a fit_diagnostics record';
 COMMENT ON AGGREGATE gammagamma_fit_diagnostics(double precision, double precision) IS 'the Gamma-Gamma fit reported as a fit_diagnostics record (no error when it does not converge)';
 COMMENT ON AGGREGATE gammagamma_fit_diagnostics(double precision, double precision, double precision) IS 'the penalized Gamma-Gamma fit reported as a fit_diagnostics record';
+
+--
+-- Sequence patterns (issue 22): sequence_match and sequence_count, ClickHouse's
+-- sequenceMatch and sequenceCount.  (pattern, ts, c1, ..., cN) with 1 to 8
+-- conditions as arguments, and a VARIADIC boolean[] form for up to 32; all
+-- share one working state (the group's events and its pattern).
+--
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean[])
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION sequence_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION sequence_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_sequence_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sequence_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE FUNCTION sequence_match_final(internal) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_sequence_match_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION sequence_count_final(internal) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_sequence_count_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, VARIADIC conditions boolean[]) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, VARIADIC conditions boolean[]) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean[]) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); conditions as a VARIADIC array of 1 to 32';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean[]) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); conditions as a VARIADIC array of 1 to 32';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean[]) IS 'transition function of aggregates sequence_match and sequence_count with a condition array (not meant to be called directly)';
+COMMENT ON FUNCTION sequence_combine(internal, internal) IS 'combine function of aggregates sequence_match and sequence_count (not meant to be called directly)';
+COMMENT ON FUNCTION sequence_serial(internal) IS 'serialization function of aggregates sequence_match and sequence_count (not meant to be called directly)';
+COMMENT ON FUNCTION sequence_deserial(bytea, internal) IS 'deserialization function of aggregates sequence_match and sequence_count (not meant to be called directly)';
+COMMENT ON FUNCTION sequence_match_final(internal) IS 'final function of aggregate sequence_match (not meant to be called directly)';
+COMMENT ON FUNCTION sequence_count_final(internal) IS 'final function of aggregate sequence_count (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 1 condition as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 1 condition as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean) and sequence_count(text, timestamp with time zone, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 2 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 2 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 3 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 3 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 4 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 4 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 5 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 5 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 6 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 6 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 7 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 7 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+CREATE FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_sequence_trans_args'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE sequence_match(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_match_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boolean, c3 boolean, c4 boolean, c5 boolean, c6 boolean, c7 boolean, c8 boolean) (
+	SFUNC = sequence_trans,
+	STYPE = internal,
+	SSPACE = 256,
+	FINALFUNC = sequence_count_final,
+	COMBINEFUNC = sequence_combine,
+	SERIALFUNC = sequence_serial,
+	DESERIALFUNC = sequence_deserial,
+	PARALLEL = SAFE
+);
+
+COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 8 conditions as arguments';
+COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 8 conditions as arguments';
+COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';

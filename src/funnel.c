@@ -19,11 +19,13 @@
  *-------------------------------------------------------------------------
  */
 #include "engagement.h"
+#include "conditions.h"
 
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -48,12 +50,26 @@
 #define FUNNEL_STRICT_DEDUP		0x02
 #define FUNNEL_STRICT_INCREASE	0x04
 #define FUNNEL_ALLOW_REENTRY	0x08
-#define FUNNEL_VALID_FLAGS		0x0F
+#define FUNNEL_STRICT_ONCE		0x10
+#define FUNNEL_VALID_FLAGS		0x1F
+#define FUNNEL_NMODES			5
+
+/*
+ * strict_once needs to know which events come from the same row (a chain
+ * uses a row once).  Its working state keeps one entry per row, the step
+ * field holding the row's steps as bits (0: a row of no step, kept under
+ * strict_order); its stored events are sorted by (time, the row's bits,
+ * step), one row's events together, and an event of the same row as the
+ * one before it has this bit in its step byte.
+ */
+#define FUNNEL_SAME_ROW			0x80
+#define FUNNEL_STEP_OF(b)		((b) & 0x7F)
 
 typedef struct FEvent
 {
 	int64		ts;
-	int32		step;			/* 1..nsteps, 0: no condition (strict_order) */
+	int32		step;			/* 1..nsteps, 0: no condition (strict_order);
+								 * strict_once: the row's steps as bits */
 } FEvent;
 
 /* Aggregation state of window_funnel(), funnel_agg() and rollup(funnel). */
@@ -127,11 +143,13 @@ funnel_parse_mode(text *mode)
 			flags |= FUNNEL_STRICT_INCREASE;
 		else if (strcmp(tok, "allow_reentry") == 0)
 			flags |= FUNNEL_ALLOW_REENTRY;
+		else if (strcmp(tok, "strict_once") == 0)
+			flags |= FUNNEL_STRICT_ONCE;
 		else
 			ereport(ERROR,
 					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					errmsg("unknown funnel mode \"%s\"", tok),
-					errhint("Modes are strict_order, strict_deduplication, strict_increase and allow_reentry, separated by commas or colons."));
+					errhint("Modes are strict_order, strict_deduplication, strict_increase, allow_reentry and strict_once, separated by commas or colons."));
 	}
 	if ((flags & FUNNEL_ALLOW_REENTRY) && !(flags & FUNNEL_STRICT_ORDER))
 		ereport(ERROR,
@@ -151,7 +169,10 @@ fevent_cmp(const void *a, const void *b)
 	CHECK_FOR_INTERRUPTS();
 	if (x->ts != y->ts)
 		return (x->ts < y->ts) ? -1 : 1;
-	return x->step - y->step;
+	/* unsigned: strict_once rows hold 32 step bits */
+	if (x->step != y->step)
+		return ((uint32) x->step < (uint32) y->step) ? -1 : 1;
+	return 0;
 }
 
 /* deepest filled level of a chain table */
@@ -287,6 +308,207 @@ funnel_scan(const int64 *ts, const uint8 *steps, int n, int nsteps,
 	funnel_scan_end(&s, res);
 }
 
+
+/*
+ * strict_once (ClickHouse: every event counts once in a chain): a chain
+ * never uses two events of the same row.  Events are taken in (time, step)
+ * order as in the other modes, with the same rules for the strict modes;
+ * what a level needs is whether some chain reaches it, over every chain,
+ * not only the most recent one.  Two events of a row share its time, so
+ * only the events of the current instant can collide: a chain that reaches
+ * step s through the event (T, s, r) is a chain that ended before T (for
+ * the window only the one with the latest step-1 time matters) followed by
+ * steps j+1..s-1 at T from distinct rows other than r, a matching of steps
+ * to the rows of the instant (augmenting paths, at most 32 steps deep), or
+ * a chain that starts at T (j = 0).  Linear in the rows, but quadratic in
+ * the rows that share one instant.
+ */
+typedef struct FunnelOnce
+{
+	int			nsteps;
+	int64		window;
+	int			flags;
+	bool		first_event;
+	int			level;			/* -1 while the scan goes on */
+	bool		filled[FUNNEL_MAX_STEPS];	/* a chain reached step k + 1 */
+	int64		cur[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];	/* latest such chain */
+	/* per step: the chain with the latest start that ended before now */
+	bool		old_ok[FUNNEL_MAX_STEPS];
+	int64		old[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];
+	/* the same for the chains that reach it at the current instant */
+	bool		grp_ok[FUNNEL_MAX_STEPS];
+	int64		grp[FUNNEL_MAX_STEPS][FUNNEL_MAX_STEPS];
+	/* the rows of the current instant and their matching to steps */
+	const FEvent *rows;
+	int			g0;
+	int			g1;
+	int		   *match;			/* per row: its step in the matching, or 0 */
+	bool	   *visited;
+} FunnelOnce;
+
+static bool
+funnel_once_augment(FunnelOnce *o, int skip, int step)
+{
+	for (int r = o->g0; r < o->g1; r++)
+	{
+		int			k = r - o->g0;
+
+		if (r == skip || o->visited[k] ||
+			!((uint32) o->rows[r].step & (((uint32) 1) << (step - 1))))
+			continue;
+		o->visited[k] = true;
+		if (o->match[k] == 0 || funnel_once_augment(o, skip, o->match[k]))
+		{
+			o->match[k] = step;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A chain that reaches step st through row r at time t: its step times in
+ * times[0..st-1]; false when there is none.
+ */
+static bool
+funnel_once_chain(FunnelOnce *o, int r, int st, int64 t, int64 *times)
+{
+	int			jmin = st - 1;
+
+	/* steps jmin+1..st-1 can come from other rows of this instant */
+	if (!(o->flags & FUNNEL_STRICT_INCREASE) && o->g1 - o->g0 > 1)
+	{
+		memset(o->match, 0, sizeof(int) * (o->g1 - o->g0));
+		for (int x = st - 1; x >= 1; x--)
+		{
+			CHECK_FOR_INTERRUPTS();
+			memset(o->visited, 0, sizeof(bool) * (o->g1 - o->g0));
+			if (!funnel_once_augment(o, r, x))
+				break;
+			jmin = x - 1;
+		}
+	}
+	if (jmin == 0)
+	{
+		/* the whole chain at this instant */
+		for (int k = 0; k < st; k++)
+			times[k] = t;
+		return true;
+	}
+	for (int j = jmin; j <= st - 1; j++)
+		if (o->old_ok[j - 1] && t - o->old[j - 1][0] <= o->window)
+		{
+			memcpy(times, o->old[j - 1], sizeof(int64) * j);
+			for (int k = j; k < st; k++)
+				times[k] = t;
+			return true;
+		}
+	return false;
+}
+
+/* One event (time t, step st, row r); sets o->level when it ends the scan. */
+static void
+funnel_once_event(FunnelOnce *o, int r, int st, int64 t)
+{
+	int			idx = st - 1;
+	int64		times[FUNNEL_MAX_STEPS];
+
+	if (idx == 0)
+	{
+		o->filled[0] = true;
+		o->first_event = true;
+		o->cur[0][0] = t;
+		o->grp_ok[0] = true;
+		o->grp[0][0] = t;
+		return;
+	}
+	if ((o->flags & FUNNEL_STRICT_DEDUP) && o->filled[idx])
+	{
+		o->level = funnel_filled_level(o->filled, o->nsteps);
+		return;
+	}
+	if ((o->flags & FUNNEL_STRICT_ORDER) && o->first_event && !o->filled[idx - 1])
+	{
+		if (o->flags & FUNNEL_ALLOW_REENTRY)
+			return;
+		for (int k = 0; k < o->nsteps; k++)
+			if (!o->filled[k])
+			{
+				o->level = k;
+				return;
+			}
+	}
+	if (!o->filled[idx - 1] || !funnel_once_chain(o, r, st, t, times))
+		return;
+	o->filled[idx] = true;
+	memcpy(o->cur[idx], times, sizeof(int64) * st);
+	if (!o->grp_ok[idx] || times[0] >= o->grp[idx][0])
+	{
+		o->grp_ok[idx] = true;
+		memcpy(o->grp[idx], times, sizeof(int64) * st);
+	}
+	if (st == o->nsteps)
+		o->level = o->nsteps;
+}
+
+/* Scan the rows (time, step bits) of a strict_once funnel, sorted. */
+static void
+funnel_scan_once(const FEvent *rows, int n, int nsteps, int64 window,
+				 int flags, FunnelResult *res)
+{
+	FunnelOnce *o = palloc0(sizeof(FunnelOnce));
+	int			i = 0;
+	int			level;
+
+	o->nsteps = nsteps;
+	o->window = window;
+	o->flags = flags;
+	o->level = -1;
+	o->rows = rows;
+	while (i < n && o->level < 0)
+	{
+		int64		t = rows[i].ts;
+
+		o->g0 = i;
+		while (i < n && rows[i].ts == t)
+			i++;
+		o->g1 = i;
+		if (o->g1 - o->g0 > 1)
+		{
+			o->match = palloc(sizeof(int) * (o->g1 - o->g0));
+			o->visited = palloc(sizeof(bool) * (o->g1 - o->g0));
+		}
+		memset(o->grp_ok, 0, sizeof(o->grp_ok));
+		/* events in (step, row) order; a row of no step comes first */
+		for (int r = o->g0; r < o->g1 && o->level < 0; r++)
+			if (rows[r].step == 0 && (flags & FUNNEL_STRICT_ORDER) && o->first_event)
+				o->level = funnel_filled_level(o->filled, nsteps);
+		for (int st = 1; st <= nsteps && o->level < 0; st++)
+			for (int r = o->g0; r < o->g1 && o->level < 0; r++)
+			{
+				CHECK_FOR_INTERRUPTS();
+				if ((uint32) rows[r].step & (((uint32) 1) << (st - 1)))
+					funnel_once_event(o, r, st, t);
+			}
+		for (int k = 0; k < nsteps; k++)
+			if (o->grp_ok[k] && (!o->old_ok[k] || o->grp[k][0] >= o->old[k][0]))
+			{
+				o->old_ok[k] = true;
+				memcpy(o->old[k], o->grp[k], sizeof(int64) * (k + 1));
+			}
+		if (o->g1 - o->g0 > 1)
+		{
+			pfree(o->match);
+			pfree(o->visited);
+		}
+	}
+	level = o->level >= 0 ? o->level : funnel_filled_level(o->filled, nsteps);
+	res->level = level;
+	if (level > 0)
+		memcpy(res->times, o->cur[level - 1], sizeof(int64) * level);
+	pfree(o);
+}
+
 /*****************************************************************************
  * Building
  *****************************************************************************/
@@ -332,6 +554,12 @@ static const EngRecordCount funnel_serial_events = {
 	funnel_group_over_max
 };
 
+/* strict_once working states: per row an int64 time and uint32 step bits */
+static const EngRecordCount funnel_serial_rows = {
+	"funnel", "events", 0, FUNNEL_MAX_EVENTS, 8 + 4, true,
+	funnel_group_over_max
+};
+
 /*
  * Append one event.  Past the inline events, the array doubles up to the
  * limit (huge allocations: the limit needs 800 MB), so the limit is
@@ -362,7 +590,8 @@ fbuild_push(FunnelBuild *b, int64 ts, int step, MemoryContext cxt)
 	}
 	ev = FBUILD_EV(b);
 	if (b->n > 0 && (ts < ev[b->n - 1].ts ||
-					 (ts == ev[b->n - 1].ts && step < ev[b->n - 1].step)))
+					 (ts == ev[b->n - 1].ts &&
+					  (uint32) step < (uint32) ev[b->n - 1].step)))
 		b->unsorted = true;
 	ev[b->n].ts = ts;
 	ev[b->n].step = step;
@@ -434,7 +663,10 @@ fbuild_serialize(StringInfo buf, const void *state)
 	{
 		CHECK_FOR_INTERRUPTS();
 		pq_sendint64(buf, FBUILD_EV(b)[i].ts);
-		pq_sendbyte(buf, FBUILD_EV(b)[i].step);
+		if (b->flags & FUNNEL_STRICT_ONCE)
+			pq_sendint32(buf, (uint32) FBUILD_EV(b)[i].step);
+		else
+			pq_sendbyte(buf, FBUILD_EV(b)[i].step);
 	}
 }
 
@@ -448,11 +680,17 @@ fbuild_deserialize(StringInfo buf, void *state, MemoryContext cxt)
 	b->window = pq_getmsgint64(buf);
 	b->flags = pq_getmsgbyte(buf);
 	b->nsteps = pq_getmsgbyte(buf);
-	n = eng_recv_count(buf, &funnel_serial_events, ENG_STORED);
+	n = eng_recv_count(buf, (b->flags & FUNNEL_STRICT_ONCE) ?
+					   &funnel_serial_rows : &funnel_serial_events, ENG_STORED);
 	for (int i = 0; i < n; i++)
 	{
 		int64		ts = pq_getmsgint64(buf);
-		int			step = pq_getmsgbyte(buf);
+		int			step;
+
+		if (b->flags & FUNNEL_STRICT_ONCE)
+			step = (int) pq_getmsgint(buf, 4);
+		else
+			step = pq_getmsgbyte(buf);
 
 		CHECK_FOR_INTERRUPTS();
 		fbuild_push(b, ts, step, cxt);
@@ -512,52 +750,6 @@ funnel_cached_mode(FunctionCallInfo fcinfo, text *mode)
 }
 
 /*
- * The conditions of a row as bits (bit i - 1: condition i), from a
- * one-dimensional boolean array (the VARIADIC forms) or from separate
- * arguments (the fixed-arity forms, which build no array per row).  NULL
- * conditions count as false.  The array's element count goes to *nconds;
- * the bits are read only when it is within 1..max (the caller reports it
- * otherwise), so a huge array is refused without being read.
- */
-static uint32
-bool_array_bits(ArrayType *arr, int max, int *nconds)
-{
-	int			n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
-	bits8	   *nulls = ARR_NULLBITMAP(arr);
-	const char *data;
-	uint32		bits = 0;
-
-	Assert(ARR_ELEMTYPE(arr) == BOOLOID);
-	*nconds = n;
-	if (n < 1 || n > max)
-		return 0;
-	/* ARR_DATA_PTR, with the offset's sign made explicit */
-	data = (const char *) arr + (ARR_HASNULL(arr) ? (Size) arr->dataoffset :
-								 ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
-	/* booleans take one byte each, unaligned; NULL elements take none */
-	for (int i = 0; i < n; i++)
-	{
-		if (nulls && !(nulls[i / 8] & (1 << (i % 8))))
-			continue;
-		if (*data != 0)
-			bits |= ((uint32) 1) << i;
-		data++;
-	}
-	return bits;
-}
-
-static uint32
-bool_arg_bits(FunctionCallInfo fcinfo, int first, int n)
-{
-	uint32		bits = 0;
-
-	for (int i = 0; i < n; i++)
-		if (!PG_ARGISNULL(first + i) && PG_GETARG_BOOL(first + i))
-			bits |= ((uint32) 1) << i;
-	return bits;
-}
-
-/*
  * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps),
  * the steps as one boolean array (array = true) or as the remaining
  * arguments.  Rows with a NULL time or a NULL steps array are skipped.
@@ -614,12 +806,17 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
 					   FUNNEL_MAX_STEPS, nsteps));
 	fbuild_configure(b, window, flags, nsteps);
 
-	/* one event per step the row fulfils; under strict_order, one for none */
+	/*
+	 * one event per step the row fulfils; under strict_order, one for none;
+	 * under strict_once, one per row (its steps as bits)
+	 */
 	if (bits == 0)
 	{
 		if (flags & FUNNEL_STRICT_ORDER)
 			fbuild_push(b, ts, 0, aggcontext);
 	}
+	else if (flags & FUNNEL_STRICT_ONCE)
+		fbuild_push(b, ts, (int32) bits, aggcontext);
 	else
 		for (int i = 0; i < nsteps; i++)
 			if (bits & (((uint32) 1) << i))
@@ -669,6 +866,23 @@ fbuild_sort(FunnelBuild *b)
 	b->unsorted = false;
 }
 
+/*
+ * The events of the funnel value a build state encodes to: strict_once
+ * keeps one entry per row, which is as many events as it has steps (one
+ * for a row of none).
+ */
+static int64
+fbuild_value_events(const FunnelBuild *b)
+{
+	int64		n = 0;
+
+	if (!(b->flags & FUNNEL_STRICT_ONCE))
+		return b->n;
+	for (int i = 0; i < b->n; i++)
+		n += Max(pg_popcount32((uint32) FBUILD_EV(b)[i].step), 1);
+	return n;
+}
+
 /* Sort a build state's events (idempotent) and encode it. */
 static FunnelData *
 fbuild_encode(FunnelBuild *b)
@@ -677,21 +891,85 @@ fbuild_encode(FunnelBuild *b)
 	int64	   *ts;
 	uint8	   *steps;
 
+	int64		n = fbuild_value_events(b);
+	int			k = 0;
+
 	fbuild_sort(b);
-	f = palloc0(FUNNEL_SIZE(b->n));
-	eng_init_header(&f->hdr, FUNNEL_SIZE(b->n), FUNNEL_VERSION, (uint8) b->flags);
+	funnel_check_events(n, FUNNEL_MAX_EVENTS, "a funnel value");
+	f = palloc0(FUNNEL_SIZE(n));
+	eng_init_header(&f->hdr, FUNNEL_SIZE(n), FUNNEL_VERSION, (uint8) b->flags);
 	f->window = b->window;
 	f->nsteps = b->nsteps;
-	f->nevents = b->n;
+	f->nevents = (int32) n;
 	ts = FUNNEL_TS(f);
 	steps = FUNNEL_STEPS(f);
 	for (int i = 0; i < b->n; i++)
 	{
+		uint32		bits = (uint32) FBUILD_EV(b)[i].step;
+		bool		more = false;
+
 		CHECK_FOR_INTERRUPTS();
-		ts[i] = FBUILD_EV(b)[i].ts;
-		steps[i] = (uint8) FBUILD_EV(b)[i].step;
+		if (!(b->flags & FUNNEL_STRICT_ONCE) || bits == 0)
+		{
+			ts[k] = FBUILD_EV(b)[i].ts;
+			steps[k++] = (uint8) bits;
+			continue;
+		}
+		for (int st = 1; st <= FUNNEL_MAX_STEPS; st++)
+			if (bits & (((uint32) 1) << (st - 1)))
+			{
+				ts[k] = FBUILD_EV(b)[i].ts;
+				steps[k++] = (uint8) (st | (more ? FUNNEL_SAME_ROW : 0));
+				more = true;
+			}
 	}
 	return f;
+}
+
+/*
+ * The events of a strict_once funnel: rows sorted by (time, step bits), a
+ * row's steps increasing, its later events marked FUNNEL_SAME_ROW; a row of
+ * no step (step 0, strict_order) alone.
+ */
+static void
+funnel_validate_rows(const FunnelData *f, EngSource src)
+{
+	const int64 *ts = FUNNEL_TS(f);
+	const uint8 *steps = FUNNEL_STEPS(f);
+	uint32		prev_bits = 0;
+	int			i = 0;
+
+	while (i < f->nevents)
+	{
+		int			start = i;
+		uint32		bits = 0;
+		int			last = -1;
+
+		for (; i < f->nevents && (i == start || (steps[i] & FUNNEL_SAME_ROW)); i++)
+		{
+			int			st = FUNNEL_STEP_OF(steps[i]);
+
+			CHECK_FOR_INTERRUPTS();
+			if (ts[i] < ENG_MIN_TS || ts[i] > ENG_MAX_TS || st > f->nsteps ||
+				(i == start && (steps[i] & FUNNEL_SAME_ROW)) ||
+				(i > start && (ts[i] != ts[start] || st <= last || last == 0)) ||
+				(st == 0 && !(f->hdr.flags & FUNNEL_STRICT_ORDER)))
+				ereport(ERROR,
+						errcode(eng_source_errcode(src)),
+						errmsg("invalid funnel value"),
+						errdetail("Event %d is out of range or out of order.", i + 1));
+			last = st;
+			if (st > 0)
+				bits |= ((uint32) 1) << (st - 1);
+		}
+		if (start > 0 && (ts[start] < ts[start - 1] ||
+						  (ts[start] == ts[start - 1] && bits < prev_bits)))
+			ereport(ERROR,
+					errcode(eng_source_errcode(src)),
+					errmsg("invalid funnel value"),
+					errdetail("Event %d is out of range or out of order.", start + 1));
+		prev_bits = bits;
+	}
 }
 
 /* Check a stored funnel completely: it comes from disk or a client. */
@@ -717,6 +995,11 @@ funnel_validate(const FunnelData *f, EngSource src)
 				errdetail("The window, step count or event count is out of range."));
 	ts = FUNNEL_TS(f);
 	steps = FUNNEL_STEPS(f);
+	if (f->hdr.flags & FUNNEL_STRICT_ONCE)
+	{
+		funnel_validate_rows(f, src);
+		return;
+	}
 	for (int i = 0; i < f->nevents; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
@@ -752,7 +1035,20 @@ fbuild_add_funnel(FunnelBuild *b, const FunnelData *f, MemoryContext cxt)
 	for (int i = 0; i < f->nevents; i++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		fbuild_push(b, ts[i], steps[i], cxt);
+		if (f->hdr.flags & FUNNEL_STRICT_ONCE)
+		{
+			/* one entry per row: its events' steps as bits */
+			uint32		bits = 0;
+			int			start = i;
+
+			for (; i < f->nevents && (i == start || (steps[i] & FUNNEL_SAME_ROW)); i++)
+				if (FUNNEL_STEP_OF(steps[i]) > 0)
+					bits |= ((uint32) 1) << (FUNNEL_STEP_OF(steps[i]) - 1);
+			i--;
+			fbuild_push(b, ts[start], (int32) bits, cxt);
+		}
+		else
+			fbuild_push(b, ts[i], steps[i], cxt);
 	}
 }
 
@@ -768,7 +1064,8 @@ fbuild_finish(void *state)
 {
 	FunnelBuild *b = state;
 
-	funnel_check_events(b->n, FUNNEL_MAX_VALUE_EVENTS, "a funnel value");
+	funnel_check_events(fbuild_value_events(b), FUNNEL_MAX_VALUE_EVENTS,
+						"a funnel value");
 	PG_RETURN_POINTER(fbuild_encode(b));
 }
 
@@ -825,6 +1122,11 @@ engagement_window_funnel_final(PG_FUNCTION_ARGS)
 		PG_RETURN_INT32(0);
 	/* the working state's events, sorted in place: no stored form */
 	fbuild_sort(b);
+	if (b->flags & FUNNEL_STRICT_ONCE)
+	{
+		funnel_scan_once(FBUILD_EV(b), b->n, b->nsteps, b->window, b->flags, &res);
+		PG_RETURN_INT32(res.level);
+	}
 	funnel_scan_begin(&s, b->nsteps, b->window, b->flags);
 	for (int i = 0; i < b->n; i++)
 	{
@@ -854,8 +1156,9 @@ engagement_funnel_final(PG_FUNCTION_ARGS)
  *	  events=[2026-01-05T10:00:00Z 1,2026-01-05T10:20:00Z 2])
  *****************************************************************************/
 
-static const char *const funnel_mode_names[] = {
-	"strict_order", "strict_deduplication", "strict_increase", "allow_reentry"
+static const char *const funnel_mode_names[FUNNEL_NMODES] = {
+	"strict_order", "strict_deduplication", "strict_increase", "allow_reentry",
+	"strict_once"
 };
 
 PG_FUNCTION_INFO_V1(engagement_funnel_out);
@@ -869,7 +1172,7 @@ engagement_funnel_out(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "(v=%d,window_usec=" INT64_FORMAT ",mode=",
 					 FUNNEL_VERSION, f->window);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < FUNNEL_NMODES; i++)
 		if (f->hdr.flags & (1 << i))
 		{
 			appendStringInfo(&buf, "%s%s", first ? "" : ":", funnel_mode_names[i]);
@@ -880,11 +1183,15 @@ engagement_funnel_out(PG_FUNCTION_ARGS)
 	appendStringInfo(&buf, ",steps=%d,events=[", f->nsteps);
 	for (int i = 0; i < f->nevents; i++)
 	{
+		uint8		st = FUNNEL_STEPS(f)[i];
+
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
 		eng_append_timestamp(&buf, FUNNEL_TS(f)[i]);
-		appendStringInfo(&buf, " %d", FUNNEL_STEPS(f)[i]);
+		/* strict_once: "&k" is step k of the same row as the event before */
+		appendStringInfo(&buf, (st & FUNNEL_SAME_ROW) ? " &%d" : " %d",
+						 FUNNEL_STEP_OF(st));
 	}
 	appendStringInfoString(&buf, "])");
 	PG_RETURN_CSTRING(buf.data);
@@ -918,7 +1225,7 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 			int			i;
 
 			CHECK_FOR_INTERRUPTS();
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < FUNNEL_NMODES; i++)
 			{
 				size_t		len = strlen(funnel_mode_names[i]);
 
@@ -930,7 +1237,7 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 					break;
 				}
 			}
-			if (i == 4)
+			if (i == FUNNEL_NMODES)
 				eng_cursor_error(&c, "Expected a funnel mode.");
 		} while (*c.p == ':' && c.p++);
 	}
@@ -945,17 +1252,47 @@ engagement_funnel_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, '[');
 	if (!eng_cursor_accept(&c, ']'))
 	{
+		int64		nevents = 0;
+		int64		row_ts = 0;
+		int64		row_last = -1;
+
 		do
 		{
 			int64		ts = eng_cursor_timestamp(&c);
-			int64		step = eng_cursor_int64(&c);
+			bool		same_row;
+			int64		step;
 
+			while (eng_isspace(*c.p))
+				c.p++;
+			same_row = (*c.p == '&');
+			if (same_row)
+				c.p++;
+			step = eng_cursor_int64(&c);
 			if (step < 0 || step > b.nsteps)
 				eng_cursor_error(&c, "An event's step is out of range.");
 			CHECK_FOR_INTERRUPTS();
 			/* input takes what 1.1 could store, so its values restore */
-			funnel_check_events((int64) b.n + 1, FUNNEL_MAX_EVENTS, "a funnel value");
-			fbuild_push(&b, ts, (int) step, CurrentMemoryContext);
+			funnel_check_events(++nevents, FUNNEL_MAX_EVENTS, "a funnel value");
+			if (!(b.flags & FUNNEL_STRICT_ONCE))
+			{
+				if (same_row)
+					eng_cursor_error(&c, "Only strict_once funnels mark events of the same row.");
+				fbuild_push(&b, ts, (int) step, CurrentMemoryContext);
+				continue;
+			}
+			/* strict_once: one entry per row, its steps as bits */
+			if (same_row)
+			{
+				if (b.n == 0 || ts != row_ts || step <= row_last || row_last == 0)
+					eng_cursor_error(&c, "An event of the same row must have the row's time and a later step.");
+				FBUILD_EV(&b)[b.n - 1].step =
+					(int32) ((uint32) FBUILD_EV(&b)[b.n - 1].step | ((uint32) 1) << (step - 1));
+			}
+			else
+				fbuild_push(&b, ts, step == 0 ? 0 : (int32) (((uint32) 1) << (step - 1)),
+							CurrentMemoryContext);
+			row_ts = ts;
+			row_last = step;
 		} while (eng_cursor_accept(&c, ','));
 		eng_cursor_expect(&c, ']');
 	}
@@ -1031,8 +1368,19 @@ funnel_result(FunctionCallInfo fcinfo, FunnelData **fp, FunnelResult *res)
 {
 	FunnelData *f = funnel_getarg(fcinfo, 0);
 
-	funnel_scan(FUNNEL_TS(f), FUNNEL_STEPS(f), f->nevents, f->nsteps,
-				f->window, f->hdr.flags, res);
+	if (f->hdr.flags & FUNNEL_STRICT_ONCE)
+	{
+		/* the rows back from the events (validated: rows are sorted) */
+		FunnelBuild b;
+
+		memset(&b, 0, sizeof(b));
+		fbuild_add_funnel(&b, f, CurrentMemoryContext);
+		funnel_scan_once(FBUILD_EV(&b), b.n, f->nsteps, f->window,
+						 f->hdr.flags, res);
+	}
+	else
+		funnel_scan(FUNNEL_TS(f), FUNNEL_STEPS(f), f->nevents, f->nsteps,
+					f->window, f->hdr.flags, res);
 	*fp = f;
 }
 
@@ -1278,11 +1626,12 @@ funnel_json(FunctionCallInfo fcinfo, bool jsonb)
 	FunnelData *f = funnel_getarg(fcinfo, 0);
 	StringInfoData buf;
 	bool		first = true;
+	int			row = 0;
 
 	initStringInfo(&buf);
 	appendStringInfo(&buf, "{\"version\": %d, \"window_usec\": " INT64_FORMAT ", \"mode\": [",
 					 FUNNEL_VERSION, f->window);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < FUNNEL_NMODES; i++)
 		if (f->hdr.flags & (1 << i))
 		{
 			appendStringInfo(&buf, "%s\"%s\"", first ? "" : ", ", funnel_mode_names[i]);
@@ -1294,7 +1643,15 @@ funnel_json(FunctionCallInfo fcinfo, bool jsonb)
 		CHECK_FOR_INTERRUPTS();
 		appendStringInfoString(&buf, i > 0 ? ", {\"ts\": " : "{\"ts\": ");
 		eng_json_timestamp(&buf, FUNNEL_TS(f)[i]);
-		appendStringInfo(&buf, ", \"step\": %d}", FUNNEL_STEPS(f)[i]);
+		appendStringInfo(&buf, ", \"step\": %d", FUNNEL_STEP_OF(FUNNEL_STEPS(f)[i]));
+		/* strict_once: the row (1, 2, ...) the event comes from */
+		if (f->hdr.flags & FUNNEL_STRICT_ONCE)
+		{
+			if (!(FUNNEL_STEPS(f)[i] & FUNNEL_SAME_ROW))
+				row++;
+			appendStringInfo(&buf, ", \"row\": %d", row);
+		}
+		appendStringInfoChar(&buf, '}');
 	}
 	appendStringInfoString(&buf, "]}");
 	return eng_json_result(&buf, jsonb);
@@ -1319,7 +1676,7 @@ engagement_funnel_unnest(PG_FUNCTION_ARGS)
 
 		CHECK_FOR_INTERRUPTS();
 		values[0] = TimestampTzGetDatum(FUNNEL_TS(f)[i]);
-		values[1] = Int32GetDatum(FUNNEL_STEPS(f)[i]);
+		values[1] = Int32GetDatum(FUNNEL_STEP_OF(FUNNEL_STEPS(f)[i]));
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;

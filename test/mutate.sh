@@ -41,6 +41,10 @@ predict_mbg_no_time0_term	src/predict.c	predict	if (x == 0.0 && !d->modified)	if
 predict_mbg_p_alive_shift	src/predict.c	predict	Q[3] = P[3] + 1.0;	Q[3] = P[3];
 predict_diagnostics_gradient_doubled	src/predict.c	predict	values[4] = Float8GetDatum(sqrt(gnorm));	values[4] = Float8GetDatum(2.0 * sqrt(gnorm));
 predict_diagnostics_covariance_unscaled	src/predict.c	predict	COV(fit.cov, i, j) / wsum);	COV(fit.cov, i, j));
+sequence_time_le_exclusive	src/sequence.c	sequence	\t\t\treturn dt <= e->usec;	\t\t\treturn dt < e->usec;
+sequence_count_overlapping	src/sequence.c	sequence	start = (end == start) ? start + 1 : end;	start = start + 1;
+sequence_nonevent_rows_kept	src/sequence.c	sequence	if (bits != 0)\n\t\tseq_push(b, ts, bits, aggcontext);	if (true)\n\t\tseq_push(b, ts, bits, aggcontext);
+funnel_once_no_reassignment	src/funnel.c	sequence	if (o->match[k] == 0 || funnel_once_augment(o, skip, o->match[k]))	if (o->match[k] == 0)
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];

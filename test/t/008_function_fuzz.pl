@@ -262,6 +262,8 @@ my %edges = (
 	text => [ "'web'", 'NULL', "''", "'start'", "'conv'", "'null'", "'a,b \"c\" \\ d'",
 		"'conversion_rate'", "' > '", "'strict_order'",
 		"'strict_deduplication:strict_increase:allow_reentry'", "'é ü'",
+		# sequence patterns (sequence_match, sequence_count)
+		"'(?1)(?t<=1800).*(?1)'", "'.*(?1)(?t>=0).'",
 		"repeat('x', 10000) /*large*/", "repeat('y', 1000000) /*large*/" ],
 	'text[]' => [ "'{web,email}'", 'NULL', "'{}'", "'{NULL}'", "'{NULL,NULL}'", "'{\"\"}'",
 		"'{start,conv,null}'", "'{web > email,email,web > web}'", "'{{a,b},{c,d}}'",

@@ -24,6 +24,7 @@ our %seeds = (
 		'(v=1,window_usec=3600000000,mode=default,steps=3,events=[2026-01-05T10:00:00Z 1,2026-01-05T10:10:00.5Z 2])',
 		'(v=1,window_usec=0,mode=strict_order:allow_reentry,steps=2,events=[])',
 		'(v=1,window_usec=60000000,mode=strict_deduplication:strict_increase,steps=32,events=[2026-01-05T10:00:00Z 32,2026-01-05T10:00:00Z 32])',
+		'(v=1,window_usec=600000000,mode=strict_order:strict_once,steps=3,events=[2026-01-05T10:00:00Z 0,2026-01-05T10:00:00Z 1,2026-01-05T10:00:00Z &2,2026-01-05T10:00:00Z 1,2026-01-05T10:05:00Z 2,2026-01-05T10:05:00Z &3])',
 	],
 	markov_model => [
 		'(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])',
