@@ -3567,3 +3567,42 @@ CREATE AGGREGATE sequence_count(pattern text, ts timestamptz, c1 boolean, c2 boo
 COMMENT ON AGGREGATE sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'whether the events (rows fulfilling a condition) in time order match the pattern (ClickHouse sequenceMatch); 8 conditions as arguments';
 COMMENT ON AGGREGATE sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'number of non-overlapping matches of the pattern in the events in time order (ClickHouse sequenceCount); 8 conditions as arguments';
 COMMENT ON FUNCTION sequence_trans(internal, text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) IS 'transition function of aggregates sequence_match(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) and sequence_count(text, timestamp with time zone, boolean, boolean, boolean, boolean, boolean, boolean, boolean, boolean) (not meant to be called directly)';
+
+--
+-- Funnels over event names (issue 20): window_funnel(window, [mode,] ts,
+-- event, steps text[]) reaches step i on a row whose event equals steps[i],
+-- the usual funnel of named events without a condition per step for the
+-- executor to evaluate on every row
+--
+CREATE FUNCTION funnel_trans(internal, interval, timestamp with time zone, text, text[])
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_names'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, text, text[])
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_funnel_trans_mode_names'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE window_funnel(window_length interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = funnel_trans, STYPE = internal, SSPACE = 272, FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine, SERIALFUNC = funnel_serial, DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE);
+CREATE AGGREGATE window_funnel(window_length interval, mode text, ts timestamptz, event text,
+							   steps text[]) (
+	SFUNC = funnel_trans, STYPE = internal, SSPACE = 272, FINALFUNC = window_funnel_final,
+	COMBINEFUNC = funnel_combine, SERIALFUNC = funnel_serial, DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE);
+CREATE AGGREGATE funnel_agg(window_length interval, ts timestamptz, event text, steps text[]) (
+	SFUNC = funnel_trans, STYPE = internal, SSPACE = 272, FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine, SERIALFUNC = funnel_serial, DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE);
+CREATE AGGREGATE funnel_agg(window_length interval, mode text, ts timestamptz, event text,
+							steps text[]) (
+	SFUNC = funnel_trans, STYPE = internal, SSPACE = 272, FINALFUNC = funnel_final,
+	COMBINEFUNC = funnel_combine, SERIALFUNC = funnel_serial, DESERIALFUNC = funnel_deserial,
+	PARALLEL = SAFE);
+COMMENT ON FUNCTION funnel_trans(internal, interval, timestamp with time zone, text, text[]) IS 'transition function of aggregates window_funnel(interval, timestamp with time zone, text, text[]) and funnel_agg(interval, timestamp with time zone, text, text[]) (not meant to be called directly)';
+COMMENT ON FUNCTION funnel_trans(internal, interval, text, timestamp with time zone, text, text[]) IS 'transition function of aggregates window_funnel(interval, text, timestamp with time zone, text, text[]) and funnel_agg(interval, text, timestamp with time zone, text, text[]) (not meant to be called directly)';
+COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, text, text[]) IS 'deepest funnel step reached within the window from step 1, step i being a row whose event equals steps[i]';
+COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, text, text[]) IS 'deepest funnel step reached, with a mode, step i being a row whose event equals steps[i]';
+COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, text, text[]) IS 'funnel state, step i being a row whose event equals steps[i]';
+COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, text, text[]) IS 'funnel state with a mode, step i being a row whose event equals steps[i]';

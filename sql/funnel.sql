@@ -224,7 +224,7 @@ FROM (SELECT u, retention(ts::date = date '2026-01-01', ts::date = date '2026-01
 			 bool_or(ts::date = date '2026-01-03') AS d2
 	  FROM events GROUP BY u) s;
 
-DROP TABLE ev, events;
+DROP TABLE events;
 
 -- robustness (issue 16)
 -- retention's state is a plain bigint, so its support functions check it as
@@ -403,3 +403,82 @@ SELECT window_funnel('-1 second', now(), true, false);
 SELECT window_funnel('1 hour', 'strict', now(), true, false);
 SELECT retention_trans((3::bigint << 32) | 1, true, false);
 DROP TABLE fe;
+
+--
+-- Funnels over event names (1.2, issue 20): window_funnel(window, [mode,] ts,
+-- event, steps text[]) reaches step i on a row whose event equals steps[i];
+-- the same as the conditions event = steps[1], event = steps[2], ...
+--
+-- the hand-worked cases above, every mode: names and conditions agree
+SELECT m AS mode, count(*) AS cases,
+	   count(*) FILTER (WHERE names IS DISTINCT FROM conds) AS mismatch,
+	   string_agg(names::text, ',' ORDER BY k) AS levels
+FROM (SELECT m, k,
+			 CASE WHEN m = '' THEN window_funnel('1 hour', ts, e, ARRAY['A', 'B', 'C'])
+				  ELSE window_funnel('1 hour', m, ts, e, ARRAY['A', 'B', 'C']) END AS names,
+			 CASE WHEN m = '' THEN window_funnel('1 hour', ts, e = 'A', e = 'B', e = 'C')
+				  ELSE window_funnel('1 hour', m, ts, e = 'A', e = 'B', e = 'C') END AS conds
+	  FROM ev, unnest(ARRAY['', 'strict_order', 'strict_deduplication', 'strict_increase',
+							'strict_order,allow_reentry', 'strict_once']) m
+	  GROUP BY m, k) s
+GROUP BY m ORDER BY m;
+-- generated data (groups of up to 40 events, out of order): levels and
+-- stored funnels equal to the conditions form, with and without modes
+CREATE TABLE fe2 AS
+	SELECT u, timestamptz '2026-01-01 00:00+00' + (abs(hashint4(u * 100 + k)) % 300) * interval '1 minute' AS ts,
+		   CASE WHEN abs(hashint4(u * 3 + k)) % 10 = 0 THEN NULL
+				ELSE 'step ' || (1 + abs(hashint4(u * 7 + k)) % 5) END AS e
+	FROM generate_series(1, 300) u, generate_series(1, 1 + abs(hashint4(u)) % 40) k;
+SELECT m AS mode, count(*) AS groups,
+	   count(*) FILTER (WHERE l1 IS DISTINCT FROM l2) AS level_mismatch,
+	   count(*) FILTER (WHERE f1::text IS DISTINCT FROM f2::text) AS funnel_mismatch,
+	   count(*) FILTER (WHERE l1 = 3) AS completed
+FROM (SELECT m, u,
+			 window_funnel('90 minutes', m, ts, e, ARRAY['step 1', 'step 2', 'step 3']) AS l1,
+			 window_funnel('90 minutes', m, ts, e = 'step 1', e = 'step 2', e = 'step 3') AS l2,
+			 funnel_agg('90 minutes', m, ts, e, ARRAY['step 1', 'step 2', 'step 3']) AS f1,
+			 funnel_agg('90 minutes', m, ts, e = 'step 1', e = 'step 2', e = 'step 3') AS f2
+	  FROM fe2, unnest(ARRAY['strict_order', 'strict_deduplication', 'strict_increase', 'strict_once']) m
+	  GROUP BY m, u) s
+GROUP BY m ORDER BY m;
+SELECT count(*) AS groups, count(*) FILTER (WHERE l1 IS DISTINCT FROM l2) AS mismatch,
+	   count(*) FILTER (WHERE f1::text IS DISTINCT FROM f2::text) AS funnel_mismatch
+FROM (SELECT u, window_funnel('90 minutes', ts, e, ARRAY['step 1', 'step 2', 'step 3', 'step 4']) AS l1,
+			 window_funnel('90 minutes', ts, e = 'step 1', e = 'step 2', e = 'step 3', e = 'step 4') AS l2,
+			 funnel_agg('90 minutes', ts, e, ARRAY['step 1', 'step 2', 'step 3', 'step 4']) AS f1,
+			 funnel_agg('90 minutes', ts, e = 'step 1', e = 'step 2', e = 'step 3', e = 'step 4') AS f2
+	  FROM fe2 GROUP BY u) s;
+-- an array that changes from row to row is read on each change: the same as
+-- the conditions on that row's array (event = arr[1], event = arr[2])
+SELECT count(*) AS groups, count(*) FILTER (WHERE l1 IS DISTINCT FROM l2) AS mismatch
+FROM (SELECT u, window_funnel('90 minutes', ts, e, arr) AS l1,
+			 window_funnel('90 minutes', ts, e = arr[1], e = arr[2]) AS l2
+	  FROM (SELECT *, CASE WHEN extract(minute FROM ts)::int % 2 = 0 THEN ARRAY['step 1', 'step 2']
+						   ELSE ARRAY['step 2', 'step 1'] END AS arr FROM fe2) x
+	  GROUP BY u) s;
+DROP TABLE fe2;
+-- a name twice reaches both steps (as two equal conditions); NULL names
+-- match nothing; a NULL event reaches no step (under strict_order it is a
+-- row of no step, which ends the funnel); a NULL array skips the row
+SELECT window_funnel('1 hour', ts, e, ARRAY['A', 'A']) AS twice,
+	   window_funnel('1 hour', ts, e, ARRAY['A', NULL, 'B']) AS null_name,
+	   window_funnel('1 hour', 'strict_order', ts, e, ARRAY['A', 'B']) AS strict_null_event,
+	   window_funnel('1 hour', ts, e, CASE WHEN e = 'B' THEN NULL ELSE ARRAY['A', 'B'] END) AS null_array
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', 'A'), ('2026-01-05 10:01+00', NULL),
+			 ('2026-01-05 10:02+00', 'B')) v(ts, e);
+SELECT window_funnel('1 hour', ts, e, ARRAY['A']) IS NULL AS no_rows
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', 'A')) v(ts, e) WHERE false;
+-- the call's collation decides equality: a case-insensitive ICU collation
+-- makes 'a' reach step 'A', as its = does
+CREATE COLLATION funnel_ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+SELECT window_funnel('1 hour', ts, e COLLATE funnel_ci, ARRAY['A', 'B']) AS ci_names,
+	   window_funnel('1 hour', ts, e COLLATE funnel_ci = 'A', e COLLATE funnel_ci = 'B') AS ci_conditions,
+	   window_funnel('1 hour', ts, e, ARRAY['A', 'B']) AS bytewise
+FROM (VALUES (timestamptz '2026-01-05 10:00+00', 'a'), ('2026-01-05 10:01+00', 'b')) v(ts, e);
+DROP COLLATION funnel_ci;
+-- errors: no names, more than 32, a two-dimensional array, a NULL window
+SELECT window_funnel('1 hour', now(), 'A', '{}'::text[]);
+SELECT window_funnel('1 hour', now(), 'A', array_fill('A'::text, ARRAY[33]));
+SELECT window_funnel('1 hour', now(), 'A', ARRAY[['A', 'B'], ['C', 'D']]);
+SELECT window_funnel(NULL, now(), 'A', ARRAY['A']);
+DROP TABLE ev;

@@ -714,48 +714,151 @@ static const EngBuildOps fbuild_ops = {
 };
 
 /*
- * The mode of the transition's calls, parsed once: the text of the last
- * mode seen and its flags, kept in fn_extra (the mode is nearly always a
- * constant).
+ * What the transition's calls parse once and keep in fn_extra: the text of
+ * the last mode seen and its flags (the mode is nearly always a constant),
+ * and for the step-name forms the last array of names (its bytes, then each
+ * name), with whether the collation compares bytes.
  */
-typedef struct FunnelModeCache
+typedef struct FunnelCache
 {
-	int			flags;
-	int			len;
-	char		text[FLEXIBLE_ARRAY_MEMBER];
-} FunnelModeCache;
+	bool		have_mode;
+	int			mode_flags;
+	int			mode_len;
+	char	   *mode_text;
+	Size		names_size;		/* 0: no array yet */
+	char	   *names_raw;
+	int			nnames;
+	int		   *name_len;		/* -1: a NULL element, which no event equals */
+	Datum	   *name;
+	Oid			collation;
+	bool		bytewise;
+} FunnelCache;
+
+static FunnelCache *
+funnel_cache(FunctionCallInfo fcinfo)
+{
+	if (fcinfo->flinfo->fn_extra == NULL)
+		fcinfo->flinfo->fn_extra = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+														  sizeof(FunnelCache));
+	return (FunnelCache *) fcinfo->flinfo->fn_extra;
+}
 
 static int
 funnel_cached_mode(FunctionCallInfo fcinfo, text *mode)
 {
-	FunnelModeCache *c = (FunnelModeCache *) fcinfo->flinfo->fn_extra;
+	FunnelCache *c = funnel_cache(fcinfo);
 	int			len = VARSIZE_ANY_EXHDR(mode);
-	int			flags;
 
-	if (c != NULL && c->len == len && memcmp(c->text, VARDATA_ANY(mode), len) == 0)
-		return c->flags;
-	flags = funnel_parse_mode(mode);
-	if (c == NULL || c->len < len)
-	{
-		if (c != NULL)
-			pfree(c);
-		c = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt,
-							   offsetof(FunnelModeCache, text) + len);
-		fcinfo->flinfo->fn_extra = c;
-	}
-	c->flags = flags;
-	c->len = len;
-	memcpy(c->text, VARDATA_ANY(mode), len);
-	return flags;
+	if (c->have_mode && c->mode_len == len &&
+		memcmp(c->mode_text, VARDATA_ANY(mode), len) == 0)
+		return c->mode_flags;
+	c->mode_flags = funnel_parse_mode(mode);
+	if (c->mode_text != NULL)
+		pfree(c->mode_text);
+	c->mode_text = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, Max(len, 1));
+	memcpy(c->mode_text, VARDATA_ANY(mode), len);
+	c->mode_len = len;
+	c->have_mode = true;
+	return c->mode_flags;
 }
 
 /*
+ * The step names of the name forms, window_funnel(window, [mode,] ts, event,
+ * steps text[]): step i is reached by a row whose event equals steps[i]
+ * under the call's collation (byte for byte under a deterministic one, as
+ * text = compares).  The array is read once per distinct array, so a
+ * constant array costs one comparison of its bytes per row.
+ */
+static FunnelCache *
+funnel_cached_names(FunctionCallInfo fcinfo, ArrayType *arr)
+{
+	FunnelCache *c = funnel_cache(fcinfo);
+	Size		size = VARSIZE(arr);
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n;
+	MemoryContext old;
+
+	if (c->names_size == size && memcmp(c->names_raw, arr, size) == 0)
+		return c;
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				errmsg("funnel steps must be a one-dimensional array"));
+	n = ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr));
+	if (n < 1 || n > FUNNEL_MAX_STEPS)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a funnel needs between 1 and %d steps, not %d",
+					   FUNNEL_MAX_STEPS, n));
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	if (c->names_raw != NULL)
+	{
+		pfree(c->names_raw);
+		pfree(c->name_len);
+		pfree(c->name);
+	}
+	c->names_raw = palloc(size);
+	memcpy(c->names_raw, arr, size);
+	deconstruct_array((ArrayType *) c->names_raw, TEXTOID, -1, false, TYPALIGN_INT,
+					  &elems, &nulls, &n);
+	c->nnames = n;
+	c->name = elems;
+	c->name_len = palloc(sizeof(int) * n);
+	for (int i = 0; i < n; i++)
+		c->name_len[i] = nulls[i] ? -1 : (int) VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
+	c->names_size = size;
+	c->collation = PG_GET_COLLATION();
+	c->bytewise = !OidIsValid(c->collation) ||
+		get_collation_isdeterministic(c->collation);
+	MemoryContextSwitchTo(old);
+	return c;
+}
+
+/* the steps a row's event reaches, as bits (none for a NULL event) */
+static uint32
+funnel_name_bits(FunnelCache *c, FunctionCallInfo fcinfo, int argno)
+{
+	text	   *event;
+	const char *data;
+	int			len;
+	uint32		bits = 0;
+
+	if (PG_ARGISNULL(argno))
+		return 0;
+	event = PG_GETARG_TEXT_PP(argno);
+	data = VARDATA_ANY(event);
+	len = VARSIZE_ANY_EXHDR(event);
+	for (int i = 0; i < c->nnames; i++)
+	{
+		if (c->name_len[i] < 0)
+			continue;
+		if (c->bytewise ?
+			(c->name_len[i] == len &&
+			 memcmp(VARDATA_ANY(DatumGetPointer(c->name[i])), data, len) == 0) :
+			DatumGetBool(DirectFunctionCall2Coll(texteq, c->collation,
+												 PointerGetDatum(event), c->name[i])))
+			bits |= ((uint32) 1) << i;
+	}
+	return bits;
+}
+
+/* how a transition gets its steps: arguments, a boolean array, or names */
+typedef enum FunnelStepForm
+{
+	FUNNEL_STEP_ARGS,
+	FUNNEL_STEP_ARRAY,
+	FUNNEL_STEP_NAMES
+} FunnelStepForm;
+
+/*
  * Transition of window_funnel/funnel_agg: args (window, [mode,] ts, steps),
- * the steps as one boolean array (array = true) or as the remaining
- * arguments.  Rows with a NULL time or a NULL steps array are skipped.
+ * the steps as the remaining boolean arguments, as one boolean array, or as
+ * an event and an array of step names.  Rows with a NULL time or a NULL
+ * array are skipped; a NULL condition or event reaches no step.
  */
 static Datum
-funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
+funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, FunnelStepForm form)
 {
 	MemoryContext aggcontext;
 	FunnelBuild *b = eng_build_arg(fcinfo, &fbuild_ops, &aggcontext);
@@ -766,7 +869,9 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
 	int			nsteps;
 	uint32		bits;
 
-	if (PG_ARGISNULL(tsarg) || (array && PG_ARGISNULL(tsarg + 1)))
+	if (PG_ARGISNULL(tsarg) ||
+		(form == FUNNEL_STEP_ARRAY && PG_ARGISNULL(tsarg + 1)) ||
+		(form == FUNNEL_STEP_NAMES && PG_ARGISNULL(tsarg + 2)))
 		PG_RETURN_POINTER(b);
 	if (PG_ARGISNULL(1) || (with_mode && PG_ARGISNULL(2)))
 		ereport(ERROR,
@@ -784,7 +889,7 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
 	ts = PG_GETARG_TIMESTAMPTZ(tsarg);
 	eng_check_timestamp(ts, "funnel");
 
-	if (array)
+	if (form == FUNNEL_STEP_ARRAY)
 	{
 		ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(tsarg + 1);
 
@@ -793,6 +898,13 @@ funnel_trans_common(FunctionCallInfo fcinfo, bool with_mode, bool array)
 					errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 					errmsg("funnel steps must be a one-dimensional array"));
 		bits = bool_array_bits(arr, FUNNEL_MAX_STEPS, &nsteps);
+	}
+	else if (form == FUNNEL_STEP_NAMES)
+	{
+		FunnelCache *c = funnel_cached_names(fcinfo, PG_GETARG_ARRAYTYPE_P(tsarg + 2));
+
+		nsteps = c->nnames;
+		bits = funnel_name_bits(c, fcinfo, tsarg + 1);
 	}
 	else
 	{
@@ -828,14 +940,14 @@ PG_FUNCTION_INFO_V1(engagement_funnel_trans);
 Datum
 engagement_funnel_trans(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, false, true);
+	return funnel_trans_common(fcinfo, false, FUNNEL_STEP_ARRAY);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode);
 Datum
 engagement_funnel_trans_mode(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, true, true);
+	return funnel_trans_common(fcinfo, true, FUNNEL_STEP_ARRAY);
 }
 
 /* the fixed-arity forms: the steps are the arguments after the time */
@@ -843,14 +955,29 @@ PG_FUNCTION_INFO_V1(engagement_funnel_trans_args);
 Datum
 engagement_funnel_trans_args(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, false, false);
+	return funnel_trans_common(fcinfo, false, FUNNEL_STEP_ARGS);
+}
+
+/* the name forms: an event and the steps' names */
+PG_FUNCTION_INFO_V1(engagement_funnel_trans_names);
+Datum
+engagement_funnel_trans_names(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, false, FUNNEL_STEP_NAMES);
+}
+
+PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode_names);
+Datum
+engagement_funnel_trans_mode_names(PG_FUNCTION_ARGS)
+{
+	return funnel_trans_common(fcinfo, true, FUNNEL_STEP_NAMES);
 }
 
 PG_FUNCTION_INFO_V1(engagement_funnel_trans_mode_args);
 Datum
 engagement_funnel_trans_mode_args(PG_FUNCTION_ARGS)
 {
-	return funnel_trans_common(fcinfo, true, false);
+	return funnel_trans_common(fcinfo, true, FUNNEL_STEP_ARGS);
 }
 
 /*

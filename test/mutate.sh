@@ -31,8 +31,8 @@ funnel_window_exclusive	src/funnel.c	funnel	bool\t\tin_window = (t - first <= s-
 funnel_strict_increase_ties	src/funnel.c	funnel	!(s->chains[idx - 1][idx - 1] < t)	!(s->chains[idx - 1][idx - 1] <= t)
 funnel_serial_window	src/funnel.c	funnel	pq_sendint64(buf, b->window);	pq_sendint64(buf, b->window + 1);
 funnel_send_window	src/funnel.c	funnel	pq_sendint64(&buf, f->window);	pq_sendint64(&buf, f->window + 1);
-funnel_arg_bits_shifted	src/funnel.c	funnel	bits |= ((uint32) 1) << i;\n\treturn bits;\n}\n\n/*\n * Transition	bits |= ((uint32) 1) << (i % 7);\n\treturn bits;\n}\n\n/*\n * Transition
-funnel_array_bits_null_shift	src/funnel.c	funnel	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata++;	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata += 2;
+funnel_arg_bits_shifted	src/conditions.h	funnel	bits |= ((uint32) 1) << i;\n\treturn bits;\n}\n\n#endif	bits |= ((uint32) 1) << (i % 7);\n\treturn bits;\n}\n\n#endif
+funnel_array_bits_null_shift	src/conditions.h	funnel	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata++;	\t\tif (*data != 0)\n\t\t\tbits |= ((uint32) 1) << i;\n\t\tdata += 2;
 funnel_order_not_tracked	src/funnel.c	funnel	\t\tb->unsorted = true;	\t\tb->unsorted = false;
 funnel_inline_not_copied	src/funnel.c	funnel	memcpy(b->ev, b->inline_ev, sizeof(FEvent) * b->n);	memcpy(b->ev, b->inline_ev, sizeof(FEvent) * (b->n - 1));
 retention_args_count	src/funnel.c	funnel	n = PG_NARGS() - 1;	n = PG_NARGS() - 2;
