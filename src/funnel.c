@@ -283,9 +283,10 @@ funnel_scan_event(FunnelScan *s, int64 t, int step)
 static void
 funnel_scan_end(FunnelScan *s, FunnelResult *res)
 {
-	int			level = s->level >= 0 ? s->level :
-		funnel_filled_level(s->filled, s->nsteps);
+	int			level = s->level;
 
+	if (level < 0)
+		level = funnel_filled_level(s->filled, s->nsteps);
 	res->level = level;
 	if (level > 0)
 		memcpy(res->times, s->chains[level - 1], sizeof(int64) * level);
