@@ -644,6 +644,17 @@ if [[ "$ch_ready" = yes && ( -z "$only" || "window_funnel per user, level histog
 		"$PEER_MS" "$PEER"
 fi
 
+# The same funnel over event names: the extension compares each row's event
+# with the steps' names, no condition per step for the executor
+FUNNEL_NAMES_FN="SELECT level, count(*) AS users FROM (
+	SELECT user_id, window_funnel('1 hour', ts, event, ARRAY['view', 'cart', 'checkout', 'purchase']) AS level
+	FROM events GROUP BY user_id) f GROUP BY level"
+case_row "window_funnel over event names (vs conditions)" \
+	"$FUNNEL_NAMES_FN" "$FUNNEL_FN" "$EVENTS_FLOOR" \
+	"SELECT count(*) = 0 FROM ($FUNNEL_NAMES_FN) a FULL JOIN ($FUNNEL_FN) b USING (level)
+	 WHERE a.users IS DISTINCT FROM b.users" \
+	0 "$runs" peer_funnel
+
 # How much of a function's time beyond the per-user count is PostgreSQL
 # evaluating the conditions: the per-user count with the same conditions
 # evaluated (and ignored), timed in the same rounds as the function and the
