@@ -524,6 +524,45 @@ case_row "bgnbd_fit, 1 customer per 10 rows (vs 1 SQL log-lik)" \
 	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd" \
 	0 "$runs" peer_bgnbd
 
+# calibration_holdout per customer (lifetimes' calibration_and_holdout_data)
+# over the touches as purchases (hourly periods: the touches span 3 days)
+# against lifetimes' definitions in plain SQL (GROUP BY ... FILTER over the
+# periods numbered from Monday 2000-01-03 00:00 UTC, as the function counts)
+CAL_FN="SELECT customer, (calibration_holdout(ts, amount, timestamptz '2026-01-02 12:00+00',
+		timestamptz '2026-01-04 00:00+00', '1 hour')).*
+	FROM (SELECT customer, ts, (abs(hashint8(customer * 31 + extract(epoch FROM ts)::bigint)) % 400) / 4.0 AS amount
+		  FROM touches) o GROUP BY customer"
+CAL_IDIOM="WITH rows AS (
+	SELECT customer, floor(extract(epoch FROM ts - timestamptz '2000-01-03 00:00+00') / 3600) AS p,
+		   (abs(hashint8(customer * 31 + extract(epoch FROM ts)::bigint)) % 400) / 4.0 AS amount
+	FROM touches
+), k AS (
+	SELECT floor(extract(epoch FROM timestamptz '2026-01-02 12:00+00' - timestamptz '2000-01-03 00:00+00') / 3600) AS cp,
+		   floor(extract(epoch FROM timestamptz '2026-01-04 00:00+00' - timestamptz '2000-01-03 00:00+00') / 3600) AS op
+), periods AS (
+	SELECT r.customer, r.p, sum(r.amount) AS amount, min(r.p) OVER (PARTITION BY r.customer) AS first
+	FROM rows r, k WHERE r.p <= k.op GROUP BY r.customer, r.p
+), per_customer AS (
+	SELECT customer, count(*) FILTER (WHERE p <= cp) - 1 AS frequency_cal,
+		   (max(p) FILTER (WHERE p <= cp) - min(p))::float8 AS recency_cal, (min(cp) - min(p))::float8 AS age_cal,
+		   coalesce(avg(amount) FILTER (WHERE p <= cp AND p > first), 0)::float8 AS monetary_cal,
+		   count(*) FILTER (WHERE p > cp) AS frequency_holdout, (min(op) - min(cp))::float8 AS duration_holdout
+	FROM periods, k GROUP BY customer HAVING min(p) <= min(cp)
+), holdout AS (
+	SELECT r.customer, avg(r.amount)::float8 AS monetary_holdout FROM rows r, k WHERE r.p > k.cp AND r.p <= k.op GROUP BY 1
+)
+SELECT c.customer, c.frequency_cal, c.recency_cal, c.age_cal, c.monetary_cal, c.frequency_holdout,
+	   coalesce(h.monetary_holdout, 0) AS monetary_holdout, c.duration_holdout
+FROM per_customer c LEFT JOIN holdout h USING (customer)"
+case_row "calibration_holdout per customer (vs SQL)" \
+	"$CAL_FN" "$CAL_IDIOM" "SELECT count(*) FROM touches" \
+	"SELECT count(*) = 0 FROM ($CAL_FN) a FULL JOIN ($CAL_IDIOM) b USING (customer)
+	 WHERE a.frequency_cal IS DISTINCT FROM b.frequency_cal OR a.recency_cal IS DISTINCT FROM b.recency_cal
+		OR a.age_cal IS DISTINCT FROM b.age_cal OR abs(a.monetary_cal - b.monetary_cal) > 1e-9
+		OR a.frequency_holdout IS DISTINCT FROM b.frequency_holdout
+		OR abs(a.monetary_holdout - b.monetary_holdout) > 1e-9 OR a.duration_holdout IS DISTINCT FROM b.duration_holdout
+		OR a.customer IS NULL OR b.customer IS NULL"
+
 # The same customers with every time distinct (no two customers share a
 # time, so nothing is computed once for many) against the times rounded to
 # 2 decimals: the fit without repeats should stay within 3 times the other
@@ -671,6 +710,25 @@ cond_row "window_funnel per user, level histogram" "$FUNNEL_FN" \
 	"SELECT user_id, count(*) FILTER (WHERE (event = 'view') IS NOT NULL AND (event = 'cart') IS NOT NULL
 		AND (event = 'checkout') IS NOT NULL AND (event = 'purchase') IS NOT NULL AND ts IS NOT NULL)
 	 FROM events GROUP BY user_id"
+
+# sequence_match('(?1)(?2)'): a view immediately followed by a cart among the
+# user's view and cart rows (rows of neither are not events), per user, then
+# the number of users who match; the idiom takes lag() over those rows (a
+# user's times never repeat in this table, so the order is the same)
+SEQ_FN="SELECT m, count(*) AS users FROM (
+	SELECT user_id, sequence_match('(?1)(?2)', ts, event = 'view', event = 'cart') AS m
+	FROM events GROUP BY user_id) s GROUP BY m"
+SEQ_IDIOM="SELECT m, count(*) AS users FROM (
+	SELECT u.user_id, CASE WHEN e.user_id IS NULL THEN false ELSE e.m END AS m
+	FROM (SELECT DISTINCT user_id FROM events) u
+	LEFT JOIN (SELECT user_id, coalesce(bool_or(prev = 'view' AND event = 'cart'), false) AS m
+			   FROM (SELECT user_id, event, lag(event) OVER (PARTITION BY user_id ORDER BY ts) AS prev
+					 FROM events WHERE event IN ('view', 'cart')) x
+			   GROUP BY user_id) e USING (user_id)) s GROUP BY m"
+case_row "sequence_match (?1)(?2) per user (vs lag)" \
+	"$SEQ_FN" "$SEQ_IDIOM" "$EVENTS_FLOOR" \
+	"SELECT count(*) = 0 FROM ($SEQ_FN) a FULL JOIN ($SEQ_IDIOM) b USING (m)
+	 WHERE a.users IS DISTINCT FROM b.users"
 
 # retention's result as text "1,1,0" on both sides, for the comparison
 RET_FN="SELECT r, count(*) AS users FROM (
