@@ -2,7 +2,7 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o src/bgbb.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o src/bgbb.o src/pareto.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
