@@ -547,7 +547,7 @@ typedef struct PnbdIntegral
  *
  *   I = (M+u)^-n sum_{k>=0} t_k,   t_k = (e)_k/k! z^k E_k/(n+k),
  *   z = z(u),  E_k = 1 - ((M+u)/(M+v))^(n+k) = -expm1(-(n+k) l),
- *   l = log1p((v-u)/(M+u))
+ *   l = ln((M+v)/(M+u)) = log1p((v-u)/(M+u))
  *
  * ((M+u)^-(n+k) E_k/(n+k) is the integral of (M+tau)^-(n+k+1)).  This is
  * the note's difference of two 2F1 at z(u) and z(v) summed as one series:
@@ -582,7 +582,8 @@ pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
 	double		n = a + b - 1.0;
 	double		lnMu = log(M + u);
 	double		z = (M - m) / (M + u);
-	double		l = log1p((v - u) / (M + u));
+	double		q = (v - u) / (M + u);
+	double		l = isfinite(q) ? log1p(q) : log(M + v) - log(M + u);
 	double		c = 1.0;		/* (e)_k/k! z^k, times 2^-scale */
 	double		H = 0.0;
 	double		S = 0.0,
@@ -596,7 +597,8 @@ pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
 	{
 		double		nk = n + (double) k;
 		double		t = c * (-expm1(-nk * l)) / nk;
-		double		g = l / expm1(nk * l) - 1.0 / nk;
+		/* l e^-(n+k)l / E_k is below 1e-300 l beyond nk l = 700 */
+		double		g = (nk * l > 700.0 ? 0.0 : l / expm1(nk * l)) - 1.0 / nk;
 		double		rho;
 
 		S += t;
@@ -1199,12 +1201,14 @@ pnbd_horizon(double t)
 /*
  * (1 - (c/(c+t))^(s-1)) / (s-1) for c > 0, t >= 0, and its limit ln(1+t/c)
  * at s = 1: L (1 - e^-y)/y with L = ln(1+t/c), y = (s-1) L, by expm1 (no
- * cancellation near s = 1; Taylor below |y| = 1e-8)
+ * cancellation near s = 1; Taylor below |y| = 1e-8); ln(t) - ln(c) when t/c
+ * overflows
  */
 static double
 pnbd_horizon_factor(double s, double c, double t)
 {
-	double		L = log1p(t / c);
+	double		k = t / c;
+	double		L = isfinite(k) ? log1p(k) : log(t) - log(c);
 	double		y = (s - 1.0) * L;
 
 	if (fabs(y) < 1e-8)
