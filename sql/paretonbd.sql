@@ -482,6 +482,10 @@ SELECT round(log_likelihood(paretonbd(1e-300, 1e300, 1e-300, 1e300), 1e15, 1e300
 	   p_alive(paretonbd(1e300, 1e-300, 1e300, 1e-300), 0, 0, 1e-300) AS p_alive_extreme,
 	   p_alive(paretonbd(1, 1e-300, 1, 1e-300), 1, 1, 1e300) BETWEEN 0 AND 1 AS p_alive_huge_ratio,
 	   expected_purchases(paretonbd(1, 1, 2, 1e-300), 1e300) AS ex_huge_ratio;
+-- r/alpha and s/beta overflow a double, their ratio does not: E[X(t)] =
+-- r beta/(alpha (s-1)) [1 - (beta/(beta+t))^(s-1)] = 1e300/(1e300 - 1) = 1
+SELECT expected_purchases(paretonbd(1e300, 1e-300, 1e300, 1e-300), 10) AS ex_ratio_of_huge,
+	   expected_purchases(paretonbd(1e300, 1e-300, 1e300, 1e-300), 10, 2, 4, 6) BETWEEN 0 AND 1e300 AS ey_finite;
 RESET statement_timeout;
 -- expected purchases that overflow a double: 22003 (s < 1: the expectation
 -- grows like t^(1-s); r/alpha = 1e300)

@@ -1216,6 +1216,21 @@ pnbd_horizon_factor(double s, double c, double t)
 	return L * (-expm1(-y) / y);
 }
 
+/*
+ * a b d / c for positive finite a, b, c and d >= 0, also when a partial product
+ * overflows or underflows on the way to a representable result (then from
+ * logarithms); 0 when d is 0
+ */
+static double
+pnbd_ratio_product(double a, double b, double c, double d)
+{
+	double		v = a / c * b * d;
+
+	if (d == 0.0 || (isfinite(v) && v >= DBL_MIN))
+		return v;
+	return exp(log(a) - log(c) + log(b) + log(d));
+}
+
 /* log_likelihood(paretonbd, frequency, recency, age) */
 PG_FUNCTION_INFO_V1(engagement_paretonbd_loglik_customer);
 Datum
@@ -1244,7 +1259,7 @@ engagement_paretonbd_expected(PG_FUNCTION_ARGS)
 	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
 	double		t = pnbd_horizon(PG_GETARG_FLOAT8(1));
 	const double *P = m->params;
-	double		e = P[0] / P[1] * P[3] * pnbd_horizon_factor(P[2], P[3], t);
+	double		e = pnbd_ratio_product(P[0], P[3], P[1], pnbd_horizon_factor(P[2], P[3], t));
 
 	PG_RETURN_FLOAT8(eng_float8_result(e, "Pareto/NBD expected purchases"));
 }
@@ -1272,8 +1287,8 @@ engagement_paretonbd_expected_customer(PG_FUNCTION_ARGS)
 		PG_RETURN_FLOAT8(0.0);
 	pnbd_parts_or_error(P, x, tx, T, &parts);
 	e = exp(Min(parts.lalive - parts.lbracket, 0.0)) *
-		((P[0] + x) / (P[1] + T)) * (P[3] + T) *
-		pnbd_horizon_factor(P[2], P[3] + T, t);
+		pnbd_ratio_product(P[0] + x, P[3] + T, P[1] + T,
+						   pnbd_horizon_factor(P[2], P[3] + T, t));
 	PG_RETURN_FLOAT8(eng_float8_result(e, "Pareto/NBD expected purchases"));
 }
 
