@@ -70,6 +70,14 @@ StaticAssertDecl(PNBD_NPARAMS <= NUM_MAX_PARAMS,
  */
 #define PNBD_MAX_TERMS		(16 * 1000 * 1000)
 
+/*
+ * The same bound inside a fit, where each evaluation sums three series per
+ * customer: parameters that need more make the objective fail, and the
+ * minimiser steps back (no estimate lies there in practice: it takes rate
+ * parameters some 10^4 times apart with small times)
+ */
+#define PNBD_FIT_MAX_TERMS	(64 * 1024)
+
 static const char *const paretonbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
 
 #define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
@@ -563,8 +571,8 @@ typedef struct PnbdIntegral
  * tail (1 + 1/n + H_k + 1/((1-rho)(e+k))) <= 2^-60 sum, so each of the
  * three sums is within 2^-60 of the value of I of its full value.  The
  * number of terms grows like 1/(1-z) and, when e is large, like z e/(1-z)
- * (the terms rise before they fall); beyond PNBD_MAX_TERMS terms the
- * function returns false.  Terms are kept on a binary scale so that a
+ * (the terms rise before they fall); beyond max_terms terms the function
+ * returns false.  Terms are kept on a binary scale so that a
  * large peak cannot overflow.
  *
  * Derivatives: d ln t_k/dn = g_k - ln(M+u) with g_k = l/expm1((n+k) l) -
@@ -573,7 +581,7 @@ typedef struct PnbdIntegral
  */
 static bool
 pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
-			  PnbdIntegral *out)
+			  int64 max_terms, PnbdIntegral *out)
 {
 	bool		alpha_larger = alpha >= beta;
 	double		M = alpha_larger ? alpha : beta;
@@ -613,7 +621,7 @@ pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
 				0x1p-60 * S)
 				break;
 		}
-		if (k >= PNBD_MAX_TERMS)
+		if (k >= max_terms)
 			return false;
 		if ((k & 0xFFFF) == 0xFFFF)
 			CHECK_FOR_INTERRUPTS();
@@ -669,11 +677,11 @@ pnbd_logaddexp(double p, double q)
  *   A = -(r+x) ln(alpha+T) - s ln(beta+T),   D = ln s + ln I(r+x, s+1)
  * (I over (t_x, T), absent when t_x = T).  The gradient uses
  * dI(a,b)/dalpha = -a I(a+1, b) and dI(a,b)/dbeta = -b I(a, b+1).  False
- * when a series needs more than PNBD_MAX_TERMS terms.
+ * when a series needs more than max_terms terms.
  */
 static bool
 pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad,
-				  PnbdParts *out)
+				  int64 max_terms, PnbdParts *out)
 {
 	double		r = P[0],
 				alpha = P[1],
@@ -689,7 +697,7 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 
 	if (T > tx)
 	{
-		if (!pnbd_integral(a, b, alpha, beta, tx, T, &I0))
+		if (!pnbd_integral(a, b, alpha, beta, tx, T, max_terms, &I0))
 			return false;
 		ldead = log(s) + I0.logI;
 	}
@@ -710,8 +718,8 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 		PnbdIntegral Ia,
 					Ib;
 
-		if (!pnbd_integral(a + 1.0, b, alpha, beta, tx, T, &Ia) ||
-			!pnbd_integral(a, b + 1.0, alpha, beta, tx, T, &Ib))
+		if (!pnbd_integral(a + 1.0, b, alpha, beta, tx, T, max_terms, &Ia) ||
+			!pnbd_integral(a, b + 1.0, alpha, beta, tx, T, max_terms, &Ib))
 			return false;
 		out->grad[0] += pD * I0.da;
 		out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);
@@ -725,7 +733,7 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 static void
 pnbd_parts_or_error(const double *P, double x, double tx, double T, PnbdParts *out)
 {
-	if (!pnbd_loglik_parts(P, x, tx, T, false, out))
+	if (!pnbd_loglik_parts(P, x, tx, T, false, PNBD_MAX_TERMS, out))
 		ereport(ERROR,
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("the Pareto/NBD likelihood of this customer needs more than %d terms",
@@ -983,7 +991,8 @@ pnbd_objective(const double *theta, double *f, double *grad, void *arg)
 
 		if ((i & 0x3FF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		if (!pnbd_loglik_parts(P, d->rows[i].x, d->rows[i].tx, d->rows[i].T, true, &parts))
+		if (!pnbd_loglik_parts(P, d->rows[i].x, d->rows[i].tx, d->rows[i].T, true,
+							   PNBD_FIT_MAX_TERMS, &parts))
 			return false;
 		ll += w * parts.ll;
 		for (int k = 0; k < PNBD_NPARAMS; k++)
