@@ -569,7 +569,7 @@ typedef struct PnbdIntegral
  * g_j, |g_j| <= 1/n, and by H_j <= H_k + (j-k)/(e+k); their tails are at
  * most tail/n and tail (H_k + 1/((1-rho)(e+k))).  The sum stops when
  * tail (1 + 1/n + H_k + 1/((1-rho)(e+k))) <= 2^-60 sum, so each of the
- * three sums is within 2^-60 of the value of I of its full value.  The
+ * three truncated sums is within 2^-60 times the sum of its full value.  The
  * number of terms grows like 1/(1-z) and, when e is large, like z e/(1-z)
  * (the terms rise before they fall); beyond max_terms terms the function
  * returns false.  Terms are kept on a binary scale so that a
