@@ -605,6 +605,7 @@ pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
 	{
 		double		nk = n + (double) k;
 		double		t = c * (-expm1(-nk * l)) / nk;
+
 		/* l e^-(n+k)l / E_k is below 1e-300 l beyond nk l = 700 */
 		double		g = (nk * l > 700.0 ? 0.0 : l / expm1(nk * l)) - 1.0 / nk;
 		double		rho;
@@ -1004,9 +1005,9 @@ pnbd_objective(const double *theta, double *f, double *grad, void *arg)
 
 	/*
 	 * lifetimes' penalizer_coef for ParetoNBDFitter: c times the sum of the
-	 * squared parameters, alpha and beta on the time scale where the
-	 * largest age is 1; not applied for c = 0, so that such a fit is the
-	 * unpenalized one bit for bit
+	 * squared parameters, alpha and beta on the time scale where the largest
+	 * age is 1; not applied for c = 0, so that such a fit is the unpenalized
+	 * one bit for bit
 	 */
 	if (d->penalizer > 0.0)
 	{
@@ -1139,9 +1140,9 @@ engagement_paretonbd_final(PG_FUNCTION_ARGS)
 	d.penalizer = s->penalizer;
 
 	/*
-	 * start: r = s = 1, alpha at the observed purchase rate, beta at the
-	 * mean age (summed over the sorted rows, so the start does not depend on
-	 * the input order)
+	 * start: r = s = 1, alpha at the observed purchase rate, beta at the mean
+	 * age (summed over the sorted rows, so the start does not depend on the
+	 * input order)
 	 */
 	for (int64 i = 0; i < d.nrows; i++)
 	{

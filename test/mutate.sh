@@ -81,6 +81,15 @@ bgbb_probability_binomial	src/bgbb.c	bgbb	v *= (i + 1.0) / (i + 1.0 - x) *	v *= 
 bgbb_counts_ignored	src/bgbb.c	bgbb	d.w[k - 1] += (double) d.rows[i].count;	d.w[k - 1] += 1.0;
 bgbb_covariance_not_scaled	src/bgbb.c	bgbb	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
 bgbb_penalized_loglik_stored	src/bgbb.c	bgbb	d.penalizer = 0.0;	d.penalizer = d.penalizer;
+pnbd_tail_bound_too_loose	src/pareto.c	paretonbd	0x1p-60 * S)	0x1p-20 * S)
+pnbd_E_k_shifted	src/pareto.c	paretonbd	double\t\tt = c * (-expm1(-nk * l)) / nk;	double\t\tt = c * (-expm1(-(nk + 1.0) * l)) / nk;
+pnbd_z_at_upper_end	src/pareto.c	paretonbd	double\t\tz = (M - m) / (M + u);	double\t\tz = (M - m) / (M + v);
+pnbd_dead_term_without_s	src/pareto.c	paretonbd	ldead = log(s) + I0.logI;	ldead = I0.logI;
+pnbd_gradient_alpha_sign	src/pareto.c	paretonbd	out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);	out->grad[1] += pD * a * exp(Ia.logI - I0.logI);
+pnbd_penalty_unscaled	src/pareto.c	paretonbd	{1.0, d->time_scale, 1.0, d->time_scale}	{1.0, 1.0, 1.0, 1.0}
+pnbd_expectation_beta_not_T	src/pareto.c	paretonbd	pnbd_horizon_factor(P[2], P[3] + T, t));	pnbd_horizon_factor(P[2], P[3], t));
+pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
+pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
 EOF
 )
 
