@@ -341,6 +341,27 @@ SELECT parameter, abs(estimate - truth) < 3 * std_error AS within_3_se,
 	   abs(estimate / truth - 1) < 0.25 AS within_25_percent
 FROM pnbd_sim_fit, parameters(m)
 JOIN (VALUES ('r', 2), ('alpha', 20), ('s', 1), ('beta', 20)) t(parameter, truth) USING (parameter);
+-- the standard errors against the curvature of the likelihood computed in
+-- SQL: for each log-parameter, H_ii = -(LL(+h) - 2 LL + LL(-h))/h^2 (h =
+-- 1e-3); the variance of the log-parameter (std_error/estimate)^2, a
+-- diagonal element of the inverse of the whole Hessian, lies between
+-- 1/H_ii (no correlation with the others) and at most some hundreds of
+-- times that (r and alpha, s and beta are correlated; a covariance not
+-- scaled back to the total would be 10,000 times larger)
+WITH e AS (SELECT p.parameter, p.estimate, p.std_error, ord
+		   FROM pnbd_sim_fit, parameters(m) WITH ORDINALITY p(parameter, estimate, std_error, ord)),
+ll AS (SELECT e.parameter, f, sum(log_likelihood(paretonbd(
+				 (SELECT estimate FROM e WHERE ord = 1) * CASE WHEN e.ord = 1 THEN exp(f) ELSE 1 END,
+				 (SELECT estimate FROM e WHERE ord = 2) * CASE WHEN e.ord = 2 THEN exp(f) ELSE 1 END,
+				 (SELECT estimate FROM e WHERE ord = 3) * CASE WHEN e.ord = 3 THEN exp(f) ELSE 1 END,
+				 (SELECT estimate FROM e WHERE ord = 4) * CASE WHEN e.ord = 4 THEN exp(f) ELSE 1 END),
+				 x, t_x, age)) AS ll
+	   FROM e, (VALUES (-1e-3), (0), (1e-3)) v(f), pnbd_sim GROUP BY e.parameter, f),
+h AS (SELECT parameter, -(sum(ll) FILTER (WHERE f <> 0) - 2 * sum(ll) FILTER (WHERE f = 0)) / 1e-6 AS hii
+	  FROM ll GROUP BY parameter)
+SELECT parameter, round(((std_error / estimate) ^ 2 * hii)::numeric, 1) AS variance_times_curvature,
+	   (std_error / estimate) ^ 2 * hii BETWEEN 1 AND 1000 AS plausible
+FROM e JOIN h USING (parameter) ORDER BY ord;
 -- the log-likelihood of the fit is the sum of the customers'
 SELECT round((log_likelihood(m) - (SELECT sum(log_likelihood(m, x, t_x, age)) FROM pnbd_sim))::numeric, 6) AS ll_minus_sum,
 	   customers(m)
