@@ -488,18 +488,14 @@ SELECT pg_temp.mixed(1, 2, 3);
 --
 -- Robustness
 --
--- a purchase rate parameter 10^12 times the dropout one (z = 1 - 1e-12 at
--- t_x = 0): the series would need 10^13 terms; 54000 after 16 million,
--- in well under a second
 SET statement_timeout = '5s';
-SELECT p_alive(paretonbd(1, 1e9, 1, 1e-3), 0, 0, 39);
--- 10^5 apart: z = 1 - 1e-5 at t_x = 0, four million terms, against mpmath
--- (test/reference/paretonbd_mpmath.py, "far apart") within 1e-11
--- relatively, ln L within 1e-11 absolutely (at x = 0 it is a sum of terms
--- near 11.5 that ends near 0; each of the four million coefficients of the
--- series is the last times a ratio, so their rounding adds up to some
--- 1e-13 of the sum: 6e-13 here)
-SELECT what, x, round(value::numeric, 12) AS value,
+-- rate parameters far apart, against mpmath (test/reference/paretonbd_mpmath.py,
+-- "far apart"): 10^5 to 10^12 apart either way, and 10^8 with 200
+-- purchases (z = 1 - 1e-12 at t_x = 0 at worst), where the stretch next to
+-- t_x is summed in powers of (m + tau)/(M - m) and the rest by the series
+-- at z <= 2/3; within 1e-11 relatively, ln L within 1e-11 absolutely (at
+-- x = 0 it is a sum of terms near 10 that ends near 0)
+SELECT what, m, x, t_x, round(value::numeric, 12) AS value,
 	   (abs(value - ref) <= greatest(1e-11 * abs(ref), CASE WHEN what = 'll' THEN 1e-11 ELSE 0 END)) IS TRUE AS agrees
 FROM (VALUES
 	('ll', paretonbd(1, 1e5, 1, 1), 0, 0, 39, -0.00003688241463972816179982444),
@@ -507,9 +503,26 @@ FROM (VALUES
 	('ll', paretonbd(1, 1e5, 1, 1), 3, 10, 39, -35.14587999055248906105144),
 	('p_alive', paretonbd(1, 1e5, 1, 1), 3, 10, 39, 0.2748372746165532616086833),
 	('ll', paretonbd(2, 0.001, 0.5, 3000), 40, 38, 39, -53.65812541558503555600565),
-	('p_alive', paretonbd(2, 0.001, 0.5, 3000), 40, 38, 39, 0.9997025239883540551017211)
+	('p_alive', paretonbd(2, 0.001, 0.5, 3000), 40, 38, 39, 0.9997025239883540551017211),
+	('ll', paretonbd(1, 1e9, 1, 0.001), 0, 0, 39, -1.057134248788572063392127e-11),
+	('p_alive', paretonbd(1, 1e9, 1, 0.001), 0, 0, 39, 0.00002564036719598402253982205),
+	('ll', paretonbd(1, 1e9, 1, 0.001), 3, 10, 39, -69.58847850302922373345697),
+	('p_alive', paretonbd(1, 1e9, 1, 0.001), 3, 10, 39, 0.2564293065396729087753005),
+	('ll', paretonbd(1, 1e9, 1, 0.001), 2, 38.999999, 39, -51.32472715050120522341391),
+	('p_alive', paretonbd(1, 1e9, 1, 0.001), 2, 38.999999, 39, 0.9999999743596318043126715),
+	('ll', paretonbd(0.5, 0.001, 2, 1e8), 0, 0, 39, -5.285670510764268034483705),
+	('p_alive', paretonbd(0.5, 0.001, 2, 1e8), 0, 0, 39, 0.9999984478612751897967193),
+	('ll', paretonbd(0.5, 0.001, 2, 1e8), 5, 20, 39, -20.21815614622341846971306),
+	('p_alive', paretonbd(0.5, 0.001, 2, 1e8), 5, 20, 39, 0.999996673885958921073411),
+	('ll', paretonbd(0.5, 1e6, 0.7, 0.01), 200, 30, 39, -1908.704620319114839297157),
+	('p_alive', paretonbd(0.5, 1e6, 0.7, 0.01), 200, 30, 39, 0.8321323293898658780949971),
+	('ll', paretonbd(2, 0.001, 0.5, 3000), 0, 0, 39, -15.60338880838245108121142),
+	('p_alive', paretonbd(2, 0.001, 0.5, 3000), 0, 0, 39, 0.003903996777495558636527629)
 ) v(what, m, x, t_x, age, ref),
 LATERAL (SELECT CASE what WHEN 'll' THEN log_likelihood(m, x, t_x, age) ELSE p_alive(m, x, t_x, age) END AS value) o;
+-- a billion purchases with beta > alpha: the terms of the series rise for
+-- some 3e7 terms before they fall; 54000 after 16 million, in under a second
+SELECT p_alive(paretonbd(1, 1, 1, 2), 1e9, 30, 39);
 -- huge and tiny parameters, long ages, many purchases: finite.  ln L of
 -- 10^15 purchases up to T = 1e300 (r, s tiny) is lnG(1e15) - lnG(1e-300)
 -- - 1e15 ln(2e300) = -6.579e17; a mean lifetime beta/s of 1e-600 makes

@@ -63,9 +63,8 @@ StaticAssertDecl(PNBD_NPARAMS <= NUM_MAX_PARAMS,
 #define PNBD_MAX_ROWS		(40 * 1000 * 1000)
 
 /*
- * Most terms of one series of the death integral (see pnbd_integral); the
- * bound is reached only when one rate parameter is some 10^5 times the
- * other and the times are small beside the larger, or at millions of
+ * Most terms of one series of the death integral (see pnbd_integral and
+ * pnbd_log_integral); the predictions reach the bound only at millions of
  * purchases
  */
 #define PNBD_MAX_TERMS		(16 * 1000 * 1000)
@@ -652,15 +651,6 @@ pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
 	return true;
 }
 
-/* ln L of one customer, its parts and (on request) its gradient */
-typedef struct PnbdParts
-{
-	double		ll;				/* ln L */
-	double		lalive;			/* ln of the first term of the bracket */
-	double		lbracket;		/* ln of the bracket */
-	double		grad[PNBD_NPARAMS]; /* d ln L / d (r, alpha, s, beta) */
-} PnbdParts;
-
 /* ln(e^p + e^q) for p finite, q finite or -inf */
 static double
 pnbd_logaddexp(double p, double q)
@@ -671,6 +661,133 @@ pnbd_logaddexp(double p, double q)
 		return p;
 	return mx + log1p(exp(Min(p, q) - mx));
 }
+
+/*
+ * ln of int_{q1}^{q2} q^(j-e) dq for 0 < q1 < q2, c = j - e + 1: from the
+ * larger end's power when c > 0, the smaller end's when c < 0 (so that no
+ * power overflows), by expm1 (no cancellation when q2 is near q1 or c near
+ * 0)
+ */
+static double
+pnbd_log_power_integral(double c, double lq1, double lq2)
+{
+	double		L = lq2 - lq1;
+
+	if (c == 0.0)
+		return log(L);
+	if (c > 0.0)
+		return c * lq2 + log(-expm1(-c * L)) - log(c);
+	return c * lq1 + log(-expm1(c * L)) - log(-c);
+}
+
+/*
+ * ln I(a, b) as pnbd_integral computes it, also when z(u) is close to 1
+ * (the larger rate parameter M many times m + u), for the predictions
+ * (without derivatives).
+ *
+ * With p the exponent of the factor of M and e that of m (n = p + e - 1),
+ * D = M - m and q = (m + tau)/D, the integral over tau < D q_s - m is
+ *
+ *   D^-n int_{q1}^{q2} q^-e (1+q)^-p dq
+ *     = D^-n sum_j (-1)^j (p)_j/j! int_{q1}^{q2} q^(j-e) dq
+ *
+ * (q1 = (m+u)/D, q2 = min(q_s, (m+v)/D)), and the rest, from D q_s - m to v,
+ * is pnbd_integral's series at z <= 1/(1+q_s).  The terms alternate; the
+ * sum of their magnitudes is the same integral with (1-q)^-p, at most
+ * K = ((1+q_s)/(1-q_s))^p times the sum, and q_s = min(1/2, tanh(ln(K)/(2p)))
+ * keeps K <= 256: at most 8 bits of 53 cancel.  Term j+1 is at most
+ * q2 (p+j)/(j+1) times term j (the integral of q^(j+1-e) is at most q2
+ * times that of q^(j-e)), so once rho = q2 max(1, (p+j)/(j+1)) < 1 the
+ * magnitudes after term j sum to at most |t_j| rho/(1-rho); the series
+ * stops when that is below 2^-68 |t_0|, which is below 2^-60 of the sum.
+ * Two passes: the largest term's logarithm, then the sum scaled by it.
+ * False beyond max_terms terms.
+ */
+static bool
+pnbd_log_integral(double a, double b, double alpha, double beta, double u, double v,
+				  int64 max_terms, double *logI)
+{
+	bool		alpha_larger = alpha >= beta;
+	double		M = alpha_larger ? alpha : beta;
+	double		m = alpha_larger ? beta : alpha;
+	double		p = alpha_larger ? a : b;
+	double		e = alpha_larger ? b : a;
+	double		n = a + b - 1.0;
+	double		D = M - m;
+	double		qs = Min(0.5, tanh(log(256.0) / (2.0 * p)));
+	double		q1,
+				q2,
+				lq1,
+				lq2,
+				lt0 = 0.0,
+				lmax = -INFINITY,
+				sum = 0.0,
+				llow;
+	PnbdIntegral hi;
+
+	/* the plain series where it converges at least as fast as 1/(1+q_s)^k */
+	if (!(D > 0.0) || (m + u) / D >= qs || !isfinite((m + u) / D))
+	{
+		PnbdIntegral I;
+
+		if (!pnbd_integral(a, b, alpha, beta, u, v, max_terms, &I))
+			return false;
+		*logI = I.logI;
+		return true;
+	}
+	q1 = (m + u) / D;
+	q2 = Min(qs, (m + v) / D);
+	lq1 = log(q1);
+	lq2 = log(q2);
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		double		lc = 0.0;	/* ln (p)_j/j! */
+
+		for (int64 j = 0;; j++)
+		{
+			double		lt = lc + pnbd_log_power_integral((double) j - e + 1.0, lq1, lq2);
+			double		rho = q2 * Max(1.0, (p + (double) j) / ((double) j + 1.0));
+
+			if (j == 0)
+				lt0 = lt;
+			if (pass == 0)
+				lmax = Max(lmax, lt);
+			else
+				sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);
+			if (rho < 1.0 && lt + log(rho / (1.0 - rho)) <= lt0 - 68.0 * M_LN2)
+				break;
+			if (j >= max_terms)
+				return false;
+			if ((j & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
+			lc += log((p + (double) j) / ((double) j + 1.0));
+		}
+	}
+	if (!(sum > 0.0))
+		return false;
+	llow = -n * log(D) + lmax + log(sum);
+
+	/* the rest of the range, if any, by the series */
+	if ((m + v) / D <= qs)
+	{
+		*logI = llow;
+		return true;
+	}
+	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))
+		return false;
+	*logI = pnbd_logaddexp(llow, hi.logI);
+	return true;
+}
+
+/* ln L of one customer, its parts and (on request) its gradient */
+typedef struct PnbdParts
+{
+	double		ll;				/* ln L */
+	double		lalive;			/* ln of the first term of the bracket */
+	double		lbracket;		/* ln of the bracket */
+	double		grad[PNBD_NPARAMS]; /* d ln L / d (r, alpha, s, beta) */
+} PnbdParts;
 
 /*
  * The likelihood of (x, t_x, T):
@@ -696,7 +813,13 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 				pD;
 	PnbdIntegral I0 = {-INFINITY, 0.0, 0.0};
 
-	if (T > tx)
+	if (T > tx && !want_grad)
+	{
+		if (!pnbd_log_integral(a, b, alpha, beta, tx, T, max_terms, &I0.logI))
+			return false;
+		ldead = log(s) + I0.logI;
+	}
+	else if (T > tx)
 	{
 		if (!pnbd_integral(a, b, alpha, beta, tx, T, max_terms, &I0))
 			return false;
@@ -739,7 +862,7 @@ pnbd_parts_or_error(const double *P, double x, double tx, double T, PnbdParts *o
 				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				errmsg("the Pareto/NBD likelihood of this customer needs more than %d terms",
 					   PNBD_MAX_TERMS),
-				errdetail("The series converges slowly when one rate parameter is many times the other and the times are small beside the larger, or at millions of purchases."));
+				errdetail("The series is this long only at millions of purchases."));
 }
 
 /*****************************************************************************
