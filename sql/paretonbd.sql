@@ -520,6 +520,11 @@ FROM (VALUES
 	('p_alive', paretonbd(2, 0.001, 0.5, 3000), 0, 0, 39, 0.003903996777495558636527629)
 ) v(what, m, x, t_x, age, ref),
 LATERAL (SELECT CASE what WHEN 'll' THEN log_likelihood(m, x, t_x, age) ELSE p_alive(m, x, t_x, age) END AS value) o;
+-- 10^600 apart: (m + t_x)/(M - m) underflows a double, its logarithm does
+-- not; the death integral is practically 1/alpha int_0^39 (beta+tau)^-2 =
+-- 1e-300 (1e300 - 1/39) = 1, the first term 1e-300/39, so P(alive) =
+-- 1e-300/39 within 1e-9 relatively
+SELECT abs(p_alive(paretonbd(1, 1e300, 1, 1e-300), 0, 0, 39) / (1e-300 / 39) - 1) < 1e-9 AS p_alive_600_digits_apart;
 -- a billion purchases with beta > alpha: the terms of the series rise for
 -- some 3e7 terms before they fall; 54000 after 16 million, in under a second
 SELECT p_alive(paretonbd(1, 1, 1, 2), 1e9, 30, 39);

@@ -715,8 +715,7 @@ pnbd_log_integral(double a, double b, double alpha, double beta, double u, doubl
 	double		n = a + b - 1.0;
 	double		D = M - m;
 	double		qs = Min(0.5, tanh(log(256.0) / (2.0 * p)));
-	double		q1,
-				q2,
+	double		q2,
 				lq1,
 				lq2,
 				lt0 = 0.0,
@@ -735,10 +734,10 @@ pnbd_log_integral(double a, double b, double alpha, double beta, double u, doubl
 		*logI = I.logI;
 		return true;
 	}
-	q1 = (m + u) / D;
+	/* logarithms from the parts: (m + u)/D can underflow */
 	q2 = Min(qs, (m + v) / D);
-	lq1 = log(q1);
-	lq2 = log(q2);
+	lq1 = log(m + u) - log(D);
+	lq2 = Min(log(qs), log(m + v) - log(D));
 
 	for (int pass = 0; pass < 2; pass++)
 	{

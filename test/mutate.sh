@@ -90,6 +90,8 @@ pnbd_penalty_unscaled	src/pareto.c	paretonbd	{1.0, d->time_scale, 1.0, d->time_s
 pnbd_expectation_beta_not_T	src/pareto.c	paretonbd	pnbd_horizon_factor(P[2], P[3] + T, t));	pnbd_horizon_factor(P[2], P[3], t));
 pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
 pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
+pnbd_far_series_not_alternating	src/pareto.c	paretonbd	sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);	sum += exp(lt - lmax);
+pnbd_far_rest_from_wrong_point	src/pareto.c	paretonbd	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))	if (!pnbd_integral(a, b, alpha, beta, D * qs, v, max_terms, &hi))
 EOF
 )
 
