@@ -3606,3 +3606,219 @@ COMMENT ON AGGREGATE window_funnel(interval, timestamp with time zone, text, tex
 COMMENT ON AGGREGATE window_funnel(interval, text, timestamp with time zone, text, text[]) IS 'deepest funnel step reached, with a mode, step i being a row whose event equals steps[i]';
 COMMENT ON AGGREGATE funnel_agg(interval, timestamp with time zone, text, text[]) IS 'funnel state, step i being a row whose event equals steps[i]';
 COMMENT ON AGGREGATE funnel_agg(interval, text, timestamp with time zone, text, text[]) IS 'funnel state with a mode, step i being a row whose event equals steps[i]';
+/*
+ * The Pareto/NBD model (issue 21): the Pareto/NBD model of repeat purchases
+ * in continuous time (Schmittlein, Morrison and Colombo 1987), on the
+ * (frequency, recency, age) data of bgnbd_fit, with the shape of the BG/NBD
+ * model: a type, a constructor, a fitting aggregate and accessors under the
+ * names bgnbd has in 1.2.
+ */
+CREATE TYPE paretonbd;
+
+CREATE FUNCTION paretonbd_in(cstring) RETURNS paretonbd
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_out(paretonbd) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_recv(internal) RETURNS paretonbd
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_send(paretonbd) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE paretonbd (
+	INTERNALLENGTH = variable,
+	INPUT = paretonbd_in,
+	OUTPUT = paretonbd_out,
+	RECEIVE = paretonbd_recv,
+	SEND = paretonbd_send,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+
+CREATE FUNCTION paretonbd(r double precision, alpha double precision,
+						  s double precision, beta double precision) RETURNS paretonbd
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_make'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- the fit: rows (frequency, recency, age[, penalizer]), as bgnbd_fit
+CREATE FUNCTION paretonbd_fit_trans(internal, double precision, double precision,
+									double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_trans(internal, double precision, double precision,
+									double precision, double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_final(internal) RETURNS paretonbd
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE paretonbd_fit(frequency double precision, recency double precision,
+							   age double precision) (
+	SFUNC = paretonbd_fit_trans,
+	STYPE = internal,
+	FINALFUNC = paretonbd_fit_final,
+	COMBINEFUNC = paretonbd_fit_combine,
+	SERIALFUNC = paretonbd_fit_serial,
+	DESERIALFUNC = paretonbd_fit_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE paretonbd_fit(frequency double precision, recency double precision,
+							   age double precision, penalizer double precision) (
+	SFUNC = paretonbd_fit_trans,
+	STYPE = internal,
+	FINALFUNC = paretonbd_fit_final,
+	COMBINEFUNC = paretonbd_fit_combine,
+	SERIALFUNC = paretonbd_fit_serial,
+	DESERIALFUNC = paretonbd_fit_deserial,
+	PARALLEL = SAFE
+);
+
+-- accessors
+CREATE FUNCTION parameters(paretonbd, OUT parameter text, OUT estimate double precision,
+						   OUT std_error double precision) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_parameters'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 4;
+CREATE FUNCTION estimates(paretonbd, OUT r double precision, OUT alpha double precision,
+						  OUT s double precision, OUT beta double precision,
+						  OUT r_std_error double precision, OUT alpha_std_error double precision,
+						  OUT s_std_error double precision, OUT beta_std_error double precision)
+	RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_estimates'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_likelihood(paretonbd) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_loglik'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customers(paretonbd) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_customers'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- predictions
+CREATE FUNCTION log_likelihood(model paretonbd, frequency double precision,
+							   recency double precision, age double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_loglik_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model paretonbd, t double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_expected'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION expected_purchases(model paretonbd, t double precision,
+								   frequency double precision, recency double precision,
+								   age double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_expected_customer'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION p_alive(model paretonbd, frequency double precision, recency double precision,
+						age double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_p_alive'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- JSON forms
+CREATE FUNCTION paretonbd_json(paretonbd) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (paretonbd AS json) WITH FUNCTION paretonbd_json(paretonbd);
+CREATE FUNCTION paretonbd_jsonb(paretonbd) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (paretonbd AS jsonb) WITH FUNCTION paretonbd_jsonb(paretonbd);
+
+-- equality, hashing and a (meaningless) total order, as on every state type
+CREATE FUNCTION paretonbd_eq(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_ne(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_lt(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_le(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_gt(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_ge(paretonbd, paretonbd) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_cmp(paretonbd, paretonbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_hash(paretonbd) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION paretonbd_hash_extended(paretonbd, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_eq, COMMUTATOR = =,
+				   NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_ne, COMMUTATOR = <>,
+					NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_lt, COMMUTATOR = >,
+				   NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_le, COMMUTATOR = >=,
+					NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_gt, COMMUTATOR = <,
+				   NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = paretonbd, RIGHTARG = paretonbd, FUNCTION = paretonbd_ge, COMMUTATOR = <=,
+					NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS paretonbd_ops DEFAULT FOR TYPE paretonbd USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 paretonbd_cmp(paretonbd, paretonbd);
+CREATE OPERATOR CLASS paretonbd_hash_ops DEFAULT FOR TYPE paretonbd USING hash AS
+	OPERATOR 1 =, FUNCTION 1 paretonbd_hash(paretonbd), FUNCTION 2 paretonbd_hash_extended(paretonbd, bigint);
+
+COMMENT ON TYPE paretonbd IS 'Pareto/NBD model of repeat purchases in continuous time (Schmittlein, Morrison and Colombo 1987)';
+COMMENT ON FUNCTION paretonbd_in(cstring) IS 'text input of type paretonbd';
+COMMENT ON FUNCTION paretonbd_out(paretonbd) IS 'text output of type paretonbd';
+COMMENT ON FUNCTION paretonbd_recv(internal) IS 'binary input of type paretonbd';
+COMMENT ON FUNCTION paretonbd_send(paretonbd) IS 'binary output of type paretonbd';
+COMMENT ON FUNCTION paretonbd(double precision,double precision,double precision,double precision) IS 'a Pareto/NBD model from known parameters r, alpha, s, beta';
+COMMENT ON AGGREGATE paretonbd_fit(double precision, double precision, double precision)
+	IS 'maximum-likelihood Pareto/NBD model of (frequency, recency, age) per customer';
+COMMENT ON AGGREGATE paretonbd_fit(double precision, double precision, double precision, double precision)
+	IS 'Pareto/NBD model of (frequency, recency, age) per customer maximising the mean log-likelihood minus penalizer times the sum of r^2, alpha^2, s^2, beta^2 (alpha and beta over the largest age; lifetimes'' penalizer_coef)';
+COMMENT ON FUNCTION paretonbd_fit_trans(internal,double precision,double precision,double precision) IS 'transition function of aggregate paretonbd_fit(double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_trans(internal,double precision,double precision,double precision,double precision) IS 'transition function of aggregate paretonbd_fit(double precision,double precision,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_final(internal) IS 'final function of the paretonbd_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_combine(internal,internal) IS 'combine function of the paretonbd_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_serial(internal) IS 'serialization function of the paretonbd_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_deserial(bytea,internal) IS 'deserialization function of the paretonbd_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION parameters(paretonbd) IS 'parameters of a Pareto/NBD model with their standard errors';
+COMMENT ON FUNCTION estimates(paretonbd) IS 'parameters r, alpha, s, beta of a Pareto/NBD model and their standard errors, as one record';
+COMMENT ON FUNCTION log_likelihood(paretonbd) IS 'log-likelihood of the fit';
+COMMENT ON FUNCTION customers(paretonbd) IS 'number of customers the model was fitted on';
+COMMENT ON FUNCTION log_likelihood(paretonbd,double precision,double precision,double precision) IS 'one customer''s log-likelihood under a Pareto/NBD model';
+COMMENT ON FUNCTION expected_purchases(paretonbd,double precision) IS 'expected repeat purchases of a new customer in a period';
+COMMENT ON FUNCTION expected_purchases(paretonbd,double precision,double precision,double precision,double precision) IS 'expected purchases of a customer in the next period, given frequency, recency and age';
+COMMENT ON FUNCTION p_alive(paretonbd,double precision,double precision,double precision) IS 'probability that a customer is still alive at the end of the observation period';
+COMMENT ON FUNCTION paretonbd_json(paretonbd) IS 'json form of paretonbd (the cast to json; keys documented)';
+COMMENT ON FUNCTION paretonbd_jsonb(paretonbd) IS 'jsonb form of paretonbd (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION paretonbd_eq(paretonbd,paretonbd) IS 'support function of the paretonbd = operator';
+COMMENT ON FUNCTION paretonbd_ne(paretonbd,paretonbd) IS 'support function of the paretonbd <> operator';
+COMMENT ON FUNCTION paretonbd_lt(paretonbd,paretonbd) IS 'support function of the paretonbd < operator';
+COMMENT ON FUNCTION paretonbd_le(paretonbd,paretonbd) IS 'support function of the paretonbd <= operator';
+COMMENT ON FUNCTION paretonbd_gt(paretonbd,paretonbd) IS 'support function of the paretonbd > operator';
+COMMENT ON FUNCTION paretonbd_ge(paretonbd,paretonbd) IS 'support function of the paretonbd >= operator';
+COMMENT ON FUNCTION paretonbd_cmp(paretonbd,paretonbd) IS 'comparison of two paretonbd states (btree operator class support)';
+COMMENT ON FUNCTION paretonbd_hash(paretonbd) IS 'hash of a paretonbd state (hash operator class support)';
+COMMENT ON FUNCTION paretonbd_hash_extended(paretonbd,bigint) IS 'extended hash of a paretonbd state (hash operator class support)';
+COMMENT ON OPERATOR = (paretonbd,paretonbd) IS 'paretonbd states are equal (they print the same)';
+COMMENT ON OPERATOR <> (paretonbd,paretonbd) IS 'paretonbd states differ';
+COMMENT ON OPERATOR < (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';

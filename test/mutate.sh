@@ -96,6 +96,17 @@ journey_engaged_duration_exclusive	src/journey.c	journey	j->ts[to - 1] - j->ts[f
 journey_conversion_ignored	src/journey.c	journey	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]])	if (j->ev[k] >= 0 && sp->conversion[j->ev[k]] && false)
 session_midnight_ignored	src/session.c	journey	(ctx->limits_known ? ctx->last_day :	(ctx->limits_known ? day :
 session_source_null_is_no_change	src/session.c	journey	changed = (isnull != ctx->source_null);	changed = false;
+pnbd_tail_bound_too_loose	src/pareto.c	paretonbd	0x1p-60 * S)	0x1p-20 * S)
+pnbd_E_k_shifted	src/pareto.c	paretonbd	double\t\tt = c * (-expm1(-nk * l)) / nk;	double\t\tt = c * (-expm1(-(nk + 1.0) * l)) / nk;
+pnbd_z_at_upper_end	src/pareto.c	paretonbd	double\t\tz = (M - m) / (M + u);	double\t\tz = (M - m) / (M + v);
+pnbd_dead_term_without_s	src/pareto.c	paretonbd	ldead = log(s) + I0.logI;	ldead = I0.logI;
+pnbd_gradient_alpha_sign	src/pareto.c	paretonbd	out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);	out->grad[1] += pD * a * exp(Ia.logI - I0.logI);
+pnbd_penalty_unscaled	src/pareto.c	paretonbd	{1.0, d->time_scale, 1.0, d->time_scale}	{1.0, 1.0, 1.0, 1.0}
+pnbd_expectation_beta_not_T	src/pareto.c	paretonbd	pnbd_horizon_factor(P[2], P[3] + T, t));	pnbd_horizon_factor(P[2], P[3], t));
+pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);	result->cov[i] = eng_no_minus_zero(fit.cov[i]);
+pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
+pnbd_far_series_not_alternating	src/pareto.c	paretonbd	sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);	sum += exp(lt - lmax);
+pnbd_far_rest_from_wrong_point	src/pareto.c	paretonbd	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))	if (!pnbd_integral(a, b, alpha, beta, D * qs, v, max_terms, &hi))
 EOF
 )
 

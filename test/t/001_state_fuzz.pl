@@ -168,6 +168,19 @@ my %accessors = (
 		  'p_alive(v, 2, 4, 6)',
 		'purchase_probability(bgbb,double precision,double precision)' => 'purchase_probability(v, 6, 2)',
 	},
+	paretonbd => {
+		'parameters(paretonbd)' => '(SELECT count(*) FROM parameters(v))',
+		'estimates(paretonbd)' => '(estimates(v)).alpha',
+		'log_likelihood(paretonbd)' => 'coalesce(log_likelihood(v), 0)',
+		'customers(paretonbd)' => 'coalesce(customers(v), 0)',
+		'log_likelihood(paretonbd,double precision,double precision,double precision)' =>
+		  'log_likelihood(v, 2, 4, 6)',
+		'expected_purchases(paretonbd,double precision)' => 'expected_purchases(v, 10)',
+		'expected_purchases(paretonbd,double precision,double precision,double precision,double precision)' =>
+		  'expected_purchases(v, 5, 2, 4, 6)',
+		'p_alive(paretonbd,double precision,double precision,double precision)' =>
+		  'p_alive(v, 2, 4, 6)',
+	},
 	gammagamma => {
 		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
 		'estimates(gammagamma)' => '(estimates(v)).p',

@@ -53,11 +53,16 @@ CREATE TABLE states AS
 CREATE TABLE models AS
 	SELECT 1 AS id, '(v=1,r=0.2425929072885236,alpha=4.413531565347998,a=0.7928861471915445,b=2.425753431115753,customers=2357,ll=-9582.425560567348,iterations=24,cov=[0.002679400877153802,0.003461671141834868,0.00734378168169563,-0.0004566677934987034,-0.0008188696554104859,0.05486453216545538,0.00011155955001926128,0.0009828416015976928,0.06405271143054143,0.08454945321039871])'::bgnbd AS bg,
 		   gammagamma(6.25, 3.74, 15.44) AS gg,
-		   '(v=1,alpha=1.203522343959383,beta=0.7497163535054521,gamma=0.6567182100942067,delta=2.7834422338364746,customers=11104,ll=-33225.581274347,iterations=24,cov=[0.003324317537542556,0.002010297460250526,0.0015427987240179066,-0.0021509270817226863,-0.0011642431676486134,0.00603323352092864,-0.004035907742535713,-0.0021261952551197435,0.00863976243826656,0.013284822323928608])'::bgbb AS bb
+		   '(v=1,alpha=1.203522343959383,beta=0.7497163535054521,gamma=0.6567182100942067,delta=2.7834422338364746,customers=11104,ll=-33225.581274347,iterations=24,cov=[0.003324317537542556,0.002010297460250526,0.0015427987240179066,-0.0021509270817226863,-0.0011642431676486134,0.00603323352092864,-0.004035907742535713,-0.0021261952551197435,0.00863976243826656,0.013284822323928608])'::bgbb AS bb,
+		   '(v=1,r=0.553275508022462,alpha=10.577612211328615,s=0.6062135664828718,beta=11.667911125267326,customers=2357,ll=-9594.973929826854,iterations=28,cov=[0.007410637425177399,0.005636000352726506,0.0063473926458220585,-0.009403777390861193,-0.004199514157659908,0.0954398006013292,-0.021794308854905634,-0.009771852090532593,0.15977560168386967,0.28336157396338096])'::paretonbd AS pn
 	UNION ALL
-	SELECT 2, bgnbd(0.5, 10, 1.5, 4), gammagamma(3, 4, 20), bgbb(1.204, 0.75, 0.657, 2.783);
+	SELECT 2, bgnbd(0.5, 10, 1.5, 4), gammagamma(3, 4, 20), bgbb(1.204, 0.75, 0.657, 2.783),
+		   paretonbd(0.55, 10.58, 0.61, 11.67);
 CREATE VIEW donor_value AS
 	SELECT id, p_alive(bb, 2, 4, 6) AS p_alive, expected_purchases(bb, 5, 2, 4, 6) AS next_5
+	FROM models;
+CREATE VIEW buyer_value AS
+	SELECT id, p_alive(pn, 2, 30.43, 38.86) AS p_alive, expected_purchases(pn, 39, 2, 30.43, 38.86) AS next_39
 	FROM models;
 CREATE TABLE forum AS
 	SELECT customer_id % 3 AS board, community_agg(customer_id / 7, customer_id, ts, customer_id % 7 = 0 AND event IS NULL, length(channel)) AS h
@@ -88,8 +93,9 @@ my %checks = (
 	'monthly view'      => 'SELECT * FROM monthly_nps ORDER BY month',
 	'materialized view' => 'SELECT customer_id, j::text FROM customer_journeys ORDER BY customer_id',
 	'sessions view'     => 'SELECT * FROM customer_sessions ORDER BY customer_id, session',
-	'models'            => 'SELECT id, bg::text, gg::text, bb::text FROM models ORDER BY id',
+	'models'            => 'SELECT id, bg::text, gg::text, bb::text, pn::text FROM models ORDER BY id',
 	'bgbb view'         => 'SELECT * FROM donor_value ORDER BY id',
+	'paretonbd view'    => 'SELECT * FROM buyer_value ORDER BY id',
 	'forum'             => 'SELECT board, h::text FROM forum ORDER BY board',
 	'forum view'        => 'SELECT * FROM forum_health ORDER BY board',
 	'value view'        => 'SELECT * FROM customer_value ORDER BY id, customer_id',
@@ -141,7 +147,7 @@ CREATE TABLE models_$format (LIKE models);
 COPY models_$format FROM '$dir/models.$format' WITH (FORMAT $format);
 EOSQL
 	is( $node->safe_psql('src',
-			"SET search_path = public, analytics; SELECT id, bg::text, gg::text, bb::text FROM models_$format ORDER BY id"),
+			"SET search_path = public, analytics; SELECT id, bg::text, gg::text, bb::text, pn::text FROM models_$format ORDER BY id"),
 		$before{models},
 		"models survive COPY in $format format");
 	is( $node->safe_psql('src',

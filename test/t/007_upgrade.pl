@@ -218,6 +218,10 @@ FROM states s}),
 # P(alive) of a donor who gave every year, Fader, Hardie and Shang 2010)
 is($node->safe_psql('old', $sp . q{SELECT round(p_alive(bgbb(1.204, 0.75, 0.657, 2.783), 6, 6, 6)::numeric, 2)}),
 	'0.93', 'the BG/BB model works on the upgraded database');
+# the Pareto/NBD model, new in 1.2, too (P(alive) of a CDNOW customer
+# without repeat purchases under the published model, as regress checks it)
+is($node->safe_psql('old', $sp . q{SELECT round(p_alive(paretonbd(0.5534, 10.5802, 0.6061, 11.6685), 0, 0, 39)::numeric, 4)}),
+	'0.2943', 'the Pareto/NBD model works on the upgraded database');
 
 # the upgraded extension has exactly the objects of a fresh installation
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');

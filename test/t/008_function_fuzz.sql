@@ -79,6 +79,8 @@ UNION ALL SELECT 'bgbb', bgbb(1.204, 0.75, 0.657, 2.783)::text
 UNION ALL SELECT 'bgbb', bgbb_fit(x, t_x, 6, c)::text
   FROM (VALUES (0, 0, 3464), (1, 1, 1091), (1, 4, 78), (2, 2, 613), (2, 6, 234), (3, 5, 225),
                (4, 6, 512), (5, 6, 728), (6, 6, 1203)) v(x, t_x, c)
+UNION ALL SELECT 'paretonbd', paretonbd(0.55, 10.58, 0.61, 11.67)::text
+UNION ALL SELECT 'paretonbd', '(v=1,r=0.553275508022462,alpha=10.577612211328615,s=0.6062135664828718,beta=11.667911125267326,customers=2357,ll=-9594.973929826854,iterations=28,cov=[0.007410637425177399,0.005636000352726506,0.0063473926458220585,-0.009403777390861193,-0.004199514157659908,0.0954398006013292,-0.021794308854905634,-0.009771852090532593,0.15977560168386967,0.28336157396338096])'::paretonbd::text
 UNION ALL SELECT 'gammagamma', gammagamma(6.25, 3.74, 15.44)::text
 UNION ALL SELECT 'gammagamma', gammagamma_fit(x, m)::text
   FROM (SELECT 1 + g % 6 AS x, 20 + (g * 37) % 50 AS m FROM generate_series(1, 300) g) d
@@ -113,6 +115,7 @@ CREATE TABLE fz_big_rfm AS
 CREATE TABLE fz_big_bgnbd AS SELECT bgnbd(1e-5, 4.41, 0.79, 2.43) AS v;
 CREATE TABLE fz_big_mbgnbd AS SELECT mbgnbd(1e-5, 4.41, 0.79, 2.43) AS v;
 CREATE TABLE fz_big_bgbb AS SELECT bgbb(1e-300, 1e300, 1e-300, 1e300) AS v;
+CREATE TABLE fz_big_paretonbd AS SELECT paretonbd(1e-300, 1e300, 1e-300, 1e300) AS v;
 CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
 CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',

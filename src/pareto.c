@@ -1,0 +1,1445 @@
+/*-------------------------------------------------------------------------
+ *
+ * pareto.c
+ *	  The Pareto/NBD model of repeat purchases in continuous time
+ *	  (Schmittlein, Morrison and Colombo 1987, "Counting Your Customers:
+ *	  Who Are They and What Will They Do Next?", Management Science 33(1)):
+ *	  the paretonbd type, its fit by maximum likelihood and its predictions.
+ *
+ * While alive a customer purchases as a Poisson process of rate lambda and
+ * dies after an exponential lifetime of rate mu, lambda ~ Gamma(r, alpha)
+ * and mu ~ Gamma(s, beta) across customers.  The data of a customer are x
+ * (repeat purchases), t_x (time of the last of them since the first
+ * purchase, 0 when x = 0) and T (time since the first purchase), as for
+ * bgnbd_fit.  Integrating lambda and mu out (Fader and Hardie 2005, "A Note
+ * on Deriving the Pareto/NBD Model and Related Expressions"):
+ *
+ *   L = Gamma(r+x) alpha^r beta^s / Gamma(r)
+ *       [ (alpha+T)^-(r+x) (beta+T)^-s + s I ]
+ *   I = int_{t_x}^{T} (alpha+tau)^-(r+x) (beta+tau)^-(s+1) dtau
+ *
+ * (the first term: alive at T; the second: died at some tau between the
+ * last purchase and T).  The note writes s I as s/(r+s+x) A0, A0 a
+ * difference of two Gaussian hypergeometric functions
+ * 2F1(r+s+x, s+1 or r+x; r+s+x+1; z) of z = |alpha-beta|/(max(alpha,beta)+t)
+ * at t = t_x and t = T.  That difference cancels when t_x is near T, and
+ * needs a special case at alpha = beta; pnbd_integral instead sums I as one
+ * series of positive terms (see there), whose truncation is bounded.
+ *
+ * The fitting aggregate gathers rows (x, t_x, T) in an internal state that
+ * partial aggregates merge by concatenation; the final function collapses
+ * identical rows into weights and maximises the log-likelihood over the
+ * logarithms of the parameters with the BFGS minimiser of numerics.c and
+ * an analytic gradient, as bgnbd_fit does (predict.c).
+ *
+ * IDENTIFICATION
+ *	  src/pareto.c
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "engagement.h"
+
+#include <float.h>
+#include <math.h>
+
+#include "common/int.h"
+#include "funcapi.h"
+#include "libpq/pqformat.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/tuplestore.h"
+
+#include "numerics.h"
+
+#define PNBD_VERSION		1
+#define PNBD_FLAG_FITTED	0x01
+#define PNBD_NPARAMS		4
+#define PNBD_NCOV			(PNBD_NPARAMS * (PNBD_NPARAMS + 1) / 2)
+StaticAssertDecl(PNBD_NPARAMS <= NUM_MAX_PARAMS,
+				 "the Pareto/NBD model has more parameters than num_minimise fits");
+
+/* rows of a fitting state: 24 bytes each, so a serial form stays under 1 GB */
+#define PNBD_MAX_ROWS		(40 * 1000 * 1000)
+
+/*
+ * Most terms of one series of the death integral (see pnbd_integral and
+ * pnbd_log_integral); the predictions reach the bound only at millions of
+ * purchases
+ */
+#define PNBD_MAX_TERMS		(16 * 1000 * 1000)
+
+/*
+ * The same bound inside a fit, where each evaluation sums three series per
+ * customer: parameters that need more make the objective fail, and the
+ * minimiser steps back (no estimate lies there in practice: it takes rate
+ * parameters some 10^4 times apart with small times)
+ */
+#define PNBD_FIT_MAX_TERMS	(64 * 1024)
+
+static const char *const paretonbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
+
+#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+
+/*
+ * A model.  For a model built from given parameters the fit fields are zero.
+ * The covariance is that of the logarithms of the parameters (the scale the
+ * optimiser works on), lower triangle by rows.  The layout is that of the
+ * bgnbd and bgbb types.
+ */
+typedef struct PnbdModel
+{
+	EngStateHeader hdr;
+	int32		iterations;		/* BFGS iterations of the fit */
+	int32		reserved;
+	int64		customers;		/* customers of the fit */
+	double		loglik;			/* log-likelihood at the estimate */
+	double		params[PNBD_NPARAMS];
+	double		cov[PNBD_NCOV];
+} PnbdModel;
+
+/* one row of a fitting state: frequency, recency, age */
+typedef struct PnbdRow
+{
+	double		x;
+	double		tx;
+	double		T;
+} PnbdRow;
+
+/*
+ * Marks a fitting state, so that the support functions refuse the internal
+ * state of another aggregate (an aggregate of the user's own can pair them
+ * with other transition functions)
+ */
+#define PNBD_ROWS_MAGIC		0x504e4244
+
+/*
+ * Fitting state: rows in arrival order and the penalizer (0 until a row or a
+ * merged state sets it).
+ */
+typedef struct PnbdRows
+{
+	uint32		magic;			/* PNBD_ROWS_MAGIC */
+	bool		penalized;
+	double		penalizer;
+	int64		n;
+	int64		max;
+	PnbdRow    *rows;
+} PnbdRows;
+
+/*****************************************************************************
+ * The model type: validation, construction, I/O
+ *****************************************************************************/
+
+static void
+paretonbd_validate(const PnbdModel *m, EngSource src)
+{
+	bool		fitted;
+	const char *problem = NULL;
+
+	eng_check_header(&m->hdr, sizeof(PnbdModel), PNBD_VERSION, PNBD_FLAG_FITTED,
+					 "paretonbd", src);
+	if (m->reserved != 0)
+		problem = "A reserved field is not zero.";
+	fitted = (m->hdr.flags & PNBD_FLAG_FITTED) != 0;
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		if (!(isfinite(m->params[i]) && m->params[i] > 0.0))
+			problem = "A parameter is not a positive finite number.";
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		for (int j = 0; j <= i; j++)
+		{
+			double		c = COV(m->cov, i, j);
+
+			if (!fitted ? c != 0.0 : !isfinite(c) || (i == j && c < 0.0))
+				problem = "The covariance matrix is invalid.";
+		}
+	if (fitted ? (m->customers < 1 || m->iterations < 0 || !isfinite(m->loglik)) :
+		(m->customers != 0 || m->iterations != 0 || m->loglik != 0.0))
+		problem = "The fit fields are invalid.";
+	if (problem)
+		ereport(ERROR,
+				errcode(eng_source_errcode(src)),
+				errmsg("invalid paretonbd value"),
+				errdetail("%s", problem));
+}
+
+static PnbdModel *
+paretonbd_getarg(FunctionCallInfo fcinfo, int argno)
+{
+	PnbdModel  *m = (PnbdModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+
+	paretonbd_validate(m, ENG_STORED);
+	return m;
+}
+
+static PnbdModel *
+paretonbd_new(void)
+{
+	PnbdModel  *m = palloc0(sizeof(PnbdModel));
+
+	eng_init_header(&m->hdr, sizeof(PnbdModel), PNBD_VERSION, 0);
+	return m;
+}
+
+/* paretonbd(r, alpha, s, beta): a model from given parameters */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_make);
+Datum
+engagement_paretonbd_make(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_new();
+
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		double		v = PG_GETARG_FLOAT8(i);
+
+		if (!(isfinite(v) && v > 0.0))
+			ereport(ERROR,
+					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("paretonbd parameter \"%s\" must be a positive finite number",
+						   paretonbd_names[i]));
+		m->params[i] = v;
+	}
+	PG_RETURN_POINTER(m);
+}
+
+/*
+ * Text form: (v=1,r=0.55,alpha=10.58,s=0.61,beta=11.67) for given
+ * parameters; a fit adds ,customers=2357,ll=-9595,iterations=20,
+ * cov=[c00,c10,c11,...] (the covariance of the log-parameters, lower
+ * triangle by rows).
+ */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_out);
+Datum
+engagement_paretonbd_out(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "(v=%d", PNBD_VERSION);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		appendStringInfo(&buf, ",%s=", paretonbd_names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	if (m->hdr.flags & PNBD_FLAG_FITTED)
+	{
+		appendStringInfo(&buf, ",customers=" INT64_FORMAT ",ll=", m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ",iterations=%d,cov=[", m->iterations);
+		for (int i = 0; i < PNBD_NCOV; i++)
+		{
+			if (i > 0)
+				appendStringInfoChar(&buf, ',');
+			eng_append_float8(&buf, m->cov[i]);
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, ')');
+	PG_RETURN_CSTRING(buf.data);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_in);
+Datum
+engagement_paretonbd_in(PG_FUNCTION_ARGS)
+{
+	char	   *input = PG_GETARG_CSTRING(0);
+	EngTextCursor c;
+	PnbdModel  *m = paretonbd_new();
+
+	eng_cursor_begin(&c, input, "paretonbd", PNBD_VERSION);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, paretonbd_names[i]);
+		m->params[i] = eng_cursor_float8(&c);
+	}
+	if (eng_cursor_accept(&c, ','))
+	{
+		int64		iterations;
+
+		m->hdr.flags |= PNBD_FLAG_FITTED;
+		eng_cursor_expect_key(&c, "customers");
+		m->customers = eng_cursor_int64(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "ll");
+		m->loglik = eng_cursor_float8(&c);
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "iterations");
+		iterations = eng_cursor_int64(&c);
+		if (iterations < 0 || iterations > PG_INT32_MAX)
+			eng_cursor_error(&c, "The number of iterations is out of range.");
+		m->iterations = (int32) iterations;
+		eng_cursor_expect(&c, ',');
+		eng_cursor_expect_key(&c, "cov");
+		eng_cursor_expect(&c, '[');
+		for (int i = 0; i < PNBD_NCOV; i++)
+		{
+			if (i > 0)
+				eng_cursor_expect(&c, ',');
+			m->cov[i] = eng_cursor_float8(&c);
+		}
+		eng_cursor_expect(&c, ']');
+	}
+	eng_cursor_expect(&c, ')');
+	eng_cursor_expect_end(&c);
+	paretonbd_validate(m, ENG_TEXT);
+	PG_RETURN_POINTER(m);
+}
+
+/* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_send);
+Datum
+engagement_paretonbd_send(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendbyte(&buf, PNBD_VERSION);
+	pq_sendbyte(&buf, m->hdr.flags);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		pq_sendfloat8(&buf, m->params[i]);
+	if (m->hdr.flags & PNBD_FLAG_FITTED)
+	{
+		pq_sendint64(&buf, m->customers);
+		pq_sendfloat8(&buf, m->loglik);
+		pq_sendint32(&buf, m->iterations);
+		for (int i = 0; i < PNBD_NCOV; i++)
+			pq_sendfloat8(&buf, m->cov[i]);
+	}
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_recv);
+Datum
+engagement_paretonbd_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	PnbdModel  *m = paretonbd_new();
+
+	eng_recv_version(buf, PNBD_VERSION, "paretonbd");
+	m->hdr.flags = pq_getmsgbyte(buf);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		m->params[i] = pq_getmsgfloat8(buf);
+	if (m->hdr.flags & PNBD_FLAG_FITTED)
+	{
+		m->customers = pq_getmsgint64(buf);
+		m->loglik = pq_getmsgfloat8(buf);
+		m->iterations = pq_getmsgint(buf, 4);
+		for (int i = 0; i < PNBD_NCOV; i++)
+			m->cov[i] = pq_getmsgfloat8(buf);
+	}
+	eng_recv_end(buf, "paretonbd", ENG_BINARY);
+	paretonbd_validate(m, ENG_BINARY);
+	PG_RETURN_POINTER(m);
+}
+
+/*****************************************************************************
+ * Accessors of the fit
+ *****************************************************************************/
+
+/*
+ * The standard error of parameter i by the delta method from the covariance
+ * of the log-parameters (not finite when the information matrix was nearly
+ * singular: callers report NULL then)
+ */
+static double
+paretonbd_std_error(const PnbdModel *m, int i)
+{
+	return m->params[i] * sqrt(COV(m->cov, i, i));
+}
+
+/* parameters(paretonbd) -> (parameter, estimate, std_error) */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_parameters);
+Datum
+engagement_paretonbd_parameters(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	PnbdModel  *m;
+
+	InitMaterializedSRF(fcinfo, 0);
+	m = paretonbd_getarg(fcinfo, 0);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		Datum		values[3];
+		bool		nulls[3] = {false, false, false};
+
+		values[0] = CStringGetTextDatum(paretonbd_names[i]);
+		values[1] = Float8GetDatum(m->params[i]);
+		if (m->hdr.flags & PNBD_FLAG_FITTED)
+		{
+			double		se = paretonbd_std_error(m, i);
+
+			values[2] = Float8GetDatum(eng_no_minus_zero(se));
+			nulls[2] = !isfinite(se);
+		}
+		else
+			nulls[2] = true;
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+	}
+	return (Datum) 0;
+}
+
+/* estimates(paretonbd): the parameters and their standard errors as one record */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_estimates);
+Datum
+engagement_paretonbd_estimates(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	TupleDesc	tupdesc;
+	Datum		values[2 * PNBD_NPARAMS];
+	bool		nulls[2 * PNBD_NPARAMS];
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
+		tupdesc->natts != 2 * PNBD_NPARAMS)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("estimates() must return a record of %d columns", 2 * PNBD_NPARAMS));
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		double		se = paretonbd_std_error(m, i);
+
+		values[i] = Float8GetDatum(m->params[i]);
+		nulls[i] = false;
+		values[PNBD_NPARAMS + i] = Float8GetDatum(eng_no_minus_zero(se));
+		nulls[PNBD_NPARAMS + i] = !(m->hdr.flags & PNBD_FLAG_FITTED) || !isfinite(se);
+	}
+	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
+													  values, nulls)));
+}
+
+/* log_likelihood(paretonbd): at the estimate; NULL for given parameters */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_loglik);
+Datum
+engagement_paretonbd_loglik(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+
+	if (!(m->hdr.flags & PNBD_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(eng_no_minus_zero(m->loglik));
+}
+
+/* customers(paretonbd): customers of the fit; NULL for given parameters */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_customers);
+Datum
+engagement_paretonbd_customers(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+
+	if (!(m->hdr.flags & PNBD_FLAG_FITTED))
+		PG_RETURN_NULL();
+	PG_RETURN_INT64(m->customers);
+}
+
+/*
+ * JSON form: {"version": 1, "parameters": {"alpha": x, ...}, "fitted": bool,
+ * and for a fit "customers", "log_likelihood", "iterations", "std_errors"
+ * (null where parameters() has NULL) and "covariance" (of the
+ * log-parameters, in full), the keys of the bgnbd and bgbb JSON forms
+ */
+static Datum
+paretonbd_json(FunctionCallInfo fcinfo, bool jsonb)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	StringInfoData buf;
+	bool		fitted = (m->hdr.flags & PNBD_FLAG_FITTED) != 0;
+
+	initStringInfo(&buf);
+	appendStringInfo(&buf, "{\"version\": %d, \"parameters\": {", PNBD_VERSION);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+	{
+		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", paretonbd_names[i]);
+		eng_append_float8(&buf, m->params[i]);
+	}
+	appendStringInfo(&buf, "}, \"fitted\": %s", fitted ? "true" : "false");
+	if (fitted)
+	{
+		appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"log_likelihood\": ",
+						 m->customers);
+		eng_append_float8(&buf, m->loglik);
+		appendStringInfo(&buf, ", \"iterations\": %d, \"std_errors\": {", m->iterations);
+		for (int i = 0; i < PNBD_NPARAMS; i++)
+		{
+			double		se = paretonbd_std_error(m, i);
+
+			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", paretonbd_names[i]);
+			if (isfinite(se))
+				eng_append_float8(&buf, eng_no_minus_zero(se));
+			else
+				appendStringInfoString(&buf, "null");
+		}
+		appendStringInfoString(&buf, "}, \"covariance\": [");
+		for (int i = 0; i < PNBD_NPARAMS; i++)
+		{
+			appendStringInfoString(&buf, i > 0 ? ", [" : "[");
+			for (int j = 0; j < PNBD_NPARAMS; j++)
+			{
+				if (j > 0)
+					appendStringInfoString(&buf, ", ");
+				eng_append_float8(&buf, COV(m->cov, i, j));
+			}
+			appendStringInfoChar(&buf, ']');
+		}
+		appendStringInfoChar(&buf, ']');
+	}
+	appendStringInfoChar(&buf, '}');
+	return eng_json_result(&buf, jsonb);
+}
+
+ENG_JSON_CASTS(engagement_paretonbd, paretonbd_json)
+
+/*****************************************************************************
+ * Checking customer data
+ *****************************************************************************/
+
+/*
+ * The data of one customer, with the rules and messages of bgnbd_fit: x a
+ * whole number from 0 to 10^15, 0 <= t_x <= T finite, t_x > 0 exactly when
+ * x > 0
+ */
+static void
+pnbd_check_data(double x, double tx, double T)
+{
+	if (!isfinite(x) || x < 0.0 || x != floor(x))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("frequency must be a whole number of repeat purchases, not %g", x));
+	if (x > 1e15)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("frequency %g is out of range", x),
+				errdetail("Frequencies up to 10^15 are supported."));
+	if (!isfinite(tx) || !isfinite(T) || tx < 0.0 || T < 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency and age must be finite and not negative"));
+	if (tx > T)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency %g is greater than age %g", tx, T),
+				errdetail("Recency is the time from the first to the last purchase, age the time from the first purchase to the end of the observation period."));
+	if (x == 0.0 && tx != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency must be 0 when frequency is 0"));
+	if (x > 0.0 && tx == 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("recency must be positive when frequency is positive"),
+				errhint("Count purchases in the same period as one, as rfm_agg does."));
+}
+
+/*****************************************************************************
+ * The death integral and the likelihood of one customer
+ *****************************************************************************/
+
+/* ln I and its derivatives over the exponents a and b */
+typedef struct PnbdIntegral
+{
+	double		logI;			/* -inf when I is below the smallest double */
+	double		da;
+	double		db;
+} PnbdIntegral;
+
+/*
+ * I(a, b) = int_u^v (alpha+tau)^-a (beta+tau)^-b dtau, for 0 <= u < v,
+ * a > 0, b > 1.
+ *
+ * Let M = max(alpha, beta), m = min(alpha, beta), e the exponent of the
+ * factor of m (b when alpha >= beta, a otherwise) and n = a + b - 1.  With
+ * m + tau = (M + tau)(1 - z(tau)), z(tau) = (M - m)/(M + tau) in [0, 1),
+ * the binomial series of (1 - z)^-e integrated power by power gives
+ *
+ *   I = (M+u)^-n sum_{k>=0} t_k,   t_k = (e)_k/k! z^k E_k/(n+k),
+ *   z = z(u),  E_k = 1 - ((M+u)/(M+v))^(n+k) = -expm1(-(n+k) l),
+ *   l = ln((M+v)/(M+u)) = log1p((v-u)/(M+u))
+ *
+ * ((M+u)^-(n+k) E_k/(n+k) is the integral of (M+tau)^-(n+k+1)).  This is
+ * the note's difference of two 2F1 at z(u) and z(v) summed as one series:
+ * every term is positive, so nothing cancels, also when v is near u
+ * (expm1); at alpha = beta, z = 0 and I is the first term alone.
+ *
+ * Truncation: E_k/(n+k) falls with k (1 - exp(-c l) is concave in c), so
+ * t_{j+1}/t_j <= z (e+j)/(j+1), and for j >= k that is at most
+ * rho = z max(1, (e+k)/(k+1)).  Once rho < 1 the terms after t_k sum to at
+ * most tail = t_k rho/(1-rho).  The derivatives (below) weight term j by
+ * g_j, |g_j| <= 1/n, and by H_j <= H_k + (j-k)/(e+k); their tails are at
+ * most tail/n and tail (H_k + 1/((1-rho)(e+k))).  The sum stops when
+ * tail (1 + 1/n + H_k + 1/((1-rho)(e+k))) <= 2^-60 sum, so each of the
+ * three truncated sums is within 2^-60 times the sum of its full value.  The
+ * number of terms grows like 1/(1-z) and, when e is large, like z e/(1-z)
+ * (the terms rise before they fall); beyond max_terms terms the function
+ * returns false.  Terms are kept on a binary scale so that a
+ * large peak cannot overflow.
+ *
+ * Derivatives: d ln t_k/dn = g_k - ln(M+u) with g_k = l/expm1((n+k) l) -
+ * 1/(n+k) (the derivative of ln(E_k/(n+k))), and d ln (e)_k/de = H_k =
+ * sum_{j<k} 1/(e+j); n grows with a and with b alike.
+ */
+static bool
+pnbd_integral(double a, double b, double alpha, double beta, double u, double v,
+			  int64 max_terms, PnbdIntegral *out)
+{
+	bool		alpha_larger = alpha >= beta;
+	double		M = alpha_larger ? alpha : beta;
+	double		m = alpha_larger ? beta : alpha;
+	double		e = alpha_larger ? b : a;
+	double		n = a + b - 1.0;
+	double		lnMu = log(M + u);
+	double		z = (M - m) / (M + u);
+	double		q = (v - u) / (M + u);
+	double		l = isfinite(q) ? log1p(q) : log(M + v) - log(M + u);
+	double		c = 1.0;		/* (e)_k/k! z^k, times 2^-scale */
+	double		H = 0.0;
+	double		S = 0.0,
+				Sg = 0.0,
+				SH = 0.0;
+	int			scale = 0;
+	double		dn,
+				de;
+
+	for (int64 k = 0;; k++)
+	{
+		double		nk = n + (double) k;
+		double		t = c * (-expm1(-nk * l)) / nk;
+
+		/* l e^-(n+k)l / E_k is below 1e-300 l beyond nk l = 700 */
+		double		g = (nk * l > 700.0 ? 0.0 : l / expm1(nk * l)) - 1.0 / nk;
+		double		rho;
+
+		S += t;
+		Sg += t * g;
+		SH += t * H;
+		rho = z * Max(1.0, (e + (double) k) / ((double) k + 1.0));
+		if (rho < 1.0)
+		{
+			double		tail = t * rho / (1.0 - rho);
+
+			if (tail * (1.0 + 1.0 / n + H + 1.0 / ((1.0 - rho) * (e + (double) k))) <=
+				0x1p-60 * S)
+				break;
+		}
+		if (k >= max_terms)
+			return false;
+		if ((k & 0xFFFF) == 0xFFFF)
+			CHECK_FOR_INTERRUPTS();
+		H += 1.0 / (e + (double) k);
+		c *= z * ((e + (double) k) / ((double) k + 1.0));
+		if (c > 0x1p500)
+		{
+			c = ldexp(c, -500);
+			S = ldexp(S, -500);
+			Sg = ldexp(Sg, -500);
+			SH = ldexp(SH, -500);
+			scale += 500;
+		}
+	}
+	if (!(S > 0.0))
+	{
+		/* I is below the smallest double: its weight in L is 0 */
+		out->logI = -INFINITY;
+		out->da = out->db = 0.0;
+		return true;
+	}
+	out->logI = -n * lnMu + log(S) + scale * M_LN2;
+	dn = Sg / S - lnMu;
+	de = dn + SH / S;
+	out->da = alpha_larger ? dn : de;
+	out->db = alpha_larger ? de : dn;
+	return true;
+}
+
+/* ln(e^p + e^q) for p finite, q finite or -inf */
+static double
+pnbd_logaddexp(double p, double q)
+{
+	double		mx = Max(p, q);
+
+	if (q == -INFINITY)
+		return p;
+	return mx + log1p(exp(Min(p, q) - mx));
+}
+
+/*
+ * ln of int_{q1}^{q2} q^(j-e) dq for 0 < q1 < q2, c = j - e + 1: from the
+ * larger end's power when c > 0, the smaller end's when c < 0 (so that no
+ * power overflows), by expm1 (no cancellation when q2 is near q1 or c near
+ * 0)
+ */
+static double
+pnbd_log_power_integral(double c, double lq1, double lq2)
+{
+	double		L = lq2 - lq1;
+
+	if (c == 0.0)
+		return log(L);
+	if (c > 0.0)
+		return c * lq2 + log(-expm1(-c * L)) - log(c);
+	return c * lq1 + log(-expm1(c * L)) - log(-c);
+}
+
+/*
+ * ln I(a, b) as pnbd_integral computes it, also when z(u) is close to 1
+ * (the larger rate parameter M many times m + u), for the predictions
+ * (without derivatives).
+ *
+ * With p the exponent of the factor of M and e that of m (n = p + e - 1),
+ * D = M - m and q = (m + tau)/D, the integral over tau < D q_s - m is
+ *
+ *   D^-n int_{q1}^{q2} q^-e (1+q)^-p dq
+ *     = D^-n sum_j (-1)^j (p)_j/j! int_{q1}^{q2} q^(j-e) dq
+ *
+ * (q1 = (m+u)/D, q2 = min(q_s, (m+v)/D)), and the rest, from D q_s - m to v,
+ * is pnbd_integral's series at z <= 1/(1+q_s).  The terms alternate; the
+ * sum of their magnitudes is the same integral with (1-q)^-p, at most
+ * K = ((1+q_s)/(1-q_s))^p times the sum, and q_s = min(1/2, tanh(ln(K)/(2p)))
+ * keeps K <= 256: at most 8 bits of 53 cancel.  Term j+1 is at most
+ * q2 (p+j)/(j+1) times term j (the integral of q^(j+1-e) is at most q2
+ * times that of q^(j-e)), so once rho = q2 max(1, (p+j)/(j+1)) < 1 the
+ * magnitudes after term j sum to at most |t_j| rho/(1-rho); the series
+ * stops when that is below 2^-68 |t_0|, which is below 2^-60 of the sum.
+ * Two passes: the largest term's logarithm, then the sum scaled by it.
+ * False beyond max_terms terms.
+ */
+static bool
+pnbd_log_integral(double a, double b, double alpha, double beta, double u, double v,
+				  int64 max_terms, double *logI)
+{
+	bool		alpha_larger = alpha >= beta;
+	double		M = alpha_larger ? alpha : beta;
+	double		m = alpha_larger ? beta : alpha;
+	double		p = alpha_larger ? a : b;
+	double		e = alpha_larger ? b : a;
+	double		n = a + b - 1.0;
+	double		D = M - m;
+	double		qs = Min(0.5, tanh(log(256.0) / (2.0 * p)));
+	double		q2,
+				lq1,
+				lq2,
+				lt0 = 0.0,
+				lmax = -INFINITY,
+				sum = 0.0,
+				llow;
+	PnbdIntegral hi;
+
+	/* the plain series where it converges at least as fast as 1/(1+q_s)^k */
+	if (!(D > 0.0) || (m + u) / D >= qs || !isfinite((m + u) / D))
+	{
+		PnbdIntegral I;
+
+		if (!pnbd_integral(a, b, alpha, beta, u, v, max_terms, &I))
+			return false;
+		*logI = I.logI;
+		return true;
+	}
+	/* logarithms from the parts: (m + u)/D can underflow */
+	q2 = Min(qs, (m + v) / D);
+	lq1 = log(m + u) - log(D);
+	lq2 = Min(log(qs), log(m + v) - log(D));
+
+	for (int pass = 0; pass < 2; pass++)
+	{
+		double		lc = 0.0;	/* ln (p)_j/j! */
+
+		for (int64 j = 0;; j++)
+		{
+			double		lt = lc + pnbd_log_power_integral((double) j - e + 1.0, lq1, lq2);
+			double		rho = q2 * Max(1.0, (p + (double) j) / ((double) j + 1.0));
+
+			if (j == 0)
+				lt0 = lt;
+			if (pass == 0)
+				lmax = Max(lmax, lt);
+			else
+				sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);
+			if (rho < 1.0 && lt + log(rho / (1.0 - rho)) <= lt0 - 68.0 * M_LN2)
+				break;
+			if (j >= max_terms)
+				return false;
+			if ((j & 0xFFFF) == 0xFFFF)
+				CHECK_FOR_INTERRUPTS();
+			lc += log((p + (double) j) / ((double) j + 1.0));
+		}
+	}
+	if (!(sum > 0.0))
+		return false;
+	llow = -n * log(D) + lmax + log(sum);
+
+	/* the rest of the range, if any, by the series */
+	if ((m + v) / D <= qs)
+	{
+		*logI = llow;
+		return true;
+	}
+	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))
+		return false;
+	*logI = pnbd_logaddexp(llow, hi.logI);
+	return true;
+}
+
+/* ln L of one customer, its parts and (on request) its gradient */
+typedef struct PnbdParts
+{
+	double		ll;				/* ln L */
+	double		lalive;			/* ln of the first term of the bracket */
+	double		lbracket;		/* ln of the bracket */
+	double		grad[PNBD_NPARAMS]; /* d ln L / d (r, alpha, s, beta) */
+} PnbdParts;
+
+/*
+ * The likelihood of (x, t_x, T):
+ *   ln L = lnG(r+x) - lnG(r) + r ln alpha + s ln beta + ln(e^A + e^D)
+ *   A = -(r+x) ln(alpha+T) - s ln(beta+T),   D = ln s + ln I(r+x, s+1)
+ * (I over (t_x, T), absent when t_x = T).  The gradient uses
+ * dI(a,b)/dalpha = -a I(a+1, b) and dI(a,b)/dbeta = -b I(a, b+1).  False
+ * when a series needs more than max_terms terms.
+ */
+static bool
+pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad,
+				  int64 max_terms, PnbdParts *out)
+{
+	double		r = P[0],
+				alpha = P[1],
+				s = P[2],
+				beta = P[3];
+	double		a = r + x,
+				b = s + 1.0;
+	double		lalive = -a * log(alpha + T) - s * log(beta + T);
+	double		ldead = -INFINITY;
+	double		pA,
+				pD;
+	PnbdIntegral I0 = {-INFINITY, 0.0, 0.0};
+
+	if (T > tx && !want_grad)
+	{
+		if (!pnbd_log_integral(a, b, alpha, beta, tx, T, max_terms, &I0.logI))
+			return false;
+		ldead = log(s) + I0.logI;
+	}
+	else if (T > tx)
+	{
+		if (!pnbd_integral(a, b, alpha, beta, tx, T, max_terms, &I0))
+			return false;
+		ldead = log(s) + I0.logI;
+	}
+	out->lalive = lalive;
+	out->lbracket = pnbd_logaddexp(lalive, ldead);
+	out->ll = num_lgamma_ratio(r, x) + r * log(alpha) + s * log(beta) + out->lbracket;
+	if (!want_grad)
+		return true;
+
+	pA = exp(lalive - out->lbracket);
+	pD = ldead == -INFINITY ? 0.0 : exp(ldead - out->lbracket);
+	out->grad[0] = num_digamma(a) - num_digamma(r) + log(alpha) - pA * log(alpha + T);
+	out->grad[1] = r / alpha - pA * a / (alpha + T);
+	out->grad[2] = log(beta) - pA * log(beta + T);
+	out->grad[3] = s / beta - pA * s / (beta + T);
+	if (pD > 0.0)
+	{
+		PnbdIntegral Ia,
+					Ib;
+
+		if (!pnbd_integral(a + 1.0, b, alpha, beta, tx, T, max_terms, &Ia) ||
+			!pnbd_integral(a, b + 1.0, alpha, beta, tx, T, max_terms, &Ib))
+			return false;
+		out->grad[0] += pD * I0.da;
+		out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);
+		out->grad[2] += pD * (1.0 / s + I0.db);
+		out->grad[3] -= pD * b * exp(Ib.logI - I0.logI);
+	}
+	return true;
+}
+
+/* the parts of one customer for an accessor: 54000 when a series is too long */
+static void
+pnbd_parts_or_error(const double *P, double x, double tx, double T, PnbdParts *out)
+{
+	if (!pnbd_loglik_parts(P, x, tx, T, false, PNBD_MAX_TERMS, out))
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("the Pareto/NBD likelihood of this customer needs more than %d terms",
+					   PNBD_MAX_TERMS),
+				errdetail("The series is this long only at millions of purchases."));
+}
+
+/*****************************************************************************
+ * Fitting aggregate: gathering rows
+ *****************************************************************************/
+
+static void
+pnbd_check_rows(int64 n)
+{
+	if (n > PNBD_MAX_ROWS)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("paretonbd_fit can fit at most %d customers", PNBD_MAX_ROWS),
+				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
+}
+
+static void
+pnbd_rows_push(PnbdRows *s, const PnbdRow *row, MemoryContext cxt)
+{
+	pnbd_check_rows(s->n + 1);
+	if (s->n == s->max)
+	{
+		/* never more room than the limit allows */
+		s->max = s->max ? Min(s->max * 2, PNBD_MAX_ROWS) : 64;
+		s->rows = s->rows ? repalloc_huge(s->rows, sizeof(PnbdRow) * s->max) :
+			MemoryContextAllocHuge(cxt, sizeof(PnbdRow) * s->max);
+	}
+	s->rows[s->n++] = *row;
+}
+
+/*
+ * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
+ * on every row of a group
+ */
+static void
+pnbd_rows_penalize(PnbdRows *s, double penalizer)
+{
+	if (!(isfinite(penalizer) && penalizer >= 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("paretonbd_fit penalizer must be finite and not negative, not %g",
+					   penalizer));
+	if (!s->penalized)
+	{
+		s->penalized = true;
+		s->penalizer = penalizer;
+	}
+	else if (s->penalizer != penalizer)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("paretonbd_fit penalizer must be the same for every row of a group"),
+				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+}
+
+static void
+pnbd_rows_init(void *state, MemoryContext cxt)
+{
+	((PnbdRows *) state)->magic = PNBD_ROWS_MAGIC;
+}
+
+static void
+pnbd_rows_check(const PnbdRows *s)
+{
+	if (s->magic != PNBD_ROWS_MAGIC)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a paretonbd_fit support function was given the state of another aggregate"));
+}
+
+static void
+pnbd_rows_merge(void *dst, const void *src, MemoryContext cxt)
+{
+	PnbdRows   *to = dst;
+	const PnbdRows *from = src;
+
+	pnbd_rows_check(to);
+	pnbd_rows_check(from);
+	if (from->penalized)
+		pnbd_rows_penalize(to, from->penalizer);
+	for (int64 i = 0; i < from->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pnbd_rows_push(to, &from->rows[i], cxt);
+	}
+}
+
+/*
+ * Serial form: whether the penalizer is set (byte), the penalizer (float8),
+ * the number of rows (int32), then per row x, t_x, T (float8).
+ */
+static const EngRecordCount pnbd_serial_rows = {
+	"paretonbd fit", "rows", 0, PNBD_MAX_ROWS, 3 * sizeof(float8), true,
+	pnbd_check_rows
+};
+
+static void
+pnbd_rows_serialize(StringInfo buf, const void *state)
+{
+	const PnbdRows *s = state;
+
+	pnbd_rows_check(s);
+	pq_sendbyte(buf, s->penalized ? 1 : 0);
+	pq_sendfloat8(buf, s->penalizer);
+	pq_sendint32(buf, (int32) s->n);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pq_sendfloat8(buf, s->rows[i].x);
+		pq_sendfloat8(buf, s->rows[i].tx);
+		pq_sendfloat8(buf, s->rows[i].T);
+	}
+}
+
+static void
+pnbd_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
+{
+	PnbdRows   *s = state;
+	int32		n;
+
+	if (pq_getmsgbyte(buf) != 0)
+		pnbd_rows_penalize(s, pq_getmsgfloat8(buf));
+	else if (pq_getmsgfloat8(buf) != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid paretonbd fit value"),
+				errdetail("A fitting state without a penalizer has a penalizer value."));
+	n = eng_recv_count(buf, &pnbd_serial_rows, ENG_STORED);
+	for (int32 i = 0; i < n; i++)
+	{
+		PnbdRow		row;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		row.x = pq_getmsgfloat8(buf);
+		row.tx = pq_getmsgfloat8(buf);
+		row.T = pq_getmsgfloat8(buf);
+		/* checked as if typed by a user, as the transition function does */
+		pnbd_check_data(row.x, row.tx, row.T);
+		pnbd_rows_push(s, &row, cxt);
+	}
+}
+
+static const EngBuildOps pnbd_rows_ops = {
+	.typname = "paretonbd fit",
+	.size = sizeof(PnbdRows),
+	.init = pnbd_rows_init,
+	.merge = pnbd_rows_merge,
+	.serialize = pnbd_rows_serialize,
+	.deserialize = pnbd_rows_deserialize,
+};
+
+/*
+ * paretonbd_fit(frequency, recency, age [, penalizer]): rows with a NULL
+ * frequency, recency or age are skipped
+ */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_trans);
+Datum
+engagement_paretonbd_trans(PG_FUNCTION_ARGS)
+{
+	MemoryContext aggcontext;
+	PnbdRows   *s = eng_build_arg(fcinfo, &pnbd_rows_ops, &aggcontext);
+	PnbdRow		row;
+
+	pnbd_rows_check(s);
+	if (PG_NARGS() > 4)
+		pnbd_rows_penalize(s, PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(s);
+	row.x = PG_GETARG_FLOAT8(1);
+	row.tx = PG_GETARG_FLOAT8(2);
+	row.T = PG_GETARG_FLOAT8(3);
+	pnbd_check_data(row.x, row.tx, row.T);
+	pnbd_rows_push(s, &row, aggcontext);
+	PG_RETURN_POINTER(s);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_combine);
+Datum
+engagement_paretonbd_combine(PG_FUNCTION_ARGS)
+{
+	return eng_build_combine(fcinfo, &pnbd_rows_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_serial);
+Datum
+engagement_paretonbd_serial(PG_FUNCTION_ARGS)
+{
+	return eng_build_serial(fcinfo, &pnbd_rows_ops);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_deserial);
+Datum
+engagement_paretonbd_deserial(PG_FUNCTION_ARGS)
+{
+	return eng_build_deserial(fcinfo, &pnbd_rows_ops);
+}
+
+/*****************************************************************************
+ * Maximum likelihood
+ *****************************************************************************/
+
+/* the data prepared for the likelihood: distinct rows sorted, with weights */
+typedef struct PnbdData
+{
+	int64		nrows;
+	PnbdRow    *rows;
+	double	   *w;
+	double		wsum;
+	double		penalizer;
+	double		time_scale;		/* 1 / the largest age, as lifetimes scales */
+} PnbdData;
+
+static int
+pnbd_row_cmp(const void *a, const void *b, void *arg)
+{
+	const PnbdRow *p = a;
+	const PnbdRow *q = b;
+
+	if (p->x != q->x)
+		return p->x < q->x ? -1 : 1;
+	if (p->tx != q->tx)
+		return p->tx < q->tx ? -1 : 1;
+	return (p->T > q->T) - (p->T < q->T);
+}
+
+/*
+ * Minus the mean log-likelihood and its gradient at theta = log(r, alpha,
+ * s, beta), for num_minimise; false (the minimiser shortens its step) where
+ * a series of the likelihood is too long or a value is not finite.
+ * numerics.c cannot check for interrupts: this does, and the minimiser
+ * calls it every iteration.
+ */
+static bool
+pnbd_objective(const double *theta, double *f, double *grad, void *arg)
+{
+	PnbdData   *d = (PnbdData *) arg;
+	double		P[PNBD_NPARAMS];
+	double		ll = 0.0;
+	double		g[PNBD_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
+
+	CHECK_FOR_INTERRUPTS();
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		P[i] = exp(theta[i]);
+	for (int64 i = 0; i < d->nrows; i++)
+	{
+		PnbdParts	parts;
+		double		w = d->w[i];
+
+		if ((i & 0x3FF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (!pnbd_loglik_parts(P, d->rows[i].x, d->rows[i].tx, d->rows[i].T, true,
+							   PNBD_FIT_MAX_TERMS, &parts))
+			return false;
+		ll += w * parts.ll;
+		for (int k = 0; k < PNBD_NPARAMS; k++)
+			g[k] += w * parts.grad[k];
+	}
+	*f = -ll / d->wsum;
+	for (int k = 0; k < PNBD_NPARAMS; k++)
+		grad[k] = -g[k] * P[k] / d->wsum;
+
+	/*
+	 * lifetimes' penalizer_coef for ParetoNBDFitter: c times the sum of the
+	 * squared parameters, alpha and beta on the time scale where the largest
+	 * age is 1; not applied for c = 0, so that such a fit is the unpenalized
+	 * one bit for bit
+	 */
+	if (d->penalizer > 0.0)
+	{
+		const double scale[PNBD_NPARAMS] = {1.0, d->time_scale, 1.0, d->time_scale};
+
+		for (int k = 0; k < PNBD_NPARAMS; k++)
+		{
+			double		v = P[k] * scale[k];
+
+			*f += d->penalizer * v * v;
+			grad[k] += 2.0 * d->penalizer * v * v;
+		}
+	}
+	return isfinite(*f) && isfinite(grad[0]) && isfinite(grad[1]) &&
+		isfinite(grad[2]) && isfinite(grad[3]);
+}
+
+/*
+ * Maximise the likelihood, or raise the error of the failure: 22M01 when
+ * the data do not determine the model (the reason in DETAIL), 22003 when
+ * the likelihood cannot be evaluated
+ */
+static void
+pnbd_maximise(PnbdData *d, const double *theta0, NumFit *fit)
+{
+	NumStatus	status = num_minimise(pnbd_objective, d, PNBD_NPARAMS, theta0,
+									  d->wsum, fit);
+	const char *reason;
+	const char *hint = "The data may not identify the model: check that enough customers made repeat purchases.";
+
+	switch (status)
+	{
+		case NUM_OK:
+			return;
+		case NUM_EVAL_FAILED:
+		case NUM_EVAL_FAILED_NEAR_MINIMUM:
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					status == NUM_EVAL_FAILED ?
+					errmsg("paretonbd_fit cannot evaluate the likelihood of this data") :
+					errmsg("paretonbd_fit cannot evaluate the likelihood near its maximum"),
+					errhint("Express the times in another unit."));
+			return;
+		case NUM_PARAM_DIVERGES:
+			reason = psprintf("Parameter \"%s\" tends to %s.", paretonbd_names[fit->param],
+							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
+			if (d->penalizer == 0.0)
+				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: paretonbd_fit(frequency, recency, age, 0.001).";
+			else
+				hint = "Fit again with a larger penalizer.";
+			break;
+		case NUM_NOT_CONVERGED:
+			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
+							  NUM_MAX_ITER);
+			break;
+		case NUM_NO_IMPROVEMENT:
+			reason = "The likelihood stopped improving away from a maximum.";
+			break;
+		case NUM_NO_DESCENT:
+			reason = "No step improves the likelihood.";
+			break;
+		case NUM_NOT_A_MINIMUM:
+			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
+			break;
+		default:
+			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
+			return;
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_ENG_MODEL_FAILED),
+			errmsg("paretonbd_fit did not converge"),
+			errdetail("%s", reason),
+			errhint("%s", hint));
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_final);
+Datum
+engagement_paretonbd_final(PG_FUNCTION_ARGS)
+{
+	PnbdRows   *s;
+	MemoryContext fitcxt,
+				oldcxt;
+	PnbdData	d;
+	NumFit		fit;
+	double		theta0[PNBD_NPARAMS];
+	double		sx = 0.0,
+				sT = 0.0,
+				maxT = 0.0;
+	PnbdModel  *result;
+	bool		repeat = false,
+				finite;
+	int64		k = 0;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	s = (PnbdRows *) PG_GETARG_POINTER(0);
+	pnbd_rows_check(s);
+	if (s->n == 0)
+		PG_RETURN_NULL();
+	for (int64 i = 0; i < s->n && !repeat; i++)
+		repeat = s->rows[i].x > 0.0;
+	if (!repeat)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("paretonbd_fit needs at least one customer with a repeat purchase"));
+
+	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "paretonbd_fit",
+								   ALLOCSET_DEFAULT_SIZES);
+	oldcxt = MemoryContextSwitchTo(fitcxt);
+
+	/* distinct rows with weights, on a copy: the state may be reused */
+	d.rows = palloc_extended(sizeof(PnbdRow) * s->n, MCXT_ALLOC_HUGE);
+	memcpy(d.rows, s->rows, sizeof(PnbdRow) * s->n);
+	qsort_interruptible(d.rows, s->n, sizeof(PnbdRow), pnbd_row_cmp, NULL);
+	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (k > 0 && pnbd_row_cmp(&d.rows[k - 1], &d.rows[i], NULL) == 0)
+			d.w[k - 1] += 1.0;
+		else
+		{
+			d.rows[k] = d.rows[i];
+			d.w[k++] = 1.0;
+		}
+	}
+	d.nrows = k;
+	d.wsum = (double) s->n;
+	d.penalizer = s->penalizer;
+
+	/*
+	 * start: r = s = 1, alpha at the observed purchase rate, beta at the mean
+	 * age (summed over the sorted rows, so the start does not depend on the
+	 * input order)
+	 */
+	for (int64 i = 0; i < d.nrows; i++)
+	{
+		sx += d.w[i] * d.rows[i].x;
+		sT += d.w[i] * d.rows[i].T;
+		maxT = Max(maxT, d.rows[i].T);
+	}
+	d.time_scale = 1.0 / maxT;
+	theta0[0] = 0.0;
+	theta0[1] = log(sT / Max(sx, 1.0));
+	theta0[2] = 0.0;
+	theta0[3] = log(sT / d.wsum);
+
+	pnbd_maximise(&d, theta0, &fit);
+	if (d.penalizer != 0.0)
+	{
+		double		grad[PNBD_NPARAMS];
+
+		/* store the log-likelihood of the data, without the penalty */
+		d.penalizer = 0.0;
+		(void) pnbd_objective(fit.theta, &fit.f, grad, &d);
+	}
+	MemoryContextSwitchTo(oldcxt);
+
+	result = paretonbd_new();
+	result->hdr.flags = PNBD_FLAG_FITTED;
+	result->iterations = fit.iterations;
+	result->customers = s->n;
+	result->loglik = eng_no_minus_zero(-fit.f * d.wsum);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		result->params[i] = exp(fit.theta[i]);
+	/* the Hessian was of the per-customer objective: scale back */
+	for (int i = 0; i < PNBD_NCOV; i++)
+		result->cov[i] = eng_no_minus_zero(fit.cov[i] / d.wsum);
+	MemoryContextDelete(fitcxt);
+
+	/* what is stored must read back: a model that would not is an error now */
+	finite = isfinite(result->loglik);
+	for (int i = 0; i < PNBD_NPARAMS; i++)
+		finite &= isfinite(result->params[i]) && result->params[i] > 0.0;
+	for (int i = 0; i < PNBD_NCOV; i++)
+		finite &= isfinite(result->cov[i]);
+	if (!finite)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("paretonbd_fit estimate is out of range"),
+				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."),
+				errhint("Express the times in another unit."));
+	PG_RETURN_POINTER(result);
+}
+
+/*****************************************************************************
+ * Predictions
+ *****************************************************************************/
+
+static double
+pnbd_horizon(double t)
+{
+	if (!isfinite(t) || t < 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("prediction horizon must be finite and not negative, not %g", t));
+	return t;
+}
+
+/*
+ * (1 - (c/(c+t))^(s-1)) / (s-1) for c > 0, t >= 0, and its limit ln(1+t/c)
+ * at s = 1: L (1 - e^-y)/y with L = ln(1+t/c), y = (s-1) L, by expm1 (no
+ * cancellation near s = 1; Taylor below |y| = 1e-8); ln(t) - ln(c) when t/c
+ * overflows
+ */
+static double
+pnbd_horizon_factor(double s, double c, double t)
+{
+	double		k = t / c;
+	double		L = isfinite(k) ? log1p(k) : log(t) - log(c);
+	double		y = (s - 1.0) * L;
+
+	if (fabs(y) < 1e-8)
+		return L * (1.0 - y / 2.0);
+	return L * (-expm1(-y) / y);
+}
+
+/*
+ * a b d / c for positive finite a, b, c and d >= 0, also when a partial product
+ * overflows or underflows on the way to a representable result (then from
+ * logarithms); 0 when d is 0
+ */
+static double
+pnbd_ratio_product(double a, double b, double c, double d)
+{
+	double		v = a / c * b * d;
+
+	if (d == 0.0 || (isfinite(v) && v >= DBL_MIN))
+		return v;
+	return exp(log(a) - log(c) + log(b) + log(d));
+}
+
+/* log_likelihood(paretonbd, frequency, recency, age) */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_loglik_customer);
+Datum
+engagement_paretonbd_loglik_customer(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+	PnbdParts	parts;
+
+	pnbd_check_data(x, tx, T);
+	pnbd_parts_or_error(m->params, x, tx, T, &parts);
+	PG_RETURN_FLOAT8(eng_float8_result(parts.ll, "Pareto/NBD log-likelihood"));
+}
+
+/*
+ * expected_purchases(paretonbd, t): E[X(t)] of a new customer,
+ *   r beta / (alpha (s-1)) [1 - (beta/(beta+t))^(s-1)]
+ * (r beta/alpha ln(1 + t/beta) at s = 1)
+ */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_expected);
+Datum
+engagement_paretonbd_expected(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	double		t = pnbd_horizon(PG_GETARG_FLOAT8(1));
+	const double *P = m->params;
+	double		e = pnbd_ratio_product(P[0], P[3], P[1], pnbd_horizon_factor(P[2], P[3], t));
+
+	PG_RETURN_FLOAT8(eng_float8_result(e, "Pareto/NBD expected purchases"));
+}
+
+/*
+ * expected_purchases(paretonbd, t, frequency, recency, age): purchases in
+ * (T, T+t] of a customer with history (x, t_x, T),
+ *   P(alive) (r+x)(beta+T) / ((alpha+T)(s-1)) [1 - ((beta+T)/(beta+T+t))^(s-1)]
+ */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_expected_customer);
+Datum
+engagement_paretonbd_expected_customer(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	double		t = pnbd_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+	const double *P = m->params;
+	PnbdParts	parts;
+	double		e;
+
+	pnbd_check_data(x, tx, T);
+	if (t == 0.0)
+		PG_RETURN_FLOAT8(0.0);
+	pnbd_parts_or_error(P, x, tx, T, &parts);
+	e = exp(Min(parts.lalive - parts.lbracket, 0.0)) *
+		pnbd_ratio_product(P[0] + x, P[3] + T, P[1] + T,
+						   pnbd_horizon_factor(P[2], P[3] + T, t));
+	PG_RETURN_FLOAT8(eng_float8_result(e, "Pareto/NBD expected purchases"));
+}
+
+/*
+ * p_alive(paretonbd, frequency, recency, age): the probability that the
+ * customer is alive at T, the first term of the bracket over the bracket
+ */
+PG_FUNCTION_INFO_V1(engagement_paretonbd_p_alive);
+Datum
+engagement_paretonbd_p_alive(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(1),
+				tx = PG_GETARG_FLOAT8(2),
+				T = PG_GETARG_FLOAT8(3);
+	PnbdParts	parts;
+
+	pnbd_check_data(x, tx, T);
+	pnbd_parts_or_error(m->params, x, tx, T, &parts);
+	PG_RETURN_FLOAT8(eng_float8_result(exp(Min(parts.lalive - parts.lbracket, 0.0)),
+									   "Pareto/NBD P(alive)"));
+}
