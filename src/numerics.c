@@ -571,7 +571,14 @@ num_bg_g(double v, double p)
 				l1;
 
 	if (fabs(v) > 1.0)
-		return (p == 0.0) ? v - em : v - log1p(w) / p;
+	{
+		if (p == 0.0)
+			return v - em;
+		/* ln(1 + p (e^v - 1)) = ln p + v + ln(1 + (1-p)/p e^-v), no overflow */
+		if (v > 30.0)
+			return v - (log(p) + v + log1p((1.0 - p) / p * exp(-v))) / p;
+		return v - log1p(w) / p;
+	}
 	/* e^v - 1 - v = sum_{n>=2} v^n / n!: 1/18! < 1e-16 */
 	{
 		double		term = v * v / 2.0;
