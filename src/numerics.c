@@ -480,6 +480,7 @@ static const double num_wgk[8] = {
 	0.204432940075298892414161999234649,
 	0.209482141084727828012999174891714
 };
+
 /* the 7-point Gauss rule on the odd nodes above and the centre */
 static const double num_wg[4] = {
 	0.129484966168869693270611432679082,
@@ -819,8 +820,8 @@ num_bg_quadrature(double s, double alpha, double a, double bx, double t,
 
 	/*
 	 * in v = y - y1: the mode of D at its scale (1 / sqrt of minus the second
-	 * derivative of ln D there, a q1), and where k p = 1 and s k p = 1 at unit
-	 * scale, if p is there below 1
+	 * derivative of ln D there, a q1), and where k p = 1 and s k p = 1 at
+	 * unit scale, if p is there below 1
 	 */
 	centre[0] = 0.0;
 	scale[0] = NUM_MIN(1.0 / sqrt(a * q->q1), 1.0);
