@@ -677,12 +677,26 @@ FROM (VALUES (bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 39),
 --          = b/(a+b) r + a/(a+b) 1.4e-297 = 1e-300 (0 and 1e-295 before)
 SELECT purchase_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 0) AS p0,
 	   abs(purchase_probability(bgnbd(1e-300, 1e-300, 1e-300, 1e-5), 1e300, 1) - 1e-300) <= 1e-12 * 1e-300 AS p1_ok;
--- beyond the documented limit of 10^7 terms: 54000 at once, not a loop
-SELECT expected_purchases(bgnbd(1e300, 1, 1, 1), 1);
-SELECT expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17);
-SELECT expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2);
+-- beyond any series (54000 "prediction horizon is too long" in 1.1, past
+-- 10^7 terms): the integral over the dropout probability, in bounded time
+-- (issue 21).  References: r = 1e300, a = b = 1, t = alpha gives
+-- int_0^1 (1 - (1+p)^-r) / p dp = ln 1e300 + Euler's gamma + O(1/r) =
+-- 691.35274356311523812; mpmath (the integral, 40 digits) 12094.483422012053826
+-- for the CDNOW model at 1e17 and 19622.172882324373333 for a customer
+-- (1, 1, 2) there; CLV over 3 periods of 1e15 at 1%, spend p gamma/(q-1):
+-- 159002.06094444253782
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE (abs(v - ref) <= 1e-12 * ref) IS NOT TRUE) AS mismatches
+FROM (VALUES (expected_purchases(bgnbd(1e300, 1, 1, 1), 1), 691.35274356311523812),
+			 (expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17), 12094.483422012053826),
+			 (expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1, 1, 2), 19622.172882324373333),
+			 (predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6.25, 3.74, 15.44),
+							0, 0, 10, 0, 3, 1e15, 0.01), 159002.06094444253782)) v(v, ref);
+-- 100,000 periods of such horizons take seconds, and can be cancelled
+SET statement_timeout = '200ms';
 SELECT predicted_clv(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), gammagamma(6.25, 3.74, 15.44),
 					 0, 0, 10, 0, 100000, 100, 0.01);
+SET statement_timeout = '5s';
 -- while a customer with 1000 purchases needs a few terms at that horizon:
 -- 3.2062439807593733468e-64 (mpmath, Euler's transform)
 SELECT abs(expected_purchases(bgnbd(0.242594, 4.413643, 0.792923, 2.425965), 1e17, 1000, 1, 2)

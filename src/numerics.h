@@ -54,7 +54,7 @@ extern double num_digamma(double x);
  * From this argument on, a difference of lgamma() values is computed from
  * Stirling's series (see numerics.c).
  */
-#define NUM_STIRLING_MIN	1e6
+#define NUM_STIRLING_MIN	100.0
 
 /* ln Gamma(z + d) - ln Gamma(z), z > 0, z + d > 0 */
 extern double num_lgamma_ratio(double z, double d);
@@ -73,6 +73,49 @@ extern double num_lbeta(double x, double y);
  */
 extern NumStatus num_beta_inc(double a, double b, double x, double y,
 							  double lx, double ly, double *result);
+
+/*
+ * Called now and then by a long computation (a PostgreSQL caller checks for
+ * interrupts there); may be NULL.
+ */
+typedef void (*NumTick) (void *arg);
+
+/*
+ * The expected number of purchases of the BG/NBD model (see numerics.c):
+ * the method num_bgnbd_expectation uses, or is told to use (the three
+ * series are for tests: one that does not apply, or does not end within
+ * NUM_BG_SERIES_CAP terms, falls back on the integral).
+ */
+typedef enum NumBgMethod
+{
+	NUM_BG_AUTO = 0,
+	NUM_BG_PURCHASES,			/* series (1) */
+	NUM_BG_EULER,				/* series (2) */
+	NUM_BG_COMPLEMENT,			/* series (3) */
+	NUM_BG_INTEGRAL				/* the integral over the dropout probability */
+} NumBgMethod;
+
+/* a series estimated longer than this is not summed */
+#define NUM_BG_SERIES_MAX	3000
+/* a series not ended after this many terms is abandoned */
+#define NUM_BG_SERIES_CAP	(8 * NUM_BG_SERIES_MAX)
+/* most panels of the integral */
+#define NUM_BG_QUAD_MAX		1200
+/* the integral's target: sum of |K15 - G7| over the panels, relative */
+#define NUM_BG_QUAD_TOL		1e-13
+
+/*
+ * E[X(t)] of the BG/NBD model with parameters (r + x, alpha, a, b + x), for
+ * any r, alpha, a, b > 0 and x, t >= 0: the expected purchases in t of a
+ * new customer (x = 0), or the numerator of the conditional expectation of
+ * a customer with x repeat purchases and age T (alpha + T for alpha).
+ * Finite unless the result is beyond the range of doubles (Infinity);
+ * tick (if not NULL) is called every few microseconds of work, and the
+ * work is bounded whatever the arguments.
+ */
+extern double num_bgnbd_expectation(double r, double alpha, double a, double b,
+									double x, double t, NumBgMethod method,
+									NumTick tick, void *tick_arg);
 
 /*
  * The standard normal distribution

@@ -48,12 +48,6 @@
 StaticAssertDecl(PRED_MAX_PARAMS <= NUM_MAX_PARAMS,
 				 "a model has more parameters than num_minimise fits");
 #define PRED_MAX_ROWS		(40 * 1000 * 1000)
-/*
- * most terms the series of one expectation may take (documented in the
- * README): beyond it a prediction raises 54000 instead of running for
- * minutes
- */
-#define PRED_MAX_TERMS		(10 * 1000 * 1000)
 
 /* what tells the two model types apart */
 typedef struct PredKind
@@ -1735,257 +1729,22 @@ bgnbd_log_u(double alpha, double t)
 	return isfinite(k) ? -log1p(k) : log(alpha) - log(t);
 }
 
-/*
- * Terms, about, that the series of bgnbd_expectation takes for a negative
- * binomial of shape s with k = t / alpha: its bulk (mean s k, variance
- * s k (1 + k)), then a tail whose terms shrink by k / (1 + k) each.
- */
-static double
-bgnbd_series_terms(double s, double k)
-{
-	double		mean = s * k;
-
-	return mean + 10.0 * sqrt(mean) * sqrt(1.0 + k) + (1.0 + k) * (40.0 + log1p(k)) + 10.0;
-}
-
+/* the interrupt check of the long computations in numerics.c */
 static void
-bgnbd_check_terms(double terms)
+pred_tick(void *arg)
 {
-	if (!(terms <= PRED_MAX_TERMS))
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("prediction horizon is too long for this BG/NBD model"),
-				isfinite(terms) ?
-				errdetail("The expected number of purchases needs a series of about %.3g terms; the limit is %d.",
-						  terms, PRED_MAX_TERMS) :
-				errdetail("The expected number of purchases needs a series of more terms than a double can count; the limit is %d.",
-						  PRED_MAX_TERMS),
-				errhint("The series grows with the horizon over alpha (in any time unit): predict over a shorter horizon."));
-}
-
-/* the three series of bgnbd_expectation */
-typedef enum BgSeries
-{
-	BG_SERIES_PURCHASES,		/* (1) */
-	BG_SERIES_EULER,			/* (2) */
-	BG_SERIES_COMPLEMENT		/* (3) */
-} BgSeries;
-
-/*
- * Which series bgnbd_expectation sums (see there), and about how many
- * terms it takes: the cheapest of those that apply.
- */
-static double
-bgnbd_expectation_terms(double r, double alpha, double a, double b, double x,
-						double t, BgSeries *series)
-{
-	double		s = r + x;
-	double		cs = (a - 1.0) + (b - r);
-	double		c = a + b + (x - 1.0);
-	double		k = t / alpha;
-	double		best = bgnbd_series_terms(s, k);
-	BgSeries	which = BG_SERIES_PURCHASES;
-
-	if (cs >= 0.0)
-	{
-		double		euler = bgnbd_series_terms(a, k);
-
-		if (euler < best)
-		{
-			best = euler;
-			which = BG_SERIES_EULER;
-		}
-	}
-
-	/*
-	 * (3) stops once |prod_{i<j} (cs+i)/(c+i)| is below 1e-17/2: find that j
-	 * within a factor 2 from the logarithm of |Gamma| (infinite at a pole: a
-	 * whole negative cs ends the product)
-	 */
-	if (fabs(cs) <= 0.5 * c)
-	{
-		double		j = 1.0;
-
-		while (j < best &&
-			   cs != 0.0 &&
-			   lgamma(cs + j) - lgamma(cs) - lgamma(c + j) + lgamma(c) > -40.0)
-			j *= 2.0;
-		if (j < best)
-		{
-			best = j + 10.0;
-			which = BG_SERIES_COMPLEMENT;
-		}
-	}
-	if (series)
-		*series = which;
-	return best;
+	CHECK_FOR_INTERRUPTS();
 }
 
 /*
- * keep a term v 2^e and a sum (sum 2^e) away from overflow and from
- * subnormal numbers (where a term times a factor near 1 stops changing),
- * exactly: by powers of 2.  A term far below a large sum is negligible and
- * ends the series before it would need scaling up.
+ * E[X(t)] of the BG/NBD model (r + x, alpha, a, b + x): see
+ * num_bgnbd_expectation (a short series of positive terms, or an integral
+ * over the dropout probability; bounded work for any parameters)
  */
-static inline void
-bgnbd_rescale(double *v, double *sum, int *e)
-{
-	if (*v > 0x1p600)
-	{
-		*v = ldexp(*v, -600);
-		*sum = ldexp(*sum, -600);
-		*e += 600;
-	}
-	else if (*v < 0x1p-600 && *v > 0.0 && fabs(*sum) < 0x1p400)
-	{
-		*v = ldexp(*v, 600);
-		*sum = ldexp(*sum, 600);
-		*e -= 600;
-	}
-}
-
-/*
- * E[X(t)] of the BG/NBD model (r + x, alpha, a, b + x): the expected
- * purchases in t of a new customer when x = 0, the numerator of the
- * conditional expectation of a customer with x repeat purchases when alpha
- * is alpha + T.  With s = r + x, u = alpha / (alpha + t), z = 1 - u, N the
- * purchases of a customer who never drops out (negative binomial,
- * P(N = j) = (s)_j / j! u^s z^j) and (b+x)_n / (a+b+x)_n the chance of
- * being alive after n purchases,
- *   E = sum_{j>=1} P(N = j) W_j,   W_j = sum_{n<j} (b+x)_n / (a+b+x)_n  (1)
- * a sum of positive terms for any parameters, about s t / alpha long.
- * When s <= c = a + b + x - 1, Euler's transformation of the usual form
- * c/(a-1) [1 - u^s 2F1(s, b+x; c; z)] gives, with q_j = u^(a-1)
- * (a)_{j-1} / j! z^j and P_j = prod_{i<j} (1 - s/(c+i)) = (c-s)_j / (c)_j,
- *   E = c sum_{j>=1} q_j (1 - P_j)                                      (2)
- * about a t / alpha long, and, as sum_{j>=1} q_j = (1 - u^(a-1)) / (a-1),
- *   E = c [(1 - u^(a-1)) / (a-1) - sum_{j>=1} q_j P_j]                  (3)
- * which is short when c is much larger than |c - s| (many purchases: P_j
- * falls fast), and holds for c - s < 0 too.  (3) subtracts, so it is used
- * only when |c - s| <= c/2, where |P_j| <= 1/2 falls with j and the
- * subtracted sum is at most half the first part.  The cheapest series
- * that applies is summed.  The terms carry a binary scale so that u^s and
- * u^(a-1) may underflow, and the sum stops once the rest is below 1e-17 of
- * it: a geometric bound in (1) and (2) (the ratio of successive terms is
- * at most (s+j) z / j in (1) and max((a-1+j) z / j, z) in (2), both
- * falling in j), and |P_{j+1}| <= 1e-17/2 in (3) (the rest is at most
- * |P_{j+1}| (1 - u^(a-1)) / (a-1), the result at least half of c times
- * that).
- */
-/*
- * The part of the complement series' result that is not a sum:
- * (1 - u^(a-1)) / (a - 1), or -ln u at a = 1.
- */
-static double
-bgnbd_complement_base(double a, double lu)
-{
-	double		am1 = a - 1.0;
-
-	return (am1 == 0.0) ? -lu : -expm1(am1 * lu) / am1;
-}
-
 static double
 bgnbd_expectation(double r, double alpha, double a, double b, double x, double t)
 {
-	double		s = r + x;
-	double		bx = b + x;
-	double		cs = (a - 1.0) + (b - r);	/* c - s, no rounding of x */
-	double		c = a + bx - 1.0;
-	double		z = 1.0 / (1.0 + alpha / t);
-	double		lu = bgnbd_log_u(alpha, t);
-	BgSeries	series;
-	double		l0;
-	int			e;
-	double		v,
-				sum = 0.0;
-
-	if (t == 0.0)
-		return 0.0;
-	bgnbd_check_terms(bgnbd_expectation_terms(r, alpha, a, b, x, t, &series));
-	/* the first term, as v 2^e with v in [1, 2) */
-	l0 = series == BG_SERIES_PURCHASES ? s * lu : (a - 1.0) * lu + log(z);
-
-	/*
-	 * z = 0 (alpha + T overflowed) makes every term 0; NaN is passed on (an
-	 * error for the caller).  A finite l0 far outside the range of doubles is
-	 * clamped before the conversion to int, so that v underflows to 0 (or
-	 * overflows, an error for the caller) instead of the cast being
-	 * undefined.
-	 */
-	if (isnan(l0))
-		return l0;
-	if (l0 == -INFINITY)
-		return series == BG_SERIES_COMPLEMENT ? c * bgnbd_complement_base(a, lu) : 0.0;
-	e = (int) floor(Max(Min(l0, 0x1p20 * M_LN2), -0x1p20 * M_LN2) / M_LN2);
-	v = exp(l0 - e * M_LN2);
-
-	if (series == BG_SERIES_PURCHASES)
-	{
-		double		W = 0.0,
-					w = 1.0;
-
-		for (int64 j = 0;; j++)
-		{
-			double		term = v * W;
-
-			sum += term;
-			if (j > 0)
-			{
-				double		rho = (s + j) * z / j;
-
-				if (rho < 1.0 && term * rho <= 1e-17 * (1.0 - rho) * sum)
-					break;
-			}
-			v *= (s + j) / (j + 1.0) * z;
-			W += w;
-			w *= (bx + j) / (a + bx + j);
-			bgnbd_rescale(&v, &sum, &e);
-			if ((j & 0xFFFF) == 0xFFFF)
-			{
-				CHECK_FOR_INTERRUPTS();
-				bgnbd_check_terms(j / 2.0);
-			}
-		}
-		return ldexp(sum, e);
-	}
-	else
-	{
-		bool		complement = series == BG_SERIES_COMPLEMENT;
-		double		D = 0.0,	/* 1 - P_j, summed to keep its digits */
-					P = 1.0;
-
-		for (int64 j = 1;; j++)
-		{
-			double		term;
-
-			D += P * (s / (c + (j - 1)));
-			P *= (cs + (j - 1)) / (c + (j - 1));
-			term = v * (complement ? P : D);
-			sum += term;
-			if (complement)
-			{
-				if (fabs(P) <= 0.5e-17)
-					break;
-			}
-			else
-			{
-				double		rho = Max((a - 1.0 + j) * z / j, z);
-
-				if (rho < 1.0 && term * rho <= 1e-17 * (1.0 - rho) * sum)
-					break;
-			}
-			v *= (a + (j - 1)) / (j + 1.0) * z;
-			bgnbd_rescale(&v, &sum, &e);
-			if ((j & 0xFFFF) == 0)
-			{
-				CHECK_FOR_INTERRUPTS();
-				bgnbd_check_terms(j / 2.0);
-			}
-		}
-		if (complement)
-			return c * (bgnbd_complement_base(a, lu) - ldexp(sum, e));
-		return c * ldexp(sum, e);
-	}
+	return num_bgnbd_expectation(r, alpha, a, b, x, t, NUM_BG_AUTO, pred_tick, NULL);
 }
 
 /*
@@ -2039,12 +1798,31 @@ bgnbd_p_alive_one(const double *P, double x, double tx, double T)
 }
 
 /*
+ * ln((b)_n / (b+a)_n) = ln(B(a, b+n) / B(a, b)), as the difference of two
+ * lgamma ratios that stays small: ln G(b+n) - ln G(b) - (ln G(b+a+n) -
+ * ln G(b+a)) when n <= a, else ln G(b+a) - ln G(b) - (ln G(b+a+n) -
+ * ln G(b+n)); each difference is exact to rounding unless its smaller
+ * argument is below NUM_STIRLING_MIN while its larger one is huge
+ */
+static double
+pred_log_poch_ratio(double b, double a, double n)
+{
+	if (n <= a)
+		return num_lgamma_ratio(b, n) - num_lgamma_ratio(b + a, n);
+	return num_lgamma_ratio(b, a) - num_lgamma_ratio(b + n, a);
+}
+
+/*
  * P(X(t) = x) = B(a, b+x)/B(a, b) G(r+x)/(G(r) x!) u^r z^x
  *   + [x > 0] B(a+1, b+x-1)/B(a, b) P(N >= x)
  * with u = alpha/(alpha+t), z = 1 - u and N negative binomial
  * (P(N = j) = G(r+j)/(G(r) j!) u^r z^j), whose upper tail is the
  * incomplete beta function P(N >= x) = I_z(x, r): no loop over x or over
- * the tail, however long the horizon.
+ * the tail, however long the horizon.  The logarithms of the factors are
+ * grouped so that no two large lgamma values are subtracted:
+ * B(a, b+x)/B(a, b) = (b)_x / (a+b)_x, B(a+1, b+x-1)/B(a, b) =
+ * a (b)_{x-1} / ((a+b)_{x-1} (a+b+x-1)), and G(r+x)/(G(r) x!) as
+ * G(x+1+(r-1))/G(x+1) / G(r) when r <= x.
  */
 static double
 bgnbd_probability_one(const double *P, double t, double x)
@@ -2058,16 +1836,17 @@ bgnbd_probability_one(const double *P, double t, double x)
 	double		z = 1.0 / (1.0 + alpha / t);
 	double		lu = bgnbd_log_u(alpha, t);
 	double		lz = -log1p(alpha / t);
+	double		lnb;
 	double		p;
 
 	if (t == 0.0)
 		return x == 0.0 ? 1.0 : 0.0;
-	if (r >= NUM_STIRLING_MIN)
-		p = exp(num_lbeta(a, b + x) - num_lbeta(a, b) + num_lgamma_ratio(r, x) -
-				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
+	/* ln(G(r+x) / (G(r) x!)) */
+	if (r <= x)
+		lnb = num_lgamma_ratio(x + 1.0, r - 1.0) - lgamma(r);
 	else
-		p = exp(num_lbeta(a, b + x) - num_lbeta(a, b) + lgamma(r + x) - lgamma(r) -
-				lgamma(x + 1.0) + r * lu + (x > 0.0 ? x * lz : 0.0));
+		lnb = num_lgamma_ratio(r, x) - lgamma(x + 1.0);
+	p = exp(pred_log_poch_ratio(b, a, x) + lnb + r * lu + (x > 0.0 ? x * lz : 0.0));
 	if (x > 0.0)
 	{
 		double		tail;
@@ -2079,7 +1858,7 @@ bgnbd_probability_one(const double *P, double t, double x)
 					errmsg("the BG/NBD probability did not converge for these parameters"),
 					errdetail("The continued fraction of the incomplete beta function did not converge in %d steps.",
 							  NUM_BETA_MAX_STEPS));
-		p += exp(num_lbeta(a + 1.0, b + (x - 1.0)) - num_lbeta(a, b)) * tail;
+		p += exp(log(a) + pred_log_poch_ratio(b, a, x - 1.0) - log(a + b + (x - 1.0))) * tail;
 	}
 	/* NaN stays NaN, for the caller's range error */
 	return p > 1.0 ? 1.0 : p;
@@ -2166,6 +1945,24 @@ gg_loglik_one(const double *P, double x, double zbar)
 		(p * x - 1.0) * log(zbar) + p * x * log(x) - (p * x + q) * log(gam + x * zbar);
 }
 
+/*
+ * x y / w for positive finite x, y, w, without an intermediate overflow or
+ * underflow: the product of the mantissas and the sum of the exponents
+ * (Infinity or 0 only when the result itself is out of range)
+ */
+static double
+pred_mul_div(double x, double y, double w)
+{
+	int			ex,
+				ey,
+				ew;
+	double		mx = frexp(x, &ex),
+				my = frexp(y, &ey),
+				mw = frexp(w, &ew);
+
+	return ldexp(mx * my / mw, ex + ey - ew);
+}
+
 /* E(M) = p gamma / (q - 1), which needs q > 1 */
 static double
 gg_population_mean(const double *P)
@@ -2174,25 +1971,48 @@ gg_population_mean(const double *P)
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("the Gamma-Gamma mean spend is infinite when q <= 1 (q = %g)", P[1]));
-	return P[0] * P[2] / (P[1] - 1.0);
+	return pred_mul_div(P[0], P[2], P[1] - 1.0);
 }
 
-/* E(M | x, zbar): a weighted mean of the population mean and zbar */
+
+/*
+ * E(M | x, zbar): a weighted mean of the population mean and zbar,
+ * p (gamma + x zbar) / (p x + q - 1), computed as
+ * (gamma/x + zbar) w with w = p x / (p x + q - 1) when x >= 1 (so that
+ * neither p x nor x zbar overflows on the way), and as
+ * (gamma + x zbar) p / (p x + q - 1) for a fractional x below 1
+ */
 static double
 gg_conditional(const double *P, double x, double zbar)
 {
 	double		p = P[0],
 				q = P[1],
 				gam = P[2];
+	double		px = p * x;
 
 	if (x == 0.0)
 		return gg_population_mean(P);
-	/* ((q-1) E(M) + p x zbar) / (p x + q - 1), finite whenever p x + q > 1 */
-	if (!(p * x + q > 1.0))
+	/* finite whenever p x + q > 1 */
+	if (!(px + q > 1.0))
 		ereport(ERROR,
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("the Gamma-Gamma expected spend is infinite when p x + q <= 1"));
-	return p * (gam + x * zbar) / (p * x + q - 1.0);
+	{
+		/* the plain form where nothing on the way overflows or underflows */
+		double		num = p * (gam + x * zbar);
+		double		plain = num / (px + q - 1.0);
+
+		if (isfinite(num) && num >= DBL_MIN && isfinite(plain) && plain >= DBL_MIN)
+			return plain;
+	}
+	if (x >= 1.0)
+	{
+		/* p x / (p x + q - 1), also when p x overflows or q - 1 < 0 */
+		double		w = (px >= 1.0) ? 1.0 / (1.0 + (q - 1.0) / px) : px / (px + (q - 1.0));
+
+		return (gam / x + zbar) * w;
+	}
+	return (gam + x * zbar) * (p / (px + (q - 1.0)));
 }
 
 PG_FUNCTION_INFO_V1(engagement_gammagamma_loglik_customer);
@@ -2268,11 +2088,6 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("discount rate must be greater than -1, not %g", d));
 	spend = gg_conditional(gg->params, x, zbar);
-	/* the work of all periods together, bounded by that of the longest */
-	if (periods > 0)
-		bgnbd_check_terms(periods * bgnbd_expectation_terms(bg->params[0], bg->params[1] + T,
-															bg->params[2], bg->params[3],
-															x, periods * L, NULL));
 	if (!isfinite(periods * L))
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -2287,8 +2102,19 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		cur = eng_float8_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
 								"predicted customer lifetime value");
 
-		/* E[Y(t)] grows with t: an increment below 0 is rounding */
-		clv += spend * Max(cur - prev, 0.0) / pow(1.0 + d, i);
+		/*
+		 * E[Y(t)] grows with t: an increment below 0 is rounding.  The
+		 * discounted increment without an intermediate overflow: Infinity
+		 * only when it is beyond a double itself (a discount factor that
+		 * underflows to 0), 0 when the factor overflows.
+		 */
+		if (cur > prev)
+		{
+			double		f = pow(1.0 + d, i);
+
+			if (isfinite(f))
+				clv += (f > 0.0) ? pred_mul_div(spend, cur - prev, f) : INFINITY;
+		}
 		prev = cur;
 	}
 	PG_RETURN_FLOAT8(eng_float8_result(clv, "predicted customer lifetime value"));

@@ -73,6 +73,9 @@ predict_penalty_alpha_unscaled	src/predict.c	predict	const double scale[4] = {1.
 predict_penalty_gradient_halved	src/predict.c	predict	grad[i] += 2.0 * c * v * v;	grad[i] += c * v * v;
 predict_penalized_loglik_stored	src/predict.c	predict	if (*penalizer == 0.0)\n\t\treturn;\n\t*penalizer = 0.0;	return;\n\t*penalizer = 0.0;
 predict_penalizer_not_serialized	src/predict.c	predict	pq_sendfloat8(buf, s->penalizer);	pq_sendfloat8(buf, s->penalizer * 2);
+predict_integral_h_not_over_p	src/numerics.c	predict_grid	return log(-expm1(-exp(lsL))) - lp;	return log(-expm1(-exp(lsL)));
+predict_integral_left_tail_cut	src/numerics.c	predict_grid	exp(ld + q->ls + q->lk - q->shn) / sl <= 1e-17 * n &&	exp(ld + q->ls + q->lk - q->shn) / sl <= 1e-1 * n &&
+predict_probability_tail_weight	src/predict.c	predict predict_grid	p += exp(log(a) + pred_log_poch_ratio(b, a, x - 1.0) - log(a + b + (x - 1.0))) * tail;	p += exp(log(a) + pred_log_poch_ratio(b, a, x - 1.0) - log(a + b + x)) * tail;
 community_starter_answers	src/community.c	community	if (d->r[k].author != t->starter->author)	if (d->r[k].author == d->r[k].author)
 community_sentiment_at_threshold	src/community.c	community	t.starter->sentiment < sentiment_below;	t.starter->sentiment <= sentiment_below;
 community_wait_exclusive	src/community.c	community	late = as_of - since >= threshold;	late = as_of - since > threshold;

@@ -158,7 +158,7 @@ test_digamma(void)
 static void
 test_lgamma_ratio(void)
 {
-	/* Stirling's series from min(z, z + d) >= NUM_STIRLING_MIN = 1e6 */
+	/* Stirling's series from min(z, z + d) >= NUM_STIRLING_MIN = 100 */
 	static const struct
 	{
 		double		z;
@@ -167,8 +167,12 @@ test_lgamma_ratio(void)
 		double		tol;
 	}			cases[] = {
 		{0.5, 3.0, 0.62860865942237413774, 1e-15},
-		/* below the switch: the plain difference, within about 1e-9 */
-		{999999.5, 0.25, 3.4538774207409825885, 1e-9},
+		/* below the switch: the plain difference */
+		{99.5, 3.0, 13.830374170145519551, 1e-13},
+		/* at the switch, and where the plain difference was 1e-9 off */
+		{100.0, 0.5, 2.3013350982022227792, 1e-14},
+		{1e4, -0.75, -6.9076896512476184893, 1e-14},
+		{999999.5, 0.25, 3.4538774207409825885, 1e-14},
 		/* at and above the switch, d of both signs */
 		{1e6, 0.5, 6.9077551539821370521, 1e-14},
 		{1000001.0, -0.5, -6.907755403982137052, 1e-14},
@@ -248,6 +252,117 @@ test_beta_inc(void)
 	check_status("incomplete beta of NaN",
 				 num_beta_inc(2.0, 3.0, NAN, NAN, NAN, NAN, &r), NUM_NOT_CONVERGED);
 	check_true("incomplete beta of NaN leaves the result alone", r == -1.0);
+}
+
+/*
+ * The expected purchases of the BG/NBD model, against mpmath: the textbook
+ * form c/(a-1) (1 - u^r 2F1(r, b; c; z)) at 60 to 100 digits (mp.hyp2f1;
+ * at a = 1, the mean of a = 1 -+ 1e-40), cross-checked by mp.quad of the
+ * integral over the dropout probability (test/reference/bgnbd_grid.py has
+ * both), and closed forms: a = b = r = 1 gives ln(1 + t/alpha), and for
+ * a huge r with a = b = 1 and t = alpha the integral
+ * int_0^1 (1 - (1+p)^-r) / p dp is ln r + Euler's gamma + O(1/r).
+ * Every case by every method that applies: the automatic choice, the
+ * integral, and each series forced (a series that would be too long falls
+ * back on the integral).
+ */
+static void
+count_tick(void *arg)
+{
+	(*(int *) arg)++;
+}
+
+static void
+test_bgnbd_expectation(void)
+{
+	int			ticks = 0;
+	static const struct
+	{
+		double		r,
+					alpha,
+					a,
+					b,
+					x,
+					t;
+		double		ref;
+	}			cases[] = {
+		/* large a and b: 22003 in 1.1 */
+		{0.5, 5, 400, 4000, 0, 26, 1.936054395097406303214239},
+		{0.6710755689373259, 8.094148152971334, 406.141574051101, 4103.12532324767, 0, 52, 2.9306558944236335},
+		/* t / alpha = 520,000 with large r, a, b: too long for any series */
+		{1e4, 1e-3, 1e4, 1e4, 0, 520, 2.000100010001000100010001},
+		{1e-3, 1e-3, 1e-3, 1e7, 0, 520, 519.9869035921507698462431},
+		{20, 1e-3, 1e4, 1e-3, 0, 520, 1.000000100010001000100012},
+		{1e4, 1e-3, 0.2, 1e7, 0, 520, 1851203098.904570182142658},
+		/* a = b = 0.001: log-odds tails 40,000 wide */
+		{60, 4, 0.001, 0.001, 0, 7, 52.780148447918282114},
+		{1.3, 150, 0.001, 0.001, 0, 520, 2.6789543034612137136},
+		/* a next to and at 1 */
+		{0.7, 3, 1.000001, 3, 0, 26, 2.789723796800603183564986},
+		{0.5, 4, 1, 2, 0, 10, 0.8391401129137800084878188},
+		/* CDNOW-like, a new customer and the numerator of one with x = 3 */
+		{0.243, 4.414, 0.793, 2.426, 0, 39, 1.196723193320816866740923},
+		{0.243, 4.414, 0.793, 2.426, 3, 39, 11.67238001828354231391911},
+		/* closed forms: 600 ln 10, and ln 1e300 + Euler's gamma */
+		{1, 1e-300, 1, 1, 0, 1e300, 1381.5510557964274104107949},
+		{1e300, 1, 1, 1, 0, 1, 691.35274356311523811850868},
+		/* the horizon 1e17 (54000 in 1.1) */
+		{0.242594, 4.413643, 0.792923, 2.425965, 0, 1e17, 12094.4834220120538264877},
+	};
+	static const NumBgMethod methods[] = {
+		NUM_BG_AUTO, NUM_BG_INTEGRAL, NUM_BG_PURCHASES, NUM_BG_EULER, NUM_BG_COMPLEMENT
+	};
+	static const char *const names[] = {"auto", "integral", "series 1", "series 2", "series 3"};
+
+	for (size_t i = 0; i < lengthof(cases); i++)
+	{
+		double		s = cases[i].r + cases[i].x;
+		double		c = cases[i].a + cases[i].b + cases[i].x - 1.0;
+
+		for (size_t m = 0; m < lengthof(methods); m++)
+		{
+			char		what[160];
+
+			/* Euler's forms need s <= c, the complement |c - s| <= c/2 */
+			if ((methods[m] == NUM_BG_EULER && !(s <= c)) ||
+				(methods[m] == NUM_BG_COMPLEMENT && !(fabs(c - s) <= 0.5 * c)))
+				continue;
+			snprintf(what, sizeof(what), "BG/NBD E(%g, %g, %g, %g, x %g, t %g), %s",
+					 cases[i].r, cases[i].alpha, cases[i].a, cases[i].b,
+					 cases[i].x, cases[i].t, names[m]);
+			check_value(what,
+						num_bgnbd_expectation(cases[i].r, cases[i].alpha, cases[i].a,
+											  cases[i].b, cases[i].x, cases[i].t,
+											  methods[m], NULL, NULL),
+						cases[i].ref, 1e-12, true);
+		}
+	}
+
+	/*
+	 * first order in r: E = r t / alpha = 1e-295 (the integral keeps its
+	 * digits far below the smallest normal double)
+	 */
+	check_value("BG/NBD E with a tiny r, integral",
+				num_bgnbd_expectation(1e-300, 1e-5, 1e-300, 1e-5, 0, 1, NUM_BG_INTEGRAL, NULL, NULL),
+				1e-295, 1e-9, true);
+	check_close("BG/NBD E at t = 0",
+				num_bgnbd_expectation(1, 1, 1, 1, 0, 0, NUM_BG_AUTO, NULL, NULL), 0.0, 0.0);
+
+	/*
+	 * the ends of the range: with a = 1e-300 nobody drops out, E = r t /
+	 * alpha; with a = b = 1e300, p = 1/2 for everyone, E = 2 (1 - 1.5^-1);
+	 * Infinity (never NaN) only where the result is beyond a double
+	 */
+	check_value("BG/NBD E with a = 1e-300",
+				num_bgnbd_expectation(1e-3, 1e-3, 1e-300, 1e-3, 0, 520, NUM_BG_AUTO, NULL, NULL),
+				520.0, 1e-12, true);
+	check_value("BG/NBD E with a = b = 1e300",
+				num_bgnbd_expectation(1, 1, 1e300, 1e300, 0, 1, NUM_BG_INTEGRAL, NULL, NULL),
+				2.0 / 3.0, 1e-12, true);
+	check_true("BG/NBD E beyond the range of doubles is Infinity",
+			   isinf(num_bgnbd_expectation(1e300, 1e-300, 1e-300, 1e300, 0, 1e300, NUM_BG_INTEGRAL, NULL, NULL)));
+	(void) num_bgnbd_expectation(1e-3, 1e-3, 1e-3, 1e7, 0, 520, NUM_BG_AUTO, count_tick, &ticks);
+	check_true("BG/NBD E: the integral calls its tick", ticks > 0);
 }
 
 /*
@@ -552,6 +667,7 @@ main(void)
 	test_lgamma_ratio();
 	test_lbeta();
 	test_beta_inc();
+	test_bgnbd_expectation();
 	test_normal();
 	test_invert_spd();
 	test_minimise();
