@@ -3822,3 +3822,24 @@ COMMENT ON OPERATOR < (paretonbd,paretonbd) IS 'consistent total order of pareto
 COMMENT ON OPERATOR <= (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (paretonbd,paretonbd) IS 'consistent total order of paretonbd states (it means nothing; for sorting and DISTINCT)';
+
+--
+-- predicted_clv with every purchase model over continuous time (issue 21):
+-- Gamma-Gamma spend with MBG/NBD and Pareto/NBD purchases, as with BG/NBD
+--
+CREATE FUNCTION predicted_clv(purchases mbgnbd, spend gammagamma,
+							  frequency double precision, recency double precision,
+							  age double precision, monetary double precision,
+							  periods integer, period_length double precision,
+							  discount_rate double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_predicted_clv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION predicted_clv(purchases paretonbd, spend gammagamma,
+							  frequency double precision, recency double precision,
+							  age double precision, monetary double precision,
+							  periods integer, period_length double precision,
+							  discount_rate double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_predicted_clv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION predicted_clv(mbgnbd, gammagamma, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS 'discounted expected spend of a customer over the next periods: MBG/NBD purchases times Gamma-Gamma spend';
+COMMENT ON FUNCTION predicted_clv(paretonbd, gammagamma, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS 'discounted expected spend of a customer over the next periods: Pareto/NBD purchases times Gamma-Gamma spend';

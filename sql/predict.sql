@@ -801,3 +801,25 @@ SELECT mbgnbd(0, 1, 1, 1);
 SELECT p_alive(mbgnbd(1, 1, 1, 1), 1, 3, 2);
 SELECT expected_purchases(mbgnbd(1, 1, 1, 1), -1);
 DROP TABLE mbg_ref, mbg_models;
+--
+-- predicted_clv with MBG/NBD and Pareto/NBD purchases (1.2, issue 21): the
+-- discounted sum of Gamma-Gamma spend times each period's increment of the
+-- model's expected purchases, written in SQL from expected_purchases and
+-- expected_spend; customers with and without repeat purchases
+--
+WITH m AS (SELECT mbgnbd(0.525, 6.183, 0.891, 1.614) AS mb, paretonbd(0.553, 10.578, 0.606, 11.669) AS pn,
+				  gammagamma(6.25, 3.74, 15.44) AS gg),
+c AS (SELECT * FROM (VALUES (2.0, 30.43, 38.86, 30.0), (0.0, 0.0, 38.86, 0.0), (7.0, 35.5, 39.0, 12.5)) v(x, tx, T, zbar))
+SELECT c.x,
+	   abs(predicted_clv(mb, gg, x, tx, T, zbar, 12, 4.345, 0.01) /
+		   (SELECT sum(expected_spend(gg, x, zbar) * (expected_purchases(mb, i * 4.345, x, tx, T) -
+													  expected_purchases(mb, (i - 1) * 4.345, x, tx, T)) / 1.01 ^ i)
+			FROM generate_series(1, 12) i) - 1) < 1e-12 AS mbgnbd_agrees,
+	   abs(predicted_clv(pn, gg, x, tx, T, zbar, 12, 4.345, 0.01) /
+		   (SELECT sum(expected_spend(gg, x, zbar) * (expected_purchases(pn, i * 4.345, x, tx, T) -
+													  expected_purchases(pn, (i - 1) * 4.345, x, tx, T)) / 1.01 ^ i)
+			FROM generate_series(1, 12) i) - 1) < 1e-12 AS paretonbd_agrees,
+	   predicted_clv(mb, gg, x, tx, T, zbar, 0, 4.345, 0.01) AS no_periods
+FROM m, c ORDER BY c.x;
+SELECT predicted_clv(mbgnbd(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 3, 2, 10, 12, 1, 0);
+SELECT predicted_clv(paretonbd(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 100001, 1, 0);

@@ -158,6 +158,17 @@ extern void eng_json_timestamp(StringInfo buf, int64 ts);
 extern Datum eng_json_result(StringInfo buf, bool jsonb);
 
 /*
+ * predicted_clv over any purchase model (predict.c): the arguments are
+ * (model, spend gammagamma, frequency, recency, age, monetary, periods,
+ * period_length, discount_rate); the caller checks (frequency, recency, age)
+ * for its model, and expected(arg, t) is the model's expected purchases of
+ * that customer in the next t.
+ */
+typedef double (*EngExpectedPurchases) (void *arg, double t);
+extern Datum eng_predicted_clv(FunctionCallInfo fcinfo, EngExpectedPurchases expected,
+							   void *arg);
+
+/*
  * The two entry points of a type's JSON form, "<symbol>_json" and
  * "<symbol>_jsonb", around writer(fcinfo, bool jsonb).
  */

@@ -1425,6 +1425,51 @@ engagement_paretonbd_expected_customer(PG_FUNCTION_ARGS)
 }
 
 /*
+ * predicted_clv(paretonbd, gammagamma, ...): the conditional expectation
+ * above at each period's end; P(alive) does not depend on t, so it is taken
+ * once
+ */
+typedef struct PnbdCustomer
+{
+	const double *P;
+	double		x,
+				T,
+				alive;
+} PnbdCustomer;
+
+static double
+pnbd_expected_of(void *arg, double t)
+{
+	PnbdCustomer *c = arg;
+	const double *P = c->P;
+
+	if (t == 0.0)
+		return 0.0;
+	return c->alive * pnbd_ratio_product(P[0] + c->x, P[3] + c->T, P[1] + c->T,
+										 pnbd_horizon_factor(P[2], P[3] + c->T, t));
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_predicted_clv);
+Datum
+engagement_paretonbd_predicted_clv(PG_FUNCTION_ARGS)
+{
+	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
+	double		x = PG_GETARG_FLOAT8(2),
+				tx = PG_GETARG_FLOAT8(3),
+				T = PG_GETARG_FLOAT8(4);
+	PnbdParts	parts;
+	PnbdCustomer c;
+
+	pnbd_check_data(x, tx, T);
+	pnbd_parts_or_error(m->params, x, tx, T, &parts);
+	c.P = m->params;
+	c.x = x;
+	c.T = T;
+	c.alive = exp(Min(parts.lalive - parts.lbracket, 0.0));
+	return eng_predicted_clv(fcinfo, pnbd_expected_of, &c);
+}
+
+/*
  * p_alive(paretonbd, frequency, recency, age): the probability that the
  * customer is alive at T, the first term of the bracket over the bracket
  */

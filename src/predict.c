@@ -2056,15 +2056,17 @@ engagement_gammagamma_expected_spend(PG_FUNCTION_ARGS)
  * with L = period_length in the models' time unit (lifetimes'
  * customer_lifetime_value with time = periods and an explicit period).
  */
-PG_FUNCTION_INFO_V1(engagement_predicted_clv);
+/*
+ * predicted_clv(purchases, spend gammagamma, frequency, recency, age,
+ * monetary, periods, period_length, discount_rate) over any purchase model:
+ * the caller has checked (frequency, recency, age) for its model, and
+ * expected(arg, t) is the model's E[Y(t) | frequency, recency, age].
+ */
 Datum
-engagement_predicted_clv(PG_FUNCTION_ARGS)
+eng_predicted_clv(FunctionCallInfo fcinfo, EngExpectedPurchases expected, void *arg)
 {
-	PredModel  *bg = pred_getarg(fcinfo, 0, &bgnbd_kind);
 	PredModel  *gg = pred_getarg(fcinfo, 1, &gg_kind);
 	double		x = PG_GETARG_FLOAT8(2),
-				tx = PG_GETARG_FLOAT8(3),
-				T = PG_GETARG_FLOAT8(4),
 				zbar = PG_GETARG_FLOAT8(5);
 	int32		periods = PG_GETARG_INT32(6);
 	double		L = PG_GETARG_FLOAT8(7),
@@ -2073,7 +2075,6 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 				prev = 0.0,
 				clv = 0.0;
 
-	pred_check_bgnbd_data(x, tx, T);
 	pred_check_spend(x, zbar);
 	if (periods < 0 || periods > 100000)
 		ereport(ERROR,
@@ -2099,8 +2100,7 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		double		cur;
 
 		CHECK_FOR_INTERRUPTS();
-		cur = eng_float8_result(bgnbd_conditional(bg->params, i * L, x, tx, T),
-								"predicted customer lifetime value");
+		cur = eng_float8_result(expected(arg, i * L), "predicted customer lifetime value");
 
 		/*
 		 * E[Y(t)] grows with t: an increment below 0 is rounding.  The
@@ -2118,6 +2118,34 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
 		prev = cur;
 	}
 	PG_RETURN_FLOAT8(eng_float8_result(clv, "predicted customer lifetime value"));
+}
+
+/* a BG/NBD or MBG/NBD customer: parameters and (frequency, recency, age) */
+typedef struct PredCustomer
+{
+	const double *P;
+	double		x,
+				tx,
+				T;
+} PredCustomer;
+
+static double
+bgnbd_expected_of(void *arg, double t)
+{
+	PredCustomer *c = arg;
+
+	return bgnbd_conditional(c->P, t, c->x, c->tx, c->T);
+}
+
+PG_FUNCTION_INFO_V1(engagement_predicted_clv);
+Datum
+engagement_predicted_clv(PG_FUNCTION_ARGS)
+{
+	PredModel  *bg = pred_getarg(fcinfo, 0, &bgnbd_kind);
+	PredCustomer c = {bg->params, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4)};
+
+	pred_check_bgnbd_data(c.x, c.tx, c.T);
+	return eng_predicted_clv(fcinfo, bgnbd_expected_of, &c);
 }
 
 /*****************************************************************************
@@ -2386,6 +2414,19 @@ engagement_mbgnbd_expected(PG_FUNCTION_ARGS)
 									   "MBG/NBD expected purchases"));
 }
 
+static double
+mbgnbd_conditional(const double *P, double t, double x, double tx, double T)
+{
+	double		Q[4];
+	double		e;
+
+	mbgnbd_shifted(P, Q);
+	e = bgnbd_conditional(Q, t, x, tx, T);
+	if (x == 0.0)
+		e *= mbgnbd_p_alive_one(P, x, tx, T);
+	return e;
+}
+
 PG_FUNCTION_INFO_V1(engagement_mbgnbd_expected_customer);
 Datum
 engagement_mbgnbd_expected_customer(PG_FUNCTION_ARGS)
@@ -2395,15 +2436,30 @@ engagement_mbgnbd_expected_customer(PG_FUNCTION_ARGS)
 	double		x = PG_GETARG_FLOAT8(2),
 				tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);
-	double		Q[4];
-	double		e;
 
 	pred_check_bgnbd_data(x, tx, T);
-	mbgnbd_shifted(m->params, Q);
-	e = bgnbd_conditional(Q, t, x, tx, T);
-	if (x == 0.0)
-		e *= mbgnbd_p_alive_one(m->params, x, tx, T);
-	PG_RETURN_FLOAT8(eng_float8_result(e, "MBG/NBD expected purchases"));
+	PG_RETURN_FLOAT8(eng_float8_result(mbgnbd_conditional(m->params, t, x, tx, T),
+									   "MBG/NBD expected purchases"));
+}
+
+static double
+mbgnbd_expected_of(void *arg, double t)
+{
+	PredCustomer *c = arg;
+
+	return mbgnbd_conditional(c->P, t, c->x, c->tx, c->T);
+}
+
+/* predicted_clv(mbgnbd, gammagamma, ...) */
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_predicted_clv);
+Datum
+engagement_mbgnbd_predicted_clv(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	PredCustomer c = {m->params, PG_GETARG_FLOAT8(2), PG_GETARG_FLOAT8(3), PG_GETARG_FLOAT8(4)};
+
+	pred_check_bgnbd_data(c.x, c.tx, c.T);
+	return eng_predicted_clv(fcinfo, mbgnbd_expected_of, &c);
 }
 
 PG_FUNCTION_INFO_V1(engagement_mbgnbd_p_alive);

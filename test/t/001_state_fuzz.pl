@@ -153,6 +153,8 @@ my %accessors = (
 		  'expected_purchases(v, 10, 2, 5, 10)',
 		'p_alive(mbgnbd,double precision,double precision,double precision)' =>
 		  'p_alive(v, 2, 5, 10)',
+		'predicted_clv(mbgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
+		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
 	bgbb => {
 		'parameters(bgbb)' => '(SELECT count(*) FROM parameters(v))',
@@ -180,6 +182,8 @@ my %accessors = (
 		  'expected_purchases(v, 5, 2, 4, 6)',
 		'p_alive(paretonbd,double precision,double precision,double precision)' =>
 		  'p_alive(v, 2, 4, 6)',
+		'predicted_clv(paretonbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
+		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 4, 6, 30, 12, 4.345, 0.01)",
 	},
 	gammagamma => {
 		'parameters(gammagamma)' => '(SELECT count(*) FROM parameters(v))',
