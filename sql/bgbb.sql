@@ -362,3 +362,23 @@ RESET statement_timeout;
 SELECT expected_purchases(bgbb(1e308, 1e308, 1e308, 1e308), 10, 5, 7, 10);
 
 DROP TABLE donors;
+--
+-- predicted_clv with BG/BB transactions (1.2, issue 21): Gamma-Gamma spend
+-- times the expected transactions at each of the next opportunities,
+-- discounted per opportunity; against the sum written in SQL from
+-- expected_purchases(bgbb, k, ...) increments and expected_spend, for the
+-- donation model and three donors (none, some, every year)
+--
+WITH m AS (SELECT bgbb(1.204, 0.75, 0.657, 2.783) AS bb, gammagamma(6.25, 3.74, 15.44) AS gg),
+c AS (SELECT * FROM (VALUES (0.0, 0.0, 6.0, 0.0), (2.0, 4.0, 6.0, 25.0), (6.0, 6.0, 6.0, 40.0)) v(x, tx, n, zbar))
+SELECT c.x,
+	   abs(predicted_clv(bb, gg, x, tx, n, zbar, 10, 0.1) /
+		   (SELECT sum(expected_spend(gg, x, zbar) * (expected_purchases(bb, k, x, tx, n) -
+													  expected_purchases(bb, k - 1, x, tx, n)) / 1.1 ^ k)
+			FROM generate_series(1, 10) k) - 1) < 1e-12 AS agrees,
+	   round(predicted_clv(bb, gg, x, tx, n, zbar, 10, 0.1)::numeric, 4) AS clv_10,
+	   predicted_clv(bb, gg, x, tx, n, zbar, 0, 0.1) AS no_periods
+FROM m, c ORDER BY c.x;
+SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 3, 2, 10, 12, 0);
+SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 12, -1);
+SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 100001, 0);

@@ -3843,3 +3843,10 @@ CREATE FUNCTION predicted_clv(purchases paretonbd, spend gammagamma,
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION predicted_clv(mbgnbd, gammagamma, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS 'discounted expected spend of a customer over the next periods: MBG/NBD purchases times Gamma-Gamma spend';
 COMMENT ON FUNCTION predicted_clv(paretonbd, gammagamma, double precision, double precision, double precision, double precision, integer, double precision, double precision) IS 'discounted expected spend of a customer over the next periods: Pareto/NBD purchases times Gamma-Gamma spend';
+CREATE FUNCTION predicted_clv(purchases bgbb, spend gammagamma,
+							  frequency double precision, recency double precision,
+							  opportunities double precision, monetary double precision,
+							  periods integer, discount_rate double precision) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_predicted_clv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION predicted_clv(bgbb, gammagamma, double precision, double precision, double precision, double precision, integer, double precision) IS 'discounted expected spend of a customer over the next opportunities: BG/BB transactions times Gamma-Gamma spend';

@@ -165,6 +165,7 @@ extern Datum eng_json_result(StringInfo buf, bool jsonb);
  * that customer in the next t.
  */
 typedef double (*EngExpectedPurchases) (void *arg, double t);
+extern double eng_gammagamma_spend(FunctionCallInfo fcinfo, int ggarg, double x, double zbar);
 extern Datum eng_predicted_clv(FunctionCallInfo fcinfo, EngExpectedPurchases expected,
 							   void *arg);
 

@@ -2120,6 +2120,20 @@ eng_predicted_clv(FunctionCallInfo fcinfo, EngExpectedPurchases expected, void *
 	PG_RETURN_FLOAT8(eng_float8_result(clv, "predicted customer lifetime value"));
 }
 
+/*
+ * A customer's expected spend per purchase under the Gamma-Gamma model in
+ * argument ggarg, for predicted_clv over a purchase model of another file
+ * (BG/BB): monetary is checked as for predicted_clv.
+ */
+double
+eng_gammagamma_spend(FunctionCallInfo fcinfo, int ggarg, double x, double zbar)
+{
+	PredModel  *gg = pred_getarg(fcinfo, ggarg, &gg_kind);
+
+	pred_check_spend(x, zbar);
+	return gg_conditional(gg->params, x, zbar);
+}
+
 /* a BG/NBD or MBG/NBD customer: parameters and (frequency, recency, age) */
 typedef struct PredCustomer
 {

@@ -169,6 +169,8 @@ my %accessors = (
 		'p_alive(bgbb,double precision,double precision,double precision)' =>
 		  'p_alive(v, 2, 4, 6)',
 		'purchase_probability(bgbb,double precision,double precision)' => 'purchase_probability(v, 6, 2)',
+		'predicted_clv(bgbb,gammagamma,double precision,double precision,double precision,double precision,integer,double precision)' =>
+		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 4, 6, 30, 10, 0.1)",
 	},
 	paretonbd => {
 		'parameters(paretonbd)' => '(SELECT count(*) FROM parameters(v))',
