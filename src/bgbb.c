@@ -51,9 +51,8 @@
 #include "utils/tuplestore.h"
 
 #include "numerics.h"
+#include "predict.h"
 
-#define BGBB_VERSION		1
-#define BGBB_FLAG_FITTED	0x01
 #define BGBB_NPARAMS		4
 #define BGBB_NCOV			(BGBB_NPARAMS * (BGBB_NPARAMS + 1) / 2)
 StaticAssertDecl(BGBB_NPARAMS <= NUM_MAX_PARAMS,
@@ -64,26 +63,18 @@ StaticAssertDecl(BGBB_NPARAMS <= NUM_MAX_PARAMS,
 /* opportunities of one customer, and of a prediction horizon */
 #define BGBB_MAX_OPPORTUNITIES	(10 * 1000 * 1000)
 
-static const char *const bgbb_names[BGBB_NPARAMS] = {"alpha", "beta", "gamma", "delta"};
+/* the model type: predict.h's layout, I/O and accessors */
+static const PredKind bgbb_kind = {
+	.typname = "bgbb",
+	.fitname = "bgbb_fit",
+	.penalized_call = "bgbb_fit(frequency, recency, opportunities, customers, 0.001)",
+	.nparams = BGBB_NPARAMS,
+	.names = {"alpha", "beta", "gamma", "delta"},
+};
 
-#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+#define bgbb_names (bgbb_kind.names)
 
-/*
- * A model.  For a model built from given parameters the fit fields are zero.
- * The covariance is that of the logarithms of the parameters (the scale the
- * optimiser works on), lower triangle by rows.  The layout is that of the
- * bgnbd type.
- */
-typedef struct BgbbModel
-{
-	EngStateHeader hdr;
-	int32		iterations;		/* BFGS iterations of the fit */
-	int32		reserved;
-	int64		customers;		/* customers (sum of the counts) of the fit */
-	double		loglik;			/* log-likelihood at the estimate */
-	double		params[BGBB_NPARAMS];
-	double		cov[BGBB_NCOV];
-} BgbbModel;
+typedef PredModel BgbbModel;
 
 /* one row of a fitting state */
 typedef struct BgbbRow
@@ -117,57 +108,13 @@ typedef struct BgbbRows
 } BgbbRows;
 
 /*****************************************************************************
- * The model type: validation, construction, I/O
+ * The model type: predict.h's, named by bgbb_kind
  *****************************************************************************/
-
-static void
-bgbb_validate(const BgbbModel *m, EngSource src)
-{
-	bool		fitted;
-	const char *problem = NULL;
-
-	eng_check_header(&m->hdr, sizeof(BgbbModel), BGBB_VERSION, BGBB_FLAG_FITTED,
-					 "bgbb", src);
-	if (m->reserved != 0)
-		problem = "A reserved field is not zero.";
-	fitted = (m->hdr.flags & BGBB_FLAG_FITTED) != 0;
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-		if (!(isfinite(m->params[i]) && m->params[i] > 0.0))
-			problem = "A parameter is not a positive finite number.";
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-		for (int j = 0; j <= i; j++)
-		{
-			double		c = COV(m->cov, i, j);
-
-			if (!fitted ? c != 0.0 : !isfinite(c) || (i == j && c < 0.0))
-				problem = "The covariance matrix is invalid.";
-		}
-	if (fitted ? (m->customers < 1 || m->iterations < 0 || !isfinite(m->loglik)) :
-		(m->customers != 0 || m->iterations != 0 || m->loglik != 0.0))
-		problem = "The fit fields are invalid.";
-	if (problem)
-		ereport(ERROR,
-				errcode(eng_source_errcode(src)),
-				errmsg("invalid bgbb value"),
-				errdetail("%s", problem));
-}
 
 static BgbbModel *
 bgbb_getarg(FunctionCallInfo fcinfo, int argno)
 {
-	BgbbModel  *m = (BgbbModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-
-	bgbb_validate(m, ENG_STORED);
-	return m;
-}
-
-static BgbbModel *
-bgbb_new(void)
-{
-	BgbbModel  *m = palloc0(sizeof(BgbbModel));
-
-	eng_init_header(&m->hdr, sizeof(BgbbModel), BGBB_VERSION, 0);
-	return m;
+	return pred_getarg(fcinfo, argno, &bgbb_kind);
 }
 
 /* bgbb(alpha, beta, gamma, delta): a model from given parameters */
@@ -175,168 +122,41 @@ PG_FUNCTION_INFO_V1(engagement_bgbb_make);
 Datum
 engagement_bgbb_make(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_new();
-
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		double		v = PG_GETARG_FLOAT8(i);
-
-		if (!(isfinite(v) && v > 0.0))
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("bgbb parameter \"%s\" must be a positive finite number",
-						   bgbb_names[i]));
-		m->params[i] = v;
-	}
-	PG_RETURN_POINTER(m);
+	return pred_construct(fcinfo, &bgbb_kind);
 }
 
 /*
  * Text form: (v=1,alpha=1.2,beta=0.75,gamma=0.66,delta=2.78) for given
  * parameters; a fit adds ,customers=11104,ll=-33225.6,iterations=20,
  * cov=[c00,c10,c11,...] (the covariance of the log-parameters, lower
- * triangle by rows).
+ * triangle by rows); the binary form has the same fields
  */
 PG_FUNCTION_INFO_V1(engagement_bgbb_out);
 Datum
 engagement_bgbb_out(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(v=%d", BGBB_VERSION);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		appendStringInfo(&buf, ",%s=", bgbb_names[i]);
-		eng_append_float8(&buf, m->params[i]);
-	}
-	if (m->hdr.flags & BGBB_FLAG_FITTED)
-	{
-		appendStringInfo(&buf, ",customers=" INT64_FORMAT ",ll=", m->customers);
-		eng_append_float8(&buf, m->loglik);
-		appendStringInfo(&buf, ",iterations=%d,cov=[", m->iterations);
-		for (int i = 0; i < BGBB_NCOV; i++)
-		{
-			if (i > 0)
-				appendStringInfoChar(&buf, ',');
-			eng_append_float8(&buf, m->cov[i]);
-		}
-		appendStringInfoChar(&buf, ']');
-	}
-	appendStringInfoChar(&buf, ')');
-	PG_RETURN_CSTRING(buf.data);
+	return pred_out(fcinfo, &bgbb_kind);
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgbb_in);
 Datum
 engagement_bgbb_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	EngTextCursor c;
-	BgbbModel  *m = bgbb_new();
-
-	eng_cursor_begin(&c, input, "bgbb", BGBB_VERSION);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, bgbb_names[i]);
-		m->params[i] = eng_cursor_float8(&c);
-	}
-	if (eng_cursor_accept(&c, ','))
-	{
-		int64		iterations;
-
-		m->hdr.flags |= BGBB_FLAG_FITTED;
-		eng_cursor_expect_key(&c, "customers");
-		m->customers = eng_cursor_int64(&c);
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "ll");
-		m->loglik = eng_cursor_float8(&c);
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "iterations");
-		iterations = eng_cursor_int64(&c);
-		if (iterations < 0 || iterations > PG_INT32_MAX)
-			eng_cursor_error(&c, "The number of iterations is out of range.");
-		m->iterations = (int32) iterations;
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "cov");
-		eng_cursor_expect(&c, '[');
-		for (int i = 0; i < BGBB_NCOV; i++)
-		{
-			if (i > 0)
-				eng_cursor_expect(&c, ',');
-			m->cov[i] = eng_cursor_float8(&c);
-		}
-		eng_cursor_expect(&c, ']');
-	}
-	eng_cursor_expect(&c, ')');
-	eng_cursor_expect_end(&c);
-	bgbb_validate(m, ENG_TEXT);
-	PG_RETURN_POINTER(m);
+	return pred_in(fcinfo, &bgbb_kind);
 }
 
-/* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
 PG_FUNCTION_INFO_V1(engagement_bgbb_send);
 Datum
 engagement_bgbb_send(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, BGBB_VERSION);
-	pq_sendbyte(&buf, m->hdr.flags);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-		pq_sendfloat8(&buf, m->params[i]);
-	if (m->hdr.flags & BGBB_FLAG_FITTED)
-	{
-		pq_sendint64(&buf, m->customers);
-		pq_sendfloat8(&buf, m->loglik);
-		pq_sendint32(&buf, m->iterations);
-		for (int i = 0; i < BGBB_NCOV; i++)
-			pq_sendfloat8(&buf, m->cov[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return pred_send(fcinfo, &bgbb_kind);
 }
 
 PG_FUNCTION_INFO_V1(engagement_bgbb_recv);
 Datum
 engagement_bgbb_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	BgbbModel  *m = bgbb_new();
-
-	eng_recv_version(buf, BGBB_VERSION, "bgbb");
-	m->hdr.flags = pq_getmsgbyte(buf);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-		m->params[i] = pq_getmsgfloat8(buf);
-	if (m->hdr.flags & BGBB_FLAG_FITTED)
-	{
-		m->customers = pq_getmsgint64(buf);
-		m->loglik = pq_getmsgfloat8(buf);
-		m->iterations = pq_getmsgint(buf, 4);
-		for (int i = 0; i < BGBB_NCOV; i++)
-			m->cov[i] = pq_getmsgfloat8(buf);
-	}
-	eng_recv_end(buf, "bgbb", ENG_BINARY);
-	bgbb_validate(m, ENG_BINARY);
-	PG_RETURN_POINTER(m);
-}
-
-/*****************************************************************************
- * Accessors of the fit
- *****************************************************************************/
-
-/*
- * The standard error of parameter i by the delta method from the covariance
- * of the log-parameters (not finite when the information matrix was nearly
- * singular: callers report NULL then)
- */
-static double
-bgbb_std_error(const BgbbModel *m, int i)
-{
-	return m->params[i] * sqrt(COV(m->cov, i, i));
+	return pred_recv(fcinfo, &bgbb_kind);
 }
 
 /* parameters(bgbb) -> (parameter, estimate, std_error) */
@@ -344,30 +164,7 @@ PG_FUNCTION_INFO_V1(engagement_bgbb_parameters);
 Datum
 engagement_bgbb_parameters(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	BgbbModel  *m;
-
-	InitMaterializedSRF(fcinfo, 0);
-	m = bgbb_getarg(fcinfo, 0);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
-
-		values[0] = CStringGetTextDatum(bgbb_names[i]);
-		values[1] = Float8GetDatum(m->params[i]);
-		if (m->hdr.flags & BGBB_FLAG_FITTED)
-		{
-			double		se = bgbb_std_error(m, i);
-
-			values[2] = Float8GetDatum(eng_no_minus_zero(se));
-			nulls[2] = !isfinite(se);
-		}
-		else
-			nulls[2] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
+	return pred_parameters(fcinfo, &bgbb_kind);
 }
 
 /* estimates(bgbb): the parameters and their standard errors as one record */
@@ -375,27 +172,7 @@ PG_FUNCTION_INFO_V1(engagement_bgbb_estimates);
 Datum
 engagement_bgbb_estimates(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-	TupleDesc	tupdesc;
-	Datum		values[2 * BGBB_NPARAMS];
-	bool		nulls[2 * BGBB_NPARAMS];
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
-		tupdesc->natts != 2 * BGBB_NPARAMS)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("estimates() must return a record of %d columns", 2 * BGBB_NPARAMS));
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		double		se = bgbb_std_error(m, i);
-
-		values[i] = Float8GetDatum(m->params[i]);
-		nulls[i] = false;
-		values[BGBB_NPARAMS + i] = Float8GetDatum(eng_no_minus_zero(se));
-		nulls[BGBB_NPARAMS + i] = !(m->hdr.flags & BGBB_FLAG_FITTED) || !isfinite(se);
-	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
-													  values, nulls)));
+	return pred_estimates(fcinfo, &bgbb_kind);
 }
 
 /* log_likelihood(bgbb): at the estimate; NULL for given parameters */
@@ -403,11 +180,7 @@ PG_FUNCTION_INFO_V1(engagement_bgbb_loglik);
 Datum
 engagement_bgbb_loglik(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-
-	if (!(m->hdr.flags & BGBB_FLAG_FITTED))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(eng_no_minus_zero(m->loglik));
+	return pred_loglik(fcinfo, &bgbb_kind);
 }
 
 /* customers(bgbb): customers of the fit; NULL for given parameters */
@@ -415,66 +188,14 @@ PG_FUNCTION_INFO_V1(engagement_bgbb_customers);
 Datum
 engagement_bgbb_customers(PG_FUNCTION_ARGS)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-
-	if (!(m->hdr.flags & BGBB_FLAG_FITTED))
-		PG_RETURN_NULL();
-	PG_RETURN_INT64(m->customers);
+	return pred_customers(fcinfo, &bgbb_kind);
 }
 
-/*
- * JSON form: {"version": 1, "parameters": {"alpha": x, ...}, "fitted": bool,
- * and for a fit "customers", "log_likelihood", "iterations", "std_errors"
- * (null where parameters() has NULL) and "covariance" (of the
- * log-parameters, in full), the keys of the bgnbd type's JSON form
- */
+/* the JSON form: the keys of every model type's (predict.c) */
 static Datum
 bgbb_json(FunctionCallInfo fcinfo, bool jsonb)
 {
-	BgbbModel  *m = bgbb_getarg(fcinfo, 0);
-	StringInfoData buf;
-	bool		fitted = (m->hdr.flags & BGBB_FLAG_FITTED) != 0;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"parameters\": {", BGBB_VERSION);
-	for (int i = 0; i < BGBB_NPARAMS; i++)
-	{
-		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", bgbb_names[i]);
-		eng_append_float8(&buf, m->params[i]);
-	}
-	appendStringInfo(&buf, "}, \"fitted\": %s", fitted ? "true" : "false");
-	if (fitted)
-	{
-		appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"log_likelihood\": ",
-						 m->customers);
-		eng_append_float8(&buf, m->loglik);
-		appendStringInfo(&buf, ", \"iterations\": %d, \"std_errors\": {", m->iterations);
-		for (int i = 0; i < BGBB_NPARAMS; i++)
-		{
-			double		se = bgbb_std_error(m, i);
-
-			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", bgbb_names[i]);
-			if (isfinite(se))
-				eng_append_float8(&buf, eng_no_minus_zero(se));
-			else
-				appendStringInfoString(&buf, "null");
-		}
-		appendStringInfoString(&buf, "}, \"covariance\": [");
-		for (int i = 0; i < BGBB_NPARAMS; i++)
-		{
-			appendStringInfoString(&buf, i > 0 ? ", [" : "[");
-			for (int j = 0; j < BGBB_NPARAMS; j++)
-			{
-				if (j > 0)
-					appendStringInfoString(&buf, ", ");
-				eng_append_float8(&buf, COV(m->cov, i, j));
-			}
-			appendStringInfoChar(&buf, ']');
-		}
-		appendStringInfoChar(&buf, ']');
-	}
-	appendStringInfoChar(&buf, '}');
-	return eng_json_result(&buf, jsonb);
+	return pred_json(fcinfo, &bgbb_kind, jsonb);
 }
 
 ENG_JSON_CASTS(engagement_bgbb, bgbb_json)
@@ -1118,8 +839,8 @@ engagement_bgbb_final(PG_FUNCTION_ARGS)
 	}
 	MemoryContextSwitchTo(oldcxt);
 
-	result = bgbb_new();
-	result->hdr.flags = BGBB_FLAG_FITTED;
+	result = pred_new();
+	result->hdr.flags = PRED_FLAG_FITTED;
 	result->iterations = fit.iterations;
 	result->customers = s->customers;
 	result->loglik = eng_no_minus_zero(-fit.f * d.wsum);

@@ -51,9 +51,8 @@
 #include "utils/tuplestore.h"
 
 #include "numerics.h"
+#include "predict.h"
 
-#define PNBD_VERSION		1
-#define PNBD_FLAG_FITTED	0x01
 #define PNBD_NPARAMS		4
 #define PNBD_NCOV			(PNBD_NPARAMS * (PNBD_NPARAMS + 1) / 2)
 StaticAssertDecl(PNBD_NPARAMS <= NUM_MAX_PARAMS,
@@ -77,26 +76,18 @@ StaticAssertDecl(PNBD_NPARAMS <= NUM_MAX_PARAMS,
  */
 #define PNBD_FIT_MAX_TERMS	(64 * 1024)
 
-static const char *const paretonbd_names[PNBD_NPARAMS] = {"r", "alpha", "s", "beta"};
+/* the model type: predict.h's layout, I/O and accessors */
+static const PredKind paretonbd_kind = {
+	.typname = "paretonbd",
+	.fitname = "paretonbd_fit",
+	.penalized_call = "paretonbd_fit(frequency, recency, age, 0.001)",
+	.nparams = PNBD_NPARAMS,
+	.names = {"r", "alpha", "s", "beta"},
+};
 
-#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+#define paretonbd_names (paretonbd_kind.names)
 
-/*
- * A model.  For a model built from given parameters the fit fields are zero.
- * The covariance is that of the logarithms of the parameters (the scale the
- * optimiser works on), lower triangle by rows.  The layout is that of the
- * bgnbd and bgbb types.
- */
-typedef struct PnbdModel
-{
-	EngStateHeader hdr;
-	int32		iterations;		/* BFGS iterations of the fit */
-	int32		reserved;
-	int64		customers;		/* customers of the fit */
-	double		loglik;			/* log-likelihood at the estimate */
-	double		params[PNBD_NPARAMS];
-	double		cov[PNBD_NCOV];
-} PnbdModel;
+typedef PredModel PnbdModel;
 
 /* one row of a fitting state: frequency, recency, age */
 typedef struct PnbdRow
@@ -128,57 +119,13 @@ typedef struct PnbdRows
 } PnbdRows;
 
 /*****************************************************************************
- * The model type: validation, construction, I/O
+ * The model type: predict.h's, named by paretonbd_kind
  *****************************************************************************/
-
-static void
-paretonbd_validate(const PnbdModel *m, EngSource src)
-{
-	bool		fitted;
-	const char *problem = NULL;
-
-	eng_check_header(&m->hdr, sizeof(PnbdModel), PNBD_VERSION, PNBD_FLAG_FITTED,
-					 "paretonbd", src);
-	if (m->reserved != 0)
-		problem = "A reserved field is not zero.";
-	fitted = (m->hdr.flags & PNBD_FLAG_FITTED) != 0;
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-		if (!(isfinite(m->params[i]) && m->params[i] > 0.0))
-			problem = "A parameter is not a positive finite number.";
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-		for (int j = 0; j <= i; j++)
-		{
-			double		c = COV(m->cov, i, j);
-
-			if (!fitted ? c != 0.0 : !isfinite(c) || (i == j && c < 0.0))
-				problem = "The covariance matrix is invalid.";
-		}
-	if (fitted ? (m->customers < 1 || m->iterations < 0 || !isfinite(m->loglik)) :
-		(m->customers != 0 || m->iterations != 0 || m->loglik != 0.0))
-		problem = "The fit fields are invalid.";
-	if (problem)
-		ereport(ERROR,
-				errcode(eng_source_errcode(src)),
-				errmsg("invalid paretonbd value"),
-				errdetail("%s", problem));
-}
 
 static PnbdModel *
 paretonbd_getarg(FunctionCallInfo fcinfo, int argno)
 {
-	PnbdModel  *m = (PnbdModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
-
-	paretonbd_validate(m, ENG_STORED);
-	return m;
-}
-
-static PnbdModel *
-paretonbd_new(void)
-{
-	PnbdModel  *m = palloc0(sizeof(PnbdModel));
-
-	eng_init_header(&m->hdr, sizeof(PnbdModel), PNBD_VERSION, 0);
-	return m;
+	return pred_getarg(fcinfo, argno, &paretonbd_kind);
 }
 
 /* paretonbd(r, alpha, s, beta): a model from given parameters */
@@ -186,168 +133,41 @@ PG_FUNCTION_INFO_V1(engagement_paretonbd_make);
 Datum
 engagement_paretonbd_make(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_new();
-
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		double		v = PG_GETARG_FLOAT8(i);
-
-		if (!(isfinite(v) && v > 0.0))
-			ereport(ERROR,
-					errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					errmsg("paretonbd parameter \"%s\" must be a positive finite number",
-						   paretonbd_names[i]));
-		m->params[i] = v;
-	}
-	PG_RETURN_POINTER(m);
+	return pred_construct(fcinfo, &paretonbd_kind);
 }
 
 /*
  * Text form: (v=1,r=0.55,alpha=10.58,s=0.61,beta=11.67) for given
- * parameters; a fit adds ,customers=2357,ll=-9595,iterations=20,
+ * parameters; a fit adds ,customers=2357,ll=-9595.0,iterations=20,
  * cov=[c00,c10,c11,...] (the covariance of the log-parameters, lower
- * triangle by rows).
+ * triangle by rows); the binary form has the same fields
  */
 PG_FUNCTION_INFO_V1(engagement_paretonbd_out);
 Datum
 engagement_paretonbd_out(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(v=%d", PNBD_VERSION);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		appendStringInfo(&buf, ",%s=", paretonbd_names[i]);
-		eng_append_float8(&buf, m->params[i]);
-	}
-	if (m->hdr.flags & PNBD_FLAG_FITTED)
-	{
-		appendStringInfo(&buf, ",customers=" INT64_FORMAT ",ll=", m->customers);
-		eng_append_float8(&buf, m->loglik);
-		appendStringInfo(&buf, ",iterations=%d,cov=[", m->iterations);
-		for (int i = 0; i < PNBD_NCOV; i++)
-		{
-			if (i > 0)
-				appendStringInfoChar(&buf, ',');
-			eng_append_float8(&buf, m->cov[i]);
-		}
-		appendStringInfoChar(&buf, ']');
-	}
-	appendStringInfoChar(&buf, ')');
-	PG_RETURN_CSTRING(buf.data);
+	return pred_out(fcinfo, &paretonbd_kind);
 }
 
 PG_FUNCTION_INFO_V1(engagement_paretonbd_in);
 Datum
 engagement_paretonbd_in(PG_FUNCTION_ARGS)
 {
-	char	   *input = PG_GETARG_CSTRING(0);
-	EngTextCursor c;
-	PnbdModel  *m = paretonbd_new();
-
-	eng_cursor_begin(&c, input, "paretonbd", PNBD_VERSION);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, paretonbd_names[i]);
-		m->params[i] = eng_cursor_float8(&c);
-	}
-	if (eng_cursor_accept(&c, ','))
-	{
-		int64		iterations;
-
-		m->hdr.flags |= PNBD_FLAG_FITTED;
-		eng_cursor_expect_key(&c, "customers");
-		m->customers = eng_cursor_int64(&c);
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "ll");
-		m->loglik = eng_cursor_float8(&c);
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "iterations");
-		iterations = eng_cursor_int64(&c);
-		if (iterations < 0 || iterations > PG_INT32_MAX)
-			eng_cursor_error(&c, "The number of iterations is out of range.");
-		m->iterations = (int32) iterations;
-		eng_cursor_expect(&c, ',');
-		eng_cursor_expect_key(&c, "cov");
-		eng_cursor_expect(&c, '[');
-		for (int i = 0; i < PNBD_NCOV; i++)
-		{
-			if (i > 0)
-				eng_cursor_expect(&c, ',');
-			m->cov[i] = eng_cursor_float8(&c);
-		}
-		eng_cursor_expect(&c, ']');
-	}
-	eng_cursor_expect(&c, ')');
-	eng_cursor_expect_end(&c);
-	paretonbd_validate(m, ENG_TEXT);
-	PG_RETURN_POINTER(m);
+	return pred_in(fcinfo, &paretonbd_kind);
 }
 
-/* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
 PG_FUNCTION_INFO_V1(engagement_paretonbd_send);
 Datum
 engagement_paretonbd_send(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	StringInfoData buf;
-
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, PNBD_VERSION);
-	pq_sendbyte(&buf, m->hdr.flags);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-		pq_sendfloat8(&buf, m->params[i]);
-	if (m->hdr.flags & PNBD_FLAG_FITTED)
-	{
-		pq_sendint64(&buf, m->customers);
-		pq_sendfloat8(&buf, m->loglik);
-		pq_sendint32(&buf, m->iterations);
-		for (int i = 0; i < PNBD_NCOV; i++)
-			pq_sendfloat8(&buf, m->cov[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	return pred_send(fcinfo, &paretonbd_kind);
 }
 
 PG_FUNCTION_INFO_V1(engagement_paretonbd_recv);
 Datum
 engagement_paretonbd_recv(PG_FUNCTION_ARGS)
 {
-	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	PnbdModel  *m = paretonbd_new();
-
-	eng_recv_version(buf, PNBD_VERSION, "paretonbd");
-	m->hdr.flags = pq_getmsgbyte(buf);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-		m->params[i] = pq_getmsgfloat8(buf);
-	if (m->hdr.flags & PNBD_FLAG_FITTED)
-	{
-		m->customers = pq_getmsgint64(buf);
-		m->loglik = pq_getmsgfloat8(buf);
-		m->iterations = pq_getmsgint(buf, 4);
-		for (int i = 0; i < PNBD_NCOV; i++)
-			m->cov[i] = pq_getmsgfloat8(buf);
-	}
-	eng_recv_end(buf, "paretonbd", ENG_BINARY);
-	paretonbd_validate(m, ENG_BINARY);
-	PG_RETURN_POINTER(m);
-}
-
-/*****************************************************************************
- * Accessors of the fit
- *****************************************************************************/
-
-/*
- * The standard error of parameter i by the delta method from the covariance
- * of the log-parameters (not finite when the information matrix was nearly
- * singular: callers report NULL then)
- */
-static double
-paretonbd_std_error(const PnbdModel *m, int i)
-{
-	return m->params[i] * sqrt(COV(m->cov, i, i));
+	return pred_recv(fcinfo, &paretonbd_kind);
 }
 
 /* parameters(paretonbd) -> (parameter, estimate, std_error) */
@@ -355,58 +175,15 @@ PG_FUNCTION_INFO_V1(engagement_paretonbd_parameters);
 Datum
 engagement_paretonbd_parameters(PG_FUNCTION_ARGS)
 {
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	PnbdModel  *m;
-
-	InitMaterializedSRF(fcinfo, 0);
-	m = paretonbd_getarg(fcinfo, 0);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		Datum		values[3];
-		bool		nulls[3] = {false, false, false};
-
-		values[0] = CStringGetTextDatum(paretonbd_names[i]);
-		values[1] = Float8GetDatum(m->params[i]);
-		if (m->hdr.flags & PNBD_FLAG_FITTED)
-		{
-			double		se = paretonbd_std_error(m, i);
-
-			values[2] = Float8GetDatum(eng_no_minus_zero(se));
-			nulls[2] = !isfinite(se);
-		}
-		else
-			nulls[2] = true;
-		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-	}
-	return (Datum) 0;
+	return pred_parameters(fcinfo, &paretonbd_kind);
 }
 
-/* estimates(paretonbd): the parameters and their standard errors as one record */
+/* estimates(paretonbd): the parameters and standard errors as one record */
 PG_FUNCTION_INFO_V1(engagement_paretonbd_estimates);
 Datum
 engagement_paretonbd_estimates(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	TupleDesc	tupdesc;
-	Datum		values[2 * PNBD_NPARAMS];
-	bool		nulls[2 * PNBD_NPARAMS];
-
-	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE ||
-		tupdesc->natts != 2 * PNBD_NPARAMS)
-		ereport(ERROR,
-				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				errmsg("estimates() must return a record of %d columns", 2 * PNBD_NPARAMS));
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		double		se = paretonbd_std_error(m, i);
-
-		values[i] = Float8GetDatum(m->params[i]);
-		nulls[i] = false;
-		values[PNBD_NPARAMS + i] = Float8GetDatum(eng_no_minus_zero(se));
-		nulls[PNBD_NPARAMS + i] = !(m->hdr.flags & PNBD_FLAG_FITTED) || !isfinite(se);
-	}
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc),
-													  values, nulls)));
+	return pred_estimates(fcinfo, &paretonbd_kind);
 }
 
 /* log_likelihood(paretonbd): at the estimate; NULL for given parameters */
@@ -414,11 +191,7 @@ PG_FUNCTION_INFO_V1(engagement_paretonbd_loglik);
 Datum
 engagement_paretonbd_loglik(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-
-	if (!(m->hdr.flags & PNBD_FLAG_FITTED))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(eng_no_minus_zero(m->loglik));
+	return pred_loglik(fcinfo, &paretonbd_kind);
 }
 
 /* customers(paretonbd): customers of the fit; NULL for given parameters */
@@ -426,66 +199,14 @@ PG_FUNCTION_INFO_V1(engagement_paretonbd_customers);
 Datum
 engagement_paretonbd_customers(PG_FUNCTION_ARGS)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-
-	if (!(m->hdr.flags & PNBD_FLAG_FITTED))
-		PG_RETURN_NULL();
-	PG_RETURN_INT64(m->customers);
+	return pred_customers(fcinfo, &paretonbd_kind);
 }
 
-/*
- * JSON form: {"version": 1, "parameters": {"alpha": x, ...}, "fitted": bool,
- * and for a fit "customers", "log_likelihood", "iterations", "std_errors"
- * (null where parameters() has NULL) and "covariance" (of the
- * log-parameters, in full), the keys of the bgnbd and bgbb JSON forms
- */
+/* the JSON form: the keys of every model type's (predict.c) */
 static Datum
 paretonbd_json(FunctionCallInfo fcinfo, bool jsonb)
 {
-	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	StringInfoData buf;
-	bool		fitted = (m->hdr.flags & PNBD_FLAG_FITTED) != 0;
-
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "{\"version\": %d, \"parameters\": {", PNBD_VERSION);
-	for (int i = 0; i < PNBD_NPARAMS; i++)
-	{
-		appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", paretonbd_names[i]);
-		eng_append_float8(&buf, m->params[i]);
-	}
-	appendStringInfo(&buf, "}, \"fitted\": %s", fitted ? "true" : "false");
-	if (fitted)
-	{
-		appendStringInfo(&buf, ", \"customers\": " INT64_FORMAT ", \"log_likelihood\": ",
-						 m->customers);
-		eng_append_float8(&buf, m->loglik);
-		appendStringInfo(&buf, ", \"iterations\": %d, \"std_errors\": {", m->iterations);
-		for (int i = 0; i < PNBD_NPARAMS; i++)
-		{
-			double		se = paretonbd_std_error(m, i);
-
-			appendStringInfo(&buf, "%s\"%s\": ", i > 0 ? ", " : "", paretonbd_names[i]);
-			if (isfinite(se))
-				eng_append_float8(&buf, eng_no_minus_zero(se));
-			else
-				appendStringInfoString(&buf, "null");
-		}
-		appendStringInfoString(&buf, "}, \"covariance\": [");
-		for (int i = 0; i < PNBD_NPARAMS; i++)
-		{
-			appendStringInfoString(&buf, i > 0 ? ", [" : "[");
-			for (int j = 0; j < PNBD_NPARAMS; j++)
-			{
-				if (j > 0)
-					appendStringInfoString(&buf, ", ");
-				eng_append_float8(&buf, COV(m->cov, i, j));
-			}
-			appendStringInfoChar(&buf, ']');
-		}
-		appendStringInfoChar(&buf, ']');
-	}
-	appendStringInfoChar(&buf, '}');
-	return eng_json_result(&buf, jsonb);
+	return pred_json(fcinfo, &paretonbd_kind, jsonb);
 }
 
 ENG_JSON_CASTS(engagement_paretonbd, paretonbd_json)
@@ -1289,8 +1010,8 @@ engagement_paretonbd_final(PG_FUNCTION_ARGS)
 	}
 	MemoryContextSwitchTo(oldcxt);
 
-	result = paretonbd_new();
-	result->hdr.flags = PNBD_FLAG_FITTED;
+	result = pred_new();
+	result->hdr.flags = PRED_FLAG_FITTED;
 	result->iterations = fit.iterations;
 	result->customers = s->n;
 	result->loglik = eng_no_minus_zero(-fit.f * d.wsum);

@@ -40,24 +40,12 @@
 #include "utils/tuplestore.h"
 
 #include "numerics.h"
+#include "predict.h"
 
-#define PRED_VERSION		1
-#define PRED_FLAG_FITTED	0x01
-#define PRED_MAX_PARAMS		4
-#define PRED_NCOV			(PRED_MAX_PARAMS * (PRED_MAX_PARAMS + 1) / 2)
 StaticAssertDecl(PRED_MAX_PARAMS <= NUM_MAX_PARAMS,
 				 "a model has more parameters than num_minimise fits");
 #define PRED_MAX_ROWS		(40 * 1000 * 1000)
 
-/* what tells the two model types apart */
-typedef struct PredKind
-{
-	const char *typname;
-	const char *fitname;
-	const char *penalized_call; /* a penalized fit, for hints */
-	int			nparams;
-	const char *names[PRED_MAX_PARAMS];
-} PredKind;
 
 static const PredKind bgnbd_kind = {
 	.typname = "bgnbd",
@@ -81,24 +69,8 @@ static const PredKind gg_kind = {
 	.names = {"p", "q", "gamma"},
 };
 
-/*
- * A model (both types share the layout).  Parameters beyond nparams, and
- * for a model built from given parameters the fit fields, are zero.  The
- * covariance is that of the logarithms of the parameters (the scale the
- * optimiser works on), lower triangle by rows.
- */
-typedef struct PredModel
-{
-	EngStateHeader hdr;
-	int32		iterations;		/* BFGS iterations of the fit */
-	int32		reserved;
-	int64		customers;		/* rows the fit used */
-	double		loglik;			/* log-likelihood at the estimate */
-	double		params[PRED_MAX_PARAMS];
-	double		cov[PRED_NCOV];
-} PredModel;
 
-#define COV(m, i, j) ((i) >= (j) ? (m)[(i) * ((i) + 1) / 2 + (j)] : (m)[(j) * ((j) + 1) / 2 + (i)])
+
 
 /*
  * Fitting state: ncols doubles per customer, in arrival order, and the
@@ -154,7 +126,7 @@ pred_validate(const PredModel *m, const PredKind *kind, EngSource src)
 				errdetail("%s", problem));
 }
 
-static PredModel *
+PredModel *
 pred_getarg(FunctionCallInfo fcinfo, int argno, const PredKind *kind)
 {
 	PredModel  *m = (PredModel *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
@@ -163,7 +135,7 @@ pred_getarg(FunctionCallInfo fcinfo, int argno, const PredKind *kind)
 	return m;
 }
 
-static PredModel *
+PredModel *
 pred_new(void)
 {
 	PredModel  *m = palloc0(sizeof(PredModel));
@@ -173,7 +145,7 @@ pred_new(void)
 }
 
 /* bgnbd(r, alpha, a, b) and gammagamma(p, q, gamma): a model from given parameters */
-static Datum
+Datum
 pred_construct(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_new();
@@ -211,7 +183,7 @@ engagement_gammagamma_make(PG_FUNCTION_ARGS)
  * a fit adds ,customers=2357,ll=-9582.43,iterations=31,cov=[c00,c10,c11,...]
  * (the covariance of the log-parameters, lower triangle by rows).
  */
-static Datum
+Datum
 pred_out(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
@@ -243,7 +215,7 @@ pred_out(FunctionCallInfo fcinfo, const PredKind *kind)
 	PG_RETURN_CSTRING(buf.data);
 }
 
-static Datum
+Datum
 pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	char	   *input = PG_GETARG_CSTRING(0);
@@ -293,7 +265,7 @@ pred_in(FunctionCallInfo fcinfo, const PredKind *kind)
 }
 
 /* binary: version, flags, parameters; a fit adds customers, ll, iterations, covariance */
-static Datum
+Datum
 pred_send(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
@@ -316,7 +288,7 @@ pred_send(FunctionCallInfo fcinfo, const PredKind *kind)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-static Datum
+Datum
 pred_recv(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
@@ -407,13 +379,13 @@ engagement_gammagamma_recv(PG_FUNCTION_ARGS)
  * that of the log parameters (Infinity or NaN when the information matrix
  * was singular; callers report NULL then)
  */
-static double
+double
 pred_std_error(const PredModel *m, int i)
 {
 	return m->params[i] * sqrt(COV(m->cov, i, i));
 }
 
-static Datum
+Datum
 pred_parameters(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
@@ -457,7 +429,7 @@ engagement_gammagamma_parameters(PG_FUNCTION_ARGS)
 }
 
 /* log_likelihood(model): at the estimate; NULL for given parameters */
-static Datum
+Datum
 pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
@@ -482,7 +454,7 @@ engagement_gammagamma_loglik(PG_FUNCTION_ARGS)
 }
 
 /* customers(model): rows the fit used; NULL for given parameters */
-static Datum
+Datum
 pred_customers(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
@@ -2169,7 +2141,7 @@ engagement_predicted_clv(PG_FUNCTION_ARGS)
  * covariance of the log parameters, as the text form's cov, in full)
  *****************************************************************************/
 
-static Datum
+Datum
 pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
@@ -2240,7 +2212,7 @@ ENG_JSON_CASTS(engagement_gammagamma, gammagamma_json)
  * (r, alpha, a, b, r_std_error, ...) for bgnbd; the standard errors are NULL
  * for a model given by its parameters, as in parameters()
  */
-static Datum
+Datum
 pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind)
 {
 	PredModel  *m = pred_getarg(fcinfo, 0, kind);
