@@ -102,7 +102,7 @@ session_source_null_is_no_change	src/session.c	journey	changed = (isnull != ctx-
 pnbd_tail_bound_too_loose	src/pareto.c	paretonbd	0x1p-60 * S)	0x1p-20 * S)
 pnbd_E_k_shifted	src/pareto.c	paretonbd	double\t\tt = c * (-expm1(-nk * l)) / nk;	double\t\tt = c * (-expm1(-(nk + 1.0) * l)) / nk;
 pnbd_z_at_upper_end	src/pareto.c	paretonbd	double\t\tz = (M - m) / (M + u);	double\t\tz = (M - m) / (M + v);
-pnbd_dead_term_without_s	src/pareto.c	paretonbd	ldead = log(s) + I0.logI;	ldead = I0.logI;
+pnbd_dead_term_without_s	src/pareto.c	paretonbd	&I0.logI))\n\t\t\treturn false;\n\t\tldead = log(s) + I0.logI;	&I0.logI))\n\t\t\treturn false;\n\t\tldead = I0.logI;
 pnbd_gradient_alpha_sign	src/pareto.c	paretonbd	out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);	out->grad[1] += pD * a * exp(Ia.logI - I0.logI);
 pnbd_penalty_unscaled	src/pareto.c	paretonbd	{1.0, d->time_scale, 1.0, d->time_scale}	{1.0, 1.0, 1.0, 1.0}
 pnbd_expectation_beta_not_T	src/pareto.c	paretonbd	pnbd_horizon_factor(P[2], P[3] + T, t));	pnbd_horizon_factor(P[2], P[3], t));
