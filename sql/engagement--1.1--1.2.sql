@@ -3850,3 +3850,8 @@ CREATE FUNCTION predicted_clv(purchases bgbb, spend gammagamma,
 	AS 'MODULE_PATHNAME', 'engagement_bgbb_predicted_clv'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION predicted_clv(bgbb, gammagamma, double precision, double precision, double precision, double precision, integer, double precision) IS 'discounted expected spend of a customer over the next opportunities: BG/BB transactions times Gamma-Gamma spend';
+CREATE FUNCTION purchase_probability(model mbgnbd, t double precision, purchases double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_probability'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION purchase_probability(mbgnbd, double precision, double precision) IS 'probability that a new customer makes exactly this many repeat purchases in a period (MBG/NBD)';

@@ -823,3 +823,25 @@ SELECT c.x,
 FROM m, c ORDER BY c.x;
 SELECT predicted_clv(mbgnbd(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 3, 2, 10, 12, 1, 0);
 SELECT predicted_clv(paretonbd(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 100001, 1, 0);
+-- purchase_probability(mbgnbd) against P(X(t) = n) written from the model
+-- (a customer gone at time 0 buys nothing; otherwise n purchases and still
+-- there, or gone after the n-th), in mpmath at 50 digits
+-- (test/reference/mbgnbd_values.py); the probabilities sum to 1 and their
+-- mean is expected_purchases(mbgnbd, t)
+WITH m(k, model) AS (VALUES (1, mbgnbd(0.525, 6.183, 0.891, 1.614)), (2, mbgnbd(2, 10, 3.5, 0.25))),
+ref(k, t, n, p) AS (VALUES
+	(1, 1, 0, 0.95123395449165930582), (1, 1, 1, 0.044859520780194292342),
+	(1, 39, 0, 0.58247318949328896996), (1, 39, 2, 0.086894825673490519206),
+	(1, 39, 10, 0.0036261877952900275919), (1, 520, 5, 0.031055238151955213101),
+	(2, 1, 0, 0.98842975206611570248), (2, 1, 1, 0.011161638129885193826),
+	(2, 39, 0, 0.93610995418575593503), (2, 39, 2, 0.010069488876083336807),
+	(2, 39, 10, 0.00002725742966775119407), (2, 520, 5, 0.00072347875151337158344))
+SELECT count(*) AS cases,
+	   count(*) FILTER (WHERE abs(purchase_probability(model, t, n) / p - 1) > 1e-9) AS mismatches
+FROM ref JOIN m USING (k);
+SELECT k, abs(sum(purchase_probability(model, 39, n)) - 1) < 1e-9 AS sums_to_1,
+	   abs(sum(n * purchase_probability(model, 39, n)) / expected_purchases(model, 39) - 1) < 1e-9 AS mean_is_expected
+FROM (VALUES (1, mbgnbd(0.525, 6.183, 0.891, 1.614)), (2, mbgnbd(2, 10, 3.5, 0.25))) m(k, model),
+	 generate_series(0, 400) n
+GROUP BY k, model ORDER BY k;
+SELECT purchase_probability(mbgnbd(1, 1, 1, 1), 1, 1.5);

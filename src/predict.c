@@ -2448,6 +2448,36 @@ engagement_mbgnbd_predicted_clv(PG_FUNCTION_ARGS)
 	return eng_predicted_clv(fcinfo, mbgnbd_expected_of, &c);
 }
 
+/*
+ * purchase_probability(mbgnbd, t, purchases): P(X(t) = n) of a new customer.
+ * A customer gone at time 0 (chance a/(a+b)) makes no purchase; one still
+ * there has BG/NBD's purchase count with b + 1 in place of b:
+ *   P(n) = b/(a+b) P_BG(n; r, alpha, a, b+1) + [n = 0] a/(a+b)
+ */
+PG_FUNCTION_INFO_V1(engagement_mbgnbd_probability);
+Datum
+engagement_mbgnbd_probability(PG_FUNCTION_ARGS)
+{
+	PredModel  *m = pred_getarg(fcinfo, 0, &mbgnbd_kind);
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
+	double		x = PG_GETARG_FLOAT8(2);
+	double		a = m->params[2],
+				b = m->params[3];
+	double		Q[4];
+	double		p;
+
+	if (!isfinite(x) || x < 0.0 || x != floor(x) || x > 1e7)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("number of purchases must be a whole number between 0 and 10000000, not %g", x));
+	mbgnbd_shifted(m->params, Q);
+	/* b/(a+b) and a/(a+b) as 1/(1 + a/b) and 1/(1 + b/a): no overflow of a + b */
+	p = bgnbd_probability_one(Q, t, x) / (1.0 + a / b);
+	if (x == 0.0)
+		p += 1.0 / (1.0 + b / a);
+	PG_RETURN_FLOAT8(eng_float8_result(Min(p, 1.0), "MBG/NBD probability"));
+}
+
 PG_FUNCTION_INFO_V1(engagement_mbgnbd_p_alive);
 Datum
 engagement_mbgnbd_p_alive(PG_FUNCTION_ARGS)

@@ -44,3 +44,19 @@ for m, P in enumerate(models, 1):
               f"{mp.nstr(conditional(*P, mpf(39), x, tx, T), 20)}),")
     for t in (1, 39, 520):
         print(f"-- model {m} E[X({t})] = {mp.nstr(expected(*P, mpf(t)), 20)}")
+
+
+# P(X(t) = n) of a new customer: a customer gone at time 0 (a/(a+b)) buys
+# nothing; otherwise n purchases and still there, or gone after the n-th
+def probability(r, alpha, a, b, t, n):
+    def nb(j):
+        return exp(loggamma(r + j) - loggamma(r) - loggamma(j + 1)) * (alpha / (alpha + t)) ** r * (t / (alpha + t)) ** j
+    lbeta = lambda p, q: loggamma(p) + loggamma(q) - loggamma(p + q)
+    first = exp(lbeta(a, b + n + 1) - lbeta(a, b)) * nb(n)
+    second = exp(lbeta(a + 1, b + n) - lbeta(a, b)) * (1 - sum(nb(j) for j in range(n)))
+    return first + second
+
+
+for m, P in enumerate(models, 1):
+    for (t, n) in ((1, 0), (1, 1), (39, 0), (39, 2), (39, 10), (520, 5)):
+        print(f"-- model {m} P(X({t}) = {n}) = {mp.nstr(probability(*P, mpf(t), n), 20)}")

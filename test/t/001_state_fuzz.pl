@@ -153,6 +153,7 @@ my %accessors = (
 		  'expected_purchases(v, 10, 2, 5, 10)',
 		'p_alive(mbgnbd,double precision,double precision,double precision)' =>
 		  'p_alive(v, 2, 5, 10)',
+		'purchase_probability(mbgnbd,double precision,double precision)' => 'purchase_probability(v, 10, 2)',
 		'predicted_clv(mbgnbd,gammagamma,double precision,double precision,double precision,double precision,integer,double precision,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 5, 10, 30, 12, 4.345, 0.01)",
 	},
