@@ -45,6 +45,7 @@ sequence_time_le_exclusive	src/sequence.c	sequence	\t\t\treturn dt <= e->usec;	\
 sequence_count_overlapping	src/sequence.c	sequence	start = (end == start) ? start + 1 : end;	start = start + 1;
 sequence_nonevent_rows_kept	src/sequence.c	sequence	if (bits != 0)\n\t\tseq_push(b, ts, bits, aggcontext);	if (true)\n\t\tseq_push(b, ts, bits, aggcontext);
 funnel_once_no_reassignment	src/funnel.c	sequence	if (o->match[k] == 0 || funnel_once_augment(o, skip, o->match[k]))	if (o->match[k] == 0)
+predict_mbg_probability_no_time0	src/predict.c	predict	\t\tp += 1.0 / (1.0 + b / a);	\t\tp += 0.0 / (1.0 + b / a);
 attribution_decay_sign	src/attribution.c	attribution	exp2(-((double) (j.ts[k - 1] - j.ts[i])) /	exp2(((double) (j.ts[k - 1] - j.ts[i])) /
 attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 / (k - 2);	touch_credit[i] = 0.2 / k;
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
