@@ -54,9 +54,20 @@ eng_virtualenv make -s with_llvm=no installcheck REGRESS_TZ=America/New_York \
 	>regression.tz.log 2>&1 || true
 tz_fail=0
 for f in expected/*.out; do
+	# an alternative output (name_1.out: a build without ICU) is compared
+	# with its test's result below, with the main one
+	case "$(basename "$f")" in *_[0-9].out) continue ;; esac
 	r="results/$(basename "$f")"
 	[ -f "$r" ] || { echo "no result for $f in time zone America/New_York"; tz_fail=1; continue; }
-	diff -U2 <(perl test/same_instants.pl "$f") <(perl test/same_instants.pl "$r") || tz_fail=1
+	same=0
+	for g in "$f" "${f%.out}"_[0-9].out; do
+		[ -f "$g" ] || continue
+		if diff -q <(perl test/same_instants.pl "$g") <(perl test/same_instants.pl "$r") >/dev/null; then
+			same=1
+			break
+		fi
+	done
+	[ "$same" -eq 1 ] || { diff -U2 <(perl test/same_instants.pl "$f") <(perl test/same_instants.pl "$r"); tz_fail=1; }
 done
 if [ "$tz_fail" -ne 0 ]; then
 	tail -n 20 regression.tz.log
