@@ -436,6 +436,32 @@ is( $coord->safe_psql('postgres', q{
 # three servers share this machine's cores, so the ratio shows Citus's
 # overhead and what the workers' parallelism gives on these cores, not what
 # separate machines would give.
+# A worker added after CREATE EXTENSION: Citus copies the extension to it on
+# activation, and a table distributed afterwards has shards there, whose
+# aggregates run on it and agree with one node.
+my $w3 = new_node('worker3');
+$coord->safe_psql('postgres', "SELECT citus_add_node('127.0.0.1', " . $w3->port . ')');
+is( $w3->safe_psql('postgres',
+		"SELECT coalesce((SELECT extversion FROM pg_extension WHERE extname = 'engagement'), 'none')"),
+	'1.2', 'a worker added after CREATE EXTENSION has the extension');
+$coord->safe_psql('postgres', q{
+SET client_min_messages = warning;
+CREATE TABLE dist.touches_late AS SELECT * FROM crm.touches;
+SELECT create_distributed_table('dist.touches_late', 'customer_id', colocate_with => 'none');
+});
+ok( $coord->safe_psql('postgres',
+		"SELECT count(*) FROM citus_shards WHERE table_name = 'dist.touches_late'::regclass AND nodeport = "
+		  . $w3->port) > 0,
+	'a table distributed after the new worker has shards on it');
+my $late_sql = q{SELECT sum(session_count(j, '30 minutes')), sum(l), count(*) FROM (
+	SELECT customer_id, journey_agg(ts, channel, event) AS j,
+		   window_funnel('7 days', ts, event, ARRAY['view', 'purchase']) AS l
+	FROM {s} GROUP BY 1) x};
+(my $late_dist = $late_sql) =~ s/\{s\}/dist.touches_late/;
+(my $late_local = $late_sql) =~ s/\{s\}/crm.touches/;
+is($coord->safe_psql('postgres', $late_dist), $coord->safe_psql('postgres', $late_local),
+	'journey_agg and window_funnel over shards on the new worker: same as one node');
+
 if ($bench_runs > 0)
 {
 	my %bench = (
@@ -463,5 +489,5 @@ if ($bench_runs > 0)
 
 note('elapsed: ' . (time - $t0) . ' s');
 $coord->stop;
-$_->stop for @workers;
+$_->stop for @workers, $w3;
 done_testing();
