@@ -780,7 +780,8 @@ funnel_cached_names(FunctionCallInfo fcinfo, ArrayType *arr)
 	int			n;
 	MemoryContext old;
 
-	if (c->names_size == size && memcmp(c->names_raw, arr, size) == 0)
+	if (c->names_size == size && c->collation == PG_GET_COLLATION() &&
+		memcmp(c->names_raw, arr, size) == 0)
 		return c;
 	if (ARR_NDIM(arr) > 1)
 		ereport(ERROR,
@@ -808,6 +809,7 @@ funnel_cached_names(FunctionCallInfo fcinfo, ArrayType *arr)
 	c->name_len = palloc(sizeof(int) * n);
 	for (int i = 0; i < n; i++)
 		c->name_len[i] = nulls[i] ? -1 : (int) VARSIZE_ANY_EXHDR(DatumGetPointer(elems[i]));
+	pfree(nulls);
 	c->names_size = size;
 	c->collation = PG_GET_COLLATION();
 	c->bytewise = !OidIsValid(c->collation) ||

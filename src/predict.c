@@ -1037,6 +1037,7 @@ pred_diagnostics(FunctionCallInfo fcinfo, NumObjective obj, void *arg, double *p
 	const char *reason;
 	double		gnorm = 0.0;
 	MemoryContext old;
+	Datum		result;
 
 	status = num_minimise(obj, arg, k, theta0, wsum, &fit);
 	if (status == NUM_EVAL_FAILED)
@@ -1089,8 +1090,10 @@ pred_diagnostics(FunctionCallInfo fcinfo, NumObjective obj, void *arg, double *p
 	}
 	else
 		nulls[7] = true;
+	/* the record in the caller's context: the fit's is deleted on return */
+	result = HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls));
 	MemoryContextSwitchTo(old);
-	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
+	PG_RETURN_DATUM(result);
 }
 
 /*
