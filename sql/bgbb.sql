@@ -382,3 +382,12 @@ FROM m, c ORDER BY c.x;
 SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 3, 2, 10, 12, 0);
 SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 12, -1);
 SELECT predicted_clv(bgbb(1, 1, 1, 1), gammagamma(6.25, 3.74, 15.44), 1, 1, 2, 10, 100001, 0);
+-- bgbb_fit_diagnostics (1.2, issue 21): the same fit as bgbb_fit on the
+-- donation data (parameters, log-likelihood; the covariance's diagonal gives
+-- the standard errors), converged with a gradient near 0
+SELECT d.converged, d.status, d.parameters = ARRAY[e.alpha, e.beta, e.gamma, e.delta] AS same_parameters,
+	   d.log_likelihood = log_likelihood(f) AS same_log_likelihood, d.gradient_norm < 1e-6 AS at_a_maximum,
+	   abs(sqrt(d.covariance[3][3]) / e.gamma_std_error - 1) < 1e-12 AS covariance_gives_std_errors,
+	   d.parameter_names
+FROM (SELECT (bgbb_fit_diagnostics(x, t_x, n, donors)).* FROM donations) d,
+	 (SELECT bgbb_fit(x, t_x, n, donors) AS f FROM donations) m, estimates(f) e;

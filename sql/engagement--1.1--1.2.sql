@@ -3855,3 +3855,40 @@ CREATE FUNCTION purchase_probability(model mbgnbd, t double precision, purchases
 	AS 'MODULE_PATHNAME', 'engagement_mbgnbd_probability'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION purchase_probability(mbgnbd, double precision, double precision) IS 'probability that a new customer makes exactly this many repeat purchases in a period (MBG/NBD)';
+
+--
+-- Fit diagnostics of BG/BB and Pareto/NBD (issue 21), as for the other models
+--
+CREATE FUNCTION bgbb_fit_diagnostics_final(internal) RETURNS fit_diagnostics
+	AS 'MODULE_PATHNAME', 'engagement_bgbb_diagnostics_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION paretonbd_fit_diagnostics_final(internal) RETURNS fit_diagnostics
+	AS 'MODULE_PATHNAME', 'engagement_paretonbd_diagnostics_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION bgbb_fit_diagnostics_final(internal) IS 'final function of aggregate bgbb_fit_diagnostics (not meant to be called directly)';
+COMMENT ON FUNCTION paretonbd_fit_diagnostics_final(internal) IS 'final function of aggregate paretonbd_fit_diagnostics (not meant to be called directly)';
+CREATE AGGREGATE bgbb_fit_diagnostics(frequency double precision, recency double precision, opportunities double precision) (
+	SFUNC = bgbb_fit_trans, STYPE = internal, FINALFUNC = bgbb_fit_diagnostics_final,
+	COMBINEFUNC = bgbb_fit_combine, SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE bgbb_fit_diagnostics(double precision, double precision, double precision) IS 'the BG/BB fit reported as a fit_diagnostics record (no error when it does not converge)';
+CREATE AGGREGATE bgbb_fit_diagnostics(frequency double precision, recency double precision, opportunities double precision, customers bigint) (
+	SFUNC = bgbb_fit_trans, STYPE = internal, FINALFUNC = bgbb_fit_diagnostics_final,
+	COMBINEFUNC = bgbb_fit_combine, SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE bgbb_fit_diagnostics(double precision, double precision, double precision, bigint) IS 'the BG/BB fit of patterns with counts reported as a fit_diagnostics record';
+CREATE AGGREGATE bgbb_fit_diagnostics(frequency double precision, recency double precision, opportunities double precision, customers bigint, penalizer double precision) (
+	SFUNC = bgbb_fit_trans, STYPE = internal, FINALFUNC = bgbb_fit_diagnostics_final,
+	COMBINEFUNC = bgbb_fit_combine, SERIALFUNC = bgbb_fit_serial,
+	DESERIALFUNC = bgbb_fit_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE bgbb_fit_diagnostics(double precision, double precision, double precision, bigint, double precision) IS 'the penalized BG/BB fit reported as a fit_diagnostics record';
+CREATE AGGREGATE paretonbd_fit_diagnostics(frequency double precision, recency double precision, age double precision) (
+	SFUNC = paretonbd_fit_trans, STYPE = internal, FINALFUNC = paretonbd_fit_diagnostics_final,
+	COMBINEFUNC = paretonbd_fit_combine, SERIALFUNC = paretonbd_fit_serial,
+	DESERIALFUNC = paretonbd_fit_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE paretonbd_fit_diagnostics(double precision, double precision, double precision) IS 'the Pareto/NBD fit reported as a fit_diagnostics record (no error when it does not converge)';
+CREATE AGGREGATE paretonbd_fit_diagnostics(frequency double precision, recency double precision, age double precision, penalizer double precision) (
+	SFUNC = paretonbd_fit_trans, STYPE = internal, FINALFUNC = paretonbd_fit_diagnostics_final,
+	COMBINEFUNC = paretonbd_fit_combine, SERIALFUNC = paretonbd_fit_serial,
+	DESERIALFUNC = paretonbd_fit_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE paretonbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized Pareto/NBD fit reported as a fit_diagnostics record';

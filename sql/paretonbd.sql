@@ -547,4 +547,16 @@ RESET statement_timeout;
 SELECT expected_purchases(paretonbd(1, 1e-300, 0.5, 1), 1e300);
 SELECT expected_purchases(paretonbd(1, 1e-300, 0.5, 1), 1e300, 2, 3, 4);
 
+-- paretonbd_fit_diagnostics (1.2, issue 21): the same fit as paretonbd_fit
+-- on the simulated customers, converged with a gradient near 0, the
+-- covariance's diagonal giving the standard errors; penalized too
+SELECT d.converged, d.status, d.parameters = ARRAY[e.r, e.alpha, e.s, e.beta] AS same_parameters,
+	   abs(d.log_likelihood / log_likelihood(f) - 1) < 1e-12 AS same_log_likelihood,
+	   d.gradient_norm < 1e-6 AS at_a_maximum,
+	   abs(sqrt(d.covariance[1][1]) / e.r_std_error - 1) < 1e-12 AS covariance_gives_std_errors
+FROM (SELECT (paretonbd_fit_diagnostics(x, t_x, age)).* FROM pnbd_sim) d,
+	 (SELECT paretonbd_fit(x, t_x, age) AS f FROM pnbd_sim) m, estimates(f) e;
+SELECT d.parameters = ARRAY[e.r, e.alpha, e.s, e.beta] AS same_parameters, d.converged
+FROM (SELECT (paretonbd_fit_diagnostics(x, t_x, age, 0.01)).* FROM pnbd_sim) d,
+	 (SELECT paretonbd_fit(x, t_x, age, 0.01) AS f FROM pnbd_sim) m, estimates(f) e;
 DROP TABLE pnbd_sim;

@@ -774,9 +774,9 @@ bgbb_maximise(BgbbData *d, const double *theta0, NumFit *fit)
 			errhint("%s", hint));
 }
 
-PG_FUNCTION_INFO_V1(engagement_bgbb_final);
-Datum
-engagement_bgbb_final(PG_FUNCTION_ARGS)
+/* final of bgbb_fit, and of bgbb_fit_diagnostics (the fit as a record) */
+static Datum
+bgbb_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 {
 	BgbbRows   *s;
 	MemoryContext fitcxt,
@@ -828,6 +828,15 @@ engagement_bgbb_final(PG_FUNCTION_ARGS)
 	d.penalizer = s->penalizer;
 
 	/* start at alpha = beta = gamma = delta = 1 (uniform p and theta) */
+	if (diagnostics)
+	{
+		Datum		report = pred_diagnostics(fcinfo, bgbb_objective, &d, &d.penalizer,
+											  &bgbb_kind, theta0, d.wsum, oldcxt);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(fitcxt);
+		return report;
+	}
 	bgbb_maximise(&d, theta0, &fit);
 	if (d.penalizer != 0.0)
 	{
@@ -863,6 +872,20 @@ engagement_bgbb_final(PG_FUNCTION_ARGS)
 				errmsg("bgbb_fit estimate is out of range"),
 				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."));
 	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_final);
+Datum
+engagement_bgbb_final(PG_FUNCTION_ARGS)
+{
+	return bgbb_final_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_bgbb_diagnostics_final);
+Datum
+engagement_bgbb_diagnostics_final(PG_FUNCTION_ARGS)
+{
+	return bgbb_final_common(fcinfo, true);
 }
 
 /*****************************************************************************

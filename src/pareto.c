@@ -926,9 +926,9 @@ pnbd_maximise(PnbdData *d, const double *theta0, NumFit *fit)
 			errhint("%s", hint));
 }
 
-PG_FUNCTION_INFO_V1(engagement_paretonbd_final);
-Datum
-engagement_paretonbd_final(PG_FUNCTION_ARGS)
+/* final of paretonbd_fit, and of paretonbd_fit_diagnostics (the fit as a record) */
+static Datum
+paretonbd_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 {
 	PnbdRows   *s;
 	MemoryContext fitcxt,
@@ -999,6 +999,15 @@ engagement_paretonbd_final(PG_FUNCTION_ARGS)
 	theta0[2] = 0.0;
 	theta0[3] = log(sT / d.wsum);
 
+	if (diagnostics)
+	{
+		Datum		report = pred_diagnostics(fcinfo, pnbd_objective, &d, &d.penalizer,
+											  &paretonbd_kind, theta0, d.wsum, oldcxt);
+
+		MemoryContextSwitchTo(oldcxt);
+		MemoryContextDelete(fitcxt);
+		return report;
+	}
 	pnbd_maximise(&d, theta0, &fit);
 	if (d.penalizer != 0.0)
 	{
@@ -1035,6 +1044,20 @@ engagement_paretonbd_final(PG_FUNCTION_ARGS)
 				errdetail("A parameter, the log-likelihood or the covariance is zero or too large for a double."),
 				errhint("Express the times in another unit."));
 	PG_RETURN_POINTER(result);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_final);
+Datum
+engagement_paretonbd_final(PG_FUNCTION_ARGS)
+{
+	return paretonbd_final_common(fcinfo, false);
+}
+
+PG_FUNCTION_INFO_V1(engagement_paretonbd_diagnostics_final);
+Datum
+engagement_paretonbd_diagnostics_final(PG_FUNCTION_ARGS)
+{
+	return paretonbd_final_common(fcinfo, true);
 }
 
 /*****************************************************************************

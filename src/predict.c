@@ -1017,7 +1017,7 @@ pred_find(const double *t, int32 n, double v)
  * maximum).  A fit that does not converge is reported, not raised; data the
  * fit refuses still raise their errors.
  */
-static Datum
+Datum
 pred_diagnostics(FunctionCallInfo fcinfo, NumObjective obj, void *arg, double *penalizer,
 				 const PredKind *kind, const double *theta0, double wsum,
 				 MemoryContext resultcxt)

@@ -16,6 +16,7 @@
 #define PREDICT_H
 
 #include "engagement.h"
+#include "numerics.h"
 
 #define PRED_VERSION		1
 #define PRED_FLAG_FITTED	0x01
@@ -64,5 +65,15 @@ extern Datum pred_estimates(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_customers(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb);
+
+/*
+ * A fit reported as a fit_diagnostics record (<model>_fit_diagnostics): called
+ * from a fit's final function in its fit context, with the objective, its
+ * data (whose penalizer is *penalizer), the start and the number of
+ * customers the objective divides by; the record is built in resultcxt.
+ */
+extern Datum pred_diagnostics(FunctionCallInfo fcinfo, NumObjective obj, void *arg,
+							  double *penalizer, const PredKind *kind,
+							  const double *theta0, double wsum, MemoryContext resultcxt);
 
 #endif							/* PREDICT_H */
