@@ -2474,7 +2474,11 @@ engagement_mbgnbd_probability(PG_FUNCTION_ARGS)
 				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				errmsg("number of purchases must be a whole number between 0 and 10000000, not %g", x));
 	mbgnbd_shifted(m->params, Q);
-	/* b/(a+b) and a/(a+b) as 1/(1 + a/b) and 1/(1 + b/a): no overflow of a + b */
+
+	/*
+	 * b/(a+b) and a/(a+b) as 1/(1 + a/b) and 1/(1 + b/a): no overflow of a +
+	 * b
+	 */
 	p = bgnbd_probability_one(Q, t, x) / (1.0 + a / b);
 	if (x == 0.0)
 		p += 1.0 / (1.0 + b / a);
