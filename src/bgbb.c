@@ -72,7 +72,6 @@ static const PredKind bgbb_kind = {
 	.names = {"alpha", "beta", "gamma", "delta"},
 };
 
-#define bgbb_names (bgbb_kind.names)
 
 typedef PredModel BgbbModel;
 
@@ -743,30 +742,15 @@ bgbb_maximise(BgbbData *d, const double *theta0, NumFit *fit)
 					errhint(BGBB_UNIT_HINT));
 			return;
 		case NUM_PARAM_DIVERGES:
-			reason = psprintf("Parameter \"%s\" tends to %s.", bgbb_names[fit->param],
-							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
 			if (d->penalizer == 0.0)
 				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: bgbb_fit(frequency, recency, opportunities, customers, 0.001).";
 			else
 				hint = "Fit again with a larger penalizer.";
 			break;
-		case NUM_NOT_CONVERGED:
-			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
-							  NUM_MAX_ITER);
-			break;
-		case NUM_NO_IMPROVEMENT:
-			reason = "The likelihood stopped improving away from a maximum.";
-			break;
-		case NUM_NO_DESCENT:
-			reason = "No step improves the likelihood.";
-			break;
-		case NUM_NOT_A_MINIMUM:
-			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
-			break;
 		default:
-			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
-			return;
+			break;
 	}
+	reason = pred_status_reason(status, fit, theta0, &bgbb_kind);
 	ereport(ERROR,
 			errcode(ERRCODE_ENG_MODEL_FAILED),
 			errmsg("bgbb_fit did not converge"),

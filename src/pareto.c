@@ -85,7 +85,6 @@ static const PredKind paretonbd_kind = {
 	.names = {"r", "alpha", "s", "beta"},
 };
 
-#define paretonbd_names (paretonbd_kind.names)
 
 typedef PredModel PnbdModel;
 
@@ -895,30 +894,15 @@ pnbd_maximise(PnbdData *d, const double *theta0, NumFit *fit)
 					errhint("Express the times in another unit."));
 			return;
 		case NUM_PARAM_DIVERGES:
-			reason = psprintf("Parameter \"%s\" tends to %s.", paretonbd_names[fit->param],
-							  fit->theta[fit->param] > theta0[fit->param] ? "infinity" : "zero");
 			if (d->penalizer == 0.0)
 				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: paretonbd_fit(frequency, recency, age, 0.001).";
 			else
 				hint = "Fit again with a larger penalizer.";
 			break;
-		case NUM_NOT_CONVERGED:
-			reason = psprintf("No maximum of the likelihood was reached in %d iterations.",
-							  NUM_MAX_ITER);
-			break;
-		case NUM_NO_IMPROVEMENT:
-			reason = "The likelihood stopped improving away from a maximum.";
-			break;
-		case NUM_NO_DESCENT:
-			reason = "No step improves the likelihood.";
-			break;
-		case NUM_NOT_A_MINIMUM:
-			reason = "The likelihood has no proper maximum: the information matrix at the estimate is singular or not positive definite.";
-			break;
 		default:
-			elog(ERROR, "unexpected status %d of num_minimise", (int) status);
-			return;
+			break;
 	}
+	reason = pred_status_reason(status, fit, theta0, &paretonbd_kind);
 	ereport(ERROR,
 			errcode(ERRCODE_ENG_MODEL_FAILED),
 			errmsg("paretonbd_fit did not converge"),
@@ -1064,16 +1048,6 @@ engagement_paretonbd_diagnostics_final(PG_FUNCTION_ARGS)
  * Predictions
  *****************************************************************************/
 
-static double
-pnbd_horizon(double t)
-{
-	if (!isfinite(t) || t < 0.0)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("prediction horizon must be finite and not negative, not %g", t));
-	return t;
-}
-
 /*
  * (1 - (c/(c+t))^(s-1)) / (s-1) for c > 0, t >= 0, and its limit ln(1+t/c)
  * at s = 1: L (1 - e^-y)/y with L = ln(1+t/c), y = (s-1) L, by expm1 (no
@@ -1133,7 +1107,7 @@ Datum
 engagement_paretonbd_expected(PG_FUNCTION_ARGS)
 {
 	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	double		t = pnbd_horizon(PG_GETARG_FLOAT8(1));
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
 	const double *P = m->params;
 	double		e = pnbd_ratio_product(P[0], P[3], P[1], pnbd_horizon_factor(P[2], P[3], t));
 
@@ -1150,7 +1124,7 @@ Datum
 engagement_paretonbd_expected_customer(PG_FUNCTION_ARGS)
 {
 	PnbdModel  *m = paretonbd_getarg(fcinfo, 0);
-	double		t = pnbd_horizon(PG_GETARG_FLOAT8(1));
+	double		t = pred_horizon(PG_GETARG_FLOAT8(1));
 	double		x = PG_GETARG_FLOAT8(2),
 				tx = PG_GETARG_FLOAT8(3),
 				T = PG_GETARG_FLOAT8(4);

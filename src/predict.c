@@ -853,7 +853,7 @@ pred_unpenalize(NumObjective obj, void *arg, double *penalizer, NumFit *fit)
  * Why a fit stopped without a maximum (the DETAIL of its 22M01 error, and
  * the status of its diagnostics); NULL for NUM_OK.
  */
-static const char *
+const char *
 pred_status_reason(NumStatus status, const NumFit *fit, const double *theta0,
 				   const PredKind *kind)
 {
@@ -1664,7 +1664,7 @@ engagement_gammagamma_diagnostics_final(PG_FUNCTION_ARGS)
  * BG/NBD predictions
  *****************************************************************************/
 
-static double
+double
 pred_horizon(double t)
 {
 	if (!isfinite(t) || t < 0.0)

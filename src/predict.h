@@ -66,6 +66,13 @@ extern Datum pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_customers(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb);
 
+/* a prediction horizon: finite and not negative (22023 otherwise) */
+extern double pred_horizon(double t);
+
+/* why a fit stopped without a maximum (a 22M01 DETAIL); NULL for NUM_OK */
+extern const char *pred_status_reason(NumStatus status, const NumFit *fit,
+									  const double *theta0, const PredKind *kind);
+
 /*
  * A fit reported as a fit_diagnostics record (<model>_fit_diagnostics): called
  * from a fit's final function in its fit context, with the objective, its
