@@ -437,6 +437,34 @@ case_row "session_number() vs LAG + running sum" \
 			 <= interval '30 minutes' THEN 0 ELSE 1 END AS new FROM touches) t
 	 WINDOW w AS (PARTITION BY customer ORDER BY ts)) s WHERE a <> b"
 
+# Google Analytics' rules: a session also ends at local midnight and where
+# the traffic source (here the channel) changes
+GA_NEW="CASE WHEN ts - lag(ts) OVER w <= interval '30 minutes'
+			 AND (ts AT TIME ZONE 'America/New_York')::date = (lag(ts) OVER w AT TIME ZONE 'America/New_York')::date
+			 AND channel = lag(channel) OVER w THEN 0 ELSE 1 END"
+case_row "session_number(), GA rules, vs LAG idiom" \
+	"SELECT session_number(ts, '30 minutes', NULL, 'America/New_York', channel) OVER (PARTITION BY customer ORDER BY ts) FROM touches" \
+	"SELECT sum(new) OVER (PARTITION BY customer ORDER BY ts ROWS UNBOUNDED PRECEDING)
+	 FROM (SELECT customer, ts, $GA_NEW AS new FROM touches WINDOW w AS (PARTITION BY customer ORDER BY ts)) t" \
+	"SELECT count(*) FROM touches" \
+	"SELECT count(*) = 0 FROM (SELECT session_number(ts, '30 minutes', NULL, 'America/New_York', channel) OVER w AS a,
+	   sum(new) OVER (w ROWS UNBOUNDED PRECEDING) AS b
+	 FROM (SELECT customer, ts, channel, $GA_NEW AS new FROM touches WINDOW w AS (PARTITION BY customer ORDER BY ts)) t
+	 WINDOW w AS (PARTITION BY customer ORDER BY ts)) s WHERE a <> b"
+
+GA_ENGAGED_FN="SELECT sum(engaged_session_count(j, '30 minutes', true, 'America/New_York'))
+	FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c"
+GA_ENGAGED_IDIOM="SELECT count(*) FILTER (WHERE engaged)
+	FROM (SELECT customer, session, max(ts) - min(ts) >= interval '10 seconds' OR count(*) >= 2 AS engaged
+		  FROM (SELECT customer, ts, sum(new) OVER (PARTITION BY customer ORDER BY ts ROWS UNBOUNDED PRECEDING) AS session
+				FROM (SELECT customer, ts, $GA_NEW AS new FROM touches WINDOW w AS (PARTITION BY customer ORDER BY ts)) t) u
+		  GROUP BY customer, session) v"
+case_row "engaged sessions (GA4): journey_agg + count" \
+	"$GA_ENGAGED_FN" \
+	"$GA_ENGAGED_IDIOM" \
+	"SELECT count(*) FROM touches" \
+	"SELECT ($GA_ENGAGED_FN) = ($GA_ENGAGED_IDIOM)"
+
 SESSIONS_FN="SELECT customer, s.session, s.started, s.ended, s.touches, s.channels
 	FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c,
 		 sessions(c.j, '30 minutes') s"
