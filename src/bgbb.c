@@ -68,6 +68,8 @@ static const PredKind bgbb_kind = {
 	.typname = "bgbb",
 	.fitname = "bgbb_fit",
 	.penalized_call = "bgbb_fit(frequency, recency, opportunities, customers, 0.001)",
+	.unit_hint = "Check the data: frequency, recency and opportunities are counts of opportunities.",
+	.events = "transactions",
 	.nparams = BGBB_NPARAMS,
 	.names = {"alpha", "beta", "gamma", "delta"},
 };
@@ -713,50 +715,6 @@ bgbb_objective(const double *theta, double *f, double *grad, void *arg)
 		isfinite(grad[2]) && isfinite(grad[3]);
 }
 
-#define BGBB_UNIT_HINT "Check the data: frequency, recency and opportunities are counts of opportunities."
-
-/*
- * Maximise the likelihood, or raise the error of the failure: 22M01 when
- * the data do not determine the model (the reason in DETAIL), 22003 when
- * the likelihood cannot be evaluated
- */
-static void
-bgbb_maximise(BgbbData *d, const double *theta0, NumFit *fit)
-{
-	NumStatus	status = num_minimise(bgbb_objective, d, BGBB_NPARAMS, theta0,
-									  d->wsum, fit);
-	const char *reason;
-	const char *hint = "The data may not identify the model: check that enough customers made repeat transactions.";
-
-	switch (status)
-	{
-		case NUM_OK:
-			return;
-		case NUM_EVAL_FAILED:
-		case NUM_EVAL_FAILED_NEAR_MINIMUM:
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					status == NUM_EVAL_FAILED ?
-					errmsg("bgbb_fit cannot evaluate the likelihood of this data") :
-					errmsg("bgbb_fit cannot evaluate the likelihood near its maximum"),
-					errhint(BGBB_UNIT_HINT));
-			return;
-		case NUM_PARAM_DIVERGES:
-			if (d->penalizer == 0.0)
-				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: bgbb_fit(frequency, recency, opportunities, customers, 0.001).";
-			else
-				hint = "Fit again with a larger penalizer.";
-			break;
-		default:
-			break;
-	}
-	reason = pred_status_reason(status, fit, theta0, &bgbb_kind);
-	ereport(ERROR,
-			errcode(ERRCODE_ENG_MODEL_FAILED),
-			errmsg("bgbb_fit did not converge"),
-			errdetail("%s", reason),
-			errhint("%s", hint));
-}
 
 /* final of bgbb_fit, and of bgbb_fit_diagnostics (the fit as a record) */
 static Datum
@@ -821,7 +779,7 @@ bgbb_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 		MemoryContextDelete(fitcxt);
 		return report;
 	}
-	bgbb_maximise(&d, theta0, &fit);
+	pred_maximise(bgbb_objective, &d, &bgbb_kind, theta0, d.wsum, d.penalizer, &fit);
 	if (d.penalizer != 0.0)
 	{
 		double		grad[BGBB_NPARAMS];

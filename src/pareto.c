@@ -81,6 +81,8 @@ static const PredKind paretonbd_kind = {
 	.typname = "paretonbd",
 	.fitname = "paretonbd_fit",
 	.penalized_call = "paretonbd_fit(frequency, recency, age, 0.001)",
+	.unit_hint = "Express the times in another unit.",
+	.events = "purchases",
 	.nparams = PNBD_NPARAMS,
 	.names = {"r", "alpha", "s", "beta"},
 };
@@ -867,49 +869,6 @@ pnbd_objective(const double *theta, double *f, double *grad, void *arg)
 		isfinite(grad[2]) && isfinite(grad[3]);
 }
 
-/*
- * Maximise the likelihood, or raise the error of the failure: 22M01 when
- * the data do not determine the model (the reason in DETAIL), 22003 when
- * the likelihood cannot be evaluated
- */
-static void
-pnbd_maximise(PnbdData *d, const double *theta0, NumFit *fit)
-{
-	NumStatus	status = num_minimise(pnbd_objective, d, PNBD_NPARAMS, theta0,
-									  d->wsum, fit);
-	const char *reason;
-	const char *hint = "The data may not identify the model: check that enough customers made repeat purchases.";
-
-	switch (status)
-	{
-		case NUM_OK:
-			return;
-		case NUM_EVAL_FAILED:
-		case NUM_EVAL_FAILED_NEAR_MINIMUM:
-			ereport(ERROR,
-					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					status == NUM_EVAL_FAILED ?
-					errmsg("paretonbd_fit cannot evaluate the likelihood of this data") :
-					errmsg("paretonbd_fit cannot evaluate the likelihood near its maximum"),
-					errhint("Express the times in another unit."));
-			return;
-		case NUM_PARAM_DIVERGES:
-			if (d->penalizer == 0.0)
-				hint = "Fit again with a penalizer, as lifetimes' penalizer_coef: paretonbd_fit(frequency, recency, age, 0.001).";
-			else
-				hint = "Fit again with a larger penalizer.";
-			break;
-		default:
-			break;
-	}
-	reason = pred_status_reason(status, fit, theta0, &paretonbd_kind);
-	ereport(ERROR,
-			errcode(ERRCODE_ENG_MODEL_FAILED),
-			errmsg("paretonbd_fit did not converge"),
-			errdetail("%s", reason),
-			errhint("%s", hint));
-}
-
 /* final of paretonbd_fit, and of paretonbd_fit_diagnostics (the fit as a record) */
 static Datum
 paretonbd_final_common(FunctionCallInfo fcinfo, bool diagnostics)
@@ -992,7 +951,7 @@ paretonbd_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 		MemoryContextDelete(fitcxt);
 		return report;
 	}
-	pnbd_maximise(&d, theta0, &fit);
+	pred_maximise(pnbd_objective, &d, &paretonbd_kind, theta0, d.wsum, d.penalizer, &fit);
 	if (d.penalizer != 0.0)
 	{
 		double		grad[PNBD_NPARAMS];

@@ -47,10 +47,15 @@ StaticAssertDecl(PRED_MAX_PARAMS <= NUM_MAX_PARAMS,
 #define PRED_MAX_ROWS		(40 * 1000 * 1000)
 
 
+/* hint of a likelihood that cannot be evaluated */
+#define PRED_UNIT_HINT "Express the times or amounts in another unit."
+
 static const PredKind bgnbd_kind = {
 	.typname = "bgnbd",
 	.fitname = "bgnbd_fit",
 	.penalized_call = "bgnbd_fit(frequency, recency, age, 0.001)",
+	.unit_hint = PRED_UNIT_HINT,
+	.events = "purchases",
 	.nparams = 4,
 	.names = {"r", "alpha", "a", "b"},
 };
@@ -58,6 +63,8 @@ static const PredKind mbgnbd_kind = {
 	.typname = "mbgnbd",
 	.fitname = "mbgnbd_fit",
 	.penalized_call = "mbgnbd_fit(frequency, recency, age, 0.001)",
+	.unit_hint = PRED_UNIT_HINT,
+	.events = "purchases",
 	.nparams = 4,
 	.names = {"r", "alpha", "a", "b"},
 };
@@ -65,6 +72,8 @@ static const PredKind gg_kind = {
 	.typname = "gammagamma",
 	.fitname = "gammagamma_fit",
 	.penalized_call = "gammagamma_fit(frequency, monetary, 0.001)",
+	.unit_hint = PRED_UNIT_HINT,
+	.events = "purchases",
 	.nparams = 3,
 	.names = {"p", "q", "gamma"},
 };
@@ -840,7 +849,6 @@ pred_unpenalize(NumObjective obj, void *arg, double *penalizer, NumFit *fit)
 }
 
 /* the hint of an overflow that the data's units cause */
-#define PRED_UNIT_HINT "Express the times or amounts in another unit."
 
 /*
  * Maximise the likelihood of a fit (minimise its objective), or raise the
@@ -883,13 +891,14 @@ pred_status_reason(NumStatus status, const NumFit *fit, const double *theta0,
 	}
 }
 
-static void
+void
 pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 			  const double *theta0, double wsum, double penalizer, NumFit *fit)
 {
 	NumStatus	status = num_minimise(obj, arg, kind->nparams, theta0, wsum, fit);
 	const char *reason;
-	const char *hint = "The data may not identify the model: check that enough customers made repeat purchases.";
+	const char *hint = psprintf("The data may not identify the model: check that enough customers made repeat %s.",
+								kind->events);
 
 	switch (status)
 	{
@@ -902,7 +911,7 @@ pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
 					status == NUM_EVAL_FAILED ?
 					errmsg("%s cannot evaluate the likelihood of this data", kind->fitname) :
 					errmsg("%s cannot evaluate the likelihood near its maximum", kind->fitname),
-					errhint(PRED_UNIT_HINT));
+					errhint("%s", kind->unit_hint));
 			return;
 		case NUM_PARAM_DIVERGES:
 			if (penalizer == 0.0)

@@ -29,6 +29,9 @@ typedef struct PredKind
 	const char *typname;
 	const char *fitname;
 	const char *penalized_call; /* a penalized fit, for hints */
+	const char *unit_hint;		/* hint when the likelihood cannot be
+								 * evaluated */
+	const char *events;			/* "purchases", "transactions": for hints */
 	int			nparams;
 	const char *names[PRED_MAX_PARAMS];
 } PredKind;
@@ -68,6 +71,15 @@ extern Datum pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb
 
 /* a prediction horizon: finite and not negative (22023 otherwise) */
 extern double pred_horizon(double t);
+
+/*
+ * Maximise a model's likelihood (obj is minus the log-likelihood over wsum),
+ * or raise the error of the failure: 22M01 when the data do not determine
+ * the model (the reason in DETAIL), 22003 when it cannot be evaluated
+ */
+extern void pred_maximise(NumObjective obj, void *arg, const PredKind *kind,
+						  const double *theta0, double wsum, double penalizer,
+						  NumFit *fit);
 
 /* why a fit stopped without a maximum (a 22M01 DETAIL); NULL for NUM_OK */
 extern const char *pred_status_reason(NumStatus status, const NumFit *fit,
