@@ -86,28 +86,6 @@ typedef struct BgbbRow
 	int64		count;
 } BgbbRow;
 
-/*
- * Marks a fitting state, so that the support functions refuse the internal
- * state of another aggregate (an aggregate of the user's own can pair them
- * with other transition functions)
- */
-#define BGBB_ROWS_MAGIC		0x42474242
-
-/*
- * Fitting state: rows in arrival order, the total count and the penalizer
- * (0 until a row or a merged state sets it).
- */
-typedef struct BgbbRows
-{
-	uint32		magic;			/* BGBB_ROWS_MAGIC */
-	bool		penalized;
-	double		penalizer;
-	int64		customers;
-	int64		n;
-	int64		max;
-	BgbbRow    *rows;
-} BgbbRows;
-
 /*****************************************************************************
  * The model type: predict.h's, named by bgbb_kind
  *****************************************************************************/
@@ -325,171 +303,29 @@ bgbb_loglik_parts(const double *P, double x, double tx, double n,
  *****************************************************************************/
 
 static void
-bgbb_check_rows(int64 n)
+bgbb_check_row(const void *row)
 {
-	if (n > BGBB_MAX_ROWS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("bgbb_fit can fit at most %d rows", BGBB_MAX_ROWS),
-				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB; summarise identical customers into one row with a count."));
+	const BgbbRow *r = row;
+
+	bgbb_check_data(r->x, r->tx, r->n);
 }
 
-static void
-bgbb_add_customers(BgbbRows *s, int64 count)
-{
-	if (pg_add_s64_overflow(s->customers, count, &s->customers))
-		ereport(ERROR,
-				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				errmsg("bgbb_fit customer count is out of range"),
-				errdetail("The counts add up to more than %lld customers.",
-						  (long long) PG_INT64_MAX));
-}
+StaticAssertDecl(sizeof(BgbbRow) == 3 * sizeof(float8) + sizeof(int64),
+				 "a BgbbRow is the row layout of a PredFitSpec with a count");
 
-static void
-bgbb_rows_push(BgbbRows *s, const BgbbRow *row, MemoryContext cxt)
-{
-	bgbb_check_rows(s->n + 1);
-	bgbb_add_customers(s, row->count);
-	if (s->n == s->max)
-	{
-		/* never more room than the limit allows */
-		s->max = s->max ? Min(s->max * 2, BGBB_MAX_ROWS) : 64;
-		s->rows = s->rows ? repalloc_huge(s->rows, sizeof(BgbbRow) * s->max) :
-			MemoryContextAllocHuge(cxt, sizeof(BgbbRow) * s->max);
-	}
-	s->rows[s->n++] = *row;
-}
-
-/*
- * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
- * on every row of a group
- */
-static void
-bgbb_rows_penalize(BgbbRows *s, double penalizer)
-{
-	if (!(isfinite(penalizer) && penalizer >= 0.0))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("bgbb_fit penalizer must be finite and not negative, not %g",
-					   penalizer));
-	if (!s->penalized)
-	{
-		s->penalized = true;
-		s->penalizer = penalizer;
-	}
-	else if (s->penalizer != penalizer)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("bgbb_fit penalizer must be the same for every row of a group"),
-				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
-}
-
-static void
-bgbb_rows_init(void *state, MemoryContext cxt)
-{
-	((BgbbRows *) state)->magic = BGBB_ROWS_MAGIC;
-}
-
-static void
-bgbb_rows_check(const BgbbRows *s)
-{
-	if (s->magic != BGBB_ROWS_MAGIC)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("a bgbb_fit support function was given the state of another aggregate"));
-}
-
-static void
-bgbb_rows_merge(void *dst, const void *src, MemoryContext cxt)
-{
-	BgbbRows   *to = dst;
-	const BgbbRows *from = src;
-
-	bgbb_rows_check(to);
-	bgbb_rows_check(from);
-	if (from->penalized)
-		bgbb_rows_penalize(to, from->penalizer);
-	for (int64 i = 0; i < from->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		bgbb_rows_push(to, &from->rows[i], cxt);
-	}
-}
-
-/*
- * Serial form: whether the penalizer is set (byte), the penalizer (float8),
- * the number of rows (int32), then per row x, t_x, n (float8) and the count
- * (int64).
- */
-static const EngRecordCount bgbb_serial_rows = {
-	"bgbb fit", "rows", 0, BGBB_MAX_ROWS, 3 * sizeof(float8) + sizeof(int64), true,
-	bgbb_check_rows
-};
-
-static void
-bgbb_rows_serialize(StringInfo buf, const void *state)
-{
-	const BgbbRows *s = state;
-
-	bgbb_rows_check(s);
-	pq_sendbyte(buf, s->penalized ? 1 : 0);
-	pq_sendfloat8(buf, s->penalizer);
-	pq_sendint32(buf, (int32) s->n);
-	for (int64 i = 0; i < s->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pq_sendfloat8(buf, s->rows[i].x);
-		pq_sendfloat8(buf, s->rows[i].tx);
-		pq_sendfloat8(buf, s->rows[i].n);
-		pq_sendint64(buf, s->rows[i].count);
-	}
-}
-
-static void
-bgbb_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
-{
-	BgbbRows   *s = state;
-	int32		n;
-
-	if (pq_getmsgbyte(buf) != 0)
-		bgbb_rows_penalize(s, pq_getmsgfloat8(buf));
-	else if (pq_getmsgfloat8(buf) != 0.0)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("invalid bgbb fit value"),
-				errdetail("A fitting state without a penalizer has a penalizer value."));
-	n = eng_recv_count(buf, &bgbb_serial_rows, ENG_STORED);
-	for (int32 i = 0; i < n; i++)
-	{
-		BgbbRow		row;
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		row.x = pq_getmsgfloat8(buf);
-		row.tx = pq_getmsgfloat8(buf);
-		row.n = pq_getmsgfloat8(buf);
-		row.count = pq_getmsgint64(buf);
-		/* checked as if typed by a user, as the transition function does */
-		bgbb_check_data(row.x, row.tx, row.n);
-		if (row.count <= 0)
-			ereport(ERROR,
-					errcode(ERRCODE_DATA_CORRUPTED),
-					errmsg("invalid bgbb fit value"),
-					errdetail("A row of a fitting state has a count below 1."));
-		bgbb_rows_push(s, &row, cxt);
-	}
-}
-
-static const EngBuildOps bgbb_rows_ops = {
+/* the rows of bgbb_fit: x, t_x, n and a count of customers */
+static const PredFitSpec bgbb_fit_spec = {
+	.kind = &bgbb_kind,
 	.typname = "bgbb fit",
-	.size = sizeof(BgbbRows),
-	.init = bgbb_rows_init,
-	.merge = bgbb_rows_merge,
-	.serialize = bgbb_rows_serialize,
-	.deserialize = bgbb_rows_deserialize,
+	.repeat = "transaction",
+	.nvals = 3,
+	.counted = true,
+	.max_rows = BGBB_MAX_ROWS,
+	.limit_detail = "The limit keeps the serialized state of a parallel fit under 1 GB; summarise identical customers into one row with a count.",
+	.check_row = bgbb_check_row,
 };
+
+PRED_FIT_OPS(bgbb_rows_ops, "bgbb fit", bgbb_fit_spec);
 
 /*
  * bgbb_fit(frequency, recency, opportunities [, customers [, penalizer]]):
@@ -501,12 +337,12 @@ Datum
 engagement_bgbb_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	BgbbRows   *s = eng_build_arg(fcinfo, &bgbb_rows_ops, &aggcontext);
+	PredFitRows *s = pred_fit_state(eng_build_arg(fcinfo, &bgbb_rows_ops, &aggcontext),
+									&bgbb_fit_spec);
 	BgbbRow		row;
 
-	bgbb_rows_check(s);
 	if (PG_NARGS() > 5)
-		bgbb_rows_penalize(s, PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
+		pred_fit_penalize(s, PG_ARGISNULL(5) ? 0.0 : PG_GETARG_FLOAT8(5));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
 		(PG_NARGS() > 4 && PG_ARGISNULL(4)))
 		PG_RETURN_POINTER(s);
@@ -521,7 +357,7 @@ engagement_bgbb_trans(PG_FUNCTION_ARGS)
 				errmsg("bgbb_fit customer count must not be negative, not " INT64_FORMAT,
 					   row.count));
 	if (row.count > 0)
-		bgbb_rows_push(s, &row, aggcontext);
+		pred_fit_push(s, &row, aggcontext);
 	PG_RETURN_POINTER(s);
 }
 
@@ -720,52 +556,30 @@ bgbb_objective(const double *theta, double *f, double *grad, void *arg)
 static Datum
 bgbb_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 {
-	BgbbRows   *s;
+	PredFitRows *s;
 	MemoryContext fitcxt,
 				oldcxt;
 	BgbbData	d;
 	NumFit		fit;
 	double		theta0[BGBB_NPARAMS] = {0.0, 0.0, 0.0, 0.0};
 	BgbbModel  *result;
-	bool		repeat = false,
-				finite;
-	int64		k = 0;
+	bool		finite;
+	void	   *rows;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	s = (BgbbRows *) PG_GETARG_POINTER(0);
-	bgbb_rows_check(s);
+	s = pred_fit_state(PG_GETARG_POINTER(0), &bgbb_fit_spec);
 	if (s->n == 0)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < s->n && !repeat; i++)
-		repeat = s->rows[i].x > 0.0;
-	if (!repeat)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("bgbb_fit needs at least one customer with a repeat transaction"));
+	pred_fit_need_repeat(s);
 
 	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "bgbb_fit",
 								   ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(fitcxt);
 
-	/* distinct rows with weights, on a copy: the state may be reused */
-	d.rows = palloc_extended(sizeof(BgbbRow) * s->n, MCXT_ALLOC_HUGE);
-	memcpy(d.rows, s->rows, sizeof(BgbbRow) * s->n);
-	qsort_interruptible(d.rows, s->n, sizeof(BgbbRow), bgbb_row_cmp, NULL);
-	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < s->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (k > 0 && bgbb_row_cmp(&d.rows[k - 1], &d.rows[i], NULL) == 0)
-			d.w[k - 1] += (double) d.rows[i].count;
-		else
-		{
-			d.rows[k] = d.rows[i];
-			d.w[k++] = (double) d.rows[i].count;
-		}
-	}
-	d.nrows = k;
+	/* distinct rows with weights */
+	d.nrows = pred_fit_distinct(s, bgbb_row_cmp, &rows, &d.w);
+	d.rows = rows;
 	d.wsum = (double) s->customers;
 	d.penalizer = s->penalizer;
 

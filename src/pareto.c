@@ -98,27 +98,6 @@ typedef struct PnbdRow
 	double		T;
 } PnbdRow;
 
-/*
- * Marks a fitting state, so that the support functions refuse the internal
- * state of another aggregate (an aggregate of the user's own can pair them
- * with other transition functions)
- */
-#define PNBD_ROWS_MAGIC		0x504e4244
-
-/*
- * Fitting state: rows in arrival order and the penalizer (0 until a row or a
- * merged state sets it).
- */
-typedef struct PnbdRows
-{
-	uint32		magic;			/* PNBD_ROWS_MAGIC */
-	bool		penalized;
-	double		penalizer;
-	int64		n;
-	int64		max;
-	PnbdRow    *rows;
-} PnbdRows;
-
 /*****************************************************************************
  * The model type: predict.h's, named by paretonbd_kind
  *****************************************************************************/
@@ -591,151 +570,29 @@ pnbd_parts_or_error(const double *P, double x, double tx, double T, PnbdParts *o
  *****************************************************************************/
 
 static void
-pnbd_check_rows(int64 n)
+pnbd_check_row(const void *row)
 {
-	if (n > PNBD_MAX_ROWS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("paretonbd_fit can fit at most %d customers", PNBD_MAX_ROWS),
-				errdetail("The limit keeps the serialized state of a parallel fit under 1 GB."));
+	const PnbdRow *r = row;
+
+	pnbd_check_data(r->x, r->tx, r->T);
 }
 
-static void
-pnbd_rows_push(PnbdRows *s, const PnbdRow *row, MemoryContext cxt)
-{
-	pnbd_check_rows(s->n + 1);
-	if (s->n == s->max)
-	{
-		/* never more room than the limit allows */
-		s->max = s->max ? Min(s->max * 2, PNBD_MAX_ROWS) : 64;
-		s->rows = s->rows ? repalloc_huge(s->rows, sizeof(PnbdRow) * s->max) :
-			MemoryContextAllocHuge(cxt, sizeof(PnbdRow) * s->max);
-	}
-	s->rows[s->n++] = *row;
-}
+StaticAssertDecl(sizeof(PnbdRow) == 3 * sizeof(float8),
+				 "a PnbdRow is the row layout of a PredFitSpec without a count");
 
-/*
- * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
- * on every row of a group
- */
-static void
-pnbd_rows_penalize(PnbdRows *s, double penalizer)
-{
-	if (!(isfinite(penalizer) && penalizer >= 0.0))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("paretonbd_fit penalizer must be finite and not negative, not %g",
-					   penalizer));
-	if (!s->penalized)
-	{
-		s->penalized = true;
-		s->penalizer = penalizer;
-	}
-	else if (s->penalizer != penalizer)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("paretonbd_fit penalizer must be the same for every row of a group"),
-				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
-}
-
-static void
-pnbd_rows_init(void *state, MemoryContext cxt)
-{
-	((PnbdRows *) state)->magic = PNBD_ROWS_MAGIC;
-}
-
-static void
-pnbd_rows_check(const PnbdRows *s)
-{
-	if (s->magic != PNBD_ROWS_MAGIC)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("a paretonbd_fit support function was given the state of another aggregate"));
-}
-
-static void
-pnbd_rows_merge(void *dst, const void *src, MemoryContext cxt)
-{
-	PnbdRows   *to = dst;
-	const PnbdRows *from = src;
-
-	pnbd_rows_check(to);
-	pnbd_rows_check(from);
-	if (from->penalized)
-		pnbd_rows_penalize(to, from->penalizer);
-	for (int64 i = 0; i < from->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pnbd_rows_push(to, &from->rows[i], cxt);
-	}
-}
-
-/*
- * Serial form: whether the penalizer is set (byte), the penalizer (float8),
- * the number of rows (int32), then per row x, t_x, T (float8).
- */
-static const EngRecordCount pnbd_serial_rows = {
-	"paretonbd fit", "rows", 0, PNBD_MAX_ROWS, 3 * sizeof(float8), true,
-	pnbd_check_rows
-};
-
-static void
-pnbd_rows_serialize(StringInfo buf, const void *state)
-{
-	const PnbdRows *s = state;
-
-	pnbd_rows_check(s);
-	pq_sendbyte(buf, s->penalized ? 1 : 0);
-	pq_sendfloat8(buf, s->penalizer);
-	pq_sendint32(buf, (int32) s->n);
-	for (int64 i = 0; i < s->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		pq_sendfloat8(buf, s->rows[i].x);
-		pq_sendfloat8(buf, s->rows[i].tx);
-		pq_sendfloat8(buf, s->rows[i].T);
-	}
-}
-
-static void
-pnbd_rows_deserialize(StringInfo buf, void *state, MemoryContext cxt)
-{
-	PnbdRows   *s = state;
-	int32		n;
-
-	if (pq_getmsgbyte(buf) != 0)
-		pnbd_rows_penalize(s, pq_getmsgfloat8(buf));
-	else if (pq_getmsgfloat8(buf) != 0.0)
-		ereport(ERROR,
-				errcode(ERRCODE_DATA_CORRUPTED),
-				errmsg("invalid paretonbd fit value"),
-				errdetail("A fitting state without a penalizer has a penalizer value."));
-	n = eng_recv_count(buf, &pnbd_serial_rows, ENG_STORED);
-	for (int32 i = 0; i < n; i++)
-	{
-		PnbdRow		row;
-
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		row.x = pq_getmsgfloat8(buf);
-		row.tx = pq_getmsgfloat8(buf);
-		row.T = pq_getmsgfloat8(buf);
-		/* checked as if typed by a user, as the transition function does */
-		pnbd_check_data(row.x, row.tx, row.T);
-		pnbd_rows_push(s, &row, cxt);
-	}
-}
-
-static const EngBuildOps pnbd_rows_ops = {
+/* the rows of paretonbd_fit: x, t_x, T */
+static const PredFitSpec pnbd_fit_spec = {
+	.kind = &paretonbd_kind,
 	.typname = "paretonbd fit",
-	.size = sizeof(PnbdRows),
-	.init = pnbd_rows_init,
-	.merge = pnbd_rows_merge,
-	.serialize = pnbd_rows_serialize,
-	.deserialize = pnbd_rows_deserialize,
+	.repeat = "purchase",
+	.nvals = 3,
+	.counted = false,
+	.max_rows = PNBD_MAX_ROWS,
+	.limit_detail = "The limit keeps the serialized state of a parallel fit under 1 GB.",
+	.check_row = pnbd_check_row,
 };
+
+PRED_FIT_OPS(pnbd_rows_ops, "paretonbd fit", pnbd_fit_spec);
 
 /*
  * paretonbd_fit(frequency, recency, age [, penalizer]): rows with a NULL
@@ -746,19 +603,19 @@ Datum
 engagement_paretonbd_trans(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	PnbdRows   *s = eng_build_arg(fcinfo, &pnbd_rows_ops, &aggcontext);
+	PredFitRows *s = pred_fit_state(eng_build_arg(fcinfo, &pnbd_rows_ops, &aggcontext),
+									&pnbd_fit_spec);
 	PnbdRow		row;
 
-	pnbd_rows_check(s);
 	if (PG_NARGS() > 4)
-		pnbd_rows_penalize(s, PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
+		pred_fit_penalize(s, PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4));
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_POINTER(s);
 	row.x = PG_GETARG_FLOAT8(1);
 	row.tx = PG_GETARG_FLOAT8(2);
 	row.T = PG_GETARG_FLOAT8(3);
 	pnbd_check_data(row.x, row.tx, row.T);
-	pnbd_rows_push(s, &row, aggcontext);
+	pred_fit_push(s, &row, aggcontext);
 	PG_RETURN_POINTER(s);
 }
 
@@ -873,7 +730,7 @@ pnbd_objective(const double *theta, double *f, double *grad, void *arg)
 static Datum
 paretonbd_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 {
-	PnbdRows   *s;
+	PredFitRows *s;
 	MemoryContext fitcxt,
 				oldcxt;
 	PnbdData	d;
@@ -883,45 +740,23 @@ paretonbd_final_common(FunctionCallInfo fcinfo, bool diagnostics)
 				sT = 0.0,
 				maxT = 0.0;
 	PnbdModel  *result;
-	bool		repeat = false,
-				finite;
-	int64		k = 0;
+	bool		finite;
+	void	   *rows;
 
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
-	s = (PnbdRows *) PG_GETARG_POINTER(0);
-	pnbd_rows_check(s);
+	s = pred_fit_state(PG_GETARG_POINTER(0), &pnbd_fit_spec);
 	if (s->n == 0)
 		PG_RETURN_NULL();
-	for (int64 i = 0; i < s->n && !repeat; i++)
-		repeat = s->rows[i].x > 0.0;
-	if (!repeat)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("paretonbd_fit needs at least one customer with a repeat purchase"));
+	pred_fit_need_repeat(s);
 
 	fitcxt = AllocSetContextCreate(CurrentMemoryContext, "paretonbd_fit",
 								   ALLOCSET_DEFAULT_SIZES);
 	oldcxt = MemoryContextSwitchTo(fitcxt);
 
-	/* distinct rows with weights, on a copy: the state may be reused */
-	d.rows = palloc_extended(sizeof(PnbdRow) * s->n, MCXT_ALLOC_HUGE);
-	memcpy(d.rows, s->rows, sizeof(PnbdRow) * s->n);
-	qsort_interruptible(d.rows, s->n, sizeof(PnbdRow), pnbd_row_cmp, NULL);
-	d.w = palloc_extended(sizeof(double) * s->n, MCXT_ALLOC_HUGE);
-	for (int64 i = 0; i < s->n; i++)
-	{
-		if ((i & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (k > 0 && pnbd_row_cmp(&d.rows[k - 1], &d.rows[i], NULL) == 0)
-			d.w[k - 1] += 1.0;
-		else
-		{
-			d.rows[k] = d.rows[i];
-			d.w[k++] = 1.0;
-		}
-	}
-	d.nrows = k;
+	/* distinct rows with weights */
+	d.nrows = pred_fit_distinct(s, pnbd_row_cmp, &rows, &d.w);
+	d.rows = rows;
 	d.wsum = (double) s->n;
 	d.penalizer = s->penalizer;
 

@@ -800,6 +800,255 @@ engagement_pred_deserial(PG_FUNCTION_ARGS)
 }
 
 /*****************************************************************************
+ * Fitting rows of the models with their own row layouts (predict.h)
+ *****************************************************************************/
+
+static Size
+pred_fit_row_size(const PredFitSpec *spec)
+{
+	return sizeof(float8) * spec->nvals + (spec->counted ? sizeof(int64) : 0);
+}
+
+static int64
+pred_fit_row_count(const PredFitSpec *spec, const char *row)
+{
+	int64		count;
+
+	if (!spec->counted)
+		return 1;
+	memcpy(&count, row + sizeof(float8) * spec->nvals, sizeof(int64));
+	return count;
+}
+
+/* the init of a spec's EngBuildOps */
+void
+pred_fit_init(void *state, const PredFitSpec *spec)
+{
+	PredFitRows *s = state;
+
+	s->magic = PRED_FIT_MAGIC;
+	s->spec = spec;
+}
+
+/*
+ * A working state of this spec (an aggregate of the user's own can pair the
+ * support functions with the state of another aggregate)
+ */
+PredFitRows *
+pred_fit_state(const void *state, const PredFitSpec *spec)
+{
+	const PredFitRows *s = state;
+
+	if (s->magic != PRED_FIT_MAGIC || s->spec != spec)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("a %s support function was given the state of another aggregate",
+					   spec->kind->fitname));
+	return (PredFitRows *) s;
+}
+
+void
+pred_fit_push(PredFitRows *s, const void *row, MemoryContext cxt)
+{
+	const PredFitSpec *spec = s->spec;
+	Size		size = pred_fit_row_size(spec);
+
+	if (s->n >= spec->max_rows)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("%s can fit at most %d rows", spec->kind->fitname, spec->max_rows),
+				errdetail("%s", spec->limit_detail));
+	if (pg_add_s64_overflow(s->customers, pred_fit_row_count(spec, row), &s->customers))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("%s customer count is out of range", spec->kind->fitname),
+				errdetail("The counts add up to more than %lld customers.",
+						  (long long) PG_INT64_MAX));
+	if (s->n == s->max)
+	{
+		/* never more room than the limit allows */
+		s->max = s->max ? Min(s->max * 2, spec->max_rows) : 64;
+		s->rows = s->rows ? repalloc_huge(s->rows, size * s->max) :
+			MemoryContextAllocHuge(cxt, size * s->max);
+	}
+	memcpy(s->rows + size * s->n, row, size);
+	s->n++;
+}
+
+/*
+ * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
+ * on every row of a group
+ */
+void
+pred_fit_penalize(PredFitRows *s, double penalizer)
+{
+	const char *fitname = s->spec->kind->fitname;
+
+	if (!(isfinite(penalizer) && penalizer >= 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be finite and not negative, not %g",
+					   fitname, penalizer));
+	if (!s->penalized)
+	{
+		s->penalized = true;
+		s->penalizer = penalizer;
+	}
+	else if (s->penalizer != penalizer)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be the same for every row of a group", fitname),
+				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+}
+
+void
+pred_fit_merge(void *dst, const void *src, const PredFitSpec *spec,
+			   MemoryContext cxt)
+{
+	PredFitRows *to = pred_fit_state(dst, spec);
+	const PredFitRows *from = pred_fit_state(src, spec);
+	Size		size = pred_fit_row_size(spec);
+
+	if (from->penalized)
+		pred_fit_penalize(to, from->penalizer);
+	for (int64 i = 0; i < from->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		pred_fit_push(to, from->rows + size * i, cxt);
+	}
+}
+
+void
+pred_fit_serialize(StringInfo buf, const void *state, const PredFitSpec *spec)
+{
+	const PredFitRows *s = pred_fit_state(state, spec);
+	Size		size = pred_fit_row_size(spec);
+
+	pq_sendbyte(buf, s->penalized ? 1 : 0);
+	pq_sendfloat8(buf, s->penalizer);
+	pq_sendint32(buf, (int32) s->n);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		const char *row = s->rows + size * i;
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < spec->nvals; j++)
+		{
+			float8		v;
+
+			memcpy(&v, row + sizeof(float8) * j, sizeof(float8));
+			pq_sendfloat8(buf, v);
+		}
+		if (spec->counted)
+			pq_sendint64(buf, pred_fit_row_count(spec, row));
+	}
+}
+
+void
+pred_fit_deserialize(StringInfo buf, void *state, const PredFitSpec *spec,
+					 MemoryContext cxt)
+{
+	PredFitRows *s = pred_fit_state(state, spec);
+	const EngRecordCount rc = {spec->typname, "rows", 0, spec->max_rows,
+	pred_fit_row_size(spec), true, NULL};
+	char		row[PRED_MAX_PARAMS * sizeof(float8) + sizeof(int64)];
+	int32		n;
+
+	Assert(spec->nvals <= PRED_MAX_PARAMS);
+	if (pq_getmsgbyte(buf) != 0)
+		pred_fit_penalize(s, pq_getmsgfloat8(buf));
+	else if (pq_getmsgfloat8(buf) != 0.0)
+		ereport(ERROR,
+				errcode(ERRCODE_DATA_CORRUPTED),
+				errmsg("invalid %s value", spec->typname),
+				errdetail("A fitting state without a penalizer has a penalizer value."));
+	n = eng_recv_count(buf, &rc, ENG_STORED);
+	for (int32 i = 0; i < n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		for (int j = 0; j < spec->nvals; j++)
+		{
+			float8		v = pq_getmsgfloat8(buf);
+
+			memcpy(row + sizeof(float8) * j, &v, sizeof(float8));
+		}
+		if (spec->counted)
+		{
+			int64		count = pq_getmsgint64(buf);
+
+			if (count <= 0)
+				ereport(ERROR,
+						errcode(ERRCODE_DATA_CORRUPTED),
+						errmsg("invalid %s value", spec->typname),
+						errdetail("A row of a fitting state has a count below 1."));
+			memcpy(row + sizeof(float8) * spec->nvals, &count, sizeof(int64));
+		}
+		/* checked as if typed by a user, as the transition function does */
+		spec->check_row(row);
+		pred_fit_push(s, row, cxt);
+	}
+}
+
+/* a fit needs a customer with a repeat: the first value of a row > 0 */
+void
+pred_fit_need_repeat(const PredFitRows *s)
+{
+	Size		size = pred_fit_row_size(s->spec);
+
+	for (int64 i = 0; i < s->n; i++)
+	{
+		float8		x;
+
+		memcpy(&x, s->rows + size * i, sizeof(float8));
+		if (x > 0.0)
+			return;
+	}
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("%s needs at least one customer with a repeat %s",
+				   s->spec->kind->fitname, s->spec->repeat));
+}
+
+/*
+ * The distinct rows of a fit, sorted by cmp, in *rows (a copy: the state may
+ * be reused), and their weights (the customers of each) in *weights, both
+ * allocated in the current context; returns their number
+ */
+int64
+pred_fit_distinct(const PredFitRows *s, qsort_arg_comparator cmp,
+				  void **rows, double **weights)
+{
+	Size		size = pred_fit_row_size(s->spec);
+	char	   *r = palloc_extended(size * Max(s->n, 1), MCXT_ALLOC_HUGE);
+	double	   *w = palloc_extended(sizeof(double) * Max(s->n, 1), MCXT_ALLOC_HUGE);
+	int64		k = 0;
+
+	memcpy(r, s->rows, size * s->n);
+	qsort_interruptible(r, s->n, size, cmp, NULL);
+	for (int64 i = 0; i < s->n; i++)
+	{
+		double		count = (double) pred_fit_row_count(s->spec, r + size * i);
+
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (k > 0 && cmp(r + size * (k - 1), r + size * i, NULL) == 0)
+			w[k - 1] += count;
+		else
+		{
+			if (k != i)
+				memcpy(r + size * k, r + size * i, size);
+			w[k++] = count;
+		}
+	}
+	*rows = r;
+	*weights = w;
+	return k;
+}
+
+/*****************************************************************************
  * Maximum likelihood
  *****************************************************************************/
 

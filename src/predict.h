@@ -69,6 +69,88 @@ extern Datum pred_loglik(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_customers(FunctionCallInfo fcinfo, const PredKind *kind);
 extern Datum pred_json(FunctionCallInfo fcinfo, const PredKind *kind, bool jsonb);
 
+/*
+ * The rows of a fitting aggregate that keeps one row per customer (or per
+ * group of identical customers): bgbb_fit, paretonbd_fit.  A row is nvals
+ * float8 values and, when the spec says so, an int64 count of customers; the
+ * C struct of a row must have exactly that layout.  The state holds the rows
+ * in arrival order, merged by appending, and the penalizer of the fit (0
+ * until a row or a merged state sets it).  Serial form: whether the
+ * penalizer is set (byte), the penalizer (float8), the number of rows
+ * (int32), then each row's values (float8) and count (int64).
+ */
+#define PRED_FIT_MAGIC		0x50464954	/* marks a PredFitRows */
+
+typedef struct PredFitSpec
+{
+	const PredKind *kind;		/* fitname for messages */
+	const char *typname;		/* named when a serial form is invalid */
+	const char *repeat;			/* "purchase": what a repeat customer made */
+	int			nvals;			/* float8 values per row */
+	bool		counted;		/* an int64 count of customers follows them */
+	int32		max_rows;
+	const char *limit_detail;	/* DETAIL of the row limit's error */
+	/* a row as if typed by a user: raises the transition function's error */
+	void		(*check_row) (const void *row);
+} PredFitSpec;
+
+typedef struct PredFitRows
+{
+	uint32		magic;			/* PRED_FIT_MAGIC */
+	const PredFitSpec *spec;
+	bool		penalized;
+	double		penalizer;
+	int64		customers;		/* rows, or the sum of their counts */
+	int64		n;
+	int64		max;
+	char	   *rows;
+} PredFitRows;
+
+extern PredFitRows *pred_fit_state(const void *state, const PredFitSpec *spec);
+extern void pred_fit_push(PredFitRows *s, const void *row, MemoryContext cxt);
+extern void pred_fit_penalize(PredFitRows *s, double penalizer);
+extern void pred_fit_init(void *state, const PredFitSpec *spec);
+extern void pred_fit_merge(void *dst, const void *src, const PredFitSpec *spec,
+						   MemoryContext cxt);
+extern void pred_fit_serialize(StringInfo buf, const void *state,
+							   const PredFitSpec *spec);
+extern void pred_fit_deserialize(StringInfo buf, void *state,
+								 const PredFitSpec *spec, MemoryContext cxt);
+
+/*
+ * The EngBuildOps "ops" (typname a string literal) of the fitting state of
+ * spec, and the support functions it names
+ */
+#define PRED_FIT_OPS(ops, typname_, spec) \
+static void ops##_init(void *state, MemoryContext cxt) \
+{ \
+	pred_fit_init(state, &(spec)); \
+} \
+static void ops##_merge(void *dst, const void *src, MemoryContext cxt) \
+{ \
+	pred_fit_merge(dst, src, &(spec), cxt); \
+} \
+static void ops##_serialize(StringInfo buf, const void *state) \
+{ \
+	pred_fit_serialize(buf, state, &(spec)); \
+} \
+static void ops##_deserialize(StringInfo buf, void *state, MemoryContext cxt) \
+{ \
+	pred_fit_deserialize(buf, state, &(spec), cxt); \
+} \
+static const EngBuildOps ops = { \
+	.typname = typname_, \
+	.size = sizeof(PredFitRows), \
+	.init = ops##_init, \
+	.merge = ops##_merge, \
+	.serialize = ops##_serialize, \
+	.deserialize = ops##_deserialize, \
+}
+
+extern void pred_fit_need_repeat(const PredFitRows *s);
+extern int64 pred_fit_distinct(const PredFitRows *s, qsort_arg_comparator cmp,
+							   void **rows, double **weights);
+
 /* a prediction horizon: finite and not negative (22023 otherwise) */
 extern double pred_horizon(double t);
 
