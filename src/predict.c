@@ -589,29 +589,36 @@ static const EngRecordCount pred_serial_rows[2] = {
 
 /*
  * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
- * on every row of a group.
+ * on every row of a group; *penalized says whether *current is set
  */
+static void
+pred_penalize(bool *penalized, double *current, double penalizer,
+			  const char *fitname)
+{
+	if (!(isfinite(penalizer) && penalizer >= 0.0))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be finite and not negative, not %g",
+					   fitname, penalizer));
+	if (!*penalized)
+	{
+		*penalized = true;
+		*current = penalizer;
+	}
+	else if (*current != penalizer)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("%s penalizer must be the same for every row of a group", fitname),
+				errdetail("One row has %g, another %g.", *current, penalizer));
+}
+
 static void
 pred_rows_penalize(PredRows *s, double penalizer, const char *fitname)
 {
 	/* merged states do not know which of the two BG/NBD fits they serve */
 	if (fitname == NULL)
 		fitname = s->ncols == 2 ? gg_kind.fitname : "bgnbd_fit or mbgnbd_fit";
-	if (!(isfinite(penalizer) && penalizer >= 0.0))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("%s penalizer must be finite and not negative, not %g",
-					   fitname, penalizer));
-	if (!s->penalized)
-	{
-		s->penalized = true;
-		s->penalizer = penalizer;
-	}
-	else if (s->penalizer != penalizer)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("%s penalizer must be the same for every row of a group", fitname),
-				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+	pred_penalize(&s->penalized, &s->penalizer, penalizer, fitname);
 }
 
 static void
@@ -875,30 +882,11 @@ pred_fit_push(PredFitRows *s, const void *row, MemoryContext cxt)
 	s->n++;
 }
 
-/*
- * The penalizer of a fit (a NULL is 0): finite, not negative, and the same
- * on every row of a group
- */
+/* the penalizer of a fit, as pred_penalize checks it */
 void
 pred_fit_penalize(PredFitRows *s, double penalizer)
 {
-	const char *fitname = s->spec->kind->fitname;
-
-	if (!(isfinite(penalizer) && penalizer >= 0.0))
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("%s penalizer must be finite and not negative, not %g",
-					   fitname, penalizer));
-	if (!s->penalized)
-	{
-		s->penalized = true;
-		s->penalizer = penalizer;
-	}
-	else if (s->penalizer != penalizer)
-		ereport(ERROR,
-				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				errmsg("%s penalizer must be the same for every row of a group", fitname),
-				errdetail("One row has %g, another %g.", s->penalizer, penalizer));
+	pred_penalize(&s->penalized, &s->penalizer, penalizer, s->spec->kind->fitname);
 }
 
 void
