@@ -285,3 +285,31 @@ SELECT '(v=1,channels=["a"],paths=[[1] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a","a"],paths=[[0] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] -1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
+-- the same errors with their SQLSTATEs: 22023 unknown model, transform or
+-- channel argument, bad counts and revenue; 2202E arrays; 22004 NULL names;
+-- 22003 sums out of range; 22P02 bad text
+\set VERBOSITY sqlstate
+SELECT * FROM attribution((SELECT s FROM s), 'time_decay');
+SELECT * FROM roas((SELECT s FROM s), 'markov', '{}', '{}');
+SELECT * FROM roas((SELECT s FROM s), 'linear', '{A,B}', '{1}');
+SELECT * FROM roas((SELECT s FROM s), 'linear', ARRAY['A', NULL], '{1,2}');
+SELECT * FROM roas((SELECT s FROM s), 'linear', '{A}', '{NaN}');
+SELECT path_transform('{A}', 'recency');
+SELECT path_transform('{A}', 'remove_if_not_all');
+SELECT path_transform('{A}', 'first', 'A');
+SELECT path_transform('{A,NULL}', 'first');
+SELECT path_transform('{{A},{B}}', 'first');
+SELECT fractribution_agg('{A}', -1, 0);
+SELECT fractribution_agg('{A}', 1, 0, 'Infinity');
+SELECT fractribution_agg('{A,NULL}', 1, 0);
+SELECT fractribution_agg('{{A},{B}}', 1, 0);
+SELECT fractribution_agg(path, 9223372036854775807, 0) FROM (VALUES ('{A}'::text[]), ('{A}')) v(path);
+SELECT fractribution_agg('{A}', 1, 0, 1e308) + fractribution_agg('{A}', 1, 0, 1e308);
+SELECT '(v=2,channels=[],paths=[[] 1 0 0])'::fractribution_summary;
+SELECT '(v=1,channels=["a"],paths=[])'::fractribution_summary;
+SELECT '(v=1,channels=["a","b"],paths=[[0] 1 0 0])'::fractribution_summary;
+SELECT '(v=1,channels=["a"],paths=[[1] 1 0 0])'::fractribution_summary;
+SELECT '(v=1,channels=["a","a"],paths=[[0] 1 0 0])'::fractribution_summary;
+SELECT '(v=1,channels=["a"],paths=[[0] -1 0 0])'::fractribution_summary;
+SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
+\set VERBOSITY default
