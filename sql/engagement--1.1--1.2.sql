@@ -4059,13 +4059,13 @@ CREATE FUNCTION unnest(fractribution_summary, OUT path text[], OUT conversions b
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
 COMMENT ON FUNCTION unnest(fractribution_summary) IS 'the distinct paths of a fractribution path summary with their conversions, non-conversions and revenue';
 
-CREATE FUNCTION attribution(fractribution_summary, model text DEFAULT 'shapley',
+CREATE FUNCTION fractribution(fractribution_summary, model text DEFAULT 'shapley',
 							OUT channel text, OUT conversions double precision,
 							OUT revenue double precision)
 	RETURNS SETOF record
-	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_attribution'
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_credits'
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
-COMMENT ON FUNCTION attribution(fractribution_summary, text) IS 'conversions and revenue credited to each channel by a fractribution model (shapley, first_touch, last_touch, linear, position_based)';
+COMMENT ON FUNCTION fractribution(fractribution_summary, text) IS 'conversions and revenue credited to each channel by a fractribution model (shapley, first_touch, last_touch, linear, position_based)';
 CREATE FUNCTION roas(fractribution_summary, model text, channels text[], spend double precision[],
 					 OUT channel text, OUT conversions double precision,
 					 OUT revenue double precision, OUT spend double precision,

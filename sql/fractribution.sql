@@ -73,16 +73,16 @@ SELECT m.model, a.channel, round(a.conversions::numeric, 6) AS conversions,
 	   ((abs(a.conversions - h.conversions) <= 1e-9 AND abs(a.revenue - h.revenue) <= 1e-9)
 		IS TRUE) AS agrees
 FROM s, (VALUES ('shapley'), ('first_touch'), ('last_touch'), ('linear'), ('position_based')) m(model)
-	 CROSS JOIN LATERAL attribution(s.s, m.model) a
+	 CROSS JOIN LATERAL fractribution(s.s, m.model) a
 	 LEFT JOIN hand h ON h.model = m.model AND h.channel IS NOT DISTINCT FROM a.channel
 ORDER BY 1, 2 NULLS LAST;
 -- every model row of the hand table is reported (none missing)
 SELECT count(*) AS missing FROM hand h
-WHERE NOT EXISTS (SELECT FROM s, attribution(s.s, h.model) a
+WHERE NOT EXISTS (SELECT FROM s, fractribution(s.s, h.model) a
 				  WHERE a.channel IS NOT DISTINCT FROM h.channel);
 -- shapley is the default model
-SELECT (SELECT array_agg(a ORDER BY channel) FROM s, attribution(s.s) a)
-	 = (SELECT array_agg(a ORDER BY channel) FROM s, attribution(s.s, 'shapley') a) AS default_shapley;
+SELECT (SELECT array_agg(a ORDER BY channel) FROM s, fractribution(s.s) a)
+	 = (SELECT array_agg(a ORDER BY channel) FROM s, fractribution(s.s, 'shapley') a) AS default_shapley;
 
 -- ROAS (fractribution's report: revenue / spend, NULL for no or zero spend;
 -- spend of a channel summed; channels with spend but no path left out):
@@ -98,7 +98,7 @@ SELECT a.channel, a.conversions, a.revenue
 FROM (SELECT fractribution_agg(path, c, n, r) AS s
 	  FROM (VALUES ('{A(2),B(1)}'::text[], 1::bigint, 0::bigint, 10::float8),
 				   ('{A(1)}', 1, 1, 2)) v(path, c, n, r)) t,
-	 attribution(t.s, 'linear') a
+	 fractribution(t.s, 'linear') a
 ORDER BY 1;
 
 --
@@ -136,14 +136,14 @@ CREATE TABLE gs AS SELECT fractribution_agg(path, conv, non, revenue) AS s FROM 
 SELECT count(*) AS channels,
 	   count(*) FILTER (WHERE (abs(a.conversions - e.conversions) <= 1e-9 * greatest(1, abs(e.conversions))
 							   AND abs(a.revenue - e.revenue) <= 1e-9 * greatest(1, abs(e.revenue))) IS NOT TRUE) AS mismatches
-FROM gs, attribution(gs.s, 'shapley') a
+FROM gs, fractribution(gs.s, 'shapley') a
 	 FULL JOIN (SELECT channel, sum(credit * conv) AS conversions, sum(credit * revenue) AS revenue
 				FROM gcredit GROUP BY channel) e USING (channel);
 -- linear and position-based in plain SQL on the same paths
 SELECT m.model, count(*) AS channels,
 	   count(*) FILTER (WHERE (abs(a.conversions - e.conversions) <= 1e-9 * greatest(1, abs(e.conversions))) IS NOT TRUE) AS mismatches
 FROM gs, (VALUES ('linear'), ('position_based'), ('first_touch'), ('last_touch')) m(model)
-	 CROSS JOIN LATERAL attribution(gs.s, m.model) a
+	 CROSS JOIN LATERAL fractribution(gs.s, m.model) a
 	 FULL JOIN (SELECT mm.model, g.path[k] AS channel,
 					   sum(g.conv * CASE mm.model
 							WHEN 'linear' THEN 1.0 / cardinality(g.path)
@@ -161,7 +161,7 @@ GROUP BY 1 ORDER BY 1;
 SELECT m.model, round(sum(a.conversions)::numeric, 6) = (SELECT sum(conv) FROM gps) AS conversions_kept,
 	   round(sum(a.revenue)::numeric, 6) = (SELECT round(sum(revenue)::numeric, 6) FROM gps) AS revenue_kept
 FROM gs, (VALUES ('shapley'), ('linear'), ('position_based'), ('first_touch'), ('last_touch')) m(model)
-	 CROSS JOIN LATERAL attribution(gs.s, m.model) a
+	 CROSS JOIN LATERAL fractribution(gs.s, m.model) a
 GROUP BY 1 ORDER BY 1;
 
 --
@@ -215,11 +215,11 @@ SELECT s, s = '(v=1,channels=["A","B"],paths=[[0 1] 3 1 60])' AS same FROM copie
 SELECT fractribution_agg(path, conv, non) IS NULL AS empty_is_null FROM ps WHERE false;
 SELECT fractribution_agg(NULL::text[], 1, 1) IS NULL AS null_paths_skipped;
 SELECT fractribution_agg(path, NULL, NULL, NULL) FROM (VALUES ('{A}'::text[])) v(path);
-SELECT a.* FROM (SELECT fractribution_agg('{web}'::text[], 3, 1, 12.5) AS s) t, attribution(t.s) a;
-SELECT a.* FROM (SELECT fractribution_agg('{}'::text[], 3, 1) AS s) t, attribution(t.s, 'linear') a;
-SELECT count(*) AS strict_rows FROM attribution(NULL::fractribution_summary);
+SELECT a.* FROM (SELECT fractribution_agg('{web}'::text[], 3, 1, 12.5) AS s) t, fractribution(t.s) a;
+SELECT a.* FROM (SELECT fractribution_agg('{}'::text[], 3, 1) AS s) t, fractribution(t.s, 'linear') a;
+SELECT count(*) AS strict_rows FROM fractribution(NULL::fractribution_summary);
 -- a summary without conversions: every channel 0
-SELECT a.* FROM (SELECT fractribution_agg('{a,b}'::text[], 0, 4) AS s) t, attribution(t.s) a;
+SELECT a.* FROM (SELECT fractribution_agg('{a,b}'::text[], 0, 4) AS s) t, fractribution(t.s) a;
 
 -- a long path: the leave-one-out rule looks each shorter path up by a hash
 -- of prefix and suffix, so 200,000 touches (and the same path without its
@@ -241,7 +241,7 @@ FROM (SELECT fractribution_agg(p, c, n) AS s
 	  FROM (SELECT ARRAY(SELECT chr(65 + k % 3) FROM generate_series(1, 200000) k) AS p, 3::bigint AS c, 1::bigint AS n
 			UNION ALL
 			SELECT ARRAY(SELECT chr(65 + k % 3) FROM generate_series(2, 200000) k), 1, 1) v) t,
-	 attribution(t.s) a ORDER BY 1;
+	 fractribution(t.s) a ORDER BY 1;
 RESET statement_timeout;
 
 --
@@ -262,7 +262,7 @@ SELECT path_transform('{}', 'exposure') AS empty, path_transform('{}', 'frequenc
 --
 -- Errors
 --
-SELECT * FROM attribution((SELECT s FROM s), 'time_decay');
+SELECT * FROM fractribution((SELECT s FROM s), 'time_decay');
 SELECT * FROM roas((SELECT s FROM s), 'markov', '{}', '{}');
 SELECT * FROM roas((SELECT s FROM s), 'linear', '{A,B}', '{1}');
 SELECT * FROM roas((SELECT s FROM s), 'linear', ARRAY['A', NULL], '{1,2}');
@@ -289,7 +289,7 @@ SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
 -- channel argument, bad counts and revenue; 2202E arrays; 22004 NULL names;
 -- 22003 sums out of range; 22P02 bad text
 \set VERBOSITY sqlstate
-SELECT * FROM attribution((SELECT s FROM s), 'time_decay');
+SELECT * FROM fractribution((SELECT s FROM s), 'time_decay');
 SELECT * FROM roas((SELECT s FROM s), 'markov', '{}', '{}');
 SELECT * FROM roas((SELECT s FROM s), 'linear', '{A,B}', '{1}');
 SELECT * FROM roas((SELECT s FROM s), 'linear', ARRAY['A', NULL], '{1,2}');
@@ -313,3 +313,6 @@ SELECT '(v=1,channels=["a","a"],paths=[[0] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] -1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
 \set VERBOSITY default
+-- clean up (install.sql drops the extension)
+DROP VIEW gcredit;
+DROP TABLE ps, hand, s, gen, gps, gs, both_s, both_copy, copied;

@@ -3,7 +3,7 @@
  * fractribution.c
  *	  Attribution over a path summary as Google's fractribution (and
  *	  Snowplow's port of it) computes it: the fractribution_summary state
- *	  and fractribution_agg(), attribution(fractribution_summary, model),
+ *	  and fractribution_agg(), fractribution(fractribution_summary, model),
  *	  roas() against spend per channel, and path_transform().
  *
  * A summary holds each distinct path (a sequence of channels, the empty
@@ -1361,10 +1361,10 @@ fract_attribute(const Fract *f, FractModel model, FractResult *r)
 	}
 }
 
-/* attribution(fractribution_summary, model) */
-PG_FUNCTION_INFO_V1(engagement_fractribution_summary_attribution);
+/* fractribution(fractribution_summary, model) */
+PG_FUNCTION_INFO_V1(engagement_fractribution_summary_credits);
 Datum
-engagement_fractribution_summary_attribution(PG_FUNCTION_ARGS)
+engagement_fractribution_summary_credits(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	FractModel	model = fract_parse_model(PG_GETARG_TEXT_PP(1));

@@ -615,7 +615,7 @@ case_row "markov_agg, one row per journey (transition counts in SQL)" \
 # of each path without one touch looked up by a join on the shorter array)
 FRACT="SELECT a.channel, a.conversions
 	FROM (SELECT fractribution_agg(ARRAY[c1, c2, c3], conv::bigint, (1 - conv)::bigint) AS s FROM journeys1m) t,
-		 attribution(t.s, 'shapley') a"
+		 fractribution(t.s, 'shapley') a"
 FRACT_IDIOM="WITH ps AS (SELECT ARRAY[c1, c2, c3] AS path, sum(conv) AS conv, sum(1 - conv) AS non
 				FROM journeys1m GROUP BY 1),
 	 p AS (SELECT path, conv, conv::float8 / (conv + non) AS rate FROM ps),

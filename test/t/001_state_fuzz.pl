@@ -102,8 +102,8 @@ my %accessors = (
 		  "(SELECT count(*) FROM unnest(v + (SELECT markov_agg(ARRAY['x'], 1, 0))))",
 	},
 	fractribution_summary => {
-		'attribution(fractribution_summary,text)' =>
-		  "(SELECT count(*) FROM unnest(ARRAY['shapley', 'first_touch', 'last_touch', 'linear', 'position_based']) m, attribution(v, m))",
+		'fractribution(fractribution_summary,text)' =>
+		  "(SELECT count(*) FROM unnest(ARRAY['shapley', 'first_touch', 'last_touch', 'linear', 'position_based']) m, fractribution(v, m))",
 		'roas(fractribution_summary,text,text[],double precision[])' =>
 		  "(SELECT count(roas) FROM roas(v, 'shapley', ARRAY['A', 'a\"b', 'x'], '{1,2,0}'))",
 		# (+ with a small summary; a seed at the count limit has no room, rightly)
