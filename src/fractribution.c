@@ -117,8 +117,11 @@ fract_seq_cmp(const int32 *a, int alen, const int32 *b, int blen)
 	int			n = Min(alen, blen);
 
 	for (int i = 0; i < n; i++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		if (a[i] != b[i])
 			return a[i] < b[i] ? -1 : 1;
+	}
 	return (alen > blen) - (alen < blen);
 }
 
@@ -169,6 +172,8 @@ fract_decode(const FractData *d, Fract *f, EngSource src)
 		for (int k = 0; k < fp->len; k++)
 		{
 			int32		c = f->touches[f->start[i] + k];
+
+			CHECK_FOR_INTERRUPTS();
 
 			if (c < 0 || c >= d->nchannels)
 				fract_corrupt(code, "A touch names no channel.");
@@ -377,7 +382,10 @@ fbuild_add_summary(FractBuild *b, const Fract *f, MemoryContext cxt)
 		CHECK_FOR_INTERRUPTS();
 		fbuild_reserve(b, fp->len);
 		for (int k = 0; k < fp->len; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			b->touches[off + k] = map[f->touches[f->start[i] + k]];
+		}
 		b->ntouches += fp->len;
 		fbuild_count(b, off, fp->len, fp->conversions, fp->non_conversions,
 					 fp->revenue);
@@ -823,6 +831,8 @@ engagement_fractribution_out(PG_FUNCTION_ARGS)
 		appendStringInfoChar(&buf, '[');
 		for (int k = 0; k < fp->len; k++)
 		{
+			CHECK_FOR_INTERRUPTS();
+
 			if (k > 0)
 				appendStringInfoChar(&buf, ' ');
 			appendStringInfo(&buf, "%d", f.touches[f.start[i] + k]);
@@ -975,10 +985,16 @@ fract_path_array(const Fract *f, int i)
 	ArrayType  *a;
 
 	for (int k = 0; k < len; k++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		elems[k] = CStringGetTextDatum(f->names[f->touches[f->start[i] + k]]);
+	}
 	a = construct_array(elems, len, TEXTOID, -1, false, TYPALIGN_INT);
 	for (int k = 0; k < len; k++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		pfree(DatumGetPointer(elems[k]));
+	}
 	pfree(elems);
 	return PointerGetDatum(a);
 }
@@ -1035,6 +1051,8 @@ fract_json(FunctionCallInfo fcinfo, bool jsonb)
 		appendStringInfoString(&buf, "{\"path\": [");
 		for (int k = 0; k < fp->len; k++)
 		{
+			CHECK_FOR_INTERRUPTS();
+
 			if (k > 0)
 				appendStringInfoString(&buf, ", ");
 			escape_json(&buf, f.names[f.touches[f.start[i] + k]]);
@@ -1166,10 +1184,15 @@ fract_rate_without(const Fract *f, const FractIndex *ix, int i, int skip,
 		const int32 *u = f->touches + f->start[j];
 		bool		same = true;
 
+		CHECK_FOR_INTERRUPTS();
+
 		if (ix->hash[j] != h || f->paths[j].len != len)
 			continue;
 		for (int k = 0; k < len && same; k++)
+		{
+			CHECK_FOR_INTERRUPTS();
 			same = (u[k] == t[k < skip ? k : k + 1]);
+		}
 		if (same)
 			return fract_rate(&f->paths[j]);
 	}
@@ -1189,7 +1212,10 @@ fract_path_credit(const Fract *f, const FractIndex *ix, FractModel model,
 	const int32 *t = f->touches + f->start[i];
 
 	for (int k = 0; k < len; k++)
+	{
+		CHECK_FOR_INTERRUPTS();
 		credit[k] = 0.0;
+	}
 	switch (model)
 	{
 		case FRACT_FIRST:
@@ -1200,7 +1226,10 @@ fract_path_credit(const Fract *f, const FractIndex *ix, FractModel model,
 			break;
 		case FRACT_LINEAR:
 			for (int k = 0; k < len; k++)
+			{
+				CHECK_FOR_INTERRUPTS();
 				credit[k] = 1.0 / len;
+			}
 			break;
 		case FRACT_POSITION:
 			if (len == 1)
@@ -1211,7 +1240,10 @@ fract_path_credit(const Fract *f, const FractIndex *ix, FractModel model,
 			{
 				credit[0] = credit[len - 1] = 0.4;
 				for (int k = 1; k < len - 1; k++)
+				{
+					CHECK_FOR_INTERRUPTS();
 					credit[k] = 0.2 / (len - 2);
+				}
 			}
 			break;
 		case FRACT_SHAPLEY:
@@ -1250,11 +1282,17 @@ fract_path_credit(const Fract *f, const FractIndex *ix, FractModel model,
 					credit[k] = mc;
 				}
 				for (int k = 0; k < len; k++)
+				{
+					CHECK_FOR_INTERRUPTS();
 					sum += credit[k];
+				}
 				if (sum > 0.0)
 				{
 					for (int k = 0; k < len; k++)
+					{
+						CHECK_FOR_INTERRUPTS();
 						credit[k] /= sum;
+					}
 				}
 				else
 					credit[len - 1] = 1.0;
@@ -1340,6 +1378,8 @@ fract_attribute(const Fract *f, FractModel model, FractResult *r)
 		for (int k = 0; k < fp->len; k++)
 		{
 			int			o = map[t[k]];
+
+			CHECK_FOR_INTERRUPTS();
 
 			conv[o] += credit[k] * (double) fp->conversions;
 			rev[o] += credit[k] * fp->revenue;
