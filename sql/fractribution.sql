@@ -92,6 +92,19 @@ FROM s, roas(s.s, 'last_touch', ARRAY['A', 'B', 'D', 'A', 'C'],
 			 ARRAY[6, 0, 5, 4, NULL]::float8[]) r
 ORDER BY 1 NULLS LAST;
 
+-- spend as daily rows: 70,000 elements over three channels (the limit is on
+-- distinct names), 0.5 each: A gets 23,334 of them (g % 3 = 0 for g in
+-- 0..69999), B and C 23,333: spend 11667, 11666.5, 11666.5; ROAS (last
+-- touch revenue 24, 75, 7 as above) 24/11667, 75/11666.5, 7/11666.5
+SELECT r.channel, r.spend, round(r.roas::numeric, 9) AS roas,
+	   (abs(r.roas - CASE r.channel WHEN 'A' THEN 24 / 11667.0 WHEN 'B' THEN 75 / 11666.5
+								   WHEN 'C' THEN 7 / 11666.5 END) <= 1e-12
+		OR (r.channel IS NULL AND r.roas IS NULL)) IS TRUE AS agrees
+FROM s, roas(s.s, 'last_touch',
+			 ARRAY(SELECT (ARRAY['A', 'B', 'C'])[1 + g % 3] FROM generate_series(0, 69999) g),
+			 ARRAY(SELECT 0.5::float8 FROM generate_series(0, 69999) g)) r
+ORDER BY 1 NULLS LAST;
+
 -- channel names are cut at their first "(" (fractribution undoes its
 -- frequency transform so): A(2) and A(1) report as A
 SELECT a.channel, a.conversions, a.revenue

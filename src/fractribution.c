@@ -1463,7 +1463,6 @@ engagement_fractribution_summary_roas(PG_FUNCTION_ARGS)
 	EngDict		sdict;
 	double	   *spend;
 	bool	   *has_spend;
-	int			nspend;
 	int			nspent;
 	Fract		f;
 	FractResult r;
@@ -1474,16 +1473,14 @@ engagement_fractribution_summary_roas(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				errmsg("channels and spend must be one-dimensional arrays of the same length"));
-	nspend = ArrayGetNItems(ARR_NDIM(chans), ARR_DIMS(chans));
-	if (nspend > FRACT_MAX_CHANNELS)
-		ereport(ERROR,
-				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				errmsg("spend cannot be given for more than %d channels",
-					   FRACT_MAX_CHANNELS));
 
+	/*
+	 * One slot per distinct spend channel: the dictionary refuses more than
+	 * FRACT_MAX_CHANNELS names (54000), however long the arrays are.
+	 */
 	memset(&sdict, 0, sizeof(sdict));
-	spend = palloc0(sizeof(double) * Max(nspend, 1));
-	has_spend = palloc0(sizeof(bool) * Max(nspend, 1));
+	spend = palloc0(sizeof(double) * FRACT_MAX_CHANNELS);
+	has_spend = palloc0(sizeof(bool) * FRACT_MAX_CHANNELS);
 	cit = array_create_iterator(chans, 0, NULL);
 	sit = array_create_iterator(spends, 0, NULL);
 	while (array_iterate(cit, &cd, &cn) && array_iterate(sit, &sd, &sn))
