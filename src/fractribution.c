@@ -29,6 +29,7 @@
 #include "attribution.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/pg_prng.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -1105,21 +1106,81 @@ fract_parse_model(text *t)
 }
 
 /*
- * Polynomial hashes of channel sequences (mod 2^64), so that the hash of a
- * path without one touch comes from its prefix hashes in O(1); a match is
- * confirmed by comparing the touches.
+ * Polynomial hashes of channel sequences, so that the hash of a path without
+ * one touch comes from its prefix hashes in O(1); a match is confirmed by
+ * comparing the touches, so the hash only decides the speed.  Modulo the
+ * prime 2^61 - 1 with a base drawn per call, so that no input is built to
+ * make many paths collide (sequences that collide modulo 2^64 for every base
+ * are known); modulo 2^64 where the compiler has no 128-bit integers.
  */
-#define FRACT_HASH_BASE		UINT64CONST(0x9E3779B97F4A7C15)
+#ifdef HAVE_INT128
+#define FRACT_MOD			((UINT64CONST(1) << 61) - 1)
 
 static inline uint64
-fract_poly_step(uint64 h, int32 c)
+fract_mul(uint64 a, uint64 b)
 {
-	return h * FRACT_HASH_BASE + (uint64) c + 1;
+	uint128		p = (uint128) a * b;
+	uint64		r = (uint64) (p & FRACT_MOD) + (uint64) (p >> 61);
+
+	return r >= FRACT_MOD ? r - FRACT_MOD : r;
+}
+
+static inline uint64
+fract_addm(uint64 a, uint64 b)
+{
+	uint64		r = a + b;
+
+	return r >= FRACT_MOD ? r - FRACT_MOD : r;
+}
+
+static inline uint64
+fract_subm(uint64 a, uint64 b)
+{
+	return a >= b ? a - b : a + FRACT_MOD - b;
+}
+
+static uint64
+fract_hash_base(void)
+{
+	return pg_prng_uint64_range(&pg_global_prng_state, UINT64CONST(1) << 20,
+								FRACT_MOD - 2);
+}
+#else
+static inline uint64
+fract_mul(uint64 a, uint64 b)
+{
+	return a * b;
+}
+
+static inline uint64
+fract_addm(uint64 a, uint64 b)
+{
+	return a + b;
+}
+
+static inline uint64
+fract_subm(uint64 a, uint64 b)
+{
+	return a - b;
+}
+
+static uint64
+fract_hash_base(void)
+{
+	return pg_prng_uint64(&pg_global_prng_state) | 1;
+}
+#endif
+
+static inline uint64
+fract_poly_step(uint64 h, int32 c, uint64 base)
+{
+	return fract_addm(fract_mul(h, base), (uint64) c + 1);
 }
 
 /* the paths of a summary by (hash, length): chained bucket heads */
 typedef struct FractIndex
 {
+	uint64		base;			/* of the polynomial hashes */
 	int			nbuckets;		/* a power of two */
 	int32	   *head;			/* first path of a bucket, -1 if none */
 	int32	   *next;			/* next path in the same bucket */
@@ -1151,7 +1212,7 @@ fract_index_build(const Fract *f, FractIndex *ix)
 
 		CHECK_FOR_INTERRUPTS();
 		for (int k = 0; k < f->paths[i].len; k++)
-			h = fract_poly_step(h, f->touches[f->start[i] + k]);
+			h = fract_poly_step(h, f->touches[f->start[i] + k], ix->base);
 		ix->hash[i] = h;
 		bkt = fract_bucket(ix, h, f->paths[i].len);
 		ix->next[i] = ix->head[bkt];
@@ -1263,14 +1324,14 @@ fract_path_credit(const Fract *f, const FractIndex *ix, FractModel model,
 				for (int k = 0; k < len; k++)
 				{
 					CHECK_FOR_INTERRUPTS();
-					prefix[k + 1] = fract_poly_step(prefix[k], t[k]);
+					prefix[k + 1] = fract_poly_step(prefix[k], t[k], ix->base);
 				}
 				whole = prefix[len];
 				for (int k = 0; k < len; k++)
 				{
 					uint64		w = pow[len - 1 - k];
-					uint64		rest = whole - prefix[k + 1] * w;
-					uint64		h = prefix[k] * w + rest;
+					uint64		rest = fract_subm(whole, fract_mul(prefix[k + 1], w));
+					uint64		h = fract_addm(fract_mul(prefix[k], w), rest);
 					double		mc;
 
 					CHECK_FOR_INTERRUPTS();
@@ -1351,11 +1412,12 @@ fract_attribute(const Fract *f, FractModel model, FractResult *r)
 	credit = palloc(sizeof(double) * Max(maxlen, 1));
 	prefix = palloc(sizeof(uint64) * (maxlen + 1));
 	pow = palloc(sizeof(uint64) * (maxlen + 1));
+	ix.base = fract_hash_base();
 	pow[0] = 1;
 	for (int k = 1; k <= maxlen; k++)
 	{
 		CHECK_FOR_INTERRUPTS();
-		pow[k] = pow[k - 1] * FRACT_HASH_BASE;
+		pow[k] = fract_mul(pow[k - 1], ix.base);
 	}
 	if (model == FRACT_SHAPLEY)
 		fract_index_build(f, &ix);
