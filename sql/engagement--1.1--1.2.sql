@@ -3892,3 +3892,193 @@ CREATE AGGREGATE paretonbd_fit_diagnostics(frequency double precision, recency d
 	COMBINEFUNC = paretonbd_fit_combine, SERIALFUNC = paretonbd_fit_serial,
 	DESERIALFUNC = paretonbd_fit_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE paretonbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized Pareto/NBD fit reported as a fit_diagnostics record';
+
+--
+-- fractribution (issue 22): attribution over a path summary as Google's
+-- fractribution computes it, ROAS against spend, and its path transforms
+--
+CREATE TYPE fractribution_summary;
+CREATE FUNCTION fractribution_summary_in(cstring) RETURNS fractribution_summary
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_out(fractribution_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_recv(internal) RETURNS fractribution_summary
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_send(fractribution_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE fractribution_summary (
+	INTERNALLENGTH = variable,
+	INPUT = fractribution_summary_in,
+	OUTPUT = fractribution_summary_out,
+	RECEIVE = fractribution_summary_recv,
+	SEND = fractribution_summary_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE fractribution_summary IS 'path summary for fractribution: each distinct channel path with its conversions, non-conversions and revenue';
+COMMENT ON FUNCTION fractribution_summary_in(cstring) IS 'text input of type fractribution_summary';
+COMMENT ON FUNCTION fractribution_summary_out(fractribution_summary) IS 'text output of type fractribution_summary';
+COMMENT ON FUNCTION fractribution_summary_recv(internal) IS 'binary input of type fractribution_summary';
+COMMENT ON FUNCTION fractribution_summary_send(fractribution_summary) IS 'binary output of type fractribution_summary';
+
+CREATE FUNCTION fractribution_trans(internal, text[], bigint, bigint) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fractribution_trans(internal, text[], bigint, bigint, double precision)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_trans_revenue'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fractribution_rollup_trans(internal, fractribution_summary) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fractribution_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION fractribution_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_final(internal) RETURNS fractribution_summary
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION fractribution_trans(internal,text[],bigint,bigint) IS 'transition function of aggregate fractribution_agg(text[],bigint,bigint) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_trans(internal,text[],bigint,bigint,double precision) IS 'transition function of aggregate fractribution_agg(text[],bigint,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_rollup_trans(internal,fractribution_summary) IS 'transition function of aggregate rollup(fractribution_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_combine(internal,internal) IS 'combine function of aggregate fractribution_agg(text[],bigint,bigint), fractribution_agg(text[],bigint,bigint,double precision), rollup(fractribution_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_serial(internal) IS 'serialization function of aggregate fractribution_agg(text[],bigint,bigint), fractribution_agg(text[],bigint,bigint,double precision), rollup(fractribution_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_deserial(bytea,internal) IS 'deserialization function of aggregate fractribution_agg(text[],bigint,bigint), fractribution_agg(text[],bigint,bigint,double precision), rollup(fractribution_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION fractribution_final(internal) IS 'final function of aggregate fractribution_agg(text[],bigint,bigint), fractribution_agg(text[],bigint,bigint,double precision), rollup(fractribution_summary) (not meant to be called directly)';
+
+CREATE AGGREGATE fractribution_agg(path text[], conversions bigint, non_conversions bigint) (
+	SFUNC = fractribution_trans, STYPE = internal, FINALFUNC = fractribution_final,
+	COMBINEFUNC = fractribution_combine, SERIALFUNC = fractribution_serial,
+	DESERIALFUNC = fractribution_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE fractribution_agg(text[], bigint, bigint) IS 'path summary for fractribution: conversions and non-conversions per distinct channel path';
+CREATE AGGREGATE fractribution_agg(path text[], conversions bigint, non_conversions bigint,
+								   revenue double precision) (
+	SFUNC = fractribution_trans, STYPE = internal, FINALFUNC = fractribution_final,
+	COMBINEFUNC = fractribution_combine, SERIALFUNC = fractribution_serial,
+	DESERIALFUNC = fractribution_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE fractribution_agg(text[], bigint, bigint, double precision) IS 'path summary for fractribution: conversions, non-conversions and revenue per distinct channel path';
+CREATE AGGREGATE rollup(fractribution_summary) (
+	SFUNC = fractribution_rollup_trans, STYPE = internal, FINALFUNC = fractribution_final,
+	COMBINEFUNC = fractribution_combine, SERIALFUNC = fractribution_serial,
+	DESERIALFUNC = fractribution_deserial, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rollup(fractribution_summary) IS 'merge fractribution path summaries';
+
+CREATE FUNCTION fractribution_summary_add(fractribution_summary, fractribution_summary)
+	RETURNS fractribution_summary
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_add'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR + (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary,
+				   FUNCTION = fractribution_summary_add, COMMUTATOR = +);
+COMMENT ON FUNCTION fractribution_summary_add(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary + operator: merge two states';
+COMMENT ON OPERATOR + (fractribution_summary,fractribution_summary) IS 'merge two fractribution_summary states';
+
+CREATE FUNCTION fractribution_summary_eq(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_ne(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_lt(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_le(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_gt(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_ge(fractribution_summary, fractribution_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_cmp(fractribution_summary, fractribution_summary) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_hash(fractribution_summary) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION fractribution_summary_hash_extended(fractribution_summary, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_eq, COMMUTATOR = =,
+				   NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_ne, COMMUTATOR = <>,
+					NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_lt, COMMUTATOR = >,
+				   NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_le, COMMUTATOR = >=,
+				   NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_gt, COMMUTATOR = <,
+				   NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = fractribution_summary, RIGHTARG = fractribution_summary, FUNCTION = fractribution_summary_ge, COMMUTATOR = <=,
+				   NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS fractribution_summary_ops DEFAULT FOR TYPE fractribution_summary USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 fractribution_summary_cmp(fractribution_summary, fractribution_summary);
+CREATE OPERATOR CLASS fractribution_summary_hash_ops DEFAULT FOR TYPE fractribution_summary USING hash AS
+	OPERATOR 1 =, FUNCTION 1 fractribution_summary_hash(fractribution_summary),
+	FUNCTION 2 fractribution_summary_hash_extended(fractribution_summary, bigint);
+COMMENT ON FUNCTION fractribution_summary_eq(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary = operator';
+COMMENT ON FUNCTION fractribution_summary_ne(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary <> operator';
+COMMENT ON FUNCTION fractribution_summary_lt(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary < operator';
+COMMENT ON FUNCTION fractribution_summary_le(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary <= operator';
+COMMENT ON FUNCTION fractribution_summary_gt(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary > operator';
+COMMENT ON FUNCTION fractribution_summary_ge(fractribution_summary,fractribution_summary) IS 'support function of the fractribution_summary >= operator';
+COMMENT ON FUNCTION fractribution_summary_cmp(fractribution_summary,fractribution_summary) IS 'comparison of two fractribution_summary states (btree operator class support)';
+COMMENT ON FUNCTION fractribution_summary_hash(fractribution_summary) IS 'hash of a fractribution_summary state (hash operator class support)';
+COMMENT ON FUNCTION fractribution_summary_hash_extended(fractribution_summary,bigint) IS 'extended hash of a fractribution_summary state (hash operator class support)';
+COMMENT ON OPERATOR = (fractribution_summary,fractribution_summary) IS 'fractribution_summary states are equal (they print the same)';
+COMMENT ON OPERATOR <> (fractribution_summary,fractribution_summary) IS 'fractribution_summary states differ';
+COMMENT ON OPERATOR < (fractribution_summary,fractribution_summary) IS 'consistent total order of fractribution_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (fractribution_summary,fractribution_summary) IS 'consistent total order of fractribution_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (fractribution_summary,fractribution_summary) IS 'consistent total order of fractribution_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (fractribution_summary,fractribution_summary) IS 'consistent total order of fractribution_summary states (it means nothing; for sorting and DISTINCT)';
+
+CREATE FUNCTION fractribution_summary_json(fractribution_summary) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (fractribution_summary AS json) WITH FUNCTION fractribution_summary_json(fractribution_summary);
+CREATE FUNCTION fractribution_summary_jsonb(fractribution_summary) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (fractribution_summary AS jsonb) WITH FUNCTION fractribution_summary_jsonb(fractribution_summary);
+COMMENT ON FUNCTION fractribution_summary_json(fractribution_summary) IS 'json form of fractribution_summary (the cast to json; keys documented)';
+COMMENT ON FUNCTION fractribution_summary_jsonb(fractribution_summary) IS 'jsonb form of fractribution_summary (the cast to jsonb; keys documented)';
+CREATE FUNCTION unnest(fractribution_summary, OUT path text[], OUT conversions bigint,
+					   OUT non_conversions bigint, OUT revenue double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION unnest(fractribution_summary) IS 'the distinct paths of a fractribution path summary with their conversions, non-conversions and revenue';
+
+CREATE FUNCTION fractribution(fractribution_summary, model text DEFAULT 'shapley',
+							OUT channel text, OUT conversions double precision,
+							OUT revenue double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_credits'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION fractribution(fractribution_summary, text) IS 'conversions and revenue credited to each channel by a fractribution model (shapley, first_touch, last_touch, linear, position_based)';
+CREATE FUNCTION roas(fractribution_summary, model text, channels text[], spend double precision[],
+					 OUT channel text, OUT conversions double precision,
+					 OUT revenue double precision, OUT spend double precision,
+					 OUT roas double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_fractribution_summary_roas'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+COMMENT ON FUNCTION roas(fractribution_summary, text, text[], double precision[]) IS 'fractribution report: credited conversions and revenue per channel with its spend and return on ad spend';
+CREATE FUNCTION path_transform(path text[], transform text) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'engagement_path_transform'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION path_transform(path text[], transform text, channel text) RETURNS text[]
+	AS 'MODULE_PATHNAME', 'engagement_path_transform_channel'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION path_transform(text[], text) IS 'fractribution path transform: unique, exposure, first or frequency';
+COMMENT ON FUNCTION path_transform(text[], text, text) IS 'fractribution path transform that drops a channel: remove_if_not_all or remove_if_last_and_not_all';

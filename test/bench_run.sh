@@ -638,6 +638,29 @@ case_row "markov_agg, one row per journey (transition counts in SQL)" \
 	"$M1" "$M1_IDIOM" "SELECT count(*) FROM journeys1m" \
 	"SELECT abs((SELECT sum(conversions) FROM removal_effects(($M1))) - (SELECT sum(conv) FROM journeys1m)) < 1e-6"
 
+# fractribution's leave-one-out rule (issue 22): the aggregate and
+# attribution() against the path summary and the rule in plain SQL (the rate
+# of each path without one touch looked up by a join on the shorter array)
+FRACT="SELECT a.channel, a.conversions
+	FROM (SELECT fractribution_agg(ARRAY[c1, c2, c3], conv::bigint, (1 - conv)::bigint) AS s FROM journeys1m) t,
+		 fractribution(t.s, 'shapley') a"
+FRACT_IDIOM="WITH ps AS (SELECT ARRAY[c1, c2, c3] AS path, sum(conv) AS conv, sum(1 - conv) AS non
+				FROM journeys1m GROUP BY 1),
+	 p AS (SELECT path, conv, conv::float8 / (conv + non) AS rate FROM ps),
+	 touch AS (SELECT p.path, p.conv, k, p.path[k] AS channel, cardinality(p.path) AS len,
+					  CASE WHEN cardinality(p.path) = 1 THEN p.rate
+						   ELSE greatest(p.rate - coalesce(q.rate, 0), 0) END AS mc
+			   FROM p CROSS JOIN LATERAL generate_subscripts(p.path, 1) k
+			   LEFT JOIN p q ON q.path = p.path[1:k - 1] || p.path[k + 1:]
+			   WHERE p.conv > 0),
+	 norm AS (SELECT *, sum(mc) OVER (PARTITION BY path) AS total FROM touch)
+	SELECT channel, sum(conv * CASE WHEN total > 0 THEN mc / total WHEN k = len THEN 1 ELSE 0 END) AS conversions
+	FROM norm GROUP BY channel"
+case_row "fractribution shapley over path summary (vs SQL)" \
+	"$FRACT" "$FRACT_IDIOM" "SELECT count(*) FROM journeys1m" \
+	"SELECT count(*) = 0 FROM ($FRACT) a FULL JOIN ($FRACT_IDIOM) b USING (channel)
+	 WHERE (abs(a.conversions - b.conversions) <= 1e-9 * greatest(1, abs(b.conversions))) IS NOT TRUE"
+
 MARKOV="SELECT markov_agg(channel_path(j, false), (customer % 5 = 0)::int, (customer % 5 <> 0)::int)
 	FROM (SELECT customer, journey_agg(ts, channel) AS j FROM touches GROUP BY customer) c"
 case_row "markov_agg over customer paths (vs journeys only)" \

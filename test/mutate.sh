@@ -111,6 +111,12 @@ pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_
 pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
 pnbd_far_series_not_alternating	src/pareto.c	paretonbd	sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);	sum += exp(lt - lmax);
 pnbd_far_rest_from_wrong_point	src/pareto.c	paretonbd	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))	if (!pnbd_integral(a, b, alpha, beta, D * qs, v, max_terms, &hi))
+fract_no_floor	src/fractribution.c	fractribution	mc = Max(p - fract_rate_without(f, ix, i, k, h), 0.0);	mc = p - fract_rate_without(f, ix, i, k, h);
+fract_fallback_first_touch	src/fractribution.c	fractribution	\t\t\t\t\tcredit[len - 1] = 1.0;\n\t\t\t\tbreak;	\t\t\t\t\tcredit[0] = 1.0;\n\t\t\t\tbreak;
+fract_run_shortcut_zero	src/fractribution.c	fractribution	mc = credit[k - 1];	mc = 0.0;
+fract_paren_kept	src/fractribution.c	fractribution	const char *paren = strchr(f->names[c], '(');	const char *paren = NULL;
+fract_send_revenue	src/fractribution.c	fractribution	pq_sendfloat8(buf, paths[i].revenue);	pq_sendfloat8(buf, paths[i].revenue + 1);
+fract_remove_all	src/fractribution.c	fractribution	if (tail == 0)\n\t\t\t\t\ttail = n;	if (tail == 0)\n\t\t\t\t\ttail = 0;
 EOF
 )
 

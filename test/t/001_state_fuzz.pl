@@ -101,6 +101,15 @@ my %accessors = (
 		'markov_model_add(markov_model,markov_model)' =>
 		  "(SELECT count(*) FROM unnest(v + (SELECT markov_agg(ARRAY['x'], 1, 0))))",
 	},
+	fractribution_summary => {
+		'fractribution(fractribution_summary,text)' =>
+		  "(SELECT count(*) FROM unnest(ARRAY['shapley', 'first_touch', 'last_touch', 'linear', 'position_based']) m, fractribution(v, m))",
+		'roas(fractribution_summary,text,text[],double precision[])' =>
+		  "(SELECT count(roas) FROM roas(v, 'shapley', ARRAY['A', 'a\"b', 'x'], '{1,2,0}'))",
+		# (+ with a small summary; a seed at the count limit has no room, rightly)
+		'fractribution_summary_add(fractribution_summary,fractribution_summary)' =>
+		  "(SELECT count(*) FROM unnest(v + (SELECT fractribution_agg(ARRAY['zz'], 1, 0))))",
+	},
 	engagement => {
 		map({ ("$_(engagement,timestamp with time zone)" => "$_(v, last_seen(v))") }
 			qw(involvement interaction intimacy influence)),
@@ -243,7 +252,7 @@ foreach my $type (keys %accessors)
 	$accessors{$type}{"${type}_json($type)"} = 'length(v::json::text)';
 	$accessors{$type}{"${type}_jsonb($type)"} = 'length(v::jsonb::text)';
 }
-foreach my $type (qw(rfm funnel community_health journey markov_model))
+foreach my $type (qw(rfm funnel community_health journey markov_model fractribution_summary))
 {
 	$accessors{$type}{"unnest($type)"} = '(SELECT count(*) FROM unnest(v))';
 }

@@ -201,6 +201,19 @@ same_result('markov model rolled up across shards',
 		FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_s1 GROUP BY customer_id) b) d",
 	"SELECT markov_agg(channel_path(j, false), 1, 0)::text
 	 FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches GROUP BY customer_id) a");
+# fractribution path summaries built on the shards, merged on the coordinator,
+# and their credits
+same_result('fractribution summary rolled up across shards',
+	"SELECT s::text, (SELECT array_agg(a ORDER BY a.channel) FROM fractribution(s, 'shapley') a)::text
+	 FROM (SELECT rollup(p) AS s FROM (
+		SELECT fractribution_agg(path_transform(channel_path(j, false), 'exposure'), (customer_id % 4 = 0)::int, (customer_id % 4 <> 0)::int) AS p
+		FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_s0 GROUP BY customer_id) a
+		UNION ALL
+		SELECT fractribution_agg(path_transform(channel_path(j, false), 'exposure'), (customer_id % 4 = 0)::int, (customer_id % 4 <> 0)::int)
+		FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches_s1 GROUP BY customer_id) b) d) r",
+	"SELECT s::text, (SELECT array_agg(a ORDER BY a.channel) FROM fractribution(s, 'shapley') a)::text
+	 FROM (SELECT fractribution_agg(path_transform(channel_path(j, false), 'exposure'), (customer_id % 4 = 0)::int, (customer_id % 4 <> 0)::int) AS s
+		   FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM touches GROUP BY customer_id) a) r");
 same_result('funnels per customer through the partitioned foreign table',
 	"SELECT customer_id, f::text FROM (
 		SELECT customer_id, funnel_agg('1 day', ts, channel = 'web', channel = 'app', event = 'click') AS f

@@ -85,6 +85,16 @@ CREATE MATERIALIZED VIEW customer_journeys AS
 CREATE VIEW customer_sessions AS
 	SELECT customer_id, s.*
 	FROM customer_journeys, sessions(j, '30 minutes') s;
+-- fractribution path summaries per day and the view of their credits
+CREATE TABLE daily_paths AS
+	SELECT day, fractribution_agg(path_transform(channel_path(j), 'exposure'), (customer_id % 3 = 0)::int,
+								  (customer_id % 3 <> 0)::int, length(channel)::float8) AS p
+	FROM (SELECT customer_id, ts::date AS day, min(channel) AS channel, journey_agg(ts, channel) AS j
+		  FROM touches GROUP BY 1, 2) t
+	GROUP BY day;
+CREATE VIEW channel_credits AS
+	SELECT a.channel, a.conversions, a.revenue
+	FROM (SELECT rollup(p) AS p FROM daily_paths) s, fractribution(s.p, 'shapley') a;
 EOSQL
 
 # what the restored database must reproduce
@@ -99,6 +109,8 @@ my %checks = (
 	'forum'             => 'SELECT board, h::text FROM forum ORDER BY board',
 	'forum view'        => 'SELECT * FROM forum_health ORDER BY board',
 	'value view'        => 'SELECT * FROM customer_value ORDER BY id, customer_id',
+	'fractribution'     => 'SELECT day, p::text FROM daily_paths ORDER BY day',
+	'fractribution view' => 'SELECT * FROM channel_credits ORDER BY channel NULLS LAST',
 );
 my %before;
 for my $name (sort keys %checks)

@@ -64,6 +64,12 @@ UNION ALL SELECT 'markov_model', markov_agg(p, c, n)::text
 UNION ALL SELECT 'markov_model', markov_agg(p, c, n, x)::text
   FROM (VALUES (ARRAY['a"b', 'a"b', 'c'], 3::bigint, 2::bigint, 12.5::float8),
                (ARRAY['c'], 0, 4, 0)) v(p, c, n, x)
+UNION ALL SELECT 'fractribution_summary', fractribution_agg(p, c, n)::text
+  FROM (VALUES (ARRAY['google ads', 'mailing'], 1::bigint, 0::bigint),
+               (ARRAY['mailing'], 0, 1), (ARRAY['google ads'], 2, 1), (ARRAY[]::text[], 1, 0)) v(p, c, n)
+UNION ALL SELECT 'fractribution_summary', fractribution_agg(p, c, n, x)::text
+  FROM (VALUES (ARRAY['a"b', 'a"b', 'c(2)'], 3::bigint, 2::bigint, 12.5::float8),
+               (ARRAY['c(2)'], 0, 4, 0)) v(p, c, n, x)
 UNION ALL SELECT 'engagement', engagement_agg(t, d::engagement_dimension, w, '7 days')::text
   FROM (VALUES ('2026-01-01 00:00Z'::timestamptz, 'involvement', 1.5::float8),
                ('2026-01-08 00:00Z', 'intimacy', -0.5), ('2026-01-03 12:00Z', 'influence', 2)) v(t, d, w)
@@ -103,6 +109,9 @@ CREATE TABLE fz_big_funnel AS
 	FROM generate_series(1, 20000) g;
 CREATE TABLE fz_big_markov_model AS
 	SELECT markov_agg(ARRAY['c' || g % 250, 'c' || (g * 7) % 250, 'c' || (g * 13) % 250], g % 2, 1 - g % 2, g) AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_fractribution_summary AS
+	SELECT fractribution_agg(ARRAY['c' || g % 250, 'c' || (g * 7) % 250, 'c' || (g * 13) % 250], g % 2, 1 - g % 2, g) AS v
 	FROM generate_series(1, 20000) g;
 CREATE TABLE fz_big_engagement AS
 	SELECT engagement_agg('2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
