@@ -65,7 +65,7 @@ class Chart:
         plt.rcParams["svg.hashsalt"] = self.name
         buf = io.StringIO()
         self.fig.tight_layout()
-        self.fig.savefig(buf, format="svg", metadata={"Date": None})
+        self.fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
         plt.close(self.fig)
         s = buf.getvalue()
         s = s[s.index("<svg"):]
@@ -185,7 +185,7 @@ ORDER BY customers DESC;"""
     ax.set_ylabel("% of the channel's customers")
     ax.set_xlabel("acquisition channel (customers)")
     ax.set_ylim(0, 100)
-    ax.legend(frameon=False, ncols=3)
+    ax.legend(frameon=False, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     if rows:
         best = max(rows, key=lambda r: f(r[3]))
         worst = min(rows, key=lambda r: f(r[3]))
@@ -262,7 +262,7 @@ ORDER BY score DESC, customer_id LIMIT %d;""" % TOP
     ax.invert_yaxis()
     ax.set_xlabel("score points (sum = the score)")
     ax.set_ylabel("customer (score)")
-    ax.legend(frameon=False, ncols=4, loc="lower right")
+    ax.legend(frameon=False, ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     if rows:
         sums = [sum(f(r[2 + d]) or 0 for r in rows) for d in range(4)]
         d = max(range(4), key=lambda k: sums[k])
@@ -281,7 +281,7 @@ ORDER BY from_channel, to_channel;"""
     ch = Chart("transitions", "Channel transitions within journeys (from row to column)", sql, size=(6, 4.2))
     vals = {(r[0], r[1]): (r[2], "%s to %s: %d" % (r[0], r[1], r[2])) for r in rows}
     hi = max([r[2] for r in rows] or [1])
-    heatmap(ch, ch.axes, chans, chans, vals, lambda v: "%d" % v if v < 10000 else "%.0fk" % (v / 1000.0),
+    heatmap(ch, ch.axes, chans, chans, vals, lambda v: "%d" % v if v < 10000 else "%.0fk" % (float(v) / 1000),
             "Oranges", 0, hi, "transitions (moves between touches)")
     ch.axes.set_yticks(range(len(chans)), chans)
     ch.axes.set_xticks(range(len(chans)), chans, rotation=30)
@@ -315,7 +315,7 @@ ORDER BY channel, model;"""
     bar_labels(ax, len(chans), chans)
     ax.set_xlabel("channel")
     ax.set_ylabel("credited first purchases")
-    ax.legend(frameon=False, ncols=3, fontsize=8)
+    ax.legend(frameon=False, ncols=6, fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     if rows:
         def spread(c):
             v = [f(r[2]) for r in rows if r[0] == c]
@@ -366,7 +366,7 @@ ORDER BY repeat_purchases_before;"""
     bar_labels(ax, len(rows), ["%s\n(%d)" % (r[0], r[1]) for r in rows])
     ax.set_xlabel("repeat purchases before 2026-05-01 (customers)")
     ax.set_ylabel("purchase days (26 weeks)")
-    ax.legend(frameon=False)
+    ax.legend(frameon=False, ncols=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     if rows:
         p = sum(f(r[2]) for r in rows)
         a = sum(f(r[3]) for r in rows)
@@ -415,11 +415,11 @@ ORDER BY crv DESC, customer_id LIMIT %d;""" % TOP
     ax.tick_params(axis="x", labelsize=7)
     ax.set_xlabel("customer (referrals)")
     ax.set_ylabel("value (currency units, 10% a year)")
-    ax.legend(frameon=False, ncols=3)
+    ax.legend(frameon=False, ncols=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     if rows:
         clv0 = sum(1 for r in rows if not f(r[2]))
-        ch.reading = ("The top advocate's referrals are worth %s; %d of these %d advocates have no "
-                      "purchase value of their own." % (rows[0][3], clv0, len(rows)))
+        ch.reading = ("The top advocate's referrals are worth %s; advocates here without purchase value "
+                      "of their own: %d of %d." % (rows[0][3], clv0, len(rows)))
     return ch
 
 
@@ -507,9 +507,9 @@ def main():
     parts = ["<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">",
              "<title>Engagement report</title><style>%s</style></head><body>" % CSS,
              "<h1>Engagement report</h1>",
-             "<p>The demo's CRM data: %d customers, %d touches, to 2026-10-31. Every chart reads the "
+             "<p>The demo's CRM data: {:,} customers, {:,} touches, to 2026-10-31. Every chart reads the "
              "BI views of <code>test/bi_views.sql</code>; open \"SQL\" under a chart for its query.</p>"
-             % counts]
+             .format(*counts)]
     for section, charts in CHARTS:
         parts.append("<h2>%s</h2>" % html.escape(section))
         for make in charts:
