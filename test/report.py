@@ -21,8 +21,10 @@ customers.
 """
 import html
 import io
+import logging
 import re
 import sys
+import warnings
 
 import matplotlib
 
@@ -31,6 +33,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import cm, colors  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 import psycopg2  # noqa: E402
+
+# a tiny data set (an empty legend, a one-cell heatmap) is not worth a warning
+logging.getLogger("matplotlib").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", category=UserWarning, module="matplotlib")
+warnings.filterwarnings("ignore", category=UserWarning, module=__name__)
 
 plt.rcParams.update({
     "svg.fonttype": "none",
@@ -518,7 +525,7 @@ def main():
                 ch = make(cur)
             except psycopg2.Error as e:
                 plt.close("all")
-                msg = (e.pgerror or str(e)).strip().splitlines()[0]
+                msg = (e.diag.message_primary or str(e)).strip().splitlines()[0]
                 parts.append("<figure class=\"chart\" id=\"chart-%s\"><p class=\"error\">Not drawn: %s</p></figure>"
                              % (name[6:], html.escape(msg)))
                 print("report.py: %s not drawn: %s" % (name, msg), file=sys.stderr)
