@@ -258,7 +258,9 @@ FROM (SELECT markov_agg(channel_path(j, false), (first_purchase IS NOT NULL)::in
 -- 15, the last row 15 or more) and recency (weeks, buckets of 8, P(alive)
 -- at the middle of each) at the age of the oldest customer, with the
 -- customers whose frequency and recency fall in each cell; the model is
--- bi.predicted_value's, refitted on each read
+-- bi.predicted_value's, refitted on each read.  A grid joined to the cells,
+-- not a LATERAL subquery: Citus 13's planner crashes (SIGSEGV in
+-- find_lateral_references) planning that form over distributed tables.
 CREATE VIEW bi.p_alive_grid AS
 WITH rfm AS (
 	SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
@@ -266,16 +268,19 @@ WITH rfm AS (
 	FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY 1) s
 ), model AS (
 	SELECT bgnbd_fit(x, t_x, t) AS purchases, max(t) AS age FROM rfm
+), cells AS (
+	SELECT least(x, 15)::int AS x, (floor(t_x / 8) * 8)::int AS r, count(*) AS customers
+	FROM rfm GROUP BY 1, 2
+), grid AS (
+	SELECT x, r
+	FROM generate_series(0, 15) x, generate_series(0, (SELECT floor(age)::int FROM model), 8) r
+	WHERE x > 0 OR r = 0
 )
 SELECT g.x AS repeat_purchases, g.r AS recency_weeks,
 	   round(p_alive(m.purchases, g.x, CASE WHEN g.x = 0 THEN 0 ELSE least(g.r + 4, m.age) END,
 					 m.age)::numeric, 4) AS p_alive,
-	   (SELECT count(*) FROM rfm
-		WHERE least(rfm.x, 15) = g.x AND floor(rfm.t_x / 8) * 8 = g.r) AS customers
-FROM model m,
-	 LATERAL (SELECT x, r
-			  FROM generate_series(0, 15) x, generate_series(0, floor(m.age)::int, 8) r
-			  WHERE x > 0 OR r = 0) g;
+	   coalesce(c.customers, 0) AS customers
+FROM grid g CROSS JOIN model m LEFT JOIN cells c USING (x, r);
 
 -- the holdout check of BG/NBD: fitted on orders before 2026-05-01, purchase
 -- days predicted for the 26 weeks after against those that happened, by
