@@ -106,6 +106,15 @@ unlike($html, qr/(?:src|href)\s*=\s*["']?\s*(?:https?:)?\/\//i, 'the report refe
 unlike($html, qr/url\(\s*["']?(?:https?:)?\/\/|\@import/i, 'the report loads no style from elsewhere');
 unlike($html, qr/<script\b/i, 'the report has no script');
 unlike($html, qr/Not drawn/, 'every chart is drawn');
+# the SVGs share a page: an id used twice would make one chart clip or draw
+# with another's definitions
+my %ids;
+$ids{$1}++ while $html =~ /\sid="([^"]+)"/g;
+my @twice = grep { $ids{$_} > 1 } sort keys %ids;
+is(scalar @twice, 0, 'no id is used twice in the page') or diag("@twice[0 .. ($#twice < 9 ? $#twice : 9)]");
+my @refs = $html =~ /(?:url\(#|href="#)([^)"]+)/g;
+is(scalar(grep { !$ids{$_} } @refs), 0, 'every reference inside the SVGs is to an id of the page');
+cmp_ok(scalar @refs, '>', 0, 'the SVGs refer to their definitions');
 
 # Chromium, headless, every host name unresolvable; returns stdout, stderr
 sub chromium
