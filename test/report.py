@@ -239,7 +239,11 @@ GROUP BY b.band ORDER BY b.band;"""
         ch.mark(b, r[2], "score %s: %d customers" % (r[1], r[2]))
     bar_labels(ax, len(rows), [r[1] for r in rows])
     ax.set_xlabel("engagement score band (points, 0 to 100)")
-    ax.set_ylabel("customers")
+    # most customers have gone quiet and score near 0: a log scale keeps the
+    # engaged bands visible
+    if any(r[2] > 0 for r in rows):
+        ax.set_yscale("log")
+    ax.set_ylabel("customers (log scale)")
     total = sum(r[2] for r in rows)
     if total:
         low = rows[0][2]
