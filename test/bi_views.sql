@@ -169,3 +169,137 @@ FROM (SELECT community, community_agg(thread_id, author_id, posted_at, parent_po
 	  FROM crm.community_posts
 	  WHERE posted_at >= timestamptz '2026-10-31 00:00+00' - interval '30 days' GROUP BY 1) c,
 	 escalations(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') e;
+
+-- The views below feed the demo's HTML report (test/report.py); each chart
+-- of the report shows the one query over these views that produced it.
+
+-- monthly NPS with its 95% interval per region
+CREATE VIEW bi.monthly_nps_by_region AS
+SELECT region, month,
+	   responses(s) AS responses,
+	   round(nps(s)::numeric, 1) AS nps,
+	   round(lower_bound(s)::numeric, 1) AS nps_lower_95,
+	   round(upper_bound(s)::numeric, 1) AS nps_upper_95,
+	   s AS nps_state
+FROM (SELECT c.region, date_trunc('month', v.answered_at)::date AS month, nps_agg(v.score) AS s
+	  FROM crm.surveys v JOIN crm.customers c USING (customer_id) GROUP BY 1, 2) m;
+
+-- funnel view -> purchase -> review within 14 days, by acquisition channel
+CREATE VIEW bi.funnel_by_channel AS
+SELECT c.acquisition_channel,
+	   count(*) AS customers,
+	   count(*) FILTER (WHERE deepest_step(f) >= 1) AS viewed,
+	   count(*) FILTER (WHERE deepest_step(f) >= 2) AS purchased,
+	   count(*) FILTER (WHERE deepest_step(f) >= 3) AS reviewed,
+	   rollup(f) AS funnel
+FROM (SELECT customer_id,
+			 funnel_agg('14 days', ts, event = 'view', event = 'purchase', event = 'review') AS f
+	  FROM crm.touches GROUP BY 1) t
+JOIN crm.customers c USING (customer_id)
+GROUP BY 1;
+
+-- retention of each sign-up month: the share of its customers with a touch
+-- in days 30k to 30(k+1) after signing up, k = 1 to 6; only the windows
+-- every customer of the cohort has completed by 2026-10-31
+CREATE VIEW bi.retention_by_cohort AS
+SELECT cohort, k AS months_after, count(*) AS customers,
+	   count(*) FILTER (WHERE r[k + 1]) AS retained,
+	   round(avg(r[k + 1]::int), 3) AS retained_share
+FROM (SELECT date_trunc('month', c.signed_up_at)::date AS cohort,
+			 retention(t.ts < c.signed_up_at + interval '30 days',
+					   t.ts >= c.signed_up_at + interval '30 days' AND t.ts < c.signed_up_at + interval '60 days',
+					   t.ts >= c.signed_up_at + interval '60 days' AND t.ts < c.signed_up_at + interval '90 days',
+					   t.ts >= c.signed_up_at + interval '90 days' AND t.ts < c.signed_up_at + interval '120 days',
+					   t.ts >= c.signed_up_at + interval '120 days' AND t.ts < c.signed_up_at + interval '150 days',
+					   t.ts >= c.signed_up_at + interval '150 days' AND t.ts < c.signed_up_at + interval '180 days',
+					   t.ts >= c.signed_up_at + interval '180 days' AND t.ts < c.signed_up_at + interval '210 days') AS r
+	  FROM crm.touches t JOIN crm.customers c USING (customer_id)
+	  GROUP BY t.customer_id, c.signed_up_at) x,
+	 generate_series(1, 6) k
+WHERE cohort + interval '1 month' + (k + 1) * interval '30 days' <= timestamp '2026-10-31'
+GROUP BY 1, 2;
+
+-- moves from one channel to another within customers' journeys
+CREATE VIEW bi.channel_transitions AS
+SELECT t.from_channel, t.to_channel, sum(t.n) AS transitions
+FROM (SELECT customer_id, journey_agg(ts, channel) AS j FROM crm.touches GROUP BY 1) c,
+	 channel_transitions(c.j) t
+WHERE t.from_channel <> t.to_channel
+GROUP BY 1, 2;
+
+-- first purchases credited to channels (touches of the 30 days before) by
+-- five rule-based models and the Markov model (customers without a purchase:
+-- the 30 days before 2026-10-31, as non-conversions)
+CREATE VIEW bi.attribution_by_model AS
+WITH paths AS (
+	SELECT c.customer_id, o.first_purchase, journey_agg(t.ts, t.channel) AS j
+	FROM crm.customers c
+	LEFT JOIN (SELECT customer_id, min(ordered_at) AS first_purchase FROM crm.orders GROUP BY 1) o
+		USING (customer_id)
+	JOIN crm.touches t ON t.customer_id = c.customer_id
+		 AND t.ts <= coalesce(o.first_purchase, timestamptz '2026-10-31 00:00+00')
+		 AND t.ts > coalesce(o.first_purchase, timestamptz '2026-10-31 00:00+00') - interval '30 days'
+	GROUP BY 1, 2
+)
+SELECT a.channel, m.model, round(sum(a.credit)::numeric, 1) AS conversions
+FROM paths p,
+	 (VALUES ('first_touch'), ('last_touch'), ('linear'), ('position_based'), ('time_decay')) m(model),
+	 attribution(p.j, m.model) a
+WHERE p.first_purchase IS NOT NULL
+GROUP BY 1, 2
+UNION ALL
+SELECT r.channel, 'markov', round(r.conversions::numeric, 1)
+FROM (SELECT markov_agg(channel_path(j, false), (first_purchase IS NOT NULL)::int,
+						(first_purchase IS NULL)::int) AS m
+	  FROM paths) s,
+	 removal_effects(s.m) r;
+
+-- BG/NBD probability of being alive over a grid of repeat purchases (0 to
+-- 15, the last row 15 or more) and recency (weeks, buckets of 8, P(alive)
+-- at the middle of each) at the age of the oldest customer, with the
+-- customers whose frequency and recency fall in each cell; the model is
+-- bi.predicted_value's, refitted on each read.  A grid joined to the cells,
+-- not a LATERAL subquery: Citus 13's planner crashes (SIGSEGV in
+-- find_lateral_references) planning that form over distributed tables.
+CREATE VIEW bi.p_alive_grid AS
+WITH rfm AS (
+	SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
+		   age(r, timestamptz '2026-10-31', '7 days') AS t
+	FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY 1) s
+), model AS (
+	SELECT bgnbd_fit(x, t_x, t) AS purchases, max(t) AS age FROM rfm
+), cells AS (
+	SELECT least(x, 15)::int AS x, (floor(t_x / 8) * 8)::int AS r, count(*) AS customers
+	FROM rfm GROUP BY 1, 2
+), grid AS (
+	SELECT x, r
+	FROM generate_series(0, 15) x, generate_series(0, (SELECT floor(age)::int FROM model), 8) r
+	WHERE x > 0 OR r = 0
+)
+SELECT g.x AS repeat_purchases, g.r AS recency_weeks,
+	   round(p_alive(m.purchases, g.x, CASE WHEN g.x = 0 THEN 0 ELSE least(g.r + 4, m.age) END,
+					 m.age)::numeric, 4) AS p_alive,
+	   coalesce(c.customers, 0) AS customers
+FROM grid g CROSS JOIN model m LEFT JOIN cells c USING (x, r);
+
+-- the holdout check of BG/NBD: fitted on orders before 2026-05-01, purchase
+-- days predicted for the 26 weeks after against those that happened, by
+-- repeat purchases before
+CREATE VIEW bi.holdout_check AS
+WITH calibration AS (
+	SELECT customer_id, frequency(r)::float8 AS x, recency(r, '7 days') AS t_x,
+		   age(r, timestamptz '2026-05-01 00:00+00', '7 days') AS t
+	FROM (SELECT customer_id, rfm_agg(ordered_at, amount::float8) AS r
+		  FROM crm.orders WHERE ordered_at < timestamptz '2026-05-01 00:00+00' GROUP BY 1) s
+), model AS (
+	SELECT bgnbd_fit(x, t_x, t) AS purchases FROM calibration
+)
+SELECT CASE WHEN x = 0 THEN '0' WHEN x < 3 THEN '1-2' WHEN x < 6 THEN '3-5' ELSE '6+' END AS repeat_purchases_before,
+	   count(*) AS customers,
+	   round(sum(expected_purchases(purchases, 26, x, t_x, t))::numeric, 1) AS predicted,
+	   sum(coalesce(h.actual, 0)) AS actual
+FROM calibration CROSS JOIN model
+LEFT JOIN (SELECT customer_id, count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::date) AS actual
+		   FROM crm.orders WHERE ordered_at >= timestamptz '2026-05-01 00:00+00' GROUP BY 1) h
+	USING (customer_id)
+GROUP BY 1;

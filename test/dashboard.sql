@@ -109,11 +109,11 @@ FROM (SELECT customer_id, ts,
 	  SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0
 	  FROM crm.surveys WHERE score IS NOT NULL) ev
 GROUP BY 1;
-SELECT width_bucket(score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5) AS band,
-	   min(round(score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) || '-' ||
-	   max(round(score(e, '2026-11-01', '{1,1,1,1}', 50)::numeric)) AS score,
-	   count(*) AS customers
-FROM engagement_states GROUP BY 1 ORDER BY 1;
+-- bands of 20 points, labelled by their bounds (a score of 100 is in the last)
+SELECT band, (band - 1) * 20 || '-' || band * 20 AS score, count(*) AS customers
+FROM (SELECT least(width_bucket(score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5), 5) AS band
+	  FROM engagement_states) s
+GROUP BY 1 ORDER BY 1;
 
 \echo
 \echo ' Top customers and why (points of the score from each dimension)'

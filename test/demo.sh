@@ -6,7 +6,9 @@
 # Installs what is missing (Debian bookworm, PostgreSQL 15), builds the
 # extension, starts a throw-away cluster, generates a realistic CRM data set
 # (default 50,000 customers, about 1 million touches) and prints the
-# engagement dashboard.  Works as root and as a normal user.  The arguments
+# engagement dashboard, and writes it with an HTML report of charts
+# (test/report.py) into a directory of its own under $TMPDIR or /tmp, whose
+# path it prints.  Works as root and as a normal user.  The arguments
 # are checked first, so --help and a bad argument are answered at once; the
 # steps after the installation are test/demo_run.sh's.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -16,7 +18,9 @@ demo_usage() {
 usage: bash test/demo.sh [--customers N] [--seed S] [--keep] [--citus] [--help]
 
 Installs what is missing, builds the extension, starts a throw-away cluster,
-generates a CRM data set (schema crm) and prints the engagement dashboard.
+generates a CRM data set (schema crm) and prints the engagement dashboard;
+writes the dashboard and an HTML report of charts (one self-contained file)
+into a new directory under $TMPDIR (or /tmp) and prints their paths.
 
   --customers N  size of the data set: N customers, 1 to 10000000
                  (default 50000, about 1 million touches)
@@ -104,7 +108,7 @@ if [ "$demo_citus" = 1 ] && [ ! -f "$demo_citus_so" ]; then
 	fi
 fi
 
-eng_install_deps "${ENG_BASE_PACKAGES[@]}"
+eng_install_deps "${ENG_BASE_PACKAGES[@]}" "${ENG_REPORT_PACKAGES[@]}"
 if [ "$demo_citus" = 1 ]; then
 	eng_install_citus
 	[ -f "$demo_citus_so" ] || {

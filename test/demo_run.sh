@@ -6,7 +6,9 @@
 #
 # Builds the extension, starts a private cluster (Unix socket only, in its own
 # directory under $TMPDIR or /tmp, loading a copy of the staged build), loads
-# the data set, prints the dashboard, then stops the cluster and removes its
+# the data set, prints the dashboard and writes it with the HTML report
+# (test/report.py over test/bi_views.sql) into a new directory under $TMPDIR
+# or /tmp, then stops the cluster and removes its
 # directory; with KEEP=1 it leaves the cluster running and prints how to
 # connect to it and how to stop and remove it.  A failure or an interruption
 # (INT, TERM) at any step stops the cluster and removes the directory too,
@@ -24,6 +26,7 @@ bindir="/usr/lib/postgresql/$ENG_PG_MAJOR/bin"
 # the socket is in the cluster's private directory: the port cannot collide
 port=5432
 demo_dir=
+out_dir=
 step=
 # the clusters: data directory and server log under $demo_dir, and port
 nodes=(data)
@@ -57,6 +60,8 @@ demo_cleanup() {
 		rm -rf "$demo_dir"
 	fi
 	if [ "$rc" -ne 0 ]; then
+		# no half-written report
+		[ -z "$out_dir" ] || rm -rf "$out_dir"
 		case "$rc" in
 			130 | 143) eng_log "demo interrupted at step: $step" ;;
 			*) eng_log "demo failed at step: $step (exit status $rc)" ;;
@@ -172,8 +177,21 @@ SELECT nodename || ':' || nodeport AS worker, count(*) AS shards,
 FROM citus_shards WHERE table_name::text LIKE 'crm.%' GROUP BY 1 ORDER BY 1" -P footer=off
 fi
 
+# the dashboard, printed and kept with the HTML report in a directory of
+# their own that outlives the cluster (and, as root, the copy of the checkout)
 step="dashboard"
-psql -X -v ON_ERROR_STOP=1 -f "$ENG_ROOT/test/dashboard.sql"
+out_dir="$(mktemp -d "${TMPDIR:-/tmp}/engagement-report.XXXXXX")"
+chmod 755 "$out_dir"
+psql -X -v ON_ERROR_STOP=1 -f "$ENG_ROOT/test/dashboard.sql" | tee "$out_dir/dashboard.txt"
+
+step="HTML report"
+psql -X -q -v ON_ERROR_STOP=1 -f "$ENG_ROOT/test/bi_views.sql"
+start=$(date +%s)
+"$ENG_REPORT_PYTHON" "$ENG_ROOT/test/report.py" "$out_dir/report.html"
+chmod 644 "$out_dir/dashboard.txt" "$out_dir/report.html"
+echo "==> report built in $(($(date +%s) - start)) s"
+echo "==> dashboard: $out_dir/dashboard.txt"
+echo "==> report:    $out_dir/report.html"
 
 step=
 [ "$keep" = 1 ] || exit 0

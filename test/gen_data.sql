@@ -6,7 +6,7 @@
 -- Every pseudo-random number is a hash of (row key, seed, purpose), never
 -- random(), so the data are identical on every run and machine and do not
 -- depend on the plan or on parallel workers.  At the default size: 50,000
--- customers signing up over two years, about 1 million touches, 30,000
+-- customers signing up over two years, about 1 million touches, 43,000
 -- survey answers, 100,000 orders, 5,000 referrals and 30,000 community
 -- posts, all before 2026-10-31 00:00 UTC.  About 15 s on two cores.
 --
@@ -24,14 +24,16 @@
 --              repeat as a Poisson process at their own rate until they
 --              churn: many one-time buyers, some lapsed and some loyal;
 --              spend per order varies around a per-customer level
---   surveys    answered while the customer is one; promoters ~45%,
+--   surveys    answered while the customer is one, and after one order in
+--              eight (so the engaged answer more often); promoters ~45%,
 --              detractors ~25%, better in the north and online, worse in
 --              the south, among enterprise accounts and before churn; an
 --              upward trend, a dip in June 2026, a better October 2026;
 --              post-stratification weights by region and segment
 --   referrals  every customer acquired through a referral, referred by an
 --              earlier customer drawn in proportion to satisfaction and
---              activity (a few advocates bring many)
+--              activity, mostly buying customers (a few advocates bring
+--              many)
 --   community  threads started by engaged customers, reply trees
 -- Times fall mostly in waking hours (07:00-23:00 UTC).
 --
@@ -238,8 +240,9 @@ ORDER BY customer_id, ts, src, k, t;
 CREATE INDEX ON crm.touches (customer_id, ts);
 
 -- surveys: invitations reach customers at an even rate while they are
--- customers (and up to two weeks after they went quiet); about 0.6 answers
--- per customer overall
+-- customers (and up to two weeks after they went quiet), and after one
+-- order in eight (a transactional survey); about 0.8 answers per customer
+-- overall
 CREATE TABLE crm.surveys AS
 SELECT row_number() OVER (ORDER BY answered_at, customer_id, j) AS response_id, customer_id, answered_at,
 	   CASE WHEN pg_temp.u2(customer_id, j, 62) < 0.01 THEN NULL
@@ -255,7 +258,7 @@ SELECT row_number() OVER (ORDER BY answered_at, customer_id, j) AS response_id, 
 			 * CASE region WHEN 'online' THEN 0.8 WHEN 'south' THEN 1.2 WHEN 'west' THEN 1.1 ELSE 1.0 END
 			 * (0.95 + 0.1 * pg_temp.u2(customer_id, j, 64))))::numeric, 3)::float8 AS weight,
 	   pg_temp.pick(pg_temp.u2(customer_id, j, 65), '{email,web,app,call_centre}', '{0.5,0.8,0.95,1}') AS channel
-FROM (SELECT c.customer_id, j, c.region, c.segment, ts AS answered_at, pg_temp.u2(c.customer_id, j, 66) AS p,
+FROM (SELECT c.customer_id, j, c.region, c.segment, a.ts AS answered_at, pg_temp.u2(c.customer_id, j, 66) AS p,
 			 -- region and segment
 			 CASE c.region WHEN 'north' THEN 0.06 WHEN 'online' THEN 0.03 WHEN 'west' THEN -0.01
 						   WHEN 'south' THEN -0.06 ELSE 0 END
@@ -270,21 +273,36 @@ FROM (SELECT c.customer_id, j, c.region, c.segment, ts AS answered_at, pg_temp.u
 			 + 0.025 * sin(extract(epoch FROM ts) / 86400 / 58)
 			 - CASE WHEN ts >= timestamptz '2026-06-01' AND ts < timestamptz '2026-07-01' THEN 0.08 ELSE 0 END
 			 + CASE WHEN ts >= timestamptz '2026-10-01' THEN 0.04 ELSE 0 END AS adj
-	  FROM (SELECT c.*, w.window_end,
-				   extract(epoch FROM w.window_end - c.raw_signup) / (365.25 * 86400) AS years
-			FROM cp c,
-				 LATERAL (SELECT least(timestamptz '2026-10-31 00:00+00',
-									   c.active_until + interval '14 days') AS window_end) w) c,
-		   generate_series(1, floor(0.83 * c.years + pg_temp.u(c.customer_id, 60))::int) j,
-		   LATERAL (SELECT pg_temp.daytime(c.raw_signup
-										   + pg_temp.u2(c.customer_id, j, 61) * (c.window_end - c.raw_signup)) AS ts) t) s
+	  FROM (-- relationship surveys
+			SELECT c.customer_id, j, t.ts
+			FROM (SELECT c.*, w.window_end,
+						 extract(epoch FROM w.window_end - c.raw_signup) / (365.25 * 86400) AS years
+				  FROM cp c,
+					   LATERAL (SELECT least(timestamptz '2026-10-31 00:00+00',
+											 c.active_until + interval '14 days') AS window_end) w) c,
+				 generate_series(1, floor(0.83 * c.years + pg_temp.u(c.customer_id, 60))::int) j,
+				 LATERAL (SELECT pg_temp.daytime(c.raw_signup
+												 + pg_temp.u2(c.customer_id, j, 61) * (c.window_end - c.raw_signup)) AS ts) t
+			UNION ALL
+			-- transactional surveys: one order in eight asks for an answer,
+			-- given one to seven days later (j above 1000: keys of their own)
+			SELECT o.customer_id, 1000 + o.k,
+				   pg_temp.daytime(o.ordered_at + (1 + 6 * pg_temp.u2(o.customer_id, o.k, 67)) * interval '1 day')
+			FROM ord o
+			WHERE pg_temp.u2(o.customer_id, o.k, 68) < 0.125) a
+	  JOIN cp c USING (customer_id)
+	  WHERE a.ts < timestamptz '2026-10-31 00:00+00') s
 ORDER BY answered_at, customer_id, j;
 
 -- referrals: every customer acquired through a referral was referred by an
 -- earlier customer, drawn in proportion to advocacy (satisfaction cubed
--- times activity), so a few advocates bring many
+-- times activity, a twentieth of it for customers who never buy: advocates
+-- are mostly buying customers), so a few advocates bring many
 CREATE TEMP TABLE advocacy AS
-SELECT customer_id, sum(0.001 + power(sat, 3) * activity) OVER (ORDER BY customer_id) AS cw FROM cp;
+SELECT customer_id,
+	   sum(0.001 + power(sat, 3) * activity * CASE WHEN b.customer_id IS NULL THEN 0.05 ELSE 1 END)
+		   OVER (ORDER BY customer_id) AS cw
+FROM cp LEFT JOIN (SELECT DISTINCT customer_id FROM ord) b USING (customer_id);
 CREATE INDEX ON advocacy (cw);
 ALTER TABLE advocacy ADD PRIMARY KEY (customer_id);
 ANALYZE advocacy;

@@ -22,6 +22,10 @@ ENG_PG_MAJOR=15
 ENG_BASE_PACKAGES=(make gcc libc6-dev perl libipc-run-perl
 	"postgresql-$ENG_PG_MAJOR" "postgresql-server-dev-$ENG_PG_MAJOR"
 	postgresql-common "postgresql-client-$ENG_PG_MAJOR")
+# the demo's HTML report (test/report.py): Debian's matplotlib and psycopg2,
+# run by Debian's /usr/bin/python3 (not another python3 first on PATH)
+ENG_REPORT_PACKAGES=(python3-matplotlib python3-psycopg2)
+ENG_REPORT_PYTHON=/usr/bin/python3
 
 eng_log() { printf '==> %s\n' "$*" >&2; }
 

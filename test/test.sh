@@ -13,6 +13,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 eng_install_deps "${ENG_BASE_PACKAGES[@]}" libpostgresql-jdbc-java odbc-postgresql \
 	unixodbc libdbd-odbc-perl python3-psycopg2 python3-psycopg python3-pandas
 command -v javac >/dev/null 2>&1 || eng_install_deps default-jdk-headless
+# the report test (test/t/016_report.pl) builds the demo's HTML report with
+# matplotlib and opens it in headless Chromium; without Chromium (it could not
+# be installed) that test says so and skips
+eng_install_deps "${ENG_REPORT_PACKAGES[@]}"
+eng_install_deps chromium || eng_log "Chromium could not be installed: test/t/016_report.pl will skip"
 # the Citus test (test/t/012_citus.pl) uses Citus when it is installed
 eng_install_citus
 eng_export_release

@@ -107,6 +107,14 @@ my @queries = (
 	'SELECT * FROM bi.predicted_value ORDER BY customer_id',
 	'SELECT * FROM bi.community_health ORDER BY community, month',
 	'SELECT * FROM bi.support_escalations ORDER BY community, thread_id',
+	# the views of the demo's HTML report (test/report.py)
+	'SELECT * FROM bi.monthly_nps_by_region ORDER BY region, month',
+	'SELECT * FROM bi.funnel_by_channel ORDER BY acquisition_channel',
+	'SELECT * FROM bi.retention_by_cohort ORDER BY cohort, months_after',
+	'SELECT * FROM bi.channel_transitions ORDER BY from_channel, to_channel',
+	'SELECT * FROM bi.attribution_by_model ORDER BY channel, model',
+	'SELECT * FROM bi.p_alive_grid ORDER BY repeat_purchases, recency_weeks',
+	'SELECT * FROM bi.holdout_check ORDER BY repeat_purchases_before',
 	"SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY customer_id",
 	# every state type, weighted NPS included, as a column of its own
 	"SELECT nps_agg(score, weight), nps_agg(score) FROM crm.surveys",
