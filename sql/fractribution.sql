@@ -298,6 +298,10 @@ SELECT fractribution_agg('{A,NULL}', 1, 0);
 SELECT fractribution_agg('{{A},{B}}', 1, 0);
 SELECT fractribution_agg(path, 9223372036854775807, 0) FROM (VALUES ('{A}'::text[]), ('{A}')) v(path);
 SELECT fractribution_agg('{A}', 1, 0, 1e308) + fractribution_agg('{A}', 1, 0, 1e308);
+-- 65,536 distinct channels: one more than a summary (and a path for
+-- first/frequency) may hold
+SELECT fractribution_agg(ARRAY(SELECT 'c' || g FROM generate_series(0, 65535) g), 1, 0);
+SELECT cardinality(path_transform(ARRAY(SELECT 'c' || g FROM generate_series(0, 65535) g), 'first'));
 SELECT '(v=2,channels=[],paths=[[] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[])'::fractribution_summary;
 SELECT '(v=1,channels=["a","b"],paths=[[0] 1 0 0])'::fractribution_summary;
@@ -307,7 +311,7 @@ SELECT '(v=1,channels=["a"],paths=[[0] -1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
 -- the same errors with their SQLSTATEs: 22023 unknown model, transform or
 -- channel argument, bad counts and revenue; 2202E arrays; 22004 NULL names;
--- 22003 sums out of range; 22P02 bad text
+-- 22003 sums out of range; 54000 limits; 22P02 bad text
 \set VERBOSITY sqlstate
 SELECT * FROM fractribution((SELECT s FROM s), 'time_decay');
 SELECT * FROM roas((SELECT s FROM s), 'markov', '{}', '{}');
@@ -325,6 +329,8 @@ SELECT fractribution_agg('{A,NULL}', 1, 0);
 SELECT fractribution_agg('{{A},{B}}', 1, 0);
 SELECT fractribution_agg(path, 9223372036854775807, 0) FROM (VALUES ('{A}'::text[]), ('{A}')) v(path);
 SELECT fractribution_agg('{A}', 1, 0, 1e308) + fractribution_agg('{A}', 1, 0, 1e308);
+SELECT fractribution_agg(ARRAY(SELECT 'c' || g FROM generate_series(0, 65535) g), 1, 0);
+SELECT cardinality(path_transform(ARRAY(SELECT 'c' || g FROM generate_series(0, 65535) g), 'first'));
 SELECT '(v=2,channels=[],paths=[[] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[])'::fractribution_summary;
 SELECT '(v=1,channels=["a","b"],paths=[[0] 1 0 0])'::fractribution_summary;

@@ -37,7 +37,6 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/json.h"
-#include "utils/lsyscache.h"
 #include "utils/tuplestore.h"
 
 #define FRACT_VERSION			1
@@ -108,7 +107,8 @@ fract_over_limit(const char *what, int limit)
 	ereport(ERROR,
 			errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 			errmsg("a %s cannot hold more than %d %s", FRACT_TYPNAME, limit,
-				   what));
+				   what),
+			errdetail("The limit keeps the text form of a summary below 1 GB."));
 }
 
 /* lexicographic order of two channel sequences, a prefix first */
