@@ -480,6 +480,45 @@ pnbd_log_integral(double a, double b, double alpha, double beta, double u, doubl
 	return true;
 }
 
+/*
+ * ln I(a, b) and, when want_d, its derivatives over a and b.  Where z(u) is
+ * near 1 (min(alpha, beta) + u below 1/64 of max(alpha, beta) + u) the
+ * series of pnbd_integral needs of the order of (M+u)/(m+u) terms; there,
+ * if pnbd_log_integral's alternating series applies, ln I comes from it and
+ * the derivatives from central differences of it (steps of 1e-5 of a and of
+ * b - 1: relative error about 1e-10, ample for a gradient), so a fit that
+ * wanders to such parameters does not sum tens of thousands of terms per
+ * customer at every step.
+ */
+static bool
+pnbd_integral_any(double a, double b, double alpha, double beta, double u, double v,
+				  int64 max_terms, bool want_d, PnbdIntegral *out)
+{
+	double		M = Max(alpha, beta);
+	double		m = Min(alpha, beta);
+	double		p = alpha >= beta ? a : b;
+	double		qs = Min(0.5, tanh(log(256.0) / (2.0 * p)));
+	double		ha = 1e-5 * a,
+				hb = 1e-5 * (b - 1.0),
+				l[4];
+
+	if (!(m + u < (M + u) / 64.0 && (m + u) / (M - m) < qs))
+		return pnbd_integral(a, b, alpha, beta, u, v, max_terms, out);
+	if (!pnbd_log_integral(a, b, alpha, beta, u, v, max_terms, &out->logI))
+		return false;
+	out->da = out->db = 0.0;
+	if (!want_d || out->logI == -INFINITY)
+		return true;
+	if (!pnbd_log_integral(a + ha, b, alpha, beta, u, v, max_terms, &l[0]) ||
+		!pnbd_log_integral(a - ha, b, alpha, beta, u, v, max_terms, &l[1]) ||
+		!pnbd_log_integral(a, b + hb, alpha, beta, u, v, max_terms, &l[2]) ||
+		!pnbd_log_integral(a, b - hb, alpha, beta, u, v, max_terms, &l[3]))
+		return false;
+	out->da = (l[0] - l[1]) / (2.0 * ha);
+	out->db = (l[2] - l[3]) / (2.0 * hb);
+	return isfinite(out->da) && isfinite(out->db);
+}
+
 /* ln L of one customer, its parts and (on request) its gradient */
 typedef struct PnbdParts
 {
@@ -521,7 +560,7 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 	}
 	else if (T > tx)
 	{
-		if (!pnbd_integral(a, b, alpha, beta, tx, T, max_terms, &I0))
+		if (!pnbd_integral_any(a, b, alpha, beta, tx, T, max_terms, true, &I0))
 			return false;
 		ldead = log(s) + I0.logI;
 	}
@@ -542,8 +581,8 @@ pnbd_loglik_parts(const double *P, double x, double tx, double T, bool want_grad
 		PnbdIntegral Ia,
 					Ib;
 
-		if (!pnbd_integral(a + 1.0, b, alpha, beta, tx, T, max_terms, &Ia) ||
-			!pnbd_integral(a, b + 1.0, alpha, beta, tx, T, max_terms, &Ib))
+		if (!pnbd_integral_any(a + 1.0, b, alpha, beta, tx, T, max_terms, false, &Ia) ||
+			!pnbd_integral_any(a, b + 1.0, alpha, beta, tx, T, max_terms, false, &Ib))
 			return false;
 		out->grad[0] += pD * I0.da;
 		out->grad[1] -= pD * a * exp(Ia.logI - I0.logI);
