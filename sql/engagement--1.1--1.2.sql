@@ -3892,3 +3892,26 @@ CREATE AGGREGATE paretonbd_fit_diagnostics(frequency double precision, recency d
 	COMBINEFUNC = paretonbd_fit_combine, SERIALFUNC = paretonbd_fit_serial,
 	DESERIALFUNC = paretonbd_fit_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE paretonbd_fit_diagnostics(double precision, double precision, double precision, double precision) IS 'the penalized Pareto/NBD fit reported as a fit_diagnostics record';
+
+-- higher-order Markov (issue 22)
+CREATE FUNCTION markov_trans(internal, text[], bigint, bigint, double precision, integer)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_trans_order'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION markov_trans(internal, text[], bigint, bigint, double precision, integer) IS 'transition function of aggregate markov_agg(text[],bigint,bigint,double precision,integer) (not meant to be called directly)';
+CREATE AGGREGATE markov_agg(path text[], conversions bigint, non_conversions bigint,
+							conversion_value double precision, "order" integer) (
+	SFUNC = markov_trans,
+	STYPE = internal,
+	FINALFUNC = markov_final,
+	COMBINEFUNC = markov_combine,
+	SERIALFUNC = markov_serial,
+	DESERIALFUNC = markov_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE markov_agg(text[], bigint, bigint, double precision, integer) IS 'Markov attribution model of order 1 to 4 (states: sequences of that many consecutive channels) of channel paths, with conversion values (NULL for none)';
+COMMENT ON TYPE markov_model IS 'Markov attribution model of order 1 to 4: state transition counts with conversions and values, for exact removal effects';
+COMMENT ON FUNCTION markov_combine(internal,internal) IS 'combine function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_serial(internal) IS 'serialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_deserial(bytea,internal) IS 'deserialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_final(internal) IS 'final function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
