@@ -1847,25 +1847,37 @@ mchain_build(const Markov *mk)
 	return ch;
 }
 
-/* eliminate row k; rows with gone[i] set were eliminated before */
+/*
+ * Eliminate row k.  alive[0..nalive-1] lists, in ascending order, the
+ * columns of the rows not eliminated before (k among them), then conv and
+ * null: the columns of eliminated rows hold zeros only, so both the rows
+ * updated and the entries summed are those of alive, in the same order as a
+ * scan of every column would add the non-zero ones.
+ */
 static void
-mchain_eliminate(MarkovChain *ch, int k, const bool *gone)
+mchain_eliminate(MarkovChain *ch, int k, const int *alive, int nalive)
 {
-	int			w = ch->m + 2;
 	const double *pk = MC_ROW(ch, k);
 
-	for (int i = 0; i < ch->m; i++)
+	for (int a = 0; a < nalive; a++)
 	{
-		double	   *pi = MC_ROW(ch, i);
-		double		f = pi[k];
+		int			i = alive[a];
+		double	   *pi;
+		double		f;
 		double		sum = 0.0;
 
+		if (i >= ch->m)
+			break;				/* conv and null are not rows */
+		pi = MC_ROW(ch, i);
+		f = pi[k];
 		CHECK_FOR_INTERRUPTS();
-		if (i == k || gone[i] || f == 0.0)
+		if (i == k || f == 0.0)
 			continue;
 		pi[k] = 0.0;
-		for (int j = 0; j < w; j++)
+		for (int b = 0; b < nalive; b++)
 		{
+			int			j = alive[b];
+
 			if (j == i)
 				continue;
 			pi[j] += f * pk[j];
@@ -1877,8 +1889,8 @@ mchain_eliminate(MarkovChain *ch, int k, const bool *gone)
 			ereport(ERROR,
 					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					errmsg("markov_model transition probabilities are too small to represent"));
-		for (int j = 0; j < w; j++)
-			pi[j] /= sum;
+		for (int b = 0; b < nalive; b++)
+			pi[alive[b]] /= sum;
 	}
 }
 
@@ -1891,17 +1903,26 @@ mchain_reduce(const MarkovChain *ch, const bool *keep)
 {
 	MarkovChain work = *ch;
 	MarkovChain *res = palloc(sizeof(MarkovChain));
-	bool	   *gone = palloc0(sizeof(bool) * ch->m);
 	int			wold = ch->m + 2;
+	int		   *alive = palloc(sizeof(int) * wold);
+	int			nalive = wold;
 	int			r = 0;
 
 	work.p = palloc(sizeof(double) * ch->m * wold);
 	memcpy(work.p, ch->p, sizeof(double) * ch->m * wold);
+	for (int j = 0; j < wold; j++)
+		alive[j] = j;
 	for (int k = 1; k < ch->m; k++)
 		if (!keep[k])
 		{
-			mchain_eliminate(&work, k, gone);
-			gone[k] = true;
+			int			a = 0;
+
+			mchain_eliminate(&work, k, alive, nalive);
+			/* k leaves the columns */
+			while (alive[a] != k)
+				a++;
+			memmove(alive + a, alive + a + 1, sizeof(int) * (nalive - a - 1));
+			nalive--;
 		}
 
 	res->m = 0;
@@ -1928,7 +1949,7 @@ mchain_reduce(const MarkovChain *ch, const bool *keep)
 		r++;
 	}
 	pfree(work.p);
-	pfree(gone);
+	pfree(alive);
 	return res;
 }
 
