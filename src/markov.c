@@ -935,12 +935,12 @@ markov_recv_names_len(StringInfo buf, EngSource src)
 static MarkovData *
 markov_recv_body_order(StringInfo buf, EngSource src, Markov *mk)
 {
-	int			flags = pq_getmsgbyte(buf);
-	int32		n = eng_recv_count(buf, &markov_wire_channels, src);
-	int32		k = (int32) pq_getmsgint(buf, 4);
-	int64		conversions = pq_getmsgint64(buf);
-	int64		non_conversions = pq_getmsgint64(buf);
-	double		value = pq_getmsgfloat8(buf);
+	int			flags;
+	int32		n;
+	int32		k;
+	int64		conversions;
+	int64		non_conversions;
+	double		value;
 	int32		nstates;
 	int32		ntrans;
 	int16	   *states;
@@ -950,9 +950,22 @@ markov_recv_body_order(StringInfo buf, EngSource src, Markov *mk)
 	MarkovData *m;
 	char	   *p;
 
+	flags = pq_getmsgbyte(buf);
+	n = eng_recv_count(buf, &markov_wire_channels, src);
+	/* the order, the totals and the count of states */
+	if ((Size) (buf->len - buf->cursor) < 4 + MARKOV_WIRE_TOTALS + 4)
+		markov_corrupt(eng_source_errcode(src),
+					   "The value is too short for its states.");
+	k = (int32) pq_getmsgint(buf, 4);
+	conversions = pq_getmsgint64(buf);
+	non_conversions = pq_getmsgint64(buf);
+	value = pq_getmsgfloat8(buf);
 	if (k < 2 || k > MARKOV_MAX_ORDER)
 		markov_corrupt(eng_source_errcode(src), "The order is out of range.");
 	nstates = eng_recv_count(buf, &markov_wire_states, src);
+	if ((Size) (buf->len - buf->cursor) < (Size) nstates * k * sizeof(int16))
+		markov_corrupt(eng_source_errcode(src),
+					   "The value is too short for its states.");
 	states = palloc(sizeof(int16) * Max((Size) nstates * k, 1));
 	for (Size i = 0; i < (Size) nstates * k; i++)
 		states[i] = (int16) pq_getmsgint(buf, 2);

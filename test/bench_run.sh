@@ -627,7 +627,7 @@ if [[ -z "$only" || "markov_agg order" =~ $only ]]; then
 								[1 + abs(hashint8(i * 16 + k)) % 6] ORDER BY k)
 			   FROM generate_series(1, 1 + abs(hashint8(i)) % 8) k) AS path,
 		   (abs(hashint8(i * 11)) % 5 = 0)::int AS conv
-	FROM generate_series(1, 100000) i; VACUUM ANALYZE markov_paths;"
+	FROM generate_series(1, 100000) i" -c "VACUUM ANALYZE markov_paths"
 fi
 for k in 2 3 4; do
 	MK="SELECT count(*) FROM removal_effects((SELECT markov_agg(path, conv, 1 - conv, NULL, $k) FROM markov_paths))"
