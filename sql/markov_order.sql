@@ -41,6 +41,15 @@ FROM hand_model, removal_effects(m) r ORDER BY 1;
 -- the unnest states read back as text[]
 SELECT from_channel::text[] AS from_state, to_channel::text[] AS to_state
 FROM hand_model, unnest(m) WHERE from_channel IS NOT NULL AND to_kind = 'channel';
+-- names with quotes, backslashes and commas read back from the text[] literal
+-- and from the JSON arrays
+SELECT (SELECT array_agg(x ORDER BY x) FROM (SELECT to_channel::text[] AS x FROM unnest(m) WHERE to_kind = 'channel') u)
+	 = ARRAY[ARRAY['a"b', 'c\d'], ARRAY['c\d', 'e,f']] AS unnest_states,
+	   (SELECT array_agg(ARRAY[t -> 'to' ->> 0, t -> 'to' ->> 1] ORDER BY t -> 'to' ->> 0)
+		FROM jsonb_array_elements(m::jsonb -> 'transitions') t WHERE t ->> 'to_kind' = 'channel')
+	 = ARRAY[ARRAY['a"b', 'c\d'], ARRAY['c\d', 'e,f']] AS json_states,
+	   m::text::markov_model = m AS text_round_trip
+FROM (SELECT markov_agg(ARRAY['a"b', 'c\d', 'e,f'], 1, 0, NULL, 2) AS m) s;
 -- JSON form: the order and states as arrays
 SELECT m::jsonb - 'transitions' AS model, m::jsonb -> 'transitions' -> 3 AS a_transition FROM hand_model;
 SELECT m::json::jsonb = m::jsonb AS json_agrees FROM hand_model;
