@@ -141,7 +141,7 @@ CREATE TABLE gen AS
 -- path when shorter (k = 2, 3, 4)
 CREATE TABLE gen_states AS
 	SELECT k, i, s, CASE WHEN cardinality(path) < k THEN path ELSE path[s:s + k - 1] END AS st,
-		   conv, nulls
+		   s = greatest(cardinality(path) - k + 1, 1) AS last, conv, nulls
 	FROM gen, generate_series(2, 4) k,
 		 generate_series(1, greatest(cardinality(path) - k + 1, 1)) s;
 CREATE TABLE gen_trans AS
@@ -150,11 +150,9 @@ CREATE TABLE gen_trans AS
 	UNION ALL
 	SELECT k, NULL, st::text, sum(conv + nulls) FROM gen_states WHERE s = 1 GROUP BY 1, 3
 	UNION ALL
-	SELECT k, st::text, 'conv', sum(conv) FROM gen_states g
-	WHERE s = (SELECT max(s) FROM gen_states h WHERE h.k = g.k AND h.i = g.i) GROUP BY 1, 2 HAVING sum(conv) > 0
+	SELECT k, st::text, 'conv', sum(conv) FROM gen_states WHERE last GROUP BY 1, 2 HAVING sum(conv) > 0
 	UNION ALL
-	SELECT k, st::text, 'null', sum(nulls) FROM gen_states g
-	WHERE s = (SELECT max(s) FROM gen_states h WHERE h.k = g.k AND h.i = g.i) GROUP BY 1, 2 HAVING sum(nulls) > 0;
+	SELECT k, st::text, 'null', sum(nulls) FROM gen_states WHERE last GROUP BY 1, 2 HAVING sum(nulls) > 0;
 CREATE TABLE gen_models AS
 	SELECT k, markov_agg(path, conv, nulls, NULL, k) AS m FROM gen, generate_series(1, 4) k GROUP BY k;
 -- unnest gives exactly the transitions counted by SQL (expect no rows)
