@@ -7,7 +7,7 @@ DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out
-REGRESS      = nps journey score value predict predict_grid bgbb paretonbd calibration funnel funnel_icu sequence attribution fractribution community bi install
+REGRESS      = nps journey score value predict predict_grid bgbb paretonbd calibration funnel funnel_icu sequence attribution fractribution markov_order community bi install
 # Every file runs in a fixed session time zone, UTC, set through the psql
 # launcher (pg_regress itself exports PGTZ=PST8PDT); the test command runs the
 # suite once more with REGRESS_TZ=America/New_York, so output that depends on

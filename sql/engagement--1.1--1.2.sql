@@ -4082,3 +4082,25 @@ CREATE FUNCTION path_transform(path text[], transform text, channel text) RETURN
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION path_transform(text[], text) IS 'fractribution path transform: unique, exposure, first or frequency';
 COMMENT ON FUNCTION path_transform(text[], text, text) IS 'fractribution path transform that drops a channel: remove_if_not_all or remove_if_last_and_not_all';
+-- higher-order Markov (issue 22)
+CREATE FUNCTION markov_trans(internal, text[], bigint, bigint, double precision, integer)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_markov_trans_order'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION markov_trans(internal, text[], bigint, bigint, double precision, integer) IS 'transition function of aggregate markov_agg(text[],bigint,bigint,double precision,integer) (not meant to be called directly)';
+CREATE AGGREGATE markov_agg(path text[], conversions bigint, non_conversions bigint,
+							conversion_value double precision, "order" integer) (
+	SFUNC = markov_trans,
+	STYPE = internal,
+	FINALFUNC = markov_final,
+	COMBINEFUNC = markov_combine,
+	SERIALFUNC = markov_serial,
+	DESERIALFUNC = markov_deserial,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE markov_agg(text[], bigint, bigint, double precision, integer) IS 'Markov attribution model of order 1 to 4 (states: sequences of that many consecutive channels) of channel paths, with conversion values (NULL for none)';
+COMMENT ON TYPE markov_model IS 'Markov attribution model of order 1 to 4: state transition counts with conversions and values, for exact removal effects';
+COMMENT ON FUNCTION markov_combine(internal,internal) IS 'combine function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_serial(internal) IS 'serialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_deserial(bytea,internal) IS 'deserialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+COMMENT ON FUNCTION markov_final(internal) IS 'final function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';

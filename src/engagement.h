@@ -82,6 +82,14 @@ extern void eng_check_version(int64 version, int expected, const char *typname,
 							  EngSource src);
 
 /*
+ * The same for a type that reads several format versions (oldest..newest):
+ * every stored, text and binary value is checked against the range, then
+ * against the layout of its own version.
+ */
+extern void eng_check_versions(int64 version, int oldest, int newest,
+							   const char *typname, EngSource src);
+
+/*
  * A count of fixed-size records in a binary form: it must lie between min
  * and max, and that many records of record_size bytes must fill (exact) or
  * fit in (!exact, when variable-length data follows) what is left.  A count

@@ -80,13 +80,28 @@ void
 eng_check_version(int64 version, int expected, const char *typname,
 				  EngSource src)
 {
-	if (version != expected)
+	eng_check_versions(version, expected, expected, typname, src);
+}
+
+void
+eng_check_versions(int64 version, int oldest, int newest,
+				   const char *typname, EngSource src)
+{
+	if (version >= oldest && version <= newest)
+		return;
+	if (oldest == newest)
 		ereport(ERROR,
 				errcode(eng_source_errcode(src)),
 				errmsg("unsupported %s format version " INT64_FORMAT,
 					   typname, version),
 				errdetail("This version of the extension reads format version %d.",
-						  expected));
+						  oldest));
+	ereport(ERROR,
+			errcode(eng_source_errcode(src)),
+			errmsg("unsupported %s format version " INT64_FORMAT,
+				   typname, version),
+			errdetail("This version of the extension reads format versions %d to %d.",
+					  oldest, newest));
 }
 
 void

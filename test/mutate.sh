@@ -51,6 +51,9 @@ attribution_position_middle	src/attribution.c	attribution	touch_credit[i] = 0.2 
 attribution_removal_unscaled	src/markov.c	attribution	re[c] = 1.0 - re[c] / p;	re[c] = 1.0 - re[c];
 markov_trap_sqlstate	src/markov.c	attribution	errcode(ERRCODE_ENG_MODEL_FAILED),	errcode(ERRCODE_DATA_EXCEPTION),
 markov_send_non_conversions	src/markov.c	attribution	pq_sendint64(buf, m->non_conversions);	pq_sendint64(buf, m->non_conversions + 1);
+markov_order_holds_first_only	src/markov.c	markov_order	for (int i = 0; i < mk->order && MK_STATE(mk, state)[i] >= 0; i++)	for (int i = 0; i < 1 && MK_STATE(mk, state)[i] >= 0; i++)
+markov_order_short_path_dropped	src/markov.c	markov_order	if (k > 1 && len < k && w != 0)	if (k > 1 && len < k - 1 && w != 0)
+markov_order_window_unchecked	src/markov.c	markov_order	memcmp(a + 1, b, sizeof(int16) * (k - 1)) != 0)	memcmp(a + 1, b, sizeof(int16) * 0) != 0)
 score_decay_sign	src/score.c	score	return exp2(-((double) dt) / (double) h);	return exp2(((double) dt) / (double) h);
 score_composite_scale	src/score.c	score	100.0 * (1.0 - exp(-Max(*x, 0.0) / scale))	100.0 * (1.0 - exp(-Max(*x, 0.0) / (2 * scale)))
 score_intimacy_one_refused	src/score.c	score	(v < -1.0 || v > 1.0)	(v < -1.0 || v >= 1.0)

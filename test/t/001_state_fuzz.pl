@@ -97,9 +97,10 @@ my %accessors = (
 	markov_model => {
 		'conversion_probability(markov_model)' => 'conversion_probability(v)',
 		'removal_effects(markov_model)' => '(SELECT count(*) FROM removal_effects(v))',
-		# (+ with a small model; the seeds that already hold counts near 2^63 have no room, rightly)
+		# (+ with a small model of the same order; the seeds that already hold
+		# counts near 2^63 have no room, rightly)
 		'markov_model_add(markov_model,markov_model)' =>
-		  "(SELECT count(*) FROM unnest(v + (SELECT markov_agg(ARRAY['x'], 1, 0))))",
+		  "(SELECT count(*) FROM unnest(v + (SELECT markov_agg(ARRAY['x'], 1, 0, NULL, o) FROM (VALUES (((v::jsonb) ->> 'order')::int)) t(o))))",
 	},
 	fractribution_summary => {
 		'fractribution(fractribution_summary,text)' =>

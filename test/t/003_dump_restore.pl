@@ -37,7 +37,7 @@ CREATE TABLE touches AS
 
 -- a table of every state type
 CREATE TABLE states AS
-	SELECT s.day, s.nps, s.wnps, j.j, j.f, j.m, j.e, j.r
+	SELECT s.day, s.nps, s.wnps, j.j, j.f, j.m, j.e, j.r, j.m3
 	FROM (SELECT day, nps_agg(score) AS nps, nps_agg(score, weight) AS wnps
 		  FROM surveys GROUP BY day) s
 	JOIN (SELECT ts::date AS day, journey_agg(ts, channel, event) AS j,
@@ -46,7 +46,9 @@ CREATE TABLE states AS
 							length(channel)::float8 / 4) AS m,
 				 engagement_agg(ts, CASE WHEN event IS NULL THEN 'involvement' ELSE 'interaction' END::engagement_dimension,
 								length(channel) / 3.0, '7 days') AS e,
-				 rfm_agg(ts, length(channel) * 1.25) AS r
+				 rfm_agg(ts, length(channel) * 1.25) AS r,
+				 markov_agg(ARRAY[channel, 'web', channel], (event = 'click')::int, (event IS NULL)::int,
+							NULL, 3) AS m3
 		  FROM touches GROUP BY 1) j USING (day);
 
 -- predictive models: a fitted one (text form) and ones from given parameters
@@ -99,7 +101,7 @@ EOSQL
 
 # what the restored database must reproduce
 my %checks = (
-	'states'            => 'SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text FROM states ORDER BY day',
+	'states'            => 'SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text, m3::text FROM states ORDER BY day',
 	'monthly view'      => 'SELECT * FROM monthly_nps ORDER BY month',
 	'materialized view' => 'SELECT customer_id, j::text FROM customer_journeys ORDER BY customer_id',
 	'sessions view'     => 'SELECT * FROM customer_sessions ORDER BY customer_id, session',
@@ -164,7 +166,7 @@ EOSQL
 		"models survive COPY in $format format");
 	is( $node->safe_psql('src',
 			"SET search_path = public, analytics; "
-			  . "SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text FROM states_$format ORDER BY day"),
+			  . "SELECT day, nps::text, wnps::text, j::text, f::text, m::text, e::text, r::text, m3::text FROM states_$format ORDER BY day"),
 		$before{states},
 		"every state type survives COPY in $format format");
 }

@@ -214,6 +214,22 @@ SELECT count(*), count(*) FILTER (WHERE ROW(s.n + s.n, s.e + s.e, s.r + s.r, s.f
 					  FROM (VALUES (s.n, s.e, s.r, s.f), (s.n, s.e, s.r, s.f)) v(n, e, r, f)))
 FROM states s}),
 	'100|0', '+ agrees with rollup() on the stored 1.0 states');
+# the Markov models stored by 1.0 read as order 1 (issue 22): they equal the
+# model of the same paths built by the order form at order 1, merge with it,
+# and refuse a model of order 2
+is( $node->safe_psql(
+		'old', $sp . q{
+SELECT count(*), count(*) FILTER (WHERE s.m = t.m1 AND (s.m + t.m1) = t.m2 AND (s.m::jsonb ->> 'order') = '1')
+FROM states s
+JOIN (SELECT customer_id,
+			 markov_agg(ARRAY[channel, 'web'], (event = 'click')::int, (event IS NULL)::int, NULL, 1) AS m1,
+			 markov_agg(ARRAY[channel, 'web'], 2 * (event = 'click')::int, 2 * (event IS NULL)::int, NULL, 1) AS m2
+	  FROM touches GROUP BY customer_id) t USING (customer_id)}),
+	'100|100', 'stored 1.0 Markov models read as order 1 and merge with new order-1 models');
+my ($mret, $mout, $merr) = $node->psql('old', $sp . q{
+SELECT m + markov_agg(ARRAY['web', 'app'], 1, 0, NULL, 2) FROM states WHERE customer_id = 1 GROUP BY m});
+like($merr, qr/cannot merge markov_model values of different orders/,
+	'a stored 1.0 Markov model does not merge with a model of order 2');
 # the BG/BB model, new in 1.2, works on the upgraded database (the paper's
 # P(alive) of a donor who gave every year, Fader, Hardie and Shang 2010)
 is($node->safe_psql('old', $sp . q{SELECT round(p_alive(bgbb(1.204, 0.75, 0.657, 2.783), 6, 6, 6)::numeric, 2)}),

@@ -610,6 +610,12 @@ my @pinned = (
 	[ 'markov_agg(text[],bigint,bigint)',
 		[ [ "('{a,b}')::text[]", '(0)::bigint', '(0)::bigint' ],
 		  [ "('{c}')::text[]", '(1)::bigint', '(0)::bigint' ] ] ],
+	# order 2: a path shorter than the order, a zero-weight path (idle
+	# channels), a repeated channel (a state that loops on itself)
+	[ 'markov_agg(text[],bigint,bigint,double precision,integer)',
+		[ [ "('{a,b,b,b}')::text[]", '(1)::bigint', '(0)::bigint', '(2.5)::double precision', '(2)::integer' ],
+		  [ "('{c}')::text[]", '(0)::bigint', '(1)::bigint', 'NULL::double precision', '(2)::integer' ],
+		  [ "('{d,e}')::text[]", '(0)::bigint', '(0)::bigint', 'NULL::double precision', '(2)::integer' ] ] ],
 	# one more response to a state at the count limit (found by a long run)
 	[ 'nps_trans(nps_summary,integer)',
 		[ [ "'(v=1,promoters=9223372036854775807,passives=0,detractors=0)'::nps_summary", '(0)::integer' ] ] ],

@@ -70,6 +70,12 @@ UNION ALL SELECT 'fractribution_summary', fractribution_agg(p, c, n)::text
 UNION ALL SELECT 'fractribution_summary', fractribution_agg(p, c, n, x)::text
   FROM (VALUES (ARRAY['a"b', 'a"b', 'c(2)'], 3::bigint, 2::bigint, 12.5::float8),
                (ARRAY['c(2)'], 0, 4, 0)) v(p, c, n, x)
+UNION ALL SELECT 'markov_model', markov_agg(p, c, n, x, 2)::text
+  FROM (VALUES (ARRAY['a"b', 'a"b', 'c', 'd'], 3::bigint, 2::bigint, 12.5::float8),
+               (ARRAY['c'], 0, 4, 0), (ARRAY['e', 'f'], 0, 0, NULL)) v(p, c, n, x)
+UNION ALL SELECT 'markov_model', markov_agg(p, c, n, NULL, 4)::text
+  FROM (VALUES (ARRAY['a', 'b', 'a', 'b', 'a', 'b'], 1::bigint, 1::bigint),
+               (ARRAY['b', 'a', 'c'], 0, 2)) v(p, c, n)
 UNION ALL SELECT 'engagement', engagement_agg(t, d::engagement_dimension, w, '7 days')::text
   FROM (VALUES ('2026-01-01 00:00Z'::timestamptz, 'involvement', 1.5::float8),
                ('2026-01-08 00:00Z', 'intimacy', -0.5), ('2026-01-03 12:00Z', 'influence', 2)) v(t, d, w)

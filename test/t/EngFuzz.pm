@@ -30,6 +30,9 @@ our %seeds = (
 		'(v=1,conversions=4,non_conversions=1,transitions=[start>"google ads" 4,start>"mailing" 1,"google ads">"mailing" 1,"google ads">conv 2,"google ads">null 1,"mailing">conv 2])',
 		'(v=1,conversions=0,non_conversions=0,value=12.5,transitions=[])',
 		'(v=1,conversions=3,non_conversions=2,value=-0.25,transitions=[start>"a""b" 5,"a""b">"a""b" 7,"a""b">conv 3,"a""b">null 2])',
+		'(v=2,order=2,conversions=5,non_conversions=3,value=52.5,transitions=[start>("a","b") 3,start>("c") 2,start>("c","a") 3,("a","b")>conv 3,("a","b")>null 1,("c")>conv 1,("c")>null 1,("c","a")>("a","b") 1,("c","a")>conv 1,("c","a")>null 1],idle=["z"])',
+		'(v=2,order=3,conversions=0,non_conversions=0,transitions=[])',
+		'(v=2,order=4,conversions=1,non_conversions=1,transitions=[start>("a""b","a""b","a""b","a""b") 9223372036854775806,("a""b","a""b","a""b","a""b")>("a""b","a""b","a""b","a""b") 5,("a""b","a""b","a""b","a""b")>conv 9223372036854775807,("a""b","a""b","a""b","a""b")>null 1])',
 	],
 	engagement => [
 		'(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2@2026-01-08T00:00:00Z,interaction=0:0,intimacy=0.5:1@2026-01-03T12:00:00Z,influence=0:0)',
