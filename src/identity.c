@@ -1165,7 +1165,7 @@ idg_priority(const IdgData *g, int32 i, Datum *prio, bool *pnull, int nprio)
 		if (pnull[k])
 			continue;
 		t = DatumGetTextPP(prio[k]);
-		if (VARSIZE_ANY_EXHDR(t) == tlen && memcmp(VARDATA_ANY(t), s, tlen) == 0)
+		if (VARSIZE_ANY_EXHDR(t) == (Size) tlen && memcmp(VARDATA_ANY(t), s, tlen) == 0)
 			return k;
 	}
 	return nprio;
