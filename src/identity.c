@@ -1356,8 +1356,8 @@ idg_view(FunctionCallInfo fcinfo, int prio_arg, int size_arg, int never_arg,
 
 	/*
 	 * The canonical identifier of each component: the highest priority (the
-	 * earliest type in the list; an identifier of no listed type comes
-	 * last), then the earliest seen, then the smallest.
+	 * earliest type in the list; an identifier of no listed type comes last),
+	 * then the earliest seen, then the smallest.
 	 */
 	prank = palloc(sizeof(int) * g->nids);
 	for (int i = 0; i < g->nids; i++)
