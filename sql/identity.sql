@@ -125,7 +125,7 @@ SELECT r.* FROM (SELECT identity_agg(id_a, id_b, seen_at) AS g FROM shared) s,
 SELECT c.* FROM (SELECT identity_agg(id_a, id_b, seen_at) AS g FROM shared) s, components(g, '{crm}') c;
 
 -- as_of: the graph as known then equals the graph of the rows seen by then
-SELECT d::date AS as_of,
+SELECT to_char(d AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS as_of,
 	   (SELECT array_agg(i ORDER BY i.identifier) FROM identities(g, as_of => d) i) =
 	   (SELECT array_agg(i ORDER BY i.identifier)
 		FROM (SELECT identity_agg(id_a, id_b, seen_at) AS g2 FROM hand WHERE seen_at <= d) s2, identities(g2) i)
@@ -185,16 +185,33 @@ SELECT gg.graph, canonical_id(gg.g, 'u1') AS u1,
 	   canonical_id(gg.g, 'u1') IS NOT DISTINCT FROM (SELECT canonical_id FROM gen_ext e WHERE e.graph = gg.graph AND identifier = 'u1') AS agrees
 FROM gen_graphs gg, generate_series(1, 2) rep ORDER BY rep, gg.graph;
 
+-- a graph stored out of line (a TOAST pointer, the cache key) over 20,000
+-- lookups: canonical_id equals identities()
+CREATE TABLE big_pairs AS
+	SELECT 'id:' || g % 5000 AS id_a, 'id:' || (g * 7919 + g / 3) % 6000 AS id_b,
+		   timestamptz '2026-01-01 00:00+00' + g * interval '1 minute' AS seen_at
+	FROM generate_series(1, 3000) g;
+CREATE TABLE big_graph (g identity_graph);
+ALTER TABLE big_graph ALTER COLUMN g SET STORAGE EXTERNAL;
+INSERT INTO big_graph SELECT identity_agg(id_a, id_b, seen_at) FROM big_pairs;
+SELECT pg_column_size(g) > 50000 AS stored_large, identifiers(g), pairs(g) FROM big_graph;
+SELECT count(*) AS lookups,
+	   count(*) FILTER (WHERE canonical_id(b.g, 'id:' || n % 7000) IS DISTINCT FROM i.canonical_id) AS mismatches,
+	   count(i.canonical_id) AS found
+FROM big_graph b, generate_series(1, 20000) n
+LEFT JOIN (SELECT i.* FROM big_graph, identities(g) i) i ON i.identifier = 'id:' || n % 7000;
+DROP TABLE big_pairs, big_graph;
+
 -- merges: rollup of parts (by time, by hash) and + equal the whole graph
 SELECT gg.graph,
 	   (SELECT rollup(p) FROM (SELECT identity_agg(id_a, id_b, seen_at) AS p FROM gen
 							   WHERE graph = gg.graph GROUP BY date_trunc('day', seen_at)) x) = gg.g AS daily_rollup,
 	   (SELECT rollup(p) FROM (SELECT identity_agg(id_a, id_b, seen_at) AS p FROM gen
 							   WHERE graph = gg.graph GROUP BY abs(hashtext(id_a)) % 3) x) = gg.g AS hash_rollup,
-	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at < '2026-01-20') +
-	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at >= '2026-01-20') = gg.g AS plus,
-	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at >= '2026-01-20') +
-	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at < '2026-01-20') = gg.g AS commutes,
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at < '2026-01-20 00:00+00') +
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at >= '2026-01-20 00:00+00') = gg.g AS plus,
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at >= '2026-01-20 00:00+00') +
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM gen WHERE graph = gg.graph AND seen_at < '2026-01-20 00:00+00') = gg.g AS commutes,
 	   (gg.g + NULL::identity_graph) IS NULL AS null_side,
 	   (SELECT identity_agg(u.identifier_a, u.identifier_b, u.seen_at) FROM unnest(gg.g) u) = gg.g AS unnest_round_trip
 FROM gen_graphs gg ORDER BY 1;

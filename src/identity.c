@@ -29,6 +29,7 @@
 #include "access/detoast.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/pg_prng.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "mb/pg_wchar.h"
@@ -236,17 +237,21 @@ typedef struct IdgPairEntry
 	char		status;
 } IdgPairEntry;
 
+/*
+ * Pairs hash with a seed drawn per table, so that no chosen input makes them
+ * collide (the table's private data points at the seed).
+ */
 static inline uint32
-idg_pair_hash(uint64 k)
+idg_pair_hash(uint64 k, const uint64 *seed)
 {
-	return murmurhash32((uint32) k ^ murmurhash32((uint32) (k >> 32)));
+	return (uint32) hash_bytes_extended((const unsigned char *) &k, sizeof(k), *seed);
 }
 
 #define SH_PREFIX		idgpairs
 #define SH_ELEMENT_TYPE	IdgPairEntry
 #define SH_KEY_TYPE		uint64
 #define SH_KEY			key
-#define SH_HASH_KEY(tb, k)	idg_pair_hash(k)
+#define SH_HASH_KEY(tb, k)	idg_pair_hash(k, (const uint64 *) (tb)->private_data)
 #define SH_EQUAL(tb, a, b)	((a) == (b))
 #define SH_SCOPE		static inline
 #define SH_DECLARE
@@ -306,7 +311,12 @@ idg_add_pair(IdgBuild *b, int32 x, int32 y, int64 seen, MemoryContext cxt)
 		return;
 	key = x < y ? ((uint64) x << 32) | (uint32) y : ((uint64) y << 32) | (uint32) x;
 	if (b->pairs == NULL)
-		b->pairs = idgpairs_create(cxt, 64, NULL);
+	{
+		uint64	   *seed = MemoryContextAlloc(cxt, sizeof(uint64));
+
+		*seed = pg_prng_uint64(&pg_global_prng_state);
+		b->pairs = idgpairs_create(cxt, 64, seed);
+	}
 	e = idgpairs_lookup(b->pairs, key);
 	if (e != NULL)
 	{
@@ -1037,6 +1047,7 @@ typedef struct IdgView
 	int64		as_of;
 	/* the decoded graph */
 	IdgData    *g;
+	uint64		seed;			/* of the hash, drawn per decoding */
 	uint32	   *hash;			/* index + 1, 0 empty; open addressing */
 	uint32		hmask;
 	int32	   *parent;			/* -1 for an absent identifier */
@@ -1047,9 +1058,9 @@ typedef struct IdgView
 } IdgView;
 
 static inline uint32
-idg_hash_bytes(const char *s, uint32 len)
+idg_hash_bytes(const IdgView *v, const char *s, uint32 len)
 {
-	return hash_bytes((const unsigned char *) s, (int) len);
+	return (uint32) hash_bytes_extended((const unsigned char *) s, (int) len, v->seed);
 }
 
 /* index of an identifier, or -1 */
@@ -1058,7 +1069,7 @@ idg_view_find(const IdgView *v, const char *s, uint32 len)
 {
 	const IdgData *g = v->g;
 	const char *bytes = IDG_BYTES(g);
-	uint32		h = idg_hash_bytes(s, len) & v->hmask;
+	uint32		h = idg_hash_bytes(v, s, len) & v->hmask;
 
 	for (;;)
 	{
@@ -1246,11 +1257,12 @@ idg_view(FunctionCallInfo fcinfo, int prio_arg, int size_arg, int never_arg,
 	hsize = 16;
 	while (hsize < (uint32) g->nids * 2)
 		hsize *= 2;
+	v->seed = pg_prng_uint64(&pg_global_prng_state);
 	v->hash = palloc0(sizeof(uint32) * hsize);
 	v->hmask = hsize - 1;
 	for (int i = 0; i < g->nids; i++)
 	{
-		uint32		h = idg_hash_bytes(IDG_BYTES(g) + g->ids[i].offset,
+		uint32		h = idg_hash_bytes(v, IDG_BYTES(g) + g->ids[i].offset,
 									   g->ids[i].len) & v->hmask;
 
 		CHECK_FOR_INTERRUPTS();
