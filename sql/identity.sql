@@ -161,10 +161,11 @@ reach AS (SELECT graph, x AS src, y AS dst FROM e
 first AS (SELECT graph, id, min(seen_at) AS first_seen
 		  FROM (SELECT graph, id_a AS id, seen_at FROM gen UNION ALL SELECT graph, id_b, seen_at FROM gen) u
 		  GROUP BY 1, 2)
-SELECT r.graph, r.src AS identifier, min(r.dst COLLATE "C") AS label, count(*) AS size,
-	   (SELECT f.id FROM reach r2 JOIN first f ON f.graph = r2.graph AND f.id = r2.dst
-		WHERE r2.graph = r.graph AND r2.src = r.src ORDER BY f.first_seen, f.id COLLATE "C" LIMIT 1) AS canonical
-FROM reach r GROUP BY 1, 2;
+SELECT DISTINCT ON (r.graph, r.src) r.graph, r.src AS identifier,
+	   min(r.dst COLLATE "C") OVER w AS label, count(*) OVER w AS size, r.dst AS canonical
+FROM reach r JOIN first f ON f.graph = r.graph AND f.id = r.dst
+WINDOW w AS (PARTITION BY r.graph, r.src)
+ORDER BY r.graph, r.src, f.first_seen, r.dst COLLATE "C";
 CREATE TABLE gen_graphs AS SELECT graph, identity_agg(id_a, id_b, seen_at) AS g FROM gen GROUP BY 1;
 CREATE TABLE gen_ext AS
 	SELECT gg.graph, i.identifier, i.canonical_id, i.component_size,
