@@ -111,6 +111,13 @@ pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_
 pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
 pnbd_far_series_not_alternating	src/pareto.c	paretonbd	sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);	sum += exp(lt - lmax);
 pnbd_far_rest_from_wrong_point	src/pareto.c	paretonbd	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))	if (!pnbd_integral(a, b, alpha, beta, D * qs, v, max_terms, &hi))
+identity_size_inclusive	src/identity.c	identity	v->size[rb] > max_size)	v->size[rb] >= max_size)
+identity_as_of_pairs_ignored	src/identity.c	identity	if (pairs[k].seen_at <= as_of)	if (true)
+identity_first_seen_latest	src/identity.c	identity	else if (seen < b->first[i])	else if (seen > b->first[i])
+identity_pair_time_latest	src/identity.c	identity	if (seen < e->seen_at)	if (seen > e->seen_at)
+identity_priority_reversed	src/identity.c	identity	prank[i] < prank[c] ||	prank[i] > prank[c] ||
+identity_never_merge_one_side	src/identity.c	identity	if (blocked[p->a] || blocked[p->b])	if (blocked[p->a])
+identity_send_first_seen	src/identity.c	identity	pq_sendint64(&buf, g->ids[i].first_seen);	pq_sendint64(&buf, g->ids[i].first_seen + 1);
 EOF
 )
 
