@@ -364,7 +364,7 @@ CREATE TEMP TABLE identity_map AS
 	SELECT i.* FROM identity, identities(g, '{crm}', never_merge => '{email:unknown@example.com}') i;
 SELECT identifiers(g) AS identifiers, pairs(g) AS "distinct pairs",
 	   (SELECT count(*) FROM crm.identity_links) AS "pairs seen",
-	   (SELECT count(*) FROM components(g, '{crm}', never_merge => '{email:unknown@example.com}')) AS people,
+	   (SELECT count(*) FROM components(g, '{crm}', never_merge => '{email:unknown@example.com}')) AS components,
 	   (SELECT max(size) FROM components(g, '{crm}', never_merge => '{email:unknown@example.com}')) AS "largest",
 	   (SELECT max(size) FROM components(g)) AS "largest without the guard rail",
 	   (SELECT count(*) FROM refused_pairs(g, never_merge => '{email:unknown@example.com}')) AS "refused pairs"

@@ -33,6 +33,11 @@
 --              earlier customer drawn in proportion to satisfaction and
 --              activity (a few advocates bring many)
 --   community  threads started by engaged customers, reply trees
+--   identity   (appended last) identifiers seen together: e-mail, cookies and
+--              app ids of each customer (crm.identity_links), and anonymous
+--              web and app visits carrying only a cookie or app id, before
+--              and after sign-up, and of visitors who never sign up
+--              (crm.web_visits)
 -- Times fall mostly in waking hours (07:00-23:00 UTC).
 --
 \set ON_ERROR_STOP 1
