@@ -63,16 +63,19 @@ SELECT k,
 	   bgnbd(0.243 + k, 4.414, 0.793, 2.426) AS bgnbd,
 	   gammagamma(6.25, 3.74 + k, 15.44) AS gammagamma,
 	   bgbb(1.204 + k, 0.75, 0.657, 2.783) AS bgbb,
-	   paretonbd(0.55 + k, 10.58, 0.61, 11.67) AS paretonbd
+	   paretonbd(0.55 + k, 10.58, 0.61, 11.67) AS paretonbd,
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM crm.identity_links
+		WHERE id_a = 'crm:' || (k + 1) OR id_b = 'crm:' || (k + 1)
+		   OR id_b = 'email:customer' || (k + 1) || '@example.com') AS identity_graph
 FROM generate_series(0, 2) k;
 INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
 INSERT INTO bi_states (k) VALUES (3);
 });
 my %has_json = map { $_ => 1 }
-  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd);
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd identity_graph);
 my @state_queries;
 for my $s (qw(nps_summary journey funnel markov_model engagement rfm
-	community_health bgnbd gammagamma bgbb paretonbd))
+	community_health bgnbd gammagamma bgbb paretonbd identity_graph))
 {
 	die "bi_states.$s has fewer than three distinct states"
 	  unless $node->safe_psql('postgres',
