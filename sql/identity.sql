@@ -320,4 +320,32 @@ INSERT INTO bin VALUES ('\x01'::bytea || int4send(1) || int4send(1) || 'x'::byte
 \copy bin_graph FROM 'results/identity_big.bin' WITH (FORMAT binary)
 SELECT g FROM bin_graph;
 
+-- an identifier that is not valid UTF-8 (the database encoding): 22P03
+TRUNCATE bin;
+TRUNCATE bin_graph;
+INSERT INTO bin VALUES ('\x01'::bytea || int4send(1) || int4send(1) || '\xff'::bytea || int8send(0) || int4send(0));
+\copy bin TO 'results/identity_big.bin' WITH (FORMAT binary)
+\copy bin_graph FROM 'results/identity_big.bin' WITH (FORMAT binary)
+SELECT count(*) AS stored FROM bin_graph;
+
+--
+-- Deep and wide graphs: a chain of 100,000 pairs seen in reverse order
+-- (every union joins a growing component) and a star of 100,000 spokes are
+-- each one component of 100,001 identifiers.  Canonical: for the chain, the
+-- end seen first (n100000 and n100001 at the earliest time; the smaller
+-- bytewise is n100000); for the star, the hub (seen with spoke1 first, and
+-- "hub" < "spoke1").  At max_size 50,000 the star takes spokes 1 to 49,999
+-- (a component of 50,000) and refuses the other 50,001.
+--
+SELECT (SELECT count(*) FROM components(g)) AS components, (SELECT max(size) FROM components(g)) AS size,
+	   canonical_id(g, 'n1') AS of_n1, canonical_id(g, 'n100001') AS of_last
+FROM (SELECT identity_agg('n' || k, 'n' || (k + 1), timestamptz '2026-01-01 00:00+00' - k * interval '1 second') AS g
+	  FROM generate_series(1, 100000) k) s;
+SELECT (SELECT count(*) FROM components(g)) AS components, (SELECT max(size) FROM components(g)) AS size,
+	   canonical_id(g, 'spoke77') AS of_spoke77,
+	   (SELECT count(*) FROM refused_pairs(g, 50000)) AS refused_at_50000,
+	   (SELECT max(size) FROM components(g, max_size => 50000)) AS largest_at_50000
+FROM (SELECT identity_agg('hub', 'spoke' || k, timestamptz '2026-01-01 00:00+00' + k * interval '1 second') AS g
+	  FROM generate_series(1, 100000) k) s;
+
 DROP TABLE hand, typed, shared, gen, gen_plain, gen_graphs, gen_ext, gen_all, gen_copy, bin, bin_graph;
