@@ -1392,9 +1392,14 @@ idg_view(FunctionCallInfo fcinfo, int prio_arg, int size_arg, int never_arg,
 	pfree(prank);
 	pfree(blocked);
 
-	/* the key */
-	v->key = palloc(keylen);
-	memcpy(v->key, key, keylen);
+	/* the key: the graph itself when the argument was a plain value */
+	if (keylen == VARSIZE(g) && memcmp(key, g, keylen) == 0)
+		v->key = (char *) g;
+	else
+	{
+		v->key = palloc(keylen);
+		memcpy(v->key, key, keylen);
+	}
 	v->keylen = keylen;
 	v->prio_len = prio_len;
 	if (prio_len > 0)
