@@ -4104,3 +4104,231 @@ COMMENT ON FUNCTION markov_combine(internal,internal) IS 'combine function of ag
 COMMENT ON FUNCTION markov_serial(internal) IS 'serialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
 COMMENT ON FUNCTION markov_deserial(bytea,internal) IS 'deserialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
 COMMENT ON FUNCTION markov_final(internal) IS 'final function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+-- identity stitching (issue 25): identity_agg(id_a, id_b [, seen_at]) builds
+-- an identity_graph (the distinct identifiers and pairs seen together, with
+-- the earliest times); readers compute connected components by union-find
+-- under guard rails (src/identity.c, docs/identity.md)
+--
+CREATE TYPE identity_graph;
+
+CREATE FUNCTION identity_graph_in(cstring) RETURNS identity_graph
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_out(identity_graph) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_recv(internal) RETURNS identity_graph
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_send(identity_graph) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE identity_graph (
+	INTERNALLENGTH = variable,
+	INPUT = identity_graph_in,
+	OUTPUT = identity_graph_out,
+	RECEIVE = identity_graph_recv,
+	SEND = identity_graph_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
+CREATE FUNCTION identity_trans(internal, text, text) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_trans(internal, text, text, timestamptz) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_rollup_trans(internal, identity_graph) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION identity_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_final(internal) RETURNS identity_graph
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE identity_agg(id_a text, id_b text) (
+	SFUNC = identity_trans,
+	STYPE = internal,
+	SSPACE = 600,
+	FINALFUNC = identity_final,
+	COMBINEFUNC = identity_combine,
+	SERIALFUNC = identity_serial,
+	DESERIALFUNC = identity_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE identity_agg(id_a text, id_b text, seen_at timestamptz) (
+	SFUNC = identity_trans,
+	STYPE = internal,
+	SSPACE = 600,
+	FINALFUNC = identity_final,
+	COMBINEFUNC = identity_combine,
+	SERIALFUNC = identity_serial,
+	DESERIALFUNC = identity_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE rollup(identity_graph) (
+	SFUNC = identity_rollup_trans,
+	STYPE = internal,
+	SSPACE = 600,
+	FINALFUNC = identity_final,
+	COMBINEFUNC = identity_combine,
+	SERIALFUNC = identity_serial,
+	DESERIALFUNC = identity_deserial,
+	PARALLEL = SAFE
+);
+CREATE FUNCTION identity_graph_add(identity_graph, identity_graph) RETURNS identity_graph
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_add'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR + (LEFTARG = identity_graph, RIGHTARG = identity_graph,
+				   FUNCTION = identity_graph_add, COMMUTATOR = +);
+
+-- readers
+CREATE FUNCTION identifiers(identity_graph) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_identifiers'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION pairs(identity_graph) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_pairs'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION canonical_id(graph identity_graph, identifier text,
+							 priority text[] DEFAULT '{}',
+							 max_size integer DEFAULT 2147483647,
+							 never_merge text[] DEFAULT '{}',
+							 as_of timestamptz DEFAULT 'infinity') RETURNS text
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_canonical_id'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identities(graph identity_graph, priority text[] DEFAULT '{}',
+						   max_size integer DEFAULT 2147483647,
+						   never_merge text[] DEFAULT '{}',
+						   as_of timestamptz DEFAULT 'infinity',
+						   OUT identifier text, OUT canonical_id text,
+						   OUT component_size integer) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_identities'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION components(graph identity_graph, priority text[] DEFAULT '{}',
+						   max_size integer DEFAULT 2147483647,
+						   never_merge text[] DEFAULT '{}',
+						   as_of timestamptz DEFAULT 'infinity',
+						   OUT canonical_id text, OUT size integer) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_components'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION refused_pairs(graph identity_graph, max_size integer DEFAULT 2147483647,
+							  never_merge text[] DEFAULT '{}',
+							  as_of timestamptz DEFAULT 'infinity',
+							  OUT identifier_a text, OUT identifier_b text,
+							  OUT seen_at timestamptz, OUT reason text,
+							  OUT size_a integer, OUT size_b integer) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_refused_pairs'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION unnest(identity_graph, OUT identifier_a text, OUT identifier_b text,
+					   OUT seen_at timestamptz) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- JSON forms
+CREATE FUNCTION identity_graph_json(identity_graph) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (identity_graph AS json) WITH FUNCTION identity_graph_json(identity_graph);
+CREATE FUNCTION identity_graph_jsonb(identity_graph) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_identity_graph_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (identity_graph AS jsonb) WITH FUNCTION identity_graph_jsonb(identity_graph);
+
+-- equality, hashing and a (meaningless) total order, as on every state type
+CREATE FUNCTION identity_graph_eq(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_ne(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_lt(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_le(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_gt(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_ge(identity_graph, identity_graph) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_cmp(identity_graph, identity_graph) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_hash(identity_graph) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION identity_graph_hash_extended(identity_graph, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_eq,
+				   COMMUTATOR = =, NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_ne,
+					COMMUTATOR = <>, NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_lt,
+				   COMMUTATOR = >, NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_le,
+					COMMUTATOR = >=, NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_gt,
+				   COMMUTATOR = <, NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = identity_graph, RIGHTARG = identity_graph, FUNCTION = identity_graph_ge,
+					COMMUTATOR = <=, NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS identity_graph_ops DEFAULT FOR TYPE identity_graph USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 identity_graph_cmp(identity_graph, identity_graph);
+CREATE OPERATOR CLASS identity_graph_hash_ops DEFAULT FOR TYPE identity_graph USING hash AS
+	OPERATOR 1 =, FUNCTION 1 identity_graph_hash(identity_graph),
+	FUNCTION 2 identity_graph_hash_extended(identity_graph, bigint);
+
+COMMENT ON TYPE identity_graph IS 'identifiers seen together (pairs with the earliest time seen), for identity stitching';
+COMMENT ON FUNCTION identity_graph_in(cstring) IS 'text input of type identity_graph';
+COMMENT ON FUNCTION identity_graph_out(identity_graph) IS 'text output of type identity_graph';
+COMMENT ON FUNCTION identity_graph_recv(internal) IS 'binary input of type identity_graph';
+COMMENT ON FUNCTION identity_graph_send(identity_graph) IS 'binary output of type identity_graph';
+COMMENT ON FUNCTION identity_trans(internal,text,text) IS 'transition function of aggregate identity_agg(text,text) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_trans(internal,text,text,timestamp with time zone) IS 'transition function of aggregate identity_agg(text,text,timestamp with time zone) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_rollup_trans(internal,identity_graph) IS 'transition function of aggregate rollup(identity_graph) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_combine(internal,internal) IS 'combine function of aggregates identity_agg and rollup(identity_graph) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_serial(internal) IS 'serialization function of aggregates identity_agg and rollup(identity_graph) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_deserial(bytea,internal) IS 'deserialization function of aggregates identity_agg and rollup(identity_graph) (not meant to be called directly)';
+COMMENT ON FUNCTION identity_final(internal) IS 'final function of aggregates identity_agg and rollup(identity_graph) (not meant to be called directly)';
+COMMENT ON AGGREGATE identity_agg(text, text) IS 'identity graph of pairs of identifiers seen together (no time: known since always)';
+COMMENT ON AGGREGATE identity_agg(text, text, timestamp with time zone) IS 'identity graph of pairs of identifiers seen together, with the earliest time each pair and identifier was seen';
+COMMENT ON AGGREGATE rollup(identity_graph) IS 'merge identity graphs (the union of their identifiers and pairs)';
+COMMENT ON FUNCTION identity_graph_add(identity_graph,identity_graph) IS 'support function of the identity_graph + operator: merge two graphs';
+COMMENT ON OPERATOR + (identity_graph,identity_graph) IS 'merge two identity graphs';
+COMMENT ON FUNCTION identifiers(identity_graph) IS 'number of distinct identifiers of an identity graph';
+COMMENT ON FUNCTION pairs(identity_graph) IS 'number of distinct pairs of different identifiers of an identity graph';
+COMMENT ON FUNCTION canonical_id(identity_graph,text,text[],integer,text[],timestamp with time zone) IS 'the canonical identifier of the component of an identifier (NULL when the graph does not hold it)';
+COMMENT ON FUNCTION identities(identity_graph,text[],integer,text[],timestamp with time zone) IS 'every identifier of an identity graph with its canonical identifier and component size';
+COMMENT ON FUNCTION components(identity_graph,text[],integer,text[],timestamp with time zone) IS 'the components of an identity graph: canonical identifier and size';
+COMMENT ON FUNCTION refused_pairs(identity_graph,integer,text[],timestamp with time zone) IS 'the pairs the guard rails (max_size, never_merge) kept from merging, with the reason';
+COMMENT ON FUNCTION unnest(identity_graph) IS 'the identifiers (as self-pairs) and pairs of an identity graph with their earliest times';
+COMMENT ON FUNCTION identity_graph_json(identity_graph) IS 'json form of identity_graph (the cast to json; keys documented)';
+COMMENT ON FUNCTION identity_graph_jsonb(identity_graph) IS 'jsonb form of identity_graph (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION identity_graph_eq(identity_graph,identity_graph) IS 'support function of the identity_graph = operator';
+COMMENT ON FUNCTION identity_graph_ne(identity_graph,identity_graph) IS 'support function of the identity_graph <> operator';
+COMMENT ON FUNCTION identity_graph_lt(identity_graph,identity_graph) IS 'support function of the identity_graph < operator';
+COMMENT ON FUNCTION identity_graph_le(identity_graph,identity_graph) IS 'support function of the identity_graph <= operator';
+COMMENT ON FUNCTION identity_graph_gt(identity_graph,identity_graph) IS 'support function of the identity_graph > operator';
+COMMENT ON FUNCTION identity_graph_ge(identity_graph,identity_graph) IS 'support function of the identity_graph >= operator';
+COMMENT ON FUNCTION identity_graph_cmp(identity_graph,identity_graph) IS 'comparison of two identity_graph states (btree operator class support)';
+COMMENT ON FUNCTION identity_graph_hash(identity_graph) IS 'hash of an identity_graph state (hash operator class support)';
+COMMENT ON FUNCTION identity_graph_hash_extended(identity_graph,bigint) IS 'extended hash of an identity_graph state (hash operator class support)';
+COMMENT ON OPERATOR = (identity_graph,identity_graph) IS 'identity_graph states are equal (they print the same)';
+COMMENT ON OPERATOR <> (identity_graph,identity_graph) IS 'identity_graph states differ';
+COMMENT ON OPERATOR < (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';

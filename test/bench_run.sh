@@ -94,6 +94,13 @@ CREATE TABLE names60k AS
 		   '/products/item-' || (1 + (i::bigint * 7919) % 60000) AS many,
 		   '/products/item-12345' AS one
 	FROM generate_series(1, 60000) i ORDER BY i;
+-- identity pairs, one per 10 rows: each CRM customer seen with 5 cookies drawn
+-- from 20 times as many as there are pairs, so that some cookies link two
+-- customers and the components stay small (a few identifiers, chains and stars)
+CREATE TABLE idpairs AS
+	SELECT 'crm:' || i / 5 AS id_a, 'cookie:' || abs(hashint8(i)) % (20 * greatest($rows / 10, 1000)) AS id_b,
+		   timestamptz '2026-01-01 00:00+00' + i * interval '1 minute' AS seen_at
+	FROM generate_series(1, greatest($rows / 10, 1000)) i;
 -- events for the funnel and retention cases: N events of N/10 users over 30
 -- days.  Each user gets a depth (50% only view, 25% up to cart, 15% up to
 -- checkout, 7% up to purchase, 3% never view: they came back straight to a
@@ -688,6 +695,18 @@ for k in 2 3 4; do
 		"SELECT abs((SELECT sum(conversions) FROM removal_effects((SELECT markov_agg(path, conv, 1 - conv, NULL, $k)
 		 FROM markov_paths))) - (SELECT sum(conv) FROM markov_paths)) < 1e-6"
 done
+# identity stitching: every identifier with the smallest identifier of its
+# component, by identity_agg + identities() against the recursive-CTE idiom
+# (reachability over both directions of every pair)
+ID_FN="SELECT identifier, min(identifier COLLATE \"C\") OVER (PARTITION BY canonical_id) AS label
+	FROM (SELECT identity_agg(id_a, id_b, seen_at) AS g FROM idpairs) s, identities(g)"
+ID_IDIOM="WITH RECURSIVE e AS (SELECT id_a AS x, id_b AS y FROM idpairs UNION SELECT id_b, id_a FROM idpairs),
+	r(id, label) AS (SELECT x, x FROM e UNION SELECT e.y, r.label FROM r JOIN e ON e.x = r.id)
+	SELECT id AS identifier, min(label COLLATE \"C\") AS label FROM r GROUP BY id"
+case_row "identity_agg + identities() vs recursive CTE" \
+	"$ID_FN" "$ID_IDIOM" "SELECT count(*) FROM idpairs" \
+	"SELECT count(*) = 0 FROM ($ID_FN) a FULL JOIN ($ID_IDIOM) b USING (identifier)
+	 WHERE a.label IS DISTINCT FROM b.label"
 
 # journey_agg with 60,000 distinct event names against the same touches with
 # one name (fn/idiom is the ratio; the goal is at most 1.5).  Both build the

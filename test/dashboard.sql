@@ -352,3 +352,32 @@ FROM (SELECT community, rollup(h) AS h FROM community_months
 	  WHERE month = date '2026-10-01' GROUP BY 1) c,
 	 escalations(c.h, timestamptz '2026-10-31 00:00+00', '24 hours') e
 ORDER BY e.waiting DESC LIMIT 10;
+
+\echo
+\echo '==================================================================='
+\echo ' Identity stitching: anonymous visits attached to customers'
+\echo ' (pairs of identifiers seen together; unknown@example.com never merges)'
+\echo '==================================================================='
+CREATE TEMP TABLE identity AS
+	SELECT identity_agg(id_a, id_b, seen_at) AS g FROM crm.identity_links;
+CREATE TEMP TABLE identity_map AS
+	SELECT i.* FROM identity, identities(g, '{crm}', never_merge => '{email:unknown@example.com}') i;
+SELECT identifiers(g) AS identifiers, pairs(g) AS "distinct pairs",
+	   (SELECT count(*) FROM crm.identity_links) AS "pairs seen",
+	   (SELECT count(*) FROM components(g, '{crm}', never_merge => '{email:unknown@example.com}')) AS components,
+	   (SELECT max(size) FROM components(g, '{crm}', never_merge => '{email:unknown@example.com}')) AS "largest",
+	   (SELECT max(size) FROM components(g)) AS "largest without the guard rail",
+	   (SELECT count(*) FROM refused_pairs(g, never_merge => '{email:unknown@example.com}')) AS "refused pairs"
+FROM identity;
+SELECT v.channel, count(*) AS "anonymous visits",
+	   count(*) FILTER (WHERE m.canonical_id LIKE 'crm:%') AS "attached to a customer",
+	   round(100.0 * count(*) FILTER (WHERE m.canonical_id LIKE 'crm:%') / count(*), 1) AS "% attached",
+	   count(*) FILTER (WHERE v.ts < f.first_seen) AS "before sign-up",
+	   count(DISTINCT m.canonical_id) FILTER (WHERE m.canonical_id LIKE 'crm:%') AS customers
+FROM crm.web_visits v
+LEFT JOIN identity_map m ON m.identifier = v.visitor_id
+-- a customer number is first seen at sign-up (the graph's own first times)
+LEFT JOIN (SELECT u.identifier_a AS identifier, u.seen_at AS first_seen
+		   FROM identity, unnest(g) u WHERE u.identifier_a = u.identifier_b) f
+	   ON m.canonical_id LIKE 'crm:%' AND f.identifier = m.canonical_id
+GROUP BY 1 ORDER BY 1;

@@ -35,6 +35,11 @@
 --              activity, mostly buying customers (a few advocates bring
 --              many)
 --   community  threads started by engaged customers, reply trees
+--   identity   (appended last) identifiers seen together: e-mail, cookies and
+--              app ids of each customer (crm.identity_links), and anonymous
+--              web and app visits carrying only a cookie or app id, before
+--              and after sign-up, and of visitors who never sign up
+--              (crm.web_visits)
 -- Times fall mostly in waking hours (07:00-23:00 UTC).
 --
 \set ON_ERROR_STOP 1
@@ -375,3 +380,65 @@ UNION ALL SELECT 'surveys', count(*) FROM crm.surveys
 UNION ALL SELECT 'orders', count(*) FROM crm.orders
 UNION ALL SELECT 'referrals', count(*) FROM crm.referrals
 UNION ALL SELECT 'community_posts', count(*) FROM crm.community_posts;
+
+-- identity stitching (issue 25), appended so that every draw above stays as
+-- it was.  Each customer is seen under several identifiers: an e-mail
+-- address given at sign-up (one in 200 types unknown@example.com), one to
+-- three browser cookies (the first at sign-up, the others at later logins),
+-- for two in five an app install id linked some days after sign-up.
+-- crm.identity_links holds the pairs seen together (logins repeat a pair);
+-- crm.web_visits the anonymous visits, carrying only a cookie or app id:
+-- some before the identifier was linked (before sign-up, for the first
+-- cookie), some after, and those of visitors who never signed up.
+CREATE TEMP TABLE idents AS
+SELECT c.customer_id, c.signed_up_at,
+	   CASE WHEN pg_temp.u(c.customer_id, 103) < 0.005 THEN 'email:unknown@example.com'
+			ELSE 'email:customer' || c.customer_id || '@example.com' END AS email,
+	   1 + floor(3 * power(pg_temp.u(c.customer_id, 101), 2))::int AS cookies,
+	   pg_temp.u(c.customer_id, 102) < 0.4 AS has_app
+FROM crm.customers c;
+CREATE TEMP TABLE id_devices AS
+SELECT i.customer_id, i.email, d.k,
+	   CASE WHEN d.k <= i.cookies
+			THEN 'cookie:' || to_hex(hashint8extended(i.customer_id * 16 + d.k, :seed * 1000 + 104))
+			ELSE 'app:' || to_hex(hashint8extended(i.customer_id * 16 + d.k, :seed * 1000 + 105)) END AS device,
+	   CASE WHEN d.k = 1 THEN i.signed_up_at
+			ELSE i.signed_up_at + pg_temp.ex(pg_temp.u2(i.customer_id, d.k, 106)) * interval '45 days' END AS linked_at
+FROM idents i, generate_series(1, i.cookies + i.has_app::int) d(k);
+
+CREATE TABLE crm.identity_links AS
+SELECT id_a, id_b, date_trunc('second', seen_at) AS seen_at
+FROM (SELECT 'crm:' || customer_id AS id_a, email AS id_b, signed_up_at AS seen_at FROM idents
+	  UNION ALL
+	  -- cookies log in with the e-mail address; the app knows the customer number
+	  SELECT device, CASE WHEN device LIKE 'app:%' THEN 'crm:' || customer_id ELSE email END, linked_at
+	  FROM id_devices
+	  UNION ALL
+	  -- later logins repeat a pair
+	  SELECT d.device, d.email, d.linked_at + r * pg_temp.ex(pg_temp.u2(d.customer_id * 16 + d.k, r, 107)) * interval '20 days'
+	  FROM id_devices d, generate_series(1, floor(3 * pg_temp.u(d.customer_id * 16 + d.k, 108))::int) r
+	  WHERE d.device LIKE 'cookie:%') l
+WHERE seen_at < timestamptz '2026-10-31 00:00+00'
+ORDER BY seen_at, id_a, id_b;
+
+CREATE TABLE crm.web_visits AS
+SELECT visitor_id, date_trunc('second', ts) AS ts, channel
+FROM (SELECT d.device AS visitor_id,
+			 CASE WHEN d.device LIKE 'app:%' THEN 'app' ELSE 'web' END AS channel,
+			 pg_temp.daytime(CASE WHEN pg_temp.u2(d.customer_id * 16 + d.k, v, 110) < 0.5
+								  THEN d.linked_at - pg_temp.u2(d.customer_id * 16 + d.k, v, 111) * interval '30 days'
+								  ELSE d.linked_at + pg_temp.ex(pg_temp.u2(d.customer_id * 16 + d.k, v, 111)) * interval '60 days' END) AS ts
+	  FROM id_devices d,
+		   generate_series(1, floor(4 * pg_temp.ex(pg_temp.u(d.customer_id * 16 + d.k, 109)))::int) v
+	  UNION ALL
+	  -- visitors who never sign up: half as many as customers, one to four visits
+	  SELECT 'cookie:' || to_hex(hashint8extended(-n, :seed * 1000 + 112)), 'web',
+			 pg_temp.daytime(timestamptz '2024-10-01 00:00+00'
+							 + pg_temp.u2(n, v, 114) * (timestamptz '2026-10-30 00:00+00' - timestamptz '2024-10-01 00:00+00'))
+	  FROM generate_series(1, greatest(1, :customers / 2)) n,
+		   generate_series(1, 1 + floor(4 * pg_temp.u(n, 113))::int) v) x
+WHERE ts < timestamptz '2026-10-31 00:00+00'
+ORDER BY ts, visitor_id;
+ANALYZE crm.identity_links;
+ANALYZE crm.web_visits;
+DROP TABLE idents, id_devices;

@@ -120,6 +120,13 @@ fract_run_shortcut_zero	src/fractribution.c	fractribution	mc = credit[k - 1];	mc
 fract_paren_kept	src/fractribution.c	fractribution	const char *paren = strchr(f->names[c], '(');	const char *paren = NULL;
 fract_send_revenue	src/fractribution.c	fractribution	pq_sendfloat8(buf, paths[i].revenue);	pq_sendfloat8(buf, paths[i].revenue + 1);
 fract_remove_all	src/fractribution.c	fractribution	if (tail == 0)\n\t\t\t\t\ttail = n;	if (tail == 0)\n\t\t\t\t\ttail = 0;
+identity_size_inclusive	src/identity.c	identity	v->size[rb] > max_size)	v->size[rb] >= max_size)
+identity_as_of_pairs_ignored	src/identity.c	identity	if (pairs[k].seen_at <= as_of)	if (true)
+identity_first_seen_latest	src/identity.c	identity	else if (seen < b->first[i])	else if (seen > b->first[i])
+identity_pair_time_latest	src/identity.c	identity	if (seen < e->seen_at)	if (seen > e->seen_at)
+identity_priority_reversed	src/identity.c	identity	prank[i] < prank[c] ||	prank[i] > prank[c] ||
+identity_never_merge_one_side	src/identity.c	identity	if (blocked[p->a] || blocked[p->b])	if (blocked[p->a])
+identity_send_first_seen	src/identity.c	identity	pq_sendint64(&buf, g->ids[i].first_seen);	pq_sendint64(&buf, g->ids[i].first_seen + 1);
 EOF
 )
 

@@ -77,6 +77,15 @@ CREATE VIEW customer_value AS
 									  age(r, '2026-12-01', '7 days'), greatest(monetary(r), 1), 12, 4.345, 0.01) AS clv
 	FROM models, (SELECT customer_id, rfm_agg(ts, length(channel) * 1.25) AS r FROM touches GROUP BY 1) s;
 
+-- identity graphs: per board, one stored out of line, and a view over the mapping
+CREATE TABLE idgraphs (board int, g identity_graph);
+ALTER TABLE idgraphs ALTER COLUMN g SET STORAGE EXTERNAL;
+INSERT INTO idgraphs
+	SELECT customer_id % 3, identity_agg('crm:' || customer_id, 'cookie:' || (customer_id * 7 + length(channel)) % 500, ts)
+	FROM touches GROUP BY 1;
+CREATE VIEW stitched AS
+	SELECT board, i.* FROM idgraphs, identities(g, '{crm}', 50, '{cookie:1}') i;
+
 CREATE VIEW monthly_nps AS
 	SELECT date_trunc('month', day)::date AS month, nps(rollup(nps)) AS nps,
 		   lower_bound(rollup(wnps)) AS weighted_lower
@@ -113,6 +122,8 @@ my %checks = (
 	'value view'        => 'SELECT * FROM customer_value ORDER BY id, customer_id',
 	'fractribution'     => 'SELECT day, p::text FROM daily_paths ORDER BY day',
 	'fractribution view' => 'SELECT * FROM channel_credits ORDER BY channel NULLS LAST',
+	'identity graphs'   => 'SELECT board, g::text FROM idgraphs ORDER BY board',
+	'identity view'     => 'SELECT * FROM stitched ORDER BY board, identifier',
 );
 my %before;
 for my $name (sort keys %checks)
@@ -159,7 +170,14 @@ COPY states_$format FROM '$dir/states.$format' WITH (FORMAT $format);
 COPY models TO '$dir/models.$format' WITH (FORMAT $format);
 CREATE TABLE models_$format (LIKE models);
 COPY models_$format FROM '$dir/models.$format' WITH (FORMAT $format);
+COPY idgraphs TO '$dir/idgraphs.$format' WITH (FORMAT $format);
+CREATE TABLE idgraphs_$format (LIKE idgraphs);
+COPY idgraphs_$format FROM '$dir/idgraphs.$format' WITH (FORMAT $format);
 EOSQL
+	is( $node->safe_psql('src',
+			"SET search_path = public, analytics; SELECT board, g::text FROM idgraphs_$format ORDER BY board"),
+		$before{'identity graphs'},
+		"identity graphs survive COPY in $format format");
 	is( $node->safe_psql('src',
 			"SET search_path = public, analytics; SELECT id, bg::text, gg::text, bb::text, pn::text FROM models_$format ORDER BY id"),
 		$before{models},

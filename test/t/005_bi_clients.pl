@@ -66,16 +66,19 @@ SELECT k,
 	   paretonbd(0.55 + k, 10.58, 0.61, 11.67) AS paretonbd,
 	   (SELECT fractribution_agg(ARRAY[channel, coalesce(event, 'none')], (event = 'purchase')::int,
 								 (event IS DISTINCT FROM 'purchase')::int, 2.5)
-		FROM crm.touches WHERE customer_id = k + 1) AS fractribution_summary
+		FROM crm.touches WHERE customer_id = k + 1) AS fractribution_summary,
+	   (SELECT identity_agg(id_a, id_b, seen_at) FROM crm.identity_links
+		WHERE id_a = 'crm:' || (k + 1) OR id_b = 'crm:' || (k + 1)
+		   OR id_b = 'email:customer' || (k + 1) || '@example.com') AS identity_graph
 FROM generate_series(0, 2) k;
 INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
 INSERT INTO bi_states (k) VALUES (3);
 });
 my %has_json = map { $_ => 1 }
-  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd fractribution_summary);
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph);
 my @state_queries;
 for my $s (qw(nps_summary journey funnel markov_model engagement rfm
-	community_health bgnbd gammagamma bgbb paretonbd fractribution_summary))
+	community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph))
 {
 	die "bi_states.$s has fewer than three distinct states"
 	  unless $node->safe_psql('postgres',

@@ -101,7 +101,12 @@ UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
                (1, 11, '2026-03-01 10:30Z', false, NULL, NULL),
                (2, 11, '2026-03-02 09:00Z', true, 40, 0.25),
                (2, 11, '2026-03-02 09:30Z', false, 3, 0.9)) v(th, au, t, st, vw, se)
-UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text;
+UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text
+UNION ALL SELECT 'identity_graph', identity_agg(a, b, t)::text
+  FROM (VALUES ('crm:1', 'email:a@example.com', '2026-03-01 10:00Z'::timestamptz),
+               ('cookie:9', 'email:a@example.com', '2026-03-02 10:00Z'), ('lone', 'lone', '2026-03-03 10:00Z'),
+               ('say "hi"', 'a,b', '2026-03-04 10:00Z')) v(a, b, t)
+UNION ALL SELECT 'identity_graph', identity_agg('x', 'y')::text;
 
 -- Large states: thousands of touches, names, events, records and days;
 -- extreme models (purchase_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
@@ -135,6 +140,11 @@ CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
 CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
 						 g % 4 = 0, g % 50, (g % 21 - 10) / 10.0) AS v
+	FROM generate_series(1, 20000) g;
+-- 20,000 pairs over 5,000 identifiers (one large component)
+CREATE TABLE fz_big_identity_graph AS
+	SELECT identity_agg('id:' || g % 5000, 'id:' || (g * 7919) % 5000,
+						'2026-01-01 00:00Z'::timestamptz + g * interval '1 minute') AS v
 	FROM generate_series(1, 20000) g;
 -- 30,000 touches of one 300-byte name, one second apart.
 CREATE TABLE fz_long_journey AS
