@@ -178,21 +178,22 @@ JOIN (SELECT g, auc(score, outcome) FROM gen GROUP BY g) a USING (g);
 -- half those at its score) / n0, each negative's V01 = (positives above +
 -- half those at its score) / n1; var = var_samp(V10) / n1 + var_samp(V01) / n0
 CREATE VIEW delong AS
+WITH h AS (
+	SELECT g, score, count(*) FILTER (WHERE outcome) AS pos, count(*) FILTER (WHERE NOT outcome) AS neg
+	FROM gen WHERE score IS NOT NULL AND outcome IS NOT NULL GROUP BY 1, 2),
+c AS (
+	SELECT g, pos, neg,
+		   sum(neg) OVER (PARTITION BY g ORDER BY score) - neg AS neg_below,
+		   sum(pos) OVER (PARTITION BY g) - sum(pos) OVER (PARTITION BY g ORDER BY score) AS pos_above,
+		   sum(pos) OVER (PARTITION BY g) AS n1, sum(neg) OVER (PARTITION BY g) AS n0
+	FROM h),
+v AS (
+	SELECT g, true AS outcome, ((neg_below + 0.5 * neg) / nullif(n0, 0))::float8 AS v FROM c, generate_series(1, pos)
+	UNION ALL
+	SELECT g, false, ((pos_above + 0.5 * pos) / nullif(n1, 0))::float8 FROM c, generate_series(1, neg))
 SELECT g, sqrt(var_samp(v) FILTER (WHERE outcome) / count(*) FILTER (WHERE outcome)
 			   + var_samp(v) FILTER (WHERE NOT outcome) / count(*) FILTER (WHERE NOT outcome)) AS se
-FROM (SELECT a.g, a.outcome,
-			 CASE WHEN a.outcome
-				  THEN (SELECT count(*) FILTER (WHERE b.score < a.score) + 0.5 * count(*) FILTER (WHERE b.score = a.score)
-						FROM gen b WHERE b.g = a.g AND NOT b.outcome AND b.score IS NOT NULL)::float8
-					   / (SELECT count(*) FROM gen b WHERE b.g = a.g AND NOT b.outcome AND b.score IS NOT NULL)
-				  ELSE (SELECT count(*) FILTER (WHERE b.score > a.score) + 0.5 * count(*) FILTER (WHERE b.score = a.score)
-						FROM gen b WHERE b.g = a.g AND b.outcome AND b.score IS NOT NULL)::float8
-					   / nullif((SELECT count(*) FROM gen b WHERE b.g = a.g AND b.outcome AND b.score IS NOT NULL), 0)
-			 END AS v
-	  FROM (SELECT g, score, outcome, count(*) AS n FROM gen
-			WHERE score IS NOT NULL AND outcome IS NOT NULL AND g < 8 GROUP BY 1, 2, 3) a,
-		   generate_series(1, a.n)) t
-GROUP BY g;
+FROM v GROUP BY g;
 SELECT count(*) AS groups, count(d.se) AS with_se,
 	   count(*) FILTER (WHERE (abs(auc_std_error(s.s) - d.se) <= 1e-12) IS NOT TRUE
 						  AND NOT (auc_std_error(s.s) IS NULL AND d.se IS NULL)) AS mismatch
@@ -406,38 +407,23 @@ SELECT err($$SELECT '(v=1,scores=[0.4 1 0,0.5 9223372036854775807 0])'::classifi
 -- malformed binary: 22P03.  A bytea column's binary COPY holds its bytes
 -- as they are, so a crafted bytea read back as a classifier_summary reaches
 -- the receive function: version 2; a count of 2 with one record; scores out
--- of order; a negative count; a count of scores over the limit (54000)
-CREATE TABLE raw (b bytea);
+-- of order; a negative count; a count of scores over the limit (54000); and
+-- a good one
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set binfile :abs_builddir '/results/classifier_bad.bin'
+CREATE TABLE raw (i int, b bytea);
 CREATE TABLE bad_bin (s classifier_summary);
-INSERT INTO raw VALUES ('\x02'::bytea || int4send(1) || float8send(0.5) || int8send(1) || int8send(0));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
-\echo :LAST_ERROR_SQLSTATE
-TRUNCATE raw;
-INSERT INTO raw VALUES ('\x01'::bytea || int4send(2) || float8send(0.5) || int8send(1) || int8send(0));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
-\echo :LAST_ERROR_SQLSTATE
-TRUNCATE raw;
-INSERT INTO raw VALUES ('\x01'::bytea || int4send(2) || float8send(0.5) || int8send(1) || int8send(0) || float8send(0.25) || int8send(1) || int8send(0));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
-\echo :LAST_ERROR_SQLSTATE
-TRUNCATE raw;
-INSERT INTO raw VALUES ('\x01'::bytea || int4send(1) || float8send(0.5) || int8send(-1) || int8send(3));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
-\echo :LAST_ERROR_SQLSTATE
-TRUNCATE raw;
-INSERT INTO raw VALUES ('\x01'::bytea || int4send(10000001) || float8send(0.5) || int8send(1) || int8send(0));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
-\echo :LAST_ERROR_SQLSTATE
--- and a good one goes through
-TRUNCATE raw;
-INSERT INTO raw VALUES ('\x01'::bytea || int4send(2) || float8send(0.25) || int8send(1) || int8send(0) || float8send(0.5) || int8send(2) || int8send(3));
-\copy raw TO 'results/classifier_bad.bin' WITH (FORMAT binary)
-\copy bad_bin FROM 'results/classifier_bad.bin' WITH (FORMAT binary)
+INSERT INTO raw VALUES
+	(1, '\x02'::bytea || int4send(1) || float8send(0.5) || int8send(1) || int8send(0)),
+	(2, '\x01'::bytea || int4send(2) || float8send(0.5) || int8send(1) || int8send(0)),
+	(3, '\x01'::bytea || int4send(2) || float8send(0.5) || int8send(1) || int8send(0) || float8send(0.25) || int8send(1) || int8send(0)),
+	(4, '\x01'::bytea || int4send(1) || float8send(0.5) || int8send(-1) || int8send(3)),
+	(5, '\x01'::bytea || int4send(10000001) || float8send(0.5) || int8send(1) || int8send(0)),
+	(6, '\x01'::bytea || int4send(2) || float8send(0.25) || int8send(1) || int8send(0) || float8send(0.5) || int8send(2) || int8send(3));
+SELECT i, err(format('COPY (SELECT b FROM raw WHERE i = %s) TO %L WITH (FORMAT binary)', i, :'binfile')) AS copy_out,
+	   err(format('COPY bad_bin FROM %L WITH (FORMAT binary)', :'binfile')) AS copy_in
+FROM raw ORDER BY i;
 SELECT s FROM bad_bin;
+
 DROP TABLE c1, gen, gen_states, distinct_scores, gen_parts, many, gen_copy, bad_bin, raw CASCADE;
 DROP FUNCTION err(text);

@@ -51,8 +51,8 @@
 
 /*
  * Probabilities are clipped to [eps, 1 - eps] for the log loss, eps the
- * machine epsilon of double precision (scikit-learn's eps="auto" for float64
- * predictions).
+ * machine epsilon of double precision (scikit-learn's default for float64
+ * predictions since its version 1.2, eps="auto").
  */
 #define CLS_LOG_LOSS_EPS	DBL_EPSILON
 

@@ -89,7 +89,10 @@ UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
                (1, 11, '2026-03-01 10:30Z', false, NULL, NULL),
                (2, 11, '2026-03-02 09:00Z', true, 40, 0.25),
                (2, 11, '2026-03-02 09:30Z', false, 3, 0.9)) v(th, au, t, st, vw, se)
-UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text;
+UNION ALL SELECT 'community_health', community_agg(1, 1, '2026-03-01 10:00Z', true)::text
+UNION ALL SELECT 'classifier_summary', classifier_agg(s, o)::text
+  FROM (VALUES (0.9::float8, true), (0.7, true), (0.5, true), (0.6, false), (0.3, false), (0.5, false)) v(s, o)
+UNION ALL SELECT 'classifier_summary', classifier_agg(-2.5, false)::text;
 
 -- Large states: thousands of touches, names, events, records and days;
 -- extreme models (purchase_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
@@ -120,6 +123,9 @@ CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
 CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
 						 g % 4 = 0, g % 50, (g % 21 - 10) / 10.0) AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_classifier_summary AS
+	SELECT classifier_agg((g * 7919 % 20011)::float8 / 20011, g % 3 = 0) AS v
 	FROM generate_series(1, 20000) g;
 -- 30,000 touches of one 300-byte name, one second apart.
 CREATE TABLE fz_long_journey AS
