@@ -12,12 +12,12 @@
  * reader above is a function of that histogram, so each is exact, and two
  * states merge by merging their sorted runs.
  *
- * The working state of the aggregates is an array of (score, positives,
- * negatives) records: a sorted prefix of distinct scores and an unsorted
- * tail of rows as they came.  When the array is full and the tail is at
- * least as long as the prefix (and 65,536 records), the tail is sorted,
- * collapsed and merged into the prefix, so memory is at most about twice
- * the number of distinct scores and the work n log n.
+ * The working state of the aggregates is the same histogram unsorted: an
+ * array of (score, positives, negatives) records with an open-addressing
+ * hash index on the score (seeded per state, so that no chosen set of
+ * scores collides under every seed), so a row costs a hash probe and memory
+ * grows with the distinct scores, not the rows.  The records are sorted once,
+ * when the stored value is made.
  *
  * IDENTIFICATION
  *	  src/classifier.c
@@ -30,9 +30,11 @@
 #include <math.h>
 
 #include "common/int.h"
+#include "common/pg_prng.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
+#include "port/pg_bitutils.h"
 #include "utils/tuplestore.h"
 
 #define CLS_VERSION			1
@@ -44,11 +46,6 @@
  * state stays below 1 GB.
  */
 #define CLS_MAX_SCORES		(10 * 1000 * 1000)
-/* the least tail worth sorting into the prefix */
-#define CLS_MIN_RUN			65536
-/* records of a working state: a full prefix and a tail as long */
-#define CLS_MAX_RECORDS		(2 * CLS_MAX_SCORES + CLS_MIN_RUN)
-
 /*
  * Probabilities are clipped to [eps, 1 - eps] for the log loss, eps the
  * machine epsilon of double precision (scikit-learn's default for float64
@@ -63,13 +60,19 @@ typedef struct ClsRecord
 	int64		neg;
 } ClsRecord;
 
-/* Working state: rec[0 .. nsorted) sorted and distinct, then the tail. */
+/*
+ * Working state: n distinct scores in rec[], in arrival order; slot[] (a
+ * power of two, at least twice max) holds the index of a record, or -1.
+ */
 typedef struct ClsBuild
 {
 	int32		n;
-	int32		nsorted;
 	int32		max;
+	int32		nslots;
+	int32		last;			/* the record of the previous row */
+	uint64		seed;
 	ClsRecord  *rec;
+	int32	   *slot;
 } ClsBuild;
 
 /* Stored: header, count, then the distinct scores in increasing order. */
@@ -100,14 +103,16 @@ static const EngRecordCount cls_wire_scores = {
 	CLS_TYPNAME, "scores", 1, CLS_MAX_SCORES, CLS_WIRE_RECORD, true, cls_over_max
 };
 
-/* a working state's records (the tail unsorted, maybe none) */
+/* a working state's records (unsorted, maybe none) */
 static const EngRecordCount cls_serial_records = {
-	CLS_TYPNAME, "records", 0, CLS_MAX_RECORDS, CLS_WIRE_RECORD, true
+	CLS_TYPNAME, "records", 0, CLS_MAX_SCORES, CLS_WIRE_RECORD, true, cls_over_max
 };
 
 static pg_attribute_always_inline int
 cls_cmp(const ClsRecord *a, const ClsRecord *b)
 {
+	/* sorts of up to 10 million scores stay cancellable */
+	CHECK_FOR_INTERRUPTS();
 	return (a->score > b->score) - (a->score < b->score);
 }
 
@@ -137,106 +142,98 @@ cls_add_counts(ClsRecord *dst, int64 pos, int64 neg)
 		cls_count_overflow();
 }
 
-/*
- * Sort the tail, collapse its equal scores and merge it into the prefix,
- * from the back, so that only the tail needs a copy.
- */
-static void
-cls_compact(ClsBuild *b)
+/* the bits of a score, mixed (splitmix64's finaliser) with the state's seed */
+static inline uint32
+cls_hash(double score, uint64 seed)
 {
-	int32		ns = b->nsorted;
-	int32		nt = b->n - ns;
-	ClsRecord  *rec = b->rec;
-	ClsRecord  *t;
-	int32		k = 0;
-	int32		i,
-				j,
-				w,
-				moved;
+	uint64		x;
 
-	if (nt == 0)
-		return;
-	cls_sort(rec + ns, nt);
-	for (int32 x = 0; x < nt; x++)
+	memcpy(&x, &score, sizeof(x));
+	x ^= seed;
+	x ^= x >> 33;
+	x *= UINT64CONST(0xff51afd7ed558ccd);
+	x ^= x >> 33;
+	x *= UINT64CONST(0xc4ceb9fe1a85ec53);
+	x ^= x >> 33;
+	return (uint32) x;
+}
+
+/* the slot of a score: its record's, or the empty one where it goes */
+static inline int32
+cls_probe(const ClsBuild *b, double score)
+{
+	uint32		mask = (uint32) b->nslots - 1;
+	uint32		h = cls_hash(score, b->seed) & mask;
+
+	while (b->slot[h] >= 0 && b->rec[b->slot[h]].score != score)
+		h = (h + 1) & mask;
+	return (int32) h;
+}
+
+/* room for max records (at most the limit), slots rebuilt */
+static void
+cls_grow(ClsBuild *b, int32 max, MemoryContext cxt)
+{
+	int32		nslots = (int32) pg_nextpower2_32((uint32) max * 2);
+
+	if (b->rec == NULL)
 	{
-		ClsRecord  *r = &rec[ns + x];
-
-		if ((x & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (k > 0 && rec[ns + k - 1].score == r->score)
-			cls_add_counts(&rec[ns + k - 1], r->pos, r->neg);
-		else
-			rec[ns + k++] = *r;
+		b->seed = pg_prng_uint64(&pg_global_prng_state);
+		b->rec = MemoryContextAlloc(cxt, sizeof(ClsRecord) * (Size) max);
 	}
-	nt = k;
-	t = palloc(sizeof(ClsRecord) * (Size) nt);
-	memcpy(t, rec + ns, sizeof(ClsRecord) * (Size) nt);
-	i = ns - 1;
-	j = nt - 1;
-	w = ns + nt - 1;
-	/* w - i >= j + 1 throughout: nothing is overwritten before it is read */
-	while (j >= 0)
+	else
 	{
-		if ((j & 0xFFFF) == 0)
-			CHECK_FOR_INTERRUPTS();
-		if (i >= 0 && rec[i].score > t[j].score)
-			rec[w--] = rec[i--];
-		else if (i >= 0 && rec[i].score == t[j].score)
-		{
-			ClsRecord	m = rec[i--];
-
-			cls_add_counts(&m, t[j].pos, t[j].neg);
-			j--;
-			rec[w--] = m;
-		}
-		else
-			rec[w--] = t[j--];
+		b->rec = repalloc(b->rec, sizeof(ClsRecord) * (Size) max);
+		pfree(b->slot);
 	}
-	pfree(t);
-	/* rec[0 .. i] stayed in place; the merged records start at w + 1 */
-	moved = ns + nt - 1 - w;
-	if (w > i)
-		memmove(rec + i + 1, rec + w + 1, sizeof(ClsRecord) * (Size) moved);
-	b->n = i + 1 + moved;
-	b->nsorted = b->n;
-	if (b->n > CLS_MAX_SCORES)
-		cls_over_max(b->n);
+	b->max = max;
+	b->nslots = nslots;
+	b->slot = MemoryContextAlloc(cxt, sizeof(int32) * (Size) nslots);
+	memset(b->slot, 0xFF, sizeof(int32) * (Size) nslots);
+	for (int32 i = 0; i < b->n; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		b->slot[cls_probe(b, b->rec[i].score)] = i;
+	}
 }
 
 static void
 cls_push(ClsBuild *b, double score, int64 pos, int64 neg, MemoryContext cxt)
 {
+	int32		h;
+
 	/* one zero: -0 and 0 are the same score */
 	if (score == 0.0)
 		score = 0.0;
-	/* runs of one score (sorted or repeated input) cost no record */
-	if (b->n > 0 && b->rec[b->n - 1].score == score)
+	/* runs of one score (sorted or repeated input) need no probe */
+	if (b->n > 0 && b->rec[b->last].score == score)
 	{
-		cls_add_counts(&b->rec[b->n - 1], pos, neg);
+		cls_add_counts(&b->rec[b->last], pos, neg);
+		return;
+	}
+	if (b->rec == NULL)
+		cls_grow(b, 8, cxt);
+	h = cls_probe(b, score);
+	if (b->slot[h] >= 0)
+	{
+		b->last = b->slot[h];
+		cls_add_counts(&b->rec[b->last], pos, neg);
 		return;
 	}
 	if (b->n == b->max)
 	{
-		if (b->n - b->nsorted >= Max(CLS_MIN_RUN, b->nsorted) ||
-			b->max >= CLS_MAX_RECORDS)
-			cls_compact(b);
-		if (b->n == b->max)
-		{
-			int32		newmax;
-
-			/* cannot happen: a full array of that size always compacts */
-			if (b->max >= CLS_MAX_RECORDS)
-				cls_over_max(b->n);
-			newmax = b->max ? Min((int64) b->max * 2, CLS_MAX_RECORDS) : 8;
-			b->rec = b->rec ? repalloc(b->rec, sizeof(ClsRecord) * (Size) newmax) :
-				MemoryContextAlloc(cxt, sizeof(ClsRecord) * (Size) newmax);
-			b->max = newmax;
-		}
+		/* doubling, capped at the limit: at most 240 MB and 128 MB of slots */
+		if (b->n >= CLS_MAX_SCORES)
+			cls_over_max((int64) b->n + 1);
+		cls_grow(b, (int32) Min((int64) b->max * 2, CLS_MAX_SCORES), cxt);
+		h = cls_probe(b, score);
 	}
 	b->rec[b->n].score = score;
 	b->rec[b->n].pos = pos;
 	b->rec[b->n].neg = neg;
-	b->n++;
+	b->slot[h] = b->n;
+	b->last = b->n++;
 }
 
 /*
@@ -300,7 +297,8 @@ cls_getarg(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * The stored value of a working state: its records compacted, the totals
+ * The stored value of a working state: its records sorted (the working
+ * state is left as it is, so a window aggregate can go on), the totals
  * checked (22003 where a merge of states would overflow a count).
  */
 static ClsData *
@@ -311,7 +309,6 @@ cls_encode(ClsBuild *b)
 				neg = 0,
 				all;
 
-	cls_compact(b);
 	for (int32 i = 0; i < b->n; i++)
 	{
 		if (pg_add_s64_overflow(pos, b->rec[i].pos, &pos) ||
@@ -332,6 +329,7 @@ cls_encode(ClsBuild *b)
 		c->rec[i].pos = b->rec[i].pos;
 		c->rec[i].neg = b->rec[i].neg;
 	}
+	cls_sort(c->rec, c->nscores);
 	return c;
 }
 
@@ -556,11 +554,7 @@ engagement_classifier_summary_in(PG_FUNCTION_ARGS)
 			eng_cursor_error(&c, "Scores must be distinct and in increasing order.");
 		if (pos < 0 || neg < 0 || (pos == 0 && neg == 0))
 			eng_cursor_error(&c, "The counts of a score must not be negative, nor both zero.");
-		if (b.n >= CLS_MAX_SCORES)
-			cls_over_max((int64) b.n + 1);
 		cls_push(&b, score, pos, neg, CurrentMemoryContext);
-		/* in order: the records are the sorted prefix already */
-		b.nsorted = b.n;
 	} while (eng_cursor_accept(&c, ','));
 	eng_cursor_expect(&c, ']');
 	eng_cursor_expect(&c, ')');
