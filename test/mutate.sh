@@ -111,6 +111,12 @@ pnbd_covariance_not_scaled	src/pareto.c	paretonbd	result->cov[i] = eng_no_minus_
 pnbd_serial_drops_T	src/pareto.c	paretonbd	pq_sendfloat8(buf, s->rows[i].T);	pq_sendfloat8(buf, s->rows[i].tx);
 pnbd_far_series_not_alternating	src/pareto.c	paretonbd	sum += (j % 2 == 0 ? 1.0 : -1.0) * exp(lt - lmax);	sum += exp(lt - lmax);
 pnbd_far_rest_from_wrong_point	src/pareto.c	paretonbd	if (!pnbd_integral(a, b, alpha, beta, D * qs - m, v, max_terms, &hi))	if (!pnbd_integral(a, b, alpha, beta, D * qs, v, max_terms, &hi))
+classifier_ties_count_zero	src/classifier.c	classifier	(2 * below + (uint64) c->rec[i].neg);	(2 * below);
+classifier_delong_population_variance	src/classifier.c	classifier	s10 /= (long double) (t->pos - 1);	s10 /= (long double) t->pos;
+classifier_log_loss_eps_1e15	src/classifier.c	classifier	p = Min(Max(p, CLS_LOG_LOSS_EPS), 1.0 - CLS_LOG_LOSS_EPS);	p = Min(Max(p, 1e-15), 1.0 - 1e-15);
+classifier_lift_ties_not_shared	src/classifier.c	classifier	pos += (long double) c->rec[k].pos * (long double) take / (long double) run;	pos += (long double) c->rec[k].pos;
+classifier_ci_plain_normal	src/classifier.c	classifier	lo = 1.0 / (1.0 + exp(-(l - h)));	lo = auc - z * se;
+classifier_delong_below_not_advanced	src/classifier.c	classifier	below += (uint64) r->neg;	below += 0;
 EOF
 )
 
