@@ -13,11 +13,11 @@
  * states merge by merging their sorted runs.
  *
  * The working state of the aggregates is the same histogram unsorted: an
- * array of (score, positives, negatives) records with an open-addressing
- * hash index on the score (seeded per state, so that no chosen set of
- * scores collides under every seed), so a row costs a hash probe and memory
- * grows with the distinct scores, not the rows.  The records are sorted once,
- * when the stored value is made.
+ * open-addressing hash table of (score, positives, negatives) records keyed
+ * on the score (seeded per state, so that no chosen set of scores collides
+ * under every seed), so a row costs a probe and memory grows with the
+ * distinct scores, not the rows.  The records are sorted once, when the
+ * stored value is made.
  *
  * IDENTIFICATION
  *	  src/classifier.c
@@ -61,19 +61,21 @@ typedef struct ClsRecord
 } ClsRecord;
 
 /*
- * Working state: n distinct scores in rec[], in arrival order; slot[] (a
- * power of two, at least twice max) holds the index of a record, or -1.
+ * Working state: an open-addressing hash table of records (nslots, a power
+ * of two, at most 3/4 full), the record itself in its slot so that a row
+ * touches one cache line; a slot with both counts zero is empty.
  */
 typedef struct ClsBuild
 {
-	int32		n;
-	int32		max;
+	int32		n;				/* distinct scores */
 	int32		nslots;
-	int32		last;			/* the record of the previous row */
+	int32		last;			/* the slot of the previous row */
+	int32		reserved;
 	uint64		seed;
-	ClsRecord  *rec;
-	int32	   *slot;
+	ClsRecord  *tab;
 } ClsBuild;
+
+#define CLS_EMPTY(r)	((r)->pos == 0 && (r)->neg == 0)
 
 /* Stored: header, count, then the distinct scores in increasing order. */
 typedef struct ClsData
@@ -158,44 +160,40 @@ cls_hash(double score, uint64 seed)
 	return (uint32) x;
 }
 
-/* the slot of a score: its record's, or the empty one where it goes */
+/* the slot of a score: its record, or the empty slot where it goes */
 static inline int32
-cls_probe(const ClsBuild *b, double score)
+cls_probe(const ClsRecord *tab, int32 nslots, uint64 seed, double score)
 {
-	uint32		mask = (uint32) b->nslots - 1;
-	uint32		h = cls_hash(score, b->seed) & mask;
+	uint32		mask = (uint32) nslots - 1;
+	uint32		h = cls_hash(score, seed) & mask;
 
-	while (b->slot[h] >= 0 && b->rec[b->slot[h]].score != score)
+	while (!CLS_EMPTY(&tab[h]) && tab[h].score != score)
 		h = (h + 1) & mask;
 	return (int32) h;
 }
 
-/* room for max records (at most the limit), slots rebuilt */
+/* a table of nslots slots, the records moved over */
 static void
-cls_grow(ClsBuild *b, int32 max, MemoryContext cxt)
+cls_grow(ClsBuild *b, int32 nslots, MemoryContext cxt)
 {
-	int32		nslots = (int32) pg_nextpower2_32((uint32) max * 2);
+	ClsRecord  *old = b->tab;
+	int32		oldslots = b->nslots;
+	ClsRecord  *tab = MemoryContextAllocZero(cxt, sizeof(ClsRecord) * (Size) nslots);
 
-	if (b->rec == NULL)
-	{
+	if (old == NULL)
 		b->seed = pg_prng_uint64(&pg_global_prng_state);
-		b->rec = MemoryContextAlloc(cxt, sizeof(ClsRecord) * (Size) max);
-	}
-	else
-	{
-		b->rec = repalloc(b->rec, sizeof(ClsRecord) * (Size) max);
-		pfree(b->slot);
-	}
-	b->max = max;
-	b->nslots = nslots;
-	b->slot = MemoryContextAlloc(cxt, sizeof(int32) * (Size) nslots);
-	memset(b->slot, 0xFF, sizeof(int32) * (Size) nslots);
-	for (int32 i = 0; i < b->n; i++)
+	for (int32 i = 0; i < oldslots; i++)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		b->slot[cls_probe(b, b->rec[i].score)] = i;
+		if (!CLS_EMPTY(&old[i]))
+			tab[cls_probe(tab, nslots, b->seed, old[i].score)] = old[i];
 	}
+	if (old != NULL)
+		pfree(old);
+	b->tab = tab;
+	b->nslots = nslots;
+	b->last = 0;
 }
 
 static void
@@ -207,33 +205,36 @@ cls_push(ClsBuild *b, double score, int64 pos, int64 neg, MemoryContext cxt)
 	if (score == 0.0)
 		score = 0.0;
 	/* runs of one score (sorted or repeated input) need no probe */
-	if (b->n > 0 && b->rec[b->last].score == score)
+	if (b->n > 0 && b->tab[b->last].score == score && !CLS_EMPTY(&b->tab[b->last]))
 	{
-		cls_add_counts(&b->rec[b->last], pos, neg);
+		cls_add_counts(&b->tab[b->last], pos, neg);
 		return;
 	}
-	if (b->rec == NULL)
-		cls_grow(b, 8, cxt);
-	h = cls_probe(b, score);
-	if (b->slot[h] >= 0)
+	if (b->tab == NULL)
+		cls_grow(b, 16, cxt);
+	h = cls_probe(b->tab, b->nslots, b->seed, score);
+	if (!CLS_EMPTY(&b->tab[h]))
 	{
-		b->last = b->slot[h];
-		cls_add_counts(&b->rec[b->last], pos, neg);
+		b->last = h;
+		cls_add_counts(&b->tab[h], pos, neg);
 		return;
 	}
-	if (b->n == b->max)
+	if (b->n >= CLS_MAX_SCORES)
+		cls_over_max((int64) b->n + 1);
+	if ((int64) (b->n + 1) * 4 > (int64) b->nslots * 3)
 	{
-		/* doubling, capped at the limit: at most 240 MB and 128 MB of slots */
-		if (b->n >= CLS_MAX_SCORES)
-			cls_over_max((int64) b->n + 1);
-		cls_grow(b, (int32) Min((int64) b->max * 2, CLS_MAX_SCORES), cxt);
-		h = cls_probe(b, score);
+		/*
+		 * Doubling: 2^24 slots (384 MB) at most, since 10 million scores fill
+		 * them to less than 3/4.
+		 */
+		cls_grow(b, b->nslots * 2, cxt);
+		h = cls_probe(b->tab, b->nslots, b->seed, score);
 	}
-	b->rec[b->n].score = score;
-	b->rec[b->n].pos = pos;
-	b->rec[b->n].neg = neg;
-	b->slot[h] = b->n;
-	b->last = b->n++;
+	b->tab[h].score = score;
+	b->tab[h].pos = pos;
+	b->tab[h].neg = neg;
+	b->n++;
+	b->last = h;
 }
 
 /*
@@ -309,10 +310,10 @@ cls_encode(ClsBuild *b)
 				neg = 0,
 				all;
 
-	for (int32 i = 0; i < b->n; i++)
+	for (int32 i = 0; i < b->nslots; i++)
 	{
-		if (pg_add_s64_overflow(pos, b->rec[i].pos, &pos) ||
-			pg_add_s64_overflow(neg, b->rec[i].neg, &neg))
+		if (pg_add_s64_overflow(pos, b->tab[i].pos, &pos) ||
+			pg_add_s64_overflow(neg, b->tab[i].neg, &neg))
 			cls_count_overflow();
 	}
 	if (pg_add_s64_overflow(pos, neg, &all))
@@ -320,14 +321,17 @@ cls_encode(ClsBuild *b)
 	c = palloc0(CLS_SIZE(b->n));
 	eng_init_header(&c->hdr, CLS_SIZE(b->n), CLS_VERSION, 0);
 	c->nscores = b->n;
-	for (int32 i = 0; i < b->n; i++)
+	for (int32 i = 0, k = 0; i < b->nslots; i++)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
+		if (CLS_EMPTY(&b->tab[i]))
+			continue;
 		/* field by field: padding stays zeroed (there is none today) */
-		c->rec[i].score = b->rec[i].score;
-		c->rec[i].pos = b->rec[i].pos;
-		c->rec[i].neg = b->rec[i].neg;
+		c->rec[k].score = b->tab[i].score;
+		c->rec[k].pos = b->tab[i].pos;
+		c->rec[k].neg = b->tab[i].neg;
+		k++;
 	}
 	cls_sort(c->rec, c->nscores);
 	return c;
@@ -347,11 +351,12 @@ cls_merge(void *dst, const void *src, MemoryContext cxt)
 {
 	const ClsBuild *from = src;
 
-	for (int32 i = 0; i < from->n; i++)
+	for (int32 i = 0; i < from->nslots; i++)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		cls_push(dst, from->rec[i].score, from->rec[i].pos, from->rec[i].neg, cxt);
+		if (!CLS_EMPTY(&from->tab[i]))
+			cls_push(dst, from->tab[i].score, from->tab[i].pos, from->tab[i].neg, cxt);
 	}
 }
 
@@ -374,7 +379,17 @@ cls_serialize(StringInfo buf, const void *state)
 {
 	const ClsBuild *b = state;
 
-	cls_send_records(buf, b->rec, b->n);
+	pq_sendint32(buf, b->n);
+	for (int32 i = 0; i < b->nslots; i++)
+	{
+		if ((i & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (CLS_EMPTY(&b->tab[i]))
+			continue;
+		pq_sendfloat8(buf, b->tab[i].score);
+		pq_sendint64(buf, b->tab[i].pos);
+		pq_sendint64(buf, b->tab[i].neg);
+	}
 }
 
 static void
@@ -535,6 +550,7 @@ engagement_classifier_summary_in(PG_FUNCTION_ARGS)
 	EngTextCursor c;
 	ClsBuild	b;
 	ClsData    *r;
+	double		prev = 0.0;
 
 	memset(&b, 0, sizeof(b));
 	eng_cursor_begin(&c, input, CLS_TYPNAME, CLS_VERSION);
@@ -550,8 +566,9 @@ engagement_classifier_summary_in(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (score == 0.0 && signbit(score))
 			eng_cursor_error(&c, "A score of zero is written 0.");
-		if (b.n > 0 && score <= b.rec[b.n - 1].score)
+		if (b.n > 0 && score <= prev)
 			eng_cursor_error(&c, "Scores must be distinct and in increasing order.");
+		prev = score;
 		if (pos < 0 || neg < 0 || (pos == 0 && neg == 0))
 			eng_cursor_error(&c, "The counts of a score must not be negative, nor both zero.");
 		cls_push(&b, score, pos, neg, CurrentMemoryContext);
