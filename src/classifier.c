@@ -9,8 +9,8 @@
  *
  * The state is the exact histogram of the scores: every distinct score with
  * the number of positive and negative rows at it, sorted by score.  Every
- * reader above is a function of that histogram, so each is exact, and two
- * states merge by merging their sorted runs.
+ * reader above is a function of that histogram, so each is exact, and
+ * states merge exactly (the counts of equal scores added).
  *
  * The working state of the aggregates is the same histogram unsorted: an
  * open-addressing hash table of (score, positives, negatives) records keyed
