@@ -63,16 +63,18 @@ SELECT k,
 	   bgnbd(0.243 + k, 4.414, 0.793, 2.426) AS bgnbd,
 	   gammagamma(6.25, 3.74 + k, 15.44) AS gammagamma,
 	   bgbb(1.204 + k, 0.75, 0.657, 2.783) AS bgbb,
-	   paretonbd(0.55 + k, 10.58, 0.61, 11.67) AS paretonbd
+	   paretonbd(0.55 + k, 10.58, 0.61, 11.67) AS paretonbd,
+	   (SELECT classifier_agg(score / 10.0, customer_id % 2 = 0) FROM crm.surveys
+		WHERE customer_id % 3 = k AND customer_id <= 60) AS classifier_summary
 FROM generate_series(0, 2) k;
 INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
 INSERT INTO bi_states (k) VALUES (3);
 });
 my %has_json = map { $_ => 1 }
-  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd);
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd classifier_summary);
 my @state_queries;
 for my $s (qw(nps_summary journey funnel markov_model engagement rfm
-	community_health bgnbd gammagamma bgbb paretonbd))
+	community_health bgnbd gammagamma bgbb paretonbd classifier_summary))
 {
 	die "bi_states.$s has fewer than three distinct states"
 	  unless $node->safe_psql('postgres',
