@@ -4130,6 +4130,32 @@ CREATE TYPE identity_graph (
 	OUTPUT = identity_graph_out,
 	RECEIVE = identity_graph_recv,
 	SEND = identity_graph_send,
+-- classifier quality (issue 24): how well a score predicts a boolean outcome.
+-- classifier_agg(score, outcome) builds a classifier_summary, the exact
+-- histogram of the scores (each distinct score with its positive and
+-- negative rows); auc, its DeLong standard error and interval, the lift
+-- table, log loss and the Brier score read it (src/classifier.c,
+-- docs/classifier.md)
+--
+CREATE TYPE classifier_summary;
+CREATE FUNCTION classifier_summary_in(cstring) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_out(classifier_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_recv(internal) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_send(classifier_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE classifier_summary (
+	INTERNALLENGTH = variable,
+	INPUT = classifier_summary_in,
+	OUTPUT = classifier_summary_out,
+	RECEIVE = classifier_summary_recv,
+	SEND = classifier_summary_send,
 	ALIGNMENT = double,
 	STORAGE = extended
 );
@@ -4332,3 +4358,206 @@ COMMENT ON OPERATOR < (identity_graph,identity_graph) IS 'consistent total order
 COMMENT ON OPERATOR <= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
+-- aggregation: one working state for every aggregate of this section
+CREATE FUNCTION classifier_trans(internal, double precision, boolean) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_classifier_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION classifier_rollup_trans(internal, classifier_summary) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_classifier_rollup_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION classifier_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_classifier_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION classifier_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_classifier_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_classifier_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_final(internal) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION auc_final(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_auc_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION log_loss_final(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_log_loss_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION brier_score_final(internal) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_brier_score_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE classifier_agg(score double precision, outcome boolean) (
+	SFUNC = classifier_trans, STYPE = internal, SSPACE = 256, FINALFUNC = classifier_final,
+	COMBINEFUNC = classifier_combine, SERIALFUNC = classifier_serial,
+	DESERIALFUNC = classifier_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE rollup(classifier_summary) (
+	SFUNC = classifier_rollup_trans, STYPE = internal, SSPACE = 256, FINALFUNC = classifier_final,
+	COMBINEFUNC = classifier_combine, SERIALFUNC = classifier_serial,
+	DESERIALFUNC = classifier_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE auc(score double precision, outcome boolean) (
+	SFUNC = classifier_trans, STYPE = internal, SSPACE = 256, FINALFUNC = auc_final,
+	COMBINEFUNC = classifier_combine, SERIALFUNC = classifier_serial,
+	DESERIALFUNC = classifier_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE log_loss(probability double precision, outcome boolean) (
+	SFUNC = classifier_trans, STYPE = internal, SSPACE = 256, FINALFUNC = log_loss_final,
+	COMBINEFUNC = classifier_combine, SERIALFUNC = classifier_serial,
+	DESERIALFUNC = classifier_deserial, PARALLEL = SAFE);
+CREATE AGGREGATE brier_score(probability double precision, outcome boolean) (
+	SFUNC = classifier_trans, STYPE = internal, SSPACE = 256, FINALFUNC = brier_score_final,
+	COMBINEFUNC = classifier_combine, SERIALFUNC = classifier_serial,
+	DESERIALFUNC = classifier_deserial, PARALLEL = SAFE);
+
+CREATE FUNCTION classifier_summary_add(classifier_summary, classifier_summary) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_add'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR + (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+				   FUNCTION = classifier_summary_add, COMMUTATOR = +);
+
+-- readers
+CREATE FUNCTION auc(classifier_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_auc'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION auc_std_error(classifier_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_auc_std_error'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION auc_ci(classifier_summary, confidence double precision DEFAULT 0.95,
+					   OUT lower double precision, OUT upper double precision) RETURNS record
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_auc_ci'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_loss(classifier_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_log_loss'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION brier_score(classifier_summary) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_brier_score'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION positives(classifier_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_positives'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION negatives(classifier_summary) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_negatives'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION lift_table(classifier_summary, groups integer DEFAULT 10,
+						   OUT ntile integer, OUT rows bigint, OUT positives double precision,
+						   OUT min_score double precision, OUT max_score double precision,
+						   OUT positive_rate double precision, OUT cumulative_rows bigint,
+						   OUT cumulative_positives double precision, OUT lift double precision,
+						   OUT gain double precision, OUT cumulative_lift double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_lift_table'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 10;
+CREATE FUNCTION unnest(classifier_summary, OUT score double precision,
+					   OUT positives bigint, OUT negatives bigint) RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_unnest'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- JSON forms
+CREATE FUNCTION classifier_summary_json(classifier_summary) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (classifier_summary AS json) WITH FUNCTION classifier_summary_json(classifier_summary);
+CREATE FUNCTION classifier_summary_jsonb(classifier_summary) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (classifier_summary AS jsonb) WITH FUNCTION classifier_summary_jsonb(classifier_summary);
+
+-- equality, hashing and a (meaningless) total order, as on every state type
+CREATE FUNCTION classifier_summary_eq(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_ne(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_lt(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_le(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_gt(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_ge(classifier_summary, classifier_summary) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_cmp(classifier_summary, classifier_summary) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_hash(classifier_summary) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_hash_extended(classifier_summary, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+				   FUNCTION = classifier_summary_eq, COMMUTATOR = =, NEGATOR = <>,
+				   RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+					FUNCTION = classifier_summary_ne, COMMUTATOR = <>, NEGATOR = =,
+					RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+				   FUNCTION = classifier_summary_lt, COMMUTATOR = >, NEGATOR = >=,
+				   RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+					FUNCTION = classifier_summary_le, COMMUTATOR = >=, NEGATOR = >,
+					RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+				   FUNCTION = classifier_summary_gt, COMMUTATOR = <, NEGATOR = <=,
+				   RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = classifier_summary, RIGHTARG = classifier_summary,
+					FUNCTION = classifier_summary_ge, COMMUTATOR = <=, NEGATOR = <,
+					RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS classifier_summary_ops DEFAULT FOR TYPE classifier_summary USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 classifier_summary_cmp(classifier_summary, classifier_summary);
+CREATE OPERATOR CLASS classifier_summary_hash_ops DEFAULT FOR TYPE classifier_summary USING hash AS
+	OPERATOR 1 =, FUNCTION 1 classifier_summary_hash(classifier_summary),
+	FUNCTION 2 classifier_summary_hash_extended(classifier_summary, bigint);
+
+COMMENT ON TYPE classifier_summary IS 'the scores of a classifier with their outcomes: each distinct score with its positive and negative rows (AUC, lift, log loss, Brier score)';
+COMMENT ON FUNCTION classifier_summary_in(cstring) IS 'text input of type classifier_summary';
+COMMENT ON FUNCTION classifier_summary_out(classifier_summary) IS 'text output of type classifier_summary';
+COMMENT ON FUNCTION classifier_summary_recv(internal) IS 'binary input of type classifier_summary';
+COMMENT ON FUNCTION classifier_summary_send(classifier_summary) IS 'binary output of type classifier_summary';
+COMMENT ON FUNCTION classifier_trans(internal, double precision, boolean) IS 'transition function of aggregates classifier_agg, auc, log_loss and brier_score (not meant to be called directly)';
+COMMENT ON FUNCTION classifier_rollup_trans(internal, classifier_summary) IS 'transition function of aggregate rollup(classifier_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION classifier_combine(internal, internal) IS 'combine function of the classifier aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION classifier_serial(internal) IS 'serialization function of the classifier aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION classifier_deserial(bytea, internal) IS 'deserialization function of the classifier aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION classifier_final(internal) IS 'final function of aggregates classifier_agg and rollup(classifier_summary) (not meant to be called directly)';
+COMMENT ON FUNCTION auc_final(internal) IS 'final function of aggregate auc(double precision, boolean) (not meant to be called directly)';
+COMMENT ON FUNCTION log_loss_final(internal) IS 'final function of aggregate log_loss(double precision, boolean) (not meant to be called directly)';
+COMMENT ON FUNCTION brier_score_final(internal) IS 'final function of aggregate brier_score(double precision, boolean) (not meant to be called directly)';
+COMMENT ON AGGREGATE classifier_agg(double precision, boolean) IS 'classifier_summary of (score, outcome) rows: every distinct score with its positive and negative rows';
+COMMENT ON AGGREGATE rollup(classifier_summary) IS 'merge classifier_summary states';
+COMMENT ON AGGREGATE auc(double precision, boolean) IS 'area under the ROC curve of a score for a boolean outcome (Mann-Whitney U / (n1 n0), ties count one half)';
+COMMENT ON AGGREGATE log_loss(double precision, boolean) IS 'mean log loss of probabilities for a boolean outcome (probabilities clipped to [eps, 1 - eps], eps = 2^-52)';
+COMMENT ON AGGREGATE brier_score(double precision, boolean) IS 'Brier score: mean squared difference of probabilities and a boolean outcome';
+COMMENT ON FUNCTION classifier_summary_add(classifier_summary, classifier_summary) IS 'support function of the classifier_summary + operator: the two states merged';
+COMMENT ON OPERATOR + (classifier_summary, classifier_summary) IS 'merge two classifier_summary states';
+COMMENT ON FUNCTION auc(classifier_summary) IS 'area under the ROC curve (Mann-Whitney U / (n1 n0), ties count one half); NULL with one class only';
+COMMENT ON FUNCTION auc_std_error(classifier_summary) IS 'DeLong standard error of the AUC; NULL with fewer than two rows of a class';
+COMMENT ON FUNCTION auc_ci(classifier_summary, double precision) IS 'confidence interval of the AUC: DeLong standard error on the logit scale';
+COMMENT ON FUNCTION log_loss(classifier_summary) IS 'mean log loss of scores that are probabilities (clipped to [eps, 1 - eps], eps = 2^-52)';
+COMMENT ON FUNCTION brier_score(classifier_summary) IS 'Brier score of scores that are probabilities: mean squared difference from the outcome';
+COMMENT ON FUNCTION positives(classifier_summary) IS 'number of rows whose outcome is true';
+COMMENT ON FUNCTION negatives(classifier_summary) IS 'number of rows whose outcome is false';
+COMMENT ON FUNCTION lift_table(classifier_summary, integer) IS 'lift and cumulative gain per group of rows ranked by score (ntile sizes; positives of tied scores shared in proportion)';
+COMMENT ON FUNCTION unnest(classifier_summary) IS 'the distinct scores of a classifier_summary with their positive and negative rows';
+COMMENT ON FUNCTION classifier_summary_json(classifier_summary) IS 'json form of classifier_summary (the cast to json; keys documented)';
+COMMENT ON FUNCTION classifier_summary_jsonb(classifier_summary) IS 'jsonb form of classifier_summary (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION classifier_summary_eq(classifier_summary, classifier_summary) IS 'support function of the classifier_summary = operator';
+COMMENT ON FUNCTION classifier_summary_ne(classifier_summary, classifier_summary) IS 'support function of the classifier_summary <> operator';
+COMMENT ON FUNCTION classifier_summary_lt(classifier_summary, classifier_summary) IS 'support function of the classifier_summary < operator';
+COMMENT ON FUNCTION classifier_summary_le(classifier_summary, classifier_summary) IS 'support function of the classifier_summary <= operator';
+COMMENT ON FUNCTION classifier_summary_gt(classifier_summary, classifier_summary) IS 'support function of the classifier_summary > operator';
+COMMENT ON FUNCTION classifier_summary_ge(classifier_summary, classifier_summary) IS 'support function of the classifier_summary >= operator';
+COMMENT ON FUNCTION classifier_summary_cmp(classifier_summary, classifier_summary) IS 'comparison of two classifier_summary states (btree operator class support)';
+COMMENT ON FUNCTION classifier_summary_hash(classifier_summary) IS 'hash of a classifier_summary state (hash operator class support)';
+COMMENT ON FUNCTION classifier_summary_hash_extended(classifier_summary, bigint) IS 'extended hash of a classifier_summary state (hash operator class support)';
+COMMENT ON OPERATOR = (classifier_summary, classifier_summary) IS 'classifier_summary states are equal (they print the same)';
+COMMENT ON OPERATOR <> (classifier_summary, classifier_summary) IS 'classifier_summary states differ';
+COMMENT ON OPERATOR < (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';

@@ -122,6 +122,14 @@ FROM (SELECT i, u, k,
 	  FROM (SELECT i, i % greatest($rows / 10, 1) AS u, i / greatest($rows / 10, 1) AS k,
 				   abs(hashint8((i % greatest($rows / 10, 1)) * 13)) % 100 AS h, abs(hashint8(i * 7)) % 100 AS r
 			FROM generate_series(1::bigint, $rows) i) s) e;
+-- classifier scores: N rows in 1000 groups, a score u in [0, 1) cut to four
+-- decimals (10,000 distinct values, as model outputs are usually rounded),
+-- the outcome true with probability 0.1 + 0.5 u
+CREATE TABLE clf AS
+	SELECT i AS id, (i % 1000)::int AS g, floor(u * 10000) / 10000 AS score,
+		   (abs(hashint8(i * 5 + 1)) % 1000000) / 1e6 < 0.1 + 0.5 * u AS outcome
+	FROM (SELECT i, ((abs(hashint8(i * 3)) % 1000000) / 1e6)::float8 AS u
+		  FROM generate_series(1, $rows) i) s;
 CREATE AGGREGATE nps_noinv(integer) (SFUNC = nps_trans, STYPE = nps_summary, FINALFUNC = nps_final);
 VACUUM ANALYZE scores;
 VACUUM ANALYZE scores_small;
@@ -133,6 +141,7 @@ VACUUM ANALYZE btyd_raw;
 VACUUM ANALYZE posts;
 VACUUM ANALYZE names60k;
 VACUUM ANALYZE events;
+VACUUM ANALYZE clf;
 EOSQL
 
 # one timed execution, server-side
@@ -720,6 +729,29 @@ case_row "journey_agg, 60,000 event names (vs 1 name)" \
 	   AND pg_column_size(a) > (SELECT sum(octet_length(many) + 1) FROM names60k)
 	 FROM (SELECT journey_agg(ts, channel, many) AS a, journey_agg(ts, channel, one) AS b FROM names60k) s" \
 	0 $((runs * 3))
+
+# AUC (Mann-Whitney U / (n1 n0), ties 1/2) against the best plain-SQL
+# rank-sum: the histogram of the scores by GROUP BY (hash aggregation), each
+# distinct score's average rank from a window over the histogram, then
+# R1 - n1 (n1 + 1) / 2 (sorting the rows for rank() is far slower); all rows,
+# and per group (1000 groups of N/1000 rows)
+AUC_IDIOM="WITH h AS (SELECT score, count(*) FILTER (WHERE outcome) AS p, count(*) AS c FROM clf GROUP BY score),
+	r AS (SELECT p, c, sum(c) OVER (ORDER BY score) - c AS below FROM h)
+	SELECT (sum(p * (below + (c + 1) / 2.0)) - sum(p) * (sum(p) + 1) / 2.0) / (sum(p) * (sum(c) - sum(p))) AS auc FROM r"
+case_row "auc(score, outcome), all rows (vs rank-sum)" \
+	"SELECT auc(score, outcome) FROM clf" \
+	"$AUC_IDIOM" \
+	"SELECT count(*) FROM clf" \
+	"SELECT abs((SELECT auc(score, outcome) FROM clf) - ($AUC_IDIOM)) < 1e-12"
+AUC_G_IDIOM="WITH h AS (SELECT g, score, count(*) FILTER (WHERE outcome) AS p, count(*) AS c FROM clf GROUP BY g, score),
+	r AS (SELECT g, p, c, sum(c) OVER (PARTITION BY g ORDER BY score) - c AS below FROM h)
+	SELECT g, (sum(p * (below + (c + 1) / 2.0)) - sum(p) * (sum(p) + 1) / 2.0) / (sum(p) * (sum(c) - sum(p))) AS auc FROM r GROUP BY g"
+case_row "auc(score, outcome) GROUP BY 1000 groups" \
+	"SELECT g, auc(score, outcome) FROM clf GROUP BY g" \
+	"$AUC_G_IDIOM" \
+	"SELECT count(*) FROM clf" \
+	"SELECT count(*) = 0 FROM (SELECT g, auc(score, outcome) AS a FROM clf GROUP BY g) x
+	 FULL JOIN ($AUC_G_IDIOM) y USING (g) WHERE (abs(a - y.auc) < 1e-12) IS NOT TRUE"
 
 # Funnel and retention per user over the events, then the number of users
 # per level (per retention pattern), so that only the aggregation is timed.

@@ -127,6 +127,12 @@ identity_pair_time_latest	src/identity.c	identity	if (seen < e->seen_at)	if (see
 identity_priority_reversed	src/identity.c	identity	prank[i] < prank[c] ||	prank[i] > prank[c] ||
 identity_never_merge_one_side	src/identity.c	identity	if (blocked[p->a] || blocked[p->b])	if (blocked[p->a])
 identity_send_first_seen	src/identity.c	identity	pq_sendint64(&buf, g->ids[i].first_seen);	pq_sendint64(&buf, g->ids[i].first_seen + 1);
+classifier_ties_count_zero	src/classifier.c	classifier	(2 * below + (uint64) c->rec[i].neg);	(2 * below);
+classifier_delong_population_variance	src/classifier.c	classifier	s10 /= (long double) (t->pos - 1);	s10 /= (long double) t->pos;
+classifier_log_loss_eps_1e15	src/classifier.c	classifier	p = Min(Max(p, CLS_LOG_LOSS_EPS), 1.0 - CLS_LOG_LOSS_EPS);	p = Min(Max(p, 1e-15), 1.0 - 1e-15);
+classifier_lift_ties_not_shared	src/classifier.c	classifier	pos += (long double) c->rec[k].pos * (long double) take / (long double) run;	pos += (long double) c->rec[k].pos;
+classifier_ci_plain_normal	src/classifier.c	classifier	lo = 1.0 / (1.0 + exp(-(l - h)));	lo = auc - z * se;
+classifier_delong_below_not_advanced	src/classifier.c	classifier	below += (uint64) r->neg;	below += 0;
 EOF
 )
 

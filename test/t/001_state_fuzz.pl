@@ -222,6 +222,24 @@ my %accessors = (
 		'expected_spend(gammagamma,double precision,double precision)' =>
 		  'expected_spend(v, 3, 10)',
 	},
+	classifier_summary => {
+		'auc(classifier_summary)' => 'coalesce(auc(v), 0)',
+		'auc_std_error(classifier_summary)' => 'coalesce(auc_std_error(v), 0)',
+		'auc_ci(classifier_summary,double precision)' => 'coalesce((auc_ci(v, 0.9)).lower, 0)',
+		'positives(classifier_summary)' => 'positives(v)',
+		'negatives(classifier_summary)' => 'negatives(v)',
+		'lift_table(classifier_summary,integer)' => '(SELECT count(*) FROM lift_table(v, 7))',
+		# (probabilities only, other scores are 22023 rightly: the state's
+		# scores clamped to [0, 1], one row each, in an aggregate, which the
+		# planner cannot fold into a constant before the CASE is decided)
+		'log_loss(classifier_summary)' =>
+		  '(SELECT log_loss(classifier_agg(greatest(0, least(1, score)), positives > 0)) FROM unnest(v))',
+		'brier_score(classifier_summary)' =>
+		  '(SELECT brier_score(classifier_agg(greatest(0, least(1, score)), positives > 0)) FROM unnest(v))',
+		# (a state with room for twice its rows: the largest has none, rightly 22003)
+		'classifier_summary_add(classifier_summary,classifier_summary)' =>
+		  'CASE WHEN positives(v) + negatives(v) < 4611686018427387904 THEN positives(v + v) END',
+	},
 	community_health => {
 		map({ ("$_(community_health)" => "coalesce($_(v), 0)") }
 			qw(posts threads members views answered_threads interactivity content)),
@@ -266,7 +284,7 @@ foreach my $type (keys %accessors)
 	$accessors{$type}{"${type}_json($type)"} = 'length(v::json::text)';
 	$accessors{$type}{"${type}_jsonb($type)"} = 'length(v::jsonb::text)';
 }
-foreach my $type (qw(rfm funnel community_health journey markov_model fractribution_summary identity_graph))
+foreach my $type (qw(rfm funnel community_health journey markov_model fractribution_summary identity_graph classifier_summary))
 {
 	$accessors{$type}{"unnest($type)"} = '(SELECT count(*) FROM unnest(v))';
 }

@@ -76,6 +76,11 @@ CREATE VIEW customer_value AS
 	SELECT id, customer_id, predicted_clv(bg, gg, frequency(r), recency(r, '7 days'),
 									  age(r, '2026-12-01', '7 days'), greatest(monetary(r), 1), 12, 4.345, 0.01) AS clv
 	FROM models, (SELECT customer_id, rfm_agg(ts, length(channel) * 1.25) AS r FROM touches GROUP BY 1) s;
+CREATE TABLE scorecards AS
+	SELECT customer_id % 5 AS segment, classifier_agg(length(channel) / 20.0 + (customer_id % 7) / 100.0, event IS NOT NULL) AS c
+	FROM touches GROUP BY 1;
+CREATE VIEW scorecard_quality AS
+	SELECT segment, auc(c), auc_std_error(c), log_loss(c), brier_score(c) FROM scorecards;
 
 -- identity graphs: per board, one stored out of line, and a view over the mapping
 CREATE TABLE idgraphs (board int, g identity_graph);
@@ -124,6 +129,8 @@ my %checks = (
 	'fractribution view' => 'SELECT * FROM channel_credits ORDER BY channel NULLS LAST',
 	'identity graphs'   => 'SELECT board, g::text FROM idgraphs ORDER BY board',
 	'identity view'     => 'SELECT * FROM stitched ORDER BY board, identifier',
+	'scorecards'        => 'SELECT segment, c::text FROM scorecards ORDER BY segment',
+	'scorecard view'    => 'SELECT * FROM scorecard_quality ORDER BY segment',
 );
 my %before;
 for my $name (sort keys %checks)
@@ -173,11 +180,18 @@ COPY models_$format FROM '$dir/models.$format' WITH (FORMAT $format);
 COPY idgraphs TO '$dir/idgraphs.$format' WITH (FORMAT $format);
 CREATE TABLE idgraphs_$format (LIKE idgraphs);
 COPY idgraphs_$format FROM '$dir/idgraphs.$format' WITH (FORMAT $format);
+COPY scorecards TO '$dir/scorecards.$format' WITH (FORMAT $format);
+CREATE TABLE scorecards_$format (LIKE scorecards);
+COPY scorecards_$format FROM '$dir/scorecards.$format' WITH (FORMAT $format);
 EOSQL
 	is( $node->safe_psql('src',
 			"SET search_path = public, analytics; SELECT board, g::text FROM idgraphs_$format ORDER BY board"),
 		$before{'identity graphs'},
 		"identity graphs survive COPY in $format format");
+	is( $node->safe_psql('src',
+			"SET search_path = public, analytics; SELECT segment, c::text FROM scorecards_$format ORDER BY segment"),
+		$before{scorecards},
+		"classifier states survive COPY in $format format");
 	is( $node->safe_psql('src',
 			"SET search_path = public, analytics; SELECT id, bg::text, gg::text, bb::text, pn::text FROM models_$format ORDER BY id"),
 		$before{models},

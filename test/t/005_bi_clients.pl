@@ -69,16 +69,18 @@ SELECT k,
 		FROM crm.touches WHERE customer_id = k + 1) AS fractribution_summary,
 	   (SELECT identity_agg(id_a, id_b, seen_at) FROM crm.identity_links
 		WHERE id_a = 'crm:' || (k + 1) OR id_b = 'crm:' || (k + 1)
-		   OR id_b = 'email:customer' || (k + 1) || '@example.com') AS identity_graph
+		   OR id_b = 'email:customer' || (k + 1) || '@example.com') AS identity_graph,
+	   (SELECT classifier_agg(score / 10.0, customer_id % 2 = 0) FROM crm.surveys
+		WHERE customer_id % 3 = k AND customer_id <= 60) AS classifier_summary
 FROM generate_series(0, 2) k;
 INSERT INTO bi_states SELECT * FROM bi_states WHERE k < 2;
 INSERT INTO bi_states (k) VALUES (3);
 });
 my %has_json = map { $_ => 1 }
-  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph);
+  qw(nps_summary funnel engagement rfm community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph classifier_summary);
 my @state_queries;
 for my $s (qw(nps_summary journey funnel markov_model engagement rfm
-	community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph))
+	community_health bgnbd gammagamma bgbb paretonbd fractribution_summary identity_graph classifier_summary))
 {
 	die "bi_states.$s has fewer than three distinct states"
 	  unless $node->safe_psql('postgres',

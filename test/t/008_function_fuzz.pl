@@ -187,7 +187,7 @@ sub peak_kb
 #
 $node->safe_psql('postgres', slurp_file("$FindBin::RealBin/008_function_fuzz.sql"));
 
-my %statetypes = map { $_ => 1 } qw(nps_summary journey funnel markov_model fractribution_summary engagement rfm bgnbd mbgnbd bgbb paretonbd gammagamma community_health identity_graph);
+my %statetypes = map { $_ => 1 } qw(nps_summary journey funnel markov_model fractribution_summary engagement rfm bgnbd mbgnbd bgbb paretonbd gammagamma community_health identity_graph classifier_summary);
 my %fixed_size = map { $_ => 1 } qw(nps_summary engagement bgnbd mbgnbd bgbb paretonbd gammagamma);
 my %pool;    # type => [ text of valid states ]
 foreach my $line (split /\n/, $node->safe_psql('postgres',

@@ -106,7 +106,10 @@ UNION ALL SELECT 'identity_graph', identity_agg(a, b, t)::text
   FROM (VALUES ('crm:1', 'email:a@example.com', '2026-03-01 10:00Z'::timestamptz),
                ('cookie:9', 'email:a@example.com', '2026-03-02 10:00Z'), ('lone', 'lone', '2026-03-03 10:00Z'),
                ('say "hi"', 'a,b', '2026-03-04 10:00Z')) v(a, b, t)
-UNION ALL SELECT 'identity_graph', identity_agg('x', 'y')::text;
+UNION ALL SELECT 'identity_graph', identity_agg('x', 'y')::text
+UNION ALL SELECT 'classifier_summary', classifier_agg(s, o)::text
+  FROM (VALUES (0.9::float8, true), (0.7, true), (0.5, true), (0.6, false), (0.3, false), (0.5, false)) v(s, o)
+UNION ALL SELECT 'classifier_summary', classifier_agg(-2.5, false)::text;
 
 -- Large states: thousands of touches, names, events, records and days;
 -- extreme models (purchase_probability(fz_big_bgnbd, 1e17, 1) is issue 16's).
@@ -145,6 +148,9 @@ CREATE TABLE fz_big_community_health AS
 CREATE TABLE fz_big_identity_graph AS
 	SELECT identity_agg('id:' || g % 5000, 'id:' || (g * 7919) % 5000,
 						'2026-01-01 00:00Z'::timestamptz + g * interval '1 minute') AS v
+	FROM generate_series(1, 20000) g;
+CREATE TABLE fz_big_classifier_summary AS
+	SELECT classifier_agg((g * 7919 % 20011)::float8 / 20011, g % 3 = 0) AS v
 	FROM generate_series(1, 20000) g;
 -- 30,000 touches of one 300-byte name, one second apart.
 CREATE TABLE fz_long_journey AS
