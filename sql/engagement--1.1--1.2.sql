@@ -4072,3 +4072,56 @@ COMMENT ON OPERATOR < (engagement_logit,engagement_logit) IS 'consistent total o
 COMMENT ON OPERATOR <= (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
+
+-- intent against action: NPS categories against referral outcomes
+CREATE TYPE nps_referral_row AS (
+	category text,
+	respondents bigint,
+	referrals bigint,
+	converted bigint,
+	conversion_rate double precision,
+	conversion_lower double precision,
+	conversion_upper double precision,
+	referral_value double precision,
+	crv_per_respondent double precision
+);
+CREATE FUNCTION nps_referrals_trans(double precision[], integer, bigint, bigint, double precision)
+	RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_trans(double precision[], integer, bigint, bigint, double precision,
+									double precision) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_combine(double precision[], double precision[])
+	RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_combine'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_final(double precision[]) RETURNS nps_referral_row[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE nps_referrals(score integer, referrals bigint, converted bigint,
+							   referral_value double precision) (
+	SFUNC = nps_referrals_trans,
+	STYPE = double precision[],
+	FINALFUNC = nps_referrals_final,
+	COMBINEFUNC = nps_referrals_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE nps_referrals(score integer, referrals bigint, converted bigint,
+							   referral_value double precision, confidence double precision) (
+	SFUNC = nps_referrals_trans,
+	STYPE = double precision[],
+	FINALFUNC = nps_referrals_final,
+	COMBINEFUNC = nps_referrals_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON TYPE nps_referral_row IS 'one NPS category of nps_referrals: respondents, referrals, converted referrals, conversion rate with its Wilson interval, referral value';
+COMMENT ON FUNCTION nps_referrals_trans(double precision[],integer,bigint,bigint,double precision) IS 'transition function of aggregate nps_referrals(integer,bigint,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_trans(double precision[],integer,bigint,bigint,double precision,double precision) IS 'transition function of aggregate nps_referrals(integer,bigint,bigint,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_combine(double precision[],double precision[]) IS 'combine function of the nps_referrals aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_final(double precision[]) IS 'final function of the nps_referrals aggregates (not meant to be called directly)';
+COMMENT ON AGGREGATE nps_referrals(integer, bigint, bigint, double precision)
+	IS 'intent against action: per NPS category (promoter, passive, detractor, all) respondents, referrals, converted referrals, conversion rate with its 95% Wilson interval, referral value per respondent';
+COMMENT ON AGGREGATE nps_referrals(integer, bigint, bigint, double precision, double precision)
+	IS 'intent against action with a Wilson interval at the given confidence level';

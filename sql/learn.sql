@@ -255,3 +255,118 @@ SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y, i % 2) FROM logit_custo
 -- as_of before a state's last event
 SELECT engagement_logit_fit(e, '2026-02-01 00:00+00', y) FROM logit_customers;
 SELECT outcome_probability(m, e, '2026-02-01 00:00+00') FROM logit_model, logit_customers WHERE i = 1;
+
+--
+-- Intent against action: nps_referrals(score, referrals, converted,
+-- referral_value [, confidence]).
+--
+-- By hand: promoters 10 (2 referrals, 1 converted, value 50) and 9 (none,
+-- value 0): 2 respondents, 2 referrals, 1 converted, rate 1/2, value 50,
+-- 25 per respondent; passive 7 (1 referral, converted, 20); detractor 3
+-- (NULL value: 0); a NULL score is not a respondent.  Wilson at 95%,
+-- z = 1.959963984540054: for 1 of 2, (1/2 + z^2/4 -+ z sqrt(1/8 + z^2/16))
+-- / (1 + z^2/2) = 0.0945312 .. 0.9054688; for 1 of 1, (1 + z^2/2 -
+-- z sqrt(z^2/4)) / (1 + z^2) = 1 / (1 + z^2) = 0.2065493 .. 1; all: 2 of 3.
+--
+CREATE TABLE nr_hand (s int, r bigint, c bigint, v float8);
+INSERT INTO nr_hand VALUES (10, 2, 1, 50), (9, 0, 0, 0), (7, 1, 1, 20), (3, 0, 0, NULL), (NULL, 5, 5, 100);
+SELECT category, respondents, referrals, converted, round(conversion_rate::numeric, 6) AS rate,
+	   round(conversion_lower::numeric, 7) AS lower, round(conversion_upper::numeric, 7) AS upper,
+	   referral_value, crv_per_respondent
+FROM unnest((SELECT nps_referrals(s, r, c, v) FROM nr_hand));
+WITH z AS (SELECT 1.959963984540054::float8 AS z)
+SELECT category,
+	   (abs(conversion_lower - w.lo) <= 1e-15 AND abs(conversion_upper - w.hi) <= 1e-15) IS TRUE AS agrees
+FROM unnest((SELECT nps_referrals(s, r, c, v) FROM nr_hand)) u
+JOIN (SELECT 'promoter' AS category, (0.5 + z * z / 4 - z * sqrt(1.0 / 8 + z * z / 16)) / (1 + z * z / 2) AS lo,
+			 (0.5 + z * z / 4 + z * sqrt(1.0 / 8 + z * z / 16)) / (1 + z * z / 2) AS hi FROM z
+	  UNION ALL SELECT 'passive', 1 / (1 + z * z), 1 FROM z
+	  UNION ALL SELECT 'all', (2.0 / 3 + z * z / 6 - z * sqrt(2.0 / 27 + z * z / 36)) / (1 + z * z / 3),
+						(2.0 / 3 + z * z / 6 + z * sqrt(2.0 / 27 + z * z / 36)) / (1 + z * z / 3) FROM z) w
+USING (category) ORDER BY category;
+-- another confidence level: 90%, z = 1.6448536269514722
+SELECT category, round(conversion_lower::numeric, 7) AS lower, round(conversion_upper::numeric, 7) AS upper,
+	   (abs(conversion_lower - (0.5 + 1.6448536269514722 ^ 2 / 4 - 1.6448536269514722 * sqrt(1.0 / 8 + 1.6448536269514722 ^ 2 / 16)) / (1 + 1.6448536269514722 ^ 2 / 2)) <= 1e-15) IS TRUE AS agrees
+FROM unnest((SELECT nps_referrals(s, r, c, v, 0.90) FROM nr_hand)) WHERE category = 'promoter';
+-- no rows, or only rows without a score: NULL
+SELECT nps_referrals(s, r, c, v) IS NULL AS empty FROM nr_hand WHERE false;
+SELECT nps_referrals(NULL, 1, 1, 1) IS NULL AS no_respondents;
+
+--
+-- Against plain SQL (GROUP BY with CASE) on generated data: 20,000
+-- respondents in 7 segments, scores 0..10, referrals 0..4, converted up
+-- to the referrals, values in cents, some NULL referral columns (the outer
+-- side of a join) and NULL scores; the Wilson bounds from the formula
+--
+CREATE TABLE nr_gen AS
+SELECT g, g % 7 AS segment,
+	   CASE WHEN g % 97 = 0 THEN NULL ELSE (g * 7) % 11 END AS score,
+	   CASE WHEN g % 13 = 0 THEN NULL ELSE ((g * 31) % 5)::bigint END AS referrals,
+	   CASE WHEN g % 13 = 0 THEN NULL ELSE least((g * 17) % 4, (g * 31) % 5)::bigint END AS converted,
+	   CASE WHEN g % 13 = 0 THEN NULL ELSE ((g * 53) % 10000) / 100.0 - 20 END::float8 AS referral_value
+FROM generate_series(1, 20000) g;
+CREATE TABLE nr_sql AS
+SELECT segment, category, count(*) AS respondents, coalesce(sum(referrals), 0) AS referrals,
+	   coalesce(sum(converted), 0) AS converted, coalesce(sum(referral_value), 0) AS referral_value
+FROM (SELECT segment, referrals, converted, referral_value,
+			 CASE WHEN score >= 9 THEN 'promoter' WHEN score >= 7 THEN 'passive' ELSE 'detractor' END AS category
+	  FROM nr_gen WHERE score IS NOT NULL) t
+GROUP BY GROUPING SETS ((segment, category), (segment))
+ORDER BY 1, 2;
+UPDATE nr_sql SET category = 'all' WHERE category IS NULL;
+SELECT count(*) AS rows,
+	   count(*) FILTER (WHERE u.respondents IS DISTINCT FROM q.respondents OR u.referrals IS DISTINCT FROM q.referrals
+		   OR u.converted IS DISTINCT FROM q.converted
+		   OR (abs(u.referral_value - q.referral_value) <= 1e-9) IS NOT TRUE
+		   OR (abs(u.crv_per_respondent - q.referral_value / q.respondents) <= 1e-12) IS NOT TRUE
+		   OR (abs(u.conversion_rate - q.converted::float8 / q.referrals) <= 1e-15) IS NOT TRUE
+		   OR (abs(u.conversion_lower - w.lo) <= 1e-12) IS NOT TRUE
+		   OR (abs(u.conversion_upper - w.hi) <= 1e-12) IS NOT TRUE) AS mismatches,
+	   sum(u.respondents) FILTER (WHERE u.category = 'all') AS respondents
+FROM (SELECT segment, (unnest(nps_referrals(score, referrals, converted, referral_value))).*
+	  FROM nr_gen GROUP BY segment) u
+FULL JOIN nr_sql q USING (segment, category),
+LATERAL (SELECT q.converted::float8 / q.referrals AS p, 1.959963984540054::float8 AS z, q.referrals::float8 AS n) x,
+LATERAL (SELECT (p + z * z / (2 * n) - z * sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n) AS lo,
+				(p + z * z / (2 * n) + z * sqrt(p * (1 - p) / n + z * z / (4 * n * n))) / (1 + z * z / n) AS hi) w;
+-- parallel plans give the same rows
+CREATE TABLE nr_big AS SELECT n.* FROM nr_gen n, generate_series(1, 5);
+ANALYZE nr_big;
+SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT nps_referrals(score, referrals, converted, referral_value) FROM nr_big;
+SELECT category, respondents, referrals, converted,
+	   (abs(crv_per_respondent - (SELECT crv_per_respondent FROM unnest((SELECT nps_referrals(score, referrals, converted, referral_value) FROM nr_gen)) x
+								  WHERE x.category = u.category)) <= 1e-9) IS TRUE AS same_crv
+FROM unnest((SELECT nps_referrals(score, referrals, converted, referral_value) FROM nr_big)) u;
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather;
+-- the NPS to CRV link in one query: NPS answers joined to the referrals
+-- each respondent made and their crv()
+WITH referrals AS (
+	SELECT referrer, count(*) AS made, count(*) FILTER (WHERE joined) AS converted,
+		   crv(referee, NULL, margin, 10, 0, 40) AS value
+	FROM (VALUES (1, 101, true, 120.0::float8), (1, 102, false, NULL), (2, 103, true, 80), (4, 104, true, 0))
+		 r(referrer, referee, joined, margin)
+	GROUP BY referrer)
+SELECT u.category, u.respondents, u.referrals, u.converted, u.referral_value, u.crv_per_respondent
+FROM unnest((SELECT nps_referrals(a.score, r.made, r.converted, r.value)
+			 FROM (VALUES (1, 10), (2, 9), (3, 8), (4, 2)) a(customer, score)
+			 LEFT JOIN referrals r ON r.referrer = a.customer)) u;
+
+--
+-- nps_referrals errors
+--
+SELECT nps_referrals(11, 0, 0, 0);
+SELECT nps_referrals(-1, 0, 0, 0);
+SELECT nps_referrals(9, -1, 0, 0);
+SELECT nps_referrals(9, 1, 2, 0);
+SELECT nps_referrals(9, 1, 1, 'NaN');
+SELECT nps_referrals(9, 1, 1, 1, 1.5);
+SELECT nps_referrals(s, 1, 1, 1, s / 10.0) FROM (VALUES (8), (9)) v(s);
+-- the support functions check a state given to them
+SELECT nps_referrals_final('{1,2,3}');
+SELECT nps_referrals_final('{1,1,2,0,0,0,0,0,0,0,0,0,0}');
+SELECT nps_referrals_combine('{1,1,1,0,0,0,0,0,0,0,0,0,0}', '{1,1,1,0,0,0,0,0,0,0,0,0,0.5}');
+SELECT nps_referrals_combine('{1,1,1,0,0,0,0,0,0,0,0,0,0}', '{1,1,1,0,0,0,0,0,0,0,0,0,1}');
+SELECT nps_referrals_trans('{1,1,1,0,0,0,0,0,0,0,0,0,0.95}', 10, 1, 0, 5.0);

@@ -32,12 +32,15 @@
 
 #include <math.h>
 
+#include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
 #include "utils/tuplestore.h"
 
 #define LOGIT_VERSION		1
@@ -959,3 +962,299 @@ engagement_logit_json(FunctionCallInfo fcinfo, bool jsonb)
 }
 
 ENG_JSON_CASTS(engagement_engagement_logit, engagement_logit_json)
+
+/*****************************************************************************
+ * Intent against action: nps_referrals(score, referrals, converted,
+ * referral_value [, confidence]) gives, per NPS category (and for all
+ * respondents), the respondents, their referrals and converted referrals,
+ * the referral conversion rate with its Wilson score interval, and the
+ * referral value (CRV) per respondent.
+ *
+ * The state is a float8[] of 13 numbers: per category (detractor, passive,
+ * promoter) respondents, referrals, converted referrals and the sum of the
+ * referral values, then the confidence level (0 until a row sets it).  The
+ * counts are whole numbers kept exactly up to 2^53.
+ *****************************************************************************/
+
+#define NR_NCAT			3
+#define NR_NFIELD		4
+#define NR_CONF			(NR_NCAT * NR_NFIELD)
+#define NR_LEN			(NR_CONF + 1)
+/* counts stay exact in a double up to 2^53 */
+#define NR_MAX_COUNT	9007199254740992.0
+
+static const char *const nr_category[NR_NCAT] = {"detractor", "passive", "promoter"};
+
+static void
+nr_corrupt(const char *detail)
+{
+	ereport(ERROR,
+			errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			errmsg("invalid nps_referrals state"),
+			errdetail("%s", detail));
+}
+
+/* the numbers of a state array, checked as a state (22023 otherwise) */
+static double *
+nr_state_values(ArrayType *arr)
+{
+	double	   *v;
+
+	if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_HASNULL(arr) ||
+		ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != NR_LEN)
+		nr_corrupt("The state is a one-dimensional array of 13 numbers without NULLs.");
+	v = (double *) ARR_DATA_PTR(arr);
+	for (int c = 0; c < NR_NCAT; c++)
+	{
+		const double *f = &v[c * NR_NFIELD];
+
+		for (int i = 0; i < 3; i++)
+			if (!(f[i] >= 0.0 && f[i] <= NR_MAX_COUNT && f[i] == floor(f[i])))
+				nr_corrupt("A count is not a whole number between 0 and 2^53.");
+		if (f[2] > f[1] || !isfinite(f[3]))
+			nr_corrupt("More referrals converted than were made, or a value that is not finite.");
+	}
+	if (v[NR_CONF] != 0.0 && !(v[NR_CONF] > 0.0 && v[NR_CONF] < 1.0))
+		nr_corrupt("The confidence level is not between 0 and 1.");
+	return v;
+}
+
+/* a state argument ready to update: in place in an aggregate, else a copy */
+static ArrayType *
+nr_state_arg(FunctionCallInfo fcinfo, int argno)
+{
+	ArrayType  *arr;
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		arr = PG_GETARG_ARRAYTYPE_P(argno);
+	else
+		arr = PG_GETARG_ARRAYTYPE_P_COPY(argno);
+	nr_state_values(arr);
+	return arr;
+}
+
+static ArrayType *
+nr_state_new(void)
+{
+	Datum		zeros[NR_LEN];
+
+	for (int i = 0; i < NR_LEN; i++)
+		zeros[i] = Float8GetDatum(0.0);
+	return construct_array(zeros, NR_LEN, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL,
+						   TYPALIGN_DOUBLE);
+}
+
+static void
+nr_set_confidence(double *v, double confidence)
+{
+	(void) eng_confidence_z(confidence);	/* 22023 outside (0, 1) */
+	if (v[NR_CONF] == 0.0)
+		v[NR_CONF] = confidence;
+	else if (v[NR_CONF] != confidence)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("nps_referrals confidence must be the same for every row of a group"),
+				errdetail("One row has %g, another %g.", v[NR_CONF], confidence));
+}
+
+static void
+nr_add_count(double *dst, double n, const char *what)
+{
+	*dst += n;
+	if (*dst > NR_MAX_COUNT)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("nps_referrals %s count is out of range", what),
+				errdetail("Counts are exact up to 2^53."));
+}
+
+static void
+nr_add_value(double *dst, double value)
+{
+	*dst += value;
+	if (!isfinite(*dst))
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("nps_referrals referral value is out of range"));
+}
+
+/*
+ * Transition: rows with a NULL score are skipped (not respondents); NULL
+ * referrals, converted or referral_value count as 0 (a respondent without
+ * referrals, the outer side of a join); a NULL confidence is 0.95.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_referrals_trans);
+Datum
+engagement_nps_referrals_trans(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr;
+	double	   *v;
+	int32		score;
+	int64		referrals = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT64(2);
+	int64		converted = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT64(3);
+	double		value = PG_ARGISNULL(4) ? 0.0 : PG_GETARG_FLOAT8(4);
+	double	   *f;
+	int			c;
+
+	arr = PG_ARGISNULL(0) ? nr_state_new() : nr_state_arg(fcinfo, 0);
+	v = (double *) ARR_DATA_PTR(arr);
+	if (PG_NARGS() > 5)
+		nr_set_confidence(v, PG_ARGISNULL(5) ? 0.95 : PG_GETARG_FLOAT8(5));
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_ARRAYTYPE_P(arr);
+	}
+	score = PG_GETARG_INT32(1);
+	if (score < 0 || score > 10)
+		ereport(ERROR,
+				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				errmsg("NPS score %d is out of range", score),
+				errdetail("Scores must be integers between 0 and 10."));
+	if (referrals < 0 || converted < 0)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("nps_referrals referral counts must not be negative"),
+				errdetail("The row has " INT64_FORMAT " referrals and " INT64_FORMAT " converted.",
+						  referrals, converted));
+	if (converted > referrals)
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("nps_referrals converted referrals exceed referrals"),
+				errdetail("The row has " INT64_FORMAT " referrals and " INT64_FORMAT " converted.",
+						  referrals, converted));
+	if (!isfinite(value))
+		ereport(ERROR,
+				errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				errmsg("nps_referrals referral value must be a finite number"));
+	c = score <= 6 ? 0 : score <= 8 ? 1 : 2;
+	f = &v[c * NR_NFIELD];
+	nr_add_count(&f[0], 1.0, "respondent");
+	nr_add_count(&f[1], (double) referrals, "referral");
+	nr_add_count(&f[2], (double) converted, "converted referral");
+	nr_add_value(&f[3], value);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* combine (strict): the sums of two states */
+PG_FUNCTION_INFO_V1(engagement_nps_referrals_combine);
+Datum
+engagement_nps_referrals_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = nr_state_arg(fcinfo, 0);
+	double	   *v = (double *) ARR_DATA_PTR(arr);
+	const double *w = nr_state_values(PG_GETARG_ARRAYTYPE_P(1));
+
+	if (w[NR_CONF] != 0.0)
+		nr_set_confidence(v, w[NR_CONF]);
+	for (int c = 0; c < NR_NCAT; c++)
+	{
+		double	   *f = &v[c * NR_NFIELD];
+		const double *g = &w[c * NR_NFIELD];
+
+		nr_add_count(&f[0], g[0], "respondent");
+		nr_add_count(&f[1], g[1], "referral");
+		nr_add_count(&f[2], g[2], "converted referral");
+		nr_add_value(&f[3], g[3]);
+	}
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/*
+ * Wilson's score interval for k successes in n trials at z:
+ *   (p + z^2/2n -+ z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n), p = k/n
+ */
+static void
+nr_wilson(double k, double n, double z, double *lo, double *hi)
+{
+	double		p = k / n;
+	double		z2n = z * z / n;
+	double		center = p + z2n / 2.0;
+	double		half = z * sqrt(p * (1.0 - p) / n + z2n / (4.0 * n));
+	double		denom = 1.0 + z2n;
+
+	*lo = Max(0.0, (center - half) / denom);
+	*hi = Min(1.0, (center + half) / denom);
+	/* exactly 0 and 1 at the ends, whatever the rounding */
+	if (k == 0.0)
+		*lo = 0.0;
+	if (k == n)
+		*hi = 1.0;
+}
+
+/*
+ * Final: one nps_referral_row per category, promoter, passive, detractor,
+ * then "all"; no rows give NULL.
+ */
+PG_FUNCTION_INFO_V1(engagement_nps_referrals_final);
+Datum
+engagement_nps_referrals_final(PG_FUNCTION_ARGS)
+{
+	const double *v;
+	Oid			arraytype = get_fn_expr_rettype(fcinfo->flinfo);
+	Oid			rowtype;
+	TupleDesc	desc;
+	Datum		rows[NR_NCAT + 1];
+	double		all[NR_NFIELD] = {0, 0, 0, 0};
+	double		z;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	v = nr_state_values(PG_GETARG_ARRAYTYPE_P(0));
+	z = eng_confidence_z(v[NR_CONF] == 0.0 ? 0.95 : v[NR_CONF]);
+	rowtype = OidIsValid(arraytype) ? get_element_type(arraytype) : InvalidOid;
+	if (!OidIsValid(rowtype))
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("nps_referrals_final must return an array of nps_referral_row"));
+	desc = lookup_rowtype_tupdesc_copy(rowtype, -1);
+	if (desc->natts != 9)
+		ereport(ERROR,
+				errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				errmsg("nps_referrals_final must return an array of nps_referral_row"));
+	desc = BlessTupleDesc(desc);
+	for (int c = 0; c < NR_NCAT; c++)
+	{
+		nr_add_count(&all[0], v[c * NR_NFIELD], "respondent");
+		nr_add_count(&all[1], v[c * NR_NFIELD + 1], "referral");
+		nr_add_count(&all[2], v[c * NR_NFIELD + 2], "converted referral");
+		nr_add_value(&all[3], v[c * NR_NFIELD + 3]);
+	}
+	for (int r = 0; r <= NR_NCAT; r++)
+	{
+		/* promoter, passive, detractor, all */
+		const double *f = r < NR_NCAT ? &v[(NR_NCAT - 1 - r) * NR_NFIELD] : all;
+		Datum		values[9];
+		bool		nulls[9] = {false};
+
+		values[0] = CStringGetTextDatum(r < NR_NCAT ? nr_category[NR_NCAT - 1 - r] : "all");
+		values[1] = Int64GetDatum((int64) f[0]);
+		values[2] = Int64GetDatum((int64) f[1]);
+		values[3] = Int64GetDatum((int64) f[2]);
+		if (f[1] > 0.0)
+		{
+			double		lo,
+						hi;
+
+			nr_wilson(f[2], f[1], z, &lo, &hi);
+			values[4] = Float8GetDatum(f[2] / f[1]);
+			values[5] = Float8GetDatum(lo);
+			values[6] = Float8GetDatum(hi);
+		}
+		else
+			nulls[4] = nulls[5] = nulls[6] = true;
+		values[7] = Float8GetDatum(eng_no_minus_zero(f[3]));
+		if (f[0] > 0.0)
+			values[8] = Float8GetDatum(eng_no_minus_zero(f[3] / f[0]));
+		else
+			nulls[8] = true;
+		rows[r] = heap_copy_tuple_as_datum(heap_form_tuple(desc, values, nulls), desc);
+	}
+	get_typlenbyvalalign(rowtype, &typlen, &typbyval, &typalign);
+	PG_RETURN_ARRAYTYPE_P(construct_array(rows, NR_NCAT + 1, rowtype, typlen, typbyval,
+										  typalign));
+}
