@@ -866,6 +866,8 @@ engagement_engagement_logit_coefficients(PG_FUNCTION_ARGS)
 		values[1] = Float8GetDatum(m->coef[i]);
 		values[2] = Float8GetDatum(se);
 		values[3] = Float8GetDatum(eng_no_minus_zero(m->coef[i] / se));
+		/* a z beyond the range of doubles (a tiny standard error) is NULL */
+		nulls[3] = !isfinite(m->coef[i] / se);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return (Datum) 0;
@@ -994,6 +996,16 @@ nr_corrupt(const char *detail)
 			errdetail("%s", detail));
 }
 
+/*
+ * The numbers of a state array without NULLs (ARR_DATA_PTR, without its
+ * branch for a NULL bitmap)
+ */
+static inline double *
+nr_data(ArrayType *arr)
+{
+	return (double *) ((char *) arr + ARR_OVERHEAD_NONULLS(ARR_NDIM(arr)));
+}
+
 /* the numbers of a state array, checked as a state (22023 otherwise) */
 static double *
 nr_state_values(ArrayType *arr)
@@ -1003,7 +1015,7 @@ nr_state_values(ArrayType *arr)
 	if (ARR_NDIM(arr) != 1 || ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_HASNULL(arr) ||
 		ArrayGetNItems(ARR_NDIM(arr), ARR_DIMS(arr)) != NR_LEN)
 		nr_corrupt("The state is a one-dimensional array of 13 numbers without NULLs.");
-	v = (double *) ARR_DATA_PTR(arr);
+	v = nr_data(arr);
 	for (int c = 0; c < NR_NCAT; c++)
 	{
 		const double *f = &v[c * NR_NFIELD];
@@ -1097,7 +1109,7 @@ engagement_nps_referrals_trans(PG_FUNCTION_ARGS)
 	int			c;
 
 	arr = PG_ARGISNULL(0) ? nr_state_new() : nr_state_arg(fcinfo, 0);
-	v = (double *) ARR_DATA_PTR(arr);
+	v = nr_data(arr);
 	if (PG_NARGS() > 5)
 		nr_set_confidence(v, PG_ARGISNULL(5) ? 0.95 : PG_GETARG_FLOAT8(5));
 	if (PG_ARGISNULL(1))
@@ -1143,7 +1155,7 @@ Datum
 engagement_nps_referrals_combine(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = nr_state_arg(fcinfo, 0);
-	double	   *v = (double *) ARR_DATA_PTR(arr);
+	double	   *v = nr_data(arr);
 	const double *w = nr_state_values(PG_GETARG_ARRAYTYPE_P(1));
 
 	if (w[NR_CONF] != 0.0)
