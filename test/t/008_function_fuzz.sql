@@ -89,7 +89,7 @@ UNION ALL SELECT 'engagement_logit', engagement_logit_fit(e, '2026-03-01 00:00Z'
 						  (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension,
 						  (g % 5 - 2) / 2.0, '7 days') AS e, g % 3 = 0 AS y
 		FROM generate_series(1, 60) g, generate_series(1, 1 + g % 4) k GROUP BY g) d,
-	   (VALUES (0::float8), (1)) v(p)
+	   (VALUES (0::float8), (1)) v(p) GROUP BY p
 UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
   FROM (VALUES (1::bigint, 10::bigint, '2026-03-01 10:00Z'::timestamptz, true, 105::bigint, -0.5::float8),
                (1, 11, '2026-03-01 10:30Z', false, NULL, NULL),
