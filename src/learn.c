@@ -769,7 +769,7 @@ logit_fit(const LogitRows *s)
 			for (int i = 0; i < LOGIT_K; i++)
 				next[i] = beta[i] + t * step[i];
 			logit_evaluate(s, next, &trial);
-			/* a last, tiny step is taken whatever rounding does to the objective */
+			/* a last, tiny step is taken whatever rounding does */
 			if (trial.objective >= ev.objective || size < LOGIT_STEP_TOL)
 			{
 				memcpy(beta, next, sizeof(next));
