@@ -370,3 +370,6 @@ SELECT nps_referrals_final('{1,1,2,0,0,0,0,0,0,0,0,0,0}');
 SELECT nps_referrals_combine('{1,1,1,0,0,0,0,0,0,0,0,0,0}', '{1,1,1,0,0,0,0,0,0,0,0,0,0.5}');
 SELECT nps_referrals_combine('{1,1,1,0,0,0,0,0,0,0,0,0,0}', '{1,1,1,0,0,0,0,0,0,0,0,0,1}');
 SELECT nps_referrals_trans('{1,1,1,0,0,0,0,0,0,0,0,0,0.95}', 10, 1, 0, 5.0);
+
+DROP TABLE logit_groups, logit_saturated, logit_hand, logit_customers, logit_ref, logit_model,
+	logit_big, logit_model_copy, nr_hand, nr_gen, nr_sql, nr_big;
