@@ -254,6 +254,10 @@ SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y, 'Infinity') FROM logit_
 SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y, i % 2) FROM logit_customers;
 -- as_of before a state's last event
 SELECT engagement_logit_fit(e, '2026-02-01 00:00+00', y) FROM logit_customers;
+-- a decayed value whose square, summed, could overflow the information matrix
+SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y)
+FROM (SELECT engagement_agg('2026-03-01 00:00+00', 'influence', v, '7 days') AS e, v > 1 AS y
+	  FROM (VALUES (1e151::float8), (1)) t(v) GROUP BY v) s;
 SELECT outcome_probability(m, e, '2026-02-01 00:00+00') FROM logit_model, logit_customers WHERE i = 1;
 
 --

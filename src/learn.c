@@ -700,10 +700,19 @@ logit_fail_separated(const LogitEval *ev, const LogitRows *s)
 			   LOGIT_SEPARATION_HINT);
 }
 
-/* the max over rows of |x_j| per term, to measure steps in units of eta */
-static void
-logit_column_max(const LogitRows *s, double *cmax)
+/* above this a decayed value squared, summed over rows, can overflow */
+#define LOGIT_MAX_FEATURE	1e150
+
+/*
+ * The max over rows of |x_j| per term, to measure steps in units of eta, and
+ * the number of true outcomes; 22003 for a value so large that the
+ * information matrix would overflow
+ */
+static int64
+logit_scan(const LogitRows *s, double *cmax)
 {
+	int64		positives = 0;
+
 	cmax[0] = 1.0;
 	for (int d = 0; d < LOGIT_NDIM; d++)
 		cmax[d + 1] = 0.0;
@@ -711,15 +720,26 @@ logit_column_max(const LogitRows *s, double *cmax)
 	{
 		if ((r & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
+		positives += (s->rows[r].y != 0.0);
 		for (int d = 0; d < LOGIT_NDIM; d++)
 			cmax[d + 1] = Max(cmax[d + 1], fabs(s->rows[r].x[d]));
 	}
+	for (int d = 0; d < LOGIT_NDIM; d++)
+		if (cmax[d + 1] > LOGIT_MAX_FEATURE)
+			ereport(ERROR,
+					errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					errmsg("engagement %s value %g is too large for engagement_logit_fit",
+						   logit_terms[d + 1], cmax[d + 1]),
+					errdetail("Decayed values up to %g in absolute value can be fitted.",
+							  LOGIT_MAX_FEATURE),
+					errhint("Use smaller event values."));
+	return positives;
 }
 
 static LogitModel *
 logit_fit(const LogitRows *s)
 {
-	int64		positives = 0;
+	int64		positives;
 	double		beta[LOGIT_K] = {0};
 	double		cmax[LOGIT_K];
 	LogitEval	ev;
@@ -730,13 +750,11 @@ logit_fit(const LogitRows *s)
 	bool		converged = false;
 	LogitModel *m;
 
-	for (int64 r = 0; r < s->n; r++)
-		positives += (s->rows[r].y != 0.0);
+	positives = logit_scan(s, cmax);
 	if (positives == 0 || positives == s->n)
 		logit_fail(psprintf("Every outcome of the %lld rows is %s: the model needs rows of both outcomes.",
 							(long long) s->n, positives == 0 ? "false" : "true"),
 				   NULL);
-	logit_column_max(s, cmax);
 
 	/* the intercept-only estimate is the start */
 	beta[0] = log((double) positives / (double) (s->n - positives));
