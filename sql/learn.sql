@@ -233,6 +233,11 @@ FROM coefficients((SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', involve
 -- quasi-complete separation: the saturated design with no true outcome in
 -- group D (its log odds are -infinity)
 SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y AND grp <> 'D') FROM logit_saturated;
+-- quasi-complete separation on continuous values: true above involvement 5,
+-- false below, both at exactly 5 (12 customers)
+SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', involvement(e, '2026-03-01 00:00+00') > 5
+		OR (involvement(e, '2026-03-01 00:00+00') = 5 AND i % 2 = 0))
+FROM logit_customers;
 -- one class only
 SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', true) FROM logit_customers;
 SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', false, 1) FROM logit_customers;
