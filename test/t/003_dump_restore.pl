@@ -75,6 +75,15 @@ CREATE VIEW customer_value AS
 									  age(r, '2026-12-01', '7 days'), greatest(monetary(r), 1), 12, 4.345, 0.01) AS clv
 	FROM models, (SELECT customer_id, rfm_agg(ts, length(channel) * 1.25) AS r FROM touches GROUP BY 1) s;
 
+-- learned engagement weights: a fit over the daily states (penalised: two
+-- dimensions have no events) and a view over it
+CREATE TABLE learned AS
+	SELECT engagement_logit_fit(e, '2026-06-01 00:00+00', extract(dow FROM day) < 3, 1) AS m FROM states;
+CREATE VIEW learned_scores AS
+	SELECT day, outcome_probability(m, e, '2026-06-01 00:00+00') AS p,
+		   score(e, '2026-06-01 00:00+00', score_weights(m), 0.5) AS score
+	FROM learned, states;
+
 CREATE VIEW monthly_nps AS
 	SELECT date_trunc('month', day)::date AS month, nps(rollup(nps)) AS nps,
 		   lower_bound(rollup(wnps)) AS weighted_lower
@@ -99,6 +108,8 @@ my %checks = (
 	'forum'             => 'SELECT board, h::text FROM forum ORDER BY board',
 	'forum view'        => 'SELECT * FROM forum_health ORDER BY board',
 	'value view'        => 'SELECT * FROM customer_value ORDER BY id, customer_id',
+	'learned model'     => 'SELECT m::text FROM learned',
+	'learned view'      => 'SELECT * FROM learned_scores ORDER BY day',
 );
 my %before;
 for my $name (sort keys %checks)
