@@ -78,10 +78,10 @@ CREATE VIEW customer_value AS
 -- learned engagement weights: a fit over the daily states (penalised: two
 -- dimensions have no events) and a view over it
 CREATE TABLE learned AS
-	SELECT engagement_logit_fit(e, '2026-06-01 00:00+00', extract(dow FROM day) < 3, 1) AS m FROM states;
+	SELECT engagement_logit_fit(e, '2026-06-01 00:00+00', extract(dow FROM day) < 3, 1) AS model FROM states;
 CREATE VIEW learned_scores AS
-	SELECT day, outcome_probability(m, e, '2026-06-01 00:00+00') AS p,
-		   score(e, '2026-06-01 00:00+00', score_weights(m), 0.5) AS score
+	SELECT day, outcome_probability(model, e, '2026-06-01 00:00+00') AS p,
+		   score(e, '2026-06-01 00:00+00', score_weights(model), 0.5) AS score
 	FROM learned, states;
 
 CREATE VIEW monthly_nps AS
@@ -108,7 +108,7 @@ my %checks = (
 	'forum'             => 'SELECT board, h::text FROM forum ORDER BY board',
 	'forum view'        => 'SELECT * FROM forum_health ORDER BY board',
 	'value view'        => 'SELECT * FROM customer_value ORDER BY id, customer_id',
-	'learned model'     => 'SELECT m::text FROM learned',
+	'learned model'     => 'SELECT model::text, c.* FROM learned, coefficients(model) c',
 	'learned view'      => 'SELECT * FROM learned_scores ORDER BY day',
 );
 my %before;
