@@ -55,6 +55,8 @@
 #define LOGIT_MAX_HALVINGS	40
 /* a fit has converged when its last step moved no eta by more than this */
 #define LOGIT_STEP_TOL		1e-9
+/* a step that moves no eta by more than this is taken without a line search */
+#define LOGIT_TRUST_STEP	1e-4
 /* |eta| beyond which a row's fitted probability is within 1e-12 of 0 or 1 */
 #define LOGIT_CERTAIN_ETA	27.6
 
@@ -787,8 +789,13 @@ logit_fit(const LogitRows *s)
 			for (int i = 0; i < LOGIT_K; i++)
 				next[i] = beta[i] + t * step[i];
 			logit_evaluate(s, next, &trial);
-			/* a last, tiny step is taken whatever rounding does */
-			if (trial.objective >= ev.objective || size < LOGIT_STEP_TOL)
+
+			/*
+			 * A step this small is in the quadratic region, where a Newton
+			 * step always improves: it is taken whatever rounding does to the
+			 * objective
+			 */
+			if (trial.objective >= ev.objective || size < LOGIT_TRUST_STEP)
 			{
 				memcpy(beta, next, sizeof(next));
 				break;
@@ -798,7 +805,7 @@ logit_fit(const LogitRows *s)
 			t *= 0.5;
 		}
 		ev = trial;
-		if (t * size < LOGIT_STEP_TOL)
+		if (size < LOGIT_STEP_TOL)
 		{
 			converged = true;
 			break;
