@@ -70,8 +70,8 @@ JOIN logit_groups USING (grp) ORDER BY grp;
 -- 7919 i mod 101 < 10 + 3 a + 4 b + 5 c + 6 d (a, b, c, d the event values,
 -- c the numerator of the sentiment): 95 of 200.
 -- Reference: Newton's method in mpmath at 60 digits (Python, run once
--- offline; the step below 1e-40), standard errors from the inverse of the
--- penalised information matrix:
+-- offline, test/reference/logit_mpmath.py; the step below 1e-40), standard
+-- errors from the inverse of the penalised information matrix:
 --   penalty 0: ll -121.63399865850633164
 --     intercept   -1.4349623968255351331  0.39153716707422213497
 --     involvement  0.15515005907111182409 0.061385670427234057813
