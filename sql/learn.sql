@@ -205,9 +205,9 @@ SELECT m::jsonb -> 'coefficients' ? 'influence' AS has_influence, m::jsonb -> 'r
 	   m::jsonb -> 'positives' AS positives, jsonb_array_length(m::jsonb -> 'covariance') AS k,
 	   (m::json ->> 'log_likelihood')::float8 = log_likelihood(m) AS same_ll
 FROM logit_model;
-COPY logit_model TO '/tmp/engagement_logit_model.bin' WITH (FORMAT binary);
+\copy logit_model TO 'results/learn_model.bin' WITH (FORMAT binary)
 CREATE TABLE logit_model_copy (m engagement_logit);
-COPY logit_model_copy FROM '/tmp/engagement_logit_model.bin' WITH (FORMAT binary);
+\copy logit_model_copy FROM 'results/learn_model.bin' WITH (FORMAT binary)
 SELECT (SELECT m FROM logit_model) = (SELECT m FROM logit_model_copy) AS binary_copy_round_trip;
 -- a hand-written model; bad text
 SELECT '(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,1])'::engagement_logit;
