@@ -2,12 +2,12 @@
 
 EXTENSION  = engagement
 MODULE_big = engagement
-OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o src/bgbb.o src/sequence.o src/pareto.o src/fractribution.o src/identity.o src/classifier.o
+OBJS       = src/engagement.o src/state.o src/nps.o src/journey.o src/session.o src/value.o src/funnel.o src/attribution.o src/markov.o src/shapley.o src/score.o src/rfm.o src/predict.o src/community.o src/numerics.o src/calibration.o src/bgbb.o src/sequence.o src/pareto.o src/fractribution.o src/identity.o src/classifier.o src/learn.o
 DATA       = $(wildcard sql/engagement--*.sql)
 PGFILEDESC = "engagement - customer-engagement analytics"
 
 # pg_regress tests: sql/<name>.sql against expected/<name>.out
-REGRESS      = nps journey score value predict predict_grid bgbb paretonbd calibration classifier funnel funnel_icu sequence attribution fractribution markov_order community identity bi install
+REGRESS      = nps journey score value predict predict_grid bgbb paretonbd calibration classifier funnel funnel_icu sequence attribution fractribution markov_order community identity bi learn install
 # Every file runs in a fixed session time zone, UTC, set through the psql
 # launcher (pg_regress itself exports PGTZ=PST8PDT); the test command runs the
 # suite once more with REGRESS_TZ=America/New_York, so output that depends on

@@ -4561,3 +4561,234 @@ COMMENT ON OPERATOR < (classifier_summary, classifier_summary) IS 'consistent to
 COMMENT ON OPERATOR <= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
+-- learned engagement weights, intent vs action (issue 24)
+--
+CREATE FUNCTION engagement_logit_in(cstring) RETURNS engagement_logit
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_out(engagement_logit) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_recv(internal) RETURNS engagement_logit
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_send(engagement_logit) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE engagement_logit (
+	INTERNALLENGTH = variable,
+	INPUT = engagement_logit_in,
+	OUTPUT = engagement_logit_out,
+	RECEIVE = engagement_logit_recv,
+	SEND = engagement_logit_send,
+	ALIGNMENT = double,
+	STORAGE = plain
+);
+
+-- the fit: rows (state, as_of, outcome[, penalty])
+CREATE FUNCTION engagement_logit_fit_trans(internal, engagement, timestamptz, boolean)
+	RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_fit_trans(internal, engagement, timestamptz, boolean,
+										   double precision) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_fit_final(internal) RETURNS engagement_logit
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_fit_combine(internal, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_fit_serial(internal) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_serial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_fit_deserial(bytea, internal) RETURNS internal
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_deserial'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE AGGREGATE engagement_logit_fit(state engagement, as_of timestamptz, outcome boolean) (
+	SFUNC = engagement_logit_fit_trans,
+	STYPE = internal,
+	FINALFUNC = engagement_logit_fit_final,
+	COMBINEFUNC = engagement_logit_fit_combine,
+	SERIALFUNC = engagement_logit_fit_serial,
+	DESERIALFUNC = engagement_logit_fit_deserial,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE engagement_logit_fit(state engagement, as_of timestamptz, outcome boolean,
+									  penalty double precision) (
+	SFUNC = engagement_logit_fit_trans,
+	STYPE = internal,
+	FINALFUNC = engagement_logit_fit_final,
+	COMBINEFUNC = engagement_logit_fit_combine,
+	SERIALFUNC = engagement_logit_fit_serial,
+	DESERIALFUNC = engagement_logit_fit_deserial,
+	PARALLEL = SAFE
+);
+
+-- accessors
+CREATE FUNCTION coefficients(engagement_logit, OUT term text, OUT estimate double precision,
+							 OUT std_error double precision, OUT z double precision)
+	RETURNS SETOF record
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_coefficients'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 5;
+CREATE FUNCTION score_weights(engagement_logit) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_score_weights'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION outcome_probability(model engagement_logit, state engagement,
+									as_of timestamptz) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_probability'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION log_likelihood(engagement_logit) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_loglik'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION customers(engagement_logit) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_rows'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+-- JSON forms
+CREATE FUNCTION engagement_logit_json(engagement_logit) RETURNS json
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_json'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (engagement_logit AS json) WITH FUNCTION engagement_logit_json(engagement_logit);
+CREATE FUNCTION engagement_logit_jsonb(engagement_logit) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'engagement_engagement_logit_jsonb'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE CAST (engagement_logit AS jsonb) WITH FUNCTION engagement_logit_jsonb(engagement_logit);
+
+-- equality, hashing and a (meaningless) total order, as on every state type
+CREATE FUNCTION engagement_logit_eq(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_eq'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_ne(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ne'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_lt(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_lt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_le(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_le'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_gt(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_gt'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_ge(engagement_logit, engagement_logit) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'engagement_state_ge'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_cmp(engagement_logit, engagement_logit) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_cmp'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_hash(engagement_logit) RETURNS integer
+	AS 'MODULE_PATHNAME', 'engagement_state_hash'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION engagement_logit_hash_extended(engagement_logit, bigint) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'engagement_state_hash_extended'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE OPERATOR = (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_eq, COMMUTATOR = =,
+				   NEGATOR = <>, RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR <> (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_ne, COMMUTATOR = <>,
+					NEGATOR = =, RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR < (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_lt, COMMUTATOR = >,
+				   NEGATOR = >=, RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR <= (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_le, COMMUTATOR = >=,
+					NEGATOR = >, RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR > (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_gt, COMMUTATOR = <,
+				   NEGATOR = <=, RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR >= (LEFTARG = engagement_logit, RIGHTARG = engagement_logit, FUNCTION = engagement_logit_ge, COMMUTATOR = <=,
+					NEGATOR = <, RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR CLASS engagement_logit_ops DEFAULT FOR TYPE engagement_logit USING btree AS
+	OPERATOR 1 <, OPERATOR 2 <=, OPERATOR 3 =, OPERATOR 4 >=, OPERATOR 5 >,
+	FUNCTION 1 engagement_logit_cmp(engagement_logit, engagement_logit);
+CREATE OPERATOR CLASS engagement_logit_hash_ops DEFAULT FOR TYPE engagement_logit USING hash AS
+	OPERATOR 1 =, FUNCTION 1 engagement_logit_hash(engagement_logit), FUNCTION 2 engagement_logit_hash_extended(engagement_logit, bigint);
+
+COMMENT ON TYPE engagement_logit IS 'logistic regression of an outcome on the four decayed engagement dimensions (engagement_logit_fit)';
+COMMENT ON FUNCTION engagement_logit_in(cstring) IS 'text input of type engagement_logit';
+COMMENT ON FUNCTION engagement_logit_out(engagement_logit) IS 'text output of type engagement_logit';
+COMMENT ON FUNCTION engagement_logit_recv(internal) IS 'binary input of type engagement_logit';
+COMMENT ON FUNCTION engagement_logit_send(engagement_logit) IS 'binary output of type engagement_logit';
+COMMENT ON AGGREGATE engagement_logit_fit(engagement, timestamptz, boolean)
+	IS 'maximum-likelihood logistic regression of an outcome on involvement, interaction, intimacy and influence decayed to as_of (Newton/IRLS)';
+COMMENT ON AGGREGATE engagement_logit_fit(engagement, timestamptz, boolean, double precision)
+	IS 'logistic regression of an outcome on the four decayed dimensions, maximising the log-likelihood minus penalty/2 times the sum of the squared dimension coefficients (the intercept is not penalised)';
+COMMENT ON FUNCTION engagement_logit_fit_trans(internal,engagement,timestamptz,boolean) IS 'transition function of aggregate engagement_logit_fit(engagement,timestamptz,boolean) (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_logit_fit_trans(internal,engagement,timestamptz,boolean,double precision) IS 'transition function of aggregate engagement_logit_fit(engagement,timestamptz,boolean,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_logit_fit_final(internal) IS 'final function of the engagement_logit_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_logit_fit_combine(internal,internal) IS 'combine function of the engagement_logit_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_logit_fit_serial(internal) IS 'serialization function of the engagement_logit_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION engagement_logit_fit_deserial(bytea,internal) IS 'deserialization function of the engagement_logit_fit aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION coefficients(engagement_logit) IS 'intercept and dimension coefficients of an engagement_logit model with standard errors and z values';
+COMMENT ON FUNCTION score_weights(engagement_logit) IS 'the dimension coefficients as weights for score() and score_factors(), negative ones set to 0';
+COMMENT ON FUNCTION outcome_probability(engagement_logit,engagement,timestamptz) IS 'fitted probability of the outcome for an engagement state decayed to as_of';
+COMMENT ON FUNCTION log_likelihood(engagement_logit) IS 'log-likelihood of the fit (without the penalty)';
+COMMENT ON FUNCTION customers(engagement_logit) IS 'number of rows the model was fitted on';
+COMMENT ON FUNCTION engagement_logit_json(engagement_logit) IS 'json form of engagement_logit (the cast to json; keys documented)';
+COMMENT ON FUNCTION engagement_logit_jsonb(engagement_logit) IS 'jsonb form of engagement_logit (the cast to jsonb; keys documented)';
+COMMENT ON FUNCTION engagement_logit_eq(engagement_logit,engagement_logit) IS 'support function of the engagement_logit = operator';
+COMMENT ON FUNCTION engagement_logit_ne(engagement_logit,engagement_logit) IS 'support function of the engagement_logit <> operator';
+COMMENT ON FUNCTION engagement_logit_lt(engagement_logit,engagement_logit) IS 'support function of the engagement_logit < operator';
+COMMENT ON FUNCTION engagement_logit_le(engagement_logit,engagement_logit) IS 'support function of the engagement_logit <= operator';
+COMMENT ON FUNCTION engagement_logit_gt(engagement_logit,engagement_logit) IS 'support function of the engagement_logit > operator';
+COMMENT ON FUNCTION engagement_logit_ge(engagement_logit,engagement_logit) IS 'support function of the engagement_logit >= operator';
+COMMENT ON FUNCTION engagement_logit_cmp(engagement_logit,engagement_logit) IS 'comparison of two engagement_logit states (btree operator class support)';
+COMMENT ON FUNCTION engagement_logit_hash(engagement_logit) IS 'hash of a engagement_logit state (hash operator class support)';
+COMMENT ON FUNCTION engagement_logit_hash_extended(engagement_logit,bigint) IS 'extended hash of a engagement_logit state (hash operator class support)';
+COMMENT ON OPERATOR = (engagement_logit,engagement_logit) IS 'engagement_logit states are equal (they print the same)';
+COMMENT ON OPERATOR <> (engagement_logit,engagement_logit) IS 'engagement_logit states differ';
+COMMENT ON OPERATOR < (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR <= (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR > (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
+COMMENT ON OPERATOR >= (engagement_logit,engagement_logit) IS 'consistent total order of engagement_logit states (it means nothing; for sorting and DISTINCT)';
+
+-- intent against action: NPS categories against referral outcomes
+CREATE TYPE nps_referral_row AS (
+	category text,
+	respondents bigint,
+	referrals bigint,
+	converted bigint,
+	conversion_rate double precision,
+	conversion_lower double precision,
+	conversion_upper double precision,
+	referral_value double precision,
+	crv_per_respondent double precision
+);
+CREATE FUNCTION nps_referrals_trans(double precision[], integer, bigint, bigint, double precision)
+	RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_trans(double precision[], integer, bigint, bigint, double precision,
+									double precision) RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_trans'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_combine(double precision[], double precision[])
+	RETURNS double precision[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_combine'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION nps_referrals_final(double precision[]) RETURNS nps_referral_row[]
+	AS 'MODULE_PATHNAME', 'engagement_nps_referrals_final'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE nps_referrals(score integer, referrals bigint, converted bigint,
+							   referral_value double precision) (
+	SFUNC = nps_referrals_trans,
+	STYPE = double precision[],
+	FINALFUNC = nps_referrals_final,
+	COMBINEFUNC = nps_referrals_combine,
+	PARALLEL = SAFE
+);
+CREATE AGGREGATE nps_referrals(score integer, referrals bigint, converted bigint,
+							   referral_value double precision, confidence double precision) (
+	SFUNC = nps_referrals_trans,
+	STYPE = double precision[],
+	FINALFUNC = nps_referrals_final,
+	COMBINEFUNC = nps_referrals_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON TYPE nps_referral_row IS 'one NPS category of nps_referrals: respondents, referrals, converted referrals, conversion rate with its Wilson interval, referral value';
+COMMENT ON FUNCTION nps_referrals_trans(double precision[],integer,bigint,bigint,double precision) IS 'transition function of aggregate nps_referrals(integer,bigint,bigint,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_trans(double precision[],integer,bigint,bigint,double precision,double precision) IS 'transition function of aggregate nps_referrals(integer,bigint,bigint,double precision,double precision) (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_combine(double precision[],double precision[]) IS 'combine function of the nps_referrals aggregates (not meant to be called directly)';
+COMMENT ON FUNCTION nps_referrals_final(double precision[]) IS 'final function of the nps_referrals aggregates (not meant to be called directly)';
+COMMENT ON AGGREGATE nps_referrals(integer, bigint, bigint, double precision)
+	IS 'intent against action: per NPS category (promoter, passive, detractor, all) respondents, referrals, converted referrals, conversion rate with its 95% Wilson interval, referral value per respondent';
+COMMENT ON AGGREGATE nps_referrals(integer, bigint, bigint, double precision, double precision)
+	IS 'intent against action with a Wilson interval at the given confidence level';

@@ -365,4 +365,10 @@ struct pg_tz;
 extern struct pg_tz *eng_time_zone(const text *zone);
 extern int32 eng_local_day(int64 ts, struct pg_tz *tz);
 
+/*
+ * The involvement, interaction, intimacy and influence of a stored
+ * engagement state decayed to as_of (score.c), as its accessors give them.
+ */
+extern void eng_engagement_at(Datum state, TimestampTz as_of, double *decayed);
+
 #endif							/* ENGAGEMENT_H */

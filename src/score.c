@@ -594,6 +594,22 @@ engagement_decayed(double sum, double f)
 	return (v == 0.0) ? 0.0 : v;
 }
 
+/*
+ * The four decayed dimensions of a stored engagement state at as_of, as the
+ * accessors compute them (the same checks and errors): for learn.c.
+ */
+void
+eng_engagement_at(Datum state, TimestampTz as_of, double *decayed)
+{
+	EngagementData *e = (EngagementData *) PG_DETOAST_DATUM(state);
+	double		f;
+
+	engagement_validate(e, ENG_STORED);
+	f = engagement_factor(e, as_of);
+	for (int d = 0; d < ENG_NDIM; d++)
+		decayed[d] = engagement_decayed(e->sum[d], f);
+}
+
 static Datum
 engagement_dimension_at(FunctionCallInfo fcinfo, int d)
 {

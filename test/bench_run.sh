@@ -75,6 +75,20 @@ CREATE TABLE btyd AS
 	SELECT i, x, CASE WHEN x = 0 THEN 0 ELSE greatest(0.01, round(tx::numeric, 2)) END::float8 AS tx,
 		   greatest(round(T::numeric, 2)::float8, CASE WHEN x = 0 THEN 0 ELSE greatest(0.01, round(tx::numeric, 2)) END::float8) AS T
 	FROM btyd_raw;
+-- engagement_logit_fit: one customer per 10 rows, a state of one event per
+-- dimension (values and ages drawn from u) and an outcome drawn from a
+-- logistic model of the values decayed to 2026-07-01
+CREATE TABLE logit_states AS
+SELECT i, engagement_agg(timestamptz '2026-07-01 00:00+00' - floor(90 * pg_temp.u(i, 20 + d)) * interval '1 day',
+						 (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[d]::engagement_dimension,
+						 CASE WHEN d = 3 THEN 2 * pg_temp.u(i, 30 + d) - 1 ELSE floor(10 * pg_temp.u(i, 30 + d)) END,
+						 '30 days') AS e
+FROM generate_series(1, greatest($rows / 10, 1000)) i, generate_series(1, 4) d GROUP BY i;
+CREATE TABLE logit_rows AS
+SELECT i, e, pg_temp.u(i, 40) < 1 / (1 + exp(-(-2 + 0.3 * involvement(e, '2026-07-01') + 0.2 * interaction(e, '2026-07-01')
+		+ 0.8 * intimacy(e, '2026-07-01') + 0.4 * influence(e, '2026-07-01')))) AS y
+FROM logit_states;
+DROP TABLE logit_states;
 -- community posts, one per 10 rows: threads of up to 10 posts every 5 minutes
 CREATE TABLE posts AS
 SELECT p AS post_id, 1 + (p - 1) / 10 AS thread_id, (p - 1) % 10 = 0 AS starts,
@@ -139,6 +153,7 @@ VACUUM ANALYZE journeys1m;
 VACUUM ANALYZE btyd;
 VACUUM ANALYZE btyd_raw;
 VACUUM ANALYZE posts;
+VACUUM ANALYZE logit_rows;
 VACUUM ANALYZE names60k;
 VACUUM ANALYZE events;
 VACUUM ANALYZE clf;
@@ -567,6 +582,31 @@ case_row "bgnbd_fit, 1 customer per 10 rows (vs 1 SQL log-lik)" \
 	"SELECT count(*) FROM btyd" \
 	"SELECT log_likelihood(bgnbd_fit(x, tx, T)) >= ($BG_LL_SQL) FROM btyd" \
 	0 "$runs" peer_bgnbd
+
+# engagement_logit_fit: no plain-SQL idiom fits a logistic regression (the 5 x 5
+# Newton system has to be solved between passes); the idiom is one IRLS pass in
+# SQL, the gradient and the information matrix at given coefficients as
+# aggregates over the rows, of which the fit needs one per iteration (about 6
+# here).  The check: at the fitted coefficients the SQL gradient vanishes.
+LOGIT_PASS="SELECT sum(r) AS g0, sum(r * x1) AS g1, sum(r * x2) AS g2, sum(r * x3) AS g3, sum(r * x4) AS g4,
+	sum(w) AS h00, sum(w * x1) AS h10, sum(w * x1 * x1) AS h11, sum(w * x2) AS h20, sum(w * x2 * x1) AS h21,
+	sum(w * x2 * x2) AS h22, sum(w * x3) AS h30, sum(w * x3 * x1) AS h31, sum(w * x3 * x2) AS h32,
+	sum(w * x3 * x3) AS h33, sum(w * x4) AS h40, sum(w * x4 * x1) AS h41, sum(w * x4 * x2) AS h42,
+	sum(w * x4 * x3) AS h43, sum(w * x4 * x4) AS h44
+	FROM (SELECT x1, x2, x3, x4, y::int - p AS r, p * (1 - p) AS w
+		  FROM (SELECT x1, x2, x3, x4, y, 1 / (1 + exp(-(b[1] + b[2] * x1 + b[3] * x2 + b[4] * x3 + b[5] * x4))) AS p
+				FROM (SELECT y, involvement(e, '2026-07-01') AS x1, interaction(e, '2026-07-01') AS x2,
+							 intimacy(e, '2026-07-01') AS x3, influence(e, '2026-07-01') AS x4 FROM logit_rows) d,
+					 (SELECT ARRAY[-2, 0.3, 0.2, 0.8, 0.4]::float8[] AS b) c) s) t"
+LOGIT_FIT="SELECT engagement_logit_fit(e, '2026-07-01', y) FROM logit_rows"
+case_row "engagement_logit_fit (vs 1 IRLS pass in SQL)" \
+	"$LOGIT_FIT" "$LOGIT_PASS" "SELECT count(*) FROM logit_rows" \
+	"WITH m AS ($LOGIT_FIT), b AS (SELECT array_agg(estimate ORDER BY ord) AS b FROM m, coefficients(m.engagement_logit_fit) WITH ORDINALITY c(term, estimate, std_error, z, ord))
+	 SELECT bool_and(abs(g) <= 1e-6 * (SELECT count(*) FROM logit_rows)) FROM (
+	 SELECT unnest(ARRAY[sum(r), sum(r * x1), sum(r * x2), sum(r * x3), sum(r * x4)]) AS g
+	 FROM (SELECT x1, x2, x3, x4, y::int - 1 / (1 + exp(-(b[1] + b[2] * x1 + b[3] * x2 + b[4] * x3 + b[5] * x4))) AS r
+		   FROM (SELECT y, involvement(e, '2026-07-01') AS x1, interaction(e, '2026-07-01') AS x2,
+						intimacy(e, '2026-07-01') AS x3, influence(e, '2026-07-01') AS x4 FROM logit_rows) d, b) s) t"
 
 # calibration_holdout per customer (lifetimes' calibration_and_holdout_data)
 # over the touches as purchases (hourly periods: the touches span 3 days)

@@ -133,6 +133,16 @@ classifier_log_loss_eps_1e15	src/classifier.c	classifier	p = Min(Max(p, CLS_LOG_
 classifier_lift_ties_not_shared	src/classifier.c	classifier	pos += (long double) c->rec[k].pos * (long double) take / (long double) run;	pos += (long double) c->rec[k].pos;
 classifier_ci_plain_normal	src/classifier.c	classifier	lo = 1.0 / (1.0 + exp(-(l - h)));	lo = auc - z * se;
 classifier_delong_below_not_advanced	src/classifier.c	classifier	below += (uint64) r->neg;	below += 0;
+learn_penalty_gradient_sign	src/learn.c	learn	g[i] -= s->penalty * beta[i];	g[i] += s->penalty * beta[i];
+learn_intercept_penalized	src/learn.c	learn	for (int i = 1; i < LOGIT_K; i++)	for (int i = 0; i < LOGIT_K; i++)
+learn_hessian_off_diagonal_halved	src/learn.c	learn	h[i * (i + 1) / 2 + j] += w * x[i] * x[j];	h[i * (i + 1) / 2 + j] += w * x[i] * x[j] * (i == j ? 1.0 : 0.5);
+learn_residual_sign	src/learn.c	learn	resid = row->y - p;	resid = p - row->y;
+learn_complete_separation_unreported	src/learn.c	learn	if (ev->separated)	if (false)
+learn_negative_weights_kept	src/learn.c	learn	m->coef[d + 1] > 0.0 ? m->coef[d + 1] : 0.0	m->coef[d + 1]
+learn_serial_outcome_flipped	src/learn.c	learn	pq_sendbyte(buf, s->rows[i].y != 0.0 ? 1 : 0);	pq_sendbyte(buf, s->rows[i].y != 0.0 ? 0 : 1);
+learn_wilson_wald	src/learn.c	learn	double\t\thalf = z * sqrt(p * (1.0 - p) / n + z2n / (4.0 * n));	double\t\thalf = z * sqrt(p * (1.0 - p) / n);
+learn_eight_is_promoter	src/learn.c	learn	c = score <= 6 ? 0 : score <= 8 ? 1 : 2;	c = score <= 6 ? 0 : score <= 7 ? 1 : 2;
+learn_converted_not_counted	src/learn.c	learn	nr_add_count(&f[2], (double) converted, "converted referral");	nr_add_count(&f[2], 0.0, "converted referral");
 EOF
 )
 

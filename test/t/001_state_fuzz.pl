@@ -196,6 +196,14 @@ my %accessors = (
 		'predicted_clv(bgbb,gammagamma,double precision,double precision,double precision,double precision,integer,double precision)' =>
 		  "predicted_clv(v, '(v=1,p=6.25,q=3.74,gamma=15.44)', 2, 4, 6, 30, 10, 0.1)",
 	},
+	engagement_logit => {
+		'coefficients(engagement_logit)' => '(SELECT count(*) FROM coefficients(v))',
+		'score_weights(engagement_logit)' => 'cardinality(score_weights(v))',
+		'outcome_probability(engagement_logit,engagement,timestamp with time zone)' =>
+		  q{outcome_probability(v, '(v=1,half_life_usec=604800000000,first=2026-01-01T00:00:00Z,last=2026-01-08T00:00:00Z,involvement=1.5:2@2026-01-08T00:00:00Z,interaction=0:0,intimacy=0.30475341355111885:1@2026-01-03T00:00:00Z,influence=0:0)', '2026-03-01 00:00+00')},
+		'log_likelihood(engagement_logit)' => 'log_likelihood(v)',
+		'customers(engagement_logit)' => 'customers(v)',
+	},
 	paretonbd => {
 		'parameters(paretonbd)' => '(SELECT count(*) FROM parameters(v))',
 		'estimates(paretonbd)' => '(estimates(v)).alpha',

@@ -91,6 +91,15 @@ INSERT INTO idgraphs
 CREATE VIEW stitched AS
 	SELECT board, i.* FROM idgraphs, identities(g, '{crm}', 50, '{cookie:1}') i;
 
+-- learned engagement weights: a fit over the daily states (penalised: two
+-- dimensions have no events) and a view over it
+CREATE TABLE learned AS
+	SELECT engagement_logit_fit(e, '2026-06-01 00:00+00', extract(dow FROM day) < 3, 1) AS model FROM states;
+CREATE VIEW learned_scores AS
+	SELECT day, outcome_probability(model, e, '2026-06-01 00:00+00') AS p,
+		   score(e, '2026-06-01 00:00+00', score_weights(model), 0.5) AS score
+	FROM learned, states;
+
 CREATE VIEW monthly_nps AS
 	SELECT date_trunc('month', day)::date AS month, nps(rollup(nps)) AS nps,
 		   lower_bound(rollup(wnps)) AS weighted_lower
@@ -131,6 +140,8 @@ my %checks = (
 	'identity view'     => 'SELECT * FROM stitched ORDER BY board, identifier',
 	'scorecards'        => 'SELECT segment, c::text FROM scorecards ORDER BY segment',
 	'scorecard view'    => 'SELECT * FROM scorecard_quality ORDER BY segment',
+	'learned model'     => 'SELECT model::text, c.* FROM learned, coefficients(model) c',
+	'learned view'      => 'SELECT * FROM learned_scores ORDER BY day',
 );
 my %before;
 for my $name (sort keys %checks)

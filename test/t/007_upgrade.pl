@@ -238,6 +238,11 @@ is($node->safe_psql('old', $sp . q{SELECT round(p_alive(bgbb(1.204, 0.75, 0.657,
 # without repeat purchases under the published model, as regress checks it)
 is($node->safe_psql('old', $sp . q{SELECT round(p_alive(paretonbd(0.5534, 10.5802, 0.6061, 11.6685), 0, 0, 39)::numeric, 4)}),
 	'0.2943', 'the Pareto/NBD model works on the upgraded database');
+# learned weights and intent against action, new in 1.2: the fitted
+# probability of a state whose dimensions are all 0 is that of the
+# intercept, 1 / (1 + e^0.5) = 0.3775; and the passive row of one answer
+is($node->safe_psql('old', $sp . q{SELECT round(outcome_probability('(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,1])', engagement_agg('2026-01-01 00:00+00', 'intimacy', 0, '7 days'), '2026-01-01 00:00+00')::numeric, 4) || ' ' || (SELECT respondents FROM unnest((SELECT nps_referrals(8, 2, 1, 10.0))) WHERE category = 'passive')}),
+	'0.3775 1', 'engagement_logit and nps_referrals work on the upgraded database');
 
 # the upgraded extension has exactly the objects of a fresh installation
 $node->safe_psql('postgres', 'CREATE DATABASE fresh');

@@ -187,8 +187,8 @@ sub peak_kb
 #
 $node->safe_psql('postgres', slurp_file("$FindBin::RealBin/008_function_fuzz.sql"));
 
-my %statetypes = map { $_ => 1 } qw(nps_summary journey funnel markov_model fractribution_summary engagement rfm bgnbd mbgnbd bgbb paretonbd gammagamma community_health identity_graph classifier_summary);
-my %fixed_size = map { $_ => 1 } qw(nps_summary engagement bgnbd mbgnbd bgbb paretonbd gammagamma);
+my %statetypes = map { $_ => 1 } qw(nps_summary journey funnel markov_model fractribution_summary engagement rfm bgnbd mbgnbd bgbb paretonbd gammagamma community_health identity_graph classifier_summary engagement_logit);
+my %fixed_size = map { $_ => 1 } qw(nps_summary engagement bgnbd mbgnbd bgbb paretonbd gammagamma engagement_logit);
 my %pool;    # type => [ text of valid states ]
 foreach my $line (split /\n/, $node->safe_psql('postgres',
 		"SELECT t || E'\\t' || v FROM fz_valid ORDER BY t, v"))

@@ -96,6 +96,12 @@ UNION ALL SELECT 'paretonbd', '(v=1,r=0.553275508022462,alpha=10.577612211328615
 UNION ALL SELECT 'gammagamma', gammagamma(6.25, 3.74, 15.44)::text
 UNION ALL SELECT 'gammagamma', gammagamma_fit(x, m)::text
   FROM (SELECT 1 + g % 6 AS x, 20 + (g * 37) % 50 AS m FROM generate_series(1, 300) g) d
+UNION ALL SELECT 'engagement_logit', engagement_logit_fit(e, '2026-03-01 00:00Z', y, p)::text
+  FROM (SELECT engagement_agg('2026-03-01 00:00Z'::timestamptz - (g % 3) * interval '1 day',
+						  (ARRAY['involvement', 'interaction', 'intimacy', 'influence'])[1 + g % 4]::engagement_dimension,
+						  (g % 5 - 2) / 2.0, '7 days') AS e, g % 3 = 0 AS y
+		FROM generate_series(1, 60) g, generate_series(1, 1 + g % 4) k GROUP BY g) d,
+	   (VALUES (0::float8), (1)) v(p) GROUP BY p
 UNION ALL SELECT 'community_health', community_agg(th, au, t, st, vw, se)::text
   FROM (VALUES (1::bigint, 10::bigint, '2026-03-01 10:00Z'::timestamptz, true, 105::bigint, -0.5::float8),
                (1, 11, '2026-03-01 10:30Z', false, NULL, NULL),
@@ -140,6 +146,8 @@ CREATE TABLE fz_big_mbgnbd AS SELECT mbgnbd(1e-5, 4.41, 0.79, 2.43) AS v;
 CREATE TABLE fz_big_bgbb AS SELECT bgbb(1e-300, 1e300, 1e-300, 1e300) AS v;
 CREATE TABLE fz_big_paretonbd AS SELECT paretonbd(1e-300, 1e300, 1e-300, 1e300) AS v;
 CREATE TABLE fz_big_gammagamma AS SELECT gammagamma(100, 100, 1e-5) AS v;
+CREATE TABLE fz_big_engagement_logit AS
+	SELECT '(v=1,rows=10000000,positives=1,iterations=100,penalty=1e300,log_likelihood=-1e300,coefficients=[-1e300,1e300,-1e300,1e300,-1e300],covariance=[1e300,0,1e300,0,0,1e300,0,0,0,1e300,0,0,0,0,1e300])'::engagement_logit AS v;
 CREATE TABLE fz_big_community_health AS
 	SELECT community_agg(g / 4, g % 997, '2026-01-01 00:00Z'::timestamptz + g * interval '1 minute',
 						 g % 4 = 0, g % 50, (g % 21 - 10) / 10.0) AS v
