@@ -4082,6 +4082,7 @@ CREATE FUNCTION path_transform(path text[], transform text, channel text) RETURN
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION path_transform(text[], text) IS 'fractribution path transform: unique, exposure, first or frequency';
 COMMENT ON FUNCTION path_transform(text[], text, text) IS 'fractribution path transform that drops a channel: remove_if_not_all or remove_if_last_and_not_all';
+
 -- higher-order Markov (issue 22)
 CREATE FUNCTION markov_trans(internal, text[], bigint, bigint, double precision, integer)
 	RETURNS internal
@@ -4104,6 +4105,8 @@ COMMENT ON FUNCTION markov_combine(internal,internal) IS 'combine function of ag
 COMMENT ON FUNCTION markov_serial(internal) IS 'serialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
 COMMENT ON FUNCTION markov_deserial(bytea,internal) IS 'deserialization function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
 COMMENT ON FUNCTION markov_final(internal) IS 'final function of aggregate markov_agg (every form) and rollup(markov_model) (not meant to be called directly)';
+
+--
 -- identity stitching (issue 25): identity_agg(id_a, id_b [, seen_at]) builds
 -- an identity_graph (the distinct identifiers and pairs seen together, with
 -- the earliest times); readers compute connected components by union-find
@@ -4130,32 +4133,6 @@ CREATE TYPE identity_graph (
 	OUTPUT = identity_graph_out,
 	RECEIVE = identity_graph_recv,
 	SEND = identity_graph_send,
--- classifier quality (issue 24): how well a score predicts a boolean outcome.
--- classifier_agg(score, outcome) builds a classifier_summary, the exact
--- histogram of the scores (each distinct score with its positive and
--- negative rows); auc, its DeLong standard error and interval, the lift
--- table, log loss and the Brier score read it (src/classifier.c,
--- docs/classifier.md)
---
-CREATE TYPE classifier_summary;
-CREATE FUNCTION classifier_summary_in(cstring) RETURNS classifier_summary
-	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_in'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION classifier_summary_out(classifier_summary) RETURNS cstring
-	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_out'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION classifier_summary_recv(internal) RETURNS classifier_summary
-	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_recv'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION classifier_summary_send(classifier_summary) RETURNS bytea
-	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_send'
-	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE TYPE classifier_summary (
-	INTERNALLENGTH = variable,
-	INPUT = classifier_summary_in,
-	OUTPUT = classifier_summary_out,
-	RECEIVE = classifier_summary_recv,
-	SEND = classifier_summary_send,
 	ALIGNMENT = double,
 	STORAGE = extended
 );
@@ -4358,6 +4335,38 @@ COMMENT ON OPERATOR < (identity_graph,identity_graph) IS 'consistent total order
 COMMENT ON OPERATOR <= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (identity_graph,identity_graph) IS 'consistent total order of identity_graph states (it means nothing; for sorting and DISTINCT)';
+
+--
+-- classifier quality (issue 24): how well a score predicts a boolean outcome.
+-- classifier_agg(score, outcome) builds a classifier_summary, the exact
+-- histogram of the scores (each distinct score with its positive and
+-- negative rows); auc, its DeLong standard error and interval, the lift
+-- table, log loss and the Brier score read it (src/classifier.c,
+-- docs/classifier.md)
+--
+CREATE TYPE classifier_summary;
+CREATE FUNCTION classifier_summary_in(cstring) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_out(classifier_summary) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_recv(internal) RETURNS classifier_summary
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION classifier_summary_send(classifier_summary) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'engagement_classifier_summary_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE TYPE classifier_summary (
+	INTERNALLENGTH = variable,
+	INPUT = classifier_summary_in,
+	OUTPUT = classifier_summary_out,
+	RECEIVE = classifier_summary_recv,
+	SEND = classifier_summary_send,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+
 -- aggregation: one working state for every aggregate of this section
 CREATE FUNCTION classifier_trans(internal, double precision, boolean) RETURNS internal
 	AS 'MODULE_PATHNAME', 'engagement_classifier_trans'
@@ -4561,6 +4570,8 @@ COMMENT ON OPERATOR < (classifier_summary, classifier_summary) IS 'consistent to
 COMMENT ON OPERATOR <= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR > (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
 COMMENT ON OPERATOR >= (classifier_summary, classifier_summary) IS 'consistent total order of classifier_summary states (it means nothing; for sorting and DISTINCT)';
+
+--
 -- learned engagement weights, intent vs action (issue 24)
 --
 CREATE FUNCTION engagement_logit_in(cstring) RETURNS engagement_logit
