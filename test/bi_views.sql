@@ -303,3 +303,63 @@ LEFT JOIN (SELECT customer_id, count(DISTINCT (ordered_at AT TIME ZONE 'UTC')::d
 		   FROM crm.orders WHERE ordered_at >= timestamptz '2026-05-01 00:00+00' GROUP BY 1) h
 	USING (customer_id)
 GROUP BY 1;
+
+-- Does engagement predict a purchase? Customers as they stood on 2026-08-01
+-- (features from before, an order in the next 31 days as the outcome) train
+-- the learned weights; on 2026-10-01 four scores are judged by their AUC with
+-- DeLong's 95% interval: the fitted probability, the engagement score with
+-- equal weights, the latest NPS answer (respondents only) and the sum of the
+-- RFM quintiles (docs/classifier.md, "Recipe").  Each fact is grouped by
+-- customer, so Citus runs the pieces on the workers.
+CREATE VIEW bi.purchase_prediction AS
+WITH ev AS (
+	SELECT customer_id, ts,
+		   CASE WHEN event IN ('view', 'open', 'visit') THEN 'involvement'
+				WHEN event IN ('share', 'signup') THEN 'influence'
+				ELSE 'interaction' END::engagement_dimension AS dimension,
+		   CASE event WHEN 'purchase' THEN 5 WHEN 'review' THEN 3 WHEN 'share' THEN 3 ELSE 1 END AS value
+	FROM crm.touches
+	UNION ALL
+	SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0
+	FROM crm.surveys WHERE score IS NOT NULL
+), e AS (
+	SELECT 'train' AS sample, timestamptz '2026-08-01 00:00+00' AS cutoff, customer_id,
+		   engagement_agg(ts, dimension, value, '30 days') AS e
+	FROM ev WHERE ts < timestamptz '2026-08-01 00:00+00' GROUP BY customer_id
+	UNION ALL
+	SELECT 'holdout', timestamptz '2026-10-01 00:00+00', customer_id, engagement_agg(ts, dimension, value, '30 days')
+	FROM ev WHERE ts < timestamptz '2026-10-01 00:00+00' GROUP BY customer_id
+), o AS (
+	SELECT customer_id,
+		   rfm_agg(ordered_at, amount::float8) FILTER (WHERE ordered_at < timestamptz '2026-08-01 00:00+00') AS r_train,
+		   rfm_agg(ordered_at, amount::float8) FILTER (WHERE ordered_at < timestamptz '2026-10-01 00:00+00') AS r_holdout,
+		   bool_or(ordered_at >= timestamptz '2026-08-01 00:00+00' AND ordered_at < timestamptz '2026-09-01 00:00+00') AS bought_train,
+		   bool_or(ordered_at >= timestamptz '2026-10-01 00:00+00' AND ordered_at < timestamptz '2026-11-01 00:00+00') AS bought_holdout
+	FROM crm.orders GROUP BY customer_id
+), n AS (
+	SELECT customer_id,
+		   (array_agg(score ORDER BY answered_at DESC) FILTER (WHERE answered_at < timestamptz '2026-08-01 00:00+00'))[1] AS nps_train,
+		   (array_agg(score ORDER BY answered_at DESC) FILTER (WHERE answered_at < timestamptz '2026-10-01 00:00+00'))[1] AS nps_holdout
+	FROM crm.surveys WHERE score IS NOT NULL GROUP BY customer_id
+), samples AS (
+	SELECT e.sample, e.cutoff, e.customer_id, e.e,
+		   CASE e.sample WHEN 'train' THEN o.r_train ELSE o.r_holdout END AS r,
+		   CASE e.sample WHEN 'train' THEN n.nps_train ELSE n.nps_holdout END AS nps_answer,
+		   coalesce(CASE e.sample WHEN 'train' THEN o.bought_train ELSE o.bought_holdout END, false) AS bought
+	FROM e LEFT JOIN o USING (customer_id) LEFT JOIN n USING (customer_id)
+), model AS (
+	SELECT engagement_logit_fit(e, cutoff, bought) AS m FROM samples WHERE sample = 'train'
+), holdout AS (
+	SELECT s.*, outcome_probability(m, e, cutoff) AS learned,
+		   score(e, cutoff, '{1,1,1,1}', 50) AS equal_weights,
+		   ntile(5) OVER (ORDER BY age(r, cutoff, '1 day') - recency(r) DESC NULLS FIRST, customer_id)
+		   + ntile(5) OVER (ORDER BY frequency(r) NULLS FIRST, customer_id)
+		   + ntile(5) OVER (ORDER BY monetary(r) NULLS FIRST, customer_id) AS rfm_score
+	FROM samples s CROSS JOIN model WHERE sample = 'holdout'
+)
+SELECT position, predictor, positives(c) AS buyers, negatives(c) AS others, auc(c) AS auc,
+	   (auc_ci(c)).lower AS lower_95, (auc_ci(c)).upper AS upper_95
+FROM (SELECT 1 AS position, 'learned weights (fitted on August)' AS predictor, classifier_agg(learned, bought) AS c FROM holdout
+	  UNION ALL SELECT 2, 'engagement score, equal weights', classifier_agg(equal_weights, bought) FROM holdout
+	  UNION ALL SELECT 3, 'latest NPS answer (respondents)', classifier_agg(nps_answer, bought) FROM holdout
+	  UNION ALL SELECT 4, 'RFM quintiles (3..15)', classifier_agg(rfm_score, bought) FROM holdout) q;

@@ -474,10 +474,36 @@ ORDER BY 1, 2, 3;"""
     return ch
 
 
+def chart_prediction(cur):
+    sql = """
+SELECT predictor, buyers, others, auc, lower_95, upper_95
+FROM bi.purchase_prediction
+ORDER BY position;"""
+    rows = query(cur, sql)
+    ch = Chart("prediction", "Which score predicts an order in October 2026? AUC on customers as of 2026-10-01",
+               sql, size=(8, 0.45 * len(rows) + 1.3))
+    ax = ch.axes
+    for i, r in enumerate(rows):
+        (b,) = ax.barh(i, f(r[3]) - 0.5, left=0.5, color=COLOURS[0] if i < 2 else COLOURS[6])
+        ch.mark(b, r[3], "%s: AUC %.3f (%.3f to %.3f)" % (r[0], f(r[3]), f(r[4]), f(r[5])))
+        ax.plot([f(r[4]), f(r[5])], [i, i], color="#222", lw=1.2)
+    bar_labels(ax, len(rows), ["%s\n(%d buyers, %d others)" % (r[0], r[1], r[2]) for r in rows], horizontal=True)
+    ax.invert_yaxis()
+    ax.axvline(0.5, color="#888", lw=0.8, ls="--")
+    ax.set_xlim(0.3, 1.0)
+    ax.set_xlabel("AUC (0.5: no better than chance; line: DeLong's 95% interval)")
+    if rows:
+        best = max(rows, key=lambda r: f(r[3]))
+        ch.reading = ("The best predictor of an October order is the %s (AUC %.3f); the latest NPS answer scores %.3f."
+                      % (best[0], f(best[3]), f(rows[2][3])) if len(rows) > 2 else "")
+    return ch
+
+
 CHARTS = [
     ("Net Promoter Score", [chart_nps]),
     ("Funnel and retention", [chart_funnel, chart_retention]),
     ("Engagement score", [chart_score_distribution, chart_score_factors]),
+    ("Does engagement predict?", [chart_prediction]),
     ("Journeys and attribution", [chart_transitions, chart_attribution]),
     ("Predictive customer value", [chart_p_alive, chart_holdout, chart_predicted_clv]),
     ("Customer value of advocates", [chart_advocates]),

@@ -120,6 +120,7 @@ my @queries = (
 	'SELECT * FROM bi.attribution_by_model ORDER BY channel, model',
 	'SELECT * FROM bi.p_alive_grid ORDER BY repeat_purchases, recency_weeks',
 	'SELECT * FROM bi.holdout_check ORDER BY repeat_purchases_before',
+	'SELECT * FROM bi.purchase_prediction ORDER BY position',
 	"SELECT rfm_agg(ordered_at, amount::float8) FROM crm.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY customer_id",
 	# every state type, weighted NPS included, as a column of its own
 	"SELECT nps_agg(score, weight), nps_agg(score) FROM crm.surveys",

@@ -87,6 +87,7 @@ my %expected_marks = (
 	palive => q{SELECT 1 + 15 * (floor(max(age(r, timestamptz '2026-10-31', '7 days')) / 8) + 1)
 				FROM (SELECT rfm_agg(ordered_at, amount::float8) AS r FROM crm.orders GROUP BY customer_id) s},
 	holdout => q{SELECT 2 * count(*) FROM bi.holdout_check},
+	prediction => q{SELECT count(*) FROM bi.purchase_prediction},
 	clv => q{SELECT least(15, count(*)) FROM bi.predicted_value},
 	advocates => q{SELECT 3 * least(15, count(*)) FROM bi.value_leaders},
 	community => q{SELECT count(*)
@@ -232,6 +233,38 @@ is(values_of('holdout'), $node->safe_psql('demo', q{
 SELECT string_agg(predicted || ',' || actual, ',' ORDER BY split_part(rtrim(repeat_purchases_before, '+'), '-', 1)::int)
 FROM bi.holdout_check}),
 	'holdout: predicted and actual purchase days of bi.holdout_check');
+
+# the AUCs on the prediction chart are the view's; and the view's AUC of the
+# equal-weights score is the rank-sum AUC (average ranks for ties) of the
+# same score computed here from the touches and surveys
+my $round9 = sub { join ',', map { sprintf('%.9f', $_) } split /,/, $_[0] };
+is($round9->(values_of('prediction')), $round9->($node->safe_psql('demo', q{
+SELECT string_agg(auc::text, ',' ORDER BY position) FROM bi.purchase_prediction})),
+	'prediction: the AUCs of bi.purchase_prediction');
+is($node->safe_psql('demo', q{SELECT round(auc::numeric, 9) FROM bi.purchase_prediction WHERE position = 2}),
+	$node->safe_psql('demo', q{
+WITH ev AS (
+	SELECT customer_id, ts,
+		   CASE WHEN event IN ('view', 'open', 'visit') THEN 'involvement'
+				WHEN event IN ('share', 'signup') THEN 'influence'
+				ELSE 'interaction' END::engagement_dimension AS dimension,
+		   CASE event WHEN 'purchase' THEN 5 WHEN 'review' THEN 3 WHEN 'share' THEN 3 ELSE 1 END AS value
+	FROM crm.touches
+	UNION ALL
+	SELECT customer_id, answered_at, 'intimacy', (score - 5) / 5.0 FROM crm.surveys WHERE score IS NOT NULL
+), y AS (
+	SELECT customer_id,
+		   score(engagement_agg(ts, dimension, value, '30 days'), '2026-10-01', '{1,1,1,1}', 50) AS score,
+		   EXISTS (SELECT FROM crm.orders o WHERE o.customer_id = ev.customer_id
+					 AND o.ordered_at >= '2026-10-01' AND o.ordered_at < '2026-11-01') AS bought
+	FROM ev WHERE ts < '2026-10-01' GROUP BY customer_id
+), r AS (
+	SELECT bought, rank() OVER (ORDER BY score) + (count(*) OVER (PARTITION BY score) - 1) / 2.0 AS avg_rank FROM y
+), c AS (
+	SELECT count(*) FILTER (WHERE bought) AS n1, count(*) FILTER (WHERE NOT bought) AS n0 FROM y
+)
+SELECT round((sum(avg_rank) FILTER (WHERE bought) - n1 * (n1 + 1) / 2.0) / (n1 * n0), 9) FROM r, c GROUP BY n1, n0}),
+	'prediction: the equal-weights AUC is the rank-sum AUC of the score');
 
 is(values_of('escalations'), $node->safe_psql('demo', q{
 SELECT string_agg(waiting_hours::text, ',' ORDER BY waiting_hours DESC, thread_id)
