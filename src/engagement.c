@@ -472,6 +472,34 @@ eng_cursor_init(EngTextCursor *c, const char *input, const char *typname)
 }
 
 void
+eng_cursor_quoted(EngTextCursor *c, StringInfo buf, const char *what,
+				  int limit, EngTooLong too_long, const void *arg)
+{
+	for (;;)
+	{
+		if (*c->p == '\0')
+			eng_cursor_error(c, psprintf("Unterminated quoted %s.", what));
+		if (*c->p == '"')
+		{
+			if (c->p[1] != '"')
+				break;
+			c->p++;
+		}
+		/* stop before an overlong string grows the buffer any further */
+		if (buf->len >= limit)
+			too_long(buf->len + 1, arg);
+		appendStringInfoChar(buf, *c->p++);
+	}
+	c->p++;
+}
+
+void
+eng_name_too_long(int len, const void *kind)
+{
+	eng_check_name_length(len, (const char *) kind);
+}
+
+void
 eng_cursor_error(EngTextCursor *c, const char *detail)
 {
 	ereport(ERROR,

@@ -306,6 +306,20 @@ pg_attribute_noreturn() extern void eng_cursor_error(EngTextCursor *c,
 													 const char *detail);
 
 /*
+ * The rest of a double-quoted string whose opening quote the caller has read
+ * (a quote inside is doubled), appended to buf; the cursor ends past the
+ * closing quote.  Before buf grows beyond limit bytes, too_long(the length it
+ * would have, arg) must raise the type's error; what names the string in
+ * the error of an unterminated one ("name", "identifier").
+ */
+typedef void (*EngTooLong) (int len, const void *arg);
+extern void eng_cursor_quoted(EngTextCursor *c, StringInfo buf, const char *what,
+							  int limit, EngTooLong too_long, const void *arg);
+
+/* an EngTooLong for names: eng_check_name_length, arg the kind of name */
+extern void eng_name_too_long(int len, const void *kind);
+
+/*
  * Timestamps in state text forms: UTC ISO 8601 ("2026-01-31T12:00:00.5Z"),
  * years 0001..9999 only, so every stored time has a text form.
  */

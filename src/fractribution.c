@@ -856,24 +856,7 @@ fract_parse_name(EngTextCursor *c, StringInfo name)
 	if (*c->p != '"')
 		eng_cursor_error(c, "Expected a double-quoted channel name.");
 	c->p++;
-	for (;;)
-	{
-		if (*c->p == '\0')
-			eng_cursor_error(c, "Unterminated quoted name.");
-		if (*c->p == '"')
-		{
-			if (c->p[1] != '"')
-				break;
-			c->p++;
-		}
-		if (name->len >= ENG_MAX_NAME_LEN)
-			ereport(ERROR,
-					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					errmsg("%s names cannot be longer than %d bytes",
-						   FRACT_NAME_KIND, ENG_MAX_NAME_LEN));
-		appendStringInfoChar(name, *c->p++);
-	}
-	c->p++;
+	eng_cursor_quoted(c, name, "name", ENG_MAX_NAME_LEN, eng_name_too_long, FRACT_NAME_KIND);
 	if (!pg_verify_mbstr(GetDatabaseEncoding(), name->data, name->len, true))
 		eng_cursor_error(c, "A channel name is not valid in the database encoding.");
 }

@@ -131,6 +131,13 @@ idg_check_id_len(Size len)
 						  len, IDG_MAX_ID_LEN));
 }
 
+/* an EngTooLong for identifiers in the text form */
+static void
+idg_id_too_long(int len, const void *arg)
+{
+	idg_check_id_len((Size) len);
+}
+
 /* bytewise order, a prefix first */
 static inline int
 idg_bytes_cmp(const char *a, uint32 la, const char *b, uint32 lb)
@@ -777,22 +784,7 @@ engagement_identity_graph_in(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		eng_cursor_expect(&c, '"');
 		resetStringInfo(&id);
-		for (;;)
-		{
-			if (*c.p == '\0')
-				eng_cursor_error(&c, "Unterminated quoted identifier.");
-			if (*c.p == '"')
-			{
-				if (c.p[1] != '"')
-					break;
-				c.p++;
-			}
-			if (id.len >= IDG_MAX_ID_LEN)
-				idg_check_id_len(id.len + 1);
-			appendStringInfoChar(&id, *c.p);
-			c.p++;
-		}
-		c.p++;
+		eng_cursor_quoted(&c, &id, "identifier", IDG_MAX_ID_LEN, idg_id_too_long, NULL);
 		idg_reader_id(&r, id.data, id.len, eng_cursor_timestamp(&c));
 	} while (eng_cursor_accept(&c, ','));
 	eng_cursor_expect(&c, ']');

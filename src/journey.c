@@ -1057,20 +1057,7 @@ journey_parse_name(EngTextCursor *c, StringInfo buf)
 	if (*c->p == '"')
 	{
 		c->p++;
-		for (;;)
-		{
-			if (*c->p == '\0')
-				eng_cursor_error(c, "Unterminated quoted name.");
-			if (*c->p == '"')
-			{
-				if (c->p[1] != '"')
-					break;
-				c->p++;
-			}
-			appendStringInfoChar(buf, *c->p++);
-			eng_check_name_length(buf->len, JOURNEY_NAME_KIND);
-		}
-		c->p++;
+		eng_cursor_quoted(c, buf, "name", ENG_MAX_NAME_LEN, eng_name_too_long, JOURNEY_NAME_KIND);
 		return true;
 	}
 	if (!journey_bare_char((unsigned char) *c->p))

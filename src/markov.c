@@ -1509,25 +1509,7 @@ markov_parse_state(EngTextCursor *c, StringInfo name)
 	if (*c->p != '"')
 		eng_cursor_error(c, "Expected start, conv, null or a double-quoted channel name.");
 	c->p++;
-	for (;;)
-	{
-		if (*c->p == '\0')
-			eng_cursor_error(c, "Unterminated quoted name.");
-		if (*c->p == '"')
-		{
-			if (c->p[1] != '"')
-				break;
-			c->p++;
-		}
-		/* stop before an overlong name grows the buffer any further */
-		if (name->len >= ENG_MAX_NAME_LEN)
-			ereport(ERROR,
-					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-					errmsg("%s names cannot be longer than %d bytes",
-						   MARKOV_NAME_KIND, ENG_MAX_NAME_LEN));
-		appendStringInfoChar(name, *c->p++);
-	}
-	c->p++;
+	eng_cursor_quoted(c, name, "name", ENG_MAX_NAME_LEN, eng_name_too_long, MARKOV_NAME_KIND);
 	if (!pg_verify_mbstr(GetDatabaseEncoding(), name->data, name->len, true))
 		eng_cursor_error(c, "A channel name is not valid in the database encoding.");
 	return 0;
