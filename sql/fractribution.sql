@@ -338,6 +338,12 @@ SELECT '(v=1,channels=["a"],paths=[[1] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a","a"],paths=[[0] 1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] -1 0 0])'::fractribution_summary;
 SELECT '(v=1,channels=["a"],paths=[[0] 1 0 nan])'::fractribution_summary;
+-- a path that is small stored (4,000,000 touches of one 1,000-byte name, 8 MB)
+-- but would need 4 GB as a text[]: refused before it is built (it used to
+-- allocate a copy of the name per touch, 4 GB and more, before the array
+-- limit stopped it)
+SELECT count(*) FROM unnest(('(v=1,channels=["' || repeat('x', 1000) || '"],paths=[['
+	|| rtrim(repeat('0 ', 4000000)) || '] 1 0 0])')::fractribution_summary);
 \set VERBOSITY default
 -- clean up (install.sql drops the extension)
 DROP VIEW gcredit;

@@ -212,6 +212,11 @@ SELECT (SELECT m FROM logit_model) = (SELECT m FROM logit_model_copy) AS binary_
 -- a hand-written model; bad text
 SELECT '(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,1])'::engagement_logit;
 SELECT * FROM coefficients('(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,4,0,0,0,1,0,0,0,0,0.25])');
+-- -0 reads as 0: no accessor returns -0, and the value equals the one typed with 0
+SELECT m, m = '(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=0,coefficients=[0,0,0,0,0],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,1])'::engagement_logit AS same,
+	   (SELECT string_agg(estimate::text, ',') FROM coefficients(m)) AS estimates,
+	   log_likelihood(m)
+FROM (SELECT '(v=1,rows=10,positives=4,iterations=5,penalty=-0,log_likelihood=-0,coefficients=[-0,-0,0,0,0],covariance=[1,-0,1,0,0,1,0,0,0,1,0,0,0,0,1])'::engagement_logit AS m) s;
 SELECT '(v=2,rows=10)'::engagement_logit;
 SELECT '(v=1,rows=10,positives=10,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,1])'::engagement_logit;
 SELECT '(v=1,rows=10,positives=4,iterations=5,penalty=0,log_likelihood=-6.5,coefficients=[-0.5,0.1,0.2,0.3,0.4],covariance=[1,0,1,0,0,1,0,0,0,1,0,0,0,0,0])'::engagement_logit;
@@ -373,6 +378,14 @@ SELECT nps_referrals(9, 1, 2, 0);
 SELECT nps_referrals(9, 1, 1, 'NaN');
 SELECT nps_referrals(9, 1, 1, 1, 1.5);
 SELECT nps_referrals(s, 1, 1, 1, s / 10.0) FROM (VALUES (8), (9)) v(s);
+-- counts are exact below 2^53 (9007199254740992): 2^53 - 1 referrals fit,
+-- 2^53 + 1 (which a double would round to 2^53) and sums reaching 2^53 are
+-- 22003, from a row and from a state (a state holding 2^53 is invalid: 22023)
+SELECT referrals FROM unnest((SELECT nps_referrals(10, 9007199254740991, 0, 0))) WHERE category = 'all';
+SELECT nps_referrals(10, 9007199254740993, 0, 0);
+SELECT nps_referrals(10, r, 0, 0) FROM (VALUES (9007199254740991), (1)) v(r);
+SELECT nps_referrals_final('{1,9007199254740991,0,0,0,0,0,0,0,0,0,0,0.95}');
+SELECT nps_referrals_final('{1,9007199254740992,0,0,0,0,0,0,0,0,0,0,0.95}');
 -- the support functions check a state given to them
 SELECT nps_referrals_final('{1,2,3}');
 SELECT nps_referrals_final('{1,1,2,0,0,0,0,0,0,0,0,0,0}');

@@ -247,5 +247,17 @@ SELECT rollup(m) FROM (VALUES ('(v=1,conversions=1,non_conversions=1,transitions
 SELECT '(v=1,conversions=1,non_conversions=1,transitions=[start>"a" 2,"a">conv 1,"a">null 1])'::markov_model
 	 + markov_agg(ARRAY['a', 'b'], 1, 0, NULL, 2) FROM (VALUES (1)) v;
 
+--
+-- The text form is bounded: states repeat the channel names, so 252 channels
+-- of 994-byte names (990 of them quotes, doubled in the text form) through 3
+-- middle channels give 190,512 second-order transitions between states of two
+-- names each: a model of about 640 kB stored (each name once) whose text form
+-- would pass 1.5 GB.  Such a model could not be printed (nor its table
+-- dumped): it is refused where it is built (54000), as it is on input.
+--
+WITH ch AS (SELECT i, repeat('"', 990) || lpad(i::text, 4, '0') AS nm FROM generate_series(1, 252) i),
+	 mid AS (SELECT repeat('"', 990) || 'M' || j AS nm FROM generate_series(1, 3) j)
+SELECT markov_agg(ARRAY[a.nm, m.nm, c.nm], 1, 0, NULL, 2) IS NOT NULL FROM ch a, mid m, ch c;
+
 DROP TABLE hand, hand_model, forms, forms_copy, gen, gen_states, gen_trans, gen_models, indep;
 DROP FUNCTION indep_p_conv(int, text);

@@ -664,10 +664,58 @@ engagement_classifier_summary_negatives(PG_FUNCTION_ARGS)
  * result is the exact ratio rounded once or twice.  False when one class is
  * missing (no AUC).
  */
+#ifdef HAVE_INT128
+typedef uint128 ClsWide;
+
+static inline void
+cls_wide_add_product(ClsWide *acc, uint64 a, uint64 b)
+{
+	*acc += (uint128) a * b;
+}
+
+static inline long double
+cls_wide_value(ClsWide acc)
+{
+	return (long double) acc;
+}
+#else
+/* without a 128-bit integer type: two 64-bit halves */
+typedef struct ClsWide
+{
+	uint64		hi;
+	uint64		lo;
+} ClsWide;
+
+static inline void
+cls_wide_add_product(ClsWide *acc, uint64 a, uint64 b)
+{
+	uint64		a0 = a & 0xFFFFFFFF,
+				a1 = a >> 32,
+				b0 = b & 0xFFFFFFFF,
+				b1 = b >> 32;
+	uint64		p00 = a0 * b0,
+				p01 = a0 * b1,
+				p10 = a1 * b0,
+				p11 = a1 * b1;
+	uint64		mid = (p00 >> 32) + (p01 & 0xFFFFFFFF) + (p10 & 0xFFFFFFFF);
+	uint64		lo = (mid << 32) | (p00 & 0xFFFFFFFF);
+	uint64		hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
+
+	acc->lo += lo;
+	acc->hi += hi + (acc->lo < lo ? 1 : 0);
+}
+
+static inline long double
+cls_wide_value(ClsWide acc)
+{
+	return (long double) acc.hi * 18446744073709551616.0L + (long double) acc.lo;
+}
+#endif
+
 static bool
 cls_auc(const ClsData *c, const ClsTotals *t, double *auc)
 {
-	uint128		twice_u = 0;
+	ClsWide		twice_u = {0};
 	uint64		below = 0;
 
 	if (t->pos == 0 || t->neg == 0)
@@ -676,11 +724,11 @@ cls_auc(const ClsData *c, const ClsTotals *t, double *auc)
 	{
 		if ((i & 0xFFFF) == 0)
 			CHECK_FOR_INTERRUPTS();
-		twice_u += (uint128) (uint64) c->rec[i].pos *
-			(2 * below + (uint64) c->rec[i].neg);
+		cls_wide_add_product(&twice_u, (uint64) c->rec[i].pos,
+							 2 * below + (uint64) c->rec[i].neg);
 		below += (uint64) c->rec[i].neg;
 	}
-	*auc = (double) ((long double) twice_u /
+	*auc = (double) (cls_wide_value(twice_u) /
 					 (2.0L * (long double) t->pos * (long double) t->neg));
 	return true;
 }
@@ -791,8 +839,9 @@ engagement_classifier_summary_auc_ci(PG_FUNCTION_ARGS)
 		double		l = log(auc / (1.0 - auc));
 		double		h = z * se / (auc * (1.0 - auc));
 
-		lo = 1.0 / (1.0 + exp(-(l - h)));
-		hi = 1.0 / (1.0 + exp(-(l + h)));
+		/* the round trip through the logit may move the AUC by an ulp */
+		lo = Min(1.0 / (1.0 + exp(-(l - h))), auc);
+		hi = Max(1.0 / (1.0 + exp(-(l + h))), auc);
 	}
 	values[0] = Float8GetDatum(eng_no_minus_zero(lo));
 	values[1] = Float8GetDatum(eng_no_minus_zero(hi));

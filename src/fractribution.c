@@ -960,25 +960,37 @@ engagement_fractribution_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(fract_recv_body(buf, ENG_BINARY, &check));
 }
 
-/* the channel names of a path as a text[] */
+/*
+ * The channel names of a path as a text[]; chtext caches each channel's text
+ * (NULL until first used), so a long path costs one pointer per touch
+ * beside the array itself, whose size is checked before it is built
+ */
 static Datum
-fract_path_array(const Fract *f, int i)
+fract_path_array(const Fract *f, int i, text **chtext)
 {
 	int			len = f->paths[i].len;
 	Datum	   *elems = palloc(sizeof(Datum) * Max(len, 1));
+	Size		size = ARR_OVERHEAD_NONULLS(1);
 	ArrayType  *a;
 
 	for (int k = 0; k < len; k++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		elems[k] = CStringGetTextDatum(f->names[f->touches[f->start[i] + k]]);
+		int			c = f->touches[f->start[i] + k];
+
+		if ((k & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		if (chtext[c] == NULL)
+			chtext[c] = cstring_to_text(f->names[c]);
+		size += INTALIGN(VARSIZE(chtext[c]));
+		if (size > MaxAllocSize)
+			ereport(ERROR,
+					errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					errmsg("a path of this fractribution_summary is too long for a text[]"),
+					errdetail("Its %d touches need more than %zu bytes as an array.",
+							  len, (Size) MaxAllocSize));
+		elems[k] = PointerGetDatum(chtext[c]);
 	}
 	a = construct_array(elems, len, TEXTOID, -1, false, TYPALIGN_INT);
-	for (int k = 0; k < len; k++)
-	{
-		CHECK_FOR_INTERRUPTS();
-		pfree(DatumGetPointer(elems[k]));
-	}
 	pfree(elems);
 	return PointerGetDatum(a);
 }
@@ -990,20 +1002,24 @@ engagement_fractribution_summary_unnest(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	Fract		f;
+	text	  **chtext;
 
 	InitMaterializedSRF(fcinfo, 0);
 	fract_getarg(fcinfo, 0, &f);
+	chtext = palloc0(sizeof(text *) * Max(f.nchannels, 1));
 	for (int i = 0; i < f.npaths; i++)
 	{
 		Datum		values[4];
 		bool		nulls[4] = {false, false, false, false};
 
 		CHECK_FOR_INTERRUPTS();
-		values[0] = fract_path_array(&f, i);
+		values[0] = fract_path_array(&f, i, chtext);
 		values[1] = Int64GetDatum(f.paths[i].conversions);
 		values[2] = Int64GetDatum(f.paths[i].non_conversions);
 		values[3] = Float8GetDatum(f.paths[i].revenue);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		/* the tuplestore has its copy (spilled to disk beyond work_mem) */
+		pfree(DatumGetPointer(values[0]));
 	}
 	return (Datum) 0;
 }

@@ -214,6 +214,21 @@ engagement_engagement_logit_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf.data);
 }
 
+/*
+ * -0 reads as 0 (no function returns -0, and equal texts give equal binary
+ * forms)
+ */
+static void
+logit_no_minus_zero(LogitModel *m)
+{
+	m->penalty = eng_no_minus_zero(m->penalty);
+	m->loglik = eng_no_minus_zero(m->loglik);
+	for (int i = 0; i < LOGIT_K; i++)
+		m->coef[i] = eng_no_minus_zero(m->coef[i]);
+	for (int i = 0; i < LOGIT_NCOV; i++)
+		m->cov[i] = eng_no_minus_zero(m->cov[i]);
+}
+
 PG_FUNCTION_INFO_V1(engagement_engagement_logit_in);
 Datum
 engagement_engagement_logit_in(PG_FUNCTION_ARGS)
@@ -246,8 +261,7 @@ engagement_engagement_logit_in(PG_FUNCTION_ARGS)
 	logit_read_list(&c, "covariance", m->cov, LOGIT_NCOV);
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
-	/* -0 reads as 0, so that the binary form of equal texts is equal */
-	m->penalty = eng_no_minus_zero(m->penalty);
+	logit_no_minus_zero(m);
 	logit_validate(m, ENG_TEXT);
 	PG_RETURN_POINTER(m);
 }
@@ -285,13 +299,14 @@ engagement_engagement_logit_recv(PG_FUNCTION_ARGS)
 	m->iterations = (int32) pq_getmsgint(buf, 4);
 	m->rows = pq_getmsgint64(buf);
 	m->positives = pq_getmsgint64(buf);
-	m->penalty = eng_no_minus_zero(pq_getmsgfloat8(buf));
+	m->penalty = pq_getmsgfloat8(buf);
 	m->loglik = pq_getmsgfloat8(buf);
 	for (int i = 0; i < LOGIT_K; i++)
 		m->coef[i] = pq_getmsgfloat8(buf);
 	for (int i = 0; i < LOGIT_NCOV; i++)
 		m->cov[i] = pq_getmsgfloat8(buf);
 	eng_recv_end(buf, "engagement_logit", ENG_BINARY);
+	logit_no_minus_zero(m);
 	logit_validate(m, ENG_BINARY);
 	PG_RETURN_POINTER(m);
 }
@@ -1007,8 +1022,11 @@ ENG_JSON_CASTS(engagement_engagement_logit, engagement_logit_json)
 #define NR_NFIELD		4
 #define NR_CONF			(NR_NCAT * NR_NFIELD)
 #define NR_LEN			(NR_CONF + 1)
-/* counts stay exact in a double up to 2^53 */
-#define NR_MAX_COUNT	9007199254740992.0
+/*
+ * counts stay exact in a double below 2^53: a sum that reaches 2^53 may have
+ * been rounded (2^53 + 1 is not a double), so it is out of range
+ */
+#define NR_MAX_COUNT	9007199254740991.0
 
 static const char *const nr_category[NR_NCAT] = {"detractor", "passive", "promoter"};
 
@@ -1047,7 +1065,7 @@ nr_state_values(ArrayType *arr)
 
 		for (int i = 0; i < 3; i++)
 			if (!(f[i] >= 0.0 && f[i] <= NR_MAX_COUNT && f[i] == floor(f[i])))
-				nr_corrupt("A count is not a whole number between 0 and 2^53.");
+				nr_corrupt("A count is not a whole number between 0 and 2^53 - 1.");
 		if (f[2] > f[1] || !isfinite(f[3]))
 			nr_corrupt("More referrals converted than were made, or a value that is not finite.");
 	}
@@ -1095,14 +1113,14 @@ nr_set_confidence(double *v, double confidence)
 }
 
 static void
-nr_add_count(double *dst, double n, const char *what)
+nr_add_count(double *dst, int64 n, const char *what)
 {
-	*dst += n;
-	if (*dst > NR_MAX_COUNT)
+	/* n and *dst are below 2^53 here, so the sum is rounded at most once */
+	if (n > (int64) NR_MAX_COUNT || (*dst += (double) n) > NR_MAX_COUNT)
 		ereport(ERROR,
 				errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				errmsg("nps_referrals %s count is out of range", what),
-				errdetail("Counts are exact up to 2^53."));
+				errdetail("Counts are exact up to 2^53 - 1."));
 }
 
 static void
@@ -1167,9 +1185,9 @@ engagement_nps_referrals_trans(PG_FUNCTION_ARGS)
 				errmsg("nps_referrals referral value must be a finite number"));
 	c = score <= 6 ? 0 : score <= 8 ? 1 : 2;
 	f = &v[c * NR_NFIELD];
-	nr_add_count(&f[0], 1.0, "respondent");
-	nr_add_count(&f[1], (double) referrals, "referral");
-	nr_add_count(&f[2], (double) converted, "converted referral");
+	nr_add_count(&f[0], 1, "respondent");
+	nr_add_count(&f[1], referrals, "referral");
+	nr_add_count(&f[2], converted, "converted referral");
 	nr_add_value(&f[3], value);
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
@@ -1190,9 +1208,9 @@ engagement_nps_referrals_combine(PG_FUNCTION_ARGS)
 		double	   *f = &v[c * NR_NFIELD];
 		const double *g = &w[c * NR_NFIELD];
 
-		nr_add_count(&f[0], g[0], "respondent");
-		nr_add_count(&f[1], g[1], "referral");
-		nr_add_count(&f[2], g[2], "converted referral");
+		nr_add_count(&f[0], (int64) g[0], "respondent");
+		nr_add_count(&f[1], (int64) g[1], "referral");
+		nr_add_count(&f[2], (int64) g[2], "converted referral");
 		nr_add_value(&f[3], g[3]);
 	}
 	PG_RETURN_ARRAYTYPE_P(arr);
@@ -1256,9 +1274,9 @@ engagement_nps_referrals_final(PG_FUNCTION_ARGS)
 	desc = BlessTupleDesc(desc);
 	for (int c = 0; c < NR_NCAT; c++)
 	{
-		nr_add_count(&all[0], v[c * NR_NFIELD], "respondent");
-		nr_add_count(&all[1], v[c * NR_NFIELD + 1], "referral");
-		nr_add_count(&all[2], v[c * NR_NFIELD + 2], "converted referral");
+		nr_add_count(&all[0], (int64) v[c * NR_NFIELD], "respondent");
+		nr_add_count(&all[1], (int64) v[c * NR_NFIELD + 1], "referral");
+		nr_add_count(&all[2], (int64) v[c * NR_NFIELD + 2], "converted referral");
 		nr_add_value(&all[3], v[c * NR_NFIELD + 3]);
 	}
 	for (int r = 0; r <= NR_NCAT; r++)

@@ -719,6 +719,72 @@ markov_check_order(const Markov *mk, int code)
 	pfree(seen);
 }
 
+/*
+ * The text form of a model of order > 1 must stay below MARKOV_MAX_TEXT
+ * bytes: its states repeat the channel names, so a model of a few hundred
+ * kilobytes could print to more than 1 GB, and a table holding it could not
+ * be dumped.  Checked on every model built or read (54000).
+ */
+#define MARKOV_MAX_TEXT		((Size) 1000 * 1000 * 1000)
+
+static Size
+markov_digits(int64 v)
+{
+	Size		d = 1;
+
+	while (v >= 10)
+	{
+		v /= 10;
+		d++;
+	}
+	return d;
+}
+
+static void
+markov_check_text_size(const Markov *mk)
+{
+	Size	   *qlen = palloc(sizeof(Size) * Max(mk->n, 1));
+	Size	   *slen = palloc(sizeof(Size) * (mk->nstates + 1));
+	Size		total = 200;	/* the header, totals and value at most */
+
+	for (int c = 0; c < mk->n; c++)
+	{
+		qlen[c] = 2;
+		for (const char *p = mk->names[c]; *p; p++)
+			qlen[c] += (*p == '"') ? 2 : 1;
+		/* an idle channel is listed with its comma */
+		total += qlen[c] + 1;
+	}
+	slen[0] = strlen("start");
+	for (int s = 1; s <= mk->nstates; s++)
+	{
+		int			len = markov_state_len(mk, s);
+
+		slen[s] = 2 + (len - 1);
+		for (int i = 0; i < len; i++)
+			slen[s] += qlen[MK_STATE(mk, s)[i]];
+	}
+	for (int t = 0; t < mk->ntrans; t++)
+	{
+		const MarkovRec *r = &mk->recs[t];
+
+		if ((t & 0xFFFF) == 0)
+			CHECK_FOR_INTERRUPTS();
+		/* from>to count, */
+		total += slen[r->from] + 1 + (r->to <= mk->nstates ? slen[r->to] : 4) +
+			1 + markov_digits(r->count) + 1;
+	}
+	if (total > MARKOV_MAX_TEXT)
+		ereport(ERROR,
+				errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				errmsg("markov_model of order %d is too large for its text form", mk->order),
+				errdetail("Its text form would take %zu bytes; the limit is %zu.",
+						  total, MARKOV_MAX_TEXT),
+				errhint("Use shorter channel names or a lower order."));
+	pfree(qlen);
+	pfree(slen);
+}
+
 static void
 markov_decode(const MarkovData *m, Markov *mk, EngSource src)
 {
@@ -806,6 +872,27 @@ markov_decode(const MarkovData *m, Markov *mk, EngSource src)
 	mk->non_conversions = m->non_conversions;
 	mk->value = m->value;
 	mk->has_value = (m->hdr.flags & MARKOV_HAS_VALUE) != 0;
+	if (mk->order > 1)
+		markov_check_text_size(mk);
+}
+
+/*
+ * A built model, checked as it will be read: a model of order > 1 whose text
+ * form would pass the limit is refused here, where it is made (54000)
+ */
+static MarkovData *
+mbuild_encode_checked(const MarkovBuild *b)
+{
+	MarkovData *m = mbuild_encode(b);
+
+	if (m->hdr.version != MARKOV_VERSION)
+	{
+		Markov		mk;
+
+		markov_decode(m, &mk, ENG_STORED);
+		pfree(mk.names);
+	}
+	return m;
 }
 
 static void
@@ -1066,7 +1153,7 @@ static void
 markov_serialize(StringInfo buf, const void *state)
 {
 	const MarkovBuild *b = state;
-	MarkovData *m = mbuild_encode(b);
+	MarkovData *m = mbuild_encode_checked(b);
 
 	pq_sendbyte(buf, b->order);
 	pq_sendbyte(buf, m->hdr.version);
@@ -1106,7 +1193,7 @@ markov_add_arg(void *state, FunctionCallInfo fcinfo, int argno,
 static Datum
 markov_finish(void *state)
 {
-	PG_RETURN_POINTER(mbuild_encode(state));
+	PG_RETURN_POINTER(mbuild_encode_checked(state));
 }
 
 static const EngBuildOps markov_build_ops = {
@@ -1658,7 +1745,7 @@ engagement_markov_in(PG_FUNCTION_ARGS)
 	eng_cursor_expect(&c, ')');
 	eng_cursor_expect_end(&c);
 
-	m = mbuild_encode(b);
+	m = mbuild_encode_checked(b);
 	markov_decode(m, &check, ENG_TEXT);
 	PG_RETURN_POINTER(m);
 }
