@@ -287,10 +287,13 @@ idg_add_id(IdgBuild *b, const char *s, Size len, int64 seen, MemoryContext cxt)
 	int32		i;
 
 	idg_check_id_len(len);
-	i = eng_dict_lookup(&b->dict, s, (int) len, IDG_MAX_IDS, "identifier", cxt);
+	/* the dictionary's own limit one above: the graph's error says it first */
+	i = eng_dict_lookup(&b->dict, s, (int) len, IDG_MAX_IDS + 1, "identifier", cxt);
 	if (i == n)
 	{
 		/* a new identifier */
+		if (n >= IDG_MAX_IDS)
+			idg_over_ids(n + 1);
 		b->nbytes += len;
 		if (b->nbytes > IDG_MAX_BYTES)
 			idg_over_bytes();
