@@ -29,6 +29,7 @@
 #include "attribution.h"
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "common/int.h"
 #include "common/pg_prng.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
