@@ -93,7 +93,9 @@ LEFT JOIN clv USING (customer_id)
 LEFT JOIN crv USING (customer_id)
 WHERE clv.clv IS NOT NULL OR crv.crv IS NOT NULL;
 
--- engagement leaderboard with its explanation (the four I's, 30-day half-life)
+-- engagement leaderboard with its explanation (the four I's, 30-day half-life,
+-- the default scale 10: most of the demo's customers have gone quiet, and at
+-- this scale the active ones spread over the bands)
 CREATE VIEW bi.engagement_leaderboard AS
 WITH events AS (
 	SELECT customer_id, ts,
@@ -110,7 +112,7 @@ WITH events AS (
 	FROM events GROUP BY 1
 )
 SELECT s.customer_id,
-	   round(score(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(score(s.e, timestamptz '2026-11-01')::numeric, 1) AS score,
 	   round(x.involvement::numeric, 1) AS from_involvement,
 	   round(x.interaction::numeric, 1) AS from_interaction,
 	   round(x.intimacy::numeric, 1) AS from_intimacy,
@@ -123,7 +125,7 @@ FROM states s,
 					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
 					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
 					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
-			  FROM score_factors(s.e, timestamptz '2026-11-01', '{1,1,1,1}', 50)) x;
+			  FROM score_factors(s.e, timestamptz '2026-11-01')) x;
 
 -- predicted customer value: BG/NBD and Gamma-Gamma fitted on the order
 -- history (weeks, to 2026-10-31); the models are refitted on every read,

@@ -95,7 +95,7 @@ GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 8;
 
 \echo
 \echo '==================================================================='
-\echo ' Engagement score: four I''s, 30-day half-life, as of 2026-11-01 (scale 50)'
+\echo ' Engagement score: four I''s, 30-day half-life, as of 2026-11-01 (default scale 10)'
 \echo '==================================================================='
 CREATE TEMP TABLE engagement_states AS
 SELECT customer_id, engagement_agg(ts, dimension, value, '30 days') AS e
@@ -111,14 +111,14 @@ FROM (SELECT customer_id, ts,
 GROUP BY 1;
 -- bands of 20 points, labelled by their bounds (a score of 100 is in the last)
 SELECT band, (band - 1) * 20 || '-' || band * 20 AS score, count(*) AS customers
-FROM (SELECT least(width_bucket(score(e, '2026-11-01', '{1,1,1,1}', 50), 0, 100, 5), 5) AS band
+FROM (SELECT least(width_bucket(score(e, '2026-11-01'), 0, 100, 5), 5) AS band
 	  FROM engagement_states) s
 GROUP BY 1 ORDER BY 1;
 
 \echo
 \echo ' Top customers and why (points of the score from each dimension)'
 SELECT s.customer_id, c.region,
-	   round(score(s.e, '2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score,
+	   round(score(s.e, '2026-11-01')::numeric, 1) AS score,
 	   round(x.involvement::numeric, 1) AS involvement, round(x.interaction::numeric, 1) AS interaction,
 	   round(x.intimacy::numeric, 1) AS intimacy, round(x.influence::numeric, 1) AS influence,
 	   events(s.e) AS events, last_seen(s.e)::date AS last_seen
@@ -127,7 +127,7 @@ FROM engagement_states s JOIN crm.customers c USING (customer_id),
 					 sum(contribution) FILTER (WHERE dimension = 'interaction') AS interaction,
 					 sum(contribution) FILTER (WHERE dimension = 'intimacy') AS intimacy,
 					 sum(contribution) FILTER (WHERE dimension = 'influence') AS influence
-			  FROM score_factors(s.e, '2026-11-01', '{1,1,1,1}', 50)) x
+			  FROM score_factors(s.e, '2026-11-01')) x
 ORDER BY score DESC, s.customer_id LIMIT 10;
 
 \echo

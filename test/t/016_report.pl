@@ -211,7 +211,7 @@ FROM f, LATERAL (VALUES (1, s1), (2, s2), (3, s3)) s(step, v)}),
 is(values_of('scores'), $node->safe_psql('demo', q{
 WITH s AS (
 	SELECT customer_id, round(score(engagement_agg(ts, dimension, value, '30 days'),
-									'2026-11-01', '{1,1,1,1}', 50)::numeric, 1) AS score
+									'2026-11-01')::numeric, 1) AS score
 	FROM (SELECT customer_id, ts,
 				 CASE WHEN event IN ('view', 'open', 'visit') THEN 'involvement'
 					  WHEN event IN ('share', 'signup') THEN 'influence'
