@@ -255,6 +255,34 @@ SELECT term, round(estimate::numeric, 6) AS estimate
 FROM coefficients((SELECT engagement_logit_fit(e, '2026-03-01 00:00+00', y, 1) FROM logit_saturated WHERE grp <> 'E'))
 ORDER BY term;
 
+-- a dimension that is *nearly* a linear combination of the others
+-- (interaction = involvement + eps times noise in [-1, 1], 2,000 customers):
+-- with eps = 1e-3 the fit converges (the two coefficients large and opposite),
+-- with eps = 3e-5 the information matrix is nearly singular and the Newton
+-- steps run along the near dependency without converging: after 100
+-- iterations the error names the dimension (it said only "no maximum"
+-- before); below eps = 1e-6 it is found dependent at once; a penalty fits
+CREATE TABLE logit_near AS
+SELECT eps, g, engagement_agg(timestamptz '2026-01-01', dv.d, dv.v, '30 days') AS e,
+	   (abs(hashint4(g * 7)) % 100) < 30 AS y
+FROM (VALUES (1e-3::float8), (3e-5), (1e-8)) k(eps), generate_series(1, 2000) g,
+	 LATERAL (SELECT (abs(hashint4(g)) % 10000) / 1000.0::float8 AS x,
+					 ((abs(hashint4(g * 3)) % 2001) - 1000) / 1000.0::float8 AS n,
+					 ((abs(hashint4(g * 5)) % 2001) - 1000) / 1000.0::float8 AS i,
+					 (abs(hashint4(g * 11)) % 1000) / 100.0::float8 AS f) r,
+	 LATERAL (VALUES ('involvement'::engagement_dimension, r.x), ('interaction', r.x + k.eps * r.n),
+					 ('intimacy', r.i), ('influence', r.f)) dv(d, v)
+GROUP BY eps, g;
+SELECT term, round(estimate::numeric, 1) AS estimate
+FROM coefficients((SELECT engagement_logit_fit(e, '2026-01-01', y) FROM logit_near WHERE eps = 1e-3))
+WHERE term IN ('involvement', 'interaction') ORDER BY term;
+SELECT engagement_logit_fit(e, '2026-01-01', y) FROM logit_near WHERE eps = 3e-5;
+SELECT engagement_logit_fit(e, '2026-01-01', y) FROM logit_near WHERE eps = 1e-8;
+SELECT count(*) AS fitted_terms
+FROM coefficients((SELECT engagement_logit_fit(e, '2026-01-01', y, 1) FROM logit_near WHERE eps = 3e-5))
+WHERE abs(estimate) < 1;
+DROP TABLE logit_near;
+
 --
 -- Argument errors
 --

@@ -321,6 +321,12 @@ engagement_engagement_logit_recv(PG_FUNCTION_ARGS)
 
 /* below this squared scaled pivot a column counts as dependent */
 #define LOGIT_PIVOT_TOL		1e-12
+/*
+ * below this one (1 - R^2 of a column on the columns before it) as nearly
+ * dependent, when a fit has not converged: its coefficients can then move
+ * along the near dependency for ever without changing the likelihood
+ */
+#define LOGIT_NEAR_PIVOT_TOL 1e-6
 
 /*
  * Factor the lower triangle h (LCOV layout); on success s holds the scaling
@@ -328,7 +334,7 @@ engagement_engagement_logit_recv(PG_FUNCTION_ARGS)
  * index of the first dependent column.
  */
 static int
-logit_factor(const double *h, double *s, double l[LOGIT_K][LOGIT_K])
+logit_factor(const double *h, double *s, double l[LOGIT_K][LOGIT_K], double tol)
 {
 	for (int i = 0; i < LOGIT_K; i++)
 	{
@@ -347,7 +353,7 @@ logit_factor(const double *h, double *s, double l[LOGIT_K][LOGIT_K])
 				sum -= l[i][m] * l[j][m];
 			if (i == j)
 			{
-				if (!(sum > LOGIT_PIVOT_TOL))
+				if (!(sum > tol))
 					return i;
 				l[i][i] = sqrt(sum);
 			}
@@ -787,7 +793,7 @@ logit_fit(const LogitRows *s)
 		CHECK_FOR_INTERRUPTS();
 		if (s->penalty == 0.0 && ev.separated)
 			logit_fail_separated(&ev, s);
-		col = logit_factor(ev.hess, sc, l);
+		col = logit_factor(ev.hess, sc, l, LOGIT_PIVOT_TOL);
 		if (col >= 0)
 		{
 			if (s->penalty == 0.0 && ev.certain > 0)
@@ -830,6 +836,11 @@ logit_fit(const LogitRows *s)
 	{
 		if (s->penalty == 0.0 && ev.certain > 0)
 			logit_fail_separated(&ev, s);
+		col = logit_factor(ev.hess, sc, l, LOGIT_NEAR_PIVOT_TOL);
+		if (col > 0)
+			logit_fail(psprintf("No maximum of the likelihood was reached in %d iterations: dimension \"%s\" is nearly a linear combination of the other dimensions over the %lld rows.",
+								LOGIT_MAX_ITER, logit_terms[col], (long long) s->n),
+					   "Fit again with a penalty, for instance engagement_logit_fit(state, as_of, outcome, 1), or leave the dimension out of the events.");
 		logit_fail(psprintf("No maximum of the likelihood was reached in %d iterations.",
 							LOGIT_MAX_ITER), NULL);
 	}
@@ -841,7 +852,7 @@ logit_fit(const LogitRows *s)
 	m->penalty = s->penalty;
 	m->loglik = ev.loglik;
 	memcpy(m->coef, beta, sizeof(beta));
-	col = logit_factor(ev.hess, sc, l);
+	col = logit_factor(ev.hess, sc, l, LOGIT_PIVOT_TOL);
 	if (col >= 0)
 		logit_fail_singular(col, s);
 	/* the inverse, column by column */
