@@ -551,6 +551,9 @@ engagement_classifier_summary_in(PG_FUNCTION_ARGS)
 	ClsBuild	b;
 	ClsData    *r;
 	double		prev = 0.0;
+	int64		tpos = 0,
+				tneg = 0,
+				tall;
 
 	memset(&b, 0, sizeof(b));
 	eng_cursor_begin(&c, input, CLS_TYPNAME, CLS_VERSION);
@@ -571,6 +574,11 @@ engagement_classifier_summary_in(PG_FUNCTION_ARGS)
 		prev = score;
 		if (pos < 0 || neg < 0 || (pos == 0 && neg == 0))
 			eng_cursor_error(&c, "The counts of a score must not be negative, nor both zero.");
+		/* as the binary form: totals beyond bigint make the value invalid */
+		if (pg_add_s64_overflow(tpos, pos, &tpos) ||
+			pg_add_s64_overflow(tneg, neg, &tneg) ||
+			pg_add_s64_overflow(tpos, tneg, &tall))
+			eng_cursor_error(&c, "The counts add up to more than 9223372036854775807 rows.");
 		cls_push(&b, score, pos, neg, CurrentMemoryContext);
 	} while (eng_cursor_accept(&c, ','));
 	eng_cursor_expect(&c, ']');
