@@ -494,6 +494,19 @@ eng_cursor_quoted(EngTextCursor *c, StringInfo buf, const char *what,
 }
 
 void
+eng_append_quoted(StringInfo buf, const char *s, int len)
+{
+	appendStringInfoChar(buf, '"');
+	for (int i = 0; i < len; i++)
+	{
+		if (s[i] == '"')
+			appendStringInfoChar(buf, '"');
+		appendStringInfoChar(buf, s[i]);
+	}
+	appendStringInfoChar(buf, '"');
+}
+
+void
 eng_name_too_long(int len, const void *kind)
 {
 	eng_check_name_length(len, (const char *) kind);

@@ -319,6 +319,9 @@ extern void eng_cursor_quoted(EngTextCursor *c, StringInfo buf, const char *what
 /* an EngTooLong for names: eng_check_name_length, arg the kind of name */
 extern void eng_name_too_long(int len, const void *kind);
 
+/* its writer: len bytes of s double-quoted, a quote inside doubled */
+extern void eng_append_quoted(StringInfo buf, const char *s, int len);
+
 /*
  * Timestamps in state text forms: UTC ISO 8601 ("2026-01-31T12:00:00.5Z"),
  * years 0001..9999 only, so every stored time has a text form.

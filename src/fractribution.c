@@ -792,19 +792,6 @@ engagement_fractribution_summary_add(PG_FUNCTION_ARGS)
  * non-conversions and revenue.
  *****************************************************************************/
 
-static void
-fract_append_quoted(StringInfo buf, const char *name)
-{
-	appendStringInfoChar(buf, '"');
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '"')
-			appendStringInfoChar(buf, '"');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
 PG_FUNCTION_INFO_V1(engagement_fractribution_out);
 Datum
 engagement_fractribution_out(PG_FUNCTION_ARGS)
@@ -820,7 +807,7 @@ engagement_fractribution_out(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		fract_append_quoted(&buf, f.names[i]);
+		eng_append_quoted(&buf, f.names[i], strlen(f.names[i]));
 	}
 	appendStringInfoString(&buf, "],paths=[");
 	for (int i = 0; i < f.npaths; i++)

@@ -639,19 +639,6 @@ engagement_identity_graph_final(PG_FUNCTION_ARGS)
  * identifiers by their position (from 0) in the list.
  *****************************************************************************/
 
-static void
-idg_append_quoted(StringInfo buf, const char *s, uint32 len)
-{
-	appendStringInfoChar(buf, '"');
-	for (uint32 i = 0; i < len; i++)
-	{
-		if (s[i] == '"')
-			appendStringInfoChar(buf, '"');
-		appendStringInfoChar(buf, s[i]);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
 PG_FUNCTION_INFO_V1(engagement_identity_graph_out);
 Datum
 engagement_identity_graph_out(PG_FUNCTION_ARGS)
@@ -668,7 +655,7 @@ engagement_identity_graph_out(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		idg_append_quoted(&buf, bytes + g->ids[i].offset, g->ids[i].len);
+		eng_append_quoted(&buf, bytes + g->ids[i].offset, (int) g->ids[i].len);
 		appendStringInfoChar(&buf, ' ');
 		eng_append_timestamp(&buf, g->ids[i].first_seen);
 	}

@@ -1405,19 +1405,6 @@ engagement_markov_final(PG_FUNCTION_ARGS)
  * left out when there are none, so that the text form holds every channel.
  *****************************************************************************/
 
-static void
-markov_append_quoted(StringInfo buf, const char *name)
-{
-	appendStringInfoChar(buf, '"');
-	for (const char *p = name; *p; p++)
-	{
-		if (*p == '"')
-			appendStringInfoChar(buf, '"');
-		appendStringInfoChar(buf, *p);
-	}
-	appendStringInfoChar(buf, '"');
-}
-
 /* a state: start, a quoted channel, or (order > 1) its quoted channels */
 static void
 markov_append_name(StringInfo buf, const Markov *mk, int state)
@@ -1425,7 +1412,7 @@ markov_append_name(StringInfo buf, const Markov *mk, int state)
 	if (state == 0)
 		appendStringInfoString(buf, "start");
 	else if (mk->order == 1)
-		markov_append_quoted(buf, mk->names[state - 1]);
+		eng_append_quoted(buf, mk->names[state - 1], strlen(mk->names[state - 1]));
 	else
 	{
 		int			len = markov_state_len(mk, state);
@@ -1433,9 +1420,11 @@ markov_append_name(StringInfo buf, const Markov *mk, int state)
 		appendStringInfoChar(buf, '(');
 		for (int i = 0; i < len; i++)
 		{
+			const char *name = mk->names[MK_STATE(mk, state)[i]];
+
 			if (i > 0)
 				appendStringInfoChar(buf, ',');
-			markov_append_quoted(buf, mk->names[MK_STATE(mk, state)[i]]);
+			eng_append_quoted(buf, name, strlen(name));
 		}
 		appendStringInfoChar(buf, ')');
 	}
@@ -1563,7 +1552,7 @@ engagement_markov_out(PG_FUNCTION_ARGS)
 			continue;
 		appendStringInfoString(&buf, first ? ",idle=[" : ",");
 		first = false;
-		markov_append_quoted(&buf, mk.names[c]);
+		eng_append_quoted(&buf, mk.names[c], strlen(mk.names[c]));
 	}
 	if (!first)
 		appendStringInfoChar(&buf, ']');
